@@ -1,0 +1,27 @@
+import type { PermissionMap } from './permission-map';
+import { Role } from '../entities/enums';
+import { everyone, isRole, reachable, signedIn } from './rules';
+
+/** Entry points every caller shares, and the generic wrapper types. */
+export const commonPermissions: PermissionMap = {
+  Query: {
+    me: signedIn,
+    node: signedIn,
+    nodes: signedIn,
+  },
+  Mutation: {
+    login: everyone,
+  },
+  PageInfo: { '*': reachable },
+  UserError: { '*': reachable },
+  FieldChange: { '*': reachable },
+  LoginPayload: { '*': reachable },
+  Phone: { '*': reachable },
+  Email: { '*': reachable },
+  PostalAddress: { '*': reachable },
+  ApiKey: { '*': isRole(Role.ADMIN) },
+  ApiKeyConnection: { '*': reachable },
+  ApiKeyEdge: { '*': reachable },
+  CreateApiKeyPayload: { '*': reachable, secret: isRole(Role.ADMIN) },
+  ApiKeyPayload: { '*': reachable },
+};

@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Request } from 'express';
+import type { Config } from '../config';
+import { createLoaders, type Loaders } from '../loaders';
+import { apiKeyPrincipal } from '../services/api-key.service';
+import type { ServiceContext } from '../services/context';
+import { userPrincipal } from '../services/user.service';
+import { unauthenticated } from './errors';
+import { verifyUserToken } from './jwt';
+import type { Principal } from './principal';
+
+/** Everything a resolver gets, built once per request. */
+export interface GraphQLContext {
+  principal: Principal | null;
+  em: EntityManager;
+  loaders: Loaders;
+  config: Config;
+}
+
+/**
+ * Identifies the caller. No credentials: anonymous (only `login` is open). Bad, expired or revoked
+ * credentials: the whole request fails with 401 UNAUTHENTICATED, never a silent downgrade.
+ */
+export async function buildContext(req: Request, em: EntityManager, config: Config): Promise<GraphQLContext> {
+  const authorization = req.headers.authorization;
+  const apiKey = req.headers['x-api-key'];
+  let principal: Principal | null = null;
+  if (authorization) {
+    const [scheme, token] = authorization.split(' ');
+    if (scheme !== 'Bearer' || !token) throw unauthenticated('Use `Authorization: Bearer <token>`.');
+    const userId = await verifyUserToken(token, config.jwtSecret);
+    principal = userId ? await userPrincipal(em, userId) : null;
+    if (!principal) throw unauthenticated('The token is invalid or expired, or the user is deactivated: sign in again.');
+  } else if (typeof apiKey === 'string' && apiKey) {
+    principal = await apiKeyPrincipal(em, apiKey);
+    if (!principal) throw unauthenticated('The API key is invalid, revoked or expired.');
+  }
+  const context: GraphQLContext = { principal, em, config, loaders: undefined as unknown as Loaders };
+  context.loaders = createLoaders(context);
+  return context;
+}
+
+/** The service view of the context; only called where the permission map requires a caller. */
+export function serviceContext(ctx: GraphQLContext): ServiceContext {
+  if (!ctx.principal) throw unauthenticated();
+  return { em: ctx.em, principal: ctx.principal };
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
+import { migrationsList } from '../../migrations';
+import type { Config } from '../config';
+import { entities } from '../entities';
+import { queryCounter } from './query-counter';
+
+export type Orm = MikroORM;
+
+export interface Database {
+  orm: MikroORM;
+  /** Which database is behind the ORM. */
+  kind: 'postgresql' | 'embedded';
+  close(): Promise<void>;
+}
+
+function baseOptions(): Options {
+  return {
+    entities,
+    extensions: [Migrator],
+    // Jest and the compiled server both load modules with require().
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    dynamicImportProvider: (id: string) => Promise.resolve(require(id)),
+    discovery: { disableDynamicFileAccess: true },
+    migrations: {
+      migrationsList,
+      snapshot: false,
+      transactional: true,
+      allOrNothing: true,
+      tableName: 'mikro_orm_migrations',
+      silent: true,
+    },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    onQuery: (sql: string) => {
+      queryCounter.count += 1;
+      return sql;
+    },
+  };
+}
+
+/**
+ * Opens PostgreSQL when `DATABASE_URL` is set, else the embedded database (PGlite) in
+ * `<DATA_DIR>/pglite`, or in memory when `inMemory` is asked for (tests).
+ */
+export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDir'>, opts: { inMemory?: boolean } = {}): Promise<Database> {
+  if (config.DATABASE_URL) {
+    const orm = await MikroORM.init({
+      ...baseOptions(),
+      driver: PostgreSqlDriver,
+      clientUrl: config.DATABASE_URL,
+      pool: { min: 0, max: 10 },
+    });
+    return { orm, kind: 'postgresql', close: () => orm.close(true) };
+  }
+  let dataDir: string | undefined;
+  if (!opts.inMemory) {
+    dataDir = join(config.dataDir, 'pglite');
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const orm = await MikroORM.init({
+    ...baseOptions(),
+    driver: PGliteDriver,
+    dbName: 'postgres',
+    driverOptions: { connection: { pglite: () => pglite } satisfies PGliteConnectionConfig },
+  } as unknown as Options);
+  return {
+    orm,
+    kind: 'embedded',
+    async close() {
+      await orm.close(true);
+      await pglite.close();
+    },
+  };
+}
+
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,76 @@
+/** Domain enumerations shared by entities, services and the schema (registered in schema/enums.ts). */
+
+export enum Role {
+  ADMIN = 'ADMIN',
+  SALES_MANAGER = 'SALES_MANAGER',
+  SALES_REP = 'SALES_REP',
+  SERVICE_AGENT = 'SERVICE_AGENT',
+  MARKETING = 'MARKETING',
+  FINANCE = 'FINANCE',
+  ANALYST = 'ANALYST',
+  PARTNER = 'PARTNER',
+  INTEGRATION = 'INTEGRATION',
+}
+
+export enum CustomerKind { INDIVIDUAL = 'INDIVIDUAL', BUSINESS = 'BUSINESS' }
+
+export enum Sector {
+  CONSUMER = 'CONSUMER',
+  SMALL_BUSINESS = 'SMALL_BUSINESS',
+  ENTERPRISE = 'ENTERPRISE',
+  EDUCATION = 'EDUCATION',
+  GOVERNMENT = 'GOVERNMENT',
+  OTHER = 'OTHER',
+}
+
+export enum Tier { POTENTIAL = 'POTENTIAL', TARGET = 'TARGET', KEY = 'KEY' }
+
+export enum CustomerStatus { ACTIVE = 'ACTIVE', AT_RISK = 'AT_RISK', CHURNED = 'CHURNED' }
+
+export enum ChurnReason {
+  MOVED = 'MOVED',
+  CLOSED_DOWN = 'CLOSED_DOWN',
+  BETTER_PRODUCT = 'BETTER_PRODUCT',
+  POOR_SERVICE = 'POOR_SERVICE',
+  PRICE = 'PRICE',
+  OTHER = 'OTHER',
+}
+
+export enum CustomerSource {
+  WEB = 'WEB',
+  REFERRAL = 'REFERRAL',
+  CAMPAIGN = 'CAMPAIGN',
+  PARTNER = 'PARTNER',
+  E_COMMERCE = 'E_COMMERCE',
+  CALL_CENTRE = 'CALL_CENTRE',
+  TRADE_SHOW = 'TRADE_SHOW',
+  DIRECT_SALES = 'DIRECT_SALES',
+  OTHER = 'OTHER',
+}
+
+export enum ChannelType {
+  MULTINATIONAL_CHAIN = 'MULTINATIONAL_CHAIN',
+  DOMESTIC_CHAIN = 'DOMESTIC_CHAIN',
+  DEPARTMENT_STORE = 'DEPARTMENT_STORE',
+  FRANCHISE_STORE = 'FRANCHISE_STORE',
+  SPECIALTY_STORE = 'SPECIALTY_STORE',
+  ONLINE = 'ONLINE',
+  OTHER = 'OTHER',
+}
+
+export enum CreditRating { A = 'A', B = 'B', C = 'C', D = 'D' }
+
+export enum BuyingRole {
+  DECISION_MAKER = 'DECISION_MAKER',
+  INFLUENCER = 'INFLUENCER',
+  PURCHASER = 'PURCHASER',
+  USER = 'USER',
+  GATEKEEPER = 'GATEKEEPER',
+  TECHNICAL_EVALUATOR = 'TECHNICAL_EVALUATOR',
+}
+
+export enum ContactChannel { EMAIL = 'EMAIL', PHONE = 'PHONE', SMS = 'SMS', MAIL = 'MAIL', CHAT = 'CHAT', IN_PERSON = 'IN_PERSON' }
+
+export enum AuditAction { CREATE = 'CREATE', UPDATE = 'UPDATE', DELETE = 'DELETE', RESTORE = 'RESTORE', REASSIGN = 'REASSIGN' }
+
+export enum ActorType { USER = 'USER', API_KEY = 'API_KEY', SYSTEM = 'SYSTEM' }

@@ -1,0 +1,48 @@
+import DataLoader from 'dataloader';
+import type { GraphQLContext } from '../auth/context';
+import { contactCountsByCustomer, contactPagesByCustomer, contactsByIds, type ContactListArgs, type ContactRow } from '../services/contact.service';
+import { customersByIds, externalRefsByCustomerIds, type CustomerRow } from '../services/customer.service';
+import type { Connection } from '../services/pagination';
+import { usersByIds, type UserRow } from '../services/user.service';
+import type { ServiceContext } from '../services/context';
+
+/** Orders loaded rows like the keys, with null for a key that was not found (or is not visible). */
+function byKey<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string): (T | null)[] {
+  const map = new Map(found.map((row) => [keyOf(row), row]));
+  return keys.map((k) => map.get(k) ?? null);
+}
+
+/** Loaders that depend on arguments: one DataLoader per distinct argument set. */
+function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
+  const loaders = new Map<string, DataLoader<string, V>>();
+  return (args: unknown) => {
+    const key = JSON.stringify(args ?? {});
+    let loader = loaders.get(key);
+    if (!loader) loaders.set(key, (loader = make(key)));
+    return loader;
+  };
+}
+
+/** One set of loaders per request: batching and caching never cross callers. */
+export function createLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+  const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKey(ids, await customersByIds(svc(), ids), (r) => r.id));
+  const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKey(ids, await contactsByIds(svc(), ids), (r) => r.id));
+  const user = new DataLoader<string, UserRow | null>(async (ids) => byKey(ids, await usersByIds(ctx.em, ids), (r) => r.id));
+  const externalRefs = new DataLoader<string, { system: string; ref: string }[]>(async (ids) => {
+    const refs = await externalRefsByCustomerIds(svc(), ids);
+    return ids.map((id) => refs.filter((r) => r.customerId === id));
+  });
+  const contactCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await contactCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+  const contactPage = perArgs((argsKey) => new DataLoader<string, Connection<ContactRow>>(async (ids) => {
+    const args = JSON.parse(argsKey) as ContactListArgs;
+    const pages = await contactPagesByCustomer(svc(), ids, args, (id) => contactCount({ filter: args.filter ?? null }).load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+  return { customer, contact, user, externalRefs, contactPage, contactCount };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,30 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { policyFor } from '../auth';
+import type { GraphQLContext } from '../auth/context';
+import { AuditEvent } from '../entities/audit-event.entity';
+import { User } from '../entities/user.entity';
+import { FieldChange } from '../schema/audit.types';
+
+/** Fields whose audit name differs from the schema field that guards them. */
+const GUARD: Record<string, string> = { ownerId: 'owner', referredById: 'referredBy' };
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The user who made the change; null for API keys and the system.' })
+  actor(@Root() event: AuditEvent, @Ctx() ctx: GraphQLContext) {
+    return event.actorType === 'USER' && event.actorId ? ctx.loaders.user.load(event.actorId) : null;
+  }
+
+  @FieldResolver(() => [FieldChange], { description: 'Changed fields, old → new. A field your role may not read is listed with `redacted: true` and no values.' })
+  async changes(@Root() event: AuditEvent, @Ctx() ctx: GraphQLContext): Promise<FieldChange[]> {
+    // Field rules may depend on the record (consent, creator), so they are checked against it as it is now.
+    const record = event.entityType === 'Contact' ? await ctx.loaders.contact.load(event.entityId) : await ctx.loaders.customer.load(event.entityId);
+    return event.changes.map((change) => {
+      const policy = policyFor(event.entityType, GUARD[change.field] ?? change.field);
+      const visible = !policy || (ctx.principal != null && policy.check(ctx.principal, record ?? {}));
+      return visible
+        ? { field: change.field, oldValue: change.old, newValue: change.new, redacted: false }
+        : { field: change.field, oldValue: null, newValue: null, redacted: true };
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../auth/context';
+import { Contact } from '../entities/contact.entity';
+import { Customer } from '../entities/customer.entity';
+import { refId } from '../entities/ids';
+import * as contacts from '../services/contact.service';
+import { NotFoundError } from '../services/errors';
+import {
+  ContactConnection, ContactFilter, ContactIdInput, ContactOrderBy, ContactPayload, CreateContactInput, UpdateContactInput,
+} from '../schema/contact.inputs';
+import { ConnectionArgs } from './args';
+
+@ArgsType()
+class ContactsArgs extends ConnectionArgs {
+  @Field(() => ContactFilter, { nullable: true, description: 'Which contacts.' }) filter?: ContactFilter | null;
+  @Field(() => [ContactOrderBy], { nullable: true, description: 'Sort order; by name when omitted.' }) orderBy?: ContactOrderBy[] | null;
+  @Field(() => String, { nullable: true, description: 'Case-insensitive text matched against names, phones and e-mails (names only for MARKETING and API keys; not for ANALYST).' })
+  search?: string | null;
+}
+
+@Resolver(() => Contact)
+export class ContactResolver {
+  @Query(() => ContactConnection, { description: 'Contacts of the customers visible to you.' })
+  contacts(@Args() args: ContactsArgs, @Ctx() ctx: GraphQLContext) {
+    return contacts.listContacts(serviceContext(ctx), args as contacts.ContactListArgs);
+  }
+
+  @Query(() => Contact, { description: 'One contact; NOT_FOUND when it does not exist or is not visible to you.' })
+  contact(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return contacts.getContact(serviceContext(ctx), id);
+  }
+
+  @FieldResolver(() => Customer, { description: 'The customer this contact works for.' })
+  async customer(@Root() contact: Contact, @Ctx() ctx: GraphQLContext) {
+    const customer = await ctx.loaders.customer.load(refId(contact.customer)!);
+    if (!customer) throw new NotFoundError('Customer');
+    return customer;
+  }
+
+  @Mutation(() => ContactPayload, { description: 'Add a contact to a customer you can see.' })
+  createContact(@Arg('input') input: CreateContactInput, @Ctx() ctx: GraphQLContext) {
+    return contacts.createContact(serviceContext(ctx), input as contacts.CreateContactInput);
+  }
+
+  @Mutation(() => ContactPayload, { description: 'Change a contact. Stale `version`: CONFLICT.' })
+  updateContact(@Arg('input') input: UpdateContactInput, @Ctx() ctx: GraphQLContext) {
+    return contacts.updateContact(serviceContext(ctx), input as contacts.UpdateContactInput);
+  }
+
+  @Mutation(() => ContactPayload, { description: 'Soft-delete a contact.' })
+  deleteContact(@Arg('input') input: ContactIdInput, @Ctx() ctx: GraphQLContext) {
+    return contacts.deleteContact(serviceContext(ctx), input.id);
+  }
+}

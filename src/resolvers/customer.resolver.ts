@@ -1,0 +1,100 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../auth/context';
+import { Customer } from '../entities/customer.entity';
+import { CustomerExternalRef } from '../entities/external-ref.entity';
+import { refId } from '../entities/ids';
+import { User } from '../entities/user.entity';
+import { customerHistory } from '../services/audit.service';
+import { CUSTOMER_ATTRIBUTES } from '../services/custom-attributes';
+import * as customers from '../services/customer.service';
+import { AuditEventConnection } from '../schema/audit.types';
+import { ContactFilter, ContactOrderBy, ContactConnection } from '../schema/contact.inputs';
+import {
+  CreateCustomerInput, CustomAttributeDefinition, CustomerConnection, CustomerFilter, CustomerIdInput, CustomerOrderBy, CustomerPayload,
+  ReassignCustomersInput, ReassignCustomersPayload, UpdateCustomerInput,
+} from '../schema/customer.inputs';
+import { ConnectionArgs } from './args';
+import { ID } from 'type-graphql';
+
+@ArgsType()
+class CustomersArgs extends ConnectionArgs {
+  @Field(() => CustomerFilter, { nullable: true, description: 'Which customers.' }) filter?: CustomerFilter | null;
+  @Field(() => [CustomerOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: CustomerOrderBy[] | null;
+  @Field(() => String, { nullable: true, description: 'Case-insensitive text matched against customer name, contact names, phones and e-mails (names only for roles that may not read contact details). 2–100 characters.' })
+  search?: string | null;
+}
+
+@ArgsType()
+class NestedContactsArgs extends ConnectionArgs {
+  @Field(() => ContactFilter, { nullable: true, description: 'Which contacts.' }) filter?: ContactFilter | null;
+  @Field(() => [ContactOrderBy], { nullable: true, description: 'Sort order; by name when omitted.' }) orderBy?: ContactOrderBy[] | null;
+}
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => CustomerConnection, { description: 'Customers visible to you: a rep their own, a manager their team\'s, a partner its own record, other staff all.' })
+  customers(@Args() args: CustomersArgs, @Ctx() ctx: GraphQLContext) {
+    return customers.listCustomers(serviceContext(ctx), args as customers.CustomerListArgs);
+  }
+
+  @Query(() => Customer, { description: 'One customer; NOT_FOUND when it does not exist or is not visible to you.' })
+  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return customers.getCustomer(serviceContext(ctx), id);
+  }
+
+  @Query(() => [CustomAttributeDefinition], { description: 'The custom attributes customers may carry, with their types.' })
+  customAttributeDefinitions() {
+    return CUSTOMER_ATTRIBUTES;
+  }
+
+  @FieldResolver(() => User, { description: 'The user who owns (is responsible for) this customer.' })
+  owner(@Root() customer: Customer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.user.load(refId(customer.owner)!);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer who referred this one; null when none or not visible to you.' })
+  referredBy(@Root() customer: Customer, @Ctx() ctx: GraphQLContext) {
+    const id = refId(customer.referredBy);
+    return id ? ctx.loaders.customer.load(id) : null;
+  }
+
+  @FieldResolver(() => [CustomerExternalRef], { description: 'Ids of this customer in other systems.' })
+  externalRefs(@Root() customer: Customer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.externalRefs.load(customer.id);
+  }
+
+  @FieldResolver(() => ContactConnection, { description: 'The people at this customer (batched across customers: one query per page shape).' })
+  contacts(@Root() customer: Customer, @Args() args: NestedContactsArgs, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.contactPage({ first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy }).load(customer.id);
+  }
+
+  @FieldResolver(() => AuditEventConnection, { nullable: true, description: 'Audit log of this customer and its contacts, newest first. Values of fields you may not see are redacted. Not for PARTNER.' })
+  history(@Root() customer: Customer, @Args() args: ConnectionArgs, @Ctx() ctx: GraphQLContext) {
+    return customerHistory(serviceContext(ctx), customer.id, args);
+  }
+
+  @Mutation(() => CustomerPayload, { description: 'Create a customer. Reps own what they create.' })
+  createCustomer(@Arg('input') input: CreateCustomerInput, @Ctx() ctx: GraphQLContext) {
+    return customers.createCustomer(serviceContext(ctx), input as customers.CreateCustomerInput);
+  }
+
+  @Mutation(() => CustomerPayload, { description: 'Change a customer. Stale `version`: CONFLICT. Every change is audited.' })
+  updateCustomer(@Arg('input') input: UpdateCustomerInput, @Ctx() ctx: GraphQLContext) {
+    return customers.updateCustomer(serviceContext(ctx), input as customers.UpdateCustomerInput);
+  }
+
+  @Mutation(() => CustomerPayload, { description: 'Soft-delete a customer: it and its contacts disappear from every read until restored.' })
+  deleteCustomer(@Arg('input') input: CustomerIdInput, @Ctx() ctx: GraphQLContext) {
+    return customers.deleteCustomer(serviceContext(ctx), input.id);
+  }
+
+  @Mutation(() => CustomerPayload, { description: 'Bring back a soft-deleted customer (ADMIN, or a manager for their team).' })
+  restoreCustomer(@Arg('input') input: CustomerIdInput, @Ctx() ctx: GraphQLContext) {
+    return customers.restoreCustomer(serviceContext(ctx), input.id);
+  }
+
+  @Mutation(() => ReassignCustomersPayload, { description: 'Move every customer of one user to another in one transaction; each move is audited.' })
+  reassignCustomers(@Arg('input') input: ReassignCustomersInput, @Ctx() ctx: GraphQLContext) {
+    return customers.reassignCustomers(serviceContext(ctx), input);
+  }
+}

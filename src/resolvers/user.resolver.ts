@@ -1,0 +1,69 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../auth/context';
+import { unauthenticated } from '../auth/errors';
+import { signUserToken } from '../auth/jwt';
+import { Customer } from '../entities/customer.entity';
+import { refId } from '../entities/ids';
+import { User } from '../entities/user.entity';
+import * as apiKeys from '../services/api-key.service';
+import * as users from '../services/user.service';
+import {
+  ApiKeyConnection, ApiKeyIdInput, ApiKeyPayload, CreateApiKeyInput, CreateApiKeyPayload, LoginInput, LoginPayload, UserConnection, UserFilter,
+} from '../schema/user.inputs';
+import { ConnectionArgs } from './args';
+
+@ArgsType()
+class UsersArgs extends ConnectionArgs {
+  @Field(() => UserFilter, { nullable: true, description: 'Which users.' }) filter?: UserFilter | null;
+}
+
+@Resolver(() => User)
+export class UserResolver {
+  @Mutation(() => LoginPayload, { description: 'Sign in. A wrong e-mail or password (or a deactivated user) gives the same UNAUTHENTICATED error.' })
+  async login(@Arg('input') input: LoginInput, @Ctx() ctx: GraphQLContext) {
+    const user = await users.verifyLogin(ctx.em, input.email, input.password);
+    if (!user) throw unauthenticated('Wrong e-mail or password.');
+    // The rest of this response is read as the user who just signed in.
+    ctx.principal = await users.userPrincipal(ctx.em, user.id);
+    const { token, expiresAt } = await signUserToken(user.id, ctx.config.jwtSecret, ctx.config.JWT_TTL_SECONDS);
+    return { token, expiresAt, user: await ctx.loaders.user.load(user.id) };
+  }
+
+  @Query(() => User, { description: 'The signed-in user (for API keys: UNAUTHENTICATED, keys are not users).' })
+  me(@Ctx() ctx: GraphQLContext) {
+    if (ctx.principal?.type !== 'USER') throw unauthenticated('`me` is for signed-in users; API keys are not users.');
+    return users.getMe(serviceContext(ctx));
+  }
+
+  @Query(() => UserConnection, { description: 'Users: ADMIN sees all, a SALES_MANAGER their team (themselves and everyone below).' })
+  users(@Args() args: UsersArgs, @Ctx() ctx: GraphQLContext) {
+    return users.listUsers(serviceContext(ctx), args as any);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'The user\'s manager; null at the top of the hierarchy.' })
+  manager(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    const id = refId(user.manager);
+    return id ? ctx.loaders.user.load(id) : null;
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'For PARTNER users: the partner customer they act for; null otherwise or when not visible to you.' })
+  partnerCustomer(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    const id = refId(user.partnerCustomer);
+    return id ? ctx.loaders.customer.load(id) : null;
+  }
+
+  @Query(() => ApiKeyConnection, { description: 'API keys, newest first (ADMIN).' })
+  apiKeys(@Args() args: ConnectionArgs, @Ctx() ctx: GraphQLContext) {
+    return apiKeys.listApiKeys(serviceContext(ctx), args);
+  }
+
+  @Mutation(() => CreateApiKeyPayload, { description: 'Create an API key (ADMIN). The secret is returned once; only a hash is kept.' })
+  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext) {
+    return apiKeys.createApiKey(serviceContext(ctx), input as any);
+  }
+
+  @Mutation(() => ApiKeyPayload, { description: 'Revoke an API key (ADMIN); it stops working at once.' })
+  revokeApiKey(@Arg('input') input: ApiKeyIdInput, @Ctx() ctx: GraphQLContext) {
+    return apiKeys.revokeApiKey(serviceContext(ctx), input.id);
+  }
+}

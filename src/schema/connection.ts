@@ -1,0 +1,44 @@
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+
+@ObjectType({ description: 'Where a page sits in the whole list (Relay).' })
+export class PageInfo {
+  @Field({ description: 'More rows follow this page (ask with `first` + `after: endCursor`).' })
+  hasNextPage!: boolean;
+
+  @Field({ description: 'Rows come before this page (ask with `last` + `before: startCursor`).' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first row; null on an empty page.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last row; null on an empty page.' })
+  endCursor!: string | null;
+}
+
+/**
+ * Makes `XEdge` and `XConnection` for a node type. Cursors are opaque keyset positions: stable while
+ * rows are inserted or deleted, never an offset.
+ */
+export function connectionType<T extends object>(node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
+  class Edge {
+    @Field({ description: 'Opaque position of this row; pass it as `after` or `before`.' })
+    cursor!: string;
+
+    @Field(() => node, { description: `The ${name}.` })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} records.` })
+  class Connection {
+    @Field(() => [Edge], { description: 'The rows of this page, in order.' })
+    edges!: Edge[];
+
+    @Field(() => PageInfo, { description: 'Paging information.' })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'How many rows match in all (not just this page); counted only when asked for.' })
+    totalCount!: number;
+  }
+  return Connection;
+}

@@ -1,0 +1,81 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Contact } from '../entities/contact.entity';
+import { BuyingRole, ContactChannel } from '../entities/enums';
+import { connectionType } from './connection';
+import { EmailInput, PhoneInput, PostalAddressInput } from './contact-point.inputs';
+import { SortDirection } from './enums';
+import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
+import { UserError } from './payload';
+
+export const ContactConnection = connectionType(Contact, 'Contact');
+
+const BuyingRoleFilter = enumFilter(BuyingRole, 'BuyingRole');
+const ContactChannelFilter = enumFilter(ContactChannel, 'ContactChannel');
+
+@InputType({ description: 'Which contacts to list. Fields are and-ed; combine with `and`, `or`, `not`.' })
+export class ContactFilter {
+  @Field(() => [ContactFilter], { nullable: true, description: 'All of these hold.' }) and?: ContactFilter[];
+  @Field(() => [ContactFilter], { nullable: true, description: 'At least one of these holds.' }) or?: ContactFilter[];
+  @Field(() => ContactFilter, { nullable: true, description: 'This does not hold.' }) not?: ContactFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The contact id.' }) id?: IdFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The customer.' }) customerId?: IdFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'First name.' }) firstName?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'Last name.' }) lastName?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'Job title.' }) title?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'Department.' }) department?: StringFilter;
+  @Field(() => BuyingRoleFilter, { nullable: true, description: 'Buying role.' }) buyingRole?: object;
+  @Field(() => ContactChannelFilter, { nullable: true, description: 'Preferred channel.' }) preferredChannel?: object;
+  @Field(() => BooleanFilter, { nullable: true, description: 'Marketing consent.' }) marketingConsent?: BooleanFilter;
+  @Field(() => BooleanFilter, { nullable: true, description: 'Primary contact.' }) primary?: BooleanFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Last change time.' }) updatedAt?: DateTimeFilter;
+}
+
+export enum ContactOrderField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
+registerEnumType(ContactOrderField, { name: 'ContactOrderField', description: 'Fields contacts can be sorted by (NAME = last name, then first name).' });
+
+@InputType({ description: 'One sort key for contacts.' })
+export class ContactOrderBy {
+  @Field(() => ContactOrderField, { description: 'What to sort by.' }) field!: ContactOrderField;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+}
+
+@InputType({ description: 'Contact fields shared by create and update; on update an omitted field is unchanged, null clears an optional one.' })
+class ContactFields {
+  @Field(() => String, { nullable: true, description: 'Job title.' }) title?: string | null;
+  @Field(() => String, { nullable: true, description: 'Department.' }) department?: string | null;
+  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list).' }) phones?: PhoneInput[];
+  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list).' }) emails?: EmailInput[];
+  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list).' }) addresses?: PostalAddressInput[];
+  @Field(() => BuyingRole, { nullable: true, description: 'Role in buying decisions.' }) buyingRole?: BuyingRole | null;
+  @Field(() => ContactChannel, { nullable: true, description: 'Preferred channel.' }) preferredChannel?: ContactChannel | null;
+  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean;
+  @Field(() => String, { nullable: true, description: 'Where consent was given.' }) consentSource?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Make this the primary contact (the previous primary one is demoted).' }) primary?: boolean;
+}
+
+@InputType({ description: 'A new contact at a customer.' })
+export class CreateContactInput extends ContactFields {
+  @Field(() => ID, { description: 'The customer the contact works for.' }) customerId!: string;
+  @Field({ description: 'First name (1–100 characters).' }) firstName!: string;
+  @Field({ description: 'Last name (1–100 characters).' }) lastName!: string;
+}
+
+@InputType({ description: 'Changes to a contact. Pass the `version` you read; a stale one is a CONFLICT.' })
+export class UpdateContactInput extends ContactFields {
+  @Field(() => ID, { description: 'The contact.' }) id!: string;
+  @Field(() => Int, { description: 'The version you read.' }) version!: number;
+  @Field(() => String, { nullable: true, description: 'First name.' }) firstName?: string;
+  @Field(() => String, { nullable: true, description: 'Last name.' }) lastName?: string;
+}
+
+@InputType({ description: 'Identifies one contact.' })
+export class ContactIdInput {
+  @Field(() => ID, { description: 'The contact.' }) id!: string;
+}
+
+@ObjectType({ description: 'Result of a contact mutation.' })
+export class ContactPayload {
+  @Field(() => Contact, { nullable: true, description: 'The contact after the change; null when `errors` is not empty.' }) contact!: Contact | null;
+  @Field(() => [UserError], { description: 'Why the change was refused; empty on success.' }) errors!: UserError[];
+}

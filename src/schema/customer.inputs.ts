@@ -1,0 +1,132 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Customer } from '../entities/customer.entity';
+import { ChannelType, ChurnReason, CustomerKind, CustomerSource, CustomerStatus, Sector, Tier } from '../entities/enums';
+import { connectionType } from './connection';
+import { EmailInput, PhoneInput, PostalAddressInput } from './contact-point.inputs';
+import { SortDirection } from './enums';
+import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, IntFilter, StringFilter, TagsFilter, enumFilter } from './filters';
+import { UserError } from './payload';
+import { DecimalScalar, JSONObjectScalar } from './scalars';
+
+export const CustomerConnection = connectionType(Customer, 'Customer');
+
+const TierFilter = enumFilter(Tier, 'Tier');
+const SectorFilter = enumFilter(Sector, 'Sector');
+const CustomerStatusFilter = enumFilter(CustomerStatus, 'CustomerStatus');
+const CustomerKindFilter = enumFilter(CustomerKind, 'CustomerKind');
+const ChurnReasonFilter = enumFilter(ChurnReason, 'ChurnReason');
+const CustomerSourceFilter = enumFilter(CustomerSource, 'CustomerSource');
+const ChannelTypeFilter = enumFilter(ChannelType, 'ChannelType');
+
+@InputType({ description: 'Which customers to list. Fields are and-ed; combine filters with `and`, `or`, `not`.' })
+export class CustomerFilter {
+  @Field(() => [CustomerFilter], { nullable: true, description: 'All of these hold.' }) and?: CustomerFilter[];
+  @Field(() => [CustomerFilter], { nullable: true, description: 'At least one of these holds.' }) or?: CustomerFilter[];
+  @Field(() => CustomerFilter, { nullable: true, description: 'This does not hold.' }) not?: CustomerFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The customer id.' }) id?: IdFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The name.' }) name?: StringFilter;
+  @Field(() => CustomerKindFilter, { nullable: true, description: 'INDIVIDUAL or BUSINESS.' }) kind?: object;
+  @Field(() => SectorFilter, { nullable: true, description: 'The sector.' }) sector?: object;
+  @Field(() => TierFilter, { nullable: true, description: 'The tier.' }) tier?: object;
+  @Field(() => BooleanFilter, { nullable: true, description: 'VIP flag.' }) vip?: BooleanFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The industry.' }) industry?: StringFilter;
+  @Field(() => CustomerStatusFilter, { nullable: true, description: 'The status.' }) status?: object;
+  @Field(() => ChurnReasonFilter, { nullable: true, description: 'The churn reason.' }) churnReason?: object;
+  @Field(() => CustomerSourceFilter, { nullable: true, description: 'The source.' }) source?: object;
+  @Field(() => BooleanFilter, { nullable: true, description: 'Partners only (true) or non-partners (false).' }) isPartner?: BooleanFilter;
+  @Field(() => ChannelTypeFilter, { nullable: true, description: 'The partner channel type.' }) channelType?: object;
+  @Field(() => IdFilter, { nullable: true, description: 'The owner (a user id).' }) ownerId?: IdFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The referring customer.' }) referredById?: IdFilter;
+  @Field(() => TagsFilter, { nullable: true, description: 'Tags.' }) tags?: TagsFilter;
+  @Field(() => DecimalFilter, { nullable: true, description: 'Annual revenue.' }) annualRevenue?: DecimalFilter;
+  @Field(() => IntFilter, { nullable: true, description: 'Headcount.' }) employeeCount?: IntFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Last change time.' }) updatedAt?: DateTimeFilter;
+}
+
+export enum CustomerOrderField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', ANNUAL_REVENUE = 'ANNUAL_REVENUE', EMPLOYEE_COUNT = 'EMPLOYEE_COUNT' }
+registerEnumType(CustomerOrderField, { name: 'CustomerOrderField', description: 'Fields customers can be sorted by.' });
+
+@InputType({ description: 'One sort key; list several to break ties. The id always breaks the last tie.' })
+export class CustomerOrderBy {
+  @Field(() => CustomerOrderField, { description: 'What to sort by.' }) field!: CustomerOrderField;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+}
+
+@InputType({ description: 'A reference to this customer in another system.' })
+export class ExternalRefInput {
+  @Field({ description: 'The system, e.g. "erp" (stored lower-case).' }) system!: string;
+  @Field({ description: 'The id in that system; unique per system.' }) ref!: string;
+}
+
+@InputType({ description: 'Fields shared by create and update. On update, an omitted field is left as it is; null clears an optional one.' })
+class CustomerFields {
+  @Field(() => Sector, { nullable: true, description: 'Sector; on create defaults from kind and employeeCount (CONSUMER, ENTERPRISE at 400+, SMALL_BUSINESS, or OTHER).' }) sector?: Sector | null;
+  @Field(() => Tier, { nullable: true, description: 'Tier; POTENTIAL on create when omitted.' }) tier?: Tier;
+  @Field(() => Boolean, { nullable: true, description: 'VIP flag; only for KEY accounts.' }) vip?: boolean;
+  @Field(() => String, { nullable: true, description: 'Industry (up to 100 characters).' }) industry?: string | null;
+  @Field(() => Int, { nullable: true, description: 'Headcount (0 or more).' }) employeeCount?: number | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Annual revenue, e.g. "1250000.00".' }) annualRevenue?: string | null;
+  @Field(() => String, { nullable: true, description: 'Web site (http:// or https://).' }) website?: string | null;
+  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list; at most 10).' }) phones?: PhoneInput[];
+  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list; at most 10).' }) emails?: EmailInput[];
+  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list; at most 10).' }) addresses?: PostalAddressInput[];
+  @Field(() => ID, { nullable: true, description: 'Owner. A rep always owns what they create; a manager may pick anyone in their team; API keys must pick.' }) ownerId?: string | null;
+  @Field(() => CustomerSource, { nullable: true, description: 'Where the customer came from.' }) source?: CustomerSource | null;
+  @Field(() => ID, { nullable: true, description: 'The customer who referred this one.' }) referredById?: string | null;
+  @Field(() => CustomerStatus, { nullable: true, description: 'Status; ACTIVE on create when omitted.' }) status?: CustomerStatus;
+  @Field(() => ChurnReason, { nullable: true, description: 'Required exactly when status is CHURNED.' }) churnReason?: ChurnReason | null;
+  @Field(() => String, { nullable: true, description: 'Note on the churn.' }) churnNote?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the customer is a partner (dealer/reseller).' }) isPartner?: boolean;
+  @Field(() => ChannelType, { nullable: true, description: 'Partner channel type; only for partners.' }) channelType?: ChannelType | null;
+  @Field(() => [String], { nullable: true, description: 'Tags (replaces the list; stored lower-case, at most 30).' }) tags?: string[];
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Custom attributes (replaces the object); keys and types per `customAttributeDefinitions`.' }) customAttributes?: Record<string, unknown>;
+  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean;
+  @Field(() => String, { nullable: true, description: 'Where consent was given, e.g. "web form".' }) consentSource?: string | null;
+  @Field(() => [ExternalRefInput], { nullable: true, description: 'References in other systems (replaces the list; one per system).' }) externalRefs?: ExternalRefInput[];
+}
+
+@InputType({ description: 'A new customer.' })
+export class CreateCustomerInput extends CustomerFields {
+  @Field({ description: 'Name (1–200 characters).' }) name!: string;
+  @Field(() => CustomerKind, { description: 'INDIVIDUAL or BUSINESS.' }) kind!: CustomerKind;
+}
+
+@InputType({ description: 'Changes to a customer. Pass the `version` you read; a stale one is a CONFLICT.' })
+export class UpdateCustomerInput extends CustomerFields {
+  @Field(() => ID, { description: 'The customer.' }) id!: string;
+  @Field(() => Int, { description: 'The version you read.' }) version!: number;
+  @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string;
+  @Field(() => CustomerKind, { nullable: true, description: 'INDIVIDUAL or BUSINESS.' }) kind?: CustomerKind;
+}
+
+@InputType({ description: 'Identifies one customer.' })
+export class CustomerIdInput {
+  @Field(() => ID, { description: 'The customer.' }) id!: string;
+}
+
+@InputType({ description: 'Move every customer of one user to another (e.g. when a rep leaves).' })
+export class ReassignCustomersInput {
+  @Field(() => ID, { description: 'The current owner.' }) fromUserId!: string;
+  @Field(() => ID, { description: 'The new owner: active, in sales (or ADMIN), and in your team if you are a manager.' }) toUserId!: string;
+}
+
+@ObjectType({ description: 'Result of a customer mutation.' })
+export class CustomerPayload {
+  @Field(() => Customer, { nullable: true, description: 'The customer after the change; null when `errors` is not empty.' }) customer!: Customer | null;
+  @Field(() => [UserError], { description: 'Why the change was refused; empty on success.' }) errors!: UserError[];
+}
+
+@ObjectType({ description: 'Result of `reassignCustomers`.' })
+export class ReassignCustomersPayload {
+  @Field(() => Int, { description: 'How many customers changed owner (deleted ones included).' }) movedCount!: number;
+  @Field(() => [UserError], { description: 'Why the change was refused; empty on success.' }) errors!: UserError[];
+}
+
+@ObjectType({ description: 'A declared custom attribute of customers.' })
+export class CustomAttributeDefinition {
+  @Field({ description: 'The key in `customAttributes`.' }) key!: string;
+  @Field({ description: 'STRING, INTEGER, DECIMAL (a string), BOOLEAN, DATE ("YYYY-MM-DD") or ENUM.' }) type!: string;
+  @Field({ description: 'What the attribute means.' }) description!: string;
+  @Field(() => [String], { nullable: true, description: 'Allowed values of an ENUM; null otherwise.' }) options?: string[];
+}

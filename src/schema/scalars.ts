@@ -1,0 +1,43 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLDateTimeISO, GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
+
+/** UTC ISO-8601 timestamps, always serialised with `Z`, e.g. "2026-03-01T09:30:00.000Z". */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...GraphQLDateTimeISO.toConfig(),
+  name: 'DateTime',
+  description: 'A UTC timestamp in ISO-8601, e.g. "2026-03-01T09:30:00.000Z". Inputs may carry any offset; outputs are UTC.',
+});
+
+export const JSONObjectScalar = new GraphQLScalarType({
+  ...GraphQLJSONObject.toConfig(),
+  name: 'JSONObject',
+  description: 'A JSON object.',
+});
+
+const DECIMAL = /^-?\d{1,16}(\.\d{1,4})?$/;
+
+function parseDecimal(value: unknown): string {
+  if (typeof value === 'string' && DECIMAL.test(value)) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw new GraphQLError('Decimal must be a string like "1234.50" (up to 16 digits, 4 decimals); floats are refused to avoid rounding.', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+}
+
+/** Money and other exact quantities travel as strings so no client rounds them through a float. */
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  description: 'An exact decimal number as a string, e.g. "1234.50". Never a float. Integers are also accepted as input.',
+  serialize: (value) => (value == null ? null : String(value)),
+  parseValue: parseDecimal,
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseDecimal(ast.kind === Kind.INT ? Number(ast.value) : ast.value);
+    return parseDecimal(undefined);
+  },
+});
+
+export const JSONScalar = new GraphQLScalarType({
+  ...GraphQLJSON.toConfig(),
+  name: 'JSON',
+  description: 'Any JSON value.',
+});

@@ -1,0 +1,64 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ApiKey } from '../entities/api-key.entity';
+import { Role } from '../entities/enums';
+import { User } from '../entities/user.entity';
+import { connectionType } from './connection';
+import { BooleanFilter, IdFilter, StringFilter, enumFilter } from './filters';
+import { UserError } from './payload';
+import { DateTimeScalar } from './scalars';
+
+export const UserConnection = connectionType(User, 'User');
+export const ApiKeyConnection = connectionType(ApiKey, 'ApiKey');
+
+const RoleFilter = enumFilter(Role, 'Role');
+
+@InputType({ description: 'Which users to list.' })
+export class UserFilter {
+  @Field(() => IdFilter, { nullable: true, description: 'The user id.' }) id?: IdFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'E-mail.' }) email?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'Name.' }) name?: StringFilter;
+  @Field(() => RoleFilter, { nullable: true, description: 'Role.' }) role?: object;
+  @Field(() => StringFilter, { nullable: true, description: 'Team.' }) team?: StringFilter;
+  @Field(() => BooleanFilter, { nullable: true, description: 'Active.' }) active?: BooleanFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The manager.' }) managerId?: IdFilter;
+}
+
+@InputType({ description: 'Credentials.' })
+export class LoginInput {
+  @Field({ description: 'Login e-mail (case-insensitive).' }) email!: string;
+  @Field({ description: 'Password.' }) password!: string;
+}
+
+@ObjectType({ description: 'A session token.' })
+export class LoginPayload {
+  @Field({ description: 'Send it as `Authorization: Bearer <token>`.' }) token!: string;
+  @Field(() => DateTimeScalar, { description: 'When the token expires (UTC); sign in again after.' }) expiresAt!: Date;
+  @Field(() => User, { description: 'The signed-in user.' }) user!: User;
+}
+
+@InputType({ description: 'A new API key for a system or a partner.' })
+export class CreateApiKeyInput {
+  @Field({ description: 'A name to recognise it by.' }) name!: string;
+  @Field(() => Role, { description: 'INTEGRATION (a system such as a web shop) or PARTNER.' }) role!: Role;
+  @Field(() => [String], { description: 'What it may do: customers:read, customers:write, orders:write, products:read.' }) scopes!: string[];
+  @Field(() => ID, { nullable: true, description: 'For PARTNER keys: the partner customer the key acts for.' }) partnerCustomerId?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the key stops working; null for never.' }) expiresAt?: Date | null;
+}
+
+@ObjectType({ description: 'Result of `createApiKey`.' })
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey, { nullable: true, description: 'The key; null when `errors` is not empty.' }) apiKey!: ApiKey | null;
+  @Field(() => String, { nullable: true, description: 'The full key, shown only this once: send it as the `x-api-key` header. Only a hash is stored.' }) secret!: string | null;
+  @Field(() => [UserError], { description: 'Why the key was refused; empty on success.' }) errors!: UserError[];
+}
+
+@InputType({ description: 'Identifies one API key.' })
+export class ApiKeyIdInput {
+  @Field(() => ID, { description: 'The key id (`key_…`).' }) id!: string;
+}
+
+@ObjectType({ description: 'Result of `revokeApiKey`.' })
+export class ApiKeyPayload {
+  @Field(() => ApiKey, { nullable: true, description: 'The revoked key.' }) apiKey!: ApiKey | null;
+  @Field(() => [UserError], { description: 'Why it failed; empty on success.' }) errors!: UserError[];
+}

@@ -1,0 +1,384 @@
+import { z } from 'zod';
+import { Customer } from '../entities/customer.entity';
+import { AuditAction, ChannelType, ChurnReason, CustomerKind, CustomerSource, CustomerStatus, Role, Sector, Tier } from '../entities/enums';
+import { CustomerExternalRef } from '../entities/external-ref.entity';
+import { User } from '../entities/user.entity';
+import { diff, recordAudit } from './audit.service';
+import type { ServiceContext } from './context';
+import { CUSTOM_ATTRIBUTES } from './custom-attributes';
+import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { fail, inTransaction } from './transaction';
+import { filterSql, type Filter, type FilterSpec } from './filter';
+import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, type SortKey } from './pagination';
+import { customerScope, subtreeSql } from './scope';
+import { searchSql } from './search';
+import { and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { ADDRESSES, EMAILS, ID, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text } from './validation';
+
+export type CustomerRow = Customer;
+
+export type CustomerOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT' | 'ANNUAL_REVENUE' | 'EMPLOYEE_COUNT';
+export interface CustomerOrderBy { field: CustomerOrderField; direction: Direction }
+
+export interface CustomerListArgs extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: CustomerOrderBy[] | null;
+  search?: string | null;
+}
+
+const ORDER: Record<CustomerOrderField, Omit<SortKey<CustomerRow>, 'dir'>> = {
+  NAME: { expr: 'c.name', get: (r) => r.name },
+  CREATED_AT: { expr: 'c.created_at', get: (r) => r.createdAt },
+  UPDATED_AT: { expr: 'c.updated_at', get: (r) => r.updatedAt },
+  ANNUAL_REVENUE: { expr: 'c.annual_revenue', nullable: true, get: (r) => r.annualRevenue },
+  EMPLOYEE_COUNT: { expr: 'c.employee_count', nullable: true, get: (r) => r.employeeCount },
+};
+
+export const CUSTOMER_FILTER: FilterSpec = {
+  id: { expr: 'c.id', kind: 'scalar' },
+  name: { expr: 'c.name', kind: 'text' },
+  kind: { expr: 'c.kind', kind: 'scalar' },
+  sector: { expr: 'c.sector', kind: 'scalar' },
+  tier: { expr: 'c.tier', kind: 'scalar' },
+  vip: { expr: 'c.vip', kind: 'scalar' },
+  industry: { expr: 'c.industry', kind: 'text' },
+  status: { expr: 'c.status', kind: 'scalar' },
+  churnReason: { expr: 'c.churn_reason', kind: 'scalar' },
+  source: { expr: 'c.source', kind: 'scalar' },
+  isPartner: { expr: 'c.is_partner', kind: 'scalar' },
+  channelType: { expr: 'c.channel_type', kind: 'scalar' },
+  ownerId: { expr: 'c.owner_id', kind: 'scalar' },
+  referredById: { expr: 'c.referred_by_id', kind: 'scalar' },
+  tags: { expr: 'c.tags', kind: 'tags' },
+  annualRevenue: { expr: 'c.annual_revenue', kind: 'scalar' },
+  employeeCount: { expr: 'c.employee_count', kind: 'scalar' },
+  createdAt: { expr: 'c.created_at', kind: 'scalar' },
+  updatedAt: { expr: 'c.updated_at', kind: 'scalar' },
+};
+
+/** Sort keys for an orderBy list; `id` always ends the order so the keyset is total. */
+export function customerSortKeys(orderBy: CustomerOrderBy[] | null | undefined): { keys: SortKey<CustomerRow>[]; signature: string } {
+  const list = orderBy?.length ? orderBy : [{ field: 'CREATED_AT' as const, direction: 'DESC' as const }];
+  const seen = new Set<string>();
+  const keys = list.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
+  keys.push({ expr: 'c.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
+  return { keys: expandKeys(keys), signature: `customers:${list.map((o) => `${o.field}.${o.direction}`).join(',')}` };
+}
+
+/** Visible, not deleted customers: the one base condition of every customer read. */
+function visible(ctx: ServiceContext): Sql {
+  return sql`c.deleted_at is null and ${customerScope(ctx.principal)}`;
+}
+
+export async function listCustomers(ctx: ServiceContext, args: CustomerListArgs) {
+  const { keys, signature } = customerSortKeys(args.orderBy);
+  const req = pageRequest(args, signature);
+  const where = and([visible(ctx), filterSql(args.filter, CUSTOMER_FILTER), searchSql(ctx.principal, args.search)]);
+  const fetched = await rows<CustomerRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Customer', 'c')} from customer c
+    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from customer c where ${where}`))[0].n);
+  return toConnection(fetched, req, keys, signature, count);
+}
+
+/** Customers by id, visible to the caller only; the order of the result is not guaranteed. */
+export async function customersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CustomerRow[]> {
+  if (!ids.length) return [];
+  return rows<CustomerRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Customer', 'c')} from customer c
+    where c.id in ${list([...ids])} and ${visible(ctx)}`);
+}
+
+export async function getCustomer(ctx: ServiceContext, id: string): Promise<CustomerRow> {
+  const [row] = await customersByIds(ctx, [id]);
+  if (!row) throw new NotFoundError('Customer');
+  return row;
+}
+
+export async function externalRefsByCustomerIds(ctx: ServiceContext, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return rows<{ customerId: string; system: string; ref: string }>(ctx.em, sql`select r.customer_id as "customerId", r.system, r.ref
+    from customer_external_ref r where r.customer_id in ${list([...ids])} order by r.system, r.ref`);
+}
+
+// ---------------------------------------------------------------------------------------- writes
+
+const EXTERNAL_REFS = z
+  .array(z.object({ system: text(40).transform((s) => s.toLowerCase()), ref: text(120) }))
+  .max(20, 'At most 20 external references.')
+  .superRefine((refs, c) => {
+    const seen = new Set<string>();
+    refs.forEach((r, i) => {
+      if (seen.has(r.system)) c.addIssue({ code: 'custom', path: [i, 'system'], message: `Only one reference per system (\`${r.system}\` twice).` });
+      seen.add(r.system);
+    });
+  });
+
+const fields = {
+  name: text(200),
+  kind: z.nativeEnum(CustomerKind),
+  sector: z.nativeEnum(Sector),
+  tier: z.nativeEnum(Tier),
+  vip: z.boolean(),
+  industry: optionalText(100),
+  employeeCount: z.number().int().min(0, 'Must be 0 or more.').max(10_000_000).nullish(),
+  annualRevenue: z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "1250000.00".').nullish(),
+  website: URL_TEXT.nullish(),
+  phones: PHONES,
+  emails: EMAILS,
+  addresses: ADDRESSES,
+  ownerId: ID('usr'),
+  source: z.nativeEnum(CustomerSource).nullish(),
+  referredById: ID('cus').nullish(),
+  status: z.nativeEnum(CustomerStatus),
+  churnReason: z.nativeEnum(ChurnReason).nullish(),
+  churnNote: optionalText(2000),
+  isPartner: z.boolean(),
+  channelType: z.nativeEnum(ChannelType).nullish(),
+  tags: TAGS,
+  customAttributes: CUSTOM_ATTRIBUTES,
+  marketingConsent: z.boolean(),
+  consentSource: optionalText(100),
+  externalRefs: EXTERNAL_REFS,
+};
+
+const CreateCustomer = z.object({
+  ...fields,
+  sector: fields.sector.nullish(),
+  tier: fields.tier.optional(),
+  vip: fields.vip.optional(),
+  phones: fields.phones.optional(),
+  emails: fields.emails.optional(),
+  addresses: fields.addresses.optional(),
+  ownerId: fields.ownerId.nullish(),
+  status: fields.status.optional(),
+  isPartner: fields.isPartner.optional(),
+  tags: fields.tags.optional(),
+  customAttributes: fields.customAttributes.optional(),
+  marketingConsent: fields.marketingConsent.optional(),
+  externalRefs: fields.externalRefs.optional(),
+});
+
+const UpdateCustomer = z.object({
+  id: ID('cus'),
+  version: z.number().int(),
+  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
+}) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCustomer>>>;
+
+export type CreateCustomerInput = z.input<typeof CreateCustomer>;
+export type UpdateCustomerInput = { id: string; version: number } & Partial<CreateCustomerInput>;
+
+/** Fields recorded in the audit log (everything a user can change). */
+const AUDITED = [
+  'name', 'kind', 'sector', 'tier', 'vip', 'industry', 'employeeCount', 'annualRevenue', 'website', 'phones', 'emails',
+  'addresses', 'ownerId', 'source', 'referredById', 'status', 'churnReason', 'churnNote', 'isPartner', 'channelType',
+  'tags', 'customAttributes', 'marketingConsent', 'consentAt', 'consentSource', 'externalRefs', 'deletedAt',
+];
+
+const NON_NULLABLE = ['name', 'kind', 'sector', 'tier', 'vip', 'ownerId', 'status', 'isPartner', 'marketingConsent', 'tags', 'phones', 'emails', 'addresses', 'customAttributes', 'externalRefs'];
+
+type Snapshot = Record<string, unknown>;
+
+function snapshot(c: Customer, externalRefs: { system: string; ref: string }[]): Snapshot {
+  return {
+    ...c,
+    ownerId: typeof c.owner === 'string' ? c.owner : c.owner?.id,
+    referredById: c.referredBy ? (typeof c.referredBy === 'string' ? c.referredBy : c.referredBy.id) : null,
+    externalRefs: [...externalRefs].sort((a, b) => a.system.localeCompare(b.system)),
+  };
+}
+
+/** Rules across fields, checked on the state a write would produce. */
+function businessRules(s: Snapshot): UserError[] {
+  const errors: UserError[] = [];
+  const f = (name: string) => ['input', name];
+  if (s.sector === Sector.ENTERPRISE && typeof s.employeeCount === 'number' && s.employeeCount < 400) {
+    errors.push(userError('VALIDATION', 'ENTERPRISE means 400 or more employees; this headcount is lower.', f('sector')));
+  }
+  if (s.kind === CustomerKind.INDIVIDUAL && s.sector !== Sector.CONSUMER && s.sector !== Sector.OTHER) {
+    errors.push(userError('VALIDATION', 'An INDIVIDUAL customer is in the CONSUMER (or OTHER) sector.', f('sector')));
+  }
+  if (s.vip && s.tier !== Tier.KEY) errors.push(userError('VALIDATION', 'Only KEY accounts can be VIP.', f('vip')));
+  if (s.status === CustomerStatus.CHURNED && !s.churnReason) errors.push(userError('VALIDATION', 'A CHURNED customer needs a churnReason.', f('churnReason')));
+  if (s.status !== CustomerStatus.CHURNED && s.churnReason) errors.push(userError('VALIDATION', 'churnReason is only set when status is CHURNED.', f('churnReason')));
+  if (s.channelType && !s.isPartner) errors.push(userError('VALIDATION', 'channelType is only set for partners (isPartner: true).', f('channelType')));
+  if (s.referredById && s.referredById === s.id) errors.push(userError('VALIDATION', 'A customer cannot refer itself.', f('referredById')));
+  return errors;
+}
+
+function defaultSector(kind: CustomerKind, employeeCount: number | null | undefined): Sector {
+  if (kind === CustomerKind.INDIVIDUAL) return Sector.CONSUMER;
+  if (employeeCount == null) return Sector.OTHER;
+  return employeeCount >= 400 ? Sector.ENTERPRISE : Sector.SMALL_BUSINESS;
+}
+
+/** Who may own the customer: reps only themselves, managers their subtree, ADMIN and keys anyone active in sales. */
+async function ownerErrors(ctx: ServiceContext, ownerId: string): Promise<UserError[]> {
+  const { principal } = ctx;
+  const field = ['input', 'ownerId'];
+  if (principal.role === Role.SALES_REP && ownerId !== principal.id) {
+    return [userError('FORBIDDEN', 'A sales rep can only own customers themselves.', field)];
+  }
+  const inScope = principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(principal.id)})` : sql``;
+  const [owner] = await rows<{ active: boolean; role: Role }>(ctx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId} ${inScope}`);
+  if (!owner) return [userError('NOT_FOUND', 'No such user in your team.', field)];
+  if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
+  if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
+    return [userError('VALIDATION', 'Customers are owned by sales reps, sales managers or admins.', field)];
+  }
+  return [];
+}
+
+async function referenceErrors(ctx: ServiceContext, referredById: string | null | undefined): Promise<UserError[]> {
+  if (!referredById) return [];
+  const found = await customersByIds(ctx, [referredById]);
+  return found.length ? [] : [userError('NOT_FOUND', 'The referring customer does not exist.', ['input', 'referredById'])];
+}
+
+async function externalRefErrors(ctx: ServiceContext, refs: { system: string; ref: string }[] | undefined, selfId: string | null): Promise<UserError[]> {
+  if (!refs?.length) return [];
+  const pairs = refs.map((r) => sql`(r.system = ${r.system} and r.ref = ${r.ref})`);
+  const taken = await rows<{ system: string; ref: string }>(ctx.em, sql`select r.system, r.ref from customer_external_ref r
+    where (${pairs.reduce((a, b) => sql`${a} or ${b}`)}) ${selfId ? sql`and r.customer_id <> ${selfId}` : sql``}`);
+  return taken.map((t) => userError('DUPLICATE', `Another customer already has ${t.system} reference "${t.ref}".`,
+    ['input', 'externalRefs', String(refs.findIndex((r) => r.system === t.system)), 'ref']));
+}
+
+function applyFields(em: ServiceContext['em'], c: Customer, data: Partial<z.infer<typeof CreateCustomer>>): void {
+  const { ownerId, referredById, externalRefs: _refs, marketingConsent, consentSource, ...rest } = data;
+  for (const [key, value] of Object.entries(rest)) {
+    if (value !== undefined) (c as any)[key] = value;
+  }
+  if (ownerId) c.owner = em.getReference(User, ownerId);
+  if (referredById !== undefined) c.referredBy = referredById ? em.getReference(Customer, referredById) : null;
+  if (marketingConsent !== undefined && marketingConsent !== c.marketingConsent) {
+    c.marketingConsent = marketingConsent;
+    c.consentAt = new Date();
+  }
+  if (consentSource !== undefined) c.consentSource = consentSource;
+}
+
+async function replaceExternalRefs(em: ServiceContext['em'], customer: Customer, refs: { system: string; ref: string }[]) {
+  await em.nativeDelete(CustomerExternalRef, { customer: customer.id });
+  for (const r of refs) em.persist(em.create(CustomerExternalRef, { customer, system: r.system, ref: r.ref }));
+}
+
+export async function createCustomer(ctx: ServiceContext, input: CreateCustomerInput) {
+  const parsed = parseInput(CreateCustomer, input);
+  if (!parsed.ok) return { customer: null, errors: parsed.errors };
+  const data = parsed.data;
+  const isUser = ctx.principal.type === 'USER';
+  const ownerId = data.ownerId ?? (isUser ? ctx.principal.id : null);
+  if (!ownerId) return { customer: null, errors: [userError('VALIDATION', 'API keys must name the owner of a new customer.', ['input', 'ownerId'])] };
+
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    fail([...(await ownerErrors(tx, ownerId)), ...(await referenceErrors(tx, data.referredById)), ...(await externalRefErrors(tx, data.externalRefs, null))]);
+    const customer = tx.em.create(Customer, {
+      name: data.name, kind: data.kind, sector: data.sector ?? defaultSector(data.kind, data.employeeCount), owner: tx.em.getReference(User, ownerId),
+      createdBy: ctx.principal.id,
+    } as any);
+    applyFields(tx.em, customer, { ...data, ownerId });
+    if (data.marketingConsent === undefined) customer.consentAt = null;
+    fail(businessRules(snapshot(customer, data.externalRefs ?? [])));
+    await replaceExternalRefs(tx.em, customer, data.externalRefs ?? []);
+    recordAudit(tx.em, ctx.principal, {
+      entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.CREATE,
+      changes: diff({}, snapshot(customer, data.externalRefs ?? []), AUDITED).filter((ch) => ch.new !== null && !(Array.isArray(ch.new) && !ch.new.length)),
+    });
+    await tx.em.flush();
+    return customer;
+  });
+  return { customer: result, errors };
+}
+
+/** Loads a visible, live customer as a managed entity inside the transaction. */
+async function loadForWrite(tx: ServiceContext, id: string, deleted = false): Promise<Customer> {
+  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c
+    where c.id = ${id} and c.deleted_at is ${deleted ? sql`not null` : sql`null`} and ${customerScope(tx.principal)}`);
+  if (!row) throw new RollbackWithErrors([userError('NOT_FOUND', 'Customer not found.', ['input', 'id'])]);
+  return tx.em.findOneOrFail(Customer, id);
+}
+
+async function refsOf(tx: ServiceContext, id: string) {
+  return (await externalRefsByCustomerIds(tx, [id])).map(({ system, ref }) => ({ system, ref }));
+}
+
+export async function updateCustomer(ctx: ServiceContext, input: UpdateCustomerInput) {
+  const parsed = parseInput(UpdateCustomer, input);
+  if (!parsed.ok) return { customer: null, errors: parsed.errors };
+  const data = parsed.data as UpdateCustomerInput & Record<string, unknown>;
+  const nullErrors = NON_NULLABLE.filter((k) => data[k] === null).map((k) => userError('VALIDATION', `${k} cannot be null.`, ['input', k]));
+  if (nullErrors.length) return { customer: null, errors: nullErrors };
+
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    const customer = await loadForWrite(tx, data.id);
+    if (customer.version !== data.version) {
+      fail([userError('CONFLICT', `This customer was changed meanwhile (now version ${customer.version}): reload it and apply your change again.`, ['input', 'version'])]);
+    }
+    const refsBefore = await refsOf(tx, customer.id);
+    const before = snapshot(customer, refsBefore);
+    if (data.ownerId && data.ownerId !== before.ownerId) {
+      if (ctx.principal.role === Role.SALES_REP) fail([userError('FORBIDDEN', 'Only a manager or admin can change the owner.', ['input', 'ownerId'])]);
+      fail(await ownerErrors(tx, data.ownerId));
+    }
+    if (data.referredById) fail(await referenceErrors(tx, data.referredById));
+    if (data.externalRefs) fail(await externalRefErrors(tx, data.externalRefs, customer.id));
+    applyFields(tx.em, customer, data);
+    const after = snapshot(customer, data.externalRefs ?? refsBefore);
+    fail(businessRules(after));
+    const changes = diff(before, after, AUDITED);
+    if (changes.length === 0) return customer;
+    if (data.externalRefs) await replaceExternalRefs(tx.em, customer, data.externalRefs);
+    customer.updatedAt = new Date();
+    recordAudit(tx.em, ctx.principal, { entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.UPDATE, changes });
+    await tx.em.flush();
+    return customer;
+  });
+  return { customer: result, errors };
+}
+
+async function setDeleted(ctx: ServiceContext, id: string, deleted: boolean) {
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    const customer = await loadForWrite(tx, id, !deleted);
+    const before = customer.deletedAt ?? null;
+    customer.deletedAt = deleted ? new Date() : null;
+    recordAudit(tx.em, ctx.principal, {
+      entityType: 'Customer', entityId: customer.id, customerId: customer.id,
+      action: deleted ? AuditAction.DELETE : AuditAction.RESTORE,
+      changes: diff({ deletedAt: before }, { deletedAt: customer.deletedAt }, ['deletedAt']),
+    });
+    await tx.em.flush();
+    return customer;
+  });
+  return { customer: result, errors };
+}
+
+/** Soft delete: the customer and its contacts disappear from every read; `restoreCustomer` brings them back. */
+export const deleteCustomer = (ctx: ServiceContext, id: string) => setDeleted(ctx, id, true);
+export const restoreCustomer = (ctx: ServiceContext, id: string) => setDeleted(ctx, id, false);
+
+/** Moves every customer (deleted ones too) from one user to another in one statement, each move audited. */
+export async function reassignCustomers(ctx: ServiceContext, input: { fromUserId: string; toUserId: string }) {
+  const parsed = parseInput(z.object({ fromUserId: ID('usr'), toUserId: ID('usr') }), input);
+  if (!parsed.ok) return { movedCount: 0, errors: parsed.errors };
+  const { fromUserId, toUserId } = parsed.data;
+  if (fromUserId === toUserId) return { movedCount: 0, errors: [userError('VALIDATION', 'Pick two different users.', ['input', 'toUserId'])] };
+
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    const team = ctx.principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(ctx.principal.id)})` : sql``;
+    const [from] = await rows<{ id: string }>(tx.em, sql`select u.id from app_user u where u.id = ${fromUserId} ${team}`);
+    if (!from) fail([userError('NOT_FOUND', 'No such user in your team.', ['input', 'fromUserId'])]);
+    fail(await ownerErrors(tx, toUserId));
+    const { actorType, actorId } = { actorType: ctx.principal.type === 'USER' ? 'USER' : 'API_KEY', actorId: ctx.principal.id };
+    const moved = await rows<{ id: string }>(tx.em, sql`with moved as (
+        update customer set owner_id = ${toUserId}, updated_at = now(), version = version + 1
+        where owner_id = ${fromUserId} returning id
+      )
+      insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
+      select 'aud_' || replace(gen_random_uuid()::text, '-', ''), 'Customer', id, id, 'REASSIGN', ${actorType}, ${actorId}, now(),
+        jsonb_build_array(jsonb_build_object('field', 'ownerId', 'old', ${fromUserId}::text, 'new', ${toUserId}::text))
+      from moved returning entity_id as id`);
+    return moved.length;
+  });
+  return { movedCount: result ?? 0, errors };
+}
+

@@ -1,0 +1,140 @@
+import { InputError } from './errors';
+import { and, or, raw, sql, type Sql, FALSE } from './sql';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export type Direction = 'ASC' | 'DESC';
+
+/** One column of a keyset order. `expr` is trusted SQL; `get` reads the same value from a row. */
+export interface SortKey<T = any> {
+  expr: string;
+  dir: Direction;
+  nullable?: boolean;
+  get: (row: T) => unknown;
+}
+
+export interface PageRequest {
+  limit: number;
+  backward: boolean;
+  cursor: unknown[] | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  /** A getter: the count query runs only when a client asks for `totalCount`. */
+  readonly totalCount: Promise<number>;
+}
+
+/** Validates Relay arguments: `first`/`after` page forward, `last`/`before` backward, at most 100 rows. */
+export function pageRequest(args: ConnectionArgs, signature: string): PageRequest {
+  const { first, after, last, before } = args;
+  if (first != null && last != null) throw new InputError('Pass either `first` or `last`, not both.', 'first');
+  if (last != null && after != null) throw new InputError('`after` pages forward: use it with `first`.', 'after');
+  if (first != null && before != null) throw new InputError('`before` pages backward: use it with `last`.', 'before');
+  const size = first ?? last ?? DEFAULT_PAGE_SIZE;
+  const arg = last != null ? 'last' : 'first';
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new InputError(`\`${arg}\` must be between 0 and ${MAX_PAGE_SIZE}.`, arg);
+  }
+  const backward = last != null || before != null;
+  const cursorText = backward ? before : after;
+  return { limit: size, backward, cursor: cursorText ? decodeCursor(cursorText, signature, backward ? 'before' : 'after') : null };
+}
+
+export function encodeCursor(values: unknown[], signature: string): string {
+  return Buffer.from(JSON.stringify({ o: signature, v: values })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, signature: string, field: string): unknown[] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && parsed.o === signature && Array.isArray(parsed.v)) return parsed.v;
+  } catch {
+    // fall through
+  }
+  throw new InputError('Invalid cursor for this list and order: use a cursor returned by the same query.', field);
+}
+
+/** A nullable key sorts its nulls last in both directions: an `(expr is null)` key goes first. */
+export function expandKeys<T>(keys: SortKey<T>[]): SortKey<T>[] {
+  return keys.flatMap((k) =>
+    k.nullable ? [{ expr: `(${k.expr} is null)`, dir: 'ASC' as Direction, get: (r: T) => k.get(r) == null }, { ...k }] : [k],
+  );
+}
+
+const effective = (dir: Direction, backward: boolean): Direction => (backward ? (dir === 'ASC' ? 'DESC' : 'ASC') : dir);
+
+export function orderSql<T>(keys: SortKey<T>[], backward: boolean): Sql {
+  return raw(keys.map((k) => `${k.expr} ${effective(k.dir, backward)}`).join(', '));
+}
+
+/** Rows strictly after the cursor in the (possibly reversed) order: lexicographic over every key. */
+export function keysetSql<T>(keys: SortKey<T>[], values: unknown[] | null, backward: boolean): Sql {
+  if (!values) return raw('true');
+  if (values.length !== keys.length) throw new InputError('Invalid cursor for this list and order.', backward ? 'before' : 'after');
+  const dirs = keys.map((k) => effective(k.dir, backward));
+  const uniform = dirs.every((d) => d === dirs[0]) && keys.every((k) => !k.nullable) && values.every((v) => v != null);
+  if (uniform) {
+    // Row comparison lets PostgreSQL walk the index directly.
+    const lhs = raw(`(${keys.map((k) => k.expr).join(', ')})`);
+    const rhs = { text: `(${values.map(() => '?').join(', ')})`, params: values };
+    return sql`${lhs} ${raw(dirs[0] === 'ASC' ? '>' : '<')} ${rhs}`;
+  }
+  const disjuncts: Sql[] = [];
+  keys.forEach((key, i) => {
+    if (values[i] == null) return; // nothing sorts strictly after null: nulls are last
+    const equal = keys.slice(0, i).map((k, j) => (values[j] == null ? raw(`${k.expr} is null`) : sql`${raw(k.expr)} = ${values[j]}`));
+    // A nullable key is preceded by its `is null` flag key, whose equality already excludes nulls here.
+    const strict = sql`${raw(key.expr)} ${raw(dirs[i] === 'ASC' ? '>' : '<')} ${values[i]}`;
+    disjuncts.push(and([...equal, strict]));
+  });
+  return disjuncts.length ? or(disjuncts) : FALSE;
+}
+
+/** Turns `limit + 1` fetched rows into a Relay connection. */
+export function toConnection<T>(
+  fetched: T[],
+  req: PageRequest,
+  keys: SortKey<T>[],
+  signature: string,
+  totalCount: () => Promise<number>,
+): Connection<T> {
+  const hasMore = fetched.length > req.limit;
+  const page = fetched.slice(0, req.limit);
+  if (req.backward) page.reverse();
+  const edges = page.map((node) => ({ cursor: encodeCursor(keys.map((k) => k.get(node)), signature), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: req.backward ? req.cursor != null : hasMore,
+      hasPreviousPage: req.backward ? hasMore : req.cursor != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    get totalCount() {
+      return totalCount();
+    },
+  };
+}
+
+/** Memoises a count so a connection asked for `totalCount` twice runs one query. */
+export function lazyCount(run: () => Promise<number>): () => Promise<number> {
+  let pending: Promise<number> | null = null;
+  return () => (pending ??= run());
+}

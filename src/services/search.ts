@@ -1,0 +1,34 @@
+import type { Principal } from '../auth/principal';
+import { Role } from '../entities/enums';
+import { InputError } from './errors';
+import { likeEscape, or, raw, sql, type Sql } from './sql';
+
+/** Roles whose search may match contact details (phones, e-mails): those who may read them. */
+const PII_SEARCH: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
+
+/**
+ * Customer search: case-insensitive substring match on customer name, contact names, phones and
+ * e-mails, served by trigram indexes on each table's `search_text`. Callers who may not read contact
+ * details (MARKETING, ANALYST, INTEGRATION) match on customer names only, so a search cannot be used
+ * to probe for a phone number; ANALYST matches business names only.
+ */
+export function searchSql(principal: Principal, term: string | null | undefined, alias = 'c'): Sql {
+  if (term == null) return raw('true');
+  const trimmed = term.trim().toLowerCase();
+  if (trimmed.length < 2) throw new InputError('Search needs at least 2 characters.', 'search');
+  if (trimmed.length > 100) throw new InputError('Search takes at most 100 characters.', 'search');
+  const patterns = [`%${likeEscape(trimmed)}%`];
+  const digits = trimmed.replace(/\D/g, '');
+  if (/^[0-9 +()./-]+$/.test(trimmed) && digits.length >= 4 && digits !== trimmed) patterns.push(`%${digits}%`);
+
+  if (!PII_SEARCH.includes(principal.role)) {
+    const byName = sql`${raw(alias)}.name ilike ${patterns[0]}`;
+    return principal.role === Role.ANALYST ? sql`(${byName} and ${raw(alias)}.kind = 'BUSINESS')` : byName;
+  }
+  const match = (col: string) => or(patterns.map((p) => sql`${raw(col)} like ${p}`));
+  return sql`${raw(alias)}.id in (
+    select s.id from customer s where ${match('s.search_text')}
+    union
+    select k.customer_id from contact k where k.deleted_at is null and ${match('k.search_text')}
+  )`;
+}

@@ -1,0 +1,92 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * A fragment of SQL with `?` placeholders and its parameters. Column names and other identifiers only
+ * ever come from code; every value from a caller travels as a parameter.
+ */
+export interface Sql {
+  text: string;
+  params: unknown[];
+}
+
+type SqlValue = Sql | unknown;
+
+const isSql = (v: unknown): v is Sql =>
+  typeof v === 'object' && v !== null && 'text' in v && 'params' in v && Array.isArray((v as Sql).params);
+
+/** sql`a = ${x} and ${otherFragment}`: values become parameters, fragments are spliced in. */
+export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): Sql {
+  let text = strings[0];
+  const params: unknown[] = [];
+  values.forEach((value, i) => {
+    if (isSql(value)) {
+      text += value.text;
+      params.push(...value.params);
+    } else {
+      text += '?';
+      params.push(value);
+    }
+    text += strings[i + 1];
+  });
+  return { text, params };
+}
+
+/** Trusted SQL text from code (identifiers, keywords), never from input. */
+export const raw = (text: string): Sql => ({ text, params: [] });
+
+export const TRUE = raw('true');
+export const FALSE = raw('false');
+
+export function join(parts: Sql[], separator: string): Sql {
+  return { text: parts.map((p) => p.text).join(separator), params: parts.flatMap((p) => p.params) };
+}
+
+export function and(parts: Sql[]): Sql {
+  const useful = parts.filter((p) => p.text !== 'true');
+  if (useful.length === 0) return TRUE;
+  if (useful.length === 1) return useful[0];
+  return join(useful.map((p) => sql`(${p})`), ' and ');
+}
+
+export function or(parts: Sql[]): Sql {
+  if (parts.length === 0) return FALSE;
+  if (parts.length === 1) return parts[0];
+  return join(parts.map((p) => sql`(${p})`), ' or ');
+}
+
+/** `(?, ?, ?)` for an IN list; callers must handle the empty list (use FALSE). */
+export function list(values: unknown[]): Sql {
+  return { text: `(${values.map(() => '?').join(', ')})`, params: values };
+}
+
+/** `ARRAY[?, ?]::text[]` (MikroORM 6 inlines parameters, so arrays are spelled out). */
+export function textArray(values: string[]): Sql {
+  return { text: values.length ? `ARRAY[${values.map(() => '?').join(', ')}]::text[]` : `'{}'::text[]`, params: values };
+}
+
+/** Runs a read and returns plain rows (not managed entities); inside a transaction when `em` is in one. */
+export async function rows<T = Record<string, unknown>>(em: EntityManager, query: Sql): Promise<T[]> {
+  return em.execute(query.text, query.params as any[], 'all') as Promise<T[]>;
+}
+
+/** Escapes LIKE wildcards so user text matches literally. */
+export function likeEscape(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The select list for an entity's columns, aliased to property names so rows read like entities:
+ * `c.owner_id as "owner"`. Decimals are read as text on both databases; hidden properties are skipped.
+ */
+export function columnsOf(em: EntityManager, entity: string, alias: string): Sql {
+  const meta = em.getMetadata().find(entity);
+  if (!meta) throw new Error(`Unknown entity ${entity}`);
+  const parts = meta.props
+    .filter((p) => !p.hidden && p.persist !== false && p.fieldNames?.length === 1 && (p.kind === 'scalar' || p.kind === 'm:1'))
+    .map((p) => {
+      const column = `${alias}.${p.fieldNames[0]}`;
+      const isDecimal = p.type === 'decimal' || /numeric|decimal/.test(p.columnTypes?.[0] ?? '');
+      return `${isDecimal ? `${column}::text` : column} as "${p.name}"`;
+    });
+  return raw(parts.join(', '));
+}

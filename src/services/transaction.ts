@@ -1,0 +1,26 @@
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { ServiceContext } from './context';
+import { RollbackWithErrors, userError, type UserError } from './errors';
+
+/** Runs a write in one transaction; expected failures roll it back and come back as payload errors. */
+export async function inTransaction<T>(ctx: ServiceContext, work: (tx: ServiceContext) => Promise<T>): Promise<{ result: T | null; errors: UserError[] }> {
+  try {
+    const result = await ctx.em.transactional((em) => work({ ...ctx, em: em as ServiceContext['em'] }));
+    return { result, errors: [] };
+  } catch (e) {
+    if (e instanceof RollbackWithErrors) return { result: null, errors: e.errors };
+    if (e instanceof OptimisticLockError) {
+      return { result: null, errors: [userError('CONFLICT', 'Someone changed this record meanwhile: reload it and apply your change again.', ['input', 'version'])] };
+    }
+    if (e instanceof UniqueConstraintViolationException) {
+      return { result: null, errors: [userError('DUPLICATE', 'A record with the same unique value already exists.', null)] };
+    }
+    throw e;
+  }
+}
+
+
+/** Stops the transaction with these payload errors, if there are any. */
+export function fail(errors: UserError[]): void {
+  if (errors.length) throw new RollbackWithErrors(errors);
+}

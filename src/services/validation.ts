@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { userError, type UserError } from './errors';
+
+/** Shared input rules. Services validate with these and return payload errors naming the field. */
+
+export const PHONE = z
+  .string()
+  .trim()
+  .min(5, 'Phone number is too short.')
+  .max(30, 'Phone number is too long.')
+  .regex(/^\+?[0-9 ()./-]+$/, 'Phone number may contain digits, spaces and + ( ) . / - only.')
+  .refine((v) => v.replace(/\D/g, '').length >= 5, 'Phone number needs at least 5 digits.');
+
+export const EMAIL = z.string().trim().max(254, 'E-mail address is too long.').email('Not a valid e-mail address.').transform((v) => v.toLowerCase());
+
+const label = z.string().trim().min(1, 'Label is required.').max(40, 'Label is at most 40 characters.');
+
+export const PHONES = z.array(z.object({ label, number: PHONE })).max(10, 'At most 10 phone numbers.');
+export const EMAILS = z.array(z.object({ label, address: EMAIL })).max(10, 'At most 10 e-mail addresses.');
+export const ADDRESSES = z
+  .array(
+    z.object({
+      label,
+      line1: z.string().trim().min(1, 'Street is required.').max(200),
+      line2: z.string().trim().max(200).nullish(),
+      city: z.string().trim().min(1, 'City is required.').max(100),
+      region: z.string().trim().max(100).nullish(),
+      postalCode: z.string().trim().max(20).nullish(),
+      country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'Country is a two-letter ISO code, e.g. "DE".').transform((v) => v.toUpperCase()),
+    }),
+  )
+  .max(10, 'At most 10 addresses.');
+
+export const text = (max: number) => z.string().trim().min(1, 'Must not be empty.').max(max, `At most ${max} characters.`);
+export const optionalText = (max: number) => z.string().trim().max(max, `At most ${max} characters.`).nullish();
+
+export const TAGS = z
+  .array(z.string().trim().toLowerCase().min(1, 'Tags must not be empty.').max(40, 'A tag is at most 40 characters.'))
+  .max(30, 'At most 30 tags.')
+  .transform((tags) => [...new Set(tags)]);
+
+export const URL_TEXT = z.string().trim().max(300).url('Not a valid URL (include http:// or https://).');
+
+export const ID = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-f]{32}$`), `Not a valid id (expected \`${prefix}_…\`).`);
+
+/** Parses `value`; on failure returns payload errors whose `field` starts with `root`. */
+export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, root: string[] = ['input']):
+  { ok: true; data: z.infer<T> } | { ok: false; errors: UserError[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, data: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => userError('VALIDATION', issue.message, [...root, ...issue.path.map(String)])),
+  };
+}
