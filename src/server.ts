@@ -1,14 +1,22 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { createApp } from './app';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { migrate, openDatabase } from './db/orm';
 import { seedDemo } from './db/seed';
 import { createLogger } from './logger';
 
-/** Start-up: configuration, database (migrated, demo-seeded when empty), HTTP; graceful shutdown. */
-async function main() {
-  const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+export interface RunningServer {
+  server: Server;
+  url: string;
+  /** Stops accepting connections, lets requests in flight finish, then closes the database. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Start-up: database (migrated, demo-seeded when empty and not in production), then HTTP. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const db = await openDatabase(config);
   const applied = await migrate(db.orm);
   if (applied.length) log.info({ applied }, 'migrations applied');
@@ -16,33 +24,46 @@ async function main() {
     if (await seedDemo(db.orm.em.fork() as any)) log.info('demo data seeded (users *@demo.crm, password demo1234)');
   }
   const { app, stop } = await createApp(config, db, log);
-  const server = app.listen(config.PORT, () => {
-    log.info({ url: `http://localhost:${config.PORT}/graphql`, database: db.kind }, 'CRM API ready');
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.PORT, () => resolve(s));
   });
+  const url = `http://localhost:${(server.address() as AddressInfo).port}/graphql`;
+  log.info({ url, database: db.kind }, 'CRM API ready');
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: finishing requests in flight');
+  let stopping: Promise<void> | null = null;
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      log.info({ reason }, 'shutting down: finishing requests in flight');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
+      await db.close();
+      log.info('stopped cleanly');
+    })());
+  return { server, url, shutdown };
+}
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const running = await startServer(config, log);
+  const onSignal = (signal: string) => {
     const force = setTimeout(() => {
       log.error('shutdown timed out');
       process.exit(1);
     }, 15_000);
     force.unref();
-    // Stop accepting, let in-flight requests (and their transactions) finish, then close the database.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections?.();
-    await stop();
-    await db.close();
-    log.info('stopped cleanly');
-    process.exit(0);
+    running.shutdown(signal).then(() => process.exit(0), (error) => {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { isRole, reachable, userPiiVisible } from './rules';
+import { isRole, reachable, signedIn, userPiiVisible } from './rules';
 
 export const userPermissions: PermissionMap = {
   Query: {
@@ -9,6 +9,9 @@ export const userPermissions: PermissionMap = {
   },
   Mutation: {
     createApiKey: isRole(Role.ADMIN),
+    createUser: isRole(Role.ADMIN),
+    updateUser: isRole(Role.ADMIN),
+    changePassword: signedIn,
     revokeApiKey: isRole(Role.ADMIN),
   },
   User: {
@@ -18,4 +21,5 @@ export const userPermissions: PermissionMap = {
   },
   UserConnection: { '*': reachable },
   UserEdge: { '*': reachable },
+  UserPayload: { '*': reachable },
 };

@@ -5,8 +5,11 @@ import { loadConfig } from '../config';
 import { buildBareSchema } from '../schema/build-schema';
 import { migrate, openDatabase } from './orm';
 import { seedDemo } from './seed';
+import { Role } from '../entities/enums';
+import { User } from '../entities/user.entity';
+import { hashPassword } from '../services/user.service';
 
-/** `npm run migrate | seed | schema [file]`. */
+/** `npm run migrate | seed | schema [file]`, and `create-admin <email> <name>` (password from ADMIN_PASSWORD). */
 async function main(command: string | undefined, arg: string | undefined) {
   if (command === 'schema') {
     const text = printSchema(await buildBareSchema());
@@ -19,6 +22,7 @@ async function main(command: string | undefined, arg: string | undefined) {
   try {
     const applied = await migrate(db.orm);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    if (command === 'create-admin') await createAdmin(db, arg, process.argv[4]);
     if (command === 'seed') {
       if (config.NODE_ENV === 'production') throw new Error('Refusing to seed demo data when NODE_ENV=production.');
       console.log((await seedDemo(db.orm.em.fork() as any)) ? 'demo data seeded' : 'demo data already present');
@@ -26,6 +30,17 @@ async function main(command: string | undefined, arg: string | undefined) {
   } finally {
     await db.close();
   }
+}
+
+/** The first user of a production database (no demo data there). */
+async function createAdmin(db: Awaited<ReturnType<typeof openDatabase>>, email: string | undefined, name: string | undefined) {
+  const password = process.env.ADMIN_PASSWORD ?? '';
+  if (!email || !name) throw new Error('Usage: create-admin <email> <name>  (password in ADMIN_PASSWORD)');
+  if (password.length < 12) throw new Error('ADMIN_PASSWORD must be at least 12 characters.');
+  const em = db.orm.em.fork();
+  em.persist(em.create(User, { email: email.trim().toLowerCase(), name, role: Role.ADMIN, passwordHash: await hashPassword(password) } as any));
+  await em.flush();
+  console.log(`admin ${email} created`);
 }
 
 main(process.argv[2], process.argv[3]).catch((error) => {

@@ -8,7 +8,8 @@ import { User } from '../entities/user.entity';
 import * as apiKeys from '../services/api-key.service';
 import * as users from '../services/user.service';
 import {
-  ApiKeyConnection, ApiKeyIdInput, ApiKeyPayload, CreateApiKeyInput, CreateApiKeyPayload, LoginInput, LoginPayload, UserConnection, UserFilter,
+  ApiKeyConnection, ApiKeyIdInput, ApiKeyPayload, ChangePasswordInput, CreateApiKeyInput, CreateApiKeyPayload, CreateUserInput, LoginInput,
+  LoginPayload, UpdateUserInput, UserConnection, UserFilter, UserPayload,
 } from '../schema/user.inputs';
 import { ConnectionArgs } from './args';
 
@@ -38,6 +39,22 @@ export class UserResolver {
   @Query(() => UserConnection, { description: 'Users: ADMIN sees all, a SALES_MANAGER their team (themselves and everyone below).' })
   users(@Args() args: UsersArgs, @Ctx() ctx: GraphQLContext) {
     return users.listUsers(serviceContext(ctx), args as any);
+  }
+
+  @Mutation(() => UserPayload, { description: 'Create a user (ADMIN).' })
+  createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: GraphQLContext) {
+    return users.createUser(serviceContext(ctx), input as users.CreateUserInput);
+  }
+
+  @Mutation(() => UserPayload, { description: 'Change or deactivate a user (ADMIN).' })
+  updateUser(@Arg('input') input: UpdateUserInput, @Ctx() ctx: GraphQLContext) {
+    return users.updateUser(serviceContext(ctx), input as users.UpdateUserInput);
+  }
+
+  @Mutation(() => UserPayload, { description: 'Change your own password (signed-in users).' })
+  changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: GraphQLContext) {
+    if (ctx.principal?.type !== 'USER') throw unauthenticated('`changePassword` is for signed-in users.');
+    return users.changePassword(serviceContext(ctx), input);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The user\'s manager; null at the top of the hierarchy.' })

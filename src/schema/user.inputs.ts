@@ -62,3 +62,37 @@ export class ApiKeyPayload {
   @Field(() => ApiKey, { nullable: true, description: 'The revoked key.' }) apiKey!: ApiKey | null;
   @Field(() => [UserError], { description: 'Why it failed; empty on success.' }) errors!: UserError[];
 }
+
+@InputType({ description: 'A new user (ADMIN).' })
+export class CreateUserInput {
+  @Field({ description: 'Login e-mail; unique, stored lower-case.' }) email!: string;
+  @Field({ description: 'Initial password (8–200 characters); the user can change it with `changePassword`.' }) password!: string;
+  @Field({ description: 'Full name.' }) name!: string;
+  @Field(() => Role, { description: 'Role (not INTEGRATION: that is for API keys).' }) role!: Role;
+  @Field(() => ID, { nullable: true, description: 'Manager in the hierarchy.' }) managerId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Team name.' }) team?: string | null;
+  @Field(() => ID, { nullable: true, description: 'For PARTNER users: the partner customer they act for.' }) partnerCustomerId?: string | null;
+}
+
+@InputType({ description: 'Changes to a user (ADMIN). Omitted fields stay; null clears an optional one.' })
+export class UpdateUserInput {
+  @Field(() => ID, { description: 'The user.' }) id!: string;
+  @Field(() => String, { nullable: true, description: 'Full name.' }) name?: string;
+  @Field(() => Role, { nullable: true, description: 'Role.' }) role?: Role;
+  @Field(() => ID, { nullable: true, description: 'Manager; must not be the user or anyone below them.' }) managerId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Team name.' }) team?: string | null;
+  @Field(() => ID, { nullable: true, description: 'For PARTNER users: the partner customer.' }) partnerCustomerId?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'false deactivates: no more sign-in, tokens stop working; records stay (reassign them with `reassignCustomers`).' }) active?: boolean;
+}
+
+@InputType({ description: 'A new password for yourself.' })
+export class ChangePasswordInput {
+  @Field({ description: 'Your current password.' }) currentPassword!: string;
+  @Field({ description: 'The new password (8–200 characters).' }) newPassword!: string;
+}
+
+@ObjectType({ description: 'Result of a user mutation.' })
+export class UserPayload {
+  @Field(() => User, { nullable: true, description: 'The user after the change; null when `errors` is not empty.' }) user!: User | null;
+  @Field(() => [UserError], { description: 'Why the change was refused; empty on success.' }) errors!: UserError[];
+}

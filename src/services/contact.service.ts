@@ -175,12 +175,13 @@ function apply(contact: Contact, data: Partial<z.infer<typeof UpdateContact>>) {
 
 /** Only one primary contact per customer: making one primary demotes the previous one (audited). */
 async function demoteOtherPrimary(tx: ServiceContext, contact: Contact, customerId: string) {
-  const others = await tx.em.find(Contact, { customer: customerId, primary: true, deletedAt: null, id: { $ne: contact.id } });
+  // Plain SQL, before the new primary is flushed: `em.find` would auto-flush it first, and the unique
+  // index `contact_one_primary` refuses two primaries even for that moment (a DUPLICATE error).
+  const others = await rows<{ id: string }>(tx.em, sql`update contact set "primary" = false, updated_at = now(), version = version + 1
+    where customer_id = ${customerId} and "primary" and deleted_at is null and id <> ${contact.id} returning id`);
   for (const other of others) {
-    other.primary = false;
     recordAudit(tx.em, tx.principal, { entityType: 'Contact', entityId: other.id, customerId, action: AuditAction.UPDATE, changes: [{ field: 'primary', old: true, new: false }] });
   }
-  if (others.length) await tx.em.flush();
 }
 
 export async function createContact(ctx: ServiceContext, input: CreateContactInput) {

@@ -78,7 +78,16 @@ export function likeEscape(term: string): string {
  * The select list for an entity's columns, aliased to property names so rows read like entities:
  * `c.owner_id as "owner"`. Decimals are read as text on both databases; hidden properties are skipped.
  */
+const selectLists = new Map<string, Sql>();
+
 export function columnsOf(em: EntityManager, entity: string, alias: string): Sql {
+  const key = `${entity}:${alias}`;
+  let cached = selectLists.get(key);
+  if (!cached) selectLists.set(key, (cached = buildColumns(em, entity, alias)));
+  return cached;
+}
+
+function buildColumns(em: EntityManager, entity: string, alias: string): Sql {
   const meta = em.getMetadata().find(entity);
   if (!meta) throw new Error(`Unknown entity ${entity}`);
   const parts = meta.props

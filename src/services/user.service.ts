@@ -2,12 +2,17 @@ import argon2 from 'argon2';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
-import type { User } from '../entities/user.entity';
+import { z } from 'zod';
+import { Customer } from '../entities/customer.entity';
+import { refId } from '../entities/ids';
+import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
-import { NotFoundError } from './errors';
+import { NotFoundError, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
-import { userScope } from './scope';
+import { subtreeSql, userScope } from './scope';
+import { fail, inTransaction } from './transaction';
+import { EMAIL, ID, optionalText, parseInput, text } from './validation';
 import { and, columnsOf, list, rows, sql } from './sql';
 
 export type UserRow = User;
@@ -79,3 +84,112 @@ export async function userPrincipal(em: EntityManager, userId: string): Promise<
 }
 
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+
+// ---------------------------------------------------------------------------------------- writes
+
+const PASSWORD = z.string().min(8, 'At least 8 characters.').max(200, 'At most 200 characters.');
+
+const UserFields = {
+  name: text(100),
+  role: z.nativeEnum(Role),
+  managerId: ID('usr').nullish(),
+  team: optionalText(100),
+  partnerCustomerId: ID('cus').nullish(),
+};
+
+const CreateUser = z.object({ email: EMAIL, password: PASSWORD, ...UserFields, team: UserFields.team.optional() });
+const UpdateUser = z.object({
+  id: ID('usr'),
+  name: UserFields.name.optional(),
+  role: UserFields.role.optional(),
+  managerId: UserFields.managerId,
+  team: UserFields.team,
+  partnerCustomerId: UserFields.partnerCustomerId,
+  active: z.boolean().optional(),
+});
+
+export type CreateUserInput = z.input<typeof CreateUser>;
+export type UpdateUserInput = z.input<typeof UpdateUser>;
+
+/** Rules of the hierarchy and of partner logins, on the state a write would produce. */
+async function userRuleErrors(tx: ServiceContext, user: { id: string; role: Role; managerId: string | null; partnerCustomerId: string | null }): Promise<UserError[]> {
+  const errors: UserError[] = [];
+  if (user.role === Role.INTEGRATION) errors.push(userError('VALIDATION', 'INTEGRATION is for API keys, not users.', ['input', 'role']));
+  if (user.role === Role.PARTNER) {
+    const [partner] = user.partnerCustomerId
+      ? await rows<{ isPartner: boolean }>(tx.em, sql`select c.is_partner as "isPartner" from customer c where c.id = ${user.partnerCustomerId} and c.deleted_at is null`)
+      : [];
+    if (!partner?.isPartner) errors.push(userError('VALIDATION', 'A PARTNER user needs the id of a partner customer.', ['input', 'partnerCustomerId']));
+  } else if (user.partnerCustomerId) {
+    errors.push(userError('VALIDATION', 'Only PARTNER users belong to a partner customer.', ['input', 'partnerCustomerId']));
+  }
+  if (user.managerId) {
+    const [manager] = await rows<{ id: string }>(tx.em, sql`select u.id from app_user u where u.id = ${user.managerId}`);
+    if (!manager) errors.push(userError('NOT_FOUND', 'No such manager.', ['input', 'managerId']));
+    // The new manager must not be the user or anyone below them: the hierarchy stays a tree.
+    const [cycle] = await rows(tx.em, sql`select 1 from (${subtreeSql(user.id)}) s where s.id = ${user.managerId}`);
+    if (cycle) errors.push(userError('VALIDATION', 'A user cannot report to themselves or to someone below them.', ['input', 'managerId']));
+  }
+  return errors;
+}
+
+/** ADMIN: a new employee or partner login. */
+export async function createUser(ctx: ServiceContext, input: CreateUserInput) {
+  const parsed = parseInput(CreateUser, input);
+  if (!parsed.ok) return { user: null, errors: parsed.errors };
+  const data = parsed.data;
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    const [taken] = await rows(tx.em, sql`select 1 from app_user where email = ${data.email}`);
+    if (taken) fail([userError('DUPLICATE', 'A user with this e-mail already exists.', ['input', 'email'])]);
+    const user = tx.em.create(User, {
+      email: data.email, name: data.name, role: data.role, team: data.team ?? null, passwordHash: await hashPassword(data.password),
+      manager: data.managerId ? tx.em.getReference(User, data.managerId) : null,
+      partnerCustomer: data.partnerCustomerId ? tx.em.getReference(Customer, data.partnerCustomerId) : null,
+    } as any);
+    fail(await userRuleErrors(tx, { id: user.id, role: data.role, managerId: data.managerId ?? null, partnerCustomerId: data.partnerCustomerId ?? null }));
+    await tx.em.flush();
+    return user;
+  });
+  return { user: result, errors };
+}
+
+/**
+ * ADMIN: change role, manager, team, partner account or deactivate. A deactivated user can no longer
+ * sign in (their tokens stop working at once); their customers stay theirs until `reassignCustomers`.
+ */
+export async function updateUser(ctx: ServiceContext, input: UpdateUserInput) {
+  const parsed = parseInput(UpdateUser, input);
+  if (!parsed.ok) return { user: null, errors: parsed.errors };
+  const data = parsed.data;
+  if (data.id === ctx.principal.id && (data.active === false || (data.role && data.role !== Role.ADMIN))) {
+    return { user: null, errors: [userError('BUSINESS_RULE', 'You cannot deactivate yourself or take away your own ADMIN role.', ['input', data.active === false ? 'active' : 'role'])] };
+  }
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    const user = await tx.em.findOne(User, data.id);
+    if (!user) fail([userError('NOT_FOUND', 'User not found.', ['input', 'id'])]);
+    const u = user!;
+    if (data.name !== undefined) u.name = data.name;
+    if (data.role !== undefined) u.role = data.role;
+    if (data.team !== undefined) u.team = data.team;
+    if (data.active !== undefined) u.active = data.active;
+    if (data.managerId !== undefined) u.manager = data.managerId ? tx.em.getReference(User, data.managerId) : null;
+    if (data.partnerCustomerId !== undefined) u.partnerCustomer = data.partnerCustomerId ? tx.em.getReference(Customer, data.partnerCustomerId) : null;
+    fail(await userRuleErrors(tx, { id: u.id, role: u.role, managerId: refId(u.manager), partnerCustomerId: refId(u.partnerCustomer) }));
+    u.updatedAt = new Date();
+    await tx.em.flush();
+    return u;
+  });
+  return { user: result, errors };
+}
+
+/** Any signed-in user: change their own password, proving the current one. */
+export async function changePassword(ctx: ServiceContext, input: { currentPassword: string; newPassword: string }) {
+  const parsed = parseInput(z.object({ currentPassword: z.string(), newPassword: PASSWORD }), input);
+  if (!parsed.ok) return { user: null, errors: parsed.errors };
+  const user = await ctx.em.findOne(User, ctx.principal.id);
+  const ok = user ? await argon2.verify(user.passwordHash, parsed.data.currentPassword).catch(() => false) : false;
+  if (!user || !ok) return { user: null, errors: [userError('VALIDATION', 'The current password is wrong.', ['input', 'currentPassword'])] };
+  user.passwordHash = await hashPassword(parsed.data.newPassword);
+  await ctx.em.flush();
+  return { user, errors: [] };
+}
