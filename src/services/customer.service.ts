@@ -3,7 +3,7 @@ import { Customer } from '../entities/customer.entity';
 import { AuditAction, ChannelType, ChurnReason, CustomerKind, CustomerSource, CustomerStatus, Role, Sector, Tier } from '../entities/enums';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { User } from '../entities/user.entity';
-import { diff, recordAudit } from './audit.service';
+import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { CUSTOM_ATTRIBUTES } from './custom-attributes';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
@@ -368,7 +368,7 @@ export async function reassignCustomers(ctx: ServiceContext, input: { fromUserId
     const [from] = await rows<{ id: string }>(tx.em, sql`select u.id from app_user u where u.id = ${fromUserId} ${team}`);
     if (!from) fail([userError('NOT_FOUND', 'No such user in your team.', ['input', 'fromUserId'])]);
     fail(await ownerErrors(tx, toUserId));
-    const { actorType, actorId } = { actorType: ctx.principal.type === 'USER' ? 'USER' : 'API_KEY', actorId: ctx.principal.id };
+    const { actorType, actorId } = actorOf(ctx.principal);
     const moved = await rows<{ id: string }>(tx.em, sql`with moved as (
         update customer set owner_id = ${toUserId}, updated_at = now(), version = version + 1
         where owner_id = ${fromUserId} returning id
