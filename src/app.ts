@@ -11,8 +11,11 @@ import type { Database } from './db/orm';
 import { buildBareSchema } from './schema/build-schema';
 import { makeFormatError } from './schema/format-error';
 
-/** Abuse limits, checked before execution. */
-export const LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 2000, maxCost: 20000, maxDirectives: 20 };
+/**
+ * Abuse limits, checked before execution. The cost multiplies by `first`/`last` at each level (×1.5 per
+ * depth): a page of 100 customers with 10 contacts each costs ~160,000; the refused shapes cost millions.
+ */
+export const LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 2000, maxCost: 200000, maxDirectives: 20 };
 
 function loggingPlugin(log: Logger): ApolloServerPlugin<GraphQLContext> {
   return {
@@ -46,7 +49,9 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth },
     maxAliases: { n: LIMITS.maxAliases },
-    maxTokens: { n: LIMITS.maxTokens },
+    // Armor's token plugin re-parses in `parsingDidStart`, outside Apollo's try/catch: every syntax
+    // error became a 500 (graphql-armor#571/#751). graphql-js counts tokens itself (parseOptions).
+    maxTokens: { enabled: false },
     maxDirectives: { n: LIMITS.maxDirectives },
     costLimit: { maxCost: LIMITS.maxCost },
     blockFieldSuggestion: { enabled: production },
@@ -56,6 +61,7 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     schema,
     introspection: !production,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
     formatError: makeFormatError(log, development),
@@ -79,5 +85,13 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, db.orm.em.fork() as any, config) }),
   );
+  // Body parser failures (malformed JSON, too large): a JSON error, never Express's HTML page with a stack.
+  app.use(((err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = Number.isInteger(err?.status) && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log.error({ err }, 'unexpected error');
+    const message = status === 500 ? 'Internal server error.' : err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'Bad request.';
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  }) as express.ErrorRequestHandler);
   return { app, apollo, stop: () => apollo.stop() };
 }

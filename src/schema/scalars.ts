@@ -4,9 +4,6 @@ import { GraphQLDateTimeISO, GraphQLJSON, GraphQLJSONObject } from 'graphql-scal
 /** UTC ISO-8601 timestamps, always serialised with `Z`, e.g. "2026-03-01T09:30:00.000Z". */
 export const DateTimeScalar = new GraphQLScalarType({
   ...GraphQLDateTimeISO.toConfig(),
-  // Plain rows from PostgreSQL carry timestamps as text ("2026-03-01 09:30:00.123+00"; MikroORM's pg
-  // type parser), PGlite as Date: both become a Date, serialised in UTC.
-  serialize: (value) => GraphQLDateTimeISO.serialize(typeof value === 'string' ? new Date(value) : value),
   name: 'DateTime',
   description: 'A UTC timestamp in ISO-8601, e.g. "2026-03-01T09:30:00.000Z". Inputs may carry any offset; outputs are UTC.',
 });

@@ -79,12 +79,11 @@ export async function apiKeysByIds(ctx: ServiceContext, ids: readonly string[]) 
 export async function apiKeyPrincipal(em: EntityManager, presented: string): Promise<Principal | null> {
   const match = /^crm_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(presented.trim());
   if (!match) return null;
-  const [key] = await rows<{ id: string; role: Role; scopes: string[]; secretHash: string; partnerCustomerId: string | null; revokedAt: Date | string | null; expiresAt: Date | string | null }>(em,
+  const [key] = await rows<{ id: string; role: Role; scopes: string[]; secretHash: string; partnerCustomerId: string | null; revokedAt: Date | null; expiresAt: Date | null }>(em,
     sql`select k.id, k.role, k.scopes, k.secret_hash as "secretHash", k.partner_customer_id as "partnerCustomerId",
       k.revoked_at as "revokedAt", k.expires_at as "expiresAt" from api_key k where k.prefix = ${match[1]}`);
   if (!key) return null;
   const same = timingSafeEqual(Buffer.from(sha256(match[2]), 'hex'), Buffer.from(key.secretHash, 'hex'));
-  // expiresAt is a string on PostgreSQL (plain rows) and a Date on PGlite.
-  if (!same || key.revokedAt || (key.expiresAt && new Date(key.expiresAt) <= new Date())) return null;
+  if (!same || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null;
   return { type: 'API_KEY', id: key.id, role: key.role, scopes: key.scopes, partnerCustomerId: key.partnerCustomerId };
 }

@@ -212,9 +212,8 @@ function defaultSector(kind: CustomerKind, employeeCount: number | null | undefi
 }
 
 /** Who may own the customer: reps only themselves, managers their subtree, ADMIN and keys anyone active in sales. */
-async function ownerErrors(ctx: ServiceContext, ownerId: string): Promise<UserError[]> {
+async function ownerErrors(ctx: ServiceContext, ownerId: string, field = ['input', 'ownerId']): Promise<UserError[]> {
   const { principal } = ctx;
-  const field = ['input', 'ownerId'];
   if (principal.role === Role.SALES_REP && ownerId !== principal.id) {
     return [userError('FORBIDDEN', 'A sales rep can only own customers themselves.', field)];
   }
@@ -367,7 +366,7 @@ export async function reassignCustomers(ctx: ServiceContext, input: { fromUserId
     const team = ctx.principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(ctx.principal.id)})` : sql``;
     const [from] = await rows<{ id: string }>(tx.em, sql`select u.id from app_user u where u.id = ${fromUserId} ${team}`);
     if (!from) fail([userError('NOT_FOUND', 'No such user in your team.', ['input', 'fromUserId'])]);
-    fail(await ownerErrors(tx, toUserId));
+    fail(await ownerErrors(tx, toUserId, ['input', 'toUserId']));
     const { actorType, actorId } = actorOf(ctx.principal);
     const moved = await rows<{ id: string }>(tx.em, sql`with moved as (
         update customer set owner_id = ${toUserId}, updated_at = now(), version = version + 1

@@ -68,7 +68,8 @@ export function filterSql(filter: Filter | null | undefined, spec: FilterSpec, p
     if (value == null) continue;
     if (key === 'and') parts.push(and((value as Filter[]).map((f, i) => filterSql(f, spec, `${path}.and.${i}`, depth + 1))));
     else if (key === 'or') parts.push(or((value as Filter[]).map((f, i) => filterSql(f, spec, `${path}.or.${i}`, depth + 1))));
-    else if (key === 'not') parts.push(sql`not (${filterSql(value as Filter, spec, `${path}.not`, depth + 1)})`);
+    // "Does not hold" includes rows where the condition is unknown (a null column): SQL's `not` alone would drop them.
+    else if (key === 'not') parts.push(sql`not coalesce((${filterSql(value as Filter, spec, `${path}.not`, depth + 1)}), false)`);
     else {
       const field = spec[key];
       if (!field) throw new InputError(`Unknown filter field \`${key}\`.`, `${path}.${key}`);

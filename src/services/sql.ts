@@ -64,9 +64,30 @@ export function textArray(values: string[]): Sql {
   return { text: values.length ? `ARRAY[${values.map(() => '?').join(', ')}]::text[]` : `'{}'::text[]`, params: values };
 }
 
-/** Runs a read and returns plain rows (not managed entities); inside a transaction when `em` is in one. */
+/**
+ * Runs a read and returns plain rows (not managed entities); inside a transaction when `em` is in one.
+ * Timestamps come back as Date on both databases (MikroORM's PostgreSQL driver reads them as text).
+ */
 export async function rows<T = Record<string, unknown>>(em: EntityManager, query: Sql): Promise<T[]> {
-  return em.execute(query.text, query.params as any[], 'all') as Promise<T[]>;
+  const result = (await em.execute(query.text, query.params as any[], 'all')) as Record<string, unknown>[];
+  const dates = dateProperties(em);
+  for (const row of result) {
+    for (const key in row) {
+      if (typeof row[key] === 'string' && dates.has(key)) row[key] = new Date(row[key] as string);
+    }
+  }
+  return result as T[];
+}
+
+let dateProps: Set<string> | null = null;
+
+/** Names of every timestamp property of every entity (the naming convention keeps them unambiguous: `…At`). */
+function dateProperties(em: EntityManager): Set<string> {
+  dateProps ??= new Set(
+    Object.values(em.getMetadata().getAll()).flatMap((meta) =>
+      meta.props.filter((p) => p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? '')).map((p) => p.name)),
+  );
+  return dateProps;
 }
 
 /** Escapes LIKE wildcards so user text matches literally. */
