@@ -36,9 +36,10 @@ test('a write in flight when shutdown starts completes, is answered, and is on d
   const login = await post(running.url, 'mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { email: 'rep1@demo.crm', password: 'demo1234' } });
   const token = login.body.data.login.token;
 
+  const arrived = new Promise((resolve) => running.server.once('request', resolve));
   const write = post(running.url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } errors { message } } }',
     { i: { name: 'Written During Shutdown Ltd', kind: 'BUSINESS' } }, token);
-  await new Promise((r) => setTimeout(r, 5));
+  await arrived; // the write is in flight: received, not yet answered
   const stopped = running.shutdown('SIGTERM');
   const answer = await write;
   await stopped;
