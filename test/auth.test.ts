@@ -275,6 +275,28 @@ describe('API keys', () => {
     expect(named).toBe(32);
   });
 
+  test('an INTEGRATION key searches only what it may read: business names and people it created', async () => {
+    const { secret } = await createKey({ role: 'INTEGRATION', scopes: ['customers:write'] });
+    const [person] = await t.sql("select c.name, k.last_name, k.phones->0->>'number' as phone from customer c join contact k on k.customer_id = c.id where c.kind = 'INDIVIDUAL' limit 1");
+    const [business] = await t.sql("select name from customer where kind = 'BUSINESS' limit 1");
+    const search = (q: string, term: string) => t.gql(q, { s: term }, { apiKey: secret });
+    const CUST = 'query($s: String) { customers(search: $s) { totalCount } }';
+    const CONT = 'query($s: String) { contacts(search: $s) { totalCount } }';
+    // Someone else's individual customer, their contact's name and phone: invisible to the search.
+    expect((await search(CUST, person.name)).body.data.customers.totalCount).toBe(0);
+    expect((await search(CUST, person.phone)).body.data.customers.totalCount).toBe(0);
+    expect((await search(CONT, person.last_name)).body.data.contacts.totalCount).toBe(0);
+    // A business name is found.
+    expect((await search(CUST, business.name)).body.data.customers.totalCount).toBeGreaterThanOrEqual(1);
+    // An individual the key created itself is found by name, and so is the contact it created.
+    const ownerId = await userId(USERS.SALES_REP);
+    const created = await t.gql(CREATE_CUSTOMER, { i: { name: 'Zelda Quasimodo', kind: 'INDIVIDUAL', ownerId } }, { apiKey: secret });
+    const customerId = created.body.data.createCustomer.customer.id;
+    await t.gql('mutation($i: CreateContactInput!) { createContact(input: $i) { errors { code } } }', { i: { customerId, firstName: 'Zelda', lastName: 'Quasimodo' } }, { apiKey: secret });
+    expect((await search(CUST, 'quasimodo')).body.data.customers.totalCount).toBe(1);
+    expect((await search(CONT, 'quasimodo')).body.data.contacts.totalCount).toBe(1);
+  });
+
   test('an INTEGRATION key with customers:read may not create customers', async () => {
     const { secret } = await createKey({ role: 'INTEGRATION', scopes: ['customers:read'] });
     const res = await t.gql(CREATE_CUSTOMER, { i: { name: 'Nope Ltd', kind: 'BUSINESS', ownerId: await userId(USERS.SALES_REP) } }, { apiKey: secret });

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
+import type { AuditEvent } from '../entities/audit-event.entity';
+import { historyCountsByCustomer, historyPagesByCustomer } from '../services/audit.service';
 import { contactCountsByCustomer, contactPagesByCustomer, contactsByIds, type ContactListArgs, type ContactRow } from '../services/contact.service';
 import { customersByIds, externalRefsByCustomerIds, type CustomerRow } from '../services/customer.service';
 import type { Connection } from '../services/pagination';
@@ -42,7 +44,15 @@ export function createLoaders(ctx: GraphQLContext) {
     const pages = await contactPagesByCustomer(svc(), ids, args, (id) => contactCount({ filter: args.filter ?? null }).load(id));
     return ids.map((id) => pages.get(id)!);
   }));
-  return { customer, contact, user, externalRefs, contactPage, contactCount };
+  const historyCount = new DataLoader<string, number>(async (ids) => {
+    const counts = await historyCountsByCustomer(svc(), ids);
+    return ids.map((id) => counts.get(id) ?? 0);
+  });
+  const historyPage = perArgs((argsKey) => new DataLoader<string, Connection<AuditEvent>>(async (ids) => {
+    const pages = await historyPagesByCustomer(svc(), ids, JSON.parse(argsKey), (id) => historyCount.load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+  return { customer, contact, user, externalRefs, contactPage, contactCount, historyPage };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -4,7 +4,6 @@ import { Customer } from '../entities/customer.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { refId } from '../entities/ids';
 import { User } from '../entities/user.entity';
-import { customerHistory } from '../services/audit.service';
 import { CUSTOMER_ATTRIBUTES } from '../services/custom-attributes';
 import * as customers from '../services/customer.service';
 import { AuditEventConnection } from '../schema/audit.types';
@@ -70,7 +69,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => AuditEventConnection, { nullable: true, description: 'Audit log of this customer and its contacts, newest first. Values of fields you may not see are redacted. Not for PARTNER.' })
   history(@Root() customer: Customer, @Args() args: ConnectionArgs, @Ctx() ctx: GraphQLContext) {
-    return customerHistory(serviceContext(ctx), customer.id, args);
+    return ctx.loaders.historyPage({ first: args.first, after: args.after, last: args.last, before: args.before }).load(customer.id);
   }
 
   @Mutation(() => CustomerPayload, { description: 'Create a customer. Reps own what they create.' })

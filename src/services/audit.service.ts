@@ -4,8 +4,9 @@ import { AuditEvent, type FieldChangeValue } from '../entities/audit-event.entit
 import { ActorType, AuditAction } from '../entities/enums';
 import { customerScope } from './scope';
 import type { ServiceContext } from './context';
-import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
-import { columnsOf, list, rows, sql, type Sql } from './sql';
+import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
+import { pagesByParent } from './pages-by-parent';
+import { columnsOf, list, raw, rows, sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -32,21 +33,33 @@ export function recordAudit(
   return event;
 }
 
-const HISTORY_KEYS: SortKey[] = expandKeys([
+const HISTORY_KEYS: SortKey<AuditEvent>[] = expandKeys<AuditEvent>([
   { expr: 'a.at', dir: 'DESC', get: (r) => r.at },
   { expr: 'a.id', dir: 'DESC', get: (r) => r.id },
 ]);
 
-/** Audit entries of a customer and its contacts, newest first. The customer must be visible. */
-export async function customerHistory(ctx: ServiceContext, customerId: string, args: ConnectionArgs) {
-  const req = pageRequest(args, 'history');
-  const where: Sql = sql`a.customer_id = ${customerId}
-    and exists (select 1 from customer c where c.id = a.customer_id and ${customerScope(ctx.principal)})`;
-  const fetched = await rows(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
-    where ${where} and ${keysetSql(HISTORY_KEYS, req.cursor, req.backward)}
-    order by ${orderSql(HISTORY_KEYS, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from audit_event a where ${where}`))[0].n);
-  return toConnection(fetched, req, HISTORY_KEYS, 'history', count);
+/**
+ * Audit entries of several (already visible) customers and their contacts, newest first: one page
+ * per customer in one statement.
+ */
+export async function historyPagesByCustomer(
+  ctx: ServiceContext,
+  customerIds: readonly string[],
+  args: ConnectionArgs,
+  countFor: (customerId: string) => Promise<number>,
+): Promise<Map<string, Connection<AuditEvent>>> {
+  return pagesByParent<AuditEvent>(ctx.em, {
+    parentIds: customerIds, columns: columnsOf(ctx.em, 'AuditEvent', 'a'), from: 'audit_event a', parentColumn: 'a.customer_id',
+    where: raw('true'),
+    keys: HISTORY_KEYS, req: pageRequest(args, 'history'), signature: 'history', countFor,
+  });
+}
+
+export async function historyCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[]): Promise<Map<string, number>> {
+  if (!customerIds.length) return new Map();
+  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select a.customer_id as id, count(*)::int as n
+    from audit_event a where a.customer_id in ${list([...customerIds])} group by a.customer_id`);
+  return new Map(counted.map((r) => [r.id, r.n]));
 }
 
 /** One audit entry by id, if its customer is visible to the caller. */

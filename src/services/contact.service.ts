@@ -10,6 +10,7 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type Direction, type SortKey,
 } from './pagination';
+import { pagesByParent } from './pages-by-parent';
 import { customerScope } from './scope';
 import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
 import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text } from './validation';
@@ -66,11 +67,12 @@ function contactSearch(ctx: ServiceContext, term: string | null | undefined): Sq
   if (t.length < 2) throw new InputError('Search needs at least 2 characters.', 'search');
   if (ctx.principal.role === Role.ANALYST) throw new ForbiddenError('ANALYST cannot search people.');
   const pattern = `%${likeEscape(t)}%`;
-  // Callers who may not read contact details match on names only (no probing for a phone number).
-  const namesOnly = [Role.MARKETING, Role.INTEGRATION];
-  return namesOnly.includes(ctx.principal.role)
-    ? sql`(k.first_name || ' ' || k.last_name) ilike ${pattern}`
-    : sql`k.search_text like ${pattern}`;
+  // Callers who may not read contact details match on names only (no probing for a phone number);
+  // an INTEGRATION key only on the contacts it created (it may not read other people's names).
+  const byName = sql`(k.first_name || ' ' || k.last_name) ilike ${pattern}`;
+  if (ctx.principal.role === Role.INTEGRATION) return sql`(${byName} and k.created_by = ${ctx.principal.id})`;
+  if (ctx.principal.role === Role.MARKETING) return byName;
+  return sql`k.search_text like ${pattern}`;
 }
 
 export async function listContacts(ctx: ServiceContext, args: ContactListArgs) {
@@ -84,10 +86,7 @@ export async function listContacts(ctx: ServiceContext, args: ContactListArgs) {
   return toConnection(fetched, req, keys, signature, count);
 }
 
-/**
- * One page of contacts for each of several (already visible) customers, in one statement:
- * rows are numbered per customer and cut at the page size.
- */
+/** One page of contacts for each of several (already visible) customers, in one statement. */
 export async function contactPagesByCustomer(
   ctx: ServiceContext,
   customerIds: readonly string[],
@@ -95,19 +94,11 @@ export async function contactPagesByCustomer(
   countFor: (customerId: string) => Promise<number>,
 ): Promise<Map<string, Connection<ContactRow>>> {
   const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const fetched = customerIds.length
-    ? await rows<ContactRow & { __rn: number }>(ctx.em, sql`select * from (
-        select ${columnsOf(ctx.em, 'Contact', 'k')},
-          row_number() over (partition by k.customer_id order by ${orderSql(keys, req.backward)}) as "__rn"
-        from contact k
-        where k.customer_id in ${list([...customerIds])} and k.deleted_at is null
-          and ${filterSql(args.filter, CONTACT_FILTER)} and ${keysetSql(keys, req.cursor, req.backward)}
-      ) page where page."__rn" <= ${req.limit + 1} order by page."customer", page."__rn"`)
-    : [];
-  const byCustomer = new Map<string, ContactRow[]>(customerIds.map((id) => [id, []]));
-  for (const { __rn: _rn, ...row } of fetched) byCustomer.get(row.customer as unknown as string)?.push(row as ContactRow);
-  return new Map([...byCustomer].map(([id, page]) => [id, toConnection(page, req, keys, signature, () => countFor(id))]));
+  return pagesByParent<ContactRow>(ctx.em, {
+    parentIds: customerIds, columns: columnsOf(ctx.em, 'Contact', 'k'), from: 'contact k', parentColumn: 'k.customer_id',
+    where: sql`k.deleted_at is null and ${filterSql(args.filter, CONTACT_FILTER)}`,
+    keys, req: pageRequest(args, signature), signature, countFor,
+  });
 }
 
 /** Contact counts per customer (filtered like the pages), for `totalCount` of nested connections. */

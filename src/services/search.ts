@@ -10,7 +10,8 @@ const PII_SEARCH: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_
  * Customer search: case-insensitive substring match on customer name, contact names, phones and
  * e-mails, served by trigram indexes on each table's `search_text`. Callers who may not read contact
  * details (MARKETING, ANALYST, INTEGRATION) match on customer names only, so a search cannot be used
- * to probe for a phone number; ANALYST matches business names only.
+ * to probe for a phone number; ANALYST matches business names only and
+ * INTEGRATION keys business names and the individuals they created.
  */
 export function searchSql(principal: Principal, term: string | null | undefined, alias = 'c'): Sql {
   if (term == null) return raw('true');
@@ -22,8 +23,12 @@ export function searchSql(principal: Principal, term: string | null | undefined,
   if (/^[0-9 +()./-]+$/.test(trimmed) && digits.length >= 4 && digits !== trimmed) patterns.push(`%${digits}%`);
 
   if (!PII_SEARCH.includes(principal.role)) {
+    // Only names the caller may read: ANALYST business names; INTEGRATION business names and
+    // individuals it created; MARKETING all names.
     const byName = sql`${raw(alias)}.name ilike ${patterns[0]}`;
-    return principal.role === Role.ANALYST ? sql`(${byName} and ${raw(alias)}.kind = 'BUSINESS')` : byName;
+    if (principal.role === Role.ANALYST) return sql`(${byName} and ${raw(alias)}.kind = 'BUSINESS')`;
+    if (principal.role === Role.INTEGRATION) return sql`(${byName} and (${raw(alias)}.kind = 'BUSINESS' or ${raw(alias)}.created_by = ${principal.id}))`;
+    return byName;
   }
   const match = (col: string) => or(patterns.map((p) => sql`${raw(col)} like ${p}`));
   return sql`${raw(alias)}.id in (

@@ -1,0 +1,345 @@
+import { buildSchema as buildSdlSchema, getNullableType, isIntrospectionType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { applyPermissions, permissionMap, policyFor, uncoveredFields, unknownEntries } from '../src/auth';
+import { buildBareSchema } from '../src/schema/build-schema';
+import { codes, startTestApp, type Caller, type GqlResult, type TestApp, type Who } from './helpers';
+
+/**
+ * The permission matrix. Part 1 walks the schema: every field of every object type has a rule, and
+ * every type is named in the map. Part 2 runs a table of (query, role) -> expectation through HTTP for
+ * all nine roles. The expectations are written from the rules of the brief / DOMAIN.md, not from what
+ * the code happens to do.
+ */
+
+// ----------------------------------------------------------------------------------- schema coverage
+
+describe('the permission map covers the schema', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => { schema = await buildBareSchema(); });
+
+  const objectTypes = () => Object.values(schema.getTypeMap())
+    .filter((t): t is GraphQLObjectType => isObjectType(t) && !isIntrospectionType(t));
+
+  test('no field without a rule, no rule without a field', () => {
+    expect(uncoveredFields(schema)).toEqual([]);
+    expect(unknownEntries(schema)).toEqual([]);
+  });
+
+  test('every object type is named in the map explicitly', () => {
+    const types = objectTypes().map((t) => t.name);
+    expect(types.length).toBeGreaterThan(20);
+    expect(types).toEqual(expect.arrayContaining(['Query', 'Mutation', 'Customer', 'Contact', 'User', 'ApiKey', 'AuditEvent']));
+    expect(types.filter((name) => !Object.prototype.hasOwnProperty.call(permissionMap, name))).toEqual([]);
+  });
+
+  test('every root field has its own rule (no wildcard on Query or Mutation)', () => {
+    for (const root of ['Query', 'Mutation']) {
+      expect(permissionMap[root]['*']).toBeUndefined();
+      const fields = Object.keys((schema.getType(root) as GraphQLObjectType).getFields());
+      expect(fields.filter((f) => !permissionMap[root][f])).toEqual([]);
+    }
+    // only `login` is open to anonymous callers
+    const open = ['Query', 'Mutation'].flatMap((root) => Object.entries(permissionMap[root]).filter(([, p]) => p.public).map(([f]) => `${root}.${f}`));
+    expect(open).toEqual(['Mutation.login']);
+  });
+
+  test('a field whose rule depends on the record is nullable (a denial must not wipe out its parent)', () => {
+    const perRecord = objectTypes().flatMap((t) => Object.values(t.getFields())
+      .filter((f) => policyFor(t.name, f.name)?.perRecord)
+      .map((f) => ({ name: `${t.name}.${f.name}`, nonNull: isNonNullType(f.type) })));
+    expect(perRecord.map((f) => f.name)).toEqual(expect.arrayContaining([
+      'Customer.name', 'Customer.phones', 'Customer.creditLimit', 'Contact.firstName', 'Contact.emails', 'User.email',
+    ]));
+    expect(perRecord.filter((f) => f.nonNull).map((f) => f.name)).toEqual([]);
+    // fields denied to some roles of readers that reach the type
+    for (const [type, field] of [['Customer', 'customAttributes'], ['Customer', 'history'], ['CreateApiKeyPayload', 'secret']]) {
+      const f = (schema.getType(type) as GraphQLObjectType).getFields()[field];
+      expect(getNullableType(f.type) === f.type).toBe(true);
+    }
+  });
+
+  test('the checks bite: a stray type or field is reported, and the app refuses to start with it', () => {
+    const stray = buildSdlSchema(`
+      type Query { customers: String, secretReport: String }
+      type Orphan { x: Int }
+    `);
+    expect(uncoveredFields(stray)).toEqual(expect.arrayContaining(['Query.secretReport', 'Orphan.x']));
+    expect(uncoveredFields(stray)).not.toContain('Query.customers');
+    expect(unknownEntries(stray)).toEqual(expect.arrayContaining(['Mutation', 'Customer', 'Query.contacts']));
+    expect(() => applyPermissions(stray)).toThrow(/Permission map does not match the schema/);
+  });
+});
+
+// ------------------------------------------------------------------------------------ the role matrix
+
+type Role9 = 'ADMIN' | 'SALES_MANAGER' | 'SALES_REP' | 'SERVICE_AGENT' | 'MARKETING' | 'FINANCE' | 'ANALYST' | 'PARTNER' | 'INTEGRATION';
+const ROLES: Role9[] = ['ADMIN', 'SALES_MANAGER', 'SALES_REP', 'SERVICE_AGENT', 'MARKETING', 'FINANCE', 'ANALYST', 'PARTNER', 'INTEGRATION'];
+
+let t: TestApp;
+let integrationKey: string;
+const ids: Record<string, string> = {};
+
+const ok = (res: GqlResult) => {
+  if (res.body.errors) throw new Error(`unexpected errors: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data;
+};
+const caller = (role: Role9): Who | Caller => (role === 'INTEGRATION' ? { apiKey: integrationKey } : role);
+
+async function createKey(scopes: string[]): Promise<string> {
+  const res = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret errors { field message } } }`,
+    { input: { name: `matrix ${scopes.join(' ')}`, role: 'INTEGRATION', scopes } }, 'ADMIN')).createApiKey;
+  expect(res.errors).toEqual([]);
+  return res.secret;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  for (const u of await t.sql<{ id: string; email: string }>('select id, email from app_user')) ids[u.email.split('@')[0]] = u.id;
+  const one = async (where: string, params: unknown[] = []) => (await t.sql<{ id: string }>(`select id from customer where ${where} order by created_at, id limit 1`, params))[0].id;
+  // Customers of rep1 (so in scope of rep1, the manager and every all-reading role), and the partner's own record (owned by rep2).
+  ids.bizConsent = await one(`kind = 'BUSINESS' and not is_partner and owner_id = ?`, [ids.rep1]);
+  ids.bizNoConsent = await one(`kind = 'BUSINESS' and not is_partner and owner_id = ? and id <> ?`, [ids.rep1, ids.bizConsent]);
+  ids.individual = await one(`kind = 'INDIVIDUAL' and owner_id = ?`, [ids.rep1]);
+  ids.partnerOwn = (await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`))[0].id;
+  await t.sql('update customer set marketing_consent = true where id = ?', [ids.bizConsent]);
+  await t.sql('update customer set marketing_consent = false where id in (?, ?)', [ids.bizNoConsent, ids.partnerOwn]);
+  const contactOf = async (customerId: string) => (await t.sql<{ id: string }>(`select id from contact where customer_id = ? order by created_at, id limit 1`, [customerId]))[0].id;
+  ids.conConsent = await contactOf(ids.bizConsent);
+  ids.conNoConsent = await contactOf(ids.bizNoConsent);
+  ids.conPartner = await contactOf(ids.partnerOwn);
+  await t.sql('update contact set marketing_consent = true where id = ?', [ids.conConsent]);
+  await t.sql('update contact set marketing_consent = false where id = ?', [ids.conNoConsent]);
+  // every fixture has what the rows read
+  const [check] = await t.sql<{ n: number }>(`select count(*)::int as n from customer where id in (?, ?, ?) and credit_limit is not null
+    and credit_rating is not null and jsonb_array_length(phones) > 0`, [ids.bizConsent, ids.bizNoConsent, ids.partnerOwn]);
+  expect(check.n).toBe(3);
+  integrationKey = await createKey(['customers:read']);
+});
+afterAll(async () => { await t.close(); });
+
+interface Row {
+  name: string;
+  query: string;
+  /** Path of the field under test in `data`. */
+  path: string[];
+  vars: (role: Role9) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /**
+   * Expectations in the order of ROLES (ADMIN MGR REP SERVICE MARKETING FINANCE ANALYST PARTNER INTEGRATION):
+   * V = visible, F = null + FORBIDDEN at the field, A = absent (NOT_FOUND: the record does not exist for the role).
+   */
+  expect: string;
+  /** After the call: did the side effect happen? Must be true exactly when the role was allowed. */
+  effect?: (role: Role9, vars: Record<string, unknown>) => Promise<boolean>;
+}
+
+const customerField = (field: string) => `query($id: ID!) { customer(id: $id) { ${field} } }`;
+const contactField = (field: string) => `query($id: ID!) { contact(id: $id) { ${field} } }`;
+const byId = (key: string) => () => ({ id: ids[key] });
+const exists = async (sqlText: string, params: unknown[]) => (await t.sql(sqlText, params)).length > 0;
+
+//                                                                            ADMIN MGR REP SERV MKT FIN ANA PART INTEG
+const ROWS: Row[] = [
+  // Customer.name: hidden from ANALYST for individuals (a person's name); INTEGRATION reads no PII it did not write.
+  { name: 'Customer.name (business)', query: customerField('name'), path: ['customer', 'name'], vars: byId('bizConsent'), expect: 'V V V V V V V A V' },
+  { name: 'Customer.name (individual)', query: customerField('name'), path: ['customer', 'name'], vars: byId('individual'), expect: 'V V V V V V F A F' },
+  { name: 'Customer.name (partner\'s own)', query: customerField('name'), path: ['customer', 'name'], vars: byId('partnerOwn'), expect: 'V V A V V V V V V' },
+  // Customer.phones: never ANALYST; MARKETING only with consent; INTEGRATION only what it created.
+  { name: 'Customer.phones (consent)', query: customerField('phones { number }'), path: ['customer', 'phones'], vars: byId('bizConsent'), expect: 'V V V V V V F A F' },
+  { name: 'Customer.phones (no consent)', query: customerField('phones { number }'), path: ['customer', 'phones'], vars: byId('bizNoConsent'), expect: 'V V V V F V F A F' },
+  { name: 'Customer.phones (partner\'s own)', query: customerField('phones { number }'), path: ['customer', 'phones'], vars: byId('partnerOwn'), expect: 'V V A V F V F V F' },
+  // Credit: FINANCE, SALES_MANAGER, ADMIN, and a PARTNER for its own record.
+  { name: 'Customer.creditLimit', query: customerField('creditLimit'), path: ['customer', 'creditLimit'], vars: byId('bizConsent'), expect: 'V V F F F V F A F' },
+  { name: 'Customer.creditLimit (partner\'s own)', query: customerField('creditLimit'), path: ['customer', 'creditLimit'], vars: byId('partnerOwn'), expect: 'V V A F F V F V F' },
+  { name: 'Customer.creditRating', query: customerField('creditRating'), path: ['customer', 'creditRating'], vars: byId('bizNoConsent'), expect: 'V V F F F V F A F' },
+  { name: 'Customer.creditRating (partner\'s own)', query: customerField('creditRating'), path: ['customer', 'creditRating'], vars: byId('partnerOwn'), expect: 'V V A F F V F V F' },
+  // customAttributes and history: not PARTNER.
+  { name: 'Customer.customAttributes', query: customerField('customAttributes'), path: ['customer', 'customAttributes'], vars: byId('bizConsent'), expect: 'V V V V V V V A V' },
+  { name: 'Customer.customAttributes (partner\'s own)', query: customerField('customAttributes'), path: ['customer', 'customAttributes'], vars: byId('partnerOwn'), expect: 'V V A V V V V F V' },
+  { name: 'Customer.history', query: customerField('history(first: 3) { totalCount edges { node { id } } }'), path: ['customer', 'history'], vars: byId('bizConsent'), expect: 'V V V V V V V A V' },
+  { name: 'Customer.history (partner\'s own)', query: customerField('history(first: 3) { totalCount edges { node { id } } }'), path: ['customer', 'history'], vars: byId('partnerOwn'), expect: 'V V A V V V V F V' },
+  // Contact names: not ANALYST, INTEGRATION only if it created the contact.
+  { name: 'Contact.firstName', query: contactField('firstName'), path: ['contact', 'firstName'], vars: byId('conConsent'), expect: 'V V V V V V F A F' },
+  { name: 'Contact.firstName (partner\'s own)', query: contactField('firstName'), path: ['contact', 'firstName'], vars: byId('conPartner'), expect: 'V V A V V V F V F' },
+  // Contact details: as for customers, with the contact's own consent.
+  { name: 'Contact.emails (consent)', query: contactField('emails { address }'), path: ['contact', 'emails'], vars: byId('conConsent'), expect: 'V V V V V V F A F' },
+  { name: 'Contact.emails (no consent)', query: contactField('emails { address }'), path: ['contact', 'emails'], vars: byId('conNoConsent'), expect: 'V V V V F V F A F' },
+  // A user's e-mail: everyone but ANALYST (rep1 reading their own is "self").
+  { name: 'User.email (owner of a customer)', query: customerField('owner { email }'), path: ['customer', 'owner', 'email'], vars: byId('bizConsent'), expect: 'V V V V V V F A V' },
+  { name: 'User.name (owner of partner\'s record)', query: customerField('owner { name }'), path: ['customer', 'owner', 'name'], vars: byId('partnerOwn'), expect: 'V V A V V V F V V' },
+  // Root fields.
+  { name: 'Query.users', query: '{ users(first: 50) { totalCount edges { node { id } } } }', path: ['users'], vars: () => ({}), expect: 'V V F F F F F F F' },
+  { name: 'Query.apiKeys', query: '{ apiKeys(first: 50) { totalCount edges { node { id name } } } }', path: ['apiKeys'], vars: () => ({}), expect: 'V F F F F F F F F' },
+  {
+    name: 'Mutation.createCustomer',
+    query: 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } errors { code field message } } }',
+    path: ['createCustomer'],
+    vars: (role) => ({ input: { name: `Matrix ${role} Ltd`, kind: 'BUSINESS' } }),
+    expect: 'V V V F F F F F F', // a customers:read key may not write
+    effect: (role) => exists('select 1 from customer where name = ?', [`Matrix ${role} Ltd`]),
+  },
+  {
+    name: 'Mutation.reassignCustomers',
+    query: 'mutation($input: ReassignCustomersInput!) { reassignCustomers(input: $input) { movedCount errors { code field message } } }',
+    path: ['reassignCustomers'],
+    // The manager owns nothing but what the createCustomer row made: a harmless move within the team.
+    vars: () => ({ input: { fromUserId: ids.manager, toUserId: ids.rep2 } }),
+    expect: 'V V F F F F F F F',
+  },
+  {
+    name: 'Mutation.restoreCustomer',
+    query: 'mutation($input: CustomerIdInput!) { restoreCustomer(input: $input) { customer { id } errors { code field message } } }',
+    path: ['restoreCustomer'],
+    vars: async (role) => {
+      // a fresh soft-deleted customer of rep1 (in the team of the manager)
+      const made = ok(await t.gql('mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
+        { input: { name: `Deleted for ${role}`, kind: 'BUSINESS' } }, 'SALES_REP')).createCustomer.customer.id;
+      const del = ok(await t.gql('mutation($input: CustomerIdInput!) { deleteCustomer(input: $input) { errors { code } } }', { input: { id: made } }, 'SALES_REP'));
+      expect(del.deleteCustomer.errors).toEqual([]);
+      return { input: { id: made } };
+    },
+    expect: 'V V F F F F F F F',
+    effect: (_role, vars) => exists('select 1 from customer where id = ? and deleted_at is null', [(vars.input as { id: string }).id]),
+  },
+  {
+    name: 'Mutation.createApiKey',
+    query: 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret errors { code field message } } }',
+    path: ['createApiKey'],
+    vars: (role) => ({ input: { name: `key by ${role}`, role: 'INTEGRATION', scopes: ['customers:read'] } }),
+    expect: 'V F F F F F F F F',
+    effect: (role) => exists('select 1 from api_key where name = ?', [`key by ${role}`]),
+  },
+];
+
+const at = (data: any, path: string[]) => path.reduce((v, k) => (v == null ? v : v[k]), data);
+const samePath = (a: readonly (string | number)[] | undefined, b: string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** What happened, as V / F / A, or a description of anything else. */
+function outcome(res: GqlResult, path: string[]): string {
+  const errors = res.body.errors ?? [];
+  const value = at(res.body.data, path);
+  if (res.status !== 200) return `HTTP ${res.status}: ${JSON.stringify(res.body)}`;
+  if (!errors.length && value != null) {
+    if (Array.isArray(value.errors) && value.errors.length) return `payload errors ${JSON.stringify(value.errors)}`;
+    return 'V';
+  }
+  if (errors.length && value == null && errors.every((e) => e.extensions?.code === 'FORBIDDEN') && errors.some((e) => samePath(e.path, path))) return 'F';
+  if (codes(res).join() === 'NOT_FOUND' && res.body.data == null) return 'A';
+  return `unexpected ${JSON.stringify(res.body)}`;
+}
+
+describe('the role matrix through HTTP', () => {
+  test('the table is well formed', () => {
+    for (const row of ROWS) expect(row.expect).toMatch(new RegExp(`^[VFA]( [VFA]){${ROLES.length - 1}}$`));
+    const names = ROWS.map((r) => r.name.split(' ')[0]);
+    expect(new Set(names)).toEqual(new Set([
+      'Customer.name', 'Customer.phones', 'Customer.creditLimit', 'Customer.creditRating', 'Customer.customAttributes', 'Customer.history',
+      'Contact.firstName', 'Contact.emails', 'User.email', 'User.name', 'Query.users', 'Query.apiKeys',
+      'Mutation.createCustomer', 'Mutation.reassignCustomers', 'Mutation.restoreCustomer', 'Mutation.createApiKey',
+    ]));
+  });
+
+  test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+    const expected = row.expect.split(' ');
+    const mismatches: string[] = [];
+    for (const [i, role] of ROLES.entries()) {
+      const want = expected[i];
+      const vars = await row.vars(role);
+      const got = outcome(await t.gql(row.query, vars, caller(role)), row.path);
+      if (got !== want) mismatches.push(`${role}: expected ${want}, got ${got}`);
+      if (row.effect && (await row.effect(role, vars)) !== (want === 'V')) mismatches.push(`${role}: side effect ${want === 'V' ? 'missing' : 'happened although denied'}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------------- per-record rules, not cached
+
+describe('a field rule is checked per record, never cached across records', () => {
+  test('MARKETING sees phones of consenting customers and FORBIDDEN for the others, in the same response', async () => {
+    const res = await t.gql('{ customers(first: 100) { totalCount edges { node { id name marketingConsent phones { number } emails { address } } } } }', {}, 'MARKETING');
+    const edges = res.body.data.customers.edges;
+    expect(edges.length).toBe(res.body.data.customers.totalCount);
+    const withConsent = edges.filter((e: any) => e.node.marketingConsent);
+    expect(withConsent.length).toBeGreaterThan(0);
+    expect(withConsent.length).toBeLessThan(edges.length);
+    const expected = new Set<string>();
+    edges.forEach((e: any, i: number) => {
+      expect(e.node.name).toEqual(expect.any(String)); // other fields of the row still arrive
+      if (e.node.marketingConsent) {
+        expect(e.node.phones.length).toBeGreaterThan(0);
+        expect(e.node.emails).toEqual(expect.any(Array));
+      } else {
+        expect(e.node.phones).toBeNull();
+        expect(e.node.emails).toBeNull();
+        expected.add(`customers.edges.${i}.node.phones`);
+        expected.add(`customers.edges.${i}.node.emails`);
+      }
+    });
+    const errors = res.body.errors ?? [];
+    expect(errors.every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
+    expect(new Set(errors.map((e) => e.path!.join('.')))).toEqual(expected);
+    // and the two fixtures agree with what the table above expects
+    const byId = new Map(edges.map((e: any) => [e.node.id, e.node]));
+    expect((byId.get(ids.bizConsent) as any).phones).not.toBeNull();
+    expect((byId.get(ids.bizNoConsent) as any).phones).toBeNull();
+  });
+
+  test('ANALYST sees business names and FORBIDDEN for individuals, in the same response', async () => {
+    const res = await t.gql('{ customers(first: 40, orderBy: [{ field: CREATED_AT, direction: ASC }]) { edges { node { id kind name } } } }', {}, 'ANALYST');
+    const edges = res.body.data.customers.edges;
+    expect(edges).toHaveLength(40);
+    const expected = new Set<string>();
+    edges.forEach((e: any, i: number) => {
+      if (e.node.kind === 'BUSINESS') expect(e.node.name).toEqual(expect.any(String));
+      else {
+        expect(e.node.name).toBeNull();
+        expected.add(`customers.edges.${i}.node.name`);
+      }
+    });
+    expect(expected.size).toBeGreaterThan(0);
+    expect(expected.size).toBeLessThan(40);
+    expect(new Set((res.body.errors ?? []).map((e) => e.path!.join('.')))).toEqual(expected);
+  });
+
+  test('an INTEGRATION key reads the PII of what it wrote, and only that, in the same response', async () => {
+    const writer = await createKey(['customers:read', 'customers:write']);
+    const made = ok(await t.gql(`mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id name phones { number } } errors { field message } } }`,
+      { input: { name: 'Ida Integration', kind: 'INDIVIDUAL', ownerId: ids.rep1, phones: [{ label: 'mobile', number: '+49 170 5550101' }] } }, { apiKey: writer })).createCustomer;
+    expect(made.errors).toEqual([]);
+    expect(made.customer).toEqual({ id: made.customer.id, name: 'Ida Integration', phones: [{ number: '+49 170 5550101' }] });
+    const contact = ok(await t.gql(`mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id firstName emails { address } } errors { field } } }`,
+      { input: { customerId: made.customer.id, firstName: 'Ivo', lastName: 'Import', emails: [{ label: 'work', address: 'ivo@example.com' }] } }, { apiKey: writer })).createContact;
+    expect(contact.errors).toEqual([]);
+    expect(contact.contact.firstName).toBe('Ivo');
+
+    const res = await t.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { name phones { number } }
+      ... on Contact { firstName emails { address } } } }`, { ids: [made.customer.id, ids.individual, contact.contact.id, ids.conConsent] }, { apiKey: writer });
+    const [mine, other, myContact, otherContact] = res.body.data.nodes;
+    expect(mine).toEqual({ id: made.customer.id, name: 'Ida Integration', phones: [{ number: '+49 170 5550101' }] });
+    expect(other).toEqual({ id: ids.individual, name: null, phones: null });
+    expect(myContact).toEqual({ id: contact.contact.id, firstName: 'Ivo', emails: [{ address: 'ivo@example.com' }] });
+    expect(otherContact).toEqual({ id: ids.conConsent, firstName: null, emails: null });
+    expect(new Set((res.body.errors ?? []).map((e) => `${e.path!.join('.')}:${e.extensions?.code}`))).toEqual(new Set([
+      'nodes.1.name:FORBIDDEN', 'nodes.1.phones:FORBIDDEN', 'nodes.3.firstName:FORBIDDEN', 'nodes.3.emails:FORBIDDEN',
+    ]));
+    // the read-only key did not write either record, so it sees none of their PII
+    const ro = await t.gql(`query($id: ID!) { customer(id: $id) { name phones { number } } }`, { id: made.customer.id }, { apiKey: integrationKey });
+    expect(ro.body.data.customer).toEqual({ name: null, phones: null });
+  });
+
+  test('ANALYST sees their own name and e-mail, not other users\'', async () => {
+    const me = ok(await t.gql('{ me { id name email } }', {}, 'ANALYST')).me;
+    expect(me).toEqual({ id: ids.analyst, name: expect.any(String), email: 'analyst@demo.crm' });
+    const other = await t.gql(`query($id: ID!) { customer(id: $id) { owner { id name email } } }`, { id: ids.bizConsent }, 'ANALYST');
+    expect(other.body.data.customer.owner).toEqual({ id: ids.rep1, name: null, email: null });
+    expect(codes(other)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+  });
+
+  test('anonymous callers get UNAUTHENTICATED, bad credentials HTTP 401', async () => {
+    expect(codes(await t.gql(customerField('id'), { id: ids.bizConsent }, null))).toEqual(['UNAUTHENTICATED']);
+    const badKey = await t.gql(customerField('id'), { id: ids.bizConsent }, { apiKey: `crm_${'0'.repeat(12)}_${'A'.repeat(43)}` });
+    expect(badKey.status).toBe(401);
+    expect(codes(badKey)).toEqual(['UNAUTHENTICATED']);
+    const badToken = await t.gql(customerField('id'), { id: ids.bizConsent }, { token: 'not.a.token' });
+    expect(badToken.status).toBe(401);
+  });
+});
