@@ -207,6 +207,22 @@ const ROWS: Row[] = [
     expect: 'V F F F F F F F F',
     effect: (role) => exists('select 1 from api_key where name = ?', [`key by ${role}`]),
   },
+  {
+    name: 'Mutation.createUser',
+    query: 'mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } errors { code field message } } }',
+    path: ['createUser'],
+    vars: (role) => ({ input: { email: `made-by-${role.toLowerCase()}@demo.crm`, password: 'longenough', name: `Made by ${role}`, role: 'SALES_REP' } }),
+    expect: 'V F F F F F F F F',
+    effect: (role) => exists('select 1 from app_user where email = ?', [`made-by-${role.toLowerCase()}@demo.crm`]),
+  },
+  {
+    name: 'Mutation.updateUser',
+    query: 'mutation($input: UpdateUserInput!) { updateUser(input: $input) { user { id } errors { code field message } } }',
+    path: ['updateUser'],
+    vars: (role) => ({ input: { id: ids.rep2, team: `team of ${role}` } }),
+    expect: 'V F F F F F F F F',
+    effect: (role) => exists('select 1 from app_user where id = ? and team = ?', [ids.rep2, `team of ${role}`]),
+  },
 ];
 
 const at = (data: any, path: string[]) => path.reduce((v, k) => (v == null ? v : v[k]), data);
@@ -234,6 +250,7 @@ describe('the role matrix through HTTP', () => {
       'Customer.name', 'Customer.phones', 'Customer.creditLimit', 'Customer.creditRating', 'Customer.customAttributes', 'Customer.history',
       'Contact.firstName', 'Contact.emails', 'User.email', 'User.name', 'Query.users', 'Query.apiKeys',
       'Mutation.createCustomer', 'Mutation.reassignCustomers', 'Mutation.restoreCustomer', 'Mutation.createApiKey',
+      'Mutation.createUser', 'Mutation.updateUser',
     ]));
   });
 
