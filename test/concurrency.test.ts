@@ -19,7 +19,10 @@ test('concurrent writes, some failing mid-transaction, interleaved with reads: e
   expect(created.every((c) => c.errors.length === 0)).toBe(true);
   const clashes = results.slice(15, 20).map((r) => r.body.data.createCustomer);
   // Each clash either lost the race to P-0 (DUPLICATE) — never two customers with the same ref.
-  for (const c of clashes) expect(c.errors[0]?.code ?? 'CREATED').toBe('DUPLICATE');
+  for (const c of clashes) {
+    expect(c.errors[0]?.code ?? 'CREATED').toBe('DUPLICATE');
+    expect(c.errors[0].field?.slice(0, 2)).toEqual(['input', 'externalRefs']);
+  }
   for (const r of results.slice(20)) expect(r.body.errors).toBeUndefined();
   const after = await t.sql('select count(*)::int as n from customer');
   expect(after[0].n).toBe(before[0].n + 15);

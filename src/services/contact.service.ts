@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';
+import { refId } from '../entities/ids';
 import { AuditAction, BuyingRole, ContactChannel, Role } from '../entities/enums';
 import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
@@ -212,7 +213,7 @@ export async function updateContact(ctx: ServiceContext, input: UpdateContactInp
     if (contact.version !== data.version) {
       fail([userError('CONFLICT', `This contact was changed meanwhile (now version ${contact.version}): reload it and apply your change again.`, ['input', 'version'])]);
     }
-    const customerId = typeof contact.customer === 'string' ? contact.customer : contact.customer.id;
+    const customerId = refId(contact.customer)!;
     const before = { ...contact };
     apply(contact, data);
     const changes = diff(before, { ...contact }, AUDITED);
@@ -232,7 +233,7 @@ export async function deleteContact(ctx: ServiceContext, id: string) {
   const { result, errors } = await inTransaction(ctx, async (tx) => {
     const contact = await loadForWrite(tx, id);
     contact.deletedAt = new Date();
-    const customerId = typeof contact.customer === 'string' ? contact.customer : contact.customer.id;
+    const customerId = refId(contact.customer)!;
     recordAudit(tx.em, ctx.principal, { entityType: 'Contact', entityId: contact.id, customerId, action: AuditAction.DELETE, changes: [{ field: 'deletedAt', old: null, new: contact.deletedAt.toISOString() }] });
     await tx.em.flush();
     return contact;

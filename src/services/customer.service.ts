@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Customer } from '../entities/customer.entity';
 import { AuditAction, ChannelType, ChurnReason, CustomerKind, CustomerSource, CustomerStatus, Role, Sector, Tier } from '../entities/enums';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
+import { refId } from '../entities/ids';
 import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
@@ -181,8 +182,8 @@ type Snapshot = Record<string, unknown>;
 function snapshot(c: Customer, externalRefs: { system: string; ref: string }[]): Snapshot {
   return {
     ...c,
-    ownerId: typeof c.owner === 'string' ? c.owner : c.owner?.id,
-    referredById: c.referredBy ? (typeof c.referredBy === 'string' ? c.referredBy : c.referredBy.id) : null,
+    ownerId: refId(c.owner),
+    referredById: refId(c.referredBy),
     externalRefs: [...externalRefs].sort((a, b) => a.system.localeCompare(b.system)),
   };
 }

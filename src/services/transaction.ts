@@ -2,6 +2,13 @@ import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 
+/** Unique constraints and the input field a clash on them is reported at. */
+const UNIQUE_FIELDS: Record<string, string[]> = {
+  customer_external_ref_system_ref_key: ['input', 'externalRefs'],
+  app_user_email_key: ['input', 'email'],
+  contact_one_primary: ['input', 'primary'],
+};
+
 /** Runs a write in one transaction; expected failures roll it back and come back as payload errors. */
 export async function inTransaction<T>(ctx: ServiceContext, work: (tx: ServiceContext) => Promise<T>): Promise<{ result: T | null; errors: UserError[] }> {
   try {
@@ -13,7 +20,9 @@ export async function inTransaction<T>(ctx: ServiceContext, work: (tx: ServiceCo
       return { result: null, errors: [userError('CONFLICT', 'Someone changed this record meanwhile: reload it and apply your change again.', ['input', 'version'])] };
     }
     if (e instanceof UniqueConstraintViolationException) {
-      return { result: null, errors: [userError('DUPLICATE', 'A record with the same unique value already exists.', null)] };
+      // A concurrent write took the value between our check and our insert.
+      const constraint = Object.keys(UNIQUE_FIELDS).find((name) => e.message.includes(name));
+      return { result: null, errors: [userError('DUPLICATE', 'A record with the same unique value already exists.', constraint ? UNIQUE_FIELDS[constraint] : null)] };
     }
     throw e;
   }
