@@ -60,13 +60,14 @@ export class TagsFilter {
   @Field(() => [String], { nullable: true, description: 'Has all of these tags.' }) hasAll?: string[];
 }
 
-/** `XFilter` input for an enum: eq / in / notIn (+ isNull for optional enums). */
+/** `XFilter` input for an enum: eq / ne / in / notIn / isNull. */
 export function enumFilter<E extends object>(enumType: E, name: string) {
   @InputType(`${name}Filter`, { description: `Conditions on a ${name} value.` })
   class EnumFilter {
     @Field(() => enumType, { nullable: true, description: 'Equal.' }) eq?: unknown;
+    @Field(() => enumType, { nullable: true, description: 'Not equal (a missing value counts as different).' }) ne?: unknown;
     @Field(() => [enumType], { nullable: true, description: 'One of these.' }) in?: unknown[];
-    @Field(() => [enumType], { nullable: true, description: 'None of these.' }) notIn?: unknown[];
+    @Field(() => [enumType], { nullable: true, description: 'None of these (a missing value counts as none of these).' }) notIn?: unknown[];
     @Field(() => Boolean, { nullable: true, description: 'true: not set; false: set.' }) isNull?: boolean;
   }
   return EnumFilter as ClassType;

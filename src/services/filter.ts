@@ -42,7 +42,8 @@ function fieldSql(name: string, expr: string, kind: 'scalar' | 'text' | 'tags', 
     if (items == null) continue;
     if (items.length > MAX_IN) throw new InputError(`\`${op}\` takes at most ${MAX_IN} values.`, `${path}.${name}.${op}`);
     if (op === 'in') parts.push(items.length ? sql`${col} in ${list(items.map(value))}` : FALSE);
-    else if (items.length) parts.push(sql`${col} not in ${list(items.map(value))}`);
+    // Like `ne`, a missing value counts as "not one of these".
+    else if (items.length) parts.push(sql`(${col} not in ${list(items.map(value))} or ${col} is null)`);
   }
   if (ops.contains != null) parts.push(sql`${col} ilike ${`%${likeEscape(ops.contains)}%`}`);
   if (ops.startsWith != null) parts.push(sql`${col} ilike ${`${likeEscape(ops.startsWith)}%`}`);
