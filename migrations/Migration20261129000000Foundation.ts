@@ -59,8 +59,10 @@ export class Migration20261129000000Foundation extends Migration {
       updated_at timestamptz(3) not null default now(),
       deleted_at timestamptz(3),
       version integer not null default 1,
+      -- Values only (never the JSON keys or labels); phone digits also without punctuation, numbers comma-separated.
       search_text text generated always as (
-        lower(name || ' ' || emails::text || ' ' || phones::text) || ' ' || regexp_replace(phones::text, '[^0-9]', '', 'g')
+        lower(name || ' ' || jsonb_path_query_array(emails, '$[*].address')::text || ' ' || jsonb_path_query_array(phones, '$[*].number')::text)
+        || ' ' || regexp_replace(jsonb_path_query_array(phones, '$[*].number')::text, '[^0-9,]', '', 'g')
       ) stored,
       check ((status = 'CHURNED') = (churn_reason is not null)),
       check (vip = false or tier = 'KEY'),
@@ -102,7 +104,8 @@ export class Migration20261129000000Foundation extends Migration {
       deleted_at timestamptz(3),
       version integer not null default 1,
       search_text text generated always as (
-        lower(first_name || ' ' || last_name || ' ' || emails::text || ' ' || phones::text) || ' ' || regexp_replace(phones::text, '[^0-9]', '', 'g')
+        lower(first_name || ' ' || last_name || ' ' || jsonb_path_query_array(emails, '$[*].address')::text || ' ' || jsonb_path_query_array(phones, '$[*].number')::text)
+        || ' ' || regexp_replace(jsonb_path_query_array(phones, '$[*].number')::text, '[^0-9,]', '', 'g')
       ) stored
     );`);
     this.addSql(`create index contact_customer_idx on contact (customer_id, created_at, id) where deleted_at is null;`);

@@ -550,6 +550,12 @@ describe('search', () => {
     expect(await search('  wOmBaT  ')).toEqual([F.wombat]);
   });
 
+  test('matches values only, never the JSON keys or labels of phones and e-mails', async () => {
+    for (const term of ['address', 'number', 'label', 'switchboard', 'mobile']) {
+      expect(await search(term, 'ADMIN')).toEqual([]);
+    }
+  });
+
   test('matches seeded customer names as well', async () => {
     const [{ word }] = await t.sql<{ word: string }>(`select split_part(name, ' ', 1) as word from customer where kind = 'BUSINESS' and name <> 'Twin Co' order by created_at limit 1`);
     const byName = await sqlIds('lower(c.name) like ?', [`%${word.toLowerCase()}%`]);

@@ -77,9 +77,18 @@ export async function startTestApp(opts: { customers?: number } = {}): Promise<T
   const pg = process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : null;
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}) });
   const db = await openDatabase(config, { inMemory: true });
-  await migrate(db.orm);
-  await seedDemo(db.orm.em.fork() as any, { customers: opts.customers ?? 40 });
-  const { app, stop } = await createApp(config, db, createLogger('silent'));
+  let created: App;
+  try {
+    await migrate(db.orm);
+    await seedDemo(db.orm.em.fork() as any, { customers: opts.customers ?? 40 });
+    created = await createApp(config, db, createLogger('silent'));
+  } catch (error) {
+    // Leave nothing open, or Jest waits forever for the database.
+    await db.close();
+    await pg?.drop();
+    throw error;
+  }
+  const { app, stop } = created;
   const tokens = new Map<Who, string>();
 
   const post = (query: string, variables: Record<string, unknown> | undefined, caller: Caller) => {

@@ -6,6 +6,7 @@ import { contactPermissions } from './contact.permissions';
 import { customerPermissions } from './customer.permissions';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
+import { salesPermissions } from './sales.permissions';
 import { userPermissions } from './user.permissions';
 
 function merge(...maps: PermissionMap[]): PermissionMap {
@@ -22,7 +23,7 @@ function merge(...maps: PermissionMap[]): PermissionMap {
 }
 
 /** The one permission map: every field of every object type has a policy here (deny by default). */
-export const permissionMap: PermissionMap = merge(commonPermissions, customerPermissions, contactPermissions, userPermissions);
+export const permissionMap: PermissionMap = merge(commonPermissions, customerPermissions, contactPermissions, userPermissions, salesPermissions);
 
 /** The policy that governs a field, or undefined when the map does not cover it. */
 export function policyFor(type: string, field: string): Policy | undefined {

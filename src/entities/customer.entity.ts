@@ -126,6 +126,10 @@ export class Customer implements Node {
   @Field(() => DecimalScalar, { nullable: true, description: 'Credit limit in the reporting currency (decimal string). Same visibility as creditRating; null when not assessed.' })
   creditLimit?: string | null;
 
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When an activity with this customer last happened (UTC); null when never.' })
+  lastContactedAt?: Date | null;
+
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 

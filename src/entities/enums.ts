@@ -74,3 +74,45 @@ export enum ContactChannel { EMAIL = 'EMAIL', PHONE = 'PHONE', SMS = 'SMS', MAIL
 export enum AuditAction { CREATE = 'CREATE', UPDATE = 'UPDATE', DELETE = 'DELETE', RESTORE = 'RESTORE', REASSIGN = 'REASSIGN' }
 
 export enum ActorType { USER = 'USER', API_KEY = 'API_KEY', SYSTEM = 'SYSTEM' }
+
+// ------------------------------------------------------------------------------------------ sales
+
+export enum ActivityType { CALL = 'CALL', EMAIL = 'EMAIL', VISIT = 'VISIT', MEETING = 'MEETING', FAX = 'FAX', LETTER = 'LETTER', WEB = 'WEB', CHAT = 'CHAT', SMS = 'SMS', NOTE = 'NOTE' }
+
+export enum ActivityDirection { INBOUND = 'INBOUND', OUTBOUND = 'OUTBOUND' }
+
+export enum TaskType { CALL = 'CALL', VISIT = 'VISIT', MEETING = 'MEETING', EMAIL = 'EMAIL', FOLLOW_UP = 'FOLLOW_UP', COLLECTION = 'COLLECTION', OTHER = 'OTHER' }
+
+export enum TaskStatus { OPEN = 'OPEN', DONE = 'DONE', CANCELLED = 'CANCELLED' }
+
+export enum CampaignChannel { EMAIL = 'EMAIL', SMS = 'SMS', SOCIAL = 'SOCIAL', WEB = 'WEB', EVENT = 'EVENT', PRINT = 'PRINT', TELEMARKETING = 'TELEMARKETING', PARTNER = 'PARTNER', OTHER = 'OTHER' }
+
+export enum CampaignStatus { PLANNED = 'PLANNED', ACTIVE = 'ACTIVE', COMPLETED = 'COMPLETED', CANCELLED = 'CANCELLED' }
+
+export enum LeadSource { WEB = 'WEB', CAMPAIGN = 'CAMPAIGN', REFERRAL = 'REFERRAL', TRADE_SHOW = 'TRADE_SHOW', CALL = 'CALL', PARTNER = 'PARTNER', OTHER = 'OTHER' }
+
+export enum LeadStatus { NEW = 'NEW', WORKING = 'WORKING', QUALIFIED = 'QUALIFIED', DISQUALIFIED = 'DISQUALIFIED', CONVERTED = 'CONVERTED' }
+
+export enum OpportunityStage {
+  PROSPECTING = 'PROSPECTING',
+  QUALIFICATION = 'QUALIFICATION',
+  NEEDS_ANALYSIS = 'NEEDS_ANALYSIS',
+  PROPOSAL = 'PROPOSAL',
+  NEGOTIATION = 'NEGOTIATION',
+  WON = 'WON',
+  LOST = 'LOST',
+}
+
+/** Default probability (%) of each stage; an opportunity may override it while open. */
+export const STAGE_PROBABILITY: Record<OpportunityStage, number> = {
+  PROSPECTING: 10, QUALIFICATION: 20, NEEDS_ANALYSIS: 40, PROPOSAL: 60, NEGOTIATION: 80, WON: 100, LOST: 0,
+};
+
+/** The open stages in funnel order. */
+export const OPEN_STAGES: readonly OpportunityStage[] = [
+  OpportunityStage.PROSPECTING, OpportunityStage.QUALIFICATION, OpportunityStage.NEEDS_ANALYSIS, OpportunityStage.PROPOSAL, OpportunityStage.NEGOTIATION,
+];
+
+export enum LostReason { PRICE = 'PRICE', COMPETITOR = 'COMPETITOR', NO_BUDGET = 'NO_BUDGET', NO_DECISION = 'NO_DECISION', TIMING = 'TIMING', PRODUCT_FIT = 'PRODUCT_FIT', OTHER = 'OTHER' }
+
+export enum QuoteStatus { DRAFT = 'DRAFT', SENT = 'SENT', ACCEPTED = 'ACCEPTED', REJECTED = 'REJECTED', EXPIRED = 'EXPIRED' }

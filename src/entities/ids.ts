@@ -11,6 +11,14 @@ export const ID_PREFIX = {
   ApiKey: 'key',
   AuditEvent: 'aud',
   CustomerExternalRef: 'ext',
+  Activity: 'act',
+  Task: 'tsk',
+  Campaign: 'cmp',
+  Lead: 'led',
+  Opportunity: 'opp',
+  OpportunityStageChange: 'stg',
+  Quote: 'quo',
+  QuoteLine: 'qln',
 } as const;
 
 export type NodeTypeName = keyof typeof ID_PREFIX;

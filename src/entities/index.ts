@@ -4,6 +4,17 @@ import { Contact } from './contact.entity';
 import { Customer } from './customer.entity';
 import { CustomerExternalRef } from './external-ref.entity';
 import { User } from './user.entity';
+import { Activity } from './activity.entity';
+import { Campaign } from './campaign.entity';
+import { Lead } from './lead.entity';
+import { Opportunity } from './opportunity.entity';
+import { Quote } from './quote.entity';
+import { QuoteLine } from './quote-line.entity';
+import { OpportunityStageChange } from './stage-change.entity';
+import { Task } from './task.entity';
 
 /** Every entity, for the ORM. */
-export const entities = [User, Customer, Contact, CustomerExternalRef, ApiKey, AuditEvent];
+export const entities = [
+  User, Customer, Contact, CustomerExternalRef, ApiKey, AuditEvent,
+  Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine,
+];

@@ -1,3 +1,4 @@
+import type { Row } from './row';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { policyFor } from '../auth';
 import type { GraphQLContext } from '../auth/context';
@@ -11,12 +12,12 @@ const GUARD: Record<string, string> = { ownerId: 'owner', referredById: 'referre
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The user who made the change; null for API keys and the system.' })
-  actor(@Root() event: AuditEvent, @Ctx() ctx: GraphQLContext) {
+  actor(@Root() event: Row<AuditEvent>, @Ctx() ctx: GraphQLContext) {
     return event.actorType === 'USER' && event.actorId ? ctx.loaders.user.load(event.actorId) : null;
   }
 
   @FieldResolver(() => [FieldChange], { description: 'Changed fields, old → new. A field your role may not read is listed with `redacted: true` and no values.' })
-  async changes(@Root() event: AuditEvent, @Ctx() ctx: GraphQLContext): Promise<FieldChange[]> {
+  async changes(@Root() event: Row<AuditEvent>, @Ctx() ctx: GraphQLContext): Promise<FieldChange[]> {
     // Field rules may depend on the record (consent, creator), so they are checked against it as it is now.
     const record = event.entityType === 'Contact' ? await ctx.loaders.contact.load(event.entityId) : await ctx.loaders.customer.load(event.entityId);
     return event.changes.map((change) => {

@@ -1,3 +1,4 @@
+import type { Row } from './row';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Contact } from '../entities/contact.entity';
@@ -31,7 +32,7 @@ export class ContactResolver {
   }
 
   @FieldResolver(() => Customer, { description: 'The customer this contact works for.' })
-  async customer(@Root() contact: Contact, @Ctx() ctx: GraphQLContext) {
+  async customer(@Root() contact: Row<Contact>, @Ctx() ctx: GraphQLContext) {
     const customer = await ctx.loaders.customer.load(refId(contact.customer)!);
     if (!customer) throw new NotFoundError('Customer');
     return customer;

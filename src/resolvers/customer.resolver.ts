@@ -1,3 +1,4 @@
+import type { Row } from './row';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Customer } from '../entities/customer.entity';
@@ -47,28 +48,28 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => User, { description: 'The user who owns (is responsible for) this customer.' })
-  owner(@Root() customer: Customer, @Ctx() ctx: GraphQLContext) {
+  owner(@Root() customer: Row<Customer>, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.user.load(refId(customer.owner)!);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The customer who referred this one; null when none or not visible to you.' })
-  referredBy(@Root() customer: Customer, @Ctx() ctx: GraphQLContext) {
+  referredBy(@Root() customer: Row<Customer>, @Ctx() ctx: GraphQLContext) {
     const id = refId(customer.referredBy);
     return id ? ctx.loaders.customer.load(id) : null;
   }
 
   @FieldResolver(() => [CustomerExternalRef], { description: 'Ids of this customer in other systems.' })
-  externalRefs(@Root() customer: Customer, @Ctx() ctx: GraphQLContext) {
+  externalRefs(@Root() customer: Row<Customer>, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.externalRefs.load(customer.id);
   }
 
   @FieldResolver(() => ContactConnection, { description: 'The people at this customer (batched across customers: one query per page shape).' })
-  contacts(@Root() customer: Customer, @Args() args: NestedContactsArgs, @Ctx() ctx: GraphQLContext) {
+  contacts(@Root() customer: Row<Customer>, @Args() args: NestedContactsArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.contactPage({ first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy }).load(customer.id);
   }
 
   @FieldResolver(() => AuditEventConnection, { nullable: true, description: 'Audit log of this customer and its contacts, newest first. Values of fields you may not see are redacted. Not for PARTNER.' })
-  history(@Root() customer: Customer, @Args() args: ConnectionArgs, @Ctx() ctx: GraphQLContext) {
+  history(@Root() customer: Row<Customer>, @Args() args: ConnectionArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.historyPage({ first: args.first, after: args.after, last: args.last, before: args.before }).load(customer.id);
   }
 

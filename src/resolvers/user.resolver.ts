@@ -1,3 +1,4 @@
+import type { Row } from './row';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { unauthenticated } from '../auth/errors';
@@ -58,13 +59,13 @@ export class UserResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The user\'s manager; null at the top of the hierarchy.' })
-  manager(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+  manager(@Root() user: Row<User>, @Ctx() ctx: GraphQLContext) {
     const id = refId(user.manager);
     return id ? ctx.loaders.user.load(id) : null;
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'For PARTNER users: the partner customer they act for; null otherwise or when not visible to you.' })
-  partnerCustomer(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+  partnerCustomer(@Root() user: Row<User>, @Ctx() ctx: GraphQLContext) {
     const id = refId(user.partnerCustomer);
     return id ? ctx.loaders.customer.load(id) : null;
   }

@@ -1,5 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import {
+  ActivityDirection, ActivityType, CampaignChannel, CampaignStatus, LeadSource, LeadStatus, LostReason, OpportunityStage, QuoteStatus,
+  TaskStatus, TaskType,
   ActorType, AuditAction, BuyingRole, ChannelType, ChurnReason, ContactChannel, CreditRating, CustomerKind, CustomerSource,
   CustomerStatus, Role, Sector, Tier,
 } from '../entities/enums';
@@ -18,6 +20,21 @@ registerEnumType(BuyingRole, { name: 'BuyingRole', description: 'A contact\'s ro
 registerEnumType(ContactChannel, { name: 'ContactChannel', description: 'How a contact prefers to be reached.' });
 registerEnumType(AuditAction, { name: 'AuditAction', description: 'The kind of change an audit entry records.' });
 registerEnumType(ActorType, { name: 'ActorType', description: 'Who made a change.' });
+
+registerEnumType(ActivityType, { name: 'ActivityType', description: 'Kind of interaction.' });
+registerEnumType(ActivityDirection, { name: 'ActivityDirection', description: 'INBOUND: the customer reached out; OUTBOUND: we did.' });
+registerEnumType(TaskType, { name: 'TaskType', description: 'Kind of task.' });
+registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'OPEN, DONE or CANCELLED.' });
+registerEnumType(CampaignChannel, { name: 'CampaignChannel', description: 'The channel a campaign runs on.' });
+registerEnumType(CampaignStatus, { name: 'CampaignStatus', description: 'Lifecycle of a campaign.' });
+registerEnumType(LeadSource, { name: 'LeadSource', description: 'Where a lead came from.' });
+registerEnumType(LeadStatus, { name: 'LeadStatus', description: 'Lifecycle of a lead; CONVERTED is final.' });
+registerEnumType(OpportunityStage, {
+  name: 'OpportunityStage',
+  description: 'Sales stage, with its default probability: PROSPECTING 10, QUALIFICATION 20, NEEDS_ANALYSIS 40, PROPOSAL 60, NEGOTIATION 80, WON 100, LOST 0.',
+});
+registerEnumType(LostReason, { name: 'LostReason', description: 'Why a deal was lost.' });
+registerEnumType(QuoteStatus, { name: 'QuoteStatus', description: 'Lifecycle of a quote.' });
 
 export enum SortDirection { ASC = 'ASC', DESC = 'DESC' }
 registerEnumType(SortDirection, { name: 'SortDirection', description: 'ASC: smallest first (A→Z, oldest first); DESC: largest first. Nulls always sort last.' });

@@ -41,3 +41,19 @@ export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value.',
 });
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseLocalDate(value: unknown): string {
+  if (typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)) return value;
+  throw new GraphQLError('LocalDate must be a calendar date like "2026-04-30".', { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** A calendar date without time or zone (expected close dates, validity, campaign periods). */
+export const LocalDateScalar = new GraphQLScalarType({
+  name: 'LocalDate',
+  description: 'A calendar date without time, "YYYY-MM-DD", e.g. "2026-04-30".',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value == null ? null : String(value)),
+  parseValue: parseLocalDate,
+  parseLiteral: (ast) => parseLocalDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});

@@ -85,7 +85,7 @@ let dateProps: Set<string> | null = null;
 function dateProperties(em: EntityManager): Set<string> {
   dateProps ??= new Set(
     Object.values(em.getMetadata().getAll()).flatMap((meta) =>
-      meta.props.filter((p) => p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? '')).map((p) => p.name)),
+      meta.props.filter((p) => p.type !== 'date' && (p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? ''))).map((p) => p.name)),
   );
   return dateProps;
 }
@@ -115,8 +115,9 @@ function buildColumns(em: EntityManager, entity: string, alias: string): Sql {
     .filter((p) => !p.hidden && p.persist !== false && p.fieldNames?.length === 1 && (p.kind === 'scalar' || p.kind === 'm:1'))
     .map((p) => {
       const column = `${alias}.${p.fieldNames[0]}`;
-      const isDecimal = p.type === 'decimal' || /numeric|decimal/.test(p.columnTypes?.[0] ?? '');
-      return `${isDecimal ? `${column}::text` : column} as "${p.name}"`;
+      // Decimals and calendar dates are read as text on both databases ("1234.50", "2026-04-30").
+      const asText = p.type === 'decimal' || p.type === 'date' || /^(numeric|decimal|date)\b/.test(p.columnTypes?.[0] ?? '');
+      return `${asText ? `${column}::text` : column} as "${p.name}"`;
     });
   return raw(parts.join(', '));
 }

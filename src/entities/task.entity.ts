@@ -1,0 +1,73 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../schema/scalars';
+import type { Contact } from './contact.entity';
+import type { Customer } from './customer.entity';
+import { TaskStatus, TaskType } from './enums';
+import { newId } from './ids';
+import { Node } from './node';
+import type { Opportunity } from './opportunity.entity';
+import type { User } from './user.entity';
+
+@Entity({ tableName: 'task' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'Scheduled work for a user: a call to make, a visit, a follow-up, a collection.' })
+export class Task implements Node {
+  @PrimaryKey({ type: 'text' })
+  @Field(() => ID, { description: 'Opaque id (`tsk_…`).' })
+  id: string = newId('Task');
+
+  @Property({ type: 'text' })
+  @Field({ description: 'What to do.' })
+  title!: string;
+
+  @Enum({ items: () => TaskType })
+  @Field(() => TaskType, { description: 'Kind of task.' })
+  type!: TaskType;
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => DateTimeScalar, { description: 'When it is due (UTC).' })
+  dueAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When to remind the assignee (UTC); null for no reminder.' })
+  remindAt?: Date | null;
+
+  @ManyToOne({ entity: 'User', fieldName: 'assignee_id' })
+  assignee!: Rel<User>;
+
+  @ManyToOne({ entity: 'User', fieldName: 'assigned_by_id' })
+  assignedBy!: Rel<User>;
+
+  @ManyToOne({ entity: 'Customer', nullable: true, fieldName: 'customer_id' })
+  customer?: Rel<Customer> | null;
+
+  @ManyToOne({ entity: 'Contact', nullable: true, fieldName: 'contact_id' })
+  contact?: Rel<Contact> | null;
+
+  @ManyToOne({ entity: 'Opportunity', nullable: true, fieldName: 'opportunity_id' })
+  opportunity?: Rel<Opportunity> | null;
+
+  @Enum({ items: () => TaskStatus })
+  @Field(() => TaskStatus, { description: 'OPEN, DONE or CANCELLED.' })
+  status: TaskStatus = TaskStatus.OPEN;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Notes; null when none.' })
+  notes?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was marked DONE or CANCELLED (UTC); null while open.' })
+  completedAt?: Date | null;
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  updatedAt: Date = new Date();
+
+  @Property({ version: true, type: 'integer' })
+  @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateTask`.' })
+  version: number = 1;
+}
