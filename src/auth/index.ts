@@ -1,12 +1,16 @@
 import { GraphQLError, isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, shield, type IRules } from 'graphql-shield';
+import { activityPermissions } from './activity.permissions';
+import { analyticsPermissions } from './analytics.permissions';
 import { commonPermissions } from './common.permissions';
 import { contactPermissions } from './contact.permissions';
 import { customerPermissions } from './customer.permissions';
+import { leadPermissions } from './lead.permissions';
+import { opportunityPermissions } from './opportunity.permissions';
+import { taskPermissions } from './task.permissions';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
-import { salesPermissions } from './sales.permissions';
 import { userPermissions } from './user.permissions';
 
 function merge(...maps: PermissionMap[]): PermissionMap {
@@ -23,7 +27,10 @@ function merge(...maps: PermissionMap[]): PermissionMap {
 }
 
 /** The one permission map: every field of every object type has a policy here (deny by default). */
-export const permissionMap: PermissionMap = merge(commonPermissions, customerPermissions, contactPermissions, userPermissions, salesPermissions);
+export const permissionMap: PermissionMap = merge(
+  commonPermissions, customerPermissions, contactPermissions, userPermissions,
+  activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions,
+);
 
 /** The policy that governs a field, or undefined when the map does not cover it. */
 export function policyFor(type: string, field: string): Policy | undefined {

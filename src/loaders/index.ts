@@ -7,6 +7,10 @@ import { customersByIds, externalRefsByCustomerIds, type CustomerRow } from '../
 import type { Connection } from '../services/pagination';
 import { usersByIds, type UserRow } from '../services/user.service';
 import type { ServiceContext } from '../services/context';
+import { createActivityLoaders } from './activity.loaders';
+import { createLeadLoaders } from './lead.loaders';
+import { createOpportunityLoaders } from './opportunity.loaders';
+import { createTaskLoaders } from './task.loaders';
 
 /** Orders loaded rows like the keys, with null for a key that was not found (or is not visible). */
 function byKey<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string): (T | null)[] {
@@ -52,7 +56,13 @@ export function createLoaders(ctx: GraphQLContext) {
     const pages = await historyPagesByCustomer(svc(), ids, JSON.parse(argsKey), (id) => historyCount.load(id));
     return ids.map((id) => pages.get(id)!);
   }));
-  return { customer, contact, user, externalRefs, contactPage, contactCount, historyPage };
+  return {
+    customer, contact, user, externalRefs, contactPage, contactCount, historyPage,
+    ...createActivityLoaders(ctx),
+    ...createTaskLoaders(ctx),
+    ...createLeadLoaders(ctx),
+    ...createOpportunityLoaders(ctx),
+  };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

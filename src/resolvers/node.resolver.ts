@@ -1,20 +1,41 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
-import { typeOfId } from '../entities/ids';
+import { Role } from '../entities/enums';
+import { typeOfId, type NodeTypeName } from '../entities/ids';
 import { Node } from '../entities/node';
 import { apiKeysByIds } from '../services/api-key.service';
 import { auditEventsByIds } from '../services/audit.service';
 import { InputError, NotFoundError } from '../services/errors';
 import { scopedUsersByIds } from '../services/user.service';
-import { Role } from '../entities/enums';
 
 const MAX_NODES = 100;
+
+type Found = { id: string } | null | Error;
+
+/**
+ * How each type is fetched by id, always within the caller's scope. A type missing here is never
+ * returned by `node` (NOT_FOUND), so a new domain is invisible until it adds its scoped loader.
+ */
+const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: string[]) => Promise<Found[]>>> = {
+  Customer: (ctx, ids) => ctx.loaders.customer.loadMany(ids),
+  Contact: (ctx, ids) => ctx.loaders.contact.loadMany(ids),
+  User: (ctx, ids) => scopedUsersByIds(serviceContext(ctx), ids),
+  ApiKey: async (ctx, ids) => (ctx.principal?.role === Role.ADMIN ? apiKeysByIds(serviceContext(ctx), ids) : []),
+  AuditEvent: async (ctx, ids) => (ctx.principal?.role !== Role.PARTNER ? (auditEventsByIds(serviceContext(ctx), ids) as Promise<Found[]>) : []),
+  Activity: (ctx, ids) => ctx.loaders.activityById.loadMany(ids),
+  Task: (ctx, ids) => ctx.loaders.taskById.loadMany(ids),
+  Campaign: (ctx, ids) => ctx.loaders.campaignById.loadMany(ids),
+  Lead: (ctx, ids) => ctx.loaders.leadById.loadMany(ids),
+  Opportunity: (ctx, ids) => ctx.loaders.opportunityById.loadMany(ids),
+  OpportunityStageChange: (ctx, ids) => ctx.loaders.stageChangeById.loadMany(ids),
+  Quote: (ctx, ids) => ctx.loaders.quoteById.loadMany(ids),
+};
 
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { description: 'Any object by its id, if it is visible to you; NOT_FOUND otherwise.' })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    const [found] = await this.load(ctx, [id]);
+    const [found] = await load(ctx, [id]);
     if (!found) throw new NotFoundError();
     return found;
   }
@@ -22,21 +43,21 @@ export class NodeResolver {
   @Query(() => [Node], { nullable: 'items', description: 'Several objects by id (at most 100), in the same order; null for each one not visible to you.' })
   async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GraphQLContext) {
     if (ids.length > MAX_NODES) throw new InputError(`At most ${MAX_NODES} ids.`, 'ids');
-    return this.load(ctx, ids);
+    return load(ctx, ids);
   }
+}
 
-  private async load(ctx: GraphQLContext, ids: string[]): Promise<(object | null)[]> {
-    const svc = serviceContext(ctx);
-    const byType = (type: string) => ids.filter((id) => typeOfId(id) === type);
-    const found = new Map<string, object>();
-    const add = (rows: { id: string }[]) => rows.forEach((r) => found.set(r.id, r));
-    await Promise.all([
-      ctx.loaders.customer.loadMany(byType('Customer')).then((rows) => add(rows.filter((r): r is any => !!r && !(r instanceof Error)))),
-      ctx.loaders.contact.loadMany(byType('Contact')).then((rows) => add(rows.filter((r): r is any => !!r && !(r instanceof Error)))),
-      scopedUsersByIds(svc, byType('User')).then(add),
-      svc.principal.role === Role.ADMIN ? apiKeysByIds(svc, byType('ApiKey')).then(add) : null,
-      svc.principal.role !== Role.PARTNER ? auditEventsByIds(svc, byType('AuditEvent')).then((rows) => add(rows as { id: string }[])) : null,
-    ]);
-    return ids.map((id) => found.get(id) ?? null);
+/** Loads ids of every type in one batch per type; unknown, invisible and malformed ids give null. */
+async function load(ctx: GraphQLContext, ids: string[]): Promise<({ id: string } | null)[]> {
+  const byType = new Map<NodeTypeName, string[]>();
+  for (const id of ids) {
+    const type = typeOfId(id);
+    if (type && NODE_LOADERS[type]) byType.set(type, [...(byType.get(type) ?? []), id]);
   }
+  const found = new Map<string, { id: string }>();
+  await Promise.all([...byType].map(async ([type, typeIds]) => {
+    const rows = await NODE_LOADERS[type]!(ctx, typeIds);
+    for (const row of rows) if (row && !(row instanceof Error)) found.set(row.id, row);
+  }));
+  return ids.map((id) => found.get(id) ?? null);
 }

@@ -41,3 +41,46 @@ export function userScope(principal: Principal, alias = 'u'): Sql {
   if (principal.role === Role.SALES_MANAGER) return sql`${id} in (${subtreeSql(principal.id)})`;
   return sql`${id} = ${principal.id}`;
 }
+
+/** Condition on the `opportunity` row aliased `alias`: reps their own, managers their team's, other staff all. */
+export function opportunityScope(principal: Principal, alias = 'o'): Sql {
+  const owner = raw(`${alias}.owner_id`);
+  switch (principal.role) {
+    case Role.ADMIN:
+    case Role.FINANCE:
+    case Role.MARKETING:
+    case Role.SERVICE_AGENT:
+      return TRUE;
+    case Role.SALES_REP:
+      return sql`${owner} = ${principal.id}`;
+    case Role.SALES_MANAGER:
+      return sql`${owner} in (${subtreeSql(principal.id)})`;
+    default:
+      return FALSE; // ANALYST gets aggregates only; partners and keys no deals
+  }
+}
+
+/** Condition on the `task` row aliased `alias`: one's own tasks; a manager also their team's; ADMIN all. */
+export function taskScope(principal: Principal, alias = 't'): Sql {
+  const assignee = raw(`${alias}.assignee_id`);
+  if (principal.type !== 'USER') return FALSE;
+  if (principal.role === Role.ADMIN) return TRUE;
+  if (principal.role === Role.SALES_MANAGER) return sql`${assignee} in (${subtreeSql(principal.id)})`;
+  return sql`${assignee} = ${principal.id}`;
+}
+
+/** Condition on the `lead` row aliased `alias`: MARKETING and ADMIN all; managers their team's and unassigned ones; reps their own. */
+export function leadScope(principal: Principal, alias = 'l'): Sql {
+  const owner = raw(`${alias}.owner_id`);
+  switch (principal.role) {
+    case Role.ADMIN:
+    case Role.MARKETING:
+      return TRUE;
+    case Role.SALES_MANAGER:
+      return sql`(${owner} is null or ${owner} in (${subtreeSql(principal.id)}))`;
+    case Role.SALES_REP:
+      return sql`${owner} = ${principal.id}`;
+    default:
+      return FALSE;
+  }
+}
