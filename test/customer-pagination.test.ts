@@ -188,6 +188,19 @@ describe('pagination', () => {
     expect(rep2.ids.filter((id) => fwd.ids.includes(id))).toEqual([]);
   });
 
+  test('a rep stays within their own customers on orders whose cursor condition is an OR (nullable or mixed keys)', async () => {
+    for (const orderBy of [
+      [{ field: 'ANNUAL_REVENUE', direction: 'DESC' }],
+      [{ field: 'NAME', direction: 'DESC' }, { field: 'CREATED_AT', direction: 'ASC' }],
+    ] as OrderBy[]) {
+      const expected = await expectedOrder(orderBy, 'c.owner_id = ?', [U.SALES_REP]);
+      const fwd = await walkForward('SALES_REP', orderBy, 4);
+      expect(fwd.ids).toEqual(expected);
+      const back = await walkBackward('SALES_REP', orderBy, 4);
+      expect(back.ids).toEqual(expected);
+    }
+  });
+
   test('pageInfo at both ends, and paging back from the middle', async () => {
     const expected = await expectedOrder(null);
     const first = ok(await t.gql(PAGE, { first: 5 }, 'ADMIN')).customers;

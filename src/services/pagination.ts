@@ -104,7 +104,8 @@ export function keysetSql<T>(keys: SortKey<T>[], values: unknown[] | null, backw
     const strict = sql`${raw(key.expr)} ${raw(dirs[i] === 'ASC' ? '>' : '<')} ${values[i]}`;
     disjuncts.push(and([...equal, strict]));
   });
-  return disjuncts.length ? or(disjuncts) : FALSE;
+  // Parenthesised: callers splice this after `and`, where a bare `or` would escape the scope and filters.
+  return disjuncts.length ? sql`(${or(disjuncts)})` : FALSE;
 }
 
 /** Turns `limit + 1` fetched rows into a Relay connection. */

@@ -48,10 +48,11 @@ export function and(parts: Sql[]): Sql {
   return join(useful.map((p) => sql`(${p})`), ' and ');
 }
 
+/** Always parenthesised: spliced after an `and`, a bare `or` would escape the scope and filters. */
 export function or(parts: Sql[]): Sql {
   if (parts.length === 0) return FALSE;
   if (parts.length === 1) return parts[0];
-  return join(parts.map((p) => sql`(${p})`), ' or ');
+  return sql`(${join(parts.map((p) => sql`(${p})`), ' or ')})`;
 }
 
 /** `(?, ?, ?)` for an IN list; callers must handle the empty list (use FALSE). */
@@ -69,7 +70,10 @@ export function textArray(values: string[]): Sql {
  * Timestamps come back as Date on both databases (MikroORM's PostgreSQL driver reads them as text).
  */
 export async function rows<T = Record<string, unknown>>(em: EntityManager, query: Sql): Promise<T[]> {
-  const result = (await em.execute(query.text, query.params as any[], 'all')) as Record<string, unknown>[];
+  let result = (await em.execute(query.text, query.params as any[], 'all')) as Record<string, unknown>[];
+  // The embedded database's driver runs any text containing ';' (also inside an inlined string value,
+  // e.g. a search term) as a script and returns one result per statement: unwrap the single statement.
+  if (result.length === 1 && Array.isArray(result[0])) result = result[0] as Record<string, unknown>[];
   const dates = dateProperties(em);
   for (const row of result) {
     for (const key in row) {
