@@ -5,25 +5,33 @@ import { loadConfig } from '../src/config';
 import { migrate, openDatabase, type Database } from '../src/db/orm';
 import { prng, seedDemo } from '../src/db/seed';
 import {
-  BuyingRole, ChannelType, ChurnReason, ContactChannel, CreditRating, CustomerSource, Sector, Tier,
+  ActivityDirection, ActivityType, BuyingRole, ChannelType, ChurnReason, ContactChannel, CreditRating, CustomerSource, LostReason, OPEN_STAGES,
+  OpportunityStage, STAGE_PROBABILITY, Sector, TaskType, Tier,
 } from '../src/entities/enums';
 import { newId } from '../src/entities/ids';
 import { intArg, parseArgs } from './args';
 
 /**
  * Bulk data for benchmarks: `npm run bench:seed -- --customers 100000 [--contacts-per-customer 5]
- * [--batch 1000] [--seed 1]`. Opens the database the way the app does (PostgreSQL when DATABASE_URL is
- * set, else the embedded database in DATA_DIR), applies migrations, makes sure the demo users exist,
- * then adds customers (with 1..N contacts each and some external references) in parameterised
- * multi-row INSERTs, one transaction per batch. Running it again adds more rows: ids are random and
- * external references derive from them, so no unique constraint can be hit.
+ * [--activities-per-customer 8] [--opportunities-per-customer 2] [--task-percent 20] [--batch 1000]
+ * [--seed 1]`. Opens the database the way the app does (PostgreSQL when DATABASE_URL is set, else the
+ * embedded database in DATA_DIR), applies migrations, makes sure the demo users exist, then adds
+ * customers (with 1..N contacts each and some external references) and their sales history
+ * (opportunities with stage history, activities, tasks, and the audit entries the API would have
+ * written: customer and deal creation, stage changes) in parameterised multi-row INSERTs, one
+ * transaction per batch of customers. Running it again adds more rows: ids are random and external
+ * references derive from them, so no unique constraint can be hit.
  */
 
-const USAGE = `Usage: npm run bench:seed -- [--customers N] [--contacts-per-customer MAX] [--batch ROWS] [--seed N]
-  --customers              customers to add (default 10000)
-  --contacts-per-customer  each business customer gets 1..MAX contacts, random (default 5; individuals get 1)
-  --batch                  customers per transaction / multi-row INSERT (default 1000, at most 1500)
-  --seed                   PRNG seed for the generated values (default: random)`;
+const USAGE = `Usage: npm run bench:seed -- [--customers N] [--contacts-per-customer MAX] [--activities-per-customer MAX]
+    [--opportunities-per-customer MAX] [--task-percent P] [--batch ROWS] [--seed N]
+  --customers                   customers to add (default 10000)
+  --contacts-per-customer       each business customer gets 1..MAX contacts, random (default 5; individuals get 1)
+  --activities-per-customer     each customer gets 0..MAX activities, random (default 8; individuals up to MAX/2)
+  --opportunities-per-customer  each business customer gets 0..MAX opportunities with stage history (default 2; individuals 0 or 1)
+  --task-percent                this % of customers get a task for their owner (default 20)
+  --batch                       customers per transaction / multi-row INSERT (default 1000, at most 2114)
+  --seed                        PRNG seed for the generated values (default: random)`;
 
 // ------------------------------------------------------------------------------------ value pools
 
@@ -78,6 +86,7 @@ const CUSTOMER_COLUMNS: Column[] = [
   ['churn_reason', 'text'], ['churn_note', 'text'], ['is_partner', 'boolean'], ['channel_type', 'text'], ['tags', 'text[]'],
   ['custom_attributes', 'jsonb'], ['marketing_consent', 'boolean'], ['consent_at', 'timestamptz'], ['consent_source', 'text'],
   ['credit_rating', 'text'], ['credit_limit', 'numeric'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['last_contacted_at', 'timestamptz'],
 ];
 const CONTACT_COLUMNS: Column[] = [
   ['id', 'text'], ['customer_id', 'text'], ['first_name', 'text'], ['last_name', 'text'], ['title', 'text'], ['department', 'text'],
@@ -86,6 +95,29 @@ const CONTACT_COLUMNS: Column[] = [
   ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
 ];
 const REF_COLUMNS: Column[] = [['id', 'text'], ['customer_id', 'text'], ['system', 'text'], ['ref', 'text']];
+const OPPORTUNITY_COLUMNS: Column[] = [
+  ['id', 'text'], ['customer_id', 'text'], ['name', 'text'], ['amount', 'numeric'], ['currency', 'text'], ['stage', 'text'], ['probability', 'int'],
+  ['expected_close_date', 'date'], ['owner_id', 'text'], ['competitors', 'text[]'], ['lost_reason', 'text'], ['closed_at', 'timestamptz'],
+  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+];
+const STAGE_CHANGE_COLUMNS: Column[] = [
+  ['id', 'text'], ['opportunity_id', 'text'], ['customer_id', 'text'], ['from_stage', 'text'], ['to_stage', 'text'], ['probability', 'int'],
+  ['reopened', 'boolean'], ['actor_type', 'text'], ['actor_id', 'text'], ['at', 'timestamptz'],
+];
+const AUDIT_COLUMNS: Column[] = [
+  ['id', 'text'], ['entity_type', 'text'], ['entity_id', 'text'], ['customer_id', 'text'], ['action', 'text'], ['actor_type', 'text'],
+  ['actor_id', 'text'], ['at', 'timestamptz'], ['changes', 'jsonb'],
+];
+const ACTIVITY_COLUMNS: Column[] = [
+  ['id', 'text'], ['customer_id', 'text'], ['contact_id', 'text'], ['opportunity_id', 'text'], ['type', 'text'], ['direction', 'text'],
+  ['subject', 'text'], ['body', 'text'], ['outcome', 'text'], ['duration_minutes', 'int'], ['occurred_at', 'timestamptz'],
+  ['performed_by_id', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+];
+const TASK_COLUMNS: Column[] = [
+  ['id', 'text'], ['title', 'text'], ['type', 'text'], ['due_at', 'timestamptz'], ['remind_at', 'timestamptz'], ['assignee_id', 'text'],
+  ['assigned_by_id', 'text'], ['customer_id', 'text'], ['opportunity_id', 'text'], ['status', 'text'], ['completed_at', 'timestamptz'],
+  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+];
 
 type Value = string | number | boolean | null;
 type Row = Value[];
@@ -118,15 +150,123 @@ function revenue(rnd: Rnd, employees: number | null): string {
   return `${units}${String(rnd.int(0, 999)).padStart(3, '0')}.${String(rnd.int(0, 99)).padStart(2, '0')}`;
 }
 
-interface Generated { customers: Row[]; contacts: Row[]; refs: Row[] }
+/** How much sales history each customer gets. */
+interface SalesShape { activities: number; opportunities: number; taskPercent: number; now: number }
+
+interface Generated {
+  customers: Row[]; contacts: Row[]; refs: Row[];
+  opportunities: Row[]; stageChanges: Row[]; audits: Row[]; activities: Row[]; tasks: Row[];
+}
+
+const DAY = 86_400_000;
+const DEALS = ['Laptop refresh', 'Store roll-out', 'Support contract', 'Fleet renewal', 'Office refit', 'Server upgrade', 'POS terminals',
+  'Training package', 'Cloud migration', 'Printer fleet', 'Warranty extension', 'Network upgrade', 'Tablet pilot', 'Managed services'];
+const COMPETITORS = ['Acme Corp', 'Globex', 'Initech', 'Umbrella', 'Stark Supplies', 'Wayne Systems'];
+const SUBJECTS = ['Discovery call', 'Follow-up call', 'Sent the proposal', 'Answered questions on the quote', 'On-site demo', 'Site visit',
+  'Negotiation meeting', 'Quarterly review', 'Chat about delivery times', 'Internal note: budget approved', 'Filled in the contact form'];
+const OUTCOMES = ['Interested', 'Needs a quote', 'Call back next week', 'No answer', 'Decision pending', 'Positive'];
+const TASK_TITLES = ['Call back about the quote', 'Send the revised proposal', 'Follow up on the trial', 'Prepare the quarterly review',
+  'Visit the head office', 'Chase the overdue invoice'];
+const ACTIVITY_TYPES = Object.values(ActivityType);
+const TASK_TYPES = Object.values(TaskType);
+const LOST_REASONS = Object.values(LostReason);
+
+/**
+ * The sales history of one customer: opportunities walking through the stages from their creation to
+ * now (WON/LOST or still open), with a stage-change row and an audit entry per move; activities
+ * between the customer's creation and now; maybe a task for the owner. Returns the last activity time.
+ */
+function generateSales(rnd: Rnd, out: Generated, shape: SalesShape, customer: { id: string; owner: string; individual: boolean; sector: Sector;
+  createdMs: number; contactIds: string[] }): number | null {
+  const { now } = shape;
+  const span = Math.max(now - customer.createdMs, DAY);
+  const audit = (entityType: string, entityId: string, action: string, atMs: number, changes: unknown[]) =>
+    out.audits.push([newId('AuditEvent'), entityType, entityId, customer.id, action, 'USER', customer.owner, iso(atMs), json(changes)]);
+  audit('Customer', customer.id, 'CREATE', customer.createdMs, [{ field: 'ownerId', old: null, new: customer.owner }]);
+
+  const deals: { id: string; fromMs: number; toMs: number }[] = [];
+  const count = customer.individual ? (rnd.chance(0.2) ? 1 : 0) : rnd.int(0, shape.opportunities);
+  for (let k = 0; k < count; k++) {
+    const id = newId('Opportunity');
+    const createdMs = customer.createdMs + Math.floor(rnd.next() * span);
+    let stage: OpportunityStage = rnd.chance(0.75) ? OpportunityStage.PROSPECTING : OpportunityStage.QUALIFICATION;
+    let probability = STAGE_PROBABILITY[stage];
+    const amount = customer.sector === Sector.ENTERPRISE ? `${rnd.int(20_000, 480_000)}.${String(rnd.int(0, 99)).padStart(2, '0')}`
+      : customer.individual ? `${rnd.int(200, 4_000)}.${String(rnd.int(0, 99)).padStart(2, '0')}`
+        : `${rnd.int(1_000, 60_000)}.${String(rnd.int(0, 99)).padStart(2, '0')}`;
+    out.stageChanges.push([newId('OpportunityStageChange'), id, customer.id, null, stage, probability, false, 'USER', customer.owner, iso(createdMs)]);
+    audit('Opportunity', id, 'CREATE', createdMs, [{ field: 'amount', old: null, new: amount }, { field: 'stage', old: null, new: stage }]);
+    let t = createdMs;
+    let closedMs: number | null = null;
+    for (;;) {
+      t += rnd.int(3 * 3600, 30 * 86_400) * 1000 + rnd.int(0, 999);
+      if (t >= now) break;
+      const r = rnd.next();
+      const position = OPEN_STAGES.indexOf(stage);
+      const next: OpportunityStage | null = stage === OpportunityStage.NEGOTIATION ? (r < 0.5 ? OpportunityStage.WON : r < 0.75 ? OpportunityStage.LOST : null)
+        : r < 0.55 ? OPEN_STAGES[position + 1] : r < 0.67 ? OpportunityStage.LOST : null;
+      if (!next) continue;
+      probability = STAGE_PROBABILITY[next];
+      out.stageChanges.push([newId('OpportunityStageChange'), id, customer.id, stage, next, probability, false, 'USER', customer.owner, iso(t)]);
+      audit('Opportunity', id, 'UPDATE', t, [{ field: 'stage', old: stage, new: next }, { field: 'probability', old: STAGE_PROBABILITY[stage], new: probability }]);
+      stage = next;
+      if (stage === OpportunityStage.WON || stage === OpportunityStage.LOST) {
+        closedMs = t;
+        break;
+      }
+    }
+    const expectedMs = closedMs ?? (rnd.chance(0.1) ? now - rnd.int(1, 45) * DAY : now + rnd.int(3, 180) * DAY);
+    out.opportunities.push([
+      id, customer.id, `${rnd.pick(DEALS)} ${new Date(createdMs).getUTCFullYear()}`, amount, rnd.chance(0.9) ? 'EUR' : 'USD', stage, probability,
+      iso(expectedMs).slice(0, 10), customer.owner, textArray(rnd.chance(0.3) ? COMPETITORS.filter(() => rnd.chance(0.3)) : []),
+      stage === OpportunityStage.LOST ? rnd.pick(LOST_REASONS) : null, closedMs === null ? null : iso(closedMs), iso(createdMs), iso(Math.min(t, now)),
+    ]);
+    deals.push({ id, fromMs: createdMs, toMs: closedMs ?? now });
+  }
+
+  let lastContact: number | null = null;
+  // 1 % of business customers are busy accounts with ten times the activities (long timelines)
+  const busy = !customer.individual && rnd.chance(0.01) ? 10 : 1;
+  const activities = rnd.int(0, customer.individual ? Math.floor(shape.activities / 2) : shape.activities * busy);
+  for (let k = 0; k < activities; k++) {
+    const at = customer.createdMs + Math.floor(rnd.next() * span);
+    const type = rnd.chance(0.5) ? rnd.pick([ActivityType.CALL, ActivityType.EMAIL]) : rnd.pick(ACTIVITY_TYPES);
+    const live = deals.filter((d) => d.fromMs <= at && at <= d.toMs);
+    const timed = type === ActivityType.CALL || type === ActivityType.MEETING || type === ActivityType.VISIT;
+    out.activities.push([
+      newId('Activity'), customer.id, customer.contactIds.length && rnd.chance(0.7) ? rnd.pick(customer.contactIds) : null,
+      live.length && rnd.chance(0.5) ? rnd.pick(live).id : null, type,
+      type === ActivityType.NOTE ? null : rnd.chance(0.7) ? ActivityDirection.OUTBOUND : ActivityDirection.INBOUND,
+      rnd.pick(SUBJECTS), rnd.chance(0.5) ? 'Discussed requirements, timeline and budget. Next step agreed.' : null,
+      type === ActivityType.NOTE ? null : rnd.pick(OUTCOMES), timed ? rnd.pick([5, 10, 15, 30, 45, 60, 90]) : null,
+      iso(at), customer.owner, iso(at), iso(at),
+    ]);
+    lastContact = Math.max(lastContact ?? 0, at);
+  }
+
+  if (rnd.int(1, 100) <= shape.taskPercent) {
+    const due = now + rnd.int(-30, 30) * DAY;
+    const past = due < now;
+    const status = past ? (rnd.chance(0.7) ? 'DONE' : rnd.chance(0.3) ? 'CANCELLED' : 'OPEN') : 'OPEN';
+    const completed = status === 'OPEN' ? null : Math.min(now, due + rnd.int(-48, 24) * 3600_000);
+    const open = deals.find((d) => d.toMs >= now);
+    const created = Math.min(due, now) - rnd.int(1, 20) * DAY;
+    out.tasks.push([
+      newId('Task'), rnd.pick(TASK_TITLES), rnd.pick(TASK_TYPES), iso(due), rnd.chance(0.5) ? iso(due - DAY) : null, customer.owner, customer.owner,
+      customer.id, open && rnd.chance(0.5) ? open.id : null, status, completed === null ? null : iso(completed), iso(created), iso(completed ?? created),
+    ]);
+  }
+  return lastContact;
+}
 
 /**
  * One batch of customers with their contacts. Every enum value occurs; the combinations respect the
  * schema's checks and the API's business rules (INDIVIDUAL → CONSUMER, ENTERPRISE → 400+ employees,
  * VIP → KEY, CHURNED ⇔ churnReason, channelType only for partners).
  */
-function generateBatch(rnd: Rnd, n: number, maxContacts: number, owners: Owners, timeAt: (i: number) => number, start: number, earlier: string[]): Generated {
-  const out: Generated = { customers: [], contacts: [], refs: [] };
+function generateBatch(rnd: Rnd, n: number, maxContacts: number, owners: Owners, timeAt: (i: number) => number, start: number, earlier: string[],
+  shape: SalesShape): Generated {
+  const out: Generated = { customers: [], contacts: [], refs: [], opportunities: [], stageChanges: [], audits: [], activities: [], tasks: [] };
   for (let b = 0; b < n; b++) {
     const i = start + b;
     const id = newId('Customer');
@@ -188,7 +328,10 @@ function generateBatch(rnd: Rnd, n: number, maxContacts: number, owners: Owners,
       individual ? null : rnd.pick(RATINGS),
       individual ? null : `${rnd.int(1, 900)}000.00`,
       iso(createdMs), iso(updatedMs),
+      null, // last_contacted_at: set below from the activities
     ]);
+    const customerRow = out.customers[out.customers.length - 1];
+    const contactIds: string[] = [];
 
     const contacts = individual ? 1 : rnd.int(1, maxContacts);
     for (let j = 0; j < contacts; j++) {
@@ -198,8 +341,10 @@ function generateBatch(rnd: Rnd, n: number, maxContacts: number, owners: Owners,
       const contactConsent = rnd.chance(0.5);
       const contactPhones = [{ label: 'mobile', number: `${city[2]} 1${digits(rnd, 8)}` }];
       if (!individual && rnd.chance(0.4)) contactPhones.push({ label: 'work', number: `${city[2]} ${digits(rnd, 7)}` });
+      const contactId = newId('Contact');
+      contactIds.push(contactId);
       out.contacts.push([
-        newId('Contact'), id, cf, cl,
+        contactId, id, cf, cl,
         individual ? null : rnd.pick(TITLES),
         individual ? null : rnd.pick(DEPARTMENTS),
         json(contactPhones),
@@ -215,6 +360,9 @@ function generateBatch(rnd: Rnd, n: number, maxContacts: number, owners: Owners,
     if (!individual && rnd.chance(0.35)) {
       out.refs.push([newId('CustomerExternalRef'), id, rnd.pick(ERP), `${id.slice(4, 12).toUpperCase()}-${id.slice(12)}`]);
     }
+    const owner = customerRow[13] as string;
+    const lastContact = generateSales(rnd, out, shape, { id, owner, individual, sector, createdMs, contactIds });
+    if (lastContact !== null) customerRow[customerRow.length - 1] = iso(lastContact);
     earlier.push(id);
   }
   return out;
@@ -283,9 +431,13 @@ function ormWriter(db: Database): Writer {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), ['customers', 'contacts-per-customer', 'batch', 'seed'], USAGE);
+  const args = parseArgs(process.argv.slice(2),
+    ['customers', 'contacts-per-customer', 'activities-per-customer', 'opportunities-per-customer', 'task-percent', 'batch', 'seed'], USAGE);
   const total = intArg(args, 'customers', 10_000, 1, 100_000_000, USAGE);
   const maxContacts = intArg(args, 'contacts-per-customer', 5, 1, 50, USAGE);
+  const maxActivities = intArg(args, 'activities-per-customer', 8, 0, 500, USAGE);
+  const maxOpportunities = intArg(args, 'opportunities-per-customer', 2, 0, 50, USAGE);
+  const taskPercent = intArg(args, 'task-percent', 20, 0, 100, USAGE);
   const batch = intArg(args, 'batch', 1000, 1, Math.floor(MAX_PARAMS / CUSTOMER_COLUMNS.length), USAGE);
   const seed = intArg(args, 'seed', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31, USAGE);
 
@@ -308,11 +460,12 @@ async function main() {
     };
     const owners: Owners = { rep1: idOf('rep1@demo.crm'), rep2: idOf('rep2@demo.crm'), manager: idOf('manager@demo.crm') };
 
-    console.log(`seeding ${fmt(total)} customers (1..${maxContacts} contacts each) into ${db.kind === 'postgresql' ? 'PostgreSQL' : 'the embedded database'}, ` +
-      `${fmt(batch)} per transaction, seed ${seed}`);
+    console.log(`seeding ${fmt(total)} customers (1..${maxContacts} contacts, 0..${maxActivities} activities, 0..${maxOpportunities} opportunities each, ` +
+      `a task for ${taskPercent} %) into ${db.kind === 'postgresql' ? 'PostgreSQL' : 'the embedded database'}, ${fmt(batch)} per transaction, seed ${seed}`);
     const rnd = prng(seed);
     // Creation times spread over the last three years, oldest first, millisecond precision.
     const now = Date.now();
+    const shape: SalesShape = { activities: maxActivities, opportunities: maxOpportunities, taskPercent, now };
     const span = 3 * 365 * 86_400_000;
     const step = span / total;
     const timeAt = (i: number) => Math.floor(now - span + i * step + rnd.next() * step);
@@ -322,39 +475,58 @@ async function main() {
     let customers = 0;
     let contacts = 0;
     let refs = 0;
+    const sales = { opportunities: 0, stageChanges: 0, audits: 0, activities: 0, tasks: 0 };
+    const salesRows = () => sales.opportunities + sales.stageChanges + sales.audits + sales.activities + sales.tasks;
     let lastReport = 0;
     for (let start = 0; start < total; start += batch) {
       const n = Math.min(batch, total - start);
-      const rows = generateBatch(rnd, n, maxContacts, owners, timeAt, start, earlier);
+      const rows = generateBatch(rnd, n, maxContacts, owners, timeAt, start, earlier, shape);
       await writer.transaction(async (exec) => {
         await insertRows(exec, placeholder, 'customer', CUSTOMER_COLUMNS, rows.customers, batch);
         await insertRows(exec, placeholder, 'contact', CONTACT_COLUMNS, rows.contacts, 1000);
         if (rows.refs.length) await insertRows(exec, placeholder, 'customer_external_ref', REF_COLUMNS, rows.refs, 1000);
+        // deals before what points at them (stage changes, activities, tasks)
+        if (rows.opportunities.length) await insertRows(exec, placeholder, 'opportunity', OPPORTUNITY_COLUMNS, rows.opportunities, 1000);
+        if (rows.stageChanges.length) await insertRows(exec, placeholder, 'opportunity_stage_change', STAGE_CHANGE_COLUMNS, rows.stageChanges, 1000);
+        if (rows.audits.length) await insertRows(exec, placeholder, 'audit_event', AUDIT_COLUMNS, rows.audits, 1000);
+        if (rows.activities.length) await insertRows(exec, placeholder, 'activity', ACTIVITY_COLUMNS, rows.activities, 1000);
+        if (rows.tasks.length) await insertRows(exec, placeholder, 'task', TASK_COLUMNS, rows.tasks, 1000);
       });
       customers += rows.customers.length;
       contacts += rows.contacts.length;
       refs += rows.refs.length;
+      sales.opportunities += rows.opportunities.length;
+      sales.stageChanges += rows.stageChanges.length;
+      sales.audits += rows.audits.length;
+      sales.activities += rows.activities.length;
+      sales.tasks += rows.tasks.length;
       const t = elapsed();
       if (t - lastReport >= 2 || customers === total) {
         lastReport = t;
-        const done = customers + contacts + refs;
-        console.log(`  ${fmt(customers)}/${fmt(total)} customers, ${fmt(contacts)} contacts, ${fmt(refs)} refs — ` +
+        const done = customers + contacts + refs + salesRows();
+        console.log(`  ${fmt(customers)}/${fmt(total)} customers, ${fmt(contacts)} contacts, ${fmt(refs)} refs, ${fmt(sales.opportunities)} opportunities ` +
+          `(${fmt(sales.stageChanges)} stage changes), ${fmt(sales.activities)} activities, ${fmt(sales.tasks)} tasks, ${fmt(sales.audits)} audit entries — ` +
           `${fmt(done)} rows in ${t.toFixed(1)} s (${fmt(done / t)} rows/s, ${fmt(customers / t)} customers/s)`);
       }
     }
     const insertSeconds = elapsed();
-    const rowsDone = customers + contacts + refs;
+    const rowsDone = customers + contacts + refs + salesRows();
     // Fresh statistics so the planner sees the new sizes right away (autovacuum would take a while).
     const analyzeStart = process.hrtime.bigint();
-    await db.orm.em.fork().getConnection().execute('analyze customer; analyze contact; analyze customer_external_ref');
+    for (const table of ['customer', 'contact', 'customer_external_ref', 'opportunity', 'opportunity_stage_change', 'audit_event', 'activity', 'task']) {
+      await db.orm.em.fork().getConnection().execute(`analyze ${table}`);
+    }
     const analyzeSeconds = Number(process.hrtime.bigint() - analyzeStart) / 1e9;
-    const [counts] = await db.orm.em.fork().getConnection().execute<{ customers: number; contacts: number }[]>(
-      'select (select count(*)::int from customer) as customers, (select count(*)::int from contact) as contacts',
+    const [counts] = await db.orm.em.fork().getConnection().execute<{ customers: number; contacts: number; opportunities: number; activities: number; tasks: number }[]>(
+      `select (select count(*)::int from customer) as customers, (select count(*)::int from contact) as contacts,
+        (select count(*)::int from opportunity) as opportunities, (select count(*)::int from activity) as activities, (select count(*)::int from task) as tasks`,
     );
-    console.log(`done: ${fmt(customers)} customers + ${fmt(contacts)} contacts + ${fmt(refs)} external refs = ${fmt(rowsDone)} rows ` +
-      `in ${insertSeconds.toFixed(1)} s (${fmt(rowsDone / insertSeconds)} rows/s, ${fmt(customers / insertSeconds)} customers/s); ` +
+    console.log(`done: ${fmt(customers)} customers + ${fmt(contacts)} contacts + ${fmt(refs)} external refs + ${fmt(sales.opportunities)} opportunities ` +
+      `+ ${fmt(sales.stageChanges)} stage changes + ${fmt(sales.activities)} activities + ${fmt(sales.tasks)} tasks + ${fmt(sales.audits)} audit entries ` +
+      `= ${fmt(rowsDone)} rows in ${insertSeconds.toFixed(1)} s (${fmt(rowsDone / insertSeconds)} rows/s, ${fmt(customers / insertSeconds)} customers/s); ` +
       `analyze ${analyzeSeconds.toFixed(1)} s`);
-    console.log(`database now holds ${fmt(counts.customers)} customers and ${fmt(counts.contacts)} contacts`);
+    console.log(`database now holds ${fmt(counts.customers)} customers, ${fmt(counts.contacts)} contacts, ${fmt(counts.opportunities)} opportunities, ` +
+      `${fmt(counts.activities)} activities and ${fmt(counts.tasks)} tasks`);
   } finally {
     await writer.close();
     await db.close();

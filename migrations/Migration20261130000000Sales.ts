@@ -86,6 +86,7 @@ export class Migration20261130000000Sales extends Migration {
     this.addSql(`create index opportunity_close_idx on opportunity (expected_close_date, id) where deleted_at is null;`);
     this.addSql(`create index opportunity_stage_idx on opportunity (stage, closed_at) where deleted_at is null;`);
     this.addSql(`create index opportunity_campaign_idx on opportunity (campaign_id);`);
+    this.addSql(`create index opportunity_lead_idx on opportunity (lead_id) where lead_id is not null;`);
 
     this.addSql(`create table opportunity_stage_change (
       id text primary key,
@@ -123,6 +124,7 @@ export class Migration20261130000000Sales extends Migration {
     this.addSql(`create index activity_customer_idx on activity (customer_id, occurred_at, id) where deleted_at is null;`);
     this.addSql(`create index activity_performer_idx on activity (performed_by_id, occurred_at);`);
     this.addSql(`create index activity_opportunity_idx on activity (opportunity_id);`);
+    this.addSql(`create index activity_occurred_idx on activity (occurred_at, id) where deleted_at is null;`);
 
     this.addSql(`create table task (
       id text primary key,

@@ -61,6 +61,9 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     schema,
     introspection: !production,
     allowBatchedHttpRequests: false,
+    // server.ts owns SIGTERM/SIGINT (stop accepting, finish requests, close the database); Apollo's own
+    // handlers (on outside NODE_ENV=test) raced it and left the process hanging.
+    stopOnTerminationSignals: false,
     // Compact JSON: Apollo pretty-prints by default, which costs time and bytes on large pages.
     stringifyResult: (value) => JSON.stringify(value),
     parseOptions: { maxTokens: LIMITS.maxTokens },

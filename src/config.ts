@@ -3,15 +3,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/** `DATABASE_URL=` (set but empty) means "not set". */
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
 /** Typed environment. Every setting the server reads lives here, nowhere else. */
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** PostgreSQL connection string; when unset the embedded database (PGlite) in DATA_DIR is used. */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
   DATA_DIR: z.string().default('./.data'),
   /** HS256 secret for user tokens; required in production, generated once into DATA_DIR otherwise. */
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional()),
   JWT_TTL_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed demo data into an empty database on start (never in production). */

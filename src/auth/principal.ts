@@ -17,7 +17,7 @@ export const ALL_CUSTOMER_READERS: readonly Role[] = [
   Role.ADMIN, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
 ];
 
-export const SCOPES = ['customers:read', 'customers:write', 'orders:write', 'products:read'] as const;
+export const SCOPES = ['customers:read', 'customers:write', 'orders:write', 'products:read', 'tasks:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Users act through their role; API keys additionally need the scope. */

@@ -1,7 +1,41 @@
+import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { reachable } from './rules';
+import { hasScope as principalHasScope } from './principal';
+import { anyOf, isRole, reachable, type Policy } from './rules';
 
-/** Tasks are scoped to their assignee (a manager also sees the team's), in the service. */
+/**
+ * Tasks: every signed-in staff user works with their own (a manager also the team's, ADMIN all; the
+ * record scope is applied in the service). PARTNER users and keys have no tasks, except that an
+ * INTEGRATION key with `tasks:read` may poll `dueReminders` (a notifier).
+ */
+export const usesTasks = isRole(
+  Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
+);
+
+/** An INTEGRATION key (not a PARTNER key) holding `tasks:read`. */
+export const tasksReadKey: Policy = {
+  name: 'integration+scope:tasks:read',
+  perRecord: false,
+  check: (p) => p.role === Role.INTEGRATION && principalHasScope(p, 'tasks:read'),
+};
+
 export const taskPermissions: PermissionMap = {
+  Query: {
+    myAgenda: usesTasks,
+    agenda: usesTasks,
+    tasks: usesTasks,
+    task: usesTasks,
+    dueReminders: anyOf(usesTasks, tasksReadKey),
+  },
+  Mutation: {
+    createTask: usesTasks,
+    updateTask: usesTasks,
+    completeTask: usesTasks,
+    cancelTask: usesTasks,
+  },
+  Customer: { tasks: usesTasks },
   Task: { '*': reachable },
+  TaskConnection: { '*': reachable },
+  TaskEdge: { '*': reachable },
+  TaskPayload: { '*': reachable },
 };

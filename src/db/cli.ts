@@ -25,7 +25,7 @@ async function main(command: string | undefined, arg: string | undefined) {
     if (command === 'create-admin') await createAdmin(db, arg, process.argv[4]);
     if (command === 'seed') {
       if (config.NODE_ENV === 'production') throw new Error('Refusing to seed demo data when NODE_ENV=production.');
-      console.log((await seedDemo(db.orm.em.fork() as any)) ? 'demo data seeded' : 'demo data already present');
+      console.log((await seedDemo(db.orm.em.fork() as any, { sales: true })) ? 'demo data seeded' : 'demo data already present');
     }
   } finally {
     await db.close();

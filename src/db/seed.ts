@@ -7,6 +7,7 @@ import {
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { User } from '../entities/user.entity';
 import { hashPassword } from '../services/user.service';
+import { seedSales } from './seed-sales';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -59,10 +60,12 @@ async function seedUsers(em: EntityManager): Promise<DemoUsers> {
 
 /**
  * Demo data: users (password `demo1234`), `customers` customers across every sector, tier and channel
- * type owned by the two reps, 1–5 contacts each, and a dealer with its partner user. Idempotent: does
- * nothing when the demo admin already exists.
+ * type owned by the two reps, 1–5 contacts each, and a dealer with its partner user. With `sales`
+ * (`npm start`, `npm run seed`; not the tests, which build their own sales fixtures), also a sales
+ * pipeline: campaigns, leads, opportunities with stage history, activities and tasks (seed-sales.ts).
+ * Idempotent: does nothing when the demo admin already exists.
  */
-export async function seedDemo(em: EntityManager, opts: { customers?: number; seed?: number } = {}): Promise<boolean> {
+export async function seedDemo(em: EntityManager, opts: { customers?: number; seed?: number; sales?: boolean } = {}): Promise<boolean> {
   const [existing] = await em.getConnection().execute(`select 1 from app_user where email = 'admin@demo.crm'`);
   if (existing) return false;
   const count = opts.customers ?? 200;
@@ -142,6 +145,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
       passwordHash: users['admin@demo.crm'].passwordHash,
     } as any));
     await tx.flush();
+    if (opts.sales) await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));
   });
   return true;
 }

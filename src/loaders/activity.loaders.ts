@@ -1,11 +1,65 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
-import type { Activity } from '../entities/activity.entity';
+import {
+  activitiesByIds, activityCountsByCustomer, activityPagesByCustomer, type ActivityListArgs, type ActivityRow,
+} from '../services/activity.service';
+import type { ServiceContext } from '../services/context';
+import type { Connection } from '../services/pagination';
+import { timelineCountsByCustomer, timelinePagesByCustomer, type TimelineArgs, type TimelinePage } from '../services/timeline.service';
+
+/** One DataLoader per distinct argument set (nested connections are batched per page shape). */
+function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
+  const loaders = new Map<string, DataLoader<string, V>>();
+  return (args: unknown) => {
+    const key = JSON.stringify(args ?? {});
+    let loader = loaders.get(key);
+    if (!loader) loaders.set(key, (loader = make(key)));
+    return loader;
+  };
+}
+
+/** Dates travel through the argument key as ISO strings. */
+const timelineArgs = (argsKey: string): TimelineArgs => {
+  const parsed = JSON.parse(argsKey) as Record<string, unknown>;
+  return { ...parsed, from: parsed.from ? new Date(parsed.from as string) : null, to: parsed.to ? new Date(parsed.to as string) : null } as TimelineArgs;
+};
 
 /** Loaders of the activity domain (merged into the request's loaders). */
-export function createActivityLoaders(_ctx: GraphQLContext) {
-  return {
-    /** Activities by id, visible to the caller; null otherwise. */
-    activityById: new DataLoader<string, Activity | null>(async (ids) => ids.map(() => null)),
-  };
+export function createActivityLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+
+  /** Activities by id, visible to the caller; null otherwise. */
+  const activityById = new DataLoader<string, ActivityRow | null>(async (ids) => {
+    const found = new Map((await activitiesByIds(svc(), ids)).map((r) => [r.id, r]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  /** Activity counts per customer for one filter (`Customer.activities.totalCount`). */
+  const activityCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await activityCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+
+  /** `Customer.activities`: one page per customer, one statement per page shape. */
+  const activityPage = perArgs((argsKey) => new DataLoader<string, Connection<ActivityRow>>(async (ids) => {
+    const args = JSON.parse(argsKey) as ActivityListArgs;
+    const pages = await activityPagesByCustomer(svc(), ids, args, (id) => activityCount({ filter: args.filter ?? null }).load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+
+  /** Timeline sizes per customer for one set of kinds and time range. */
+  const timelineCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await timelineCountsByCustomer(svc(), ids, timelineArgs(argsKey));
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+
+  /** `Customer.timeline`: the merged page of every customer asked for with the same arguments, batched. */
+  const timelinePage = perArgs((argsKey) => new DataLoader<string, TimelinePage>(async (ids) => {
+    const args = timelineArgs(argsKey);
+    const countKey = { types: args.types ?? null, from: args.from ?? null, to: args.to ?? null };
+    const pages = await timelinePagesByCustomer(svc(), ids, args, (id) => timelineCount(countKey).load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+
+  return { activityById, activityCount, activityPage, timelineCount, timelinePage };
 }

@@ -1,17 +1,83 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
+import { readsDealValues } from '../auth/opportunity.permissions';
+import { refId } from '../entities/ids';
 import type { Opportunity } from '../entities/opportunity.entity';
+import type { QuoteLine } from '../entities/quote-line.entity';
 import type { Quote } from '../entities/quote.entity';
 import type { OpportunityStageChange } from '../entities/stage-change.entity';
+import type { ServiceContext } from '../services/context';
+import {
+  opportunitiesByIds, opportunityCountsByCustomer, opportunityPagesByCustomer, stageChangeCountsByOpportunity,
+  stageChangePagesByOpportunity, stageChangesByIds, type OpportunityListArgs,
+} from '../services/opportunity.service';
+import type { Connection } from '../services/pagination';
+import { linesByQuoteIds, quoteCountsByOpportunity, quotePagesByOpportunity, quotesByIds } from '../services/quote.service';
+
+function byKey<T extends { id: string }>(keys: readonly string[], found: T[]): (T | null)[] {
+  const map = new Map(found.map((row) => [row.id, row]));
+  return keys.map((k) => map.get(k) ?? null);
+}
+
+/** One DataLoader per distinct argument set (a page shape batches across parents, never across shapes). */
+function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
+  const loaders = new Map<string, DataLoader<string, V>>();
+  return (args: unknown) => {
+    const key = JSON.stringify(args ?? {});
+    let loader = loaders.get(key);
+    if (!loader) loaders.set(key, (loader = make(key)));
+    return loader;
+  };
+}
 
 /** Loaders of the opportunity domain (merged into the request's loaders). */
-export function createOpportunityLoaders(_ctx: GraphQLContext) {
+export function createOpportunityLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+  const mayReadQuotes = () => ctx.principal != null && readsDealValues.check(ctx.principal, null);
+
+  const stageHistoryCount = new DataLoader<string, number>(async (ids) => {
+    const counts = await stageChangeCountsByOpportunity(svc(), ids);
+    return ids.map((id) => counts.get(id) ?? 0);
+  });
+  const quoteCount = new DataLoader<string, number>(async (ids) => {
+    const counts = await quoteCountsByOpportunity(svc(), ids);
+    return ids.map((id) => counts.get(id) ?? 0);
+  });
+  const customerOpportunityCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await opportunityCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+
   return {
     /** Opportunities by id, visible to the caller; null otherwise. */
-    opportunityById: new DataLoader<string, Opportunity | null>(async (ids) => ids.map(() => null)),
+    opportunityById: new DataLoader<string, Opportunity | null>(async (ids) => byKey(ids, await opportunitiesByIds(svc(), ids))),
     /** Stage changes by id, visible when their opportunity is; null otherwise. */
-    stageChangeById: new DataLoader<string, OpportunityStageChange | null>(async (ids) => ids.map(() => null)),
-    /** Quotes by id, visible when their opportunity is; null otherwise. */
-    quoteById: new DataLoader<string, Quote | null>(async (ids) => ids.map(() => null)),
+    stageChangeById: new DataLoader<string, OpportunityStageChange | null>(async (ids) => byKey(ids, await stageChangesByIds(svc(), ids))),
+    /** Quotes by id, visible when their opportunity is and the caller may read quotes; null otherwise. */
+    quoteById: new DataLoader<string, Quote | null>(async (ids) => (mayReadQuotes() ? byKey(ids, await quotesByIds(svc(), ids)) : ids.map(() => null))),
+
+    /** `Opportunity.stageHistory`: a page per (visible) opportunity, oldest first. */
+    stageHistoryPage: perArgs((argsKey) => new DataLoader<string, Connection<OpportunityStageChange>>(async (ids) => {
+      const pages = await stageChangePagesByOpportunity(svc(), ids, JSON.parse(argsKey), (id) => stageHistoryCount.load(id));
+      return ids.map((id) => pages.get(id)!);
+    })),
+    /** `Opportunity.quotes`: a page per (visible) opportunity, newest first. */
+    quotePage: perArgs((argsKey) => new DataLoader<string, Connection<Quote>>(async (ids) => {
+      const pages = await quotePagesByOpportunity(svc(), ids, JSON.parse(argsKey), (id) => quoteCount.load(id));
+      return ids.map((id) => pages.get(id)!);
+    })),
+    /** `Quote.lines` of (visible) quotes, in position order. */
+    quoteLines: new DataLoader<string, QuoteLine[]>(async (ids) => {
+      const lines = await linesByQuoteIds(svc(), ids);
+      const byQuote = new Map<string, QuoteLine[]>(ids.map((id) => [id, []]));
+      for (const line of lines) byQuote.get(refId(line.quote)!)?.push(line);
+      return ids.map((id) => byQuote.get(id)!);
+    }),
+    /** `Customer.opportunities`: a page per (visible) customer, in the caller's opportunity scope. */
+    customerOpportunityPage: perArgs((argsKey) => new DataLoader<string, Connection<Opportunity>>(async (ids) => {
+      const args = JSON.parse(argsKey) as OpportunityListArgs;
+      const pages = await opportunityPagesByCustomer(svc(), ids, args, (id) => customerOpportunityCount({ filter: args.filter ?? null }).load(id));
+      return ids.map((id) => pages.get(id)!);
+    })),
   };
 }

@@ -1,11 +1,42 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
-import type { Task } from '../entities/task.entity';
+import type { TaskStatus } from '../entities/enums';
+import type { ServiceContext } from '../services/context';
+import type { Connection, ConnectionArgs } from '../services/pagination';
+import { taskCountsByCustomer, taskPagesByCustomer, tasksByIds, type TaskRow } from '../services/task.service';
+
+export type CustomerTasksArgs = ConnectionArgs & { status?: TaskStatus[] | null };
+
+/** One DataLoader per distinct argument set (nested connections with different arguments). */
+function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
+  const loaders = new Map<string, DataLoader<string, V>>();
+  return (args: unknown) => {
+    const key = JSON.stringify(args ?? {});
+    let loader = loaders.get(key);
+    if (!loader) loaders.set(key, (loader = make(key)));
+    return loader;
+  };
+}
 
 /** Loaders of the task domain (merged into the request's loaders). */
-export function createTaskLoaders(_ctx: GraphQLContext) {
+export function createTaskLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+  const customerTasksCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await taskCountsByCustomer(svc(), ids, JSON.parse(argsKey).status);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
   return {
-    /** Tasks by id, visible to the caller; null otherwise. */
-    taskById: new DataLoader<string, Task | null>(async (ids) => ids.map(() => null)),
+    /** Tasks by id, visible to the caller (`taskScope`); null otherwise. */
+    taskById: new DataLoader<string, TaskRow | null>(async (ids) => {
+      const found = new Map((await tasksByIds(svc(), ids)).map((row) => [row.id, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    /** `Customer.tasks`: one page per customer, batched across customers (one statement per page shape). */
+    customerTasksPage: perArgs((argsKey) => new DataLoader<string, Connection<TaskRow>>(async (ids) => {
+      const args = JSON.parse(argsKey) as CustomerTasksArgs;
+      const pages = await taskPagesByCustomer(svc(), ids, args, (id) => customerTasksCount({ status: args.status ?? null }).load(id));
+      return ids.map((id) => pages.get(id)!);
+    })),
+    customerTasksCount,
   };
 }

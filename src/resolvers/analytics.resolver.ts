@@ -1,5 +1,96 @@
-import { Resolver } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../auth/context';
+import { User } from '../entities/user.entity';
+import * as analytics from '../services/analytics.service';
+import {
+  Forecast, RepPerformance, RepPerformanceReport, SalesFunnel, WinRateGroup, WinRateGroupBy, WinRateReport,
+} from '../schema/analytics.types';
+import { DateTimeScalar } from '../schema/scalars';
+import type { Row } from './row';
 
-/** The analytics domain's queries, mutations and field resolvers. */
+@ArgsType()
+class PeriodArgs {
+  @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive), e.g. "2026-01-01T00:00:00Z".' }) from!: Date;
+  @Field(() => DateTimeScalar, { description: 'End of the period (exclusive); must be after `from`.' }) to!: Date;
+}
+
+@ArgsType()
+class SalesFunnelArgs extends PeriodArgs {
+  @Field(() => [ID], { nullable: true, description: 'Only opportunities owned by these users (at most 100; those outside your scope count nothing). Null: every owner in your scope.' })
+  ownerIds?: string[] | null;
+
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only opportunities in this currency are counted.' })
+  currency!: string;
+}
+
+@ArgsType()
+class WinRateArgs extends PeriodArgs {
+  @Field(() => WinRateGroupBy, { description: 'How to group the closed deals.' }) groupBy!: WinRateGroupBy;
+
+  @Field(() => [ID], { nullable: true, description: 'Only deals owned by these users (at most 100). Null: every owner in your scope.' })
+  ownerIds?: string[] | null;
+}
+
+@ArgsType()
+class ForecastArgs {
+  @Field(() => Int, { description: `How many calendar months, from the start month on (1–${analytics.MAX_FORECAST_MONTHS}).` }) months!: number;
+
+  @Field(() => String, { nullable: true, description: 'First month, "YYYY-MM"; null: the current month (UTC).' })
+  startMonth?: string | null;
+
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only opportunities in this currency are counted.' })
+  currency!: string;
+
+  @Field(() => [ID], { nullable: true, description: 'Only opportunities owned by these users (at most 100). Null: every owner in your scope.' })
+  ownerIds?: string[] | null;
+}
+
+@ArgsType()
+class RepPerformanceArgs extends PeriodArgs {
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency of `wonAmount`: only won deals in this currency add to it.' })
+  currency!: string;
+}
+
+const SCOPE = 'A SALES_REP sees their own numbers, a SALES_MANAGER their team\'s (themselves and everyone below), ADMIN, FINANCE and ANALYST everyone\'s.';
+
+/** Sales analytics: aggregates only, computed in SQL (services/analytics.service.ts). */
 @Resolver()
-export class AnalyticsResolver {}
+export class AnalyticsResolver {
+  @Query(() => SalesFunnel, { description: `The sales funnel of the opportunities created in [from, to): per stage count, amount, how many reached it and the conversion to the next stage. ${SCOPE}` })
+  salesFunnel(@Args() args: SalesFunnelArgs, @Ctx() ctx: GraphQLContext) {
+    return analytics.salesFunnel(serviceContext(ctx), args);
+  }
+
+  @Query(() => WinRateReport, { description: `Win rate (won / (won + lost)) and average sales cycle of the deals closed in [from, to), by owner, sector or tier. ${SCOPE}` })
+  winRate(@Args() args: WinRateArgs, @Ctx() ctx: GraphQLContext) {
+    return analytics.winRate(serviceContext(ctx), args);
+  }
+
+  @Query(() => Forecast, { description: `Open opportunities by expected close month: amount and weighted amount (amount × probability / 100). ${SCOPE}` })
+  forecast(@Args() args: ForecastArgs, @Ctx() ctx: GraphQLContext) {
+    return analytics.forecast(serviceContext(ctx), args);
+  }
+
+  @Query(() => RepPerformanceReport, { description: `Per sales user in [from, to): new customers and opportunities, won deals, activities, tasks done and overdue, days to first win. ${SCOPE}` })
+  repPerformance(@Args() args: RepPerformanceArgs, @Ctx() ctx: GraphQLContext) {
+    return analytics.repPerformance(serviceContext(ctx), args);
+  }
+}
+
+/** The owner behind a win-rate group (name and e-mail follow the User field rules: hidden from ANALYST). */
+@Resolver(() => WinRateGroup)
+export class WinRateGroupResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The owner when grouped by OWNER; null otherwise.' })
+  user(@Root() group: Row<WinRateGroup> & { ownerId: string | null }, @Ctx() ctx: GraphQLContext) {
+    return group.ownerId ? ctx.loaders.user.load(group.ownerId) : null;
+  }
+}
+
+/** The sales user behind a performance line. */
+@Resolver(() => RepPerformance)
+export class RepPerformanceResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The sales user (name and e-mail follow the User field rules: hidden from ANALYST).' })
+  user(@Root() rep: Row<RepPerformance>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.user.load(rep.userId);
+  }
+}

@@ -19,7 +19,8 @@ export class AuditEventResolver {
   @FieldResolver(() => [FieldChange], { description: 'Changed fields, old → new. A field your role may not read is listed with `redacted: true` and no values.' })
   async changes(@Root() event: Row<AuditEvent>, @Ctx() ctx: GraphQLContext): Promise<FieldChange[]> {
     // Field rules may depend on the record (consent, creator), so they are checked against it as it is now.
-    const record = event.entityType === 'Contact' ? await ctx.loaders.contact.load(event.entityId) : await ctx.loaders.customer.load(event.entityId);
+    const loader = { Contact: ctx.loaders.contact, Opportunity: ctx.loaders.opportunityById }[event.entityType] ?? ctx.loaders.customer;
+    const record = await (loader as { load(id: string): Promise<object | null> }).load(event.entityId);
     return event.changes.map((change) => {
       const policy = policyFor(event.entityType, GUARD[change.field] ?? change.field);
       const visible = !policy || (ctx.principal != null && policy.check(ctx.principal, record ?? {}));

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, type ClassType } from 'type-graphql';
-import { DateTimeScalar, DecimalScalar } from './scalars';
+import { DateTimeScalar, DecimalScalar, LocalDateScalar } from './scalars';
 
 /** Typed filter operators. Every operator given must hold (they are and-ed). */
 
@@ -46,6 +46,16 @@ export class DateTimeFilter {
   @Field(() => DateTimeScalar, { nullable: true, description: 'At or after.' }) gte?: Date;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Before.' }) lt?: Date;
   @Field(() => DateTimeScalar, { nullable: true, description: 'At or before.' }) lte?: Date;
+  @Field(() => Boolean, { nullable: true, description: 'true: not set; false: set.' }) isNull?: boolean;
+}
+
+@InputType({ description: 'Conditions on a calendar date ("YYYY-MM-DD"); bounds are inclusive with `gte`/`lte`.' })
+export class LocalDateFilter {
+  @Field(() => LocalDateScalar, { nullable: true, description: 'On this day.' }) eq?: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'After this day.' }) gt?: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'On or after this day.' }) gte?: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Before this day.' }) lt?: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'On or before this day.' }) lte?: string;
   @Field(() => Boolean, { nullable: true, description: 'true: not set; false: set.' }) isNull?: boolean;
 }
 

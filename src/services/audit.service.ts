@@ -2,11 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { AuditEvent, type FieldChangeValue } from '../entities/audit-event.entity';
 import { ActorType, AuditAction } from '../entities/enums';
-import { customerScope } from './scope';
+import { customerScope, opportunityScope } from './scope';
 import type { ServiceContext } from './context';
 import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { columnsOf, list, raw, rows, sql } from './sql';
+import { columnsOf, list, raw, rows, sql, type Sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -39,6 +39,19 @@ const HISTORY_KEYS: SortKey<AuditEvent>[] = expandKeys<AuditEvent>([
 ]);
 
 /**
+ * Entries about records of the customer that the caller may not see stay hidden: an opportunity's
+ * entries, and those of its quotes, follow the opportunity's own scope (another rep's deal on my
+ * customer is not mine to read). A deleted deal keeps its entries (the log says who deleted it).
+ */
+export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
+  const a = raw(alias);
+  return sql`(${a}.entity_type not in ('Opportunity', 'Quote') or exists (
+    select 1 from opportunity o where o.id = (case when ${a}.entity_type = 'Quote'
+      then (select q.opportunity_id from quote q where q.id = ${a}.entity_id) else ${a}.entity_id end)
+      and ${opportunityScope(ctx.principal, 'o')}))`;
+}
+
+/**
  * Audit entries of several (already visible) customers and their contacts, newest first: one page
  * per customer in one statement.
  */
@@ -50,7 +63,7 @@ export async function historyPagesByCustomer(
 ): Promise<Map<string, Connection<AuditEvent>>> {
   return pagesByParent<AuditEvent>(ctx.em, {
     parentIds: customerIds, columns: columnsOf(ctx.em, 'AuditEvent', 'a'), from: 'audit_event a', parentColumn: 'a.customer_id',
-    where: raw('true'),
+    where: auditVisible(ctx),
     keys: HISTORY_KEYS, req: pageRequest(args, 'history'), signature: 'history', countFor,
   });
 }
@@ -58,7 +71,7 @@ export async function historyPagesByCustomer(
 export async function historyCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[]): Promise<Map<string, number>> {
   if (!customerIds.length) return new Map();
   const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select a.customer_id as id, count(*)::int as n
-    from audit_event a where a.customer_id in ${list([...customerIds])} group by a.customer_id`);
+    from audit_event a where a.customer_id in ${list([...customerIds])} and ${auditVisible(ctx)} group by a.customer_id`);
   return new Map(counted.map((r) => [r.id, r.n]));
 }
 
@@ -67,5 +80,5 @@ export async function auditEventsByIds(ctx: ServiceContext, ids: readonly string
   if (!ids.length) return [];
   return rows(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
     join customer c on c.id = a.customer_id
-    where a.id in ${list([...ids])} and ${customerScope(ctx.principal)}`);
+    where a.id in ${list([...ids])} and c.deleted_at is null and ${customerScope(ctx.principal)} and ${auditVisible(ctx)}`);
 }

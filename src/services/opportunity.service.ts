@@ -1,12 +1,248 @@
+import Decimal from 'decimal.js';
+import { z } from 'zod';
 import { Campaign } from '../entities/campaign.entity';
 import { Customer } from '../entities/customer.entity';
-import { AuditAction, OpportunityStage, STAGE_PROBABILITY } from '../entities/enums';
+import { AuditAction, LostReason, OPEN_STAGES, OpportunityStage, Role, STAGE_PROBABILITY } from '../entities/enums';
+import { refId } from '../entities/ids';
 import { Lead } from '../entities/lead.entity';
 import { Opportunity } from '../entities/opportunity.entity';
 import { OpportunityStageChange } from '../entities/stage-change.entity';
 import { User } from '../entities/user.entity';
-import { actorOf, recordAudit } from './audit.service';
+import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
+import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { filterSql, type Filter, type FilterSpec } from './filter';
+import { pagesByParent } from './pages-by-parent';
+import {
+  expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type Direction, type SortKey,
+} from './pagination';
+import { customerScope, opportunityScope, subtreeSql } from './scope';
+import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { fail, inTransaction } from './transaction';
+import { ID, optionalText, parseInput, text } from './validation';
+
+export type OpportunityRow = Opportunity;
+export type StageChangeRow = OpportunityStageChange;
+
+export type OpportunityOrderField = 'CREATED_AT' | 'EXPECTED_CLOSE_DATE' | 'AMOUNT' | 'NAME';
+export interface OpportunityOrderBy { field: OpportunityOrderField; direction: Direction }
+export interface OpportunityListArgs extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: OpportunityOrderBy[] | null;
+}
+
+export const isClosed = (stage: OpportunityStage) => stage === OpportunityStage.WON || stage === OpportunityStage.LOST;
+
+const ORDER: Record<OpportunityOrderField, Omit<SortKey<OpportunityRow>, 'dir'>> = {
+  CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt },
+  EXPECTED_CLOSE_DATE: { expr: 'o.expected_close_date', get: (r) => r.expectedCloseDate },
+  AMOUNT: { expr: 'o.amount', get: (r) => r.amount },
+  NAME: { expr: 'o.name', get: (r) => r.name },
+};
+
+export const OPPORTUNITY_FILTER: FilterSpec = {
+  id: { expr: 'o.id', kind: 'scalar' },
+  name: { expr: 'o.name', kind: 'text' },
+  customerId: { expr: 'o.customer_id', kind: 'scalar' },
+  ownerId: { expr: 'o.owner_id', kind: 'scalar' },
+  stage: { expr: 'o.stage', kind: 'scalar' },
+  amount: { expr: 'o.amount', kind: 'scalar' },
+  currency: { expr: 'o.currency', kind: 'text' },
+  expectedCloseDate: { expr: 'o.expected_close_date', kind: 'scalar' },
+  createdAt: { expr: 'o.created_at', kind: 'scalar' },
+  closedAt: { expr: 'o.closed_at', kind: 'scalar' },
+  campaignId: { expr: 'o.campaign_id', kind: 'scalar' },
+};
+
+/** Whether a filter (at any depth) or an order uses the amount: those reveal amounts and need the right to read them. */
+export function usesAmount(filter: Filter | null | undefined, orderBy: OpportunityOrderBy[] | null | undefined): boolean {
+  const inFilter = (f: Filter | null | undefined): boolean => {
+    if (!f) return false;
+    if (f.amount != null) return true;
+    return (f.and ?? []).some(inFilter) || (f.or ?? []).some(inFilter) || inFilter(f.not);
+  };
+  return inFilter(filter) || (orderBy ?? []).some((o) => o.field === 'AMOUNT');
+}
+
+function sortKeys(orderBy: OpportunityOrderBy[] | null | undefined) {
+  const list = orderBy?.length ? orderBy : [{ field: 'CREATED_AT' as const, direction: 'DESC' as const }];
+  const seen = new Set<string>();
+  const keys: SortKey<OpportunityRow>[] = list.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
+  keys.push({ expr: 'o.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
+  return { keys: expandKeys(keys), signature: `opportunities:${list.map((o) => `${o.field}.${o.direction}`).join(',')}` };
+}
+
+/** Live opportunities in the caller's scope whose customer is not deleted: the base of every read. */
+export function visibleOpportunity(ctx: ServiceContext, alias = 'o'): Sql {
+  return sql`${raw(alias)}.deleted_at is null and ${opportunityScope(ctx.principal, alias)}
+    and exists (select 1 from customer oc where oc.id = ${raw(alias)}.customer_id and oc.deleted_at is null)`;
+}
+const visible = visibleOpportunity;
+
+export async function listOpportunities(ctx: ServiceContext, args: OpportunityListArgs): Promise<Connection<OpportunityRow>> {
+  const { keys, signature } = sortKeys(args.orderBy);
+  const req = pageRequest(args, signature);
+  const where = and([visible(ctx), filterSql(args.filter, OPPORTUNITY_FILTER)]);
+  const fetched = await rows<OpportunityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
+    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from opportunity o where ${where}`))[0].n);
+  return toConnection(fetched, req, keys, signature, count);
+}
+
+/** Opportunities by id, visible to the caller only; the order of the result is not guaranteed. */
+export async function opportunitiesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<OpportunityRow[]> {
+  if (!ids.length) return [];
+  return rows<OpportunityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
+    where o.id in ${list([...ids])} and ${visible(ctx)}`);
+}
+
+export async function getOpportunity(ctx: ServiceContext, id: string): Promise<OpportunityRow> {
+  const [row] = await opportunitiesByIds(ctx, [id]);
+  if (!row) throw new NotFoundError('Opportunity');
+  return row;
+}
+
+/** One page of opportunities for each of several (already visible) customers, in one statement. */
+export async function opportunityPagesByCustomer(
+  ctx: ServiceContext,
+  customerIds: readonly string[],
+  args: OpportunityListArgs,
+  countFor: (customerId: string) => Promise<number>,
+): Promise<Map<string, Connection<OpportunityRow>>> {
+  const { keys, signature } = sortKeys(args.orderBy);
+  return pagesByParent<OpportunityRow>(ctx.em, {
+    parentIds: customerIds, columns: columnsOf(ctx.em, 'Opportunity', 'o'), from: 'opportunity o', parentColumn: 'o.customer_id',
+    where: and([sql`o.deleted_at is null`, opportunityScope(ctx.principal), filterSql(args.filter, OPPORTUNITY_FILTER)]),
+    keys, req: pageRequest(args, signature), signature, countFor,
+  });
+}
+
+/** Visible opportunities per customer (filtered like the pages), for `totalCount` of `Customer.opportunities`. */
+export async function opportunityCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
+  if (!customerIds.length) return new Map<string, number>();
+  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select o.customer_id as id, count(*)::int as n from opportunity o
+    where o.customer_id in ${list([...customerIds])} and o.deleted_at is null and ${opportunityScope(ctx.principal)}
+      and ${filterSql(filter, OPPORTUNITY_FILTER)}
+    group by o.customer_id`);
+  return new Map(counted.map((r) => [r.id, r.n]));
+}
+
+// ---------------------------------------------------------------------------------- stage history
+
+/** Stage history reads oldest first (the path the deal took); `last: n` gives the latest n changes. */
+const STAGE_KEYS: SortKey<StageChangeRow>[] = expandKeys<StageChangeRow>([
+  { expr: 's.at', dir: 'ASC', get: (r) => r.at },
+  { expr: 's.id', dir: 'ASC', get: (r) => r.id },
+]);
+
+/** One page of stage changes for each of several (already visible) opportunities, in one statement. */
+export async function stageChangePagesByOpportunity(
+  ctx: ServiceContext,
+  opportunityIds: readonly string[],
+  args: ConnectionArgs,
+  countFor: (opportunityId: string) => Promise<number>,
+): Promise<Map<string, Connection<StageChangeRow>>> {
+  return pagesByParent<StageChangeRow>(ctx.em, {
+    parentIds: opportunityIds, columns: columnsOf(ctx.em, 'OpportunityStageChange', 's'), from: 'opportunity_stage_change s',
+    parentColumn: 's.opportunity_id', where: sql`true`,
+    keys: STAGE_KEYS, req: pageRequest(args, 'stageHistory'), signature: 'stageHistory', countFor,
+  });
+}
+
+export async function stageChangeCountsByOpportunity(ctx: ServiceContext, opportunityIds: readonly string[]): Promise<Map<string, number>> {
+  if (!opportunityIds.length) return new Map();
+  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select s.opportunity_id as id, count(*)::int as n
+    from opportunity_stage_change s where s.opportunity_id in ${list([...opportunityIds])} group by s.opportunity_id`);
+  return new Map(counted.map((r) => [r.id, r.n]));
+}
+
+/** Stage changes by id, visible when their opportunity is. */
+export async function stageChangesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<StageChangeRow[]> {
+  if (!ids.length) return [];
+  return rows<StageChangeRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'OpportunityStageChange', 's')} from opportunity_stage_change s
+    join opportunity o on o.id = s.opportunity_id
+    where s.id in ${list([...ids])} and ${visible(ctx)}`);
+}
+
+// ---------------------------------------------------------------------------------------- writes
+
+const normalizeAmount = (amount: string) => new Decimal(amount).toFixed(2);
+
+/** Currency codes known to ISO 4217 (as far as the runtime's ICU data knows them). */
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+const AMOUNT = z.string().trim()
+  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "12500.00".')
+  .transform(normalizeAmount);
+const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
+  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
+const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date like "2026-04-30".');
+const COMPETITORS = z.array(text(100)).max(20, 'At most 20 competitors.').transform((names) => [...new Set(names)]);
+
+const fields = {
+  name: text(200),
+  amount: AMOUNT,
+  currency: CURRENCY,
+  stage: z.nativeEnum(OpportunityStage),
+  probability: z.number().int('A whole number.').min(0, 'Between 0 and 100.').max(100, 'Between 0 and 100.').nullish(),
+  expectedCloseDate: LOCAL_DATE,
+  ownerId: ID('usr').nullish(),
+  competitors: COMPETITORS,
+  campaignId: ID('cmp').nullish(),
+  lostReason: z.nativeEnum(LostReason).nullish(),
+  lostNote: optionalText(2000),
+};
+
+const CreateOpportunity = z.object({
+  ...fields,
+  customerId: ID('cus'),
+  currency: fields.currency.optional(),
+  stage: fields.stage.optional(),
+  competitors: fields.competitors.optional(),
+});
+
+const UpdateOpportunity = z.object({
+  id: ID('opp'),
+  version: z.number().int(),
+  name: fields.name.optional(),
+  amount: fields.amount.optional(),
+  currency: fields.currency.optional(),
+  stage: fields.stage.optional(),
+  probability: fields.probability,
+  expectedCloseDate: fields.expectedCloseDate.optional(),
+  ownerId: fields.ownerId,
+  competitors: fields.competitors.optional(),
+  campaignId: fields.campaignId,
+  lostReason: fields.lostReason,
+  lostNote: fields.lostNote,
+});
+
+export type CreateOpportunityInput = z.input<typeof CreateOpportunity>;
+export type UpdateOpportunityInput = z.input<typeof UpdateOpportunity>;
+
+/** Fields recorded in the audit log. */
+const AUDITED = [
+  'name', 'amount', 'currency', 'stage', 'probability', 'expectedCloseDate', 'ownerId', 'competitors', 'campaignId',
+  'lostReason', 'lostNote', 'closedAt', 'deletedAt',
+];
+
+const NON_NULLABLE = ['name', 'amount', 'currency', 'stage', 'expectedCloseDate', 'ownerId', 'competitors'] as const;
+
+type Snapshot = Record<string, unknown>;
+
+const dateText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
+
+function snapshot(o: Opportunity): Snapshot {
+  return {
+    ...o,
+    amount: o.amount == null ? o.amount : normalizeAmount(String(o.amount)),
+    expectedCloseDate: dateText(o.expectedCloseDate),
+    ownerId: refId(o.owner),
+    campaignId: refId(o.campaign),
+    competitors: [...(o.competitors ?? [])],
+  };
+}
 
 /** A validated new opportunity (validation, scope and ownership checks are the caller's). */
 export interface NewOpportunity {
@@ -21,6 +257,15 @@ export interface NewOpportunity {
   competitors?: string[];
   campaignId?: string | null;
   leadId?: string | null;
+  /** Required when `stage` is LOST (the database refuses a LOST deal without one). */
+  lostReason?: LostReason | null;
+  lostNote?: string | null;
+}
+
+function stageChange(tx: ServiceContext, opportunity: Opportunity, customerId: string, from: OpportunityStage | null, to: OpportunityStage, at: Date, reopened = false) {
+  tx.em.persist(tx.em.create(OpportunityStageChange, {
+    opportunity, customerId, fromStage: from, toStage: to, probability: opportunity.probability, reopened, ...actorOf(tx.principal), at,
+  } as any));
 }
 
 /**
@@ -32,7 +277,7 @@ export function insertOpportunity(tx: ServiceContext, data: NewOpportunity): Opp
   const opportunity = tx.em.create(Opportunity, {
     customer: tx.em.getReference(Customer, data.customerId),
     name: data.name,
-    amount: data.amount,
+    amount: normalizeAmount(data.amount),
     currency: data.currency ?? 'EUR',
     stage,
     probability: data.probability ?? STAGE_PROBABILITY[stage],
@@ -41,21 +286,224 @@ export function insertOpportunity(tx: ServiceContext, data: NewOpportunity): Opp
     competitors: data.competitors ?? [],
     campaign: data.campaignId ? tx.em.getReference(Campaign, data.campaignId) : null,
     lead: data.leadId ? tx.em.getReference(Lead, data.leadId) : null,
-    closedAt: stage === OpportunityStage.WON || stage === OpportunityStage.LOST ? new Date() : null,
+    lostReason: stage === OpportunityStage.LOST ? (data.lostReason ?? null) : null,
+    lostNote: stage === OpportunityStage.LOST ? (data.lostNote ?? null) : null,
+    closedAt: isClosed(stage) ? new Date() : null,
   } as any);
   tx.em.persist(opportunity);
-  tx.em.persist(tx.em.create(OpportunityStageChange, {
-    opportunity, customerId: data.customerId, fromStage: null, toStage: stage, probability: opportunity.probability,
-    ...actorOf(tx.principal), at: opportunity.createdAt,
-  } as any));
+  stageChange(tx, opportunity, data.customerId, null, stage, opportunity.createdAt);
   recordAudit(tx.em, tx.principal, {
     entityType: 'Opportunity', entityId: opportunity.id, customerId: data.customerId, action: AuditAction.CREATE,
-    changes: [
-      { field: 'name', old: null, new: data.name },
-      { field: 'amount', old: null, new: data.amount },
-      { field: 'stage', old: null, new: stage },
-      { field: 'ownerId', old: null, new: data.ownerId },
-    ],
+    changes: diff({}, snapshot(opportunity), AUDITED).filter((ch) => ch.new !== null && !(Array.isArray(ch.new) && !ch.new.length)),
   });
   return opportunity;
+}
+
+/** Who may own a deal: reps only themselves, managers their subtree, ADMIN anyone active in sales. */
+async function ownerErrors(ctx: ServiceContext, ownerId: string): Promise<UserError[]> {
+  const field = ['input', 'ownerId'];
+  const { principal } = ctx;
+  if (principal.role === Role.SALES_REP && ownerId !== principal.id) {
+    return [userError('FORBIDDEN', 'A sales rep can only own deals themselves.', field)];
+  }
+  const inScope = principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(principal.id)})` : sql``;
+  const [owner] = await rows<{ active: boolean; role: Role }>(ctx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId} ${inScope}`);
+  if (!owner) return [userError('NOT_FOUND', 'No such user in your team.', field)];
+  if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
+  if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
+    return [userError('VALIDATION', 'Deals are owned by sales reps, sales managers or admins.', field)];
+  }
+  return [];
+}
+
+async function campaignErrors(ctx: ServiceContext, campaignId: string | null | undefined): Promise<UserError[]> {
+  if (!campaignId) return [];
+  const [found] = await rows(ctx.em, sql`select 1 as x from campaign m where m.id = ${campaignId}`);
+  return found ? [] : [userError('NOT_FOUND', 'No such campaign.', ['input', 'campaignId'])];
+}
+
+/** Rules on the stage, the probability and the loss, checked on the state a write would produce. */
+function stageRules(state: Snapshot, given: { probability?: number | null; lostReason?: unknown; lostNote?: unknown }): UserError[] {
+  const errors: UserError[] = [];
+  const stage = state.stage as OpportunityStage;
+  if (stage === OpportunityStage.LOST && !state.lostReason) {
+    errors.push(userError('VALIDATION', 'A LOST deal needs a lostReason.', ['input', 'lostReason']));
+  }
+  if (stage !== OpportunityStage.LOST && given.lostReason != null) {
+    errors.push(userError('VALIDATION', 'lostReason is only set when the stage is LOST.', ['input', 'lostReason']));
+  }
+  if (stage !== OpportunityStage.LOST && given.lostNote != null) {
+    errors.push(userError('VALIDATION', 'lostNote is only set when the stage is LOST.', ['input', 'lostNote']));
+  }
+  if (isClosed(stage) && given.probability != null && given.probability !== STAGE_PROBABILITY[stage]) {
+    errors.push(userError('VALIDATION', `The probability of a ${stage} deal is ${STAGE_PROBABILITY[stage]}; only open deals may deviate from their stage's default.`, ['input', 'probability']));
+  }
+  return errors;
+}
+
+async function visibleCustomerId(tx: ServiceContext, customerId: string): Promise<string | null> {
+  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
+  return row?.id ?? null;
+}
+
+/** The payload's opportunity: re-read as a plain row, like every query returns it (deleted ones too). */
+async function payloadRow(ctx: ServiceContext, id: string): Promise<OpportunityRow | null> {
+  const [row] = await rows<OpportunityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
+    where o.id = ${id} and ${opportunityScope(ctx.principal)}`);
+  return row ?? null;
+}
+
+async function withRow(ctx: ServiceContext, outcome: { result: Opportunity | null; errors: UserError[] }) {
+  if (!outcome.result) return { opportunity: null, errors: outcome.errors };
+  return { opportunity: await payloadRow(ctx, outcome.result.id), errors: outcome.errors };
+}
+
+export async function createOpportunity(ctx: ServiceContext, input: CreateOpportunityInput) {
+  const parsed = parseInput(CreateOpportunity, input);
+  if (!parsed.ok) return { opportunity: null, errors: parsed.errors };
+  const data = parsed.data;
+  const ownerId = data.ownerId ?? ctx.principal.id;
+  const stage = data.stage ?? OpportunityStage.PROSPECTING;
+  const ruleErrors = stageRules({ stage, lostReason: data.lostReason }, data);
+  if (ruleErrors.length) return { opportunity: null, errors: ruleErrors };
+
+  const outcome = await inTransaction(ctx, async (tx) => {
+    if (!(await visibleCustomerId(tx, data.customerId))) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
+    fail([...(await ownerErrors(tx, ownerId)), ...(await campaignErrors(tx, data.campaignId))]);
+    const opportunity = insertOpportunity(tx, { ...data, ownerId, stage });
+    await tx.em.flush();
+    return opportunity;
+  });
+  return withRow(ctx, outcome);
+}
+
+/** Loads a visible, live opportunity as a managed entity inside the transaction. */
+export async function loadOpportunityForWrite(tx: ServiceContext, id: string, field = ['input', 'id']): Promise<Opportunity> {
+  const [row] = await rows<{ id: string }>(tx.em, sql`select o.id from opportunity o where o.id = ${id} and ${visible(tx)}`);
+  if (!row) throw new RollbackWithErrors([userError('NOT_FOUND', 'Opportunity not found.', field)]);
+  return tx.em.findOneOrFail(Opportunity, id);
+}
+
+function versionCheck(opportunity: Opportunity, version: number) {
+  if (opportunity.version !== version) {
+    fail([userError('CONFLICT', `This opportunity was changed meanwhile (now version ${opportunity.version}): reload it and apply your change again.`, ['input', 'version'])]);
+  }
+}
+
+/**
+ * Moves a deal to another stage inside the caller's transaction: probability to `probability` or the
+ * stage's default, closedAt set on WON/LOST, the loss cleared when it is no longer LOST, and a
+ * stage-history entry. The caller audits.
+ */
+export function moveStage(tx: ServiceContext, opportunity: Opportunity, to: OpportunityStage, opts: { probability?: number | null; reopened?: boolean } = {}) {
+  const from = opportunity.stage;
+  const now = new Date();
+  opportunity.stage = to;
+  opportunity.probability = opts.probability ?? STAGE_PROBABILITY[to];
+  opportunity.closedAt = isClosed(to) ? now : null;
+  if (to !== OpportunityStage.LOST) {
+    opportunity.lostReason = null;
+    opportunity.lostNote = null;
+  }
+  stageChange(tx, opportunity, refId(opportunity.customer)!, from, to, now, opts.reopened ?? false);
+}
+
+export async function updateOpportunity(ctx: ServiceContext, input: UpdateOpportunityInput) {
+  const parsed = parseInput(UpdateOpportunity, input);
+  if (!parsed.ok) return { opportunity: null, errors: parsed.errors };
+  const data = parsed.data;
+  const nullErrors = NON_NULLABLE.filter((k) => (data as Record<string, unknown>)[k] === null).map((k) => userError('VALIDATION', `${k} cannot be null.`, ['input', k]));
+  if (nullErrors.length) return { opportunity: null, errors: nullErrors };
+
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const opportunity = await loadOpportunityForWrite(tx, data.id);
+    versionCheck(opportunity, data.version);
+    const before = snapshot(opportunity);
+    const customerId = refId(opportunity.customer)!;
+
+    if (data.ownerId && data.ownerId !== before.ownerId) {
+      if (ctx.principal.role === Role.SALES_REP) fail([userError('FORBIDDEN', 'Only a manager or admin can change the owner.', ['input', 'ownerId'])]);
+      fail(await ownerErrors(tx, data.ownerId));
+      opportunity.owner = tx.em.getReference(User, data.ownerId);
+    }
+    if (data.campaignId !== undefined && data.campaignId !== before.campaignId) {
+      fail(await campaignErrors(tx, data.campaignId));
+      opportunity.campaign = data.campaignId ? tx.em.getReference(Campaign, data.campaignId) : null;
+    }
+    if (data.name !== undefined) opportunity.name = data.name;
+    if (data.amount !== undefined) opportunity.amount = data.amount;
+    if (data.currency !== undefined) opportunity.currency = data.currency;
+    if (data.expectedCloseDate !== undefined) opportunity.expectedCloseDate = data.expectedCloseDate;
+    if (data.competitors !== undefined) opportunity.competitors = data.competitors;
+
+    const from = opportunity.stage;
+    const to = data.stage ?? from;
+    if (to !== from) {
+      if (isClosed(from) && !isClosed(to)) {
+        fail([userError('BUSINESS_RULE', `This deal is ${from}: reopen it explicitly with \`reopenOpportunity\` to move it back to an open stage.`, ['input', 'stage'])]);
+      }
+      moveStage(tx, opportunity, to, { probability: data.probability });
+    } else if (data.probability !== undefined) {
+      // null resets the probability to the stage's default
+      opportunity.probability = data.probability ?? STAGE_PROBABILITY[to];
+    }
+    if (data.lostReason !== undefined) opportunity.lostReason = to === OpportunityStage.LOST ? data.lostReason : opportunity.lostReason;
+    if (data.lostNote !== undefined) opportunity.lostNote = to === OpportunityStage.LOST ? data.lostNote : opportunity.lostNote;
+
+    const after = snapshot(opportunity);
+    fail(stageRules(after, data));
+    const changes = diff(before, after, AUDITED);
+    if (!changes.length) return opportunity;
+    opportunity.updatedAt = new Date();
+    recordAudit(tx.em, ctx.principal, { entityType: 'Opportunity', entityId: opportunity.id, customerId, action: AuditAction.UPDATE, changes });
+    await tx.em.flush();
+    return opportunity;
+  });
+  return withRow(ctx, outcome);
+}
+
+const ReopenOpportunity = z.object({ id: ID('opp'), version: z.number().int(), stage: z.nativeEnum(OpportunityStage) });
+
+/** Puts a WON or LOST deal back into an open stage: explicit, in the stage history (`reopened`), audited. */
+export async function reopenOpportunity(ctx: ServiceContext, input: z.input<typeof ReopenOpportunity>) {
+  const parsed = parseInput(ReopenOpportunity, input);
+  if (!parsed.ok) return { opportunity: null, errors: parsed.errors };
+  const data = parsed.data;
+  if (!OPEN_STAGES.includes(data.stage)) {
+    return { opportunity: null, errors: [userError('VALIDATION', `Reopen into an open stage (${OPEN_STAGES.join(', ')}).`, ['input', 'stage'])] };
+  }
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const opportunity = await loadOpportunityForWrite(tx, data.id);
+    versionCheck(opportunity, data.version);
+    if (!isClosed(opportunity.stage)) {
+      fail([userError('BUSINESS_RULE', `This deal is open (${opportunity.stage}); only WON or LOST deals are reopened. Use \`updateOpportunity\` to change its stage.`, ['input', 'id'])]);
+    }
+    const before = snapshot(opportunity);
+    moveStage(tx, opportunity, data.stage, { reopened: true });
+    opportunity.updatedAt = new Date();
+    recordAudit(tx.em, ctx.principal, {
+      entityType: 'Opportunity', entityId: opportunity.id, customerId: refId(opportunity.customer)!, action: AuditAction.UPDATE,
+      changes: [...diff(before, snapshot(opportunity), AUDITED), { field: 'reopened', old: null, new: true }],
+    });
+    await tx.em.flush();
+    return opportunity;
+  });
+  return withRow(ctx, outcome);
+}
+
+/** Soft delete: the deal and its quotes and stage history disappear from every read. */
+export async function deleteOpportunity(ctx: ServiceContext, id: string) {
+  const parsed = parseInput(z.object({ id: ID('opp') }), { id });
+  if (!parsed.ok) return { opportunity: null, errors: parsed.errors };
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const opportunity = await loadOpportunityForWrite(tx, id);
+    opportunity.deletedAt = new Date();
+    recordAudit(tx.em, ctx.principal, {
+      entityType: 'Opportunity', entityId: opportunity.id, customerId: refId(opportunity.customer)!, action: AuditAction.DELETE,
+      changes: [{ field: 'deletedAt', old: null, new: opportunity.deletedAt.toISOString() }],
+    });
+    await tx.em.flush();
+    return opportunity;
+  });
+  return withRow(ctx, outcome);
 }

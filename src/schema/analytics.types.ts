@@ -1,0 +1,150 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { OpportunityStage, Sector, Tier } from '../entities/enums';
+import { DateTimeScalar, DecimalScalar } from './scalars';
+
+/**
+ * Result types of the sales analytics queries. Every figure is computed in SQL over the records in
+ * the caller's analytics scope (see `analyticsScope` in services/analytics.service.ts); the
+ * descriptions say what each number means, its unit and what null stands for.
+ */
+
+export enum WinRateGroupBy { OWNER = 'OWNER', SECTOR = 'SECTOR', TIER = 'TIER' }
+
+registerEnumType(WinRateGroupBy, {
+  name: 'WinRateGroupBy',
+  description: 'How `winRate` groups closed deals.',
+  valuesConfig: {
+    OWNER: { description: 'By the deal\'s owner (the group key is the user id).' },
+    SECTOR: { description: 'By the customer\'s sector (its current value).' },
+    TIER: { description: 'By the customer\'s tier (its current value).' },
+  },
+});
+
+// -------------------------------------------------------------------------------------- funnel
+
+@ObjectType({ description: 'One stage of the sales funnel.' })
+export class FunnelStage {
+  @Field(() => OpportunityStage, { description: 'The stage. Funnel order: PROSPECTING, QUALIFICATION, NEEDS_ANALYSIS, PROPOSAL, NEGOTIATION, WON; LOST comes last and is outside the funnel.' })
+  stage!: OpportunityStage;
+
+  @Field(() => Int, { description: 'Opportunities of the cohort whose current stage is this one.' })
+  count!: number;
+
+  @Field(() => DecimalScalar, { description: 'Sum of the amounts of those opportunities, in the funnel\'s currency ("0.00" when none).' })
+  amount!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Opportunities of the cohort that reached this stage or a later one, by their stage history or their current stage '
+      + '(every opportunity reached PROSPECTING). Null for LOST, which is outside the funnel.',
+  })
+  reached!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share (0–1, rounded to 4 decimals) of the opportunities that reached this stage which also reached the next one. '
+      + 'Null for WON and LOST, and when no opportunity reached this stage.',
+  })
+  conversionToNext!: number | null;
+}
+
+@ObjectType({ description: 'The sales funnel of a cohort: the opportunities created in [from, to), in one currency, visible to you.' })
+export class SalesFunnel {
+  @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
+  @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
+  @Field({ description: 'The ISO 4217 currency of every amount; opportunities in other currencies are not counted.' }) currency!: string;
+  @Field(() => Int, { description: 'Opportunities in the cohort.' }) count!: number;
+  @Field(() => DecimalScalar, { description: 'Sum of their amounts, in `currency`.' }) amount!: string;
+  @Field(() => [FunnelStage], { description: 'Every stage in funnel order (seven entries, LOST last), also those with no opportunities.' })
+  stages!: FunnelStage[];
+}
+
+// ------------------------------------------------------------------------------------ win rate
+
+@ObjectType({ description: 'Won and lost deals and the resulting win rate.' })
+export class WinRateStats {
+  @Field(() => Int, { description: 'Deals won in the period.' }) won!: number;
+  @Field(() => Int, { description: 'Deals lost in the period.' }) lost!: number;
+
+  @Field(() => Float, { nullable: true, description: 'won / (won + lost), 0–1, rounded to 4 decimals; null when nothing closed.' })
+  winRate!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Average sales cycle of the won deals in days (closing time minus creation time; fractions of a day count), '
+      + 'rounded to 1 decimal; null when nothing was won.',
+  })
+  averageSalesCycleDays!: number | null;
+}
+
+@ObjectType({ description: 'The win rate of one group of deals.' })
+export class WinRateGroup extends WinRateStats {
+  @Field({ description: 'The group: a user id (OWNER), a Sector or a Tier value.' }) key!: string;
+  @Field(() => Sector, { nullable: true, description: 'The sector when grouped by SECTOR; null otherwise.' }) sector!: Sector | null;
+  @Field(() => Tier, { nullable: true, description: 'The tier when grouped by TIER; null otherwise.' }) tier!: Tier | null;
+}
+
+@ObjectType({ description: 'Win rates of the deals closed (WON or LOST) in [from, to), visible to you, in any currency.' })
+export class WinRateReport {
+  @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
+  @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
+  @Field(() => WinRateGroupBy, { description: 'How the deals are grouped.' }) groupBy!: WinRateGroupBy;
+  @Field(() => [WinRateGroup], { description: 'One entry per group with at least one closed deal; sectors and tiers in enum order, owners by id.' })
+  groups!: WinRateGroup[];
+  @Field(() => WinRateStats, { description: 'All closed deals together.' }) total!: WinRateStats;
+}
+
+// ------------------------------------------------------------------------------------ forecast
+
+@ObjectType({ description: 'Open opportunities expected to close in a span of time.' })
+export class ForecastBucket {
+  @Field(() => Int, { description: 'Open opportunities.' }) count!: number;
+  @Field(() => DecimalScalar, { description: 'Sum of their amounts (unweighted), in the forecast\'s currency.' }) amount!: string;
+  @Field(() => DecimalScalar, { description: 'Sum of amount × probability / 100, rounded to the cent after summing, in the forecast\'s currency.' })
+  weightedAmount!: string;
+}
+
+@ObjectType({ description: 'Open opportunities expected to close in one calendar month.' })
+export class ForecastMonth extends ForecastBucket {
+  @Field({ description: 'The month, "YYYY-MM".' }) month!: string;
+}
+
+@ObjectType({ description: 'Forecast of the open opportunities visible to you, in one currency, by expected close month.' })
+export class Forecast {
+  @Field({ description: 'The ISO 4217 currency of every amount; opportunities in other currencies are not counted.' }) currency!: string;
+  @Field(() => [ForecastMonth], { description: 'One entry per month from the start month on, also months with nothing expected.' })
+  months!: ForecastMonth[];
+  @Field(() => ForecastBucket, { description: 'All months of `months` together.' }) total!: ForecastBucket;
+  @Field(() => ForecastBucket, { description: 'Open opportunities whose expected close date is before the start month (slipped deals, not in `total`).' })
+  pastDue!: ForecastBucket;
+}
+
+// ---------------------------------------------------------------------------- rep performance
+
+@ObjectType({ description: 'What one sales user achieved in a period.' })
+export class RepPerformance {
+  @Field(() => ID, { description: 'The user\'s id (`usr_…`).' }) userId!: string;
+  @Field(() => Int, { description: 'Customers created in the period that this user owns now.' }) newCustomers!: number;
+  @Field(() => Int, { description: 'Opportunities created in the period that this user owns (any currency).' }) newOpportunities!: number;
+  @Field(() => Int, { description: 'Deals won in the period that this user owns (any currency).' }) wonCount!: number;
+  @Field(() => DecimalScalar, { description: 'Sum of the amounts of the deals won in the period, only those in the report\'s currency.' }) wonAmount!: string;
+  @Field(() => Int, { description: 'Activities this user performed (by `occurredAt`) in the period.' }) activitiesLogged!: number;
+  @Field(() => Int, { description: 'Tasks assigned to this user and completed (DONE) in the period.' }) tasksDone!: number;
+  @Field(() => Int, { description: 'Tasks assigned to this user, due in the period, already past due and still OPEN.' }) tasksOverdue!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Days (rounded to 1 decimal) from the user\'s start (when the user was created) to their first won deal, whatever the period; '
+      + 'deals won before the start (reassigned later) do not count. Null when they have not won a deal yet.',
+  })
+  daysToFirstWin!: number | null;
+}
+
+@ObjectType({ description: 'Performance of the sales users (SALES_REP and SALES_MANAGER) in your scope in [from, to).' })
+export class RepPerformanceReport {
+  @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
+  @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
+  @Field({ description: 'The ISO 4217 currency of `wonAmount`.' }) currency!: string;
+  @Field(() => [RepPerformance], { description: 'One entry per sales user, by won amount (highest first), then by user id.' })
+  reps!: RepPerformance[];
+}

@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import { Campaign } from '../entities/campaign.entity';
+import { CampaignChannel, CampaignStatus, Role } from '../entities/enums';
+import { User } from '../entities/user.entity';
+import type { ServiceContext } from './context';
+import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { filterSql, type Filter, type FilterSpec } from './filter';
+import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, type SortKey } from './pagination';
+import { leadScope, opportunityScope } from './scope';
+import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { fail, inTransaction } from './transaction';
+import { ID, optionalText, parseInput, text } from './validation';
+
+/**
+ * Campaigns: where leads come from and what won deals are attributed to. Campaigns carry no record
+ * scope: every role that may read campaigns reads all of them (their results are scoped, below).
+ */
+
+export type CampaignRow = Campaign;
+
+/** Roles that read campaigns (the permission map grants the root fields to the same roles). */
+export const CAMPAIGN_READERS: readonly Role[] = [Role.ADMIN, Role.MARKETING, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.ANALYST];
+
+/** Condition for `campaign` rows: all of them for campaign readers, none for anyone else. */
+export function campaignScope(principal: Principal): Sql {
+  return CAMPAIGN_READERS.includes(principal.role) ? TRUE : FALSE;
+}
+
+export type CampaignOrderField = 'CREATED_AT' | 'STARTS_ON' | 'NAME';
+export interface CampaignOrderBy { field: CampaignOrderField; direction: Direction }
+export interface CampaignListArgs extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: CampaignOrderBy[] | null;
+}
+
+const ORDER: Record<CampaignOrderField, Omit<SortKey<CampaignRow>, 'dir'>> = {
+  CREATED_AT: { expr: 'cp.created_at', get: (r) => r.createdAt },
+  STARTS_ON: { expr: 'cp.starts_on', get: (r) => r.startsOn },
+  NAME: { expr: 'cp.name', get: (r) => r.name },
+};
+
+export const CAMPAIGN_FILTER: FilterSpec = {
+  id: { expr: 'cp.id', kind: 'scalar' },
+  name: { expr: 'cp.name', kind: 'text' },
+  channel: { expr: 'cp.channel', kind: 'scalar' },
+  status: { expr: 'cp.status', kind: 'scalar' },
+  ownerId: { expr: 'cp.owner_id', kind: 'scalar' },
+  startsOn: { expr: 'cp.starts_on', kind: 'scalar' },
+  endsOn: { expr: 'cp.ends_on', kind: 'scalar' },
+  createdAt: { expr: 'cp.created_at', kind: 'scalar' },
+};
+
+function sortKeys(orderBy: CampaignOrderBy[] | null | undefined) {
+  const wanted = orderBy?.length ? orderBy : [{ field: 'CREATED_AT' as const, direction: 'DESC' as const }];
+  const seen = new Set<string>();
+  const keys: SortKey<CampaignRow>[] = wanted.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
+  keys.push({ expr: 'cp.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
+  return { keys: expandKeys(keys), signature: `campaigns:${wanted.map((o) => `${o.field}.${o.direction}`).join(',')}` };
+}
+
+export async function listCampaigns(ctx: ServiceContext, args: CampaignListArgs) {
+  const { keys, signature } = sortKeys(args.orderBy);
+  const req = pageRequest(args, signature);
+  const where = and([campaignScope(ctx.principal), filterSql(args.filter, CAMPAIGN_FILTER)]);
+  const fetched = await rows<CampaignRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Campaign', 'cp')} from campaign cp
+    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from campaign cp where ${where}`))[0].n);
+  return toConnection(fetched, req, keys, signature, count);
+}
+
+/** Campaigns by id, visible to the caller; the order of the result is not guaranteed. */
+export async function campaignsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CampaignRow[]> {
+  if (!ids.length) return [];
+  return rows<CampaignRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Campaign', 'cp')} from campaign cp
+    where cp.id in ${list([...ids])} and ${campaignScope(ctx.principal)}`);
+}
+
+export async function getCampaign(ctx: ServiceContext, id: string): Promise<CampaignRow> {
+  const [row] = await campaignsByIds(ctx, [id]);
+  if (!row) throw new NotFoundError('Campaign');
+  return row;
+}
+
+// -------------------------------------------------------------------------------------------- results
+
+export interface CampaignResultsRow {
+  campaignId: string;
+  leads: number;
+  qualifiedLeads: number;
+  conversions: number;
+  conversionRate: number | null;
+  wonOpportunities: number;
+  wonAmount: string;
+  wonInOtherCurrencies: number;
+}
+
+/**
+ * What the caller counts in campaign results: sales roles their own record scope (leads by
+ * `leadScope`, deals by `opportunityScope`: nothing outside their book is counted, not even in a
+ * sum); ADMIN, MARKETING, FINANCE and ANALYST the whole campaign (aggregates only, no records).
+ */
+function resultScopes(principal: Principal): { leads: Sql; deals: Sql } {
+  // Deals of deleted customers are gone from every read, results included.
+  const live = sql`exists (select 1 from customer oc where oc.id = o.customer_id and oc.deleted_at is null)`;
+  if (principal.role === Role.SALES_REP || principal.role === Role.SALES_MANAGER) {
+    return { leads: leadScope(principal, 'l'), deals: and([opportunityScope(principal, 'o'), live]) };
+  }
+  return { leads: TRUE, deals: live };
+}
+
+/**
+ * Results of several campaigns in one statement. A WON opportunity is attributed to its own
+ * `campaign_id`, or, when it has none, to the campaign of the lead it came from (one campaign per
+ * deal, so the campaigns' won amounts add up). `wonAmount` sums the deals in the campaign's currency.
+ */
+export async function campaignResultsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Map<string, CampaignResultsRow>> {
+  if (!ids.length) return new Map();
+  const idList = list([...ids]);
+  const scope = resultScopes(ctx.principal);
+  const found = await rows<CampaignResultsRow>(ctx.em, sql`select cp.id as "campaignId",
+      coalesce(ls.leads, 0)::int as leads,
+      coalesce(ls.qualified, 0)::int as "qualifiedLeads",
+      coalesce(ls.conversions, 0)::int as conversions,
+      case when coalesce(ls.leads, 0) = 0 then null else round(ls.conversions::numeric / ls.leads, 4)::float8 end as "conversionRate",
+      coalesce(ws.won, 0)::int as "wonOpportunities",
+      round(coalesce(ws.amount, 0), 2)::text as "wonAmount",
+      coalesce(ws.other, 0)::int as "wonInOtherCurrencies"
+    from campaign cp
+    left join (
+      select l.campaign_id as id, count(*) as leads,
+        count(*) filter (where l.status in ('QUALIFIED', 'CONVERTED')) as qualified,
+        count(*) filter (where l.status = 'CONVERTED') as conversions
+      from lead l
+      where l.campaign_id in ${idList} and ${scope.leads}
+      group by l.campaign_id
+    ) ls on ls.id = cp.id
+    left join (
+      select w.id, count(*) as won,
+        sum(w.amount) filter (where w.currency = wc.currency) as amount,
+        count(*) filter (where w.currency <> wc.currency) as other
+      from (
+        select o.campaign_id as id, o.amount, o.currency from opportunity o
+        where o.campaign_id in ${idList} and o.stage = 'WON' and o.deleted_at is null and ${scope.deals}
+        union all
+        select l.campaign_id as id, o.amount, o.currency from lead l join opportunity o on o.lead_id = l.id
+        where l.campaign_id in ${idList} and o.campaign_id is null and o.stage = 'WON' and o.deleted_at is null and ${scope.deals}
+      ) w join campaign wc on wc.id = w.id
+      group by w.id
+    ) ws on ws.id = cp.id
+    where cp.id in ${idList}`);
+  return new Map(found.map((r) => [r.campaignId, r]));
+}
+
+// ---------------------------------------------------------------------------------------------- writes
+
+/** "1250", "1250.5" → "1250.00", "1250.50": money as the database prints it, without a float. */
+export const MONEY = z
+  .string()
+  .trim()
+  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "25000.00".')
+  .transform((v) => {
+    const [whole, fraction = ''] = v.split('.');
+    return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
+  });
+
+/** Currency codes known to ISO 4217 (as far as the runtime's ICU data knows them). */
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 code, upper-cased: "eur" → "EUR". */
+export const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
+  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
+export const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A calendar date "YYYY-MM-DD".');
+
+const fields = {
+  name: text(200),
+  channel: z.nativeEnum(CampaignChannel),
+  budget: MONEY.nullish(),
+  currency: CURRENCY,
+  startsOn: LOCAL_DATE,
+  endsOn: LOCAL_DATE,
+  goal: optionalText(2000),
+  status: z.nativeEnum(CampaignStatus),
+  ownerId: ID('usr'),
+};
+
+const CreateCampaign = z.object({
+  ...fields,
+  currency: fields.currency.optional(),
+  status: fields.status.optional(),
+  ownerId: fields.ownerId.optional(),
+});
+
+const UpdateCampaign = z.object({
+  id: ID('cmp'),
+  version: z.number().int(),
+  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
+}) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCampaign>>>;
+
+export type CreateCampaignInput = z.input<typeof CreateCampaign>;
+export type UpdateCampaignInput = { id: string; version: number } & Partial<CreateCampaignInput>;
+
+/** Campaign owners: active MARKETING or ADMIN users. */
+async function ownerErrors(tx: ServiceContext, ownerId: string): Promise<UserError[]> {
+  const field = ['input', 'ownerId'];
+  const [owner] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId}`);
+  if (!owner) return [userError('NOT_FOUND', 'No such user.', field)];
+  if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
+  if (owner.role !== Role.MARKETING && owner.role !== Role.ADMIN) return [userError('VALIDATION', 'Campaigns are owned by MARKETING or ADMIN users.', field)];
+  return [];
+}
+
+/** A calendar date as "YYYY-MM-DD", however the driver hands it over. */
+const day = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
+
+function periodErrors(c: Campaign): UserError[] {
+  return day(c.endsOn) < day(c.startsOn) ? [userError('VALIDATION', 'The campaign cannot end before it starts.', ['input', 'endsOn'])] : [];
+}
+
+function apply(tx: ServiceContext, c: Campaign, data: Partial<z.infer<typeof CreateCampaign>>) {
+  const { ownerId, ...rest } = data as Record<string, unknown>;
+  for (const [key, value] of Object.entries(rest)) {
+    if (value !== undefined && key !== 'id' && key !== 'version') (c as any)[key] = value;
+  }
+  if (ownerId) c.owner = tx.em.getReference(User, ownerId as string);
+}
+
+export async function createCampaign(ctx: ServiceContext, input: CreateCampaignInput) {
+  const parsed = parseInput(CreateCampaign, input);
+  if (!parsed.ok) return { campaign: null, errors: parsed.errors };
+  const data = parsed.data;
+  const ownerId = data.ownerId ?? ctx.principal.id;
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    fail(await ownerErrors(tx, ownerId));
+    const campaign = tx.em.create(Campaign, { name: data.name, channel: data.channel, startsOn: data.startsOn, endsOn: data.endsOn, owner: tx.em.getReference(User, ownerId) } as any);
+    apply(tx, campaign, { ...data, ownerId });
+    fail(periodErrors(campaign));
+    await tx.em.flush();
+    return campaign;
+  });
+  return { campaign: result, errors };
+}
+
+export async function updateCampaign(ctx: ServiceContext, input: UpdateCampaignInput) {
+  const parsed = parseInput(UpdateCampaign, input);
+  if (!parsed.ok) return { campaign: null, errors: parsed.errors };
+  const data = parsed.data as UpdateCampaignInput;
+  const { result, errors } = await inTransaction(ctx, async (tx) => {
+    const [visible] = await campaignsByIds(tx, [data.id]);
+    if (!visible) throw new RollbackWithErrors([userError('NOT_FOUND', 'Campaign not found.', ['input', 'id'])]);
+    const campaign = await tx.em.findOneOrFail(Campaign, data.id);
+    if (campaign.version !== data.version) {
+      fail([userError('CONFLICT', `This campaign was changed meanwhile (now version ${campaign.version}): reload it and apply your change again.`, ['input', 'version'])]);
+    }
+    if (data.ownerId) fail(await ownerErrors(tx, data.ownerId));
+    apply(tx, campaign, data);
+    fail(periodErrors(campaign));
+    await tx.em.flush();
+    return campaign;
+  });
+  return { campaign: result, errors };
+}
