@@ -113,6 +113,14 @@ beforeAll(async () => {
     and credit_rating is not null and jsonb_array_length(phones) > 0`, [ids.bizConsent, ids.bizNoConsent, ids.partnerOwn]);
   expect(check.n).toBe(3);
   integrationKey = await createKey(['customers:read']);
+  // A deal of rep1 on rep1's customer, with a quote, and an activity on that customer.
+  const opp = ok(await t.gql(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } errors { field message } } }`,
+    { input: { customerId: ids.bizConsent, name: 'Matrix deal', amount: '1200.00', expectedCloseDate: '2030-01-31' } }, 'SALES_REP')).createOpportunity;
+  expect(opp.errors).toEqual([]);
+  ids.opportunity = opp.opportunity.id;
+  const quote = ok(await t.gql(`mutation($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id } errors { field message } } }`,
+    { input: { opportunityId: ids.opportunity, validUntil: '2030-01-31', lines: [{ description: 'Laptops', quantity: '2', unitPrice: '600.00' }] } }, 'SALES_REP')).createQuote;
+  expect(quote.errors).toEqual([]);
 });
 afterAll(async () => { await t.close(); });
 
@@ -223,10 +231,31 @@ const ROWS: Row[] = [
     expect: 'V F F F F F F F F',
     effect: (role) => exists('select 1 from app_user where id = ? and team = ?', [ids.rep2, `team of ${role}`]),
   },
+  // Sales (issue 3): deal values, activities and the timeline, analytics.
+  { name: 'Query.opportunity', query: 'query($id: ID!) { opportunity(id: $id) { id name } }', path: ['opportunity'], vars: byId('opportunity'), expect: 'V V V V V V F F F' },
+  { name: 'Opportunity.amount', query: 'query($id: ID!) { opportunity(id: $id) { amount } }', path: ['opportunity', 'amount'], vars: byId('opportunity'), expect: 'V V V F F V F F F' },
+  { name: 'Opportunity.quotes', query: 'query($id: ID!) { opportunity(id: $id) { quotes(first: 5) { edges { node { total } } } } }', path: ['opportunity', 'quotes'], vars: byId('opportunity'), expect: 'V V V F F V F F F' },
+  { name: 'Customer.activities', query: customerField('activities(first: 5) { totalCount }'), path: ['customer', 'activities'], vars: byId('bizConsent'), expect: 'V V V V V V F A F' },
+  { name: 'Customer.timeline', query: customerField('timeline(first: 5) { edges { kind } }'), path: ['customer', 'timeline'], vars: byId('bizConsent'), expect: 'V V V V V V F A F' },
+  {
+    name: 'Query.salesFunnel',
+    query: 'query($from: DateTime!, $to: DateTime!) { salesFunnel(from: $from, to: $to) { stages { stage count } } }',
+    path: ['salesFunnel'],
+    vars: () => ({ from: '2020-01-01T00:00:00Z', to: '2040-01-01T00:00:00Z' }),
+    expect: 'V V V F F V V F F',
+  },
+  {
+    name: 'Mutation.logActivity',
+    query: 'mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } errors { code field message } } }',
+    path: ['logActivity'],
+    vars: (role) => ({ input: { customerId: ids.bizConsent, type: 'NOTE', subject: `matrix note by ${role}` } }),
+    expect: 'V V V V F F F F F',
+    effect: (role) => exists('select 1 from activity where subject = ?', [`matrix note by ${role}`]),
+  },
 ];
 
 const at = (data: any, path: string[]) => path.reduce((v, k) => (v == null ? v : v[k]), data);
-const samePath = (a: readonly (string | number)[] | undefined, b: string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+const isPrefix = (a: readonly (string | number)[] | undefined, b: string[]) => !!a && a.length <= b.length && a.every((x, i) => x === b[i]);
 
 /** What happened, as V / F / A, or a description of anything else. */
 function outcome(res: GqlResult, path: string[]): string {
@@ -237,7 +266,8 @@ function outcome(res: GqlResult, path: string[]): string {
     if (Array.isArray(value.errors) && value.errors.length) return `payload errors ${JSON.stringify(value.errors)}`;
     return 'V';
   }
-  if (errors.length && value == null && errors.every((e) => e.extensions?.code === 'FORBIDDEN') && errors.some((e) => samePath(e.path, path))) return 'F';
+  // Forbidden at the field, or at a field above it (e.g. the whole root field for a role without access).
+  if (errors.length && value == null && errors.every((e) => e.extensions?.code === 'FORBIDDEN') && errors.some((e) => isPrefix(e.path, path))) return 'F';
   if (codes(res).join() === 'NOT_FOUND' && res.body.data == null) return 'A';
   return `unexpected ${JSON.stringify(res.body)}`;
 }
@@ -251,6 +281,8 @@ describe('the role matrix through HTTP', () => {
       'Contact.firstName', 'Contact.emails', 'User.email', 'User.name', 'Query.users', 'Query.apiKeys',
       'Mutation.createCustomer', 'Mutation.reassignCustomers', 'Mutation.restoreCustomer', 'Mutation.createApiKey',
       'Mutation.createUser', 'Mutation.updateUser',
+      'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
+      'Mutation.logActivity',
     ]));
   });
 
