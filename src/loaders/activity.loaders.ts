@@ -6,17 +6,7 @@ import {
 import type { ServiceContext } from '../services/context';
 import type { Connection } from '../services/pagination';
 import { timelineCountsByCustomer, timelinePagesByCustomer, type TimelineArgs, type TimelinePage } from '../services/timeline.service';
-
-/** One DataLoader per distinct argument set (nested connections are batched per page shape). */
-function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
-  const loaders = new Map<string, DataLoader<string, V>>();
-  return (args: unknown) => {
-    const key = JSON.stringify(args ?? {});
-    let loader = loaders.get(key);
-    if (!loader) loaders.set(key, (loader = make(key)));
-    return loader;
-  };
-}
+import { perArgs } from './batch';
 
 /** Dates travel through the argument key as ISO strings. */
 const timelineArgs = (argsKey: string): TimelineArgs => {

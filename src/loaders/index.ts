@@ -11,30 +11,14 @@ import { createActivityLoaders } from './activity.loaders';
 import { createLeadLoaders } from './lead.loaders';
 import { createOpportunityLoaders } from './opportunity.loaders';
 import { createTaskLoaders } from './task.loaders';
-
-/** Orders loaded rows like the keys, with null for a key that was not found (or is not visible). */
-function byKey<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string): (T | null)[] {
-  const map = new Map(found.map((row) => [keyOf(row), row]));
-  return keys.map((k) => map.get(k) ?? null);
-}
-
-/** Loaders that depend on arguments: one DataLoader per distinct argument set. */
-function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
-  const loaders = new Map<string, DataLoader<string, V>>();
-  return (args: unknown) => {
-    const key = JSON.stringify(args ?? {});
-    let loader = loaders.get(key);
-    if (!loader) loaders.set(key, (loader = make(key)));
-    return loader;
-  };
-}
+import { byKey, perArgs } from './batch';
 
 /** One set of loaders per request: batching and caching never cross callers. */
 export function createLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
-  const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKey(ids, await customersByIds(svc(), ids), (r) => r.id));
-  const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKey(ids, await contactsByIds(svc(), ids), (r) => r.id));
-  const user = new DataLoader<string, UserRow | null>(async (ids) => byKey(ids, await usersByIds(ctx.em, ids), (r) => r.id));
+  const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKey(ids, await customersByIds(svc(), ids)));
+  const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKey(ids, await contactsByIds(svc(), ids)));
+  const user = new DataLoader<string, UserRow | null>(async (ids) => byKey(ids, await usersByIds(ctx.em, ids)));
   const externalRefs = new DataLoader<string, { system: string; ref: string }[]>(async (ids) => {
     const refs = await externalRefsByCustomerIds(svc(), ids);
     return ids.map((id) => refs.filter((r) => r.customerId === id));

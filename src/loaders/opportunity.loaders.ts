@@ -13,22 +13,7 @@ import {
 } from '../services/opportunity.service';
 import type { Connection } from '../services/pagination';
 import { linesByQuoteIds, quoteCountsByOpportunity, quotePagesByOpportunity, quotesByIds } from '../services/quote.service';
-
-function byKey<T extends { id: string }>(keys: readonly string[], found: T[]): (T | null)[] {
-  const map = new Map(found.map((row) => [row.id, row]));
-  return keys.map((k) => map.get(k) ?? null);
-}
-
-/** One DataLoader per distinct argument set (a page shape batches across parents, never across shapes). */
-function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
-  const loaders = new Map<string, DataLoader<string, V>>();
-  return (args: unknown) => {
-    const key = JSON.stringify(args ?? {});
-    let loader = loaders.get(key);
-    if (!loader) loaders.set(key, (loader = make(key)));
-    return loader;
-  };
-}
+import { byKey, perArgs } from './batch';
 
 /** Loaders of the opportunity domain (merged into the request's loaders). */
 export function createOpportunityLoaders(ctx: GraphQLContext) {

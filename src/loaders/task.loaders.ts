@@ -4,19 +4,9 @@ import type { TaskStatus } from '../entities/enums';
 import type { ServiceContext } from '../services/context';
 import type { Connection, ConnectionArgs } from '../services/pagination';
 import { taskCountsByCustomer, taskPagesByCustomer, tasksByIds, type TaskRow } from '../services/task.service';
+import { perArgs } from './batch';
 
 export type CustomerTasksArgs = ConnectionArgs & { status?: TaskStatus[] | null };
-
-/** One DataLoader per distinct argument set (nested connections with different arguments). */
-function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
-  const loaders = new Map<string, DataLoader<string, V>>();
-  return (args: unknown) => {
-    const key = JSON.stringify(args ?? {});
-    let loader = loaders.get(key);
-    if (!loader) loaders.set(key, (loader = make(key)));
-    return loader;
-  };
-}
 
 /** Loaders of the task domain (merged into the request's loaders). */
 export function createTaskLoaders(ctx: GraphQLContext) {
