@@ -1,17 +1,6 @@
-import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
-import { Pool } from 'pg';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { migrate, openDatabase } from '../src/db/orm';
-import { DEMO_PASSWORD } from '../src/db/seed';
-import { createLogger } from '../src/logger';
+import type { Pool } from 'pg';
 import { intArg, parseArgs } from './args';
+import { fail, fmt, loadAverage, postJson, printResults, printSetup, runApi, runMain, runRaw, withBench } from './scenario';
 
 /**
  * Scenario "a customer's timeline page": the newest 50 entries of one customer's timeline (activities,
@@ -32,9 +21,6 @@ const USAGE = `Usage: DATABASE_URL=postgres://… node dist/bench/timeline.js [-
   --connections  concurrent HTTP connections, and concurrent raw query loops (default 10)
   --warmup       seconds of unmeasured load before each side (default 2; 0 for none)
   --page         timeline entries per page (default 50, at most 100)`;
-
-/** The app's pool size (src/db/orm.ts): the raw side gets a pool of the same size. */
-const APP_POOL_SIZE = 10;
 
 const query = (page: number) => `query CustomerTimeline($id: ID!) {
   customer(id: $id) {
@@ -83,35 +69,8 @@ const rawTimeline = (take: number) => `select t.kind, t.id, t.at, t.data from (
   order by t.at desc, t.kind_rank desc, t.id desc
   limit ${take}`;
 
-interface Side {
-  requests: number;
-  seconds: number;
-  rate: number;
-  p50: number;
-  p99: number;
-  failures: number;
-}
-
 /** What a page holds: the entry ids in order and how many of each kind. */
 interface Shape { ids: string[]; kinds: Record<string, number>; hasNextPage: boolean }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '']);
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-async function postJson(url: string, body: unknown, token?: string): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
-  return json;
-}
 
 const kindsOf = (kinds: string[]) => kinds.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
@@ -130,11 +89,6 @@ async function checkPage(url: string, token: string, body: string, expected: num
   return { ids: edges.map((e) => e.node.id), kinds: kindsOf(edges.map((e) => e.kind)), hasNextPage: timeline.pageInfo.hasNextPage };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 /** One page with raw SQL: the customer, then the merged entries (one more than the page, for `hasNextPage`). */
 async function readRaw(pool: Pool, customerId: string, page: number): Promise<Shape> {
   const customer = await pool.query(RAW_CUSTOMER, [customerId]);
@@ -146,55 +100,6 @@ async function readRaw(pool: Pool, customerId: string, page: number): Promise<Sh
   return { ids: edges.map((e) => e.node.id), kinds: kindsOf(edges.map((e) => e.kind)), hasNextPage: entries.rows.length > page };
 }
 
-/** Raw reads: `loops` concurrent loops over one pool, each reading the customer and its merged page, for `seconds`. */
-async function runRaw(pool: Pool, customerId: string, page: number, loops: number, seconds: number): Promise<Side & { shape: Shape }> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let shape: Shape = { ids: [], kinds: {}, hasNextPage: false };
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const loop = async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try {
-        shape = await readRaw(pool, customerId, page);
-        latencies.push(performance.now() - t0);
-      } catch (error) {
-        failures += 1;
-        if (failures === 1) console.error('raw query failed:', error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: loops }, loop));
-  const secondsTaken = (performance.now() - started) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    requests: latencies.length, seconds: secondsTaken, rate: latencies.length / secondsTaken,
-    p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures, shape,
-  };
-}
-
-async function runApi(url: string, token: string, body: string, connections: number, seconds: number): Promise<Side> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body,
-    connections,
-    duration: seconds,
-    // The load generator runs in a worker thread so it does not share the server's event loop.
-    workers: 1,
-    timeout: 30,
-  });
-  const ok = result['2xx'];
-  return {
-    requests: ok, seconds: result.duration, rate: ok / result.duration,
-    p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx,
-  };
-}
-
-const ms = (v: number) => `${v.toFixed(1)} ms`;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const kindsText = (kinds: Record<string, number>) => Object.entries(kinds).sort().map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
 
 async function main() {
@@ -204,37 +109,8 @@ async function main() {
   const warmup = intArg(args, 'warmup', 2, 0, 60, USAGE);
   const page = intArg(args, 'page', 50, 1, 100, USAGE);
 
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    fail('This benchmark needs PostgreSQL: set DATABASE_URL, e.g.\n' +
-      '  DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench npm run bench:seed -- --customers 100000\n' +
-      '  DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench node dist/bench/timeline.js');
-  }
-  let dbHost: string;
-  try {
-    dbHost = new URL(databaseUrl).hostname;
-  } catch {
-    fail('DATABASE_URL is not a valid URL.');
-  }
-  if (!LOOPBACK.has(dbHost)) fail(`This benchmark only talks to 127.0.0.1: DATABASE_URL points at \`${dbHost}\`.`);
-
-  // A hard stop, whatever happens: both sides, their warm-ups, start-up and shutdown.
-  const budget = (2 * (duration + warmup) + 120) * 1000;
-  setTimeout(() => fail(`Benchmark did not finish within ${budget / 1000} s: stopped.`), budget).unref();
-
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: process.env.NODE_ENV ?? 'production',
-    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'silent',
-    SEED_DEMO: 'false',
-  });
-  const db = await openDatabase(config);
-  const pool = new Pool({ connectionString: databaseUrl, max: APP_POOL_SIZE });
-  let server: Server | null = null;
-  let stopApp: (() => Promise<void>) | null = null;
-  try {
-    await migrate(db.orm);
+  await withBench('node dist/bench/timeline.js', duration, warmup, async (bench) => {
+    const { pool } = bench;
     const [{ customers, activities, stageChanges, audits, admin }] = (await pool.query(`select
       (select count(*)::int from customer where deleted_at is null) as customers,
       (select count(*)::int from activity where deleted_at is null) as activities,
@@ -249,24 +125,8 @@ async function main() {
         union all select customer_id from audit_event
       ) x join customer c on c.id = x.customer_id and c.deleted_at is null
       group by x.customer_id order by entries desc, x.customer_id limit 1`);
-    const { rows: [{ version }] } = await pool.query(`select current_setting('server_version') as version`);
 
-    const app = await createApp(config, db, createLogger('silent'));
-    stopApp = app.stop;
-    const listening = app.app.listen(0, '127.0.0.1');
-    server = listening;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('listening', () => resolve());
-      listening.once('error', reject);
-    });
-    const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/graphql`;
-
-    const login = await postJson(url, {
-      query: 'mutation($input: LoginInput!) { login(input: $input) { token } }',
-      variables: { input: { email: 'admin@demo.crm', password: DEMO_PASSWORD } },
-    });
-    const token = login.data?.login?.token as string | undefined;
-    if (!token) throw new Error(`Login as admin@demo.crm failed: ${JSON.stringify(login).slice(0, 500)}`);
+    const { url, token } = await bench.startApi();
     const body = JSON.stringify({ query: query(page), variables: { id: busiest.id } });
     // The raw page first: it says how long the API page must be.
     const probe = await readRaw(pool, busiest.id, page);
@@ -281,54 +141,23 @@ async function main() {
     console.log(`  data: ${fmt(customers)} customers, ${fmt(activities)} activities, ${fmt(stageChanges)} stage changes, ${fmt(audits)} audit entries`);
     console.log(`  customer ${busiest.id}: ${fmt(busiest.entries)} timeline entries; page = ${expected} (${kindsText(shape.kinds)})` +
       `${expected < page ? '  (WARNING: shorter than a page; seed with more --activities-per-customer)' : ''}`);
-    console.log(`  PostgreSQL ${version} on ${dbHost}; Node ${process.version}; ${cpus().length} CPU(s); NODE_ENV=${config.NODE_ENV}`);
-    console.log(`  ${duration} s per side, ${connections} connections, pool of ${APP_POOL_SIZE}, ${warmup} s warm-up each`);
-    const busy = () => loadavg()[0] > cpus().length / 2;
-    const load = () => loadavg()[0].toFixed(2);
-    console.log(`  load average before: ${load()}${busy() ? '  (WARNING: the machine is busy; figures will be low and noisy)' : ''}`);
+    printSetup(bench, duration, connections, warmup);
 
     if (warmup) await runApi(url, token, body, connections, warmup);
     const api = await runApi(url, token, body, connections, duration);
     await checkPage(url, token, body, expected);
     console.log(`  API done: ${fmt(api.requests)} requests`);
 
-    if (warmup) await runRaw(pool, busiest.id, page, connections, warmup);
-    const raw = await runRaw(pool, busiest.id, page, connections, duration);
+    const read = () => readRaw(pool, busiest.id, page);
+    const empty: Shape = { ids: [], kinds: {}, hasNextPage: false };
+    if (warmup) await runRaw(connections, warmup, read, empty);
+    const raw = await runRaw(connections, duration, read, empty);
     if (!same(raw.shape, shape)) throw new Error(`Raw reads differ from the API page: ${kindsText(raw.shape.kinds)} vs ${kindsText(shape.kinds)}.`);
-    console.log(`  raw done: ${fmt(raw.requests)} pages; load average after: ${load()}`);
+    console.log(`  raw done: ${fmt(raw.requests)} pages; load average after: ${loadAverage()}`);
 
-    const rows = [
-      ['', 'requests/s', 'p50', 'p99', 'requests', 'failures'],
-      ['API (POST /graphql)', fmt(api.rate, 1), ms(api.p50), ms(api.p99), fmt(api.requests), String(api.failures)],
-      ['raw pg (2 queries)', fmt(raw.rate, 1), ms(raw.p50), ms(raw.p99), fmt(raw.requests), String(raw.failures)],
-    ];
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    console.log('');
-    for (const r of rows) console.log(`  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')}`);
-    console.log(`\n  ratio API / raw: ${(api.rate / raw.rate).toFixed(2)} (${(100 * api.rate / raw.rate).toFixed(0)} % of raw throughput)`);
-    console.log(JSON.stringify({
-      scenario: 'customer-timeline', customers, activities, stageChanges, audits, entries: busiest.entries, page: expected, duration, connections,
-      api: { rps: +api.rate.toFixed(1), p50: api.p50, p99: api.p99, requests: api.requests, failures: api.failures },
-      raw: { rps: +raw.rate.toFixed(1), p50: +raw.p50.toFixed(2), p99: +raw.p99.toFixed(2), requests: raw.requests, failures: raw.failures },
-      ratio: +(api.rate / raw.rate).toFixed(3),
-    }));
-    if (api.failures || raw.failures) process.exitCode = 1;
-  } finally {
-    if (server) {
-      const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-      server.closeAllConnections();
-      await closing;
-    }
-    if (stopApp) await stopApp();
-    await pool.end();
-    await db.close();
-  }
+    printResults('customer-timeline', { customers, activities, stageChanges, audits, entries: busiest.entries, page: expected },
+      duration, connections, api, raw);
+  });
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -8,10 +8,11 @@ import { refId } from '../entities/ids';
 import { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
+import { visibleCustomerId } from './customer.service';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
-  expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type Direction, type SortKey,
+  type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
 import { pagesByParent } from './pages-by-parent';
 import { customerScope, opportunityScope, subtreeSql } from './scope';
@@ -75,13 +76,8 @@ export const ACTIVITY_FILTER: FilterSpec = {
   createdAt: { expr: 'a.created_at', kind: 'scalar' },
 };
 
-function sortKeys(orderBy: ActivityOrderBy[] | null | undefined) {
-  const given = orderBy?.length ? orderBy : [{ field: 'OCCURRED_AT' as const, direction: 'DESC' as const }];
-  const seen = new Set<string>();
-  const keys: SortKey<ActivityRow>[] = given.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
-  keys.push({ expr: 'a.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
-  return { keys: expandKeys(keys), signature: `activities:${given.map((o) => `${o.field}.${o.direction}`).join(',')}` };
-}
+const sortKeys = (orderBy: ActivityOrderBy[] | null | undefined) =>
+  orderKeys('activities', ORDER, orderBy, { field: 'OCCURRED_AT', direction: 'DESC' }, 'a.id');
 
 /** Live activities of live customers the caller can see (none for roles that do not read activities). */
 function visible(ctx: ServiceContext): Sql {
@@ -185,12 +181,6 @@ function directionErrors(type: ActivityType, direction: ActivityDirection | null
     return [userError('VALIDATION', 'A NOTE has no direction: leave it out (or set it to null).', ['input', 'direction'])];
   }
   return [];
-}
-
-async function visibleCustomerId(tx: ServiceContext, customerId: string): Promise<string | null> {
-  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c
-    where c.id = ${customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
-  return row?.id ?? null;
 }
 
 /** The contact and opportunity, when given, must be visible and belong to the activity's customer. */

@@ -6,7 +6,9 @@ import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
-import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, type SortKey } from './pagination';
+import {
+  type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
+} from './pagination';
 import { leadScope, opportunityScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
@@ -51,13 +53,8 @@ export const CAMPAIGN_FILTER: FilterSpec = {
   createdAt: { expr: 'cp.created_at', kind: 'scalar' },
 };
 
-function sortKeys(orderBy: CampaignOrderBy[] | null | undefined) {
-  const wanted = orderBy?.length ? orderBy : [{ field: 'CREATED_AT' as const, direction: 'DESC' as const }];
-  const seen = new Set<string>();
-  const keys: SortKey<CampaignRow>[] = wanted.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
-  keys.push({ expr: 'cp.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
-  return { keys: expandKeys(keys), signature: `campaigns:${wanted.map((o) => `${o.field}.${o.direction}`).join(',')}` };
-}
+const sortKeys = (orderBy: CampaignOrderBy[] | null | undefined) =>
+  orderKeys('campaigns', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'cp.id');
 
 export async function listCampaigns(ctx: ServiceContext, args: CampaignListArgs) {
   const { keys, signature } = sortKeys(args.orderBy);

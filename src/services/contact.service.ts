@@ -5,11 +5,12 @@ import { refId } from '../entities/ids';
 import { AuditAction, BuyingRole, ContactChannel, Role } from '../entities/enums';
 import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
+import { visibleCustomerId } from './customer.service';
 import { fail, inTransaction } from './transaction';
 import { ForbiddenError, InputError, NotFoundError, RollbackWithErrors, userError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
-  expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type Direction, type SortKey,
+  type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
 import { pagesByParent } from './pages-by-parent';
 import { customerScope } from './scope';
@@ -46,15 +47,8 @@ export const CONTACT_FILTER: FilterSpec = {
   updatedAt: { expr: 'k.updated_at', kind: 'scalar' },
 };
 
-function sortKeys(orderBy: ContactOrderBy[] | null | undefined) {
-  const list = orderBy?.length ? orderBy : [{ field: 'NAME' as const, direction: 'ASC' as const }];
-  const seen = new Set<string>();
-  const keys: SortKey<ContactRow>[] = list
-    .filter((o) => !seen.has(o.field) && seen.add(o.field))
-    .flatMap((o) => ORDER[o.field].map((k) => ({ ...k, dir: o.direction })));
-  keys.push({ expr: 'k.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
-  return { keys: expandKeys(keys), signature: `contacts:${list.map((o) => `${o.field}.${o.direction}`).join(',')}` };
-}
+const sortKeys = (orderBy: ContactOrderBy[] | null | undefined) =>
+  orderKeys('contacts', ORDER, orderBy, { field: 'NAME', direction: 'ASC' }, 'k.id');
 
 /** Live contacts of live customers the caller can see. */
 function visible(ctx: ServiceContext): Sql {
@@ -150,11 +144,6 @@ const AUDITED = ['firstName', 'lastName', 'title', 'department', 'phones', 'emai
   'marketingConsent', 'consentAt', 'consentSource', 'primary', 'deletedAt'];
 const NON_NULLABLE = ['firstName', 'lastName', 'phones', 'emails', 'addresses', 'marketingConsent', 'primary'];
 
-
-async function visibleCustomerId(tx: ServiceContext, customerId: string): Promise<string | null> {
-  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
-  return row?.id ?? null;
-}
 
 function apply(contact: Contact, data: Partial<z.infer<typeof UpdateContact>>) {
   const { marketingConsent, id: _id, version: _v, ...rest } = data as Record<string, unknown>;

@@ -10,7 +10,7 @@ import { CUSTOM_ATTRIBUTES } from './custom-attributes';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { fail, inTransaction } from './transaction';
 import { filterSql, type Filter, type FilterSpec } from './filter';
-import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, type SortKey } from './pagination';
+import { keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, orderKeys, type SortKey } from './pagination';
 import { customerScope, subtreeSql } from './scope';
 import { searchSql } from './search';
 import { and, columnsOf, list, rows, sql, type Sql } from './sql';
@@ -57,14 +57,8 @@ export const CUSTOMER_FILTER: FilterSpec = {
   updatedAt: { expr: 'c.updated_at', kind: 'scalar' },
 };
 
-/** Sort keys for an orderBy list; `id` always ends the order so the keyset is total. */
-export function customerSortKeys(orderBy: CustomerOrderBy[] | null | undefined): { keys: SortKey<CustomerRow>[]; signature: string } {
-  const list = orderBy?.length ? orderBy : [{ field: 'CREATED_AT' as const, direction: 'DESC' as const }];
-  const seen = new Set<string>();
-  const keys = list.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
-  keys.push({ expr: 'c.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
-  return { keys: expandKeys(keys), signature: `customers:${list.map((o) => `${o.field}.${o.direction}`).join(',')}` };
-}
+const sortKeys = (orderBy: CustomerOrderBy[] | null | undefined) =>
+  orderKeys('customers', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'c.id');
 
 /** Visible, not deleted customers: the one base condition of every customer read. */
 function visible(ctx: ServiceContext): Sql {
@@ -72,7 +66,7 @@ function visible(ctx: ServiceContext): Sql {
 }
 
 export async function listCustomers(ctx: ServiceContext, args: CustomerListArgs) {
-  const { keys, signature } = customerSortKeys(args.orderBy);
+  const { keys, signature } = sortKeys(args.orderBy);
   const req = pageRequest(args, signature);
   const where = and([visible(ctx), filterSql(args.filter, CUSTOMER_FILTER), searchSql(ctx.principal, args.search)]);
   const fetched = await rows<CustomerRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Customer', 'c')} from customer c
@@ -212,20 +206,30 @@ function defaultSector(kind: CustomerKind, employeeCount: number | null | undefi
   return employeeCount >= 400 ? Sector.ENTERPRISE : Sector.SMALL_BUSINESS;
 }
 
-/** Who may own the customer: reps only themselves, managers their subtree, ADMIN and keys anyone active in sales. */
-async function ownerErrors(ctx: ServiceContext, ownerId: string, field = ['input', 'ownerId']): Promise<UserError[]> {
+/**
+ * Who may own a customer or a deal (`what`): reps only themselves, managers anyone active in their
+ * subtree, ADMIN and keys anyone active in sales.
+ */
+export async function ownerErrors(ctx: ServiceContext, ownerId: string, field = ['input', 'ownerId'], what = 'customers'): Promise<UserError[]> {
   const { principal } = ctx;
   if (principal.role === Role.SALES_REP && ownerId !== principal.id) {
-    return [userError('FORBIDDEN', 'A sales rep can only own customers themselves.', field)];
+    return [userError('FORBIDDEN', `A sales rep can only own ${what} themselves.`, field)];
   }
   const inScope = principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(principal.id)})` : sql``;
   const [owner] = await rows<{ active: boolean; role: Role }>(ctx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId} ${inScope}`);
   if (!owner) return [userError('NOT_FOUND', 'No such user in your team.', field)];
   if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
   if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
-    return [userError('VALIDATION', 'Customers are owned by sales reps, sales managers or admins.', field)];
+    return [userError('VALIDATION', `${what[0].toUpperCase()}${what.slice(1)} are owned by sales reps, sales managers or admins.`, field)];
   }
   return [];
+}
+
+/** The id of a live customer the caller can see, or null (inside a write's transaction). */
+export async function visibleCustomerId(tx: ServiceContext, customerId: string): Promise<string | null> {
+  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c
+    where c.id = ${customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
+  return row?.id ?? null;
 }
 
 async function referenceErrors(ctx: ServiceContext, referredById: string | null | undefined): Promise<UserError[]> {

@@ -13,7 +13,9 @@ import type { ServiceContext } from './context';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { insertOpportunity } from './opportunity.service';
-import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, type SortKey } from './pagination';
+import {
+  type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
+} from './pagination';
 import { customerScope, leadScope, subtreeSql } from './scope';
 import { and, columnsOf, likeEscape, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
@@ -54,15 +56,8 @@ export const LEAD_FILTER: FilterSpec = {
   convertedAt: { expr: 'l.converted_at', kind: 'scalar' },
 };
 
-function sortKeys(orderBy: LeadOrderBy[] | null | undefined) {
-  const wanted = orderBy?.length ? orderBy : [{ field: 'CREATED_AT' as const, direction: 'DESC' as const }];
-  const seen = new Set<string>();
-  const keys: SortKey<LeadRow>[] = wanted
-    .filter((o) => !seen.has(o.field) && seen.add(o.field))
-    .flatMap((o) => ORDER[o.field].map((k) => ({ ...k, dir: o.direction })));
-  keys.push({ expr: 'l.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
-  return { keys: expandKeys(keys), signature: `leads:${wanted.map((o) => `${o.field}.${o.direction}`).join(',')}` };
-}
+const sortKeys = (orderBy: LeadOrderBy[] | null | undefined) =>
+  orderKeys('leads', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'l.id');
 
 export async function listLeads(ctx: ServiceContext, args: LeadListArgs) {
   const { keys, signature } = sortKeys(args.orderBy);

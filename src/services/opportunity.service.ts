@@ -10,13 +10,14 @@ import { OpportunityStageChange } from '../entities/stage-change.entity';
 import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
+import { ownerErrors, visibleCustomerId } from './customer.service';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import {
-  expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type Direction, type SortKey,
+  type Connection, type ConnectionArgs, type Direction, expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
-import { customerScope, opportunityScope, subtreeSql } from './scope';
+import { opportunityScope } from './scope';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -64,13 +65,8 @@ export function usesAmount(filter: Filter | null | undefined, orderBy: Opportuni
   return inFilter(filter) || (orderBy ?? []).some((o) => o.field === 'AMOUNT');
 }
 
-function sortKeys(orderBy: OpportunityOrderBy[] | null | undefined) {
-  const list = orderBy?.length ? orderBy : [{ field: 'CREATED_AT' as const, direction: 'DESC' as const }];
-  const seen = new Set<string>();
-  const keys: SortKey<OpportunityRow>[] = list.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
-  keys.push({ expr: 'o.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
-  return { keys: expandKeys(keys), signature: `opportunities:${list.map((o) => `${o.field}.${o.direction}`).join(',')}` };
-}
+const sortKeys = (orderBy: OpportunityOrderBy[] | null | undefined) =>
+  orderKeys('opportunities', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'o.id');
 
 /** Live opportunities in the caller's scope whose customer is not deleted: the base of every read. */
 export function visibleOpportunity(ctx: ServiceContext, alias = 'o'): Sql {
@@ -299,23 +295,6 @@ export function insertOpportunity(tx: ServiceContext, data: NewOpportunity): Opp
   return opportunity;
 }
 
-/** Who may own a deal: reps only themselves, managers their subtree, ADMIN anyone active in sales. */
-async function ownerErrors(ctx: ServiceContext, ownerId: string): Promise<UserError[]> {
-  const field = ['input', 'ownerId'];
-  const { principal } = ctx;
-  if (principal.role === Role.SALES_REP && ownerId !== principal.id) {
-    return [userError('FORBIDDEN', 'A sales rep can only own deals themselves.', field)];
-  }
-  const inScope = principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(principal.id)})` : sql``;
-  const [owner] = await rows<{ active: boolean; role: Role }>(ctx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId} ${inScope}`);
-  if (!owner) return [userError('NOT_FOUND', 'No such user in your team.', field)];
-  if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
-  if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
-    return [userError('VALIDATION', 'Deals are owned by sales reps, sales managers or admins.', field)];
-  }
-  return [];
-}
-
 async function campaignErrors(ctx: ServiceContext, campaignId: string | null | undefined): Promise<UserError[]> {
   if (!campaignId) return [];
   const [found] = await rows(ctx.em, sql`select 1 as x from campaign m where m.id = ${campaignId}`);
@@ -341,11 +320,6 @@ function stageRules(state: Snapshot, given: { probability?: number | null; lostR
   return errors;
 }
 
-async function visibleCustomerId(tx: ServiceContext, customerId: string): Promise<string | null> {
-  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
-  return row?.id ?? null;
-}
-
 /** The payload's opportunity: re-read as a plain row, like every query returns it (deleted ones too). */
 async function payloadRow(ctx: ServiceContext, id: string): Promise<OpportunityRow | null> {
   const [row] = await rows<OpportunityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
@@ -369,7 +343,7 @@ export async function createOpportunity(ctx: ServiceContext, input: CreateOpport
 
   const outcome = await inTransaction(ctx, async (tx) => {
     if (!(await visibleCustomerId(tx, data.customerId))) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
-    fail([...(await ownerErrors(tx, ownerId)), ...(await campaignErrors(tx, data.campaignId))]);
+    fail([...(await ownerErrors(tx, ownerId, ['input', 'ownerId'], 'deals')), ...(await campaignErrors(tx, data.campaignId))]);
     const opportunity = insertOpportunity(tx, { ...data, ownerId, stage });
     await tx.em.flush();
     return opportunity;
@@ -423,7 +397,7 @@ export async function updateOpportunity(ctx: ServiceContext, input: UpdateOpport
 
     if (data.ownerId && data.ownerId !== before.ownerId) {
       if (ctx.principal.role === Role.SALES_REP) fail([userError('FORBIDDEN', 'Only a manager or admin can change the owner.', ['input', 'ownerId'])]);
-      fail(await ownerErrors(tx, data.ownerId));
+      fail(await ownerErrors(tx, data.ownerId, ['input', 'ownerId'], 'deals'));
       opportunity.owner = tx.em.getReference(User, data.ownerId);
     }
     if (data.campaignId !== undefined && data.campaignId !== before.campaignId) {

@@ -139,3 +139,31 @@ export function lazyCount(run: () => Promise<number>): () => Promise<number> {
   let pending: Promise<number> | null = null;
   return () => (pending ??= run());
 }
+
+export interface OrderBy<F extends string> {
+  field: F;
+  direction: Direction;
+}
+
+type KeysOf<T> = Omit<SortKey<T>, 'dir'> | Omit<SortKey<T>, 'dir'>[];
+
+/**
+ * Sort keys for an `orderBy` list: each field's keys in its direction (a field given twice counts
+ * once), then the id in the last direction so the order is total. The signature ties cursors to
+ * this list and order: a cursor of another list or order is refused.
+ */
+export function orderKeys<T extends { id: string }, F extends string>(
+  list: string,
+  order: Record<F, KeysOf<T>>,
+  orderBy: OrderBy<F>[] | null | undefined,
+  fallback: OrderBy<F>,
+  idExpr: string,
+): { keys: SortKey<T>[]; signature: string } {
+  const given = orderBy?.length ? orderBy : [fallback];
+  const seen = new Set<string>();
+  const keys: SortKey<T>[] = given
+    .filter((o) => !seen.has(o.field) && seen.add(o.field))
+    .flatMap((o) => ([] as Omit<SortKey<T>, 'dir'>[]).concat(order[o.field]).map((k) => ({ ...k, dir: o.direction })));
+  keys.push({ expr: idExpr, dir: keys[keys.length - 1].dir, get: (r) => r.id });
+  return { keys: expandKeys(keys), signature: `${list}:${given.map((o) => `${o.field}.${o.direction}`).join(',')}` };
+}

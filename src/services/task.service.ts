@@ -14,7 +14,7 @@ import { InputError, NotFoundError, RollbackWithErrors, userError, type UserErro
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import {
-  keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type Direction, type SortKey,
+  type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
 import { opportunityScope, subtreeSql, taskScope, userScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
@@ -69,13 +69,8 @@ export const TASK_FILTER: FilterSpec = {
   overdue: { expr: OVERDUE_SQL, kind: 'scalar' },
 };
 
-function sortKeys(orderBy: TaskOrderBy[] | null | undefined): { keys: SortKey<TaskRow>[]; signature: string } {
-  const list = orderBy?.length ? orderBy : [{ field: 'DUE_AT' as const, direction: 'ASC' as const }];
-  const seen = new Set<string>();
-  const keys = list.filter((o) => !seen.has(o.field) && seen.add(o.field)).map((o) => ({ ...ORDER[o.field], dir: o.direction }));
-  keys.push({ expr: 't.id', dir: keys[keys.length - 1].dir, get: (r) => r.id });
-  return { keys, signature: `tasks:${list.map((o) => `${o.field}.${o.direction}`).join(',')}` };
-}
+const sortKeys = (orderBy: TaskOrderBy[] | null | undefined) =>
+  orderKeys('tasks', ORDER, orderBy, { field: 'DUE_AT', direction: 'ASC' }, 't.id');
 
 /** Agendas and reminders: soonest first, the id breaking ties. */
 const BY_DUE: SortKey<TaskRow>[] = [
