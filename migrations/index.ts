@@ -1,8 +1,10 @@
 import { Migration20261129000000Foundation } from './Migration20261129000000Foundation';
 import { Migration20261130000000Sales } from './Migration20261130000000Sales';
+import { Migration20261201000000Products } from './Migration20261201000000Products';
 
 /** Every migration in order. Listed explicitly so compiled and test (TypeScript) runs find the same set. */
 export const migrationsList = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
   { name: 'Migration20261130000000Sales', class: Migration20261130000000Sales },
+  { name: 'Migration20261201000000Products', class: Migration20261201000000Products },
 ];

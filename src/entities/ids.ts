@@ -19,6 +19,7 @@ export const ID_PREFIX = {
   OpportunityStageChange: 'stg',
   Quote: 'quo',
   QuoteLine: 'qln',
+  Product: 'prd',
 } as const;
 
 export type NodeTypeName = keyof typeof ID_PREFIX;

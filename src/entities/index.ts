@@ -12,9 +12,11 @@ import { Quote } from './quote.entity';
 import { QuoteLine } from './quote-line.entity';
 import { OpportunityStageChange } from './stage-change.entity';
 import { Task } from './task.entity';
+import { Product } from './product.entity';
 
 /** Every entity, for the ORM. */
 export const entities = [
   User, Customer, Contact, CustomerExternalRef, ApiKey, AuditEvent,
   Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine,
+  Product,
 ];

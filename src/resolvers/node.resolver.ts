@@ -27,6 +27,7 @@ const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: stri
   Campaign: (ctx, ids) => ctx.loaders.campaignById.loadMany(ids),
   Lead: (ctx, ids) => ctx.loaders.leadById.loadMany(ids),
   Opportunity: (ctx, ids) => ctx.loaders.opportunityById.loadMany(ids),
+  Product: (ctx, ids) => ctx.loaders.productById.loadMany(ids),
   OpportunityStageChange: (ctx, ids) => ctx.loaders.stageChangeById.loadMany(ids),
   Quote: (ctx, ids) => ctx.loaders.quoteById.loadMany(ids),
 };

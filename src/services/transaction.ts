@@ -7,6 +7,7 @@ const UNIQUE_FIELDS: Record<string, string[]> = {
   customer_external_ref_system_ref_key: ['input', 'externalRefs'],
   app_user_email_key: ['input', 'email'],
   contact_one_primary: ['input', 'primary'],
+  product_sku_key: ['input', 'sku'],
 };
 
 /** Runs a write in one transaction; expected failures roll it back and come back as payload errors. */

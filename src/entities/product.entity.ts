@@ -1,0 +1,64 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar, DecimalScalar, JSONObjectScalar } from '../schema/scalars';
+import { newId } from './ids';
+import { Node } from './node';
+
+@Entity({ tableName: 'product' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'An article of the catalogue: priced, optionally configurable (build-to-order).' })
+export class Product implements Node {
+  @PrimaryKey({ type: 'text' })
+  @Field(() => ID, { description: 'Opaque id (`prd_…`).' })
+  id: string = newId('Product');
+
+  @Property({ type: 'text' })
+  @Field({ description: 'Stock keeping unit: unique, upper-case, 1–64 characters of A–Z, 0–9, ".", "_" and "-", e.g. "LAP-14-PRO".' })
+  sku!: string;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'Display name.' })
+  name!: string;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'Category, e.g. "Laptops".' })
+  category!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'List price in `currency`.' })
+  listPrice!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Price for members (loyalty programme); null when there is none.' })
+  memberPrice?: string | null;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Purchase/production cost in `currency`; null when unknown. SALES_MANAGER, FINANCE and ADMIN only.' })
+  cost?: string | null;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'ISO 4217 currency of the prices, e.g. "EUR".' })
+  currency: string = 'EUR';
+
+  @Property({ type: 'boolean' })
+  @Field({ description: 'Whether the product can be sold (inactive products stay for history).' })
+  active: boolean = true;
+
+  @Property({ type: 'json' })
+  @Field(() => JSONObjectScalar, {
+    description: 'Configurable options for build-to-order, by option name: `{ "ram": { "type": "enum", "values": ["16GB","32GB"], "required": true }, '
+      + '"engraving": { "type": "string", "maxLength": 30 } }`. Types: enum (values), string (maxLength), integer (min, max), boolean; `required` defaults to false. Empty object: not configurable.',
+  })
+  optionsSchema: Record<string, unknown> = {};
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  updatedAt: Date = new Date();
+
+  @Property({ version: true, type: 'integer' })
+  @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateProduct`.' })
+  version: number = 1;
+}

@@ -1,0 +1,56 @@
+import type { Row } from './row';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../auth/context';
+import { Product } from '../entities/product.entity';
+import * as products from '../services/product.service';
+import { CreateProductInput, ProductConnection, ProductFilter, ProductOrderBy, ProductPayload, UpdateProductInput } from '../schema/product.inputs';
+import { DecimalScalar } from '../schema/scalars';
+import { ConnectionArgs } from './args';
+
+@ArgsType()
+class ProductsArgs extends ConnectionArgs {
+  @Field(() => ProductFilter, { nullable: true, description: 'Which products.' }) filter?: ProductFilter | null;
+  @Field(() => [ProductOrderBy], { nullable: true, description: 'Sort order; by name when omitted.' }) orderBy?: ProductOrderBy[] | null;
+  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the name or the SKU (2–100 characters).' }) search?: string | null;
+}
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @Query(() => ProductConnection, { description: 'The product catalogue, by name unless ordered. Every staff role, PARTNER, and API keys with `products:read`.' })
+  products(@Args() args: ProductsArgs, @Ctx() ctx: GraphQLContext) {
+    return products.listProducts(serviceContext(ctx), {
+      first: args.first, after: args.after, last: args.last, before: args.before,
+      filter: (args.filter ?? null) as products.ProductListArgs['filter'], orderBy: args.orderBy ?? null, search: args.search ?? null,
+    });
+  }
+
+  @Query(() => Product, { description: 'One product; NOT_FOUND when it does not exist.' })
+  product(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return products.getProduct(serviceContext(ctx), id);
+  }
+
+  @Query(() => Product, { description: 'One product by SKU (case-insensitive); NOT_FOUND when there is none.' })
+  productBySku(@Arg('sku') sku: string, @Ctx() ctx: GraphQLContext) {
+    return products.getProductBySku(serviceContext(ctx), sku);
+  }
+
+  @FieldResolver(() => DecimalScalar, { nullable: true, description: 'listPrice − cost, in `currency`; null without a cost. SALES_MANAGER, FINANCE and ADMIN only.' })
+  margin(@Root() product: Row<Product>) {
+    return products.margin(product);
+  }
+
+  @FieldResolver(() => DecimalScalar, { nullable: true, description: 'Margin in % of the list price (2 decimals); null without a cost or with a list price of 0. SALES_MANAGER, FINANCE and ADMIN only.' })
+  marginPercent(@Root() product: Row<Product>) {
+    return products.marginPercent(product);
+  }
+
+  @Mutation(() => ProductPayload, { description: 'Add a product to the catalogue. ADMIN only. Duplicate SKU: DUPLICATE at ["input","sku"].' })
+  createProduct(@Arg('input') input: CreateProductInput, @Ctx() ctx: GraphQLContext) {
+    return products.createProduct(serviceContext(ctx), input as products.CreateProductInput);
+  }
+
+  @Mutation(() => ProductPayload, { description: 'Change a product. ADMIN only. Stale `version`: CONFLICT.' })
+  updateProduct(@Arg('input') input: UpdateProductInput, @Ctx() ctx: GraphQLContext) {
+    return products.updateProduct(serviceContext(ctx), input as products.UpdateProductInput);
+  }
+}

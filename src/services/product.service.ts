@@ -1,0 +1,229 @@
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+import { Product } from '../entities/product.entity';
+import type { ServiceContext } from './context';
+import { InputError, NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { filterSql, type Filter, type FilterSpec } from './filter';
+import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
+import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
+import { fail, inTransaction } from './transaction';
+import { ID, parseInput, text } from './validation';
+
+export type ProductRow = Product;
+
+export type ProductOrderField = 'NAME' | 'SKU' | 'LIST_PRICE' | 'CREATED_AT';
+export interface ProductOrderBy { field: ProductOrderField; direction: Direction }
+export interface ProductListArgs extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: ProductOrderBy[] | null;
+  search?: string | null;
+}
+
+const ORDER: Record<ProductOrderField, Omit<SortKey<ProductRow>, 'dir'>> = {
+  NAME: { expr: 'p.name', get: (r) => r.name },
+  SKU: { expr: 'p.sku', get: (r) => r.sku },
+  LIST_PRICE: { expr: 'p.list_price', get: (r) => r.listPrice },
+  CREATED_AT: { expr: 'p.created_at', get: (r) => r.createdAt },
+};
+
+export const PRODUCT_FILTER: FilterSpec = {
+  id: { expr: 'p.id', kind: 'scalar' },
+  sku: { expr: 'p.sku', kind: 'text' },
+  name: { expr: 'p.name', kind: 'text' },
+  category: { expr: 'p.category', kind: 'text' },
+  active: { expr: 'p.active', kind: 'scalar' },
+  listPrice: { expr: 'p.list_price', kind: 'scalar' },
+  currency: { expr: 'p.currency', kind: 'text' },
+  createdAt: { expr: 'p.created_at', kind: 'scalar' },
+};
+
+const sortKeys = (orderBy: ProductOrderBy[] | null | undefined) =>
+  orderKeys('products', ORDER, orderBy, { field: 'NAME', direction: 'ASC' }, 'p.id');
+
+/** Case-insensitive substring match on name and SKU (trigram indexes on both). */
+export function productSearchSql(term: string | null | undefined): Sql {
+  if (term == null) return raw('true');
+  const trimmed = term.trim();
+  if (trimmed.length < 2) throw new InputError('Search needs at least 2 characters.', 'search');
+  if (trimmed.length > 100) throw new InputError('Search takes at most 100 characters.', 'search');
+  const pattern = `%${likeEscape(trimmed)}%`;
+  return sql`(p.name ilike ${pattern} or p.sku ilike ${pattern})`;
+}
+
+/** The catalogue is not record-scoped: whoever may read products reads all of them (the root field's rule decides). */
+export async function listProducts(ctx: ServiceContext, args: ProductListArgs): Promise<Connection<ProductRow>> {
+  const { keys, signature } = sortKeys(args.orderBy);
+  const req = pageRequest(args, signature);
+  const where = and([filterSql(args.filter, PRODUCT_FILTER), productSearchSql(args.search)]);
+  const fetched = await rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p
+    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from product p where ${where}`))[0].n);
+  return toConnection(fetched, req, keys, signature, count);
+}
+
+export async function productsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<ProductRow[]> {
+  if (!ids.length) return [];
+  return rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p where p.id in ${list([...ids])}`);
+}
+
+export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductRow> {
+  const [row] = await productsByIds(ctx, [id]);
+  if (!row) throw new NotFoundError('Product');
+  return row;
+}
+
+export async function getProductBySku(ctx: ServiceContext, sku: string): Promise<ProductRow> {
+  const [row] = await rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p where p.sku = ${sku.trim().toUpperCase()}`);
+  if (!row) throw new NotFoundError('Product');
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------- margins
+
+/** listPrice − cost, 2 decimals; null without a cost. */
+export function margin(p: Pick<Product, 'listPrice' | 'cost'>): string | null {
+  if (p.cost == null) return null;
+  return new Decimal(p.listPrice).minus(p.cost).toFixed(2);
+}
+
+/** Margin as % of the list price, 2 decimals (half-up); null without a cost or with a list price of 0. */
+export function marginPercent(p: Pick<Product, 'listPrice' | 'cost'>): string | null {
+  if (p.cost == null) return null;
+  const price = new Decimal(p.listPrice);
+  if (price.isZero()) return null;
+  return price.minus(p.cost).div(price).times(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
+}
+
+// ---------------------------------------------------------------------------------------- writes
+
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+const PRICE = z.string().trim()
+  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "1299.00".')
+  .transform((v) => new Decimal(v).toFixed(2));
+const SKU = z.string().trim().transform((v) => v.toUpperCase())
+  .refine((v) => /^[A-Z0-9._-]{1,64}$/.test(v), 'A SKU is 1–64 characters of A–Z, 0–9, ".", "_" and "-".');
+const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
+  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
+
+const required = z.boolean().optional();
+const OPTION = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('enum'),
+    values: z.array(z.string().trim().min(1, 'Values must not be empty.').max(100, 'A value is at most 100 characters.'))
+      .min(1, 'An enum option needs at least one value.').max(100, 'At most 100 values.')
+      .refine((v) => new Set(v).size === v.length, 'Values must be unique.'),
+    required,
+  }).strict(),
+  z.object({ type: z.literal('string'), maxLength: z.number().int('A whole number.').min(1).max(1000).optional(), required }).strict(),
+  z.object({ type: z.literal('integer'), min: z.number().int('A whole number.').optional(), max: z.number().int('A whole number.').optional(), required }).strict(),
+  z.object({ type: z.literal('boolean'), required }).strict(),
+], { errorMap: (issue, ctx) => (issue.code === 'invalid_union_discriminator' ? { message: 'type is one of enum, string, integer, boolean.' } : { message: ctx.defaultError }) })
+  .refine((o) => o.type !== 'integer' || o.min == null || o.max == null || o.min <= o.max, { message: 'min must not exceed max.', path: ['min'] });
+
+/** The options schema itself must be well-formed: option names → one option definition each. */
+export const OPTIONS_SCHEMA = z.record(
+  z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'Option names start with a letter; letters, digits and "_" only, at most 40 characters.'),
+  OPTION,
+).refine((o) => Object.keys(o).length <= 50, 'At most 50 options.');
+
+const fields = {
+  sku: SKU,
+  name: text(200),
+  category: text(100),
+  listPrice: PRICE,
+  memberPrice: PRICE.nullish(),
+  cost: PRICE.nullish(),
+  currency: CURRENCY,
+  active: z.boolean(),
+  optionsSchema: OPTIONS_SCHEMA,
+};
+
+const CreateProduct = z.object({
+  ...fields,
+  currency: fields.currency.optional(),
+  active: fields.active.optional(),
+  optionsSchema: fields.optionsSchema.optional(),
+});
+
+const UpdateProduct = z.object({
+  id: ID('prd'),
+  version: z.number().int(),
+  sku: fields.sku.optional(),
+  name: fields.name.optional(),
+  category: fields.category.optional(),
+  listPrice: fields.listPrice.optional(),
+  memberPrice: fields.memberPrice,
+  cost: fields.cost,
+  currency: fields.currency.optional(),
+  active: fields.active.optional(),
+  optionsSchema: fields.optionsSchema.optional(),
+});
+
+export type CreateProductInput = z.input<typeof CreateProduct>;
+export type UpdateProductInput = z.input<typeof UpdateProduct>;
+
+const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'currency', 'active', 'optionsSchema'] as const;
+
+async function skuErrors(ctx: ServiceContext, sku: string, exceptId: string | null): Promise<UserError[]> {
+  const [taken] = await rows(ctx.em, sql`select 1 as x from product p where p.sku = ${sku} and p.id <> ${exceptId ?? ''}`);
+  return taken ? [userError('DUPLICATE', `Another product already has SKU "${sku}".`, ['input', 'sku'])] : [];
+}
+
+function memberPriceErrors(listPrice: string, memberPrice: string | null | undefined): UserError[] {
+  if (memberPrice == null || new Decimal(memberPrice).lte(listPrice)) return [];
+  return [userError('VALIDATION', 'The member price must not exceed the list price.', ['input', 'memberPrice'])];
+}
+
+async function withRow(ctx: ServiceContext, outcome: { result: Product | null; errors: UserError[] }) {
+  if (!outcome.result) return { product: null, errors: outcome.errors };
+  return { product: await getProduct(ctx, outcome.result.id), errors: outcome.errors };
+}
+
+export async function createProduct(ctx: ServiceContext, input: CreateProductInput) {
+  const parsed = parseInput(CreateProduct, input);
+  if (!parsed.ok) return { product: null, errors: parsed.errors };
+  const data = parsed.data;
+  const priceErrors = memberPriceErrors(data.listPrice, data.memberPrice);
+  if (priceErrors.length) return { product: null, errors: priceErrors };
+  const outcome = await inTransaction(ctx, async (tx) => {
+    fail(await skuErrors(tx, data.sku, null));
+    const product = tx.em.create(Product, {
+      sku: data.sku, name: data.name, category: data.category, listPrice: data.listPrice,
+      memberPrice: data.memberPrice ?? null, cost: data.cost ?? null, currency: data.currency ?? 'EUR',
+      active: data.active ?? true, optionsSchema: data.optionsSchema ?? {},
+    } as any);
+    tx.em.persist(product);
+    await tx.em.flush();
+    return product;
+  });
+  return withRow(ctx, outcome);
+}
+
+export async function updateProduct(ctx: ServiceContext, input: UpdateProductInput) {
+  const parsed = parseInput(UpdateProduct, input);
+  if (!parsed.ok) return { product: null, errors: parsed.errors };
+  const data = parsed.data;
+  const nullErrors = NON_NULLABLE.filter((k) => (data as Record<string, unknown>)[k] === null).map((k) => userError('VALIDATION', `${k} cannot be null.`, ['input', k]));
+  if (nullErrors.length) return { product: null, errors: nullErrors };
+
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const product = await tx.em.findOne(Product, data.id);
+    if (!product) throw new RollbackWithErrors([userError('NOT_FOUND', 'Product not found.', ['input', 'id'])]);
+    if (product.version !== data.version) {
+      fail([userError('CONFLICT', `This product was changed meanwhile (now version ${product.version}): reload it and apply your change again.`, ['input', 'version'])]);
+    }
+    if (data.sku !== undefined && data.sku !== product.sku) fail(await skuErrors(tx, data.sku, product.id));
+    const listPrice = data.listPrice ?? new Decimal(product.listPrice).toFixed(2);
+    const memberPrice = data.memberPrice !== undefined ? data.memberPrice : product.memberPrice;
+    fail(memberPriceErrors(listPrice, memberPrice));
+    for (const key of ['sku', 'name', 'category', 'listPrice', 'memberPrice', 'cost', 'currency', 'active', 'optionsSchema'] as const) {
+      if (data[key] !== undefined) (product as any)[key] = data[key];
+    }
+    product.updatedAt = new Date();
+    await tx.em.flush();
+    return product;
+  });
+  return withRow(ctx, outcome);
+}
