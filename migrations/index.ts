@@ -1,10 +1,12 @@
 import { Migration20261129000000Foundation } from './Migration20261129000000Foundation';
 import { Migration20261130000000Sales } from './Migration20261130000000Sales';
 import { Migration20261201000000Products } from './Migration20261201000000Products';
+import { Migration20261202000000Orders } from './Migration20261202000000Orders';
 
 /** Every migration in order. Listed explicitly so compiled and test (TypeScript) runs find the same set. */
 export const migrationsList = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
   { name: 'Migration20261130000000Sales', class: Migration20261130000000Sales },
   { name: 'Migration20261201000000Products', class: Migration20261201000000Products },
+  { name: 'Migration20261202000000Orders', class: Migration20261202000000Orders },
 ];

@@ -8,6 +8,7 @@ import { contactPermissions } from './contact.permissions';
 import { customerPermissions } from './customer.permissions';
 import { leadPermissions } from './lead.permissions';
 import { opportunityPermissions } from './opportunity.permissions';
+import { orderPermissions } from './order.permissions';
 import { productPermissions } from './product.permissions';
 import { taskPermissions } from './task.permissions';
 import type { PermissionMap } from './permission-map';
@@ -31,7 +32,7 @@ function merge(...maps: PermissionMap[]): PermissionMap {
 export const permissionMap: PermissionMap = merge(
   commonPermissions, customerPermissions, contactPermissions, userPermissions,
   activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions,
-  productPermissions,
+  productPermissions, orderPermissions,
 );
 
 /** The policy that governs a field, or undefined when the map does not cover it. */

@@ -20,6 +20,8 @@ export const ID_PREFIX = {
   Quote: 'quo',
   QuoteLine: 'qln',
   Product: 'prd',
+  Order: 'ord',
+  OrderLine: 'oln',
 } as const;
 
 export type NodeTypeName = keyof typeof ID_PREFIX;

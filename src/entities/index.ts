@@ -13,10 +13,12 @@ import { QuoteLine } from './quote-line.entity';
 import { OpportunityStageChange } from './stage-change.entity';
 import { Task } from './task.entity';
 import { Product } from './product.entity';
+import { Order } from './order.entity';
+import { OrderLine } from './order-line.entity';
 
 /** Every entity, for the ORM. */
 export const entities = [
   User, Customer, Contact, CustomerExternalRef, ApiKey, AuditEvent,
   Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine,
-  Product,
+  Product, Order, OrderLine,
 ];

@@ -10,6 +10,7 @@ import type { ServiceContext } from '../services/context';
 import { createActivityLoaders } from './activity.loaders';
 import { createLeadLoaders } from './lead.loaders';
 import { createOpportunityLoaders } from './opportunity.loaders';
+import { createOrderLoaders } from './order.loaders';
 import { createProductLoaders } from './product.loaders';
 import { createTaskLoaders } from './task.loaders';
 import { byKey, perArgs } from './batch';
@@ -48,6 +49,7 @@ export function createLoaders(ctx: GraphQLContext) {
     ...createLeadLoaders(ctx),
     ...createOpportunityLoaders(ctx),
     ...createProductLoaders(ctx),
+    ...createOrderLoaders(ctx),
   };
 }
 

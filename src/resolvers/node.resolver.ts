@@ -30,6 +30,7 @@ const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: stri
   Product: (ctx, ids) => ctx.loaders.productById.loadMany(ids),
   OpportunityStageChange: (ctx, ids) => ctx.loaders.stageChangeById.loadMany(ids),
   Quote: (ctx, ids) => ctx.loaders.quoteById.loadMany(ids),
+  Order: (ctx, ids) => ctx.loaders.orderById.loadMany(ids),
 };
 
 @Resolver()

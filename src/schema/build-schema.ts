@@ -10,6 +10,7 @@ import { CustomerResolver } from '../resolvers/customer.resolver';
 import { CampaignResolver, LeadResolver } from '../resolvers/lead.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from '../resolvers/opportunity.resolver';
+import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { ProductResolver } from '../resolvers/product.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -23,6 +24,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
       WinRateGroupResolver, RepPerformanceResolver,
       ProductResolver,
+      OrderResolver, OrderLineResolver, CustomerOrdersResolver,
     ],
     validate: false, // input rules live in the services, which return payload errors naming the field
   });

@@ -8,6 +8,7 @@ const UNIQUE_FIELDS: Record<string, string[]> = {
   app_user_email_key: ['input', 'email'],
   contact_one_primary: ['input', 'primary'],
   product_sku_key: ['input', 'sku'],
+  sales_order_external_ref_key: ['input', 'externalRef'],
 };
 
 /** Runs a write in one transaction; expected failures roll it back and come back as payload errors. */

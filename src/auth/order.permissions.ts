@@ -1,0 +1,26 @@
+import { Role } from '../entities/enums';
+import type { PermissionMap } from './permission-map';
+import { anyOf, hasScope, isRole, reachable } from './rules';
+
+/** Order lists: staff who deal with orders, partners (their own record), keys with `orders:write` (their own pushes). Record scope in SQL. */
+export const readsOrders = anyOf(
+  isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER),
+  hasScope('orders:write'),
+);
+
+/** Pushing orders: INTEGRATION keys with `orders:write`, and ADMIN. */
+export const pushesOrders = anyOf(isRole(Role.ADMIN), hasScope('orders:write'));
+
+/** Status changes: ADMIN, SALES_MANAGER, SALES_REP (their scope), keys with `orders:write` (their pushes). */
+export const updatesOrders = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('orders:write'));
+
+export const orderPermissions: PermissionMap = {
+  Query: { orders: readsOrders, order: readsOrders },
+  Mutation: { pushOrder: pushesOrders, updateOrderStatus: updatesOrders },
+  Customer: { orders: readsOrders },
+  Order: { '*': reachable },
+  OrderLine: { '*': reachable },
+  OrderConnection: { '*': reachable },
+  OrderEdge: { '*': reachable },
+  OrderPayload: { '*': reachable },
+};

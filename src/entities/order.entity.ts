@@ -1,0 +1,73 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar, DecimalScalar } from '../schema/scalars';
+import type { Customer } from './customer.entity';
+import { newId } from './ids';
+import { Node } from './node';
+
+export enum OrderStatus {
+  PENDING = 'PENDING', CONFIRMED = 'CONFIRMED', FULFILLED = 'FULFILLED', COMPLETED = 'COMPLETED', CANCELLED = 'CANCELLED', RETURNED = 'RETURNED',
+}
+registerEnumType(OrderStatus, {
+  name: 'OrderStatus',
+  description: 'Lifecycle of an order: PENDING → CONFIRMED | CANCELLED; CONFIRMED → FULFILLED | CANCELLED; FULFILLED → COMPLETED | RETURNED; COMPLETED → RETURNED.',
+});
+
+@Entity({ tableName: 'sales_order' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'An order pushed by an e-commerce site or partner (or entered by staff): lines, totals, status.' })
+export class Order implements Node {
+  @PrimaryKey({ type: 'text' })
+  @Field(() => ID, { description: 'Opaque id (`ord_…`).' })
+  id: string = newId('Order');
+
+  @ManyToOne({ entity: 'Customer', fieldName: 'customer_id' })
+  customer!: Rel<Customer>;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'The order number in the system that pushed it; unique per pusher; null when none was given.' })
+  externalRef?: string | null;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'Sales channel, e.g. "WEB", "MARKETPLACE", "PARTNER".' })
+  channel!: string;
+
+  @Enum({ items: () => OrderStatus })
+  @Field(() => OrderStatus, { description: 'PENDING, CONFIRMED, FULFILLED, COMPLETED, CANCELLED or RETURNED.' })
+  status: OrderStatus = OrderStatus.PENDING;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'ISO 4217 currency of every amount of the order.' })
+  currency!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'Sum of quantity × unit price over the lines, before discounts.' })
+  subtotal!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'Sum of the line discounts.' })
+  discountTotal: string = '0.00';
+
+  @Property({ type: 'integer' })
+  @Field(() => Int, { description: 'Loyalty points redeemed on the order (always 0 until the loyalty programme exists).' })
+  pointsRedeemed: number = 0;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'What the customer pays: subtotal − discounts.' })
+  total!: string;
+
+  /** The API key or user that pushed it (`key_…` / `usr_…`). */
+  @Property({ type: 'text' })
+  createdBy!: string;
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  updatedAt: Date = new Date();
+
+  @Property({ version: true, type: 'integer' })
+  @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateOrderStatus`.' })
+  version: number = 1;
+}

@@ -1,0 +1,35 @@
+import DataLoader from 'dataloader';
+import type { GraphQLContext } from '../auth/context';
+import type { ServiceContext } from '../services/context';
+import { linesByOrderIds, orderCountsByCustomer, orderPagesByCustomer, ordersByIds, type OrderLineRow, type OrderListArgs, type OrderRow } from '../services/order.service';
+import type { Connection } from '../services/pagination';
+import { byKey, perArgs } from './batch';
+
+/** Loaders of the order domain (merged into the request's loaders). */
+export function createOrderLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+
+  /** Orders by id, visible to the caller; null otherwise (also feeds `node(id)`). */
+  const orderById = new DataLoader<string, OrderRow | null>(async (ids) => byKey(ids, await ordersByIds(svc(), ids)));
+
+  /** Lines per (already visible) order, by position. */
+  const orderLines = new DataLoader<string, OrderLineRow[]>(async (ids) => {
+    const lines = await linesByOrderIds(svc(), ids);
+    return ids.map((id) => lines.filter((l) => (typeof l.order === 'string' ? l.order : (l.order as { id: string }).id) === id));
+  });
+
+  /** Order counts per customer for one filter (`Customer.orders.totalCount`). */
+  const orderCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await orderCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+
+  /** `Customer.orders`: one page per customer, one statement per page shape. */
+  const orderPage = perArgs((argsKey) => new DataLoader<string, Connection<OrderRow>>(async (ids) => {
+    const args = JSON.parse(argsKey) as OrderListArgs;
+    const pages = await orderPagesByCustomer(svc(), ids, args, (id) => orderCount({ filter: args.filter ?? null }).load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+
+  return { orderById, orderLines, orderCount, orderPage };
+}

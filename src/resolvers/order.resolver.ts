@@ -1,0 +1,88 @@
+import type { Row } from './row';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../auth/context';
+import { Customer } from '../entities/customer.entity';
+import { refId } from '../entities/ids';
+import { OrderLine } from '../entities/order-line.entity';
+import { Order } from '../entities/order.entity';
+import { Product } from '../entities/product.entity';
+import * as orders from '../services/order.service';
+import { OrderConnection, OrderFilter, OrderOrderBy, OrderPayload, PushOrderInput, UpdateOrderStatusInput } from '../schema/order.inputs';
+import { ConnectionArgs } from './args';
+
+@ArgsType()
+class OrdersArgs extends ConnectionArgs {
+  @Field(() => OrderFilter, { nullable: true, description: 'Which orders.' }) filter?: OrderFilter | null;
+  @Field(() => [OrderOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: OrderOrderBy[] | null;
+}
+
+/** The order domain's queries, mutations and field resolvers. */
+@Resolver(() => Order)
+export class OrderResolver {
+  @Query(() => OrderConnection, {
+    description: 'Orders of the customers visible to you, newest first (ADMIN, SALES_MANAGER, SALES_REP, SERVICE_AGENT, FINANCE, PARTNER for its own record); '
+      + 'API keys with `orders:write` see the orders they pushed.',
+  })
+  orders(@Args() args: OrdersArgs, @Ctx() ctx: GraphQLContext) {
+    return orders.listOrders(serviceContext(ctx), {
+      first: args.first, after: args.after, last: args.last, before: args.before,
+      filter: (args.filter ?? null) as orders.OrderListArgs['filter'], orderBy: args.orderBy ?? null,
+    });
+  }
+
+  @Query(() => Order, { description: 'One order; NOT_FOUND when it does not exist or is not visible to you.' })
+  order(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return orders.getOrder(serviceContext(ctx), id);
+  }
+
+  @FieldResolver(() => ID, { description: 'Id of the customer who ordered (also for callers who may not read the customer record).' })
+  customerId(@Root() order: Row<Order>) {
+    return refId(order.customer);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'Who ordered; null when the customer record is not visible to you (e.g. an API key without a customers scope).' })
+  customer(@Root() order: Row<Order>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(refId(order.customer)!);
+  }
+
+  @FieldResolver(() => [OrderLine], { description: 'The lines, by position (immutable once pushed).' })
+  lines(@Root() order: Row<Order>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.orderLines.load(order.id);
+  }
+
+  @Mutation(() => OrderPayload, {
+    description: 'Push an order (INTEGRATION keys with `orders:write`, ADMIN). Idempotent by `idempotencyKey`: the same key and content return the first result, '
+      + 'other content is a CONFLICT, concurrent duplicates create one order. Starts PENDING.',
+  })
+  pushOrder(@Arg('input') input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
+    return orders.pushOrder(serviceContext(ctx), input as orders.PushOrderInput);
+  }
+
+  @Mutation(() => OrderPayload, {
+    description: 'Move an order along its lifecycle (ADMIN, SALES_MANAGER and SALES_REP on orders of customers in their scope; keys with `orders:write` on orders they pushed). '
+      + 'Illegal transitions: BUSINESS_RULE; stale `version`: CONFLICT.',
+  })
+  updateOrderStatus(@Arg('input') input: UpdateOrderStatusInput, @Ctx() ctx: GraphQLContext) {
+    return orders.updateOrderStatus(serviceContext(ctx), input as orders.UpdateOrderStatusInput);
+  }
+}
+
+@Resolver(() => OrderLine)
+export class OrderLineResolver {
+  @FieldResolver(() => Product, { nullable: true, description: 'The product; null when you may not read the catalogue.' })
+  product(@Root() line: Row<OrderLine>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.productById.load(refId(line.product)!);
+  }
+}
+
+/** Orders under a customer. */
+@Resolver(() => Customer)
+export class CustomerOrdersResolver {
+  @FieldResolver(() => OrderConnection, {
+    nullable: true,
+    description: 'Orders of this customer visible to you, newest first (batched across customers: one query per page shape).',
+  })
+  orders(@Root() customer: Row<Customer>, @Args() args: OrdersArgs, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.orderPage({ first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy }).load(customer.id);
+  }
+}

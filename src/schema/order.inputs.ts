@@ -1,0 +1,95 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CustomerKind } from '../entities/enums';
+import { Order, OrderStatus } from '../entities/order.entity';
+import { connectionType } from './connection';
+import { SortDirection } from './enums';
+import { DateTimeFilter, DecimalFilter, IdFilter, StringFilter, enumFilter } from './filters';
+import { UserError } from './payload';
+import { DecimalScalar, JSONObjectScalar } from './scalars';
+
+export const OrderConnection = connectionType(Order, 'Order');
+
+const OrderStatusFilter = enumFilter(OrderStatus, 'OrderStatus');
+
+@InputType({ description: 'Which orders to list. Fields are and-ed; combine filters with `and`, `or`, `not`.' })
+export class OrderFilter {
+  @Field(() => [OrderFilter], { nullable: true, description: 'All of these hold.' }) and?: OrderFilter[];
+  @Field(() => [OrderFilter], { nullable: true, description: 'At least one of these holds.' }) or?: OrderFilter[];
+  @Field(() => OrderFilter, { nullable: true, description: 'This does not hold.' }) not?: OrderFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The order id.' }) id?: IdFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The customer id.' }) customerId?: IdFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The external reference.' }) externalRef?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The channel (stored upper-case).' }) channel?: StringFilter;
+  @Field(() => OrderStatusFilter, { nullable: true, description: 'The status.' }) status?: unknown;
+  @Field(() => StringFilter, { nullable: true, description: 'The ISO 4217 currency.' }) currency?: StringFilter;
+  @Field(() => DecimalFilter, { nullable: true, description: 'The total (regardless of currency).' }) total?: DecimalFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
+}
+
+export enum OrderOrderField { CREATED_AT = 'CREATED_AT', TOTAL = 'TOTAL' }
+registerEnumType(OrderOrderField, { name: 'OrderOrderField', description: 'Fields orders can be sorted by. TOTAL compares the number regardless of currency.' });
+
+@InputType({ description: 'One sort key for orders; list several to break ties. The id always breaks the last tie.' })
+export class OrderOrderBy {
+  @Field(() => OrderOrderField, { description: 'What to sort by.' }) field!: OrderOrderField;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+}
+
+@InputType({ description: 'A customer\'s reference in an external system.' })
+export class OrderCustomerExternalRefInput {
+  @Field({ description: 'The system, e.g. "shopify" (1–50 characters).' }) system!: string;
+  @Field({ description: 'The customer\'s id there (1–200 characters).' }) ref!: string;
+}
+
+@InputType({
+  description: 'Who ordered: `customerId`, or `externalRef` and/or `email` to match (external ref first, then the e-mail of a customer or contact). '
+    + 'When nothing matches, a customer is created in the same transaction from `name`, `kind`, `email`, `externalRef` and `ownerId`.',
+})
+export class OrderCustomerInput {
+  @Field(() => ID, { nullable: true, description: 'An existing customer (NOT_FOUND otherwise).' }) customerId?: string | null;
+  @Field(() => OrderCustomerExternalRefInput, { nullable: true, description: 'The shopper\'s reference in the pushing system.' }) externalRef?: OrderCustomerExternalRefInput | null;
+  @Field(() => String, { nullable: true, description: 'The shopper\'s e-mail address.' }) email?: string | null;
+  @Field(() => String, { nullable: true, description: 'Name of a customer to create (required when nothing matches; 1–200 characters).' }) name?: string | null;
+  @Field(() => CustomerKind, { nullable: true, description: 'Kind of a customer to create; INDIVIDUAL when omitted.' }) kind?: CustomerKind | null;
+  @Field(() => ID, { nullable: true, description: 'Owner of a customer to create (a sales user); the user who created the API key when omitted.' }) ownerId?: string | null;
+}
+
+@InputType({ description: 'One line of a pushed order.' })
+export class OrderLineInput {
+  @Field({ description: 'SKU of an active product (case-insensitive).' }) sku!: string;
+  @Field(() => Int, { description: 'Quantity, 1 or more.' }) quantity!: number;
+  @Field(() => DecimalScalar, { description: 'Price of one unit in the order\'s currency, at most 2 decimals.' }) unitPrice!: string;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Discount amount on the line (at most quantity × unitPrice); 0 when omitted.' }) discount?: string | null;
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'Chosen options, validated against the product\'s `optionsSchema` (required options present, enum values allowed, string length, integer bounds, booleans; unknown options refused). '
+      + 'Errors name the option, e.g. ["input","lines","0","configuration","ram"].',
+  }) configuration?: Record<string, unknown> | null;
+}
+
+@InputType({ description: 'An order pushed by an e-commerce site or partner.' })
+export class PushOrderInput {
+  @Field({
+    description: 'Your idempotency key (1–100 characters), unique per request content: the same key with the same content returns the first result unchanged; '
+      + 'with other content it is a CONFLICT. Kept at least 24 hours.',
+  }) idempotencyKey!: string;
+  @Field(() => String, { nullable: true, description: 'Your order number (1–100 characters); unique among your orders (DUPLICATE otherwise).' }) externalRef?: string | null;
+  @Field({ description: 'Sales channel, e.g. "WEB" (1–50 characters, stored upper-case).' }) channel!: string;
+  @Field({ description: 'ISO 4217 currency of every amount, e.g. "EUR".' }) currency!: string;
+  @Field(() => OrderCustomerInput, { description: 'Who ordered.' }) customer!: OrderCustomerInput;
+  @Field(() => [OrderLineInput], { description: 'The lines (1–500).' }) lines!: OrderLineInput[];
+  @Field(() => Int, { nullable: true, description: 'Loyalty points to redeem: only 0 until the loyalty programme exists (VALIDATION otherwise).' }) pointsToRedeem?: number | null;
+}
+
+@InputType({ description: 'A status change. Pass the `version` you read; a stale one is a CONFLICT.' })
+export class UpdateOrderStatusInput {
+  @Field(() => ID, { description: 'The order.' }) id!: string;
+  @Field(() => Int, { description: 'The version you read.' }) version!: number;
+  @Field(() => OrderStatus, { description: 'The new status; an illegal transition is a BUSINESS_RULE error.' }) status!: OrderStatus;
+}
+
+@ObjectType({ description: 'Result of an order mutation.' })
+export class OrderPayload {
+  @Field(() => Order, { nullable: true, description: 'The order; null when `errors` is not empty.' }) order!: Order | null;
+  @Field(() => [UserError], { description: 'Why the change was refused; empty on success.' }) errors!: UserError[];
+}

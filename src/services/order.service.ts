@@ -1,0 +1,422 @@
+import { createHash } from 'node:crypto';
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+import { hasScope, type Principal } from '../auth/principal';
+import { Customer } from '../entities/customer.entity';
+import { AuditAction, CustomerKind, CustomerSource, Role, Sector } from '../entities/enums';
+import { refId } from '../entities/ids';
+import { OrderLine } from '../entities/order-line.entity';
+import { Order, OrderStatus } from '../entities/order.entity';
+import { Product } from '../entities/product.entity';
+import { User } from '../entities/user.entity';
+import { CustomerExternalRef } from '../entities/external-ref.entity';
+import { recordAudit } from './audit.service';
+import type { ServiceContext } from './context';
+import { ownerErrors } from './customer.service';
+import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { filterSql, type Filter, type FilterSpec } from './filter';
+import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
+import { pagesByParent } from './pages-by-parent';
+import { customerScope } from './scope';
+import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { fail, inTransaction } from './transaction';
+import { EMAIL, ID, parseInput, text } from './validation';
+
+/**
+ * Orders pushed by e-commerce sites and partners (issue 4).
+ *
+ * Rules (also in the schema descriptions):
+ * - `pushOrder`: INTEGRATION keys with `orders:write`, and ADMIN. Every push carries an idempotency key
+ *   (per caller): the same key with the same content (SHA-256 of the canonical JSON of the input)
+ *   returns the stored first result, byte for byte; the same key with other content is a CONFLICT;
+ *   concurrent duplicates serialise on the key row (`insert … on conflict do nothing` in the order's
+ *   transaction), so exactly one order is created. Only successful pushes store their key: a refused
+ *   push may be retried with the same key. Keys are kept at least 24 h (`purgeIdempotencyKeys` deletes
+ *   those older than 48 h).
+ * - The customer is named by id, or matched by external reference, then by e-mail (a customer's or a
+ *   contact's); when none matches it is created in the same transaction (needs `name`; owner: `ownerId`,
+ *   or the user who created the key).
+ * - Lines: the SKU of an active product, quantity ≥ 1, unit price and discount amounts with ≤ 2
+ *   decimals (discount ≤ quantity × unit price), configuration validated against the product's
+ *   options schema. Totals in decimal. Points redemption comes with loyalty: only 0 is accepted.
+ * - Reads: an order is visible when its customer is (`customerScope`) to ADMIN, SALES_MANAGER,
+ *   SALES_REP, SERVICE_AGENT, FINANCE and PARTNER (its own record); INTEGRATION keys with
+ *   `orders:write` see the orders they pushed. Status changes: ADMIN, SALES_MANAGER and SALES_REP on
+ *   orders they can see, keys on the orders they pushed. Lines are immutable (no mutation edits them).
+ */
+
+export type OrderRow = Order;
+export type OrderLineRow = OrderLine;
+export type OrderOrderField = 'CREATED_AT' | 'TOTAL';
+export interface OrderOrderBy { field: OrderOrderField; direction: Direction }
+export interface OrderListArgs extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: OrderOrderBy[] | null;
+}
+
+/** Staff roles that read orders (of the customers they can see). */
+export const ORDER_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
+
+/** Legal status transitions. */
+export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  [OrderStatus.PENDING]: [OrderStatus.CONFIRMED, OrderStatus.CANCELLED],
+  [OrderStatus.CONFIRMED]: [OrderStatus.FULFILLED, OrderStatus.CANCELLED],
+  [OrderStatus.FULFILLED]: [OrderStatus.COMPLETED, OrderStatus.RETURNED],
+  [OrderStatus.COMPLETED]: [OrderStatus.RETURNED],
+  [OrderStatus.CANCELLED]: [],
+  [OrderStatus.RETURNED]: [],
+};
+
+/** How long idempotency keys are kept at least, and when the purge removes them. */
+export const IDEMPOTENCY_KEEP_HOURS = 48;
+
+const ORDER: Record<OrderOrderField, Omit<SortKey<OrderRow>, 'dir'>> = {
+  CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt },
+  TOTAL: { expr: 'o.total', get: (r) => r.total },
+};
+
+export const ORDER_FILTER: FilterSpec = {
+  id: { expr: 'o.id', kind: 'scalar' },
+  customerId: { expr: 'o.customer_id', kind: 'scalar' },
+  externalRef: { expr: 'o.external_ref', kind: 'text' },
+  channel: { expr: 'o.channel', kind: 'text' },
+  status: { expr: 'o.status', kind: 'scalar' },
+  currency: { expr: 'o.currency', kind: 'text' },
+  total: { expr: 'o.total', kind: 'scalar' },
+  createdAt: { expr: 'o.created_at', kind: 'scalar' },
+};
+
+const sortKeys = (orderBy: OrderOrderBy[] | null | undefined) =>
+  orderKeys('orders', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'o.id');
+
+/** Orders the caller can see (on the `sales_order` row aliased `o`). */
+export function orderScope(principal: Principal): Sql {
+  if (principal.role === Role.INTEGRATION) return hasScope(principal, 'orders:write') ? sql`o.created_by = ${principal.id}` : FALSE;
+  if (!ORDER_READERS.includes(principal.role)) return FALSE;
+  return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
+}
+
+export async function listOrders(ctx: ServiceContext, args: OrderListArgs): Promise<Connection<OrderRow>> {
+  const { keys, signature } = sortKeys(args.orderBy);
+  const req = pageRequest(args, signature);
+  const where = and([orderScope(ctx.principal), filterSql(args.filter, ORDER_FILTER)]);
+  const fetched = await rows<OrderRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Order', 'o')} from sales_order o
+    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from sales_order o where ${where}`))[0].n);
+  return toConnection(fetched, req, keys, signature, count);
+}
+
+/** Orders by id, visible to the caller only; the order of the result is not guaranteed. */
+export async function ordersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<OrderRow[]> {
+  if (!ids.length) return [];
+  return rows<OrderRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Order', 'o')} from sales_order o
+    where o.id in ${list([...ids])} and ${orderScope(ctx.principal)}`);
+}
+
+export async function getOrder(ctx: ServiceContext, id: string): Promise<OrderRow> {
+  const [row] = await ordersByIds(ctx, [id]);
+  if (!row) throw new NotFoundError('Order');
+  return row;
+}
+
+/** Lines of several (already visible) orders, by position. */
+export async function linesByOrderIds(ctx: ServiceContext, orderIds: readonly string[]): Promise<OrderLineRow[]> {
+  if (!orderIds.length) return [];
+  return rows<OrderLineRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'OrderLine', 'l')} from sales_order_line l
+    where l.order_id in ${list([...orderIds])} order by l.order_id, l.position`);
+}
+
+/** One page of orders for each of several (already visible) customers, in one statement. */
+export async function orderPagesByCustomer(
+  ctx: ServiceContext,
+  customerIds: readonly string[],
+  args: OrderListArgs,
+  countFor: (customerId: string) => Promise<number>,
+): Promise<Map<string, Connection<OrderRow>>> {
+  const { keys, signature } = sortKeys(args.orderBy);
+  return pagesByParent<OrderRow>(ctx.em, {
+    parentIds: customerIds, columns: columnsOf(ctx.em, 'Order', 'o'), from: 'sales_order o', parentColumn: 'o.customer_id',
+    where: and([orderScope(ctx.principal), filterSql(args.filter, ORDER_FILTER)]),
+    keys, req: pageRequest(args, signature), signature, countFor,
+  });
+}
+
+/** Order counts per (already visible) customer, filtered like the pages, for `totalCount`. */
+export async function orderCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
+  if (!customerIds.length) return new Map<string, number>();
+  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select o.customer_id as id, count(*)::int as n from sales_order o
+    where o.customer_id in ${list([...customerIds])} and ${orderScope(ctx.principal)} and ${filterSql(filter, ORDER_FILTER)}
+    group by o.customer_id`);
+  return new Map(counted.map((r) => [r.id, r.n]));
+}
+
+// ---------------------------------------------------------------------------------------- configuration
+
+interface OptionDef { type: 'enum' | 'string' | 'integer' | 'boolean'; values?: string[]; maxLength?: number; min?: number; max?: number; required?: boolean }
+
+/** Checks chosen options against a product's options schema; errors are at `path` + the option name. */
+export function configurationErrors(schema: Record<string, unknown>, config: Record<string, unknown>, path: string[]): UserError[] {
+  const options = schema as Record<string, OptionDef>;
+  const errors: UserError[] = [];
+  const at = (name: string, message: string) => errors.push(userError('VALIDATION', message, [...path, name]));
+  for (const name of Object.keys(config)) {
+    if (!Object.hasOwn(options, name)) at(name, `Unknown option "${name}" for this product.`);
+  }
+  for (const [name, def] of Object.entries(options)) {
+    const value = config[name];
+    if (value === undefined || value === null) {
+      if (def.required) at(name, `Option "${name}" is required.`);
+      continue;
+    }
+    switch (def.type) {
+      case 'enum':
+        if (typeof value !== 'string' || !(def.values ?? []).includes(value)) at(name, `One of ${(def.values ?? []).join(', ')}.`);
+        break;
+      case 'string':
+        if (typeof value !== 'string') at(name, 'A string.');
+        else if (def.maxLength != null && value.length > def.maxLength) at(name, `At most ${def.maxLength} characters.`);
+        break;
+      case 'integer':
+        if (typeof value !== 'number' || !Number.isInteger(value)) at(name, 'A whole number.');
+        else if (def.min != null && value < def.min) at(name, `At least ${def.min}.`);
+        else if (def.max != null && value > def.max) at(name, `At most ${def.max}.`);
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') at(name, 'true or false.');
+        break;
+      default:
+        at(name, 'This option cannot be chosen.');
+    }
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------- push
+
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const AMOUNT = z.string().trim()
+  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "19.90".')
+  .transform((v) => new Decimal(v).toFixed(2));
+const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
+  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
+
+const PushOrder = z.object({
+  idempotencyKey: z.string().min(1, 'Must not be empty.').max(100, 'At most 100 characters.'),
+  externalRef: text(100).nullish(),
+  channel: text(50).transform((v) => v.toUpperCase()),
+  currency: CURRENCY,
+  customer: z.object({
+    customerId: ID('cus').nullish(),
+    externalRef: z.object({ system: text(50), ref: text(200) }).nullish(),
+    email: EMAIL.nullish(),
+    name: text(200).nullish(),
+    kind: z.nativeEnum(CustomerKind).nullish(),
+    ownerId: ID('usr').nullish(),
+  }).refine((c) => c.customerId || c.externalRef || c.email, 'Name the customer by customerId, externalRef or email.'),
+  lines: z.array(z.object({
+    sku: z.string().trim().min(1, 'Must not be empty.').max(64).transform((v) => v.toUpperCase()),
+    quantity: z.number().int('A whole number.').min(1, 'At least 1.').max(1_000_000, 'At most 1000000.'),
+    unitPrice: AMOUNT,
+    discount: AMOUNT.nullish(),
+    configuration: z.record(z.unknown()).nullish(),
+  })).min(1, 'An order needs at least one line.').max(500, 'At most 500 lines.'),
+  pointsToRedeem: z.number().int('A whole number.').nullish(),
+});
+
+export type PushOrderInput = z.input<typeof PushOrder>;
+type PushData = z.infer<typeof PushOrder>;
+export interface OrderPayload { order: OrderRow | null; errors: UserError[] }
+
+/** JSON with object keys sorted at every level (undefined members dropped): equal content, equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+const requestHash = (input: unknown) => createHash('sha256').update(canonicalJson(input)).digest('hex');
+
+/** Turns a stored payload back into what the resolvers return (timestamps as Date). */
+function revive(stored: unknown): OrderPayload {
+  const payload = (typeof stored === 'string' ? JSON.parse(stored) : stored) as OrderPayload;
+  if (payload.order) {
+    const o = payload.order as unknown as Record<string, unknown>;
+    for (const k of ['createdAt', 'updatedAt']) if (typeof o[k] === 'string') o[k] = new Date(o[k] as string);
+  }
+  return payload;
+}
+
+/** The customer of the order: by id, else by external ref, then e-mail; created when unknown. */
+async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Promise<string> {
+  const field = ['input', 'customer'];
+  if (c.customerId) {
+    const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${c.customerId} and c.deleted_at is null`);
+    if (!row) fail([userError('NOT_FOUND', 'Customer not found.', [...field, 'customerId'])]);
+    return row.id;
+  }
+  if (c.externalRef) {
+    const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer_external_ref r join customer c on c.id = r.customer_id
+      where r.system = ${c.externalRef.system} and r.ref = ${c.externalRef.ref} and c.deleted_at is null`);
+    if (row) return row.id;
+  }
+  if (c.email) {
+    const [row] = await rows<{ id: string }>(tx.em, sql`select id from (
+        select c.id, 0 as rank, c.created_at from customer c
+        where c.deleted_at is null and exists (select 1 from jsonb_array_elements(c.emails) e where lower(e->>'address') = ${c.email})
+        union all
+        select c.id, 1 as rank, k.created_at from contact k join customer c on c.id = k.customer_id
+        where k.deleted_at is null and c.deleted_at is null and exists (select 1 from jsonb_array_elements(k.emails) e where lower(e->>'address') = ${c.email})
+      ) m order by rank, created_at, id limit 1`);
+    if (row) return row.id;
+  }
+  // Unknown shopper: create the customer in this transaction.
+  if (!c.name) fail([userError('VALIDATION', 'The customer is unknown: give its name to create it.', [...field, 'name'])]);
+  let ownerId = c.ownerId ?? null;
+  if (!ownerId) {
+    if (tx.principal.type === 'USER') ownerId = tx.principal.id;
+    else {
+      const [key] = await rows<{ createdBy: string | null }>(tx.em, sql`select k.created_by as "createdBy" from api_key k where k.id = ${tx.principal.id}`);
+      ownerId = key?.createdBy ?? null;
+    }
+  }
+  if (!ownerId) fail([userError('VALIDATION', 'Name the owner of the new customer.', [...field, 'ownerId'])]);
+  fail(await ownerErrors(tx, ownerId!, [...field, 'ownerId']));
+  const kind = c.kind ?? CustomerKind.INDIVIDUAL;
+  const customer = tx.em.create(Customer, {
+    name: c.name!, kind, sector: kind === CustomerKind.INDIVIDUAL ? Sector.CONSUMER : Sector.OTHER, owner: tx.em.getReference(User, ownerId!),
+    source: CustomerSource.E_COMMERCE, emails: c.email ? [{ label: 'order', address: c.email }] : [], createdBy: tx.principal.id,
+  } as any);
+  tx.em.persist(customer);
+  if (c.externalRef) tx.em.persist(tx.em.create(CustomerExternalRef, { customer, system: c.externalRef.system, ref: c.externalRef.ref }));
+  recordAudit(tx.em, tx.principal, {
+    entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.CREATE,
+    changes: [{ field: 'name', old: null, new: customer.name }, { field: 'kind', old: null, new: kind }, { field: 'ownerId', old: null, new: ownerId }],
+  });
+  await tx.em.flush();
+  return customer.id;
+}
+
+/** Creates the order (customer, lines, totals); returns its id. */
+async function createOrder(tx: ServiceContext, data: PushData): Promise<string> {
+  if (data.externalRef) {
+    const [taken] = await rows(tx.em, sql`select 1 as x from sales_order o where o.created_by = ${tx.principal.id} and o.external_ref = ${data.externalRef}`);
+    if (taken) fail([userError('DUPLICATE', `You already pushed an order "${data.externalRef}" (with another idempotency key).`, ['input', 'externalRef'])]);
+  }
+  const skus = [...new Set(data.lines.map((l) => l.sku))];
+  const products = new Map((await rows<Product>(tx.em, sql`select ${columnsOf(tx.em, 'Product', 'p')} from product p where p.sku in ${list(skus)}`)).map((p) => [p.sku, p]));
+  const errors: UserError[] = [];
+  let subtotal = new Decimal(0);
+  let discountTotal = new Decimal(0);
+  const lines = data.lines.map((l, i) => {
+    const path = ['input', 'lines', String(i)];
+    const product = products.get(l.sku);
+    if (!product) errors.push(userError('NOT_FOUND', `No product with SKU "${l.sku}".`, [...path, 'sku']));
+    else if (!product.active) errors.push(userError('VALIDATION', `Product "${l.sku}" is not sold any more.`, [...path, 'sku']));
+    else errors.push(...configurationErrors(product.optionsSchema ?? {}, l.configuration ?? {}, [...path, 'configuration']));
+    const gross = new Decimal(l.unitPrice).times(l.quantity);
+    const discount = new Decimal(l.discount ?? '0');
+    if (discount.gt(gross)) errors.push(userError('VALIDATION', 'The discount cannot exceed quantity × unit price.', [...path, 'discount']));
+    subtotal = subtotal.plus(gross);
+    discountTotal = discountTotal.plus(discount);
+    return { ...l, product, gross, discount };
+  });
+  fail(errors);
+  const customerId = await resolveCustomer(tx, data.customer);
+  const order = tx.em.create(Order, {
+    customer: tx.em.getReference(Customer, customerId), externalRef: data.externalRef ?? null, channel: data.channel,
+    status: OrderStatus.PENDING, currency: data.currency, subtotal: subtotal.toFixed(2), discountTotal: discountTotal.toFixed(2),
+    pointsRedeemed: 0, total: subtotal.minus(discountTotal).toFixed(2), createdBy: tx.principal.id,
+  } as any);
+  tx.em.persist(order);
+  lines.forEach((l, i) => tx.em.persist(tx.em.create(OrderLine, {
+    order, position: i + 1, product: tx.em.getReference(Product, l.product!.id), sku: l.sku, quantity: l.quantity,
+    unitPrice: l.unitPrice, discount: l.discount.toFixed(2), configuration: l.configuration ?? {}, lineTotal: l.gross.minus(l.discount).toFixed(2),
+  } as any)));
+  recordAudit(tx.em, tx.principal, {
+    entityType: 'Order', entityId: order.id, customerId, action: AuditAction.CREATE,
+    changes: [{ field: 'status', old: null, new: OrderStatus.PENDING }, { field: 'total', old: null, new: order.total }],
+  });
+  await tx.em.flush();
+  return order.id;
+}
+
+export async function pushOrder(ctx: ServiceContext, input: PushOrderInput): Promise<OrderPayload> {
+  const parsed = parseInput(PushOrder, input);
+  if (!parsed.ok) return { order: null, errors: parsed.errors };
+  const data = parsed.data;
+  if ((data.pointsToRedeem ?? 0) !== 0) {
+    return { order: null, errors: [userError('VALIDATION', 'points redemption comes with loyalty', ['input', 'pointsToRedeem'])] };
+  }
+  const hash = requestHash(input);
+  const owner = ctx.principal.id;
+  const outcome = await inTransaction(ctx, async (tx) => {
+    // Take the key: a concurrent holder makes this wait until it commits (then nothing is inserted) or rolls back.
+    const claimed = await rows(tx.em, sql`insert into idempotency_key (key, owner, request_hash) values (${data.idempotencyKey}, ${owner}, ${hash})
+      on conflict do nothing returning key`);
+    if (!claimed.length) {
+      const [prior] = await rows<{ request_hash: string; response: unknown }>(tx.em, sql`select k.request_hash, k.response from idempotency_key k
+        where k.owner = ${owner} and k.key = ${data.idempotencyKey}`);
+      if (!prior || prior.request_hash !== hash || prior.response == null) {
+        fail([userError('CONFLICT', 'This idempotency key was already used with different content.', ['input', 'idempotencyKey'])]);
+      }
+      return prior.response;
+    }
+    const orderId = await createOrder(tx, data);
+    const [row] = await rows<OrderRow>(tx.em, sql`select ${columnsOf(tx.em, 'Order', 'o')} from sales_order o where o.id = ${orderId}`);
+    const response = JSON.stringify({ order: row, errors: [] });
+    await rows(tx.em, sql`update idempotency_key set response = ${response}::jsonb, order_id = ${orderId}
+      where owner = ${owner} and key = ${data.idempotencyKey}`);
+    return response;
+  });
+  if (outcome.result == null) return { order: null, errors: outcome.errors };
+  return revive(outcome.result);
+}
+
+/** Deletes idempotency keys older than 48 hours (they are kept at least 24 h); returns how many. */
+export async function purgeIdempotencyKeys(em: ServiceContext['em'], now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_KEEP_HOURS * 3600_000);
+  const deleted = await rows<{ key: string }>(em, sql`delete from idempotency_key where created_at < ${cutoff} returning key`);
+  return deleted.length;
+}
+
+// ---------------------------------------------------------------------------------------- status
+
+const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
+export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
+
+/** Orders the caller may change: staff on orders of customers in their scope, keys on their own pushes. */
+function writableScope(principal: Principal): Sql {
+  if (principal.role === Role.INTEGRATION) return hasScope(principal, 'orders:write') ? sql`o.created_by = ${principal.id}` : FALSE;
+  if (![Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP].includes(principal.role)) return FALSE;
+  return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
+}
+
+export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderStatusInput): Promise<OrderPayload> {
+  const parsed = parseInput(UpdateOrderStatus, input);
+  if (!parsed.ok) return { order: null, errors: parsed.errors };
+  const data = parsed.data;
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const [visible] = await rows<{ id: string }>(tx.em, sql`select o.id from sales_order o where o.id = ${data.id} and ${writableScope(tx.principal)}`);
+    if (!visible) throw new RollbackWithErrors([userError('NOT_FOUND', 'Order not found.', ['input', 'id'])]);
+    const order = await tx.em.findOneOrFail(Order, data.id);
+    if (order.version !== data.version) {
+      fail([userError('CONFLICT', `This order was changed meanwhile (now version ${order.version}): reload it and apply your change again.`, ['input', 'version'])]);
+    }
+    if (!ORDER_TRANSITIONS[order.status].includes(data.status)) {
+      fail([userError('BUSINESS_RULE', `An order cannot go from ${order.status} to ${data.status}.`, ['input', 'status'])]);
+    }
+    recordAudit(tx.em, tx.principal, {
+      entityType: 'Order', entityId: order.id, customerId: refId(order.customer)!, action: AuditAction.UPDATE,
+      changes: [{ field: 'status', old: order.status, new: data.status }],
+    });
+    order.status = data.status;
+    order.updatedAt = new Date();
+    await tx.em.flush();
+    return order.id;
+  });
+  if (!outcome.result) return { order: null, errors: outcome.errors };
+  const [row] = await rows<OrderRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Order', 'o')} from sales_order o where o.id = ${outcome.result}`);
+  return { order: row, errors: [] };
+}
