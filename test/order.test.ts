@@ -160,6 +160,16 @@ describe('pushOrder', () => {
     const byAdmin = await pushed(input(), 'ADMIN');
     expect(byAdmin.status).toBe('PENDING');
   });
+
+  it('is refused to a PARTNER key even with orders:write (a push may name any customer)', async () => {
+    const [{ id: partnerCustomerId }] = await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`);
+    const made = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret errors { field } } }`,
+      { input: { name: 'partner pusher', role: 'PARTNER', scopes: ['orders:write'], partnerCustomerId } }, 'ADMIN')).createApiKey;
+    expect(made.errors).toEqual([]);
+    const before = await orderCount();
+    expect(codes(await t.gql(PUSH, { i: input() }, { apiKey: made.secret }))).toEqual(['FORBIDDEN']);
+    expect(await orderCount()).toBe(before);
+  });
 });
 
 describe('idempotency', () => {

@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { anyOf, hasScope, isRole, reachable } from './rules';
+import { allOf, anyOf, hasScope, isRole, reachable } from './rules';
 
 /** Order lists: staff who deal with orders, partners (their own record), keys with `orders:write` (their own pushes). Record scope in SQL. */
 export const readsOrders = anyOf(
@@ -8,8 +8,12 @@ export const readsOrders = anyOf(
   hasScope('orders:write'),
 );
 
-/** Pushing orders: INTEGRATION keys with `orders:write`, and ADMIN. */
-export const pushesOrders = anyOf(isRole(Role.ADMIN), hasScope('orders:write'));
+/**
+ * Pushing orders: INTEGRATION keys with `orders:write`, and ADMIN. Not PARTNER keys, even with the
+ * scope: a push may name any customer, and partners are limited to their own accounts (their resale
+ * orders come with the partner-account part of the commerce work).
+ */
+export const pushesOrders = anyOf(isRole(Role.ADMIN), allOf(isRole(Role.INTEGRATION), hasScope('orders:write')));
 
 /** Status changes: ADMIN, SALES_MANAGER, SALES_REP (their scope), keys with `orders:write` (their pushes). */
 export const updatesOrders = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('orders:write'));

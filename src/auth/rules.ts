@@ -35,6 +35,9 @@ export const hasScope = (scope: Scope): Policy => policy(`scope:${scope}`, (p) =
 export const anyOf = (...policies: Policy[]): Policy =>
   policy(`any(${policies.map((p) => p.name).join(',')})`, (p, parent) => policies.some((x) => x.check(p, parent)), policies.some((x) => x.perRecord));
 
+export const allOf = (...policies: Policy[]): Policy =>
+  policy(`all(${policies.map((p) => p.name).join(',')})`, (p, parent) => policies.every((x) => x.check(p, parent)), policies.some((x) => x.perRecord));
+
 export const not = (...roles: Role[]): Policy => policy(`not:${roles.join('|')}`, (p) => !roles.includes(p.role));
 
 /** Staff who read every customer or their own book, partners their own record, keys with a customers scope. */
