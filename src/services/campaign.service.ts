@@ -12,7 +12,7 @@ import {
 import { leadScope, opportunityScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
 
 /**
  * Campaigns: where leads come from and what won deals are attributed to. Campaigns carry no record
@@ -152,24 +152,6 @@ export async function campaignResultsByIds(ctx: ServiceContext, ids: readonly st
 
 // ---------------------------------------------------------------------------------------------- writes
 
-/** "1250", "1250.5" → "1250.00", "1250.50": money as the database prints it, without a float. */
-export const MONEY = z
-  .string()
-  .trim()
-  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "25000.00".')
-  .transform((v) => {
-    const [whole, fraction = ''] = v.split('.');
-    return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
-  });
-
-/** Currency codes known to ISO 4217 (as far as the runtime's ICU data knows them). */
-const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
-/** An ISO 4217 code, upper-cased: "eur" → "EUR". */
-export const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
-  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
-export const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A calendar date "YYYY-MM-DD".');
-
 const fields = {
   name: text(200),
   channel: z.nativeEnum(CampaignChannel),
@@ -257,4 +239,11 @@ export async function updateCampaign(ctx: ServiceContext, input: UpdateCampaignI
     return campaign;
   });
   return { campaign: result, errors };
+}
+
+/** Payload error when a referenced campaign does not exist (used by leads and opportunities). */
+export async function campaignErrors(tx: ServiceContext, campaignId: string | null | undefined): Promise<UserError[]> {
+  if (!campaignId) return [];
+  const [found] = await rows(tx.em, sql`select 1 from campaign where id = ${campaignId}`);
+  return found ? [] : [userError('NOT_FOUND', 'Campaign not found.', ['input', 'campaignId'])];
 }

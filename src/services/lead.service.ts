@@ -8,7 +8,7 @@ import { Lead } from '../entities/lead.entity';
 import type { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
 import { recordAudit } from './audit.service';
-import { CURRENCY, LOCAL_DATE, MONEY } from './campaign.service';
+import { campaignErrors } from './campaign.service';
 import type { ServiceContext } from './context';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
@@ -19,7 +19,7 @@ import {
 import { customerScope, leadScope, subtreeSql } from './scope';
 import { and, columnsOf, likeEscape, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, PHONE, optionalText, parseInput, text } from './validation';
+import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
 
 /**
  * Leads: people who may buy, from a campaign or the web. Record scope `leadScope` (ADMIN and
@@ -155,12 +155,6 @@ async function assigneeErrors(tx: ServiceContext, ownerId: string, field: string
   if (!owner.active) return [userError('VALIDATION', 'This user is deactivated.', field)];
   if (owner.role !== Role.SALES_REP && owner.role !== Role.SALES_MANAGER) return [userError('VALIDATION', 'Leads are assigned to sales reps or sales managers.', field)];
   return [];
-}
-
-async function campaignErrors(tx: ServiceContext, campaignId: string | null | undefined): Promise<UserError[]> {
-  if (!campaignId) return [];
-  const [found] = await rows(tx.em, sql`select 1 from campaign where id = ${campaignId}`);
-  return found ? [] : [userError('NOT_FOUND', 'Campaign not found.', ['input', 'campaignId'])];
 }
 
 /** The owner of a new lead, by who creates it (see `CreateLeadInput.ownerId`). */

@@ -10,6 +10,7 @@ import { OpportunityStageChange } from '../entities/stage-change.entity';
 import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
+import { campaignErrors } from './campaign.service';
 import { ownerErrors, visibleCustomerId } from './customer.service';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
@@ -20,7 +21,7 @@ import {
 import { opportunityScope } from './scope';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
 
 export type OpportunityRow = Opportunity;
 export type StageChangeRow = OpportunityStageChange;
@@ -165,20 +166,12 @@ export async function stageChangesByIds(ctx: ServiceContext, ids: readonly strin
 
 const normalizeAmount = (amount: string) => new Decimal(amount).toFixed(2);
 
-/** Currency codes known to ISO 4217 (as far as the runtime's ICU data knows them). */
-const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-const AMOUNT = z.string().trim()
-  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "12500.00".')
-  .transform(normalizeAmount);
-const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
-  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
-const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date like "2026-04-30".');
 const COMPETITORS = z.array(text(100)).max(20, 'At most 20 competitors.').transform((names) => [...new Set(names)]);
 
 const fields = {
   name: text(200),
-  amount: AMOUNT,
+  amount: MONEY,
   currency: CURRENCY,
   stage: z.nativeEnum(OpportunityStage),
   probability: z.number().int('A whole number.').min(0, 'Between 0 and 100.').max(100, 'Between 0 and 100.').nullish(),
@@ -293,12 +286,6 @@ export function insertOpportunity(tx: ServiceContext, data: NewOpportunity): Opp
     changes: diff({}, snapshot(opportunity), AUDITED).filter((ch) => ch.new !== null && !(Array.isArray(ch.new) && !ch.new.length)),
   });
   return opportunity;
-}
-
-async function campaignErrors(ctx: ServiceContext, campaignId: string | null | undefined): Promise<UserError[]> {
-  if (!campaignId) return [];
-  const [found] = await rows(ctx.em, sql`select 1 as x from campaign m where m.id = ${campaignId}`);
-  return found ? [] : [userError('NOT_FOUND', 'No such campaign.', ['input', 'campaignId'])];
 }
 
 /** Rules on the stage, the probability and the loss, checked on the state a write would produce. */

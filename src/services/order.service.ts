@@ -17,10 +17,10 @@ import { NotFoundError, RollbackWithErrors, userError, type UserError } from './
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { customerScope } from './scope';
+import { customerScope, orderScope } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, parseInput, text } from './validation';
+import { EMAIL, ID, parseInput, text, CURRENCY, MONEY } from './validation';
 
 /**
  * Orders pushed by e-commerce sites and partners (issue 4).
@@ -54,9 +54,6 @@ export interface OrderListArgs extends ConnectionArgs {
   orderBy?: OrderOrderBy[] | null;
 }
 
-/** Staff roles that read orders (of the customers they can see). */
-export const ORDER_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
-
 /** Legal status transitions. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   [OrderStatus.PENDING]: [OrderStatus.CONFIRMED, OrderStatus.CANCELLED],
@@ -88,13 +85,6 @@ export const ORDER_FILTER: FilterSpec = {
 
 const sortKeys = (orderBy: OrderOrderBy[] | null | undefined) =>
   orderKeys('orders', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'o.id');
-
-/** Orders the caller can see (on the `sales_order` row aliased `o`). */
-export function orderScope(principal: Principal): Sql {
-  if (principal.role === Role.INTEGRATION) return hasScope(principal, 'orders:write') ? sql`o.created_by = ${principal.id}` : FALSE;
-  if (!ORDER_READERS.includes(principal.role)) return FALSE;
-  return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
-}
 
 export async function listOrders(ctx: ServiceContext, args: OrderListArgs): Promise<Connection<OrderRow>> {
   const { keys, signature } = sortKeys(args.orderBy);
@@ -194,12 +184,6 @@ export function configurationErrors(schema: Record<string, unknown>, config: Rec
 
 // ---------------------------------------------------------------------------------------- push
 
-const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-const AMOUNT = z.string().trim()
-  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "19.90".')
-  .transform((v) => new Decimal(v).toFixed(2));
-const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
-  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
 
 const PushOrder = z.object({
   idempotencyKey: z.string().min(1, 'Must not be empty.').max(100, 'At most 100 characters.'),
@@ -217,8 +201,8 @@ const PushOrder = z.object({
   lines: z.array(z.object({
     sku: z.string().trim().min(1, 'Must not be empty.').max(64).transform((v) => v.toUpperCase()),
     quantity: z.number().int('A whole number.').min(1, 'At least 1.').max(1_000_000, 'At most 1000000.'),
-    unitPrice: AMOUNT,
-    discount: AMOUNT.nullish(),
+    unitPrice: MONEY,
+    discount: MONEY.nullish(),
     configuration: z.record(z.unknown()).nullish(),
   })).min(1, 'An order needs at least one line.').max(500, 'At most 500 lines.'),
   pointsToRedeem: z.number().int('A whole number.').nullish(),

@@ -7,7 +7,7 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, parseInput, text } from './validation';
+import { ID, parseInput, text, CURRENCY, MONEY } from './validation';
 
 export type ProductRow = Product;
 
@@ -97,15 +97,9 @@ export function marginPercent(p: Pick<Product, 'listPrice' | 'cost'>): string | 
 
 // ---------------------------------------------------------------------------------------- writes
 
-const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-const PRICE = z.string().trim()
-  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "1299.00".')
-  .transform((v) => new Decimal(v).toFixed(2));
 const SKU = z.string().trim().transform((v) => v.toUpperCase())
   .refine((v) => /^[A-Z0-9._-]{1,64}$/.test(v), 'A SKU is 1–64 characters of A–Z, 0–9, ".", "_" and "-".');
-const CURRENCY = z.string().trim().transform((v) => v.toUpperCase())
-  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
 
 const required = z.boolean().optional();
 const OPTION = z.discriminatedUnion('type', [
@@ -132,9 +126,9 @@ const fields = {
   sku: SKU,
   name: text(200),
   category: text(100),
-  listPrice: PRICE,
-  memberPrice: PRICE.nullish(),
-  cost: PRICE.nullish(),
+  listPrice: MONEY,
+  memberPrice: MONEY.nullish(),
+  cost: MONEY.nullish(),
   currency: CURRENCY,
   active: z.boolean(),
   optionsSchema: OPTIONS_SCHEMA,

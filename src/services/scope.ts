@@ -84,3 +84,13 @@ export function leadScope(principal: Principal, alias = 'l'): Sql {
       return FALSE;
   }
 }
+
+/** Staff roles that read orders (of the customers they can see). */
+const ORDER_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
+
+/** Condition on the `sales_order` row aliased `o`: orders of visible customers; INTEGRATION keys the orders they pushed. */
+export function orderScope(principal: Principal): Sql {
+  if (principal.role === Role.INTEGRATION) return hasScope(principal, 'orders:write') ? sql`o.created_by = ${principal.id}` : FALSE;
+  if (!ORDER_READERS.includes(principal.role)) return FALSE;
+  return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
+}

@@ -53,3 +53,26 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, ro
     errors: result.error.issues.map((issue) => userError('VALIDATION', issue.message, [...root, ...issue.path.map(String)])),
   };
 }
+
+/** Currency codes known to ISO 4217 (as far as the runtime's ICU data knows them). */
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 code, upper-cased: "eur" → "EUR". */
+export const CURRENCY = z
+  .string()
+  .trim()
+  .transform((v) => v.toUpperCase())
+  .refine((v) => /^[A-Z]{3}$/.test(v) && ISO_CURRENCIES.has(v), 'An ISO 4217 currency code, e.g. "EUR".');
+
+/** A non-negative amount with at most 2 decimals, normalised without a float: "1250.5" → "1250.50". */
+export const MONEY = z
+  .string()
+  .trim()
+  .regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "1250.00".')
+  .transform((v) => {
+    const [whole, fraction = ''] = v.split('.');
+    return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
+  });
+
+/** A calendar date "YYYY-MM-DD". */
+export const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A calendar date "YYYY-MM-DD".');
