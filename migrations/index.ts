@@ -2,6 +2,7 @@ import { Migration20261129000000Foundation } from './Migration20261129000000Foun
 import { Migration20261130000000Sales } from './Migration20261130000000Sales';
 import { Migration20261201000000Products } from './Migration20261201000000Products';
 import { Migration20261202000000Orders } from './Migration20261202000000Orders';
+import { Migration20261203000000Finance } from './Migration20261203000000Finance';
 
 /** Every migration in order. Listed explicitly so compiled and test (TypeScript) runs find the same set. */
 export const migrationsList = [
@@ -9,4 +10,5 @@ export const migrationsList = [
   { name: 'Migration20261130000000Sales', class: Migration20261130000000Sales },
   { name: 'Migration20261201000000Products', class: Migration20261201000000Products },
   { name: 'Migration20261202000000Orders', class: Migration20261202000000Orders },
+  { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
 ];

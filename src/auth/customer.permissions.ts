@@ -27,6 +27,7 @@ export const customerPermissions: PermissionMap = {
     addresses: piiVisible,
     creditRating: creditVisible,
     creditLimit: creditVisible,
+    creditCurrency: creditVisible,
     customAttributes: notPartner,
     history: notPartner,
   },

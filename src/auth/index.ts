@@ -10,6 +10,11 @@ import { leadPermissions } from './lead.permissions';
 import { opportunityPermissions } from './opportunity.permissions';
 import { orderPermissions } from './order.permissions';
 import { productPermissions } from './product.permissions';
+import { contractPermissions } from './contract.permissions';
+import { creditPermissions } from './credit.permissions';
+import { financeReportPermissions } from './finance-report.permissions';
+import { partnerPermissions } from './partner.permissions';
+import { receivablePermissions } from './receivable.permissions';
 import { taskPermissions } from './task.permissions';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
@@ -33,6 +38,7 @@ export const permissionMap: PermissionMap = merge(
   commonPermissions, customerPermissions, contactPermissions, userPermissions,
   activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions,
   productPermissions, orderPermissions,
+  contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions,
 );
 
 /** The policy that governs a field, or undefined when the map does not cover it. */

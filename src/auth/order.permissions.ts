@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { allOf, anyOf, hasScope, isRole, reachable } from './rules';
+import { allOf, anyOf, hasScope, isRole, isUser, reachable } from './rules';
 
 /** Order lists: staff who deal with orders, partners (their own record), keys with `orders:write` (their own pushes). Record scope in SQL. */
 export const readsOrders = anyOf(
@@ -9,11 +9,15 @@ export const readsOrders = anyOf(
 );
 
 /**
- * Pushing orders: INTEGRATION keys with `orders:write`, and ADMIN. Not PARTNER keys, even with the
- * scope: a push may name any customer, and partners are limited to their own accounts (their resale
- * orders come with the partner-account part of the commerce work).
+ * Pushing orders: ADMIN; INTEGRATION keys with `orders:write`; partners — users, and keys with
+ * `orders:write` — for themselves and the customers they resell to (the service limits whom a
+ * partner's order may name, and bills the partner).
  */
-export const pushesOrders = anyOf(isRole(Role.ADMIN), allOf(isRole(Role.INTEGRATION), hasScope('orders:write')));
+export const pushesOrders = anyOf(
+  isRole(Role.ADMIN),
+  allOf(isRole(Role.INTEGRATION), hasScope('orders:write')),
+  allOf(isRole(Role.PARTNER), anyOf(isUser, hasScope('orders:write'))),
+);
 
 /** Status changes: ADMIN, SALES_MANAGER, SALES_REP (their scope), keys with `orders:write` (their pushes). */
 export const updatesOrders = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('orders:write'));

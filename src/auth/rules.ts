@@ -30,6 +30,9 @@ export const signedIn = policy('signedIn', () => true);
  */
 export const reachable: Policy = { name: 'reachable', check: () => true, perRecord: false, public: true };
 
+/** A signed-in user (not an API key). */
+export const isUser: Policy = policy('isUser', (p) => p.type === 'USER');
+
 export const isRole = (...roles: Role[]): Policy => policy(`role:${roles.join('|')}`, (p) => roles.includes(p.role));
 export const hasScope = (scope: Scope): Policy => policy(`scope:${scope}`, (p) => principalHasScope(p, scope));
 export const anyOf = (...policies: Policy[]): Policy =>

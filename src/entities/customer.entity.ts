@@ -78,6 +78,10 @@ export class Customer implements Node {
   @ManyToOne({ entity: 'Customer', nullable: true, fieldName: 'referred_by_id' })
   referredBy?: Rel<Customer> | null;
 
+  /** The partner (a customer with isPartner) that resells to this customer; exposed as `Customer.resoldBy`. */
+  @ManyToOne({ entity: 'Customer', nullable: true, fieldName: 'resold_by_id' })
+  resoldBy?: Rel<Customer> | null;
+
   @Enum({ items: () => CustomerStatus })
   @Field(() => CustomerStatus, { description: 'ACTIVE, AT_RISK (drifting away) or CHURNED (see churnReason).' })
   status: CustomerStatus = CustomerStatus.ACTIVE;
@@ -125,6 +129,10 @@ export class Customer implements Node {
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
   @Field(() => DecimalScalar, { nullable: true, description: 'Credit limit in the reporting currency (decimal string). Same visibility as creditRating; null when not assessed.' })
   creditLimit?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the credit limit. Same visibility as creditRating; null when not assessed.' })
+  creditCurrency?: string | null;
 
   @Property({ type: 'timestamptz', nullable: true })
   @Field(() => DateTimeScalar, { nullable: true, description: 'When an activity with this customer last happened (UTC); null when never.' })

@@ -22,6 +22,12 @@ export const ID_PREFIX = {
   Product: 'prd',
   Order: 'ord',
   OrderLine: 'oln',
+  Contract: 'ctr',
+  Receivable: 'rcv',
+  Payment: 'pay',
+  PaymentAllocation: 'pal',
+  CreditAssessment: 'cra',
+  CreditHold: 'crh',
 } as const;
 
 export type NodeTypeName = keyof typeof ID_PREFIX;

@@ -15,10 +15,15 @@ import { Task } from './task.entity';
 import { Product } from './product.entity';
 import { Order } from './order.entity';
 import { OrderLine } from './order-line.entity';
+import { Contract } from './contract.entity';
+import { Receivable } from './receivable.entity';
+import { Payment, PaymentAllocation } from './payment.entity';
+import { CreditAssessment, CreditHold } from './credit.entity';
 
 /** Every entity, for the ORM. */
 export const entities = [
   User, Customer, Contact, CustomerExternalRef, ApiKey, AuditEvent,
   Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine,
   Product, Order, OrderLine,
+  Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold,
 ];

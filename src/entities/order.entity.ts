@@ -2,15 +2,16 @@ import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
+import { PaymentTerms } from './finance.enums';
 import { newId } from './ids';
 import { Node } from './node';
 
 export enum OrderStatus {
-  PENDING = 'PENDING', CONFIRMED = 'CONFIRMED', FULFILLED = 'FULFILLED', COMPLETED = 'COMPLETED', CANCELLED = 'CANCELLED', RETURNED = 'RETURNED',
+  PENDING_CREDIT_APPROVAL = 'PENDING_CREDIT_APPROVAL', PENDING = 'PENDING', CONFIRMED = 'CONFIRMED', FULFILLED = 'FULFILLED', COMPLETED = 'COMPLETED', CANCELLED = 'CANCELLED', RETURNED = 'RETURNED',
 }
 registerEnumType(OrderStatus, {
   name: 'OrderStatus',
-  description: 'Lifecycle of an order: PENDING → CONFIRMED | CANCELLED; CONFIRMED → FULFILLED | CANCELLED; FULFILLED → COMPLETED | RETURNED; COMPLETED → RETURNED.',
+  description: 'Lifecycle of an order: PENDING_CREDIT_APPROVAL (held: an ON_ACCOUNT order over the customer\'s credit limit) → PENDING (approveCredit) | CANCELLED (rejectCredit); PENDING → CONFIRMED | CANCELLED; CONFIRMED → FULFILLED | CANCELLED; FULFILLED → COMPLETED | RETURNED; COMPLETED → RETURNED.',
 });
 
 @Entity({ tableName: 'sales_order' })
@@ -23,6 +24,14 @@ export class Order implements Node {
   @ManyToOne({ entity: 'Customer', fieldName: 'customer_id' })
   customer!: Rel<Customer>;
 
+  /** Who is billed: the customer, or the partner that pushed the order for a customer it resells to. */
+  @ManyToOne({ entity: 'Customer', fieldName: 'bill_to_id' })
+  billTo!: Rel<Customer>;
+
+  @Enum({ items: () => PaymentTerms })
+  @Field(() => PaymentTerms, { description: 'PREPAID (paid at checkout) or ON_ACCOUNT (billed when FULFILLED, credit-checked).' })
+  paymentTerms: PaymentTerms = PaymentTerms.PREPAID;
+
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'The order number in the system that pushed it; unique per pusher; null when none was given.' })
   externalRef?: string | null;
@@ -32,7 +41,7 @@ export class Order implements Node {
   channel!: string;
 
   @Enum({ items: () => OrderStatus })
-  @Field(() => OrderStatus, { description: 'PENDING, CONFIRMED, FULFILLED, COMPLETED, CANCELLED or RETURNED.' })
+  @Field(() => OrderStatus, { description: 'PENDING_CREDIT_APPROVAL, PENDING, CONFIRMED, FULFILLED, COMPLETED, CANCELLED or RETURNED.' })
   status: OrderStatus = OrderStatus.PENDING;
 
   @Property({ type: 'text' })

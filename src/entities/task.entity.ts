@@ -7,6 +7,7 @@ import { TaskStatus, TaskType } from './enums';
 import { newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
+import type { Receivable } from './receivable.entity';
 import type { User } from './user.entity';
 
 @Entity({ tableName: 'task' })
@@ -46,6 +47,10 @@ export class Task implements Node {
 
   @ManyToOne({ entity: 'Opportunity', nullable: true, fieldName: 'opportunity_id' })
   opportunity?: Rel<Opportunity> | null;
+
+  /** For COLLECTION tasks: the overdue receivable to collect (one task per receivable). */
+  @ManyToOne({ entity: 'Receivable', nullable: true, fieldName: 'receivable_id' })
+  receivable?: Rel<Receivable> | null;
 
   @Enum({ items: () => TaskStatus })
   @Field(() => TaskStatus, { description: 'OPEN, DONE or CANCELLED.' })

@@ -13,6 +13,9 @@ import { createOpportunityLoaders } from './opportunity.loaders';
 import { createOrderLoaders } from './order.loaders';
 import { createProductLoaders } from './product.loaders';
 import { createTaskLoaders } from './task.loaders';
+import { createContractLoaders } from './contract.loaders';
+import { createCreditLoaders } from './credit.loaders';
+import { createReceivableLoaders } from './receivable.loaders';
 import { byKey, perArgs } from './batch';
 
 /** One set of loaders per request: batching and caching never cross callers. */
@@ -50,6 +53,9 @@ export function createLoaders(ctx: GraphQLContext) {
     ...createOpportunityLoaders(ctx),
     ...createProductLoaders(ctx),
     ...createOrderLoaders(ctx),
+    ...createContractLoaders(ctx),
+    ...createReceivableLoaders(ctx),
+    ...createCreditLoaders(ctx),
   };
 }
 

@@ -31,6 +31,11 @@ const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: stri
   OpportunityStageChange: (ctx, ids) => ctx.loaders.stageChangeById.loadMany(ids),
   Quote: (ctx, ids) => ctx.loaders.quoteById.loadMany(ids),
   Order: (ctx, ids) => ctx.loaders.orderById.loadMany(ids),
+  Contract: (ctx, ids) => ctx.loaders.contractById.loadMany(ids),
+  Receivable: (ctx, ids) => ctx.loaders.receivableById.loadMany(ids),
+  Payment: (ctx, ids) => ctx.loaders.paymentById.loadMany(ids),
+  CreditAssessment: (ctx, ids) => ctx.loaders.creditAssessmentById.loadMany(ids),
+  CreditHold: (ctx, ids) => ctx.loaders.creditHoldById.loadMany(ids),
 };
 
 @Resolver()

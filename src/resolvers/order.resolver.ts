@@ -40,6 +40,11 @@ export class OrderResolver {
     return refId(order.customer);
   }
 
+  @FieldResolver(() => ID, { description: 'Id of the customer billed: the customer, or the partner that pushed the order for a customer it resells to.' })
+  billToId(@Root() order: Row<Order>) {
+    return refId(order.billTo);
+  }
+
   @FieldResolver(() => Customer, { nullable: true, description: 'Who ordered; null when the customer record is not visible to you (e.g. an API key without a customers scope).' })
   customer(@Root() order: Row<Order>, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.customer.load(refId(order.customer)!);
@@ -51,8 +56,8 @@ export class OrderResolver {
   }
 
   @Mutation(() => OrderPayload, {
-    description: 'Push an order (INTEGRATION keys with `orders:write`, ADMIN). Idempotent by `idempotencyKey`: the same key and content return the first result, '
-      + 'other content is a CONFLICT, concurrent duplicates create one order. Starts PENDING.',
+    description: 'Push an order (INTEGRATION keys with `orders:write`, ADMIN; partners — users and keys with `orders:write` — for themselves and the customers they resell to, billed to the partner). Idempotent by `idempotencyKey`: the same key and content return the first result, '
+      + 'other content is a CONFLICT, concurrent duplicates create one order. Starts PENDING, or PENDING_CREDIT_APPROVAL when an ON_ACCOUNT order would exceed the credit limit.',
   })
   pushOrder(@Arg('input') input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
     return orders.pushOrder(serviceContext(ctx), input as orders.PushOrderInput);

@@ -12,6 +12,11 @@ import { NodeResolver } from '../resolvers/node.resolver';
 import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from '../resolvers/opportunity.resolver';
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { ProductResolver } from '../resolvers/product.resolver';
+import { contractResolvers } from '../resolvers/contract.resolver';
+import { creditResolvers } from '../resolvers/credit.resolver';
+import { financeReportResolvers } from '../resolvers/finance-report.resolver';
+import { partnerResolvers } from '../resolvers/partner.resolver';
+import { receivableResolvers } from '../resolvers/receivable.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 
@@ -25,7 +30,8 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       WinRateGroupResolver, RepPerformanceResolver,
       ProductResolver,
       OrderResolver, OrderLineResolver, CustomerOrdersResolver,
-    ],
+      ...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers,
+    ] as unknown as [Function, ...Function[]],
     validate: false, // input rules live in the services, which return payload errors naming the field
   });
 }

@@ -1,3 +1,4 @@
+import { PaymentTerms } from '../entities/finance.enums';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CustomerKind } from '../entities/enums';
 import { Order, OrderStatus } from '../entities/order.entity';
@@ -79,6 +80,7 @@ export class PushOrderInput {
   @Field(() => OrderCustomerInput, { description: 'Who ordered.' }) customer!: OrderCustomerInput;
   @Field(() => [OrderLineInput], { description: 'The lines (1–500).' }) lines!: OrderLineInput[];
   @Field(() => Int, { nullable: true, description: 'Loyalty points to redeem: only 0 until the loyalty programme exists (VALIDATION otherwise).' }) pointsToRedeem?: number | null;
+  @Field(() => PaymentTerms, { nullable: true, description: 'PREPAID (paid at checkout) or ON_ACCOUNT (billed when FULFILLED; credit-checked: over the limit the order starts PENDING_CREDIT_APPROVAL). Default: ON_ACCOUNT for partners, PREPAID for everyone else.' }) paymentTerms?: PaymentTerms | null;
 }
 
 @InputType({ description: 'A status change. Pass the `version` you read; a stale one is a CONFLICT.' })

@@ -2,7 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { AuditEvent, type FieldChangeValue } from '../entities/audit-event.entity';
 import { ActorType, AuditAction } from '../entities/enums';
-import { customerScope, opportunityScope } from './scope';
+import { accountScope, contractScope, customerScope, opportunityScope } from './scope';
+
+/** Audited entities of the money side: their entries follow `accountScope`. */
+const ACCOUNT_ENTITIES = ['Receivable', 'Payment', 'CreditHold', 'CreditAssessment'];
 import type { ServiceContext } from './context';
 import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
 import { pagesByParent } from './pages-by-parent';
@@ -45,10 +48,14 @@ const HISTORY_KEYS: SortKey<AuditEvent>[] = expandKeys<AuditEvent>([
  */
 export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
   const a = raw(alias);
-  return sql`(${a}.entity_type not in ('Opportunity', 'Quote') or exists (
+  const deals = sql`(${a}.entity_type not in ('Opportunity', 'Quote') or exists (
     select 1 from opportunity o where o.id = (case when ${a}.entity_type = 'Quote'
       then (select q.opportunity_id from quote q where q.id = ${a}.entity_id) else ${a}.entity_id end)
       and ${opportunityScope(ctx.principal, 'o')}))`;
+  // Money and credit entries only for those who see the customer's account (contracts also for service).
+  const money = sql`(${a}.entity_type not in ${list(ACCOUNT_ENTITIES)} or ${accountScope(ctx.principal, `${alias}.customer_id`)})`;
+  const contracts = sql`(${a}.entity_type <> 'Contract' or ${contractScope(ctx.principal, `${alias}.customer_id`)})`;
+  return sql`${deals} and ${money} and ${contracts}`;
 }
 
 /**

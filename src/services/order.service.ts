@@ -8,6 +8,9 @@ import { refId } from '../entities/ids';
 import { OrderLine } from '../entities/order-line.entity';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { Product } from '../entities/product.entity';
+import { PaymentTerms } from '../entities/finance.enums';
+import { checkCredit, holdForCredit } from './credit-check';
+import { ORDER_PAYMENT_DAYS, isoDate, issueReceivables } from './receivable-issue';
 import { User } from '../entities/user.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { recordAudit } from './audit.service';
@@ -56,6 +59,7 @@ export interface OrderListArgs extends ConnectionArgs {
 
 /** Legal status transitions. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  [OrderStatus.PENDING_CREDIT_APPROVAL]: [], // only a credit decision moves it (approveCredit → PENDING, rejectCredit → CANCELLED)
   [OrderStatus.PENDING]: [OrderStatus.CONFIRMED, OrderStatus.CANCELLED],
   [OrderStatus.CONFIRMED]: [OrderStatus.FULFILLED, OrderStatus.CANCELLED],
   [OrderStatus.FULFILLED]: [OrderStatus.COMPLETED, OrderStatus.RETURNED],
@@ -206,6 +210,7 @@ const PushOrder = z.object({
     configuration: z.record(z.unknown()).nullish(),
   })).min(1, 'An order needs at least one line.').max(500, 'At most 500 lines.'),
   pointsToRedeem: z.number().int('A whole number.').nullish(),
+  paymentTerms: z.nativeEnum(PaymentTerms).nullish(),
 });
 
 export type PushOrderInput = z.input<typeof PushOrder>;
@@ -232,33 +237,52 @@ function revive(stored: unknown): OrderPayload {
   return payload;
 }
 
+/** The partner a PARTNER caller pushes for (null for other callers). */
+const partnerOf = (principal: Principal) => (principal.role === Role.PARTNER ? principal.partnerCustomerId : null);
+
+/**
+ * The customers an order may name: all for integrations and ADMIN; for a partner, itself and the
+ * customers it resells to (any other customer does not exist for it: matching never looks further).
+ */
+function nameableScope(principal: Principal): Sql {
+  const partner = partnerOf(principal);
+  if (principal.role !== Role.PARTNER) return sql`true`;
+  return partner ? sql`(c.id = ${partner} or c.resold_by_id = ${partner})` : FALSE;
+}
+
 /** The customer of the order: by id, else by external ref, then e-mail; created when unknown. */
 async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Promise<string> {
   const field = ['input', 'customer'];
+  const nameable = nameableScope(tx.principal);
+  const partner = partnerOf(tx.principal);
   if (c.customerId) {
-    const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${c.customerId} and c.deleted_at is null`);
+    const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${c.customerId} and c.deleted_at is null and ${nameable}`);
     if (!row) fail([userError('NOT_FOUND', 'Customer not found.', [...field, 'customerId'])]);
     return row.id;
   }
   if (c.externalRef) {
     const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer_external_ref r join customer c on c.id = r.customer_id
-      where r.system = ${c.externalRef.system} and r.ref = ${c.externalRef.ref} and c.deleted_at is null`);
+      where r.system = ${c.externalRef.system} and r.ref = ${c.externalRef.ref} and c.deleted_at is null and ${nameable}`);
     if (row) return row.id;
   }
   if (c.email) {
     const [row] = await rows<{ id: string }>(tx.em, sql`select id from (
         select c.id, 0 as rank, c.created_at from customer c
-        where c.deleted_at is null and exists (select 1 from jsonb_array_elements(c.emails) e where lower(e->>'address') = ${c.email})
+        where c.deleted_at is null and ${nameable} and exists (select 1 from jsonb_array_elements(c.emails) e where lower(e->>'address') = ${c.email})
         union all
         select c.id, 1 as rank, k.created_at from contact k join customer c on c.id = k.customer_id
-        where k.deleted_at is null and c.deleted_at is null and exists (select 1 from jsonb_array_elements(k.emails) e where lower(e->>'address') = ${c.email})
+        where k.deleted_at is null and c.deleted_at is null and ${nameable} and exists (select 1 from jsonb_array_elements(k.emails) e where lower(e->>'address') = ${c.email})
       ) m order by rank, created_at, id limit 1`);
     if (row) return row.id;
   }
   // Unknown shopper: create the customer in this transaction.
   if (!c.name) fail([userError('VALIDATION', 'The customer is unknown: give its name to create it.', [...field, 'name'])]);
-  let ownerId = c.ownerId ?? null;
-  if (!ownerId) {
+  let ownerId = partner ? null : (c.ownerId ?? null);
+  if (partner) {
+    // A partner's new customer is looked after by the partner's own account manager.
+    const [p] = await rows<{ ownerId: string }>(tx.em, sql`select c.owner_id as "ownerId" from customer c where c.id = ${partner}`);
+    ownerId = p?.ownerId ?? null;
+  } else if (!ownerId) {
     if (tx.principal.type === 'USER') ownerId = tx.principal.id;
     else {
       const [key] = await rows<{ createdBy: string | null }>(tx.em, sql`select k.created_by as "createdBy" from api_key k where k.id = ${tx.principal.id}`);
@@ -270,13 +294,17 @@ async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Pro
   const kind = c.kind ?? CustomerKind.INDIVIDUAL;
   const customer = tx.em.create(Customer, {
     name: c.name!, kind, sector: kind === CustomerKind.INDIVIDUAL ? Sector.CONSUMER : Sector.OTHER, owner: tx.em.getReference(User, ownerId!),
-    source: CustomerSource.E_COMMERCE, emails: c.email ? [{ label: 'order', address: c.email }] : [], createdBy: tx.principal.id,
+    source: partner ? CustomerSource.PARTNER : CustomerSource.E_COMMERCE, emails: c.email ? [{ label: 'order', address: c.email }] : [], createdBy: tx.principal.id,
+    resoldBy: partner ? tx.em.getReference(Customer, partner) : null,
   } as any);
   tx.em.persist(customer);
   if (c.externalRef) tx.em.persist(tx.em.create(CustomerExternalRef, { customer, system: c.externalRef.system, ref: c.externalRef.ref }));
   recordAudit(tx.em, tx.principal, {
     entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.CREATE,
-    changes: [{ field: 'name', old: null, new: customer.name }, { field: 'kind', old: null, new: kind }, { field: 'ownerId', old: null, new: ownerId }],
+    changes: [
+      { field: 'name', old: null, new: customer.name }, { field: 'kind', old: null, new: kind }, { field: 'ownerId', old: null, new: ownerId },
+      ...(partner ? [{ field: 'resoldById', old: null, new: partner }] : []),
+    ],
   });
   await tx.em.flush();
   return customer.id;
@@ -308,11 +336,18 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   });
   fail(errors);
   const customerId = await resolveCustomer(tx, data.customer);
+  // A partner is billed for the orders it pushes (it resells); everyone else bills the customer.
+  const billToId = partnerOf(tx.principal) ?? customerId;
+  const paymentTerms = data.paymentTerms ?? (partnerOf(tx.principal) ? PaymentTerms.ON_ACCOUNT : PaymentTerms.PREPAID);
+  const total = subtotal.minus(discountTotal).toFixed(2);
+  const credit = paymentTerms === PaymentTerms.ON_ACCOUNT ? await checkCredit(tx, billToId, total, data.currency) : null;
   const order = tx.em.create(Order, {
-    customer: tx.em.getReference(Customer, customerId), externalRef: data.externalRef ?? null, channel: data.channel,
-    status: OrderStatus.PENDING, currency: data.currency, subtotal: subtotal.toFixed(2), discountTotal: discountTotal.toFixed(2),
-    pointsRedeemed: 0, total: subtotal.minus(discountTotal).toFixed(2), createdBy: tx.principal.id,
+    customer: tx.em.getReference(Customer, customerId), billTo: tx.em.getReference(Customer, billToId), paymentTerms,
+    externalRef: data.externalRef ?? null, channel: data.channel,
+    status: credit?.holdReason ? OrderStatus.PENDING_CREDIT_APPROVAL : OrderStatus.PENDING, currency: data.currency,
+    subtotal: subtotal.toFixed(2), discountTotal: discountTotal.toFixed(2), pointsRedeemed: 0, total, createdBy: tx.principal.id,
   } as any);
+  if (credit?.holdReason) holdForCredit(tx, { customerId: billToId, orderId: order.id, amount: total, currency: data.currency }, credit);
   tx.em.persist(order);
   lines.forEach((l, i) => tx.em.persist(tx.em.create(OrderLine, {
     order, position: i + 1, product: tx.em.getReference(Product, l.product!.id), sku: l.sku, quantity: l.quantity,
@@ -320,7 +355,7 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   } as any)));
   recordAudit(tx.em, tx.principal, {
     entityType: 'Order', entityId: order.id, customerId, action: AuditAction.CREATE,
-    changes: [{ field: 'status', old: null, new: OrderStatus.PENDING }, { field: 'total', old: null, new: order.total }],
+    changes: [{ field: 'status', old: null, new: order.status }, { field: 'total', old: null, new: order.total }],
   });
   await tx.em.flush();
   return order.id;
@@ -367,6 +402,16 @@ export async function purgeIdempotencyKeys(em: ServiceContext['em'], now = new D
 
 // ---------------------------------------------------------------------------------------- status
 
+/** An ON_ACCOUNT order is billed when FULFILLED: one receivable for its total, due in 30 days. */
+async function billOrder(tx: ServiceContext, order: Order): Promise<void> {
+  if (order.paymentTerms !== PaymentTerms.ON_ACCOUNT || new Decimal(order.total).isZero()) return;
+  const today = new Date();
+  await issueReceivables(tx, [{
+    customerId: refId(order.billTo)!, orderId: order.id, description: `Order ${order.externalRef ?? order.id}`,
+    currency: order.currency, amount: order.total, issuedOn: isoDate(today), dueDate: isoDate(today, ORDER_PAYMENT_DAYS),
+  }]);
+}
+
 const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
 export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
 
@@ -398,6 +443,7 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
     order.status = data.status;
     order.updatedAt = new Date();
     await tx.em.flush();
+    if (data.status === OrderStatus.FULFILLED) await billOrder(tx, order);
     return order.id;
   });
   if (!outcome.result) return { order: null, errors: outcome.errors };

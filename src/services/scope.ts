@@ -25,7 +25,8 @@ export function customerScope(principal: Principal, alias = 'c'): Sql {
     case Role.SALES_MANAGER:
       return sql`${col('owner_id')} in (${subtreeSql(principal.id)})`;
     case Role.PARTNER:
-      return principal.partnerCustomerId ? sql`${col('id')} = ${principal.partnerCustomerId}` : FALSE;
+      // Its own record and the customers it resells to.
+      return principal.partnerCustomerId ? sql`(${col('id')} = ${principal.partnerCustomerId} or ${col('resold_by_id')} = ${principal.partnerCustomerId})` : FALSE;
     case Role.INTEGRATION:
       return hasScope(principal, 'customers:read') || hasScope(principal, 'customers:write') ? TRUE : FALSE;
     default:
@@ -93,4 +94,30 @@ export function orderScope(principal: Principal): Sql {
   if (principal.role === Role.INTEGRATION) return hasScope(principal, 'orders:write') ? sql`o.created_by = ${principal.id}` : FALSE;
   if (!ORDER_READERS.includes(principal.role)) return FALSE;
   return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
+}
+
+/**
+ * Condition on a customer-id expression (trusted SQL, e.g. `r.customer_id`) for the money side —
+ * contracts, receivables, payments, credit: ADMIN and FINANCE all; SALES_MANAGER and SALES_REP the
+ * customers in their scope; a PARTNER its own account only (not its resold customers' accounts).
+ */
+export function accountScope(principal: Principal, customerIdExpr: string): Sql {
+  const customer = raw(customerIdExpr);
+  switch (principal.role) {
+    case Role.ADMIN:
+    case Role.FINANCE:
+      return TRUE;
+    case Role.SALES_MANAGER:
+    case Role.SALES_REP:
+      return sql`exists (select 1 from customer c where c.id = ${customer} and c.deleted_at is null and ${customerScope(principal)})`;
+    case Role.PARTNER:
+      return principal.partnerCustomerId ? sql`${customer} = ${principal.partnerCustomerId}` : FALSE;
+    default:
+      return FALSE;
+  }
+}
+
+/** Contracts: as `accountScope`, plus SERVICE_AGENT (all, to know what a customer is entitled to). */
+export function contractScope(principal: Principal, customerIdExpr: string): Sql {
+  return principal.role === Role.SERVICE_AGENT ? TRUE : accountScope(principal, customerIdExpr);
 }

@@ -1,0 +1,97 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalars';
+import type { Customer } from './customer.entity';
+import { ContractStatus } from './finance.enums';
+import { newId } from './ids';
+import { Node } from './node';
+import type { User } from './user.entity';
+
+/** One instalment of a contract's payment terms (stored as JSON on the contract). */
+export interface InstalmentTerm {
+  /** Due date, YYYY-MM-DD. */
+  dueDate: string;
+  /** Share of the contract value in percent (2 decimals as a string); null when the value is split equally. */
+  percent: string | null;
+}
+
+@Entity({ tableName: 'contract' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A contract with a customer: value, period, payment terms (instalments). Signing creates its receivables.' })
+export class Contract implements Node {
+  @PrimaryKey({ type: 'text' })
+  @Field(() => ID, { description: 'Opaque id (`ctr_…`).' })
+  id: string = newId('Contract');
+
+  @Property({ type: 'text' })
+  @Field({ description: 'Human-readable number, e.g. "CT-000042"; unique.' })
+  number!: string;
+
+  @ManyToOne({ entity: 'Customer', fieldName: 'customer_id' })
+  customer!: Rel<Customer>;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'What the contract is for.' })
+  title!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Total value (decimal string, in `currency`). The receivables of a signed contract sum to exactly this.' })
+  value!: string;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'ISO 4217 currency.' })
+  currency!: string;
+
+  @Property({ type: 'date' })
+  @Field(() => LocalDateScalar, { description: 'First day of the contract.' })
+  startDate!: string;
+
+  @Property({ type: 'date', nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day; null when open-ended.' })
+  endDate?: string | null;
+
+  @Property({ type: 'date', nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'When to negotiate the renewal; null when none is planned.' })
+  renewalDate?: string | null;
+
+  @Enum({ items: () => ContractStatus })
+  @Field(() => ContractStatus, { description: 'Where the contract is in its life.' })
+  status: ContractStatus = ContractStatus.DRAFT;
+
+  /** Payment terms: due dates and optional shares (see `Contract.instalments`). */
+  @Property({ type: 'json' })
+  instalments!: InstalmentTerm[];
+
+  @ManyToOne({ entity: 'User', fieldName: 'owner_id' })
+  owner!: Rel<User>;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was signed (UTC); null while DRAFT or held for credit approval.' })
+  signedAt?: Date | null;
+
+  /** The user who signed it. */
+  @Property({ type: 'text', nullable: true })
+  signedBy?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was terminated (UTC); null otherwise.' })
+  terminatedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free-text notes; null when none.' })
+  notes?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  createdBy?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  updatedAt: Date = new Date();
+
+  @Property({ version: true, type: 'integer' })
+  @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to updates.' })
+  version: number = 1;
+}

@@ -1,0 +1,86 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalars';
+import type { Contract } from './contract.entity';
+import type { Customer } from './customer.entity';
+import { DunningStage, ReceivableStatus } from './finance.enums';
+import { newId } from './ids';
+import { Node } from './node';
+import type { Order } from './order.entity';
+
+@Entity({ tableName: 'receivable' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'Money a customer owes: one contract instalment, or one order billed on account.' })
+export class Receivable implements Node {
+  @PrimaryKey({ type: 'text' })
+  @Field(() => ID, { description: 'Opaque id (`rcv_…`).' })
+  id: string = newId('Receivable');
+
+  @Property({ type: 'text' })
+  @Field({ description: 'Invoice number, e.g. "INV-000042"; unique.' })
+  number!: string;
+
+  @ManyToOne({ entity: 'Customer', fieldName: 'customer_id' })
+  customer!: Rel<Customer>;
+
+  @ManyToOne({ entity: 'Contract', fieldName: 'contract_id', nullable: true })
+  contract?: Rel<Contract> | null;
+
+  @Property({ type: 'integer', nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Which instalment of the contract (1, 2, …); null for an order.' })
+  instalment?: number | null;
+
+  @ManyToOne({ entity: 'Order', fieldName: 'order_id', nullable: true })
+  order?: Rel<Order> | null;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'What is billed, e.g. "CT-000042 instalment 2 of 3".' })
+  description!: string;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'ISO 4217 currency.' })
+  currency!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'Amount billed (decimal string).' })
+  amount!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'Paid so far (sum of payment allocations).' })
+  paidAmount: string = '0.00';
+
+  @Property({ type: 'date' })
+  @Field(() => LocalDateScalar, { description: 'When it was billed.' })
+  issuedOn!: string;
+
+  @Property({ type: 'date' })
+  @Field(() => LocalDateScalar, { description: 'When it is due.' })
+  dueDate!: string;
+
+  @Enum({ items: () => ReceivableStatus })
+  @Field(() => ReceivableStatus, { description: 'OPEN, OVERDUE or SETTLED.' })
+  status: ReceivableStatus = ReceivableStatus.OPEN;
+
+  @Enum({ items: () => DunningStage, nullable: true })
+  @Field(() => DunningStage, { nullable: true, description: 'Collection stage while overdue; null when never overdue.' })
+  dunningStage?: DunningStage | null;
+
+  @Property({ type: 'date', nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'The first day it was overdue; null when it never was.' })
+  overdueSince?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was paid in full (UTC); null until then.' })
+  settledAt?: Date | null;
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  updatedAt: Date = new Date();
+
+  @Property({ version: true, type: 'integer' })
+  @Field(() => Int, { description: 'Optimistic-concurrency version.' })
+  version: number = 1;
+}

@@ -1,0 +1,82 @@
+import Decimal from 'decimal.js';
+import { Contract } from '../entities/contract.entity';
+import { CreditHold } from '../entities/credit.entity';
+import { Customer } from '../entities/customer.entity';
+import { AuditAction } from '../entities/enums';
+import { CreditHoldReason } from '../entities/finance.enums';
+import { Order } from '../entities/order.entity';
+import { recordAudit } from './audit.service';
+import type { ServiceContext } from './context';
+import { rows, sql } from './sql';
+
+/**
+ * Credit protection at signing ("3+1", mechanism 2). A customer's exposure, in the currency of its
+ * credit limit, is the outstanding amount of its open receivables plus the totals of its ON_ACCOUNT
+ * orders not yet billed (PENDING or CONFIRMED). A new order or contract goes through when
+ * exposure + amount ≤ limit; otherwise it is held for FINANCE (a `credit_hold` row):
+ * OVER_LIMIT, NO_CREDIT_LIMIT (never assessed: no credit granted) or CURRENCY_MISMATCH.
+ */
+
+export interface CreditCheck {
+  /** Null when it may go through; else why it is held. */
+  holdReason: CreditHoldReason | null;
+  /** Exposure before the new amount, in `creditCurrency` (or in the amount's currency when no limit). */
+  exposure: string;
+  limit: string | null;
+  creditCurrency: string | null;
+}
+
+/** Exposure of customers in one currency (decimal strings), in one statement. Missing ids have none ("0.00"). */
+export async function exposuresOf(em: ServiceContext['em'], customerIds: readonly string[], currencyOf: (customerId: string) => string): Promise<Map<string, string>> {
+  if (!customerIds.length) return new Map();
+  const pairs = customerIds.map((id) => [id, currencyOf(id)]);
+  const found = await rows<{ id: string; exposure: string }>(em, sql`select p.id, (
+      coalesce((select sum(r.amount - r.paid_amount) from receivable r where r.customer_id = p.id and r.currency = p.currency and r.status <> 'SETTLED'), 0)
+      + coalesce((select sum(o.total) from sales_order o where o.bill_to_id = p.id and o.currency = p.currency
+          and o.payment_terms = 'ON_ACCOUNT' and o.status in ('PENDING', 'CONFIRMED')), 0)
+    )::numeric(18, 2)::text as exposure
+    from jsonb_to_recordset(${JSON.stringify(pairs.map(([id, currency]) => ({ id, currency })))}::jsonb) as p(id text, currency text)`);
+  return new Map(found.map((r) => [r.id, r.exposure]));
+}
+
+/**
+ * Checks a new amount against the customer's credit. Locks the customer row first, so concurrent
+ * orders of one customer are checked one after the other (each sees the other's exposure).
+ */
+export async function checkCredit(tx: ServiceContext, customerId: string, amount: string, currency: string): Promise<CreditCheck> {
+  const [c] = await rows<{ limit: string | null; currency: string | null }>(tx.em, sql`select c.credit_limit::text as "limit", c.credit_currency as currency
+    from customer c where c.id = ${customerId} for update`);
+  const creditCurrency = c?.currency ?? null;
+  const limit = c?.limit ?? null;
+  const exposure = (await exposuresOf(tx.em, [customerId], () => creditCurrency ?? currency)).get(customerId) ?? '0.00';
+  let holdReason: CreditHoldReason | null = null;
+  if (limit == null || creditCurrency == null) holdReason = CreditHoldReason.NO_CREDIT_LIMIT;
+  else if (creditCurrency !== currency) holdReason = CreditHoldReason.CURRENCY_MISMATCH;
+  else if (new Decimal(exposure).plus(amount).gt(limit)) holdReason = CreditHoldReason.OVER_LIMIT;
+  return { holdReason, exposure, limit, creditCurrency };
+}
+
+/** Records the hold of an order or a contract (in the caller's transaction), audited on the customer. */
+export function holdForCredit(
+  tx: ServiceContext,
+  held: { customerId: string; orderId?: string; contractId?: string; amount: string; currency: string },
+  check: CreditCheck,
+): CreditHold {
+  const hold = tx.em.create(CreditHold, {
+    customer: tx.em.getReference(Customer, held.customerId),
+    order: held.orderId ? tx.em.getReference(Order, held.orderId) : null,
+    contract: held.contractId ? tx.em.getReference(Contract, held.contractId) : null,
+    amount: held.amount, currency: held.currency, exposure: check.exposure, creditLimit: check.limit, creditCurrency: check.creditCurrency,
+    reason: check.holdReason!,
+  } as any);
+  tx.em.persist(hold);
+  recordAudit(tx.em, tx.principal, {
+    entityType: 'CreditHold', entityId: hold.id, customerId: held.customerId, action: AuditAction.CREATE,
+    changes: [
+      { field: 'reason', old: null, new: check.holdReason },
+      { field: held.orderId ? 'orderId' : 'contractId', old: null, new: held.orderId ?? held.contractId ?? null },
+      { field: 'amount', old: null, new: held.amount },
+    ],
+  });
+  return hold;
+}
