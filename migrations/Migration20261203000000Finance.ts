@@ -99,6 +99,7 @@ export class Migration20261203000000Finance extends Migration {
     );`);
     this.addSql(`create index payment_customer_idx on payment (customer_id, received_on, id);`);
     this.addSql(`create index payment_created_idx on payment (created_at, id);`);
+    this.addSql(`create index payment_customer_created_idx on payment (customer_id, created_at, id);`);
     this.addSql(`create table payment_allocation (
       id text primary key,
       payment_id text not null references payment (id),

@@ -168,7 +168,7 @@ describe('merge order and pagination', () => {
   test('a bad cursor or page size is BAD_USER_INPUT', async () => {
     for (const vars of [{ first: 101 }, { first: -1 }, { first: 5, after: 'not-a-cursor' },
       { first: 5, after: Buffer.from(JSON.stringify({ o: 'timeline', v: ['yesterday', 'ACTIVITY', 'x'] })).toString('base64url') },
-      { first: 5, after: Buffer.from(JSON.stringify({ o: 'timeline', v: [at(1), 'ORDER', 'x'] })).toString('base64url') }]) {
+      { first: 5, after: Buffer.from(JSON.stringify({ o: 'timeline', v: [at(1), 'NO_SUCH_KIND', 'x'] })).toString('base64url') }]) {
       const res = await t.gql(TIMELINE, { id: X.id, ...vars }, 'ADMIN');
       expect({ vars, codes: codes(res) }).toEqual({ vars, codes: ['BAD_USER_INPUT'] });
     }
@@ -332,5 +332,36 @@ describe('statement counts', () => {
       }
       expect(large.count).toBe(small.count);
     }
+  });
+});
+
+describe('orders, contracts and payments on the timeline', () => {
+  test('each shows as its own kind, to the roles that read it', async () => {
+    const [c] = await t.sql<{ id: string }>(`select id from customer where owner_id = ? and id <> ? order by created_at desc offset 5 limit 1`, [userIds.rep1, X.id]);
+    const order = `ord_${hex()}`;
+    const contract = `ctr_${hex()}`;
+    const payment = `pay_${hex()}`;
+    await t.sql(`insert into sales_order (id, customer_id, bill_to_id, channel, currency, subtotal, total, created_by, created_at)
+      values (?, ?, ?, 'WEB', 'EUR', 100, 100, ?, ?)`, [order, c.id, c.id, userIds.admin, at(1)]);
+    await t.sql(`insert into contract (id, number, customer_id, title, value, currency, start_date, instalments, owner_id, created_at)
+      values (?, ?, ?, 'Support', 1200, 'EUR', '2026-01-01', '[{"dueDate":"2026-02-01","percent":null}]', ?, ?)`, [contract, `CT-T${hex().slice(0, 8)}`, c.id, userIds.rep1, at(2)]);
+    await t.sql(`insert into payment (id, customer_id, amount, currency, received_on, method, recorded_by, created_at)
+      values (?, ?, 50, 'EUR', '2026-01-10', 'BANK_TRANSFER', ?, ?)`, [payment, c.id, userIds.finance, at(3)]);
+    const Q = `query($id: ID!) { customer(id: $id) { timeline(first: 10, types: [ORDER, CONTRACT, PAYMENT]) { totalCount edges { kind at node { __typename
+      ... on Order { id total } ... on Contract { id title } ... on Payment { id amount } } } } } }`;
+    const expected = {
+      SALES_REP: [['PAYMENT', 'Payment', payment], ['CONTRACT', 'Contract', contract], ['ORDER', 'Order', order]],
+      FINANCE: [['PAYMENT', 'Payment', payment], ['CONTRACT', 'Contract', contract], ['ORDER', 'Order', order]],
+      SERVICE_AGENT: [['CONTRACT', 'Contract', contract], ['ORDER', 'Order', order]], // no account (payments)
+      MARKETING: [], // neither orders nor contracts nor payments
+    } as const;
+    for (const [who, entries] of Object.entries(expected)) {
+      const timeline = ok(await t.gql(Q, { id: c.id }, who as Who)).customer.timeline;
+      expect([who, timeline.edges.map((e: any) => [e.kind, e.node.__typename, e.node.id])]).toEqual([who, entries]);
+      expect(timeline.totalCount).toBe(entries.length);
+    }
+    const rep = ok(await t.gql(Q, { id: c.id }, 'SALES_REP')).customer.timeline.edges;
+    expect(rep.map((e: any) => e.at)).toEqual([at(3), at(2), at(1)]);
+    expect(rep[2].node.total).toBe('100.00');
   });
 });

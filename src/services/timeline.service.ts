@@ -3,7 +3,7 @@ import { readsActivities } from './activity.service';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
 import { auditVisible } from './audit.service';
-import { opportunityScope } from './scope';
+import { accountScope, contractScope, opportunityScope, orderScope } from './scope';
 import { FALSE, TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql } from './sql';
 
 /**
@@ -21,6 +21,9 @@ export enum TimelineKind {
   ACTIVITY = 'ACTIVITY',
   STAGE_CHANGE = 'STAGE_CHANGE',
   AUDIT_EVENT = 'AUDIT_EVENT',
+  ORDER = 'ORDER',
+  CONTRACT = 'CONTRACT',
+  PAYMENT = 'PAYMENT',
 }
 
 interface TimelineSource {
@@ -46,6 +49,24 @@ const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
   sql`exists (select 1 from opportunity o where o.id = ${raw(idExpr)} and o.deleted_at is null and ${opportunityScope(ctx.principal, 'o')})`;
 
 const SOURCES: TimelineSource[] = [
+  {
+    kind: TimelineKind.ORDER, rank: 6,
+    from: 'sales_order o', id: 'o.id', at: 'o.created_at', customer: 'o.customer_id',
+    visible: (ctx) => orderScope(ctx.principal),
+    load: byIds('Order', 'sales_order', 'o'),
+  },
+  {
+    kind: TimelineKind.CONTRACT, rank: 5,
+    from: 'contract k', id: 'k.id', at: 'k.created_at', customer: 'k.customer_id',
+    visible: (ctx) => contractScope(ctx.principal, 'k.customer_id'),
+    load: byIds('Contract', 'contract', 'k'),
+  },
+  {
+    kind: TimelineKind.PAYMENT, rank: 4,
+    from: 'payment y', id: 'y.id', at: 'y.created_at', customer: 'y.customer_id',
+    visible: (ctx) => accountScope(ctx.principal, 'y.customer_id'),
+    load: byIds('Payment', 'payment', 'y'),
+  },
   {
     kind: TimelineKind.ACTIVITY, rank: 3,
     from: 'activity a', id: 'a.id', at: 'a.occurred_at', customer: 'a.customer_id',
