@@ -74,13 +74,17 @@ export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimu
 /** The 1-minute load average, as printed. */
 export const loadAverage = () => loadavg()[0].toFixed(2);
 
-/** API side: autocannon POSTs `body` to `url` as the token's user, from a worker thread, for `seconds`. */
-export async function runApi(url: string, token: string, body: string, connections: number, seconds: number): Promise<Side> {
+/**
+ * API side: autocannon POSTs `body` to `url` as the token's user, from a worker thread, for `seconds`.
+ * With `uniqueIds`, every `[<id>]` in the body becomes a fresh random id per request (autocannon's idReplacement).
+ */
+export async function runApi(url: string, token: string, body: string, connections: number, seconds: number, uniqueIds = false): Promise<Side> {
   const result = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body,
+    idReplacement: uniqueIds,
     connections,
     duration: seconds,
     // The load generator runs in a worker thread so it does not share the server's event loop.
@@ -209,11 +213,11 @@ export function printSetup(bench: Bench, duration: number, connections: number, 
  * Prints the results table, the ratio API / raw and one JSON line (`scenario`, then `fields`, then the
  * common figures); sets exit code 1 if any request failed.
  */
-export function printResults(scenario: string, fields: Record<string, unknown>, duration: number, connections: number, api: Side, raw: Side): void {
+export function printResults(scenario: string, fields: Record<string, unknown>, duration: number, connections: number, api: Side, raw: Side, rawLabel = 'raw pg (2 queries)'): void {
   const rows = [
     ['', 'requests/s', 'p50', 'p99', 'requests', 'failures'],
     ['API (POST /graphql)', fmt(api.rate, 1), ms(api.p50), ms(api.p99), fmt(api.requests), String(api.failures)],
-    ['raw pg (2 queries)', fmt(raw.rate, 1), ms(raw.p50), ms(raw.p99), fmt(raw.requests), String(raw.failures)],
+    [rawLabel, fmt(raw.rate, 1), ms(raw.p50), ms(raw.p99), fmt(raw.requests), String(raw.failures)],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('');

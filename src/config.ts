@@ -19,9 +19,14 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed demo data into an empty database on start (never in production). */
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  /**
+   * Background jobs (overdue receivables, collection tasks, contract dates, clean-up): pause between
+   * runs in ms; 0 disables them. Default 3600000 (hourly); with NODE_ENV=test disabled unless set.
+   */
+  JOBS_INTERVAL_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(2_147_483_647).optional()),
 });
 
-export type Config = z.infer<typeof Env> & { jwtSecret: Uint8Array; dataDir: string };
+export type Config = Omit<z.infer<typeof Env>, 'JOBS_INTERVAL_MS'> & { JOBS_INTERVAL_MS: number; jwtSecret: Uint8Array; dataDir: string };
 
 function loadJwtSecret(env: z.infer<typeof Env>, dataDir: string): Uint8Array {
   if (env.JWT_SECRET) return new TextEncoder().encode(env.JWT_SECRET);
@@ -43,5 +48,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const env = parsed.data;
   const dataDir = resolve(env.DATA_DIR);
-  return { ...env, dataDir, jwtSecret: loadJwtSecret(env, dataDir) };
+  const JOBS_INTERVAL_MS = env.JOBS_INTERVAL_MS ?? (env.NODE_ENV === 'test' ? 0 : 3_600_000);
+  return { ...env, JOBS_INTERVAL_MS, dataDir, jwtSecret: loadJwtSecret(env, dataDir) };
 }

@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { migrate, openDatabase } from './db/orm';
 import { seedDemo } from './db/seed';
+import { startScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
 
 export interface RunningServer {
@@ -29,13 +30,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const url = `http://localhost:${(server.address() as AddressInfo).port}/graphql`;
   log.info({ url, database: db.kind }, 'CRM API ready');
+  const scheduler = startScheduler({ db, log, intervalMs: config.JOBS_INTERVAL_MS });
 
   let stopping: Promise<void> | null = null;
   const shutdown = (reason: string) =>
     (stopping ??= (async () => {
       log.info({ reason }, 'shutting down: finishing requests in flight');
+      const jobsStopped = scheduler.stop(); // no new job starts; one in progress finishes
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stop();
+      await jobsStopped; // before the database closes
       await db.close();
       log.info('stopped cleanly');
     })());

@@ -154,21 +154,56 @@ describe('pushOrder', () => {
     await pushed(input({ externalRef: 'DUP-1' }), otherPusher); // external refs are per pusher
   });
 
-  it('is for keys with orders:write and ADMIN only', async () => {
+  it('is for keys with orders:write, ADMIN and partners (users, and PARTNER keys with orders:write)', async () => {
     expect(codes(await t.gql(PUSH, { i: input() }, noScope))).toEqual(['FORBIDDEN']);
-    for (const who of ['SALES_REP', 'SALES_MANAGER', 'FINANCE', 'PARTNER'] as const) expect(codes(await t.gql(PUSH, { i: input() }, who))).toEqual(['FORBIDDEN']);
+    for (const who of ['SALES_REP', 'SALES_MANAGER', 'FINANCE', 'SERVICE_AGENT'] as const) expect(codes(await t.gql(PUSH, { i: input() }, who))).toEqual(['FORBIDDEN']);
     const byAdmin = await pushed(input(), 'ADMIN');
     expect(byAdmin.status).toBe('PENDING');
+
+    const [{ id: partnerCustomerId }] = await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`);
+    await t.sql(`update customer set credit_limit = '100000', credit_currency = 'EUR' where id = ?`, [partnerCustomerId]);
+    const byPartner = await pushed(input({ customer: { customerId: partnerCustomerId } }), 'PARTNER');
+    expect(byPartner).toMatchObject({ customerId: partnerCustomerId, status: 'PENDING' });
+    const readOnly = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret errors { field } } }`,
+      { input: { name: 'partner reader', role: 'PARTNER', scopes: ['customers:read'], partnerCustomerId } }, 'ADMIN')).createApiKey;
+    expect(readOnly.errors).toEqual([]);
+    const before = await orderCount();
+    expect(codes(await t.gql(PUSH, { i: input({ customer: { customerId: partnerCustomerId } }) }, { apiKey: readOnly.secret }))).toEqual(['FORBIDDEN']);
+    expect(await orderCount()).toBe(before);
   });
 
-  it('is refused to a PARTNER key even with orders:write (a push may name any customer)', async () => {
+  it('lets a PARTNER key with orders:write name only itself and the customers it resells to, and bills the partner', async () => {
     const [{ id: partnerCustomerId }] = await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`);
+    await t.sql(`update customer set credit_limit = '100000', credit_currency = 'EUR' where id = ?`, [partnerCustomerId]);
     const made = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret errors { field } } }`,
       { input: { name: 'partner pusher', role: 'PARTNER', scopes: ['orders:write'], partnerCustomerId } }, 'ADMIN')).createApiKey;
     expect(made.errors).toEqual([]);
-    const before = await orderCount();
-    expect(codes(await t.gql(PUSH, { i: input() }, { apiKey: made.secret }))).toEqual(['FORBIDDEN']);
-    expect(await orderCount()).toBe(before);
+    const key = { apiKey: made.secret };
+    const billing = async (orderId: string) => (await t.sql<{ bill_to_id: string; payment_terms: string }>(
+      'select bill_to_id, payment_terms from sales_order where id = ?', [orderId]))[0];
+
+    // A customer the partner does not resell to does not exist for it: nothing is written.
+    const before = { orders: await orderCount(), customers: Number((await t.sql('select count(*)::int as n from customer'))[0].n) };
+    expect(errorsOf(await push(input(), key))).toEqual([{ code: 'NOT_FOUND', field: ['input', 'customer', 'customerId'] }]);
+    expect(await orderCount()).toBe(before.orders);
+    expect(Number((await t.sql('select count(*)::int as n from customer'))[0].n)).toBe(before.customers);
+
+    // Its own account: billed to itself, on account.
+    const own = await pushed(input({ customer: { customerId: partnerCustomerId } }), key);
+    expect(own).toMatchObject({ customerId: partnerCustomerId, status: 'PENDING' });
+    expect(await billing(own.id)).toEqual({ bill_to_id: partnerCustomerId, payment_terms: 'ON_ACCOUNT' });
+
+    // The e-mail of someone else's customer matches nothing for the partner: a new customer it resells to.
+    const [{ address }] = await t.sql<{ address: string }>(`select emails->0->>'address' as address from customer where id = ?`, [rep1Customer]);
+    const resold = await pushed(input({ customer: { email: address, name: 'Shopper via dealer' } }), key);
+    expect(resold.customerId).not.toBe(rep1Customer);
+    const [created] = await t.sql('select resold_by_id, source, owner_id = (select owner_id from customer where id = ?) as "partnerOwner" from customer where id = ?', [partnerCustomerId, resold.customerId]);
+    expect(created).toEqual({ resold_by_id: partnerCustomerId, source: 'PARTNER', partnerOwner: true });
+    expect(await billing(resold.id)).toEqual({ bill_to_id: partnerCustomerId, payment_terms: 'ON_ACCOUNT' });
+    // …which it may name by id from then on; the customer's orders are billed to the partner.
+    const again = await pushed(input({ customer: { customerId: resold.customerId } }), key);
+    expect(again.customerId).toBe(resold.customerId);
+    expect((await billing(again.id)).bill_to_id).toBe(partnerCustomerId);
   });
 });
 

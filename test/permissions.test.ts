@@ -121,6 +121,19 @@ beforeAll(async () => {
   const quote = ok(await t.gql(`mutation($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id } errors { field message } } }`,
     { input: { opportunityId: ids.opportunity, validUntil: '2030-01-31', lines: [{ description: 'Laptops', quantity: '2', unitPrice: '600.00' }] } }, 'SALES_REP')).createQuote;
   expect(quote.errors).toEqual([]);
+  // Commerce fixtures: a product, a contract of rep1's customer with a receivable, a contract of the partner.
+  ids.product = `prd_${'a'.repeat(31)}1`;
+  await t.sql(`insert into product (id, sku, name, category, list_price, cost, currency) values (?, 'MATRIX-1', 'Matrix item', 'Test', 10, 4, 'EUR')`, [ids.product]);
+  const contract = async (id: string, customerId: string, number: string) => t.sql(`insert into contract (id, number, customer_id, title, value, currency, start_date,
+    instalments, owner_id, status, notes) values (?, ?, ?, 'Matrix contract', 1000, 'EUR', '2026-01-01', '[{"dueDate":"2026-02-01","percent":null}]', ?, 'SIGNED', 'internal')`,
+  [id, number, customerId, ids.rep1]);
+  ids.contract = `ctr_${'a'.repeat(31)}1`;
+  ids.partnerContract = `ctr_${'a'.repeat(31)}2`;
+  await contract(ids.contract, ids.bizConsent, 'CT-MATRIX-1');
+  await contract(ids.partnerContract, ids.partnerOwn, 'CT-MATRIX-2');
+  ids.receivable = `rcv_${'a'.repeat(31)}1`;
+  await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, issued_on, due_date)
+    values (?, 'INV-MATRIX-1', ?, ?, 1, 'Matrix', 'EUR', 1000, '2026-01-01', '2026-02-01')`, [ids.receivable, ids.bizConsent, ids.contract]);
 });
 afterAll(async () => { await t.close(); });
 
@@ -252,6 +265,42 @@ const ROWS: Row[] = [
     expect: 'V V V V F F F F F',
     effect: (role) => exists('select 1 from activity where subject = ?', [`matrix note by ${role}`]),
   },
+  // Commerce and finance (issue 4).
+  { name: 'Product.cost', query: 'query($id: ID!) { product(id: $id) { id cost } }', path: ['product', 'cost'], vars: byId('product'), expect: 'V V F F F V F F F' },
+  {
+    name: 'Mutation.pushOrder',
+    query: 'mutation($input: PushOrderInput!) { pushOrder(input: $input) { order { id } errors { code field message } } }',
+    path: ['pushOrder'],
+    // Partners push for themselves (or customers they resell to); everyone names the partner's record here.
+    vars: (role) => ({ input: { idempotencyKey: `matrix-${role}`, externalRef: `matrix-${role}`, channel: 'WEB', currency: 'EUR',
+      customer: { customerId: ids.partnerOwn }, lines: [{ sku: 'MATRIX-1', quantity: 1, unitPrice: '10.00' }] } }),
+    expect: 'V F F F F F F V F',
+    effect: (role) => exists('select 1 from sales_order where external_ref = ?', [`matrix-${role}`]),
+  },
+  { name: 'Query.contract', query: 'query($id: ID!) { contract(id: $id) { id value } }', path: ['contract'], vars: byId('contract'), expect: 'V V V V F V F A F' },
+  { name: 'Contract.notes', query: 'query($id: ID!) { contract(id: $id) { id notes } }', path: ['contract', 'notes'], vars: byId('partnerContract'), expect: 'V V A V F V F F F' },
+  { name: 'Query.receivable', query: 'query($id: ID!) { receivable(id: $id) { id outstanding } }', path: ['receivable'], vars: byId('receivable'), expect: 'V V V F F V F A F' },
+  {
+    name: 'Mutation.recordPayment',
+    query: 'mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { payment { id } errors { code field message } } }',
+    path: ['recordPayment'],
+    vars: (role) => ({ input: { customerId: ids.bizConsent, amount: '1.00', currency: 'EUR', receivedOn: '2026-01-15', method: 'BANK_TRANSFER', reference: `matrix-${role}` } }),
+    expect: 'V F F F F V F F F',
+    effect: (role) => exists('select 1 from payment where reference = ?', [`matrix-${role}`]),
+  },
+  { name: 'Customer.creditExposure', query: customerField('creditExposure'), path: ['customer', 'creditExposure'], vars: byId('bizConsent'), expect: 'V V F F F V F A F' },
+  { name: 'Customer.creditExposure (partner\'s own)', query: customerField('creditExposure'), path: ['customer', 'creditExposure'], vars: byId('partnerOwn'), expect: 'V V A F F V F V F' },
+  { name: 'Query.creditHolds', query: '{ creditHolds(first: 5) { totalCount } }', path: ['creditHolds'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  {
+    name: 'Mutation.assessCredit',
+    query: 'mutation($input: AssessCreditInput!) { assessCredit(input: $input) { assessment { id } errors { code field message } } }',
+    path: ['assessCredit'],
+    vars: (role) => ({ input: { customerId: ids.bizNoConsent, rating: 'B', limit: '5000.00', currency: 'EUR', note: `matrix-${role}` } }),
+    expect: 'F F F F F V F F F',
+    effect: (role) => exists('select 1 from credit_assessment where note = ?', [`matrix-${role}`]),
+  },
+  { name: 'Query.receivablesSummary', query: '{ receivablesSummary(groupBy: OWNER) { currency outstanding } }', path: ['receivablesSummary'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
 ];
 
 const at = (data: any, path: string[]) => path.reduce((v, k) => (v == null ? v : v[k]), data);
@@ -283,6 +332,8 @@ describe('the role matrix through HTTP', () => {
       'Mutation.createUser', 'Mutation.updateUser',
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
       'Mutation.logActivity',
+      'Product.cost', 'Mutation.pushOrder', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
+      'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
     ]));
   });
 

@@ -1,7 +1,37 @@
+import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { reachable } from './rules';
+import { isRole, notPartner, reachable } from './rules';
+
+/**
+ * Reading contracts: ADMIN, FINANCE, SALES_MANAGER, SALES_REP, SERVICE_AGENT and PARTNER; rows by
+ * `contractScope` in SQL (a partner: its own account only). MARKETING, ANALYST and INTEGRATION keys:
+ * FORBIDDEN.
+ */
+export const readsContracts = isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.SERVICE_AGENT, Role.PARTNER);
+
+/** Creating, changing, signing and terminating: ADMIN, FINANCE (any customer), managers and reps (their scope, in SQL). */
+export const writesContracts = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP);
+
+/** The money of a contract (its receivables): those who see the customer's account — not SERVICE_AGENT. */
+export const readsContractMoney = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER);
 
 /** The permission map of contracts (merged in auth/index.ts). Rows are scoped in SQL (`contractScope`). */
 export const contractPermissions: PermissionMap = {
-  Contract: { '*': reachable },
+  Query: { contracts: readsContracts, contract: readsContracts },
+  Mutation: {
+    createContract: writesContracts,
+    updateContract: writesContracts,
+    signContract: writesContracts,
+    terminateContract: writesContracts,
+  },
+  Customer: { contracts: readsContracts },
+  Contract: {
+    '*': reachable,
+    notes: notPartner,
+    receivables: readsContractMoney,
+  },
+  ContractInstalment: { '*': reachable },
+  ContractConnection: { '*': reachable },
+  ContractEdge: { '*': reachable },
+  ContractPayload: { '*': reachable },
 };

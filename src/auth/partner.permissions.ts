@@ -1,4 +1,24 @@
+import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
+import { isRole, not, reachable } from './rules';
 
-/** STUB: the permission map of this domain (merged in auth/index.ts). */
-export const partnerPermissions: PermissionMap = {};
+/** The statement of one's own partner account: PARTNER users and PARTNER API keys (any scope). */
+export const readsOwnStatement = isRole(Role.PARTNER);
+
+/** Statements of any account in `accountScope`: FINANCE and ADMIN all, managers and reps their customers. */
+export const readsAccountStatements = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP);
+
+export const partnerPermissions: PermissionMap = {
+  Query: {
+    myStatement: readsOwnStatement,
+    accountStatement: readsAccountStatements,
+  },
+  Customer: {
+    // Staff who see the customer, and the partner (the loader only returns a partner record the caller sees).
+    resoldBy: not(Role.INTEGRATION),
+    // The bare id would name another dealer to a partner resold by it: staff only.
+    resoldById: not(Role.PARTNER, Role.INTEGRATION),
+  },
+  AccountStatement: { '*': reachable },
+  StatementLine: { '*': reachable },
+};

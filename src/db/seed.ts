@@ -7,6 +7,7 @@ import {
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { User } from '../entities/user.entity';
 import { hashPassword } from '../services/user.service';
+import { seedFinance } from './seed-finance';
 import { seedSales } from './seed-sales';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -62,7 +63,8 @@ async function seedUsers(em: EntityManager): Promise<DemoUsers> {
  * Demo data: users (password `demo1234`), `customers` customers across every sector, tier and channel
  * type owned by the two reps, 1–5 contacts each, and a dealer with its partner user. With `sales`
  * (`npm start`, `npm run seed`; not the tests, which build their own sales fixtures), also a sales
- * pipeline: campaigns, leads, opportunities with stage history, activities and tasks (seed-sales.ts).
+ * pipeline: campaigns, leads, opportunities with stage history, activities and tasks (seed-sales.ts), and
+ * the money side: credit assessments, signed contracts, receivables (one overdue), a payment (seed-finance.ts).
  * Idempotent: does nothing when the demo admin already exists.
  */
 export async function seedDemo(em: EntityManager, opts: { customers?: number; seed?: number; sales?: boolean } = {}): Promise<boolean> {
@@ -114,6 +116,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
         consentSource: 'web form',
         creditRating: individual ? null : rnd.pick(Object.values(CreditRating)),
         creditLimit: individual ? null : `${rnd.int(5, 500)}000.00`,
+        creditCurrency: individual ? null : 'EUR',
         createdAt, updatedAt: createdAt,
       } as any);
       if (i > 10 && rnd.chance(0.1)) customer.referredBy = created[rnd.int(0, created.length - 1)];
@@ -145,7 +148,10 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
       passwordHash: users['admin@demo.crm'].passwordHash,
     } as any));
     await tx.flush();
-    if (opts.sales) await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));
+    if (opts.sales) {
+      await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));
+      await seedFinance(tx as EntityManager);
+    }
   });
   return true;
 }

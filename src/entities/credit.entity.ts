@@ -69,7 +69,7 @@ export class CreditHold implements Node {
   currency!: string;
 
   @Property({ type: 'decimal', precision: 18, scale: 2 })
-  @Field(() => DecimalScalar, { description: 'The customer\'s exposure before this amount, when it was held (in `creditCurrency`).' })
+  @Field(() => DecimalScalar, { nullable: true, description: 'The customer\'s exposure before this amount, when it was held (in `creditCurrency`). Same visibility as `creditLimit`.' })
   exposure!: string;
 
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true, fieldName: 'credit_limit' })

@@ -20,18 +20,39 @@ registerEnumType(ContractStatus, {
 export enum ReceivableStatus { OPEN = 'OPEN', OVERDUE = 'OVERDUE', SETTLED = 'SETTLED' }
 registerEnumType(ReceivableStatus, {
   name: 'ReceivableStatus',
-  description: 'OPEN (money outstanding, not yet due or not yet flagged), OVERDUE (past due with money outstanding, flagged by the overdue job), SETTLED (paid in full).',
+  description: 'Where a receivable stands.',
+  valuesConfig: {
+    OPEN: { description: 'Money outstanding, not yet due (or not yet flagged by the overdue job).' },
+    OVERDUE: { description: 'Past its due date with money outstanding (flagged by the overdue job; stays OVERDUE while partly paid).' },
+    SETTLED: { description: 'Paid in full; it leaves the open list.' },
+  },
 });
 
 export enum DunningStage { REMINDER = 'REMINDER', NOTICE = 'NOTICE', ESCALATED = 'ESCALATED', COLLECTION_AGENCY = 'COLLECTION_AGENCY' }
 registerEnumType(DunningStage, {
   name: 'DunningStage',
-  description: 'How far collection of an overdue receivable has gone, by days overdue: REMINDER (1–14), NOTICE (15–30), ESCALATED (31–60), '
-    + 'COLLECTION_AGENCY (over 60). Stages only move forward.',
+  description: 'How far collection of an overdue receivable has gone, by days overdue. Stages only move forward.',
+  valuesConfig: {
+    REMINDER: { description: '1–14 days overdue: a friendly reminder.' },
+    NOTICE: { description: '15–30 days overdue: a formal notice.' },
+    ESCALATED: { description: '31–60 days overdue: escalated to the account owner\'s manager and finance.' },
+    COLLECTION_AGENCY: { description: 'More than 60 days overdue: handed to a collection agency.' },
+  },
 });
 
 export enum PaymentMethod { BANK_TRANSFER = 'BANK_TRANSFER', CARD = 'CARD', CASH = 'CASH', CHEQUE = 'CHEQUE', DIRECT_DEBIT = 'DIRECT_DEBIT', OTHER = 'OTHER' }
-registerEnumType(PaymentMethod, { name: 'PaymentMethod', description: 'How a payment was made.' });
+registerEnumType(PaymentMethod, {
+  name: 'PaymentMethod',
+  description: 'How a payment was made.',
+  valuesConfig: {
+    BANK_TRANSFER: { description: 'Bank transfer (give the bank reference).' },
+    CARD: { description: 'Credit or debit card.' },
+    CASH: { description: 'Cash.' },
+    CHEQUE: { description: 'Cheque (give its number as the reference).' },
+    DIRECT_DEBIT: { description: 'Direct debit.' },
+    OTHER: { description: 'Anything else (say what in the note).' },
+  },
+});
 
 export enum PaymentTerms { PREPAID = 'PREPAID', ON_ACCOUNT = 'ON_ACCOUNT' }
 registerEnumType(PaymentTerms, {

@@ -1,10 +1,41 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
-import type { Contract } from '../entities/contract.entity';
+import { refId } from '../entities/ids';
+import type { Receivable } from '../entities/receivable.entity';
+import type { ServiceContext } from '../services/context';
+import {
+  contractCountsByCustomer, contractPagesByCustomer, contractsByIds, receivablesByContractIds, type ContractListArgs, type ContractRow,
+} from '../services/contract.service';
+import type { Connection } from '../services/pagination';
+import { byKey, perArgs } from './batch';
 
-/** Loaders of the contract domain (merged into the request's loaders). STUB: replace with scoped loaders. */
-export function createContractLoaders(_ctx: GraphQLContext) {
-  return {
-    contractById: new DataLoader<string, Contract | null>(async (ids) => ids.map(() => null)),
-  };
+/** Loaders of the contract domain (merged into the request's loaders). */
+export function createContractLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+
+  /** Contracts by id, visible to the caller; null otherwise (also feeds `node(id)`). */
+  const contractById = new DataLoader<string, ContractRow | null>(async (ids) => byKey(ids, await contractsByIds(svc(), ids)));
+
+  /** Receivables per (already visible) contract, by instalment (`Contract.receivables`). */
+  const contractReceivables = new DataLoader<string, Receivable[]>(async (ids) => {
+    const found = await receivablesByContractIds(svc(), ids);
+    const byContract = new Map<string, Receivable[]>(ids.map((id) => [id, []]));
+    for (const r of found) byContract.get(refId(r.contract)!)?.push(r);
+    return ids.map((id) => byContract.get(id)!);
+  });
+
+  /** Contract counts per customer for one filter (`Customer.contracts.totalCount`). */
+  const contractCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await contractCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+
+  /** `Customer.contracts`: one page per customer, one statement per page shape. */
+  const contractPage = perArgs((argsKey) => new DataLoader<string, Connection<ContractRow>>(async (ids) => {
+    const args = JSON.parse(argsKey) as ContractListArgs;
+    const pages = await contractPagesByCustomer(svc(), ids, args, (id) => contractCount({ filter: args.filter ?? null }).load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+
+  return { contractById, contractReceivables, contractCount, contractPage };
 }

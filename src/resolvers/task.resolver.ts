@@ -6,6 +6,7 @@ import { Customer } from '../entities/customer.entity';
 import { TaskStatus } from '../entities/enums';
 import { refId } from '../entities/ids';
 import { Opportunity } from '../entities/opportunity.entity';
+import { Receivable } from '../entities/receivable.entity';
 import { Task } from '../entities/task.entity';
 import { User } from '../entities/user.entity';
 import * as taskService from '../services/task.service';
@@ -104,6 +105,17 @@ export class TaskResolver {
   contact(@Root() task: Row<Task>, @Ctx() ctx: GraphQLContext) {
     const id = refId(task.contact);
     return id ? ctx.loaders.contact.load(id) : null;
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: 'For COLLECTION tasks: the id of the overdue receivable to collect; null otherwise.' })
+  receivableId(@Root() task: Row<Task>) {
+    return refId(task.receivable);
+  }
+
+  @FieldResolver(() => Receivable, { nullable: true, description: 'For COLLECTION tasks: the overdue receivable; null otherwise or when you may not read the customer\'s account.' })
+  receivable(@Root() task: Row<Task>, @Ctx() ctx: GraphQLContext) {
+    const id = refId(task.receivable);
+    return id ? ctx.loaders.receivableById.load(id) : null;
   }
 
   @FieldResolver(() => Opportunity, { nullable: true, description: 'The opportunity it concerns; null when none or not visible to you.' })

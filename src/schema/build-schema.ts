@@ -31,7 +31,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       ProductResolver,
       OrderResolver, OrderLineResolver, CustomerOrdersResolver,
       ...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers,
-    ] as unknown as [Function, ...Function[]],
+    ],
     validate: false, // input rules live in the services, which return payload errors naming the field
   });
 }

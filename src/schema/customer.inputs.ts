@@ -37,6 +37,7 @@ export class CustomerFilter {
   @Field(() => ChannelTypeFilter, { nullable: true, description: 'The partner channel type.' }) channelType?: object;
   @Field(() => IdFilter, { nullable: true, description: 'The owner (a user id).' }) ownerId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The referring customer.' }) referredById?: IdFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The partner that resells to the customer (`isNull: true`: customers served directly).' }) resoldById?: IdFilter;
   @Field(() => TagsFilter, { nullable: true, description: 'Tags.' }) tags?: TagsFilter;
   @Field(() => DecimalFilter, { nullable: true, description: 'Annual revenue.' }) annualRevenue?: DecimalFilter;
   @Field(() => IntFilter, { nullable: true, description: 'Headcount.' }) employeeCount?: IntFilter;
@@ -74,6 +75,11 @@ class CustomerFields {
   @Field(() => ID, { nullable: true, description: 'Owner. A rep always owns what they create; a manager may pick anyone in their team; API keys must pick.' }) ownerId?: string | null;
   @Field(() => CustomerSource, { nullable: true, description: 'Where the customer came from.' }) source?: CustomerSource | null;
   @Field(() => ID, { nullable: true, description: 'The customer who referred this one.' }) referredById?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The partner (a customer with isPartner: true, visible to you, not this customer) that resells to this customer; null: served directly. '
+      + 'Set by ADMIN, sales managers and sales reps only (API keys: FORBIDDEN). The partner then sees this customer and its orders.',
+  }) resoldById?: string | null;
   @Field(() => CustomerStatus, { nullable: true, description: 'Status; ACTIVE on create when omitted.' }) status?: CustomerStatus;
   @Field(() => ChurnReason, { nullable: true, description: 'Required exactly when status is CHURNED.' }) churnReason?: ChurnReason | null;
   @Field(() => String, { nullable: true, description: 'Note on the churn.' }) churnNote?: string | null;

@@ -1,9 +1,492 @@
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import { Contract, type InstalmentTerm } from '../entities/contract.entity';
+import { Customer } from '../entities/customer.entity';
+import { AuditAction, Role } from '../entities/enums';
+import { ContractStatus } from '../entities/finance.enums';
+import { refId } from '../entities/ids';
+import type { Receivable } from '../entities/receivable.entity';
+import { User } from '../entities/user.entity';
+import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
+import { checkCredit, holdForCredit } from './credit-check';
+import { ownerErrors } from './customer.service';
+import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { filterSql, type Filter, type FilterSpec } from './filter';
+import { pagesByParent } from './pages-by-parent';
+import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
+import { isoDate, issueReceivables } from './receivable-issue';
+import { accountScope, contractScope, customerScope } from './scope';
+import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { fail, inTransaction } from './transaction';
+import { CURRENCY, ID, LOCAL_DATE, MONEY, optionalText, parseInput, text } from './validation';
 
 /**
- * STUB (contracts helper fills it). Completes the signing of a contract held for credit approval:
- * status SIGNED, receivables issued. Called by approveCredit inside its transaction.
+ * Contracts (issue 4): a customer's contract with its payment terms (1–120 instalments).
+ *
+ * Rules (also in the schema descriptions):
+ * - Reads: ADMIN, FINANCE, SALES_MANAGER and SALES_REP (customers in their scope), SERVICE_AGENT (all),
+ *   PARTNER (its own account only) — `contractScope` in SQL; contracts of deleted customers are hidden.
+ * - Writes (create/update/sign/terminate): ADMIN and FINANCE on any customer, SALES_MANAGER and
+ *   SALES_REP on customers in their `customerScope`; any other contract is NOT_FOUND.
+ * - Instalments: due dates strictly ascending; a percent on every instalment or on none; percents
+ *   > 0 with ≤ 2 decimals summing to exactly 100. Amounts (`splitInstalments`): value × percent / 100
+ *   (or value / n) rounded half-up to cents for all but the last, which takes the remainder, so the
+ *   receivables sum to exactly the value; every amount must be > 0.
+ * - Lifecycle: DRAFT (editable) → signContract → SIGNED (receivables issued), or
+ *   PENDING_CREDIT_APPROVAL (a credit hold) when the credit check holds it; approveCredit calls
+ *   `completeSigning`. SIGNED/ACTIVE → TERMINATED by terminateContract (receivables stay).
  */
-export async function completeSigning(_tx: ServiceContext, _contractId: string): Promise<void> {
-  throw new Error('completeSigning: not implemented yet');
+
+export type ContractRow = Contract;
+export type ContractOrderField = 'CREATED_AT' | 'VALUE' | 'START_DATE' | 'RENEWAL_DATE';
+export interface ContractOrderBy { field: ContractOrderField; direction: Direction }
+export interface ContractListArgs extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: ContractOrderBy[] | null;
+}
+
+const ORDER: Record<ContractOrderField, Omit<SortKey<ContractRow>, 'dir'>> = {
+  CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt },
+  VALUE: { expr: 'k.value', get: (r) => r.value },
+  START_DATE: { expr: 'k.start_date', get: (r) => r.startDate },
+  RENEWAL_DATE: { expr: 'k.renewal_date', nullable: true, get: (r) => r.renewalDate ?? null },
+};
+
+export const CONTRACT_FILTER: FilterSpec = {
+  id: { expr: 'k.id', kind: 'scalar' },
+  customerId: { expr: 'k.customer_id', kind: 'scalar' },
+  status: { expr: 'k.status', kind: 'scalar' },
+  ownerId: { expr: 'k.owner_id', kind: 'scalar' },
+  currency: { expr: 'k.currency', kind: 'text' },
+  value: { expr: 'k.value', kind: 'scalar' },
+  startDate: { expr: 'k.start_date', kind: 'scalar' },
+  endDate: { expr: 'k.end_date', kind: 'scalar' },
+  renewalDate: { expr: 'k.renewal_date', kind: 'scalar' },
+  createdAt: { expr: 'k.created_at', kind: 'scalar' },
+};
+
+const sortKeys = (orderBy: ContractOrderBy[] | null | undefined) =>
+  orderKeys('contracts', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'k.id');
+
+/** Contracts the caller may read (the `contract` row aliased `k`): their scope, live customers only. */
+function visible(principal: Principal): Sql {
+  return and([
+    contractScope(principal, 'k.customer_id'),
+    sql`exists (select 1 from customer kc where kc.id = k.customer_id and kc.deleted_at is null)`,
+  ]);
+}
+
+/** Roles that write contracts (the permission map says the same at the root fields). */
+const writableRole = (principal: Principal) => [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP].includes(principal.role);
+
+/** Contracts the caller may change: ADMIN/FINANCE any, managers and reps those of customers in their scope. */
+function writable(principal: Principal): Sql {
+  if (!writableRole(principal)) return FALSE;
+  return sql`exists (select 1 from customer c where c.id = k.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
+}
+
+export async function listContracts(ctx: ServiceContext, args: ContractListArgs): Promise<Connection<ContractRow>> {
+  const { keys, signature } = sortKeys(args.orderBy);
+  const req = pageRequest(args, signature);
+  const where = and([visible(ctx.principal), filterSql(args.filter, CONTRACT_FILTER)]);
+  const fetched = await rows<ContractRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contract', 'k')} from contract k
+    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from contract k where ${where}`))[0].n);
+  return toConnection(fetched, req, keys, signature, count);
+}
+
+/** Contracts by id, visible to the caller only; the order of the result is not guaranteed. */
+export async function contractsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<ContractRow[]> {
+  if (!ids.length) return [];
+  return rows<ContractRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contract', 'k')} from contract k
+    where k.id in ${list([...ids])} and ${visible(ctx.principal)}`);
+}
+
+export async function getContract(ctx: ServiceContext, id: string): Promise<ContractRow> {
+  const [row] = await contractsByIds(ctx, [id]);
+  if (!row) throw new NotFoundError('Contract');
+  return row;
+}
+
+/** One page of contracts for each of several (already visible) customers, in one statement. */
+export async function contractPagesByCustomer(
+  ctx: ServiceContext,
+  customerIds: readonly string[],
+  args: ContractListArgs,
+  countFor: (customerId: string) => Promise<number>,
+): Promise<Map<string, Connection<ContractRow>>> {
+  const { keys, signature } = sortKeys(args.orderBy);
+  return pagesByParent<ContractRow>(ctx.em, {
+    parentIds: customerIds, columns: columnsOf(ctx.em, 'Contract', 'k'), from: 'contract k', parentColumn: 'k.customer_id',
+    where: and([visible(ctx.principal), filterSql(args.filter, CONTRACT_FILTER)]),
+    keys, req: pageRequest(args, signature), signature, countFor,
+  });
+}
+
+/** Contract counts per (already visible) customer, filtered like the pages, for `totalCount`. */
+export async function contractCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
+  if (!customerIds.length) return new Map<string, number>();
+  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select k.customer_id as id, count(*)::int as n from contract k
+    where k.customer_id in ${list([...customerIds])} and ${visible(ctx.principal)} and ${filterSql(filter, CONTRACT_FILTER)}
+    group by k.customer_id`);
+  return new Map(counted.map((r) => [r.id, r.n]));
+}
+
+/** Receivables of several (already visible) contracts, by contract and instalment; money follows `accountScope`. */
+export async function receivablesByContractIds(ctx: ServiceContext, contractIds: readonly string[]): Promise<Receivable[]> {
+  if (!contractIds.length) return [];
+  return rows<Receivable>(ctx.em, sql`select ${columnsOf(ctx.em, 'Receivable', 'r')} from receivable r
+    where r.contract_id in ${list([...contractIds])} and ${accountScope(ctx.principal, 'r.customer_id')}
+    order by r.contract_id, r.instalment`);
+}
+
+// ---------------------------------------------------------------------------------------- instalments
+
+/** Enough digits that value / n is exact to far below a cent before it is rounded (no double rounding). */
+const Exact = Decimal.clone({ precision: 60 });
+
+/**
+ * The amount of each instalment (decimal strings with 2 decimals): value × percent / 100, or
+ * value / n when the terms carry no percents, rounded half-up to cents for all but the last
+ * instalment; the last takes the remainder, so the amounts sum to exactly the value. An amount may
+ * come out 0 or negative for tiny values: callers refuse such terms.
+ */
+export function splitInstalments(value: string, terms: readonly Pick<InstalmentTerm, 'percent'>[]): string[] {
+  const total = new Exact(value);
+  const n = terms.length;
+  if (!n) return [];
+  const byPercent = terms.every((t) => t.percent != null);
+  const amounts: Decimal[] = [];
+  let rest = total;
+  terms.forEach((term, i) => {
+    if (i === n - 1) {
+      amounts.push(rest);
+      return;
+    }
+    const share = byPercent ? total.times(term.percent!).div(100) : total.div(n);
+    const amount = share.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    amounts.push(amount);
+    rest = rest.minus(amount);
+  });
+  return amounts.map((a) => a.toFixed(2));
+}
+
+/** Normalised percent text ("33.3" → "33.30"), or null. */
+const percentText = (p: string | null | undefined) => (p == null ? null : new Decimal(p).toFixed(2));
+
+const PERCENT = z
+  .string()
+  .trim()
+  .regex(/^\d{1,3}(\.\d{1,2})?$/, 'A share in percent with at most 2 decimals, e.g. "33.33".')
+  .refine((v) => new Decimal(v).gt(0), 'A share must be more than 0 percent.');
+
+const INSTALMENTS = z
+  .array(z.object({ dueDate: LOCAL_DATE, percent: PERCENT.nullish() }))
+  .min(1, 'A contract needs at least one instalment.')
+  .max(120, 'At most 120 instalments.');
+
+/** Rules on the shape of the terms (input paths under `input.instalments`). */
+function termShapeErrors(terms: { dueDate: string; percent?: string | null }[]): UserError[] {
+  const at = (...path: string[]) => ['input', 'instalments', ...path];
+  const errors: UserError[] = [];
+  terms.forEach((term, i) => {
+    if (i > 0 && term.dueDate <= terms[i - 1].dueDate) {
+      errors.push(userError('VALIDATION', 'Due dates must be strictly ascending (each after the one before).', at(String(i), 'dueDate')));
+    }
+  });
+  const withPercent = terms.filter((t) => t.percent != null).length;
+  if (withPercent > 0 && withPercent < terms.length) {
+    errors.push(userError('VALIDATION', 'Give a percent on every instalment or on none (none: the value is split equally).', at()));
+  } else if (withPercent > 0) {
+    const sum = terms.reduce((s, t) => s.plus(t.percent!), new Decimal(0));
+    if (!sum.eq(100)) errors.push(userError('VALIDATION', `The percents must sum to exactly 100 (they sum to ${sum.toFixed(2)}).`, at()));
+  }
+  return errors;
+}
+
+/** Every instalment of `value` must come out more than 0. */
+function amountErrors(value: string, terms: InstalmentTerm[], field: string[]): UserError[] {
+  const amounts = splitInstalments(value, terms);
+  const bad = amounts.findIndex((a) => !new Decimal(a).gt(0));
+  if (bad < 0) return [];
+  return [userError('VALIDATION', `With a value of ${value} instalment ${bad + 1} of ${terms.length} would come to ${amounts[bad]}: `
+    + 'every instalment must be more than 0 (use fewer instalments or other shares).', field)];
+}
+
+/** Calendar rules of the period: end and renewal not before the start. */
+function periodErrors(state: { startDate: string; endDate?: string | null; renewalDate?: string | null }): UserError[] {
+  const errors: UserError[] = [];
+  if (state.endDate && state.endDate < state.startDate) errors.push(userError('VALIDATION', 'The end date cannot be before the start date.', ['input', 'endDate']));
+  if (state.renewalDate && state.renewalDate < state.startDate) errors.push(userError('VALIDATION', 'The renewal date cannot be before the start date.', ['input', 'renewalDate']));
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------- writes
+
+const POSITIVE_MONEY = MONEY.refine((v) => new Decimal(v).gt(0), 'The value must be more than 0.');
+
+const fields = {
+  title: text(200),
+  value: POSITIVE_MONEY,
+  currency: CURRENCY,
+  startDate: LOCAL_DATE,
+  endDate: LOCAL_DATE.nullish(),
+  renewalDate: LOCAL_DATE.nullish(),
+  ownerId: ID('usr').nullish(),
+  notes: optionalText(4000),
+  instalments: INSTALMENTS,
+};
+
+const CreateContract = z.object({ customerId: ID('cus'), ...fields });
+
+const UpdateContract = z.object({
+  id: ID('ctr'),
+  version: z.number().int(),
+  title: fields.title.nullish(),
+  value: fields.value.nullish(),
+  currency: fields.currency.nullish(),
+  startDate: fields.startDate.nullish(),
+  endDate: fields.endDate,
+  renewalDate: fields.renewalDate,
+  ownerId: fields.ownerId,
+  notes: fields.notes,
+  instalments: fields.instalments.nullish(),
+});
+
+const SignContract = z.object({ id: ID('ctr'), version: z.number().int() });
+const TerminateContract = z.object({ id: ID('ctr'), version: z.number().int(), reason: optionalText(1000) });
+
+export type CreateContractInput = z.input<typeof CreateContract>;
+export type UpdateContractInput = z.input<typeof UpdateContract>;
+export type SignContractInput = z.input<typeof SignContract>;
+export type TerminateContractInput = z.input<typeof TerminateContract>;
+export interface ContractPayload { contract: ContractRow | null; errors: UserError[] }
+
+const NON_NULLABLE = ['title', 'value', 'currency', 'startDate', 'ownerId', 'instalments'] as const;
+
+/** Fields recorded in the audit log. */
+const AUDITED = [
+  'number', 'title', 'value', 'currency', 'startDate', 'endDate', 'renewalDate', 'status', 'ownerId', 'instalments', 'notes',
+  'signedAt', 'signedBy', 'terminatedAt',
+];
+
+const dateText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : (v ?? null));
+
+function snapshot(k: Contract): Record<string, unknown> {
+  return {
+    number: k.number,
+    title: k.title,
+    value: k.value == null ? null : new Decimal(String(k.value)).toFixed(2),
+    currency: k.currency,
+    startDate: dateText(k.startDate),
+    endDate: dateText(k.endDate),
+    renewalDate: dateText(k.renewalDate),
+    status: k.status,
+    ownerId: refId(k.owner),
+    instalments: (k.instalments ?? []).map((t) => ({ dueDate: t.dueDate, percent: t.percent ?? null })),
+    notes: k.notes ?? null,
+    signedAt: k.signedAt ?? null,
+    signedBy: k.signedBy ?? null,
+    terminatedAt: k.terminatedAt ?? null,
+  };
+}
+
+const terms = (list: { dueDate: string; percent?: string | null }[]): InstalmentTerm[] =>
+  list.map((t) => ({ dueDate: t.dueDate, percent: percentText(t.percent) }));
+
+/** The payload's contract: re-read as a plain row, like every query returns it. */
+async function withRow(ctx: ServiceContext, outcome: { result: string | null; errors: UserError[] }): Promise<ContractPayload> {
+  if (!outcome.result) return { contract: null, errors: outcome.errors };
+  const [row] = await contractsByIds(ctx, [outcome.result]);
+  return { contract: row ?? null, errors: [] };
+}
+
+function audit(tx: ServiceContext, contract: Contract, action: AuditAction, changes: ReturnType<typeof diff>) {
+  recordAudit(tx.em, tx.principal, { entityType: 'Contract', entityId: contract.id, customerId: refId(contract.customer)!, action, changes });
+}
+
+export async function createContract(ctx: ServiceContext, input: CreateContractInput): Promise<ContractPayload> {
+  const parsed = parseInput(CreateContract, input);
+  if (!parsed.ok) return { contract: null, errors: parsed.errors };
+  const data = parsed.data;
+  const instalments = terms(data.instalments);
+  const ruleErrors = [...periodErrors(data), ...termShapeErrors(data.instalments)];
+  if (!ruleErrors.length) ruleErrors.push(...amountErrors(data.value, instalments, ['input', 'instalments']));
+  if (ruleErrors.length) return { contract: null, errors: ruleErrors };
+
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const [customer] = await rows<{ id: string; ownerId: string }>(tx.em, sql`select c.id, c.owner_id as "ownerId" from customer c
+      where c.id = ${data.customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
+    if (!customer || !writableRole(tx.principal)) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
+    const ownerId = data.ownerId ?? customer.ownerId;
+    fail(await ownerErrors(tx, ownerId, ['input', 'ownerId'], 'contracts'));
+    const [{ n }] = await rows<{ n: string }>(tx.em, sql`select nextval('contract_number_seq')::text as n`);
+    const contract = tx.em.create(Contract, {
+      number: `CT-${n.padStart(6, '0')}`,
+      customer: tx.em.getReference(Customer, customer.id),
+      title: data.title, value: data.value, currency: data.currency,
+      startDate: data.startDate, endDate: data.endDate ?? null, renewalDate: data.renewalDate ?? null,
+      status: ContractStatus.DRAFT, instalments,
+      owner: tx.em.getReference(User, ownerId),
+      notes: data.notes || null, createdBy: tx.principal.id,
+    } as any);
+    tx.em.persist(contract);
+    audit(tx, contract, AuditAction.CREATE, diff({}, snapshot(contract), AUDITED).filter((ch) => ch.new !== null));
+    await tx.em.flush();
+    return contract.id;
+  });
+  return withRow(ctx, outcome);
+}
+
+/** Loads a contract the caller may change as a managed entity, locking its row for the transaction. */
+async function loadForWrite(tx: ServiceContext, id: string): Promise<Contract> {
+  const [row] = await rows<{ id: string }>(tx.em, sql`select k.id from contract k where k.id = ${id} and ${writable(tx.principal)} for update of k`);
+  if (!row) throw new RollbackWithErrors([userError('NOT_FOUND', 'Contract not found.', ['input', 'id'])]);
+  return tx.em.findOneOrFail(Contract, id, { refresh: true });
+}
+
+function versionCheck(contract: Contract, version: number) {
+  if (contract.version !== version) {
+    fail([userError('CONFLICT', `This contract was changed meanwhile (now version ${contract.version}): reload it and apply your change again.`, ['input', 'version'])]);
+  }
+}
+
+export async function updateContract(ctx: ServiceContext, input: UpdateContractInput): Promise<ContractPayload> {
+  const parsed = parseInput(UpdateContract, input);
+  if (!parsed.ok) return { contract: null, errors: parsed.errors };
+  const data = parsed.data;
+  const nullErrors = NON_NULLABLE.filter((k) => data[k] === null).map((k) => userError('VALIDATION', `${k} cannot be null.`, ['input', k]));
+  if (nullErrors.length) return { contract: null, errors: nullErrors };
+  if (data.instalments) {
+    const shape = termShapeErrors(data.instalments);
+    if (shape.length) return { contract: null, errors: shape };
+  }
+
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const contract = await loadForWrite(tx, data.id);
+    versionCheck(contract, data.version);
+    if (contract.status !== ContractStatus.DRAFT) {
+      fail([userError('BUSINESS_RULE', `Contract ${contract.number} is ${contract.status}: only a DRAFT contract can be changed.`, ['input', 'id'])]);
+    }
+    const before = snapshot(contract);
+    if (data.ownerId && data.ownerId !== before.ownerId) {
+      fail(await ownerErrors(tx, data.ownerId, ['input', 'ownerId'], 'contracts'));
+      contract.owner = tx.em.getReference(User, data.ownerId);
+    }
+    if (data.title != null) contract.title = data.title;
+    if (data.value != null) contract.value = data.value;
+    if (data.currency != null) contract.currency = data.currency;
+    if (data.startDate != null) contract.startDate = data.startDate;
+    if (data.endDate !== undefined) contract.endDate = data.endDate;
+    if (data.renewalDate !== undefined) contract.renewalDate = data.renewalDate;
+    if (data.notes !== undefined) contract.notes = data.notes || null;
+    if (data.instalments != null) contract.instalments = terms(data.instalments);
+
+    const after = snapshot(contract);
+    fail(periodErrors(after as { startDate: string; endDate: string | null; renewalDate: string | null }));
+    fail(amountErrors(after.value as string, after.instalments as InstalmentTerm[], ['input', data.instalments ? 'instalments' : 'value']));
+    const changes = diff(before, after, AUDITED);
+    if (!changes.length) return contract.id;
+    contract.updatedAt = new Date();
+    audit(tx, contract, AuditAction.UPDATE, changes);
+    await tx.em.flush();
+    return contract.id;
+  });
+  return withRow(ctx, outcome);
+}
+
+/**
+ * Signs a DRAFT contract: the customer's credit is checked for its value. Held → status
+ * PENDING_CREDIT_APPROVAL and a credit hold for FINANCE; otherwise `completeSigning`.
+ */
+export async function signContract(ctx: ServiceContext, input: SignContractInput): Promise<ContractPayload> {
+  const parsed = parseInput(SignContract, input);
+  if (!parsed.ok) return { contract: null, errors: parsed.errors };
+  const data = parsed.data;
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const contract = await loadForWrite(tx, data.id);
+    versionCheck(contract, data.version);
+    if (contract.status !== ContractStatus.DRAFT) {
+      fail([userError('BUSINESS_RULE', `Contract ${contract.number} is ${contract.status}: only a DRAFT contract can be signed.`, ['input', 'id'])]);
+    }
+    const customerId = refId(contract.customer)!;
+    const value = new Decimal(String(contract.value)).toFixed(2);
+    const check = await checkCredit(tx, customerId, value, contract.currency);
+    if (check.holdReason) {
+      contract.status = ContractStatus.PENDING_CREDIT_APPROVAL;
+      contract.updatedAt = new Date();
+      audit(tx, contract, AuditAction.UPDATE, [
+        { field: 'status', old: ContractStatus.DRAFT, new: ContractStatus.PENDING_CREDIT_APPROVAL },
+        { field: 'creditHoldReason', old: null, new: check.holdReason },
+      ]);
+      holdForCredit(tx, { customerId, contractId: contract.id, amount: value, currency: contract.currency }, check);
+      await tx.em.flush();
+    } else {
+      await completeSigning(tx, contract.id);
+    }
+    return contract.id;
+  });
+  return withRow(ctx, outcome);
+}
+
+/**
+ * Completes the signing of a DRAFT contract, or of one held for credit approval (approveCredit calls
+ * this inside its own transaction): status SIGNED, signedAt now, signedBy the caller, and one
+ * receivable per instalment through `issueReceivables` (amounts from `splitInstalments`, issued
+ * today, due on the instalment's date). Audited on the customer.
+ */
+export async function completeSigning(tx: ServiceContext, contractId: string): Promise<void> {
+  const contract = await tx.em.findOne(Contract, contractId);
+  if (!contract) throw new RollbackWithErrors([userError('NOT_FOUND', 'Contract not found.', null)]);
+  if (contract.status !== ContractStatus.DRAFT && contract.status !== ContractStatus.PENDING_CREDIT_APPROVAL) {
+    fail([userError('BUSINESS_RULE', `Contract ${contract.number} is ${contract.status}: only a DRAFT contract or one held for credit approval can be signed.`, null)]);
+  }
+  const value = new Decimal(String(contract.value)).toFixed(2);
+  const amounts = splitInstalments(value, contract.instalments);
+  if (amounts.some((a) => !new Decimal(a).gt(0))) {
+    fail([userError('BUSINESS_RULE', `Contract ${contract.number} splits into an instalment of 0 or less: change its instalments first.`, null)]);
+  }
+  const before = snapshot(contract);
+  const now = new Date();
+  contract.status = ContractStatus.SIGNED;
+  contract.signedAt = now;
+  contract.signedBy = tx.principal.id;
+  contract.updatedAt = now;
+  audit(tx, contract, AuditAction.UPDATE, diff(before, snapshot(contract), AUDITED));
+  const customerId = refId(contract.customer)!;
+  const n = contract.instalments.length;
+  await issueReceivables(tx, contract.instalments.map((term, i) => ({
+    customerId, contractId: contract.id, instalment: i + 1,
+    description: `${contract.number} instalment ${i + 1} of ${n}`,
+    currency: contract.currency, amount: amounts[i], issuedOn: isoDate(now), dueDate: term.dueDate,
+  })));
+}
+
+/** SIGNED or ACTIVE → TERMINATED: its receivables stay (the money is still owed). */
+export async function terminateContract(ctx: ServiceContext, input: TerminateContractInput): Promise<ContractPayload> {
+  const parsed = parseInput(TerminateContract, input);
+  if (!parsed.ok) return { contract: null, errors: parsed.errors };
+  const data = parsed.data;
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const contract = await loadForWrite(tx, data.id);
+    versionCheck(contract, data.version);
+    if (contract.status !== ContractStatus.SIGNED && contract.status !== ContractStatus.ACTIVE) {
+      fail([userError('BUSINESS_RULE', `Contract ${contract.number} is ${contract.status}: only a SIGNED or ACTIVE contract can be terminated.`, ['input', 'id'])]);
+    }
+    const before = snapshot(contract);
+    const now = new Date();
+    contract.status = ContractStatus.TERMINATED;
+    contract.terminatedAt = now;
+    contract.updatedAt = now;
+    audit(tx, contract, AuditAction.UPDATE, [
+      ...diff(before, snapshot(contract), AUDITED),
+      ...(data.reason ? [{ field: 'terminationReason', old: null, new: data.reason }] : []),
+    ]);
+    await tx.em.flush();
+    return contract.id;
+  });
+  return withRow(ctx, outcome);
 }

@@ -50,6 +50,7 @@ export const CUSTOMER_FILTER: FilterSpec = {
   channelType: { expr: 'c.channel_type', kind: 'scalar' },
   ownerId: { expr: 'c.owner_id', kind: 'scalar' },
   referredById: { expr: 'c.referred_by_id', kind: 'scalar' },
+  resoldById: { expr: 'c.resold_by_id', kind: 'scalar' },
   tags: { expr: 'c.tags', kind: 'tags' },
   annualRevenue: { expr: 'c.annual_revenue', kind: 'scalar' },
   employeeCount: { expr: 'c.employee_count', kind: 'scalar' },
@@ -124,6 +125,7 @@ const fields = {
   ownerId: ID('usr'),
   source: z.nativeEnum(CustomerSource).nullish(),
   referredById: ID('cus').nullish(),
+  resoldById: ID('cus').nullish(),
   status: z.nativeEnum(CustomerStatus),
   churnReason: z.nativeEnum(ChurnReason).nullish(),
   churnNote: optionalText(2000),
@@ -165,7 +167,7 @@ export type UpdateCustomerInput = { id: string; version: number } & Partial<Crea
 /** Fields recorded in the audit log (everything a user can change). */
 const AUDITED = [
   'name', 'kind', 'sector', 'tier', 'vip', 'industry', 'employeeCount', 'annualRevenue', 'website', 'phones', 'emails',
-  'addresses', 'ownerId', 'source', 'referredById', 'status', 'churnReason', 'churnNote', 'isPartner', 'channelType',
+  'addresses', 'ownerId', 'source', 'referredById', 'resoldById', 'status', 'churnReason', 'churnNote', 'isPartner', 'channelType',
   'tags', 'customAttributes', 'marketingConsent', 'consentAt', 'consentSource', 'externalRefs', 'deletedAt',
 ];
 
@@ -178,6 +180,7 @@ function snapshot(c: Customer, externalRefs: { system: string; ref: string }[]):
     ...c,
     ownerId: refId(c.owner),
     referredById: refId(c.referredBy),
+    resoldById: refId(c.resoldBy),
     externalRefs: [...externalRefs].sort((a, b) => a.system.localeCompare(b.system)),
   };
 }
@@ -197,6 +200,7 @@ function businessRules(s: Snapshot): UserError[] {
   if (s.status !== CustomerStatus.CHURNED && s.churnReason) errors.push(userError('VALIDATION', 'churnReason is only set when status is CHURNED.', f('churnReason')));
   if (s.channelType && !s.isPartner) errors.push(userError('VALIDATION', 'channelType is only set for partners (isPartner: true).', f('channelType')));
   if (s.referredById && s.referredById === s.id) errors.push(userError('VALIDATION', 'A customer cannot refer itself.', f('referredById')));
+  if (s.resoldById && s.resoldById === s.id) errors.push(userError('VALIDATION', 'A customer cannot resell to itself.', f('resoldById')));
   return errors;
 }
 
@@ -238,6 +242,33 @@ async function referenceErrors(ctx: ServiceContext, referredById: string | null 
   return found.length ? [] : [userError('NOT_FOUND', 'The referring customer does not exist.', ['input', 'referredById'])];
 }
 
+/** Roles that link a customer to the partner reselling to it (keys never do). */
+const SETS_RESELLER: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP];
+
+/**
+ * `resoldById` names the partner that resells to the customer: staff only; a live customer visible
+ * to the caller (NOT_FOUND otherwise) with isPartner (VALIDATION), never the customer itself.
+ */
+async function resellerErrors(ctx: ServiceContext, resoldById: string | null | undefined, selfId: string | null): Promise<UserError[]> {
+  const field = ['input', 'resoldById'];
+  if (resoldById === undefined) return [];
+  if (ctx.principal.type !== 'USER' || !SETS_RESELLER.includes(ctx.principal.role)) {
+    return [userError('FORBIDDEN', 'Only ADMIN, sales managers and sales reps link a customer to the partner reselling to it.', field)];
+  }
+  if (!resoldById) return [];
+  if (resoldById === selfId) return [userError('VALIDATION', 'A customer cannot resell to itself.', field)];
+  const [partner] = await customersByIds(ctx, [resoldById]);
+  if (!partner) return [userError('NOT_FOUND', 'The reselling partner does not exist.', field)];
+  if (!partner.isPartner) return [userError('VALIDATION', 'That customer is not a partner (isPartner: false).', field)];
+  return [];
+}
+
+/** A partner that still resells to customers (deleted ones included) cannot stop being a partner. */
+async function stillResellsErrors(ctx: ServiceContext, customerId: string): Promise<UserError[]> {
+  const [{ n }] = await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from customer c where c.resold_by_id = ${customerId}`);
+  return n ? [userError('BUSINESS_RULE', `This partner still resells to ${n} customer(s): link them to another partner (or none) first.`, ['input', 'isPartner'])] : [];
+}
+
 async function externalRefErrors(ctx: ServiceContext, refs: { system: string; ref: string }[] | undefined, selfId: string | null): Promise<UserError[]> {
   if (!refs?.length) return [];
   const pairs = refs.map((r) => sql`(r.system = ${r.system} and r.ref = ${r.ref})`);
@@ -248,12 +279,13 @@ async function externalRefErrors(ctx: ServiceContext, refs: { system: string; re
 }
 
 function applyFields(em: ServiceContext['em'], c: Customer, data: Partial<z.infer<typeof CreateCustomer>>): void {
-  const { ownerId, referredById, externalRefs: _refs, marketingConsent, consentSource, ...rest } = data;
+  const { ownerId, referredById, resoldById, externalRefs: _refs, marketingConsent, consentSource, ...rest } = data;
   for (const [key, value] of Object.entries(rest)) {
     if (value !== undefined) (c as any)[key] = value;
   }
   if (ownerId) c.owner = em.getReference(User, ownerId);
   if (referredById !== undefined) c.referredBy = referredById ? em.getReference(Customer, referredById) : null;
+  if (resoldById !== undefined) c.resoldBy = resoldById ? em.getReference(Customer, resoldById) : null;
   if (marketingConsent !== undefined && marketingConsent !== c.marketingConsent) {
     c.marketingConsent = marketingConsent;
     c.consentAt = new Date();
@@ -275,7 +307,10 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomerI
   if (!ownerId) return { customer: null, errors: [userError('VALIDATION', 'API keys must name the owner of a new customer.', ['input', 'ownerId'])] };
 
   const { result, errors } = await inTransaction(ctx, async (tx) => {
-    fail([...(await ownerErrors(tx, ownerId)), ...(await referenceErrors(tx, data.referredById)), ...(await externalRefErrors(tx, data.externalRefs, null))]);
+    fail([
+      ...(await ownerErrors(tx, ownerId)), ...(await referenceErrors(tx, data.referredById)), ...(await resellerErrors(tx, data.resoldById ?? undefined, null)),
+      ...(await externalRefErrors(tx, data.externalRefs, null)),
+    ]);
     const customer = tx.em.create(Customer, {
       name: data.name, kind: data.kind, sector: data.sector ?? defaultSector(data.kind, data.employeeCount), owner: tx.em.getReference(User, ownerId),
       createdBy: ctx.principal.id,
@@ -325,6 +360,8 @@ export async function updateCustomer(ctx: ServiceContext, input: UpdateCustomerI
       fail(await ownerErrors(tx, data.ownerId));
     }
     if (data.referredById) fail(await referenceErrors(tx, data.referredById));
+    if (data.resoldById !== undefined && data.resoldById !== before.resoldById) fail(await resellerErrors(tx, data.resoldById, customer.id));
+    if (data.isPartner === false && before.isPartner === true) fail(await stillResellsErrors(tx, customer.id));
     if (data.externalRefs) fail(await externalRefErrors(tx, data.externalRefs, customer.id));
     applyFields(tx.em, customer, data);
     const after = snapshot(customer, data.externalRefs ?? refsBefore);

@@ -89,9 +89,17 @@ export function leadScope(principal: Principal, alias = 'l'): Sql {
 /** Staff roles that read orders (of the customers they can see). */
 const ORDER_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
 
-/** Condition on the `sales_order` row aliased `o`: orders of visible customers; INTEGRATION keys the orders they pushed. */
+/**
+ * Condition on the `sales_order` row aliased `o`: orders of visible customers; INTEGRATION keys the
+ * orders they pushed; a PARTNER the orders billed to it (its resale orders) and those of its own record —
+ * not orders a resold customer placed elsewhere, and not its old resale orders' customers' new ones.
+ */
 export function orderScope(principal: Principal): Sql {
   if (principal.role === Role.INTEGRATION) return hasScope(principal, 'orders:write') ? sql`o.created_by = ${principal.id}` : FALSE;
+  if (principal.role === Role.PARTNER) {
+    const partner = principal.partnerCustomerId;
+    return partner ? sql`(o.bill_to_id = ${partner} or o.customer_id = ${partner})` : FALSE;
+  }
   if (!ORDER_READERS.includes(principal.role)) return FALSE;
   return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
 }
@@ -109,7 +117,8 @@ export function accountScope(principal: Principal, customerIdExpr: string): Sql 
       return TRUE;
     case Role.SALES_MANAGER:
     case Role.SALES_REP:
-      return sql`exists (select 1 from customer c where c.id = ${customer} and c.deleted_at is null and ${customerScope(principal)})`;
+      // Own alias: the caller's query may alias its customer `c` and pass `c.id` here.
+      return sql`exists (select 1 from customer sc where sc.id = ${customer} and sc.deleted_at is null and ${customerScope(principal, 'sc')})`;
     case Role.PARTNER:
       return principal.partnerCustomerId ? sql`${customer} = ${principal.partnerCustomerId}` : FALSE;
     default:

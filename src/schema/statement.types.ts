@@ -1,0 +1,95 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Order } from '../entities/order.entity';
+import { MAX_STATEMENT_DAYS, STATEMENT_LINE_CAP } from '../services/statement.service';
+import { DecimalScalar, LocalDateScalar } from './scalars';
+
+export enum StatementLineKind { RECEIVABLE = 'RECEIVABLE', PAYMENT = 'PAYMENT' }
+registerEnumType(StatementLineKind, {
+  name: 'StatementLineKind',
+  description: 'What a statement line records.',
+  valuesConfig: {
+    RECEIVABLE: { description: 'A receivable (invoice) issued to the account: increases the balance (`debit`).' },
+    PAYMENT: { description: 'A payment received from the account: decreases the balance (`credit`).' },
+  },
+});
+
+@ObjectType({ simpleResolvers: true, description: 'One money movement on an account statement, with the balance after it.' })
+export class StatementLine {
+  @Field(() => StatementLineKind, { description: 'RECEIVABLE (billed) or PAYMENT (paid).' })
+  kind!: StatementLineKind;
+
+  @Field(() => LocalDateScalar, { description: 'When the receivable was issued, or the payment received.' })
+  date!: string;
+
+  @Field(() => String, { nullable: true, description: 'The invoice number ("INV-000042") of a receivable; the bank reference, cheque number, … of a payment (null when it has none).' })
+  reference!: string | null;
+
+  @Field({ description: 'What was billed (e.g. "Order WEB-1001", "CT-000042 instalment 2 of 3"), or "Payment (BANK_TRANSFER)".' })
+  description!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Amount billed (decimal string, statement currency); null on a payment line.' })
+  debit!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Amount paid (decimal string, statement currency); null on a receivable line.' })
+  credit!: string | null;
+
+  @Field(() => DecimalScalar, { description: 'Balance of the account after this line: opening balance + debits − credits so far (decimal string; positive = the account owes).' })
+  balance!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The receivable (`rcv_…`) of a RECEIVABLE line; null on a payment line.' })
+  receivableId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The payment (`pay_…`) of a PAYMENT line; null on a receivable line.' })
+  paymentId!: string | null;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'What one account owes in one currency over a period, reconciled: closingBalance = openingBalance + billed − paid. '
+    + `A period covers at most ${MAX_STATEMENT_DAYS} days; \`lines\` and \`orders\` keep the earliest ${STATEMENT_LINE_CAP} entries each (see \`truncated\`), the amounts always cover the whole period.`,
+})
+export class AccountStatement {
+  @Field(() => ID, { description: 'The account: the customer (`cus_…`) billed.' })
+  accountId!: string;
+
+  @Field({ description: 'ISO 4217 currency of every amount of this statement (an account has one statement per currency).' })
+  currency!: string;
+
+  @Field(() => LocalDateScalar, { description: 'First day of the period (included).' })
+  from!: string;
+
+  @Field(() => LocalDateScalar, { description: 'Last day of the period (included).' })
+  to!: string;
+
+  @Field(() => DecimalScalar, { description: 'Balance before `from`: receivables issued before `from` − payments received before `from` (decimal string; positive = the account owes).' })
+  openingBalance!: string;
+
+  @Field(() => DecimalScalar, { description: 'Sum of the receivables issued in the period (decimal string).' })
+  billed!: string;
+
+  @Field(() => DecimalScalar, { description: 'Sum of the payments received in the period (decimal string).' })
+  paid!: string;
+
+  @Field(() => DecimalScalar, { description: 'Balance at the end of `to`: openingBalance + billed − paid (decimal string); the next period\'s openingBalance.' })
+  closingBalance!: string;
+
+  @Field(() => Int, { description: 'How many receivables and payments the period has (lines beyond the cap included).' })
+  lineCount!: number;
+
+  @Field(() => Int, { description: 'How many orders billed to the account were created in the period (beyond the cap included).' })
+  orderCount!: number;
+
+  @Field({ description: `True when \`lines\` or \`orders\` was cut at ${STATEMENT_LINE_CAP} entries: ask for a shorter period to see them all.` })
+  truncated!: boolean;
+
+  @Field(() => [StatementLine], {
+    description: `Receivables issued and payments received in the period, oldest first (on the same day receivables before payments), at most ${STATEMENT_LINE_CAP} (the earliest).`,
+  })
+  lines!: StatementLine[];
+
+  @Field(() => [Order], {
+    description: 'Orders billed to the account (for a partner: the orders it pushed for itself and its customers) created in the period (UTC days), in this currency, '
+      + `oldest first, at most ${STATEMENT_LINE_CAP}. For information: an ON_ACCOUNT order enters the balance as a receivable when it is billed (FULFILLED); a PREPAID order never does.`,
+  })
+  orders!: Order[];
+}

@@ -1,0 +1,167 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DunningStage } from '../entities/finance.enums';
+import { isoDate } from './receivable-issue';
+import { raw, rows, sql, type Sql } from './sql';
+
+/**
+ * Collections ("3+1", mechanism 3): the overdue job. Set-based SQL only: the number of statements is
+ * the same for 1 or 100,000 receivables, and everything happens in one transaction.
+ *
+ * With `today` = the UTC calendar date of `now`:
+ * 1. every receivable not SETTLED, with money outstanding and due before today becomes OVERDUE, with
+ *    `overdue_since` = due date + 1 day;
+ * 2. its dunning stage follows the days overdue (today − due date): 1–14 REMINDER, 15–30 NOTICE,
+ *    31–60 ESCALATED, over 60 COLLECTION_AGENCY; stages only move forward;
+ * 3. every OVERDUE receivable gets one COLLECTION task (ever) for its customer's current owner
+ *    (assignee and assigned by), due now; the partial unique index task_collection_receivable_key and
+ *    `on conflict do nothing` make repeated and concurrent runs harmless;
+ * 4. open COLLECTION tasks of receivables that are SETTLED by now are marked DONE;
+ * 5. contracts SIGNED whose start date has come become ACTIVE; SIGNED or ACTIVE contracts whose end
+ *    date has passed become EXPIRED;
+ * 6. every status and stage change is in the audit log (actor SYSTEM), on the record's customer.
+ *
+ * Concurrent runs are serialised by a transaction-level advisory lock (the second waits, then finds
+ * nothing left to do), so they cannot deadlock on each other's row locks.
+ */
+
+export interface OverdueJobResult {
+  /** Receivables that became OVERDUE in this run. */
+  flagged: number;
+  /** Receivables that were already OVERDUE and moved to a later dunning stage in this run. */
+  advanced: number;
+  /** COLLECTION tasks created. */
+  tasksCreated: number;
+  /** Open COLLECTION tasks closed (DONE) because their receivable is SETTLED. */
+  tasksClosed: number;
+  /** Contracts SIGNED → ACTIVE. */
+  contractsActivated: number;
+  /** Contracts SIGNED/ACTIVE → EXPIRED. */
+  contractsExpired: number;
+}
+
+/** Stages in order; a stage's position is its rank (1 = REMINDER). */
+export const DUNNING_STAGES: readonly DunningStage[] = [DunningStage.REMINDER, DunningStage.NOTICE, DunningStage.ESCALATED, DunningStage.COLLECTION_AGENCY];
+
+/** The stage a receivable has reached after `daysOverdue` (≥ 1) days overdue. */
+export function dunningStageFor(daysOverdue: number): DunningStage {
+  if (daysOverdue > 60) return DunningStage.COLLECTION_AGENCY;
+  if (daysOverdue > 30) return DunningStage.ESCALATED;
+  if (daysOverdue > 14) return DunningStage.NOTICE;
+  return DunningStage.REMINDER;
+}
+
+/** Key of the advisory lock that serialises runs of the job (any constant; "OVERDUE" in ASCII). */
+const JOB_LOCK = 0x4f56455244554500n;
+
+const STAGE_ARRAY = raw(`ARRAY[${DUNNING_STAGES.map((s) => `'${s}'`).join(', ')}]::text[]`);
+const rank = (expr: Sql): Sql => sql`coalesce(array_position(${STAGE_ARRAY}, ${expr}), 0)`;
+const newId = (prefix: string): Sql => raw(`'${prefix}_' || replace(gen_random_uuid()::text, '-', '')`);
+
+/** An audit entry's changes: the listed fields whose value changed (old → new, as JSON). */
+function changes(fields: [name: string, oldExpr: string, newExpr: string][]): Sql {
+  const items = fields.map(([name, o, n]) => `case when ${o} is distinct from ${n} then jsonb_build_object('field', '${name}', 'old', to_jsonb(${o}), 'new', to_jsonb(${n})) end`);
+  return raw(`(select coalesce(jsonb_agg(x), '[]'::jsonb) from (values ${items.map((i) => `(${i})`).join(', ')}) as ch(x) where x is not null)`);
+}
+
+/** Runs the whole job in one transaction; returns what it changed. */
+export async function runOverdueJob(em: EntityManager, now: Date = new Date()): Promise<OverdueJobResult> {
+  return em.transactional((tx) => applyCollectionRules(tx as EntityManager, now));
+}
+
+/** The job's statements, in the caller's transaction (the demo seed uses it directly). */
+export async function applyCollectionRules(em: EntityManager, now: Date): Promise<OverdueJobResult> {
+  const today = sql`${isoDate(now)}::date`;
+  const at = sql`${now.toISOString()}::timestamptz`;
+  await rows(em, sql`select true as locked from pg_advisory_xact_lock(${raw(JOB_LOCK.toString())})`);
+
+  // 1, 2, 6: flag and stage (computed from the locked row itself, so a concurrent change is respected).
+  const days = sql`(${today} - r.due_date)`;
+  const stage = sql`(case when ${days} > 60 then 'COLLECTION_AGENCY' when ${days} > 30 then 'ESCALATED' when ${days} > 14 then 'NOTICE' else 'REMINDER' end)`;
+  const due = sql`r.status <> 'SETTLED' and r.paid_amount < r.amount and r.due_date < ${today}`;
+  const needsChange = sql`(r.status <> 'OVERDUE' or r.overdue_since is null or ${rank(raw('r.dunning_stage'))} < ${rank(stage)})`;
+  const [receivables] = await rows<{ flagged: number; advanced: number }>(em, sql`
+    with before as (
+      select r.id, r.status, r.dunning_stage, r.overdue_since from receivable r where ${due} and ${needsChange} order by r.id
+    ),
+    changed as (
+      update receivable r set
+        status = 'OVERDUE',
+        overdue_since = coalesce(r.overdue_since, r.due_date + 1),
+        dunning_stage = case when ${rank(raw('r.dunning_stage'))} >= ${rank(stage)} then r.dunning_stage else ${stage} end,
+        updated_at = ${at}, version = r.version + 1
+      from before b
+      where b.id = r.id and ${due} and ${needsChange}
+      returning r.id, r.customer_id, b.status as old_status, r.status as new_status, b.dunning_stage as old_stage,
+        r.dunning_stage as new_stage, b.overdue_since as old_since, r.overdue_since as new_since
+    ),
+    audited as (
+      insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
+      select ${newId('aud')}, 'Receivable', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
+        ${changes([['status', 'c.old_status', 'c.new_status'], ['dunningStage', 'c.old_stage', 'c.new_stage'], ['overdueSince', 'c.old_since::text', 'c.new_since::text']])}
+      from changed c
+      returning 1
+    )
+    select count(*) filter (where old_status <> 'OVERDUE')::int as flagged,
+      count(*) filter (where old_status = 'OVERDUE' and old_stage is distinct from new_stage)::int as advanced,
+      (select count(*) from audited)::int as audited
+    from changed`);
+
+  // 3: one COLLECTION task per OVERDUE receivable, for the customer's current owner.
+  const [created] = await rows<{ n: number }>(em, sql`
+    with inserted as (
+      insert into task (id, title, type, due_at, assignee_id, assigned_by_id, customer_id, receivable_id, status, created_at, updated_at, version)
+      select ${newId('tsk')},
+        'Collect ' || r.number || ': ' || (r.amount - r.paid_amount)::text || ' ' || r.currency || ' overdue since ' || r.overdue_since::text,
+        'COLLECTION', ${at}, c.owner_id, c.owner_id, r.customer_id, r.id, 'OPEN', ${at}, ${at}, 1
+      from receivable r join customer c on c.id = r.customer_id
+      where r.status = 'OVERDUE' and not exists (select 1 from task t where t.receivable_id = r.id and t.type = 'COLLECTION')
+      order by r.id
+      on conflict (receivable_id) where type = 'COLLECTION' do nothing
+      returning 1
+    )
+    select count(*)::int as n from inserted`);
+
+  // 4: the money came in: the collection is done.
+  const [closed] = await rows<{ n: number }>(em, sql`
+    with done as (
+      update task t set status = 'DONE', completed_at = ${at}, updated_at = ${at}, version = t.version + 1
+      from receivable r
+      where r.id = t.receivable_id and t.type = 'COLLECTION' and t.status = 'OPEN' and r.status = 'SETTLED'
+      returning 1
+    )
+    select count(*)::int as n from done`);
+
+  // 5, 6: contracts by their dates.
+  const expires = sql`(k.status in ('SIGNED', 'ACTIVE') and k.end_date < ${today})`;
+  const starts = sql`(k.status = 'SIGNED' and k.start_date <= ${today})`;
+  const [contracts] = await rows<{ activated: number; expired: number }>(em, sql`
+    with before as (
+      select k.id, k.status from contract k where ${expires} or ${starts} order by k.id
+    ),
+    changed as (
+      update contract k set status = case when ${expires} then 'EXPIRED' else 'ACTIVE' end, updated_at = ${at}, version = k.version + 1
+      from before b
+      where b.id = k.id and (${expires} or ${starts})
+      returning k.id, k.customer_id, b.status as old_status, k.status as new_status
+    ),
+    audited as (
+      insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
+      select ${newId('aud')}, 'Contract', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
+        jsonb_build_array(jsonb_build_object('field', 'status', 'old', c.old_status, 'new', c.new_status))
+      from changed c
+      returning 1
+    )
+    select count(*) filter (where new_status = 'ACTIVE')::int as activated,
+      count(*) filter (where new_status = 'EXPIRED')::int as expired,
+      (select count(*) from audited)::int as audited
+    from changed`);
+
+  return {
+    flagged: receivables?.flagged ?? 0,
+    advanced: receivables?.advanced ?? 0,
+    tasksCreated: created?.n ?? 0,
+    tasksClosed: closed?.n ?? 0,
+    contractsActivated: contracts?.activated ?? 0,
+    contractsExpired: contracts?.expired ?? 0,
+  };
+}

@@ -1,0 +1,341 @@
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import { Contract } from '../entities/contract.entity';
+import { CreditAssessment, CreditHold } from '../entities/credit.entity';
+import { Customer } from '../entities/customer.entity';
+import { AuditAction, CreditRating, Role } from '../entities/enums';
+import { ContractStatus, CreditHoldStatus } from '../entities/finance.enums';
+import { refId } from '../entities/ids';
+import { Order, OrderStatus } from '../entities/order.entity';
+import { User } from '../entities/user.entity';
+import type { FieldChangeValue } from '../entities/audit-event.entity';
+import { recordAudit } from './audit.service';
+import { completeSigning } from './contract.service';
+import type { ServiceContext } from './context';
+import { exposuresOf } from './credit-check';
+import { customersByIds, type CustomerRow } from './customer.service';
+import { NotFoundError, userError, type UserError } from './errors';
+import { filterSql, type Filter, type FilterSpec } from './filter';
+import {
+  expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
+  type Connection, type ConnectionArgs, type Direction, type SortKey,
+} from './pagination';
+import { pagesByParent } from './pages-by-parent';
+import { accountScope } from './scope';
+import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { fail, inTransaction } from './transaction';
+import { CURRENCY, ID, MONEY, parseInput, text } from './validation';
+
+/**
+ * Credit, "3+1" (issue 4): (1) assessment — FINANCE rates a customer A–D and grants a limit in one
+ * currency (history kept in `credit_assessment`; the latest is on the customer); (2) protection — an
+ * ON_ACCOUNT order or a contract that would take the customer's exposure over its limit is held
+ * (`credit_hold`, written by credit-check.ts) until FINANCE approves or rejects it; (3) collection
+ * lives with receivables. The "one" is FINANCE: the only role that assesses and decides.
+ *
+ * Rules (also in the schema descriptions):
+ * - Reads: holds by ADMIN, FINANCE, SALES_MANAGER, SALES_REP (`accountScope`: managers and reps the
+ *   customers in their scope); assessments by ADMIN, FINANCE, SALES_MANAGER. Other roles: none (also
+ *   through `node(id)`). Holds and assessments of soft-deleted customers are hidden like the customer.
+ * - Exposure (in the limit's currency) = outstanding of open receivables + totals of ON_ACCOUNT orders
+ *   PENDING or CONFIRMED (see credit-check.ts); null on a customer without a limit.
+ * - `assessCredit`: records an assessment and sets the customer's rating, limit and currency (customer
+ *   version bumped when one of them changes), audited on the customer.
+ * - `approveCredit` / `rejectCredit`: only a PENDING hold (BUSINESS_RULE otherwise), with the version
+ *   read (CONFLICT otherwise); approving releases the order (→ PENDING) or completes the contract's
+ *   signing; rejecting cancels the order (→ CANCELLED) or sends the contract back to DRAFT. One
+ *   transaction, every status change audited.
+ */
+
+export type CreditHoldRow = CreditHold;
+export type CreditAssessmentRow = CreditAssessment;
+
+/** Who reads credit holds (rows by `accountScope`). */
+export const CREDIT_HOLD_READERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP];
+/** Who reads assessments and the credit terms on a hold (limit, its currency). */
+export const CREDIT_ASSESSMENT_READERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER];
+/** The "one" owner of credit decisions. */
+export const CREDIT_DECIDERS: readonly Role[] = [Role.FINANCE];
+
+/** The customer of a credit record is not soft-deleted (its credit records disappear with it). */
+const live = (customerIdExpr: string): Sql =>
+  sql`exists (select 1 from customer lc where lc.id = ${raw(customerIdExpr)} and lc.deleted_at is null)`;
+
+/** Condition on the `credit_hold` row aliased `h`. */
+export function holdScope(principal: Principal): Sql {
+  if (!CREDIT_HOLD_READERS.includes(principal.role)) return FALSE;
+  return and([live('h.customer_id'), accountScope(principal, 'h.customer_id')]);
+}
+
+/** Condition on the `credit_assessment` row aliased `a`. */
+export function assessmentScope(principal: Principal): Sql {
+  if (!CREDIT_ASSESSMENT_READERS.includes(principal.role)) return FALSE;
+  return and([live('a.customer_id'), accountScope(principal, 'a.customer_id')]);
+}
+
+// ---------------------------------------------------------------------------------------- holds: reads
+
+export type CreditHoldOrderField = 'STATUS' | 'CREATED_AT' | 'AMOUNT';
+export interface CreditHoldOrderBy { field: CreditHoldOrderField; direction: Direction }
+export interface CreditHoldListArgs extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: CreditHoldOrderBy[] | null;
+}
+
+const HOLD_ORDER: Record<CreditHoldOrderField, Omit<SortKey<CreditHoldRow>, 'dir'>> = {
+  // 0 for PENDING, 1 for decided: ascending puts the holds waiting for a decision first.
+  STATUS: { expr: `(case when h.status = 'PENDING' then 0 else 1 end)`, get: (r) => (r.status === CreditHoldStatus.PENDING ? 0 : 1) },
+  CREATED_AT: { expr: 'h.created_at', get: (r) => r.createdAt },
+  AMOUNT: { expr: 'h.amount', get: (r) => r.amount },
+};
+
+/** Default order: pending first, oldest first (the FINANCE work queue). */
+const DEFAULT_HOLD_ORDER: CreditHoldOrderBy[] = [{ field: 'STATUS', direction: 'ASC' }, { field: 'CREATED_AT', direction: 'ASC' }];
+
+export const CREDIT_HOLD_FILTER: FilterSpec = {
+  id: { expr: 'h.id', kind: 'scalar' },
+  customerId: { expr: 'h.customer_id', kind: 'scalar' },
+  orderId: { expr: 'h.order_id', kind: 'scalar' },
+  contractId: { expr: 'h.contract_id', kind: 'scalar' },
+  status: { expr: 'h.status', kind: 'scalar' },
+  reason: { expr: 'h.reason', kind: 'scalar' },
+  currency: { expr: 'h.currency', kind: 'text' },
+  amount: { expr: 'h.amount', kind: 'scalar' },
+  createdAt: { expr: 'h.created_at', kind: 'scalar' },
+  decidedAt: { expr: 'h.decided_at', kind: 'scalar' },
+};
+
+export async function listCreditHolds(ctx: ServiceContext, args: CreditHoldListArgs): Promise<Connection<CreditHoldRow>> {
+  const { keys, signature } = orderKeys('creditHolds', HOLD_ORDER, args.orderBy?.length ? args.orderBy : DEFAULT_HOLD_ORDER, DEFAULT_HOLD_ORDER[0], 'h.id');
+  const req = pageRequest(args, signature);
+  const where = and([holdScope(ctx.principal), filterSql(args.filter, CREDIT_HOLD_FILTER)]);
+  const fetched = await rows<CreditHoldRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditHold', 'h')} from credit_hold h
+    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from credit_hold h where ${where}`))[0].n);
+  return toConnection(fetched, req, keys, signature, count);
+}
+
+/** Holds by id, visible to the caller only; the order of the result is not guaranteed. */
+export async function creditHoldsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CreditHoldRow[]> {
+  if (!ids.length) return [];
+  return rows<CreditHoldRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditHold', 'h')} from credit_hold h
+    where h.id in ${list([...ids])} and ${holdScope(ctx.principal)}`);
+}
+
+export async function getCreditHold(ctx: ServiceContext, id: string): Promise<CreditHoldRow> {
+  const [row] = await creditHoldsByIds(ctx, [id]);
+  if (!row) throw new NotFoundError('Credit hold');
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------- assessments: reads
+
+const ASSESSMENT_KEYS: SortKey<CreditAssessmentRow>[] = expandKeys<CreditAssessmentRow>([
+  { expr: 'a.assessed_at', dir: 'DESC', get: (r) => r.assessedAt },
+  { expr: 'a.id', dir: 'DESC', get: (r) => r.id },
+]);
+
+/** Assessments by id, visible to the caller only. */
+export async function creditAssessmentsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CreditAssessmentRow[]> {
+  if (!ids.length) return [];
+  return rows<CreditAssessmentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditAssessment', 'a')} from credit_assessment a
+    where a.id in ${list([...ids])} and ${assessmentScope(ctx.principal)}`);
+}
+
+/** One page of assessments, newest first, for each of several (already visible) customers, in one statement. */
+export async function assessmentPagesByCustomer(
+  ctx: ServiceContext,
+  customerIds: readonly string[],
+  args: ConnectionArgs,
+  countFor: (customerId: string) => Promise<number>,
+): Promise<Map<string, Connection<CreditAssessmentRow>>> {
+  return pagesByParent<CreditAssessmentRow>(ctx.em, {
+    parentIds: customerIds, columns: columnsOf(ctx.em, 'CreditAssessment', 'a'), from: 'credit_assessment a', parentColumn: 'a.customer_id',
+    where: assessmentScope(ctx.principal), keys: ASSESSMENT_KEYS, req: pageRequest(args, 'creditAssessments'), signature: 'creditAssessments', countFor,
+  });
+}
+
+export async function assessmentCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[]): Promise<Map<string, number>> {
+  if (!customerIds.length) return new Map();
+  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select a.customer_id as id, count(*)::int as n from credit_assessment a
+    where a.customer_id in ${list([...customerIds])} and ${assessmentScope(ctx.principal)} group by a.customer_id`);
+  return new Map(counted.map((r) => [r.id, r.n]));
+}
+
+// ---------------------------------------------------------------------------------------- exposure
+
+export interface ExposureKey { customerId: string; currency: string }
+export const exposureKey = (k: ExposureKey) => `${k.customerId}:${k.currency}`;
+
+/**
+ * Exposures of (already visible) customers, each in the currency of its credit limit, as decimal
+ * strings keyed by `exposureKey`: one statement for a page of customers.
+ */
+export async function exposuresByCustomer(ctx: ServiceContext, keys: readonly ExposureKey[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  // One statement per round; a customer appears once per round (a second currency of the same customer
+  // in one request, e.g. after a reassessment, needs another round — never more than the currencies).
+  let pending = [...keys];
+  while (pending.length) {
+    const round = new Map<string, string>();
+    const rest: ExposureKey[] = [];
+    for (const k of pending) {
+      if (round.has(k.customerId)) rest.push(k);
+      else round.set(k.customerId, k.currency);
+    }
+    const found = await exposuresOf(ctx.em, [...round.keys()], (id) => round.get(id)!);
+    for (const [id, currency] of round) result.set(exposureKey({ customerId: id, currency }), found.get(id) ?? '0.00');
+    pending = rest;
+  }
+  return result;
+}
+
+/** What is left of the limit: limit − exposure (negative when over the limit). */
+export function availableCredit(limit: string, exposure: string): string {
+  return new Decimal(limit).minus(exposure).toFixed(2);
+}
+
+// ---------------------------------------------------------------------------------------- assessCredit
+
+const note = (max: number) => z.string().trim().max(max, `At most ${max} characters.`).nullish().transform((v) => (v ? v : null));
+
+const AssessCredit = z.object({
+  customerId: ID('cus'),
+  rating: z.nativeEnum(CreditRating),
+  limit: MONEY,
+  currency: CURRENCY,
+  note: note(1000),
+});
+export type AssessCreditInput = z.input<typeof AssessCredit>;
+
+export interface CreditAssessmentPayload { assessment: CreditAssessmentRow | null; customer: CustomerRow | null; errors: UserError[] }
+
+const sameAmount = (a: string | null | undefined, b: string | null) => (a == null || b == null ? a == b : new Decimal(a).eq(b));
+
+export async function assessCredit(ctx: ServiceContext, input: AssessCreditInput): Promise<CreditAssessmentPayload> {
+  const parsed = parseInput(AssessCredit, input);
+  if (!parsed.ok) return { assessment: null, customer: null, errors: parsed.errors };
+  const data = parsed.data;
+  const outcome = await inTransaction(ctx, async (tx) => {
+    // Lock the customer: assessments and credit checks of one customer happen one after the other.
+    const [found] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c
+      where c.id = ${data.customerId} and c.deleted_at is null and ${accountScope(tx.principal, 'c.id')} for update`);
+    if (!found) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
+    const customer = await tx.em.findOneOrFail(Customer, data.customerId);
+    const changes: FieldChangeValue[] = [];
+    if (customer.creditRating !== data.rating) changes.push({ field: 'creditRating', old: customer.creditRating ?? null, new: data.rating });
+    if (!sameAmount(customer.creditLimit, data.limit)) changes.push({ field: 'creditLimit', old: customer.creditLimit ?? null, new: data.limit });
+    if (customer.creditCurrency !== data.currency) changes.push({ field: 'creditCurrency', old: customer.creditCurrency ?? null, new: data.currency });
+    const assessment = tx.em.create(CreditAssessment, {
+      customer, rating: data.rating, limit: data.limit, currency: data.currency, note: data.note,
+      assessedBy: tx.em.getReference(User, tx.principal.id), assessedAt: new Date(),
+    } as any);
+    tx.em.persist(assessment);
+    recordAudit(tx.em, tx.principal, {
+      entityType: 'CreditAssessment', entityId: assessment.id, customerId: customer.id, action: AuditAction.CREATE,
+      changes: [
+        { field: 'rating', old: null, new: data.rating }, { field: 'limit', old: null, new: data.limit },
+        { field: 'currency', old: null, new: data.currency }, ...(data.note ? [{ field: 'note', old: null, new: data.note }] : []),
+      ],
+    });
+    if (changes.length) {
+      customer.creditRating = data.rating;
+      customer.creditLimit = data.limit;
+      customer.creditCurrency = data.currency;
+      customer.updatedAt = new Date();
+      recordAudit(tx.em, tx.principal, { entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.UPDATE, changes });
+    }
+    await tx.em.flush();
+    return assessment.id;
+  });
+  if (!outcome.result) return { assessment: null, customer: null, errors: outcome.errors };
+  const [assessment] = await rows<CreditAssessmentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditAssessment', 'a')} from credit_assessment a
+    where a.id = ${outcome.result}`);
+  const [customer] = await customersByIds(ctx, [data.customerId]);
+  return { assessment, customer: customer ?? null, errors: [] };
+}
+
+// ---------------------------------------------------------------------------------------- decisions
+
+const ApproveCredit = z.object({ holdId: ID('crh'), version: z.number().int(), note: note(1000) });
+const RejectCredit = z.object({ holdId: ID('crh'), version: z.number().int(), note: text(1000) });
+export type ApproveCreditInput = z.input<typeof ApproveCredit>;
+export type RejectCreditInput = z.input<typeof RejectCredit>;
+
+export interface CreditHoldPayload { creditHold: CreditHoldRow | null; errors: UserError[] }
+
+async function decide(ctx: ServiceContext, data: { holdId: string; version: number; note: string | null }, approve: boolean): Promise<CreditHoldPayload> {
+  const outcome = await inTransaction(ctx, async (tx) => {
+    // Lock the hold: a concurrent decision waits, then finds it decided.
+    const [found] = await rows<{ id: string }>(tx.em, sql`select h.id from credit_hold h where h.id = ${data.holdId} and ${holdScope(tx.principal)} for update`);
+    if (!found) fail([userError('NOT_FOUND', 'Credit hold not found.', ['input', 'holdId'])]);
+    const hold = await tx.em.findOneOrFail(CreditHold, data.holdId, { refresh: true });
+    if (hold.status !== CreditHoldStatus.PENDING) {
+      fail([userError('BUSINESS_RULE', `This hold was already decided (${hold.status}).`, ['input', 'holdId'])]);
+    }
+    if (hold.version !== data.version) {
+      fail([userError('CONFLICT', `This hold was changed meanwhile (now version ${hold.version}): reload it and decide again.`, ['input', 'version'])]);
+    }
+    const status = approve ? CreditHoldStatus.APPROVED : CreditHoldStatus.REJECTED;
+    recordAudit(tx.em, tx.principal, {
+      entityType: 'CreditHold', entityId: hold.id, customerId: refId(hold.customer)!, action: AuditAction.UPDATE,
+      changes: [{ field: 'status', old: hold.status, new: status }, ...(data.note ? [{ field: 'decisionNote', old: null, new: data.note }] : [])],
+    });
+    hold.status = status;
+    hold.decidedBy = tx.em.getReference(User, tx.principal.id);
+    hold.decidedAt = new Date();
+    hold.decisionNote = data.note;
+
+    const orderId = refId(hold.order);
+    const contractId = refId(hold.contract);
+    if (orderId) {
+      const order = await tx.em.findOneOrFail(Order, orderId, { refresh: true });
+      if (order.status !== OrderStatus.PENDING_CREDIT_APPROVAL) {
+        fail([userError('BUSINESS_RULE', `The order is no longer waiting for credit approval (it is ${order.status}).`, ['input', 'holdId'])]);
+      }
+      const next = approve ? OrderStatus.PENDING : OrderStatus.CANCELLED;
+      recordAudit(tx.em, tx.principal, {
+        entityType: 'Order', entityId: order.id, customerId: refId(order.customer)!, action: AuditAction.UPDATE,
+        changes: [{ field: 'status', old: order.status, new: next }],
+      });
+      order.status = next;
+      order.updatedAt = new Date();
+    }
+    if (contractId) {
+      const contract = await tx.em.findOneOrFail(Contract, contractId, { refresh: true });
+      if (contract.status !== ContractStatus.PENDING_CREDIT_APPROVAL) {
+        fail([userError('BUSINESS_RULE', `The contract is no longer waiting for credit approval (it is ${contract.status}).`, ['input', 'holdId'])]);
+      }
+      if (approve) {
+        await tx.em.flush();
+        await completeSigning(tx, contractId); // SIGNED, receivables issued, audited by the contract service
+      } else {
+        recordAudit(tx.em, tx.principal, {
+          entityType: 'Contract', entityId: contract.id, customerId: refId(contract.customer)!, action: AuditAction.UPDATE,
+          changes: [{ field: 'status', old: contract.status, new: ContractStatus.DRAFT }],
+        });
+        contract.status = ContractStatus.DRAFT;
+        contract.updatedAt = new Date();
+      }
+    }
+    await tx.em.flush();
+    return hold.id;
+  });
+  if (!outcome.result) return { creditHold: null, errors: outcome.errors };
+  const [row] = await creditHoldsByIds(ctx, [outcome.result]);
+  return { creditHold: row ?? null, errors: [] };
+}
+
+export async function approveCredit(ctx: ServiceContext, input: ApproveCreditInput): Promise<CreditHoldPayload> {
+  const parsed = parseInput(ApproveCredit, input);
+  if (!parsed.ok) return { creditHold: null, errors: parsed.errors };
+  return decide(ctx, parsed.data, true);
+}
+
+export async function rejectCredit(ctx: ServiceContext, input: RejectCreditInput): Promise<CreditHoldPayload> {
+  const parsed = parseInput(RejectCredit, input);
+  if (!parsed.ok) return { creditHold: null, errors: parsed.errors };
+  return decide(ctx, parsed.data, false);
+}

@@ -1,0 +1,157 @@
+import type { ServiceContext } from './context';
+import { InputError } from './errors';
+import { isoDate } from './receivable-issue';
+import { accountScope } from './scope';
+import { TRUE, and, raw, rows, sql, type Sql } from './sql';
+import { CURRENCY, LOCAL_DATE } from './validation';
+
+/**
+ * Finance reports on receivables: totals of outstanding and overdue money per sales rep or per
+ * customer, and aging buckets. Each is one SQL statement over the receivables in the caller's account
+ * scope (`accountScope`: ADMIN and FINANCE all, a SALES_MANAGER the customers of their team, a
+ * SALES_REP their own customers). Receivables of soft-deleted customers are not counted. Amounts are
+ * exact decimals in the receivable's currency; currencies are never added together.
+ *
+ * Definitions:
+ * - outstanding = amount − paid amount, of receivables not SETTLED;
+ * - overdue = the outstanding money of receivables whose due date is before today (UTC), whether or
+ *   not the overdue job has flagged them yet;
+ * - aging, as of a date D: receivables issued on or before D, outstanding as of D (payments received
+ *   after D are added back), by days past due = D − due date: current (≤ 0, not yet due), 1–30, 31–60,
+ *   61–90, over 90.
+ */
+
+export enum SummaryGroupBy { OWNER = 'OWNER', CUSTOMER = 'CUSTOMER' }
+
+export const SUMMARY_DEFAULT_LIMIT = 50;
+export const SUMMARY_MAX_LIMIT = 500;
+
+export interface ReceivablesSummaryRow {
+  ownerId: string;
+  customerId: string | null;
+  currency: string;
+  outstanding: string;
+  overdue: string;
+  openCount: number;
+  overdueCount: number;
+}
+
+export interface AgingRow {
+  asOf: string;
+  currency: string;
+  current: string;
+  days1To30: string;
+  days31To60: string;
+  days61To90: string;
+  over90: string;
+  total: string;
+}
+
+const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}_[0-9a-f]{32}$`);
+
+function currencyOf(currency: string | null | undefined): string | null {
+  if (currency == null) return null;
+  const parsed = CURRENCY.safeParse(currency);
+  if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
+  return parsed.data;
+}
+
+function idOf(id: string | null | undefined, prefix: string, field: string): string | null {
+  if (id == null) return null;
+  if (!ID_PATTERN(prefix).test(id)) throw new InputError(`Not a valid id (expected \`${prefix}_…\`).`, field);
+  return id;
+}
+
+/** Receivables that count: of a customer that is not deleted and is in the caller's account scope. */
+function counted(ctx: ServiceContext): Sql {
+  return sql`receivable r join customer c on c.id = r.customer_id and c.deleted_at is null
+    where ${accountScope(ctx.principal, 'r.customer_id')}`;
+}
+
+const money = (expr: string): Sql => raw(`coalesce(${expr}, 0)::numeric(18, 2)::text`);
+
+/**
+ * Outstanding and overdue money per (owner or customer, currency), largest outstanding first (then
+ * largest overdue, then by id and currency). Only groups with money outstanding appear. The owner is
+ * the customer's current owner; grouped by CUSTOMER, the row names the customer and its owner.
+ */
+export async function receivablesSummary(
+  ctx: ServiceContext,
+  args: { groupBy: SummaryGroupBy; currency?: string | null; limit?: number | null },
+  now: Date = new Date(),
+): Promise<ReceivablesSummaryRow[]> {
+  const currency = currencyOf(args.currency);
+  const limit = args.limit ?? SUMMARY_DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > SUMMARY_MAX_LIMIT) {
+    throw new InputError(`\`limit\` must be between 1 and ${SUMMARY_MAX_LIMIT}.`, 'limit');
+  }
+  const byCustomer = args.groupBy === SummaryGroupBy.CUSTOMER;
+  const today = sql`${isoDate(now)}::date`;
+  const groupKeys = raw(byCustomer ? 'o.customer_id, o.owner_id, o.currency' : 'o.owner_id, o.currency');
+  return rows<ReceivablesSummaryRow>(ctx.em, sql`
+    with open_receivable as (
+      select r.customer_id, c.owner_id, r.currency, r.amount - r.paid_amount as outstanding, r.due_date < ${today} as is_overdue
+      from ${counted(ctx)} and r.status <> 'SETTLED' and r.paid_amount < r.amount
+        and ${currency ? sql`r.currency = ${currency}` : TRUE}
+    )
+    select o.owner_id as "ownerId", ${raw(byCustomer ? 'o.customer_id' : 'null::text')} as "customerId", o.currency,
+      ${money('sum(o.outstanding)')} as outstanding,
+      ${money('sum(o.outstanding) filter (where o.is_overdue)')} as overdue,
+      count(*)::int as "openCount",
+      (count(*) filter (where o.is_overdue))::int as "overdueCount"
+    from open_receivable o
+    group by ${groupKeys}
+    order by sum(o.outstanding) desc, coalesce(sum(o.outstanding) filter (where o.is_overdue), 0) desc, ${groupKeys}
+    limit ${limit}`);
+}
+
+/**
+ * Aging of the outstanding money as of `asOf` (default: today, UTC), one row per currency in
+ * currency order (only currencies with money outstanding; exactly one row, possibly all zeros, when
+ * `currency` is given). Optionally only the customers of one owner, or one customer.
+ */
+export async function agingReport(
+  ctx: ServiceContext,
+  args: { asOf?: string | null; currency?: string | null; ownerId?: string | null; customerId?: string | null },
+  now: Date = new Date(),
+): Promise<AgingRow[]> {
+  const currency = currencyOf(args.currency);
+  const ownerId = idOf(args.ownerId, 'usr', 'ownerId');
+  const customerId = idOf(args.customerId, 'cus', 'customerId');
+  const asOfText = args.asOf ?? isoDate(now);
+  if (!LOCAL_DATE.safeParse(asOfText).success) throw new InputError('`asOf` must be a calendar date "YYYY-MM-DD".', 'asOf');
+  const asOf = sql`${asOfText}::date`;
+  // Payments received after `asOf` had not come in yet: their allocations count as outstanding.
+  const paidLater = sql`(select sum(a.amount) from payment_allocation a join payment p on p.id = a.payment_id
+    where a.receivable_id = r.id and p.received_on > ${asOf})`;
+  const where = and([
+    sql`r.issued_on <= ${asOf}`,
+    sql`(r.status <> 'SETTLED' or exists (select 1 from payment_allocation a join payment p on p.id = a.payment_id
+      where a.receivable_id = r.id and p.received_on > ${asOf}))`,
+    currency ? sql`r.currency = ${currency}` : TRUE,
+    ownerId ? sql`c.owner_id = ${ownerId}` : TRUE,
+    customerId ? sql`r.customer_id = ${customerId}` : TRUE,
+  ]);
+  const bucket = (condition: string) => money(`sum(b.outstanding) filter (where ${condition})`);
+  const found = await rows<AgingRow>(ctx.em, sql`
+    with base as (
+      select r.currency, ${asOf} - r.due_date as days_past_due,
+        r.amount - r.paid_amount + coalesce(${paidLater}, 0) as outstanding
+      from ${counted(ctx)} and ${where}
+    )
+    select ${asOfText}::text as "asOf", b.currency,
+      ${bucket('b.days_past_due <= 0')} as current,
+      ${bucket('b.days_past_due between 1 and 30')} as "days1To30",
+      ${bucket('b.days_past_due between 31 and 60')} as "days31To60",
+      ${bucket('b.days_past_due between 61 and 90')} as "days61To90",
+      ${bucket('b.days_past_due > 90')} as "over90",
+      ${money('sum(b.outstanding)')} as total
+    from base b
+    where b.outstanding > 0
+    group by b.currency
+    order by b.currency`);
+  if (currency && !found.length) {
+    return [{ asOf: asOfText, currency, current: '0.00', days1To30: '0.00', days31To60: '0.00', days61To90: '0.00', over90: '0.00', total: '0.00' }];
+  }
+  return found;
+}

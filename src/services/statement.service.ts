@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { Role } from '../entities/enums';
+import type { ServiceContext } from './context';
+import { InputError, NotFoundError } from './errors';
+import type { OrderRow } from './order.service';
+import { accountScope } from './scope';
+import { columnsOf, raw, rows, sql, type Sql } from './sql';
+import { CURRENCY, LOCAL_DATE } from './validation';
+
+/**
+ * Account statements (issue 4): what a customer's account owes over a period, per currency, so a
+ * partner (or FINANCE for any account) can reconcile online.
+ *
+ * Per currency, over the closed period [from, to] (calendar dates, both included):
+ * - openingBalance = receivables issued before `from` − payments received before `from`;
+ * - billed = receivables issued in [from, to]; paid = payments received in [from, to];
+ * - closingBalance = openingBalance + billed − paid (equal to the same balance computed directly at `to`).
+ * Lines: the receivables and payments of the period in date order (receivables before payments on
+ * the same day, then by creation), each with the running balance after it; and, for information, the
+ * orders billed to the account that were created in the period (UTC days). Orders are not money
+ * movements: an ON_ACCOUNT order enters the balance as a receivable when it is billed.
+ *
+ * Bounds: a period is at most 366 days; each list keeps its first STATEMENT_LINE_CAP entries per
+ * currency (the earliest), and `truncated` says when one was cut. The totals always cover the whole
+ * period. Everything is computed in SQL (three statements, whatever the number of rows).
+ */
+
+/** The longest period of one statement, in days (from and to included). */
+export const MAX_STATEMENT_DAYS = 366;
+/** At most this many money lines, and this many orders, per currency in one statement (the earliest ones). */
+export const STATEMENT_LINE_CAP = 500;
+
+export type StatementLineKind = 'RECEIVABLE' | 'PAYMENT';
+
+export interface StatementArgs {
+  from: string;
+  to: string;
+  currency?: string | null;
+}
+
+export interface StatementLineRow {
+  currency: string;
+  kind: StatementLineKind;
+  /** YYYY-MM-DD: when the receivable was issued or the payment received. */
+  date: string;
+  reference: string | null;
+  description: string;
+  debit: string | null;
+  credit: string | null;
+  balance: string;
+  receivableId: string | null;
+  paymentId: string | null;
+}
+
+export interface AccountStatementRow {
+  accountId: string;
+  currency: string;
+  from: string;
+  to: string;
+  openingBalance: string;
+  billed: string;
+  paid: string;
+  closingBalance: string;
+  lineCount: number;
+  orderCount: number;
+  truncated: boolean;
+  lines: StatementLineRow[];
+  orders: OrderRow[];
+}
+
+const DAY_MS = 86_400_000;
+const utcDay = (date: string) => new Date(`${date}T00:00:00Z`);
+
+interface Period { from: string; to: string; currency: string | null }
+
+/** Validates the period (query arguments: errors are BAD_USER_INPUT naming the argument). */
+function period(args: StatementArgs): Period {
+  const date = (value: unknown, field: string) => {
+    const parsed = LOCAL_DATE.safeParse(value);
+    if (!parsed.success || Number.isNaN(utcDay(parsed.data).getTime()) || !utcDay(parsed.data).toISOString().startsWith(parsed.data)) {
+      throw new InputError(`\`${field}\` must be a calendar date like "2026-04-30".`, field);
+    }
+    return parsed.data;
+  };
+  const from = date(args.from, 'from');
+  const to = date(args.to, 'to');
+  if (to < from) throw new InputError('`to` must not be before `from` (both days are included).', 'to');
+  const days = (utcDay(to).getTime() - utcDay(from).getTime()) / DAY_MS + 1;
+  if (days > MAX_STATEMENT_DAYS) throw new InputError(`A statement covers at most ${MAX_STATEMENT_DAYS} days (this period has ${days}): ask for a shorter one.`, 'to');
+  let currency: string | null = null;
+  if (args.currency != null) {
+    const parsed = z.string().pipe(CURRENCY).safeParse(args.currency);
+    if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
+    currency = parsed.data;
+  }
+  return { from, to, currency };
+}
+
+/** A live customer whose account the caller may read (`accountScope`), or NOT_FOUND. */
+async function visibleAccount(ctx: ServiceContext, customerId: string): Promise<string> {
+  // Not aliased `c`: accountScope's own subquery reads `customer c`, which would shadow it.
+  const [row] = await rows<{ id: string }>(ctx.em, sql`select a.id from customer a
+    where a.id = ${customerId} and a.deleted_at is null and ${accountScope(ctx.principal, 'a.id')}`);
+  if (!row) throw new NotFoundError('Customer');
+  return row.id;
+}
+
+/** Money movements of the account up to `to` (both kinds), optionally in one currency. */
+function movementsSql(accountId: string, p: Period): Sql {
+  const inCurrency = (alias: string) => (p.currency ? sql` and ${raw(alias)}.currency = ${p.currency}` : sql``);
+  return sql`select r.currency, r.issued_on as day, r.amount as debit, 0::numeric as credit
+      from receivable r where r.customer_id = ${accountId} and r.issued_on <= ${p.to}::date${inCurrency('r')}
+    union all
+    select p.currency, p.received_on as day, 0::numeric as debit, p.amount as credit
+      from payment p where p.customer_id = ${accountId} and p.received_on <= ${p.to}::date${inCurrency('p')}`;
+}
+
+/** Orders billed to the account and created in the period (UTC days), optionally in one currency. */
+function periodOrdersWhere(accountId: string, p: Period): Sql {
+  const start = utcDay(p.from);
+  const end = new Date(utcDay(p.to).getTime() + DAY_MS);
+  return sql`o.bill_to_id = ${accountId} and o.created_at >= ${start} and o.created_at < ${end}${p.currency ? sql` and o.currency = ${p.currency}` : sql``}`;
+}
+
+/**
+ * The statements of one account for a period: one per currency the account has a balance or a
+ * movement in (or only the currency asked for, even without any), by currency code.
+ */
+async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): Promise<AccountStatementRow[]> {
+  const asked = p.currency ? sql`union select ${p.currency}::text` : sql``;
+  const totals = await rows<{
+    currency: string; openingBalance: string; billed: string; paid: string; closingBalance: string; lineCount: number; orderCount: number;
+  }>(ctx.em, sql`with m as (${movementsSql(accountId, p)}),
+      t as (
+        select m.currency,
+          coalesce(sum(m.debit - m.credit) filter (where m.day < ${p.from}::date), 0) as opening,
+          coalesce(sum(m.debit) filter (where m.day >= ${p.from}::date), 0) as billed,
+          coalesce(sum(m.credit) filter (where m.day >= ${p.from}::date), 0) as paid,
+          count(*) filter (where m.day >= ${p.from}::date)::int as lines
+        from m group by m.currency
+      ),
+      o as (select o.currency, count(*)::int as n from sales_order o where ${periodOrdersWhere(accountId, p)} group by o.currency),
+      c as (select t.currency from t union select o.currency from o ${asked})
+    select c.currency,
+      coalesce(t.opening, 0)::numeric(18, 2)::text as "openingBalance",
+      coalesce(t.billed, 0)::numeric(18, 2)::text as billed,
+      coalesce(t.paid, 0)::numeric(18, 2)::text as paid,
+      (coalesce(t.opening, 0) + coalesce(t.billed, 0) - coalesce(t.paid, 0))::numeric(18, 2)::text as "closingBalance",
+      coalesce(t.lines, 0) as "lineCount",
+      coalesce(o.n, 0) as "orderCount"
+    from c left join t on t.currency = c.currency left join o on o.currency = c.currency
+    where ${p.currency ? sql`c.currency = ${p.currency}` : sql`(t.opening <> 0 or t.lines > 0 or o.n > 0)`}
+    order by c.currency`);
+  if (!totals.length) return [];
+
+  const inCurrency = (alias: string) => (p.currency ? sql`${raw(alias)}.currency = ${p.currency}` : sql`true`);
+  // The day travels as "lineDate" (renamed to `date` below), a name no entity uses, so `rows()` leaves it a "YYYY-MM-DD" string.
+  const lines = await rows<Omit<StatementLineRow, 'date'> & { lineDate: string }>(ctx.em, sql`with opening as (
+        select m.currency, sum(m.debit - m.credit) as amount from (${movementsSql(accountId, p)}) m where m.day < ${p.from}::date group by m.currency
+      ),
+      x as (
+        select r.currency, 'RECEIVABLE' as kind, 0 as rank, r.issued_on as day, r.number as reference, r.description,
+          r.amount as debit, null::numeric as credit, r.id as "receivableId", null::text as "paymentId", r.created_at, r.id
+        from receivable r
+        where r.customer_id = ${accountId} and r.issued_on between ${p.from}::date and ${p.to}::date and ${inCurrency('r')}
+        union all
+        select p.currency, 'PAYMENT' as kind, 1 as rank, p.received_on as day, p.reference, 'Payment (' || p.method || ')' as description,
+          null::numeric as debit, p.amount as credit, null::text as "receivableId", p.id as "paymentId", p.created_at, p.id
+        from payment p
+        where p.customer_id = ${accountId} and p.received_on between ${p.from}::date and ${p.to}::date and ${inCurrency('p')}
+      ),
+      ranked as (
+        select x.*,
+          coalesce((select opening.amount from opening where opening.currency = x.currency), 0)
+            + sum(coalesce(x.debit, 0) - coalesce(x.credit, 0)) over w as running,
+          row_number() over w as position
+        from x
+        window w as (partition by x.currency order by x.day, x.rank, x.created_at, x.id rows between unbounded preceding and current row)
+      )
+    select ranked.currency, ranked.kind, ranked.day::text as "lineDate", ranked.reference, ranked.description,
+      ranked.debit::numeric(18, 2)::text as debit, ranked.credit::numeric(18, 2)::text as credit,
+      ranked.running::numeric(18, 2)::text as balance, ranked."receivableId", ranked."paymentId"
+    from ranked where ranked.position <= ${STATEMENT_LINE_CAP}
+    order by ranked.currency, ranked.position`);
+
+  const orders = await rows<OrderRow & { position: number }>(ctx.em, sql`select * from (
+      select ${columnsOf(ctx.em, 'Order', 'o')}, row_number() over (partition by o.currency order by o.created_at, o.id) as position
+      from sales_order o where ${periodOrdersWhere(accountId, p)}
+    ) ranked where ranked.position <= ${STATEMENT_LINE_CAP}
+    order by ranked.currency, ranked.position`);
+
+  return totals.map((t) => ({
+    accountId, from: p.from, to: p.to, ...t,
+    truncated: t.lineCount > STATEMENT_LINE_CAP || t.orderCount > STATEMENT_LINE_CAP,
+    lines: lines.filter((l) => l.currency === t.currency).map(({ lineDate, ...l }) => ({ ...l, date: lineDate })),
+    orders: orders.filter((o) => o.currency === t.currency),
+  }));
+}
+
+/** The statement of the partner account the caller acts for (PARTNER users and keys). */
+export async function myStatement(ctx: ServiceContext, args: StatementArgs): Promise<AccountStatementRow[]> {
+  const p = period(args);
+  if (ctx.principal.role !== Role.PARTNER || !ctx.principal.partnerCustomerId) throw new NotFoundError('Account');
+  return statementsOf(ctx, await visibleAccount(ctx, ctx.principal.partnerCustomerId), p);
+}
+
+/** The statement of any account in the caller's `accountScope` (FINANCE and ADMIN all; managers and reps their customers). */
+export async function accountStatement(ctx: ServiceContext, customerId: string, args: StatementArgs): Promise<AccountStatementRow[]> {
+  const p = period(args);
+  return statementsOf(ctx, await visibleAccount(ctx, customerId), p);
+}
