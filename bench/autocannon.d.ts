@@ -11,8 +11,6 @@ declare module 'autocannon' {
       workers?: number;
       timeout?: number;
       pipelining?: number;
-      /** Replace every `[<id>]` in the body with a fresh random id per request. */
-      idReplacement?: boolean;
     }
     interface Histogram {
       average: number;

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { intArg, parseArgs } from './args';
-import { fail, fmt, loadAverage, postJson, printResults, printSetup, runApi, runMain, runRaw, withBench } from './scenario';
+import { fail, fmt, loadAverage, percentile, postJson, printResults, printSetup, runMain, runRaw, type Side, withBench } from './scenario';
+import { runUniqueLoad } from './unique-load';
 
 /**
  * Scenario "order ingestion": an e-commerce site pushing orders (2 lines, an existing customer by id,
  * a fresh idempotency key and external reference per order), twice for the same time and concurrency:
- * 1. through the API: `pushOrder` (as admin@demo.crm) with autocannon — every request gets new ids
- *    (autocannon's `[<id>]` replacement), so every request creates an order;
+ * 1. through the API: `pushOrder` (as admin@demo.crm) from a worker thread (bench/unique-load.ts) —
+ *    every request gets new ids, so every request creates an order;
  * 2. raw `pg`: the same rows with plain INSERTs in one transaction per order — the idempotency key
  *    (claimed, then given its stored response), the order, its 2 lines and its audit entry.
  * Checks afterwards that the API created exactly one order per successful request (no error hides in
@@ -101,10 +102,16 @@ async function main() {
     console.log('Scenario: order ingestion — pushOrder with 2 lines for an existing customer, a new idempotency key per order (as ADMIN)');
     printSetup(bench, duration, connections, warmup);
 
-    const body = pushBody(customer.id, '[<id>]');
-    if (warmup) await runApi(url, token, body, connections, warmup, true);
+    const template = pushBody(customer.id, '__ID__');
+    const load = async (seconds: number): Promise<Side> => {
+      const r = await runUniqueLoad({ url, token, template, connections, seconds });
+      if (r.firstFailure) console.error(`  first failure: ${r.firstFailure}`);
+      const sorted = Float64Array.from(r.latencies).sort();
+      return { requests: r.latencies.length, seconds: r.seconds, rate: r.latencies.length / r.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures: r.failures };
+    };
+    if (warmup) await load(warmup);
     const before = await count();
-    const api = await runApi(url, token, body, connections, duration, true);
+    const api = await load(duration);
     const created = (await count()) - before;
     // Every 2xx must be one new order (a GraphQL error would be a 200 without an order).
     if (created !== api.requests) throw new Error(`The API answered ${api.requests} pushes but created ${created} orders.`);

@@ -74,17 +74,13 @@ export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimu
 /** The 1-minute load average, as printed. */
 export const loadAverage = () => loadavg()[0].toFixed(2);
 
-/**
- * API side: autocannon POSTs `body` to `url` as the token's user, from a worker thread, for `seconds`.
- * With `uniqueIds`, every `[<id>]` in the body becomes a fresh random id per request (autocannon's idReplacement).
- */
-export async function runApi(url: string, token: string, body: string, connections: number, seconds: number, uniqueIds = false): Promise<Side> {
+/** API side: autocannon POSTs `body` to `url` as the token's user, from a worker thread, for `seconds`. */
+export async function runApi(url: string, token: string, body: string, connections: number, seconds: number): Promise<Side> {
   const result = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body,
-    idReplacement: uniqueIds,
     connections,
     duration: seconds,
     // The load generator runs in a worker thread so it does not share the server's event loop.

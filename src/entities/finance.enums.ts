@@ -13,7 +13,7 @@ export enum ContractStatus {
 registerEnumType(ContractStatus, {
   name: 'ContractStatus',
   description: 'DRAFT (editable) → signContract → SIGNED (receivables created), or PENDING_CREDIT_APPROVAL when it would take the customer over its credit limit '
-    + '(approveCredit → SIGNED; rejectCredit → DRAFT). SIGNED → ACTIVE on the start date and ACTIVE → EXPIRED after the end date (the daily job); '
+    + '(approveCredit → SIGNED; rejectCredit → DRAFT). SIGNED → ACTIVE on the start date and ACTIVE → EXPIRED after the end date (the hourly job); '
     + 'SIGNED/ACTIVE → TERMINATED by terminateContract.',
 });
 
