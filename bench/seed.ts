@@ -168,7 +168,7 @@ const OUTCOMES = ['Interested', 'Needs a quote', 'Call back next week', 'No answ
 const TASK_TITLES = ['Call back about the quote', 'Send the revised proposal', 'Follow up on the trial', 'Prepare the quarterly review',
   'Visit the head office', 'Chase the overdue invoice'];
 const ACTIVITY_TYPES = Object.values(ActivityType);
-const TASK_TYPES = Object.values(TaskType);
+const TASK_TYPES = Object.values(TaskType).filter((t) => t !== TaskType.ESCALATION); // escalation notices come from the SLA job
 const LOST_REASONS = Object.values(LostReason);
 
 /**

@@ -3,6 +3,7 @@ import { Migration20261130000000Sales } from './Migration20261130000000Sales';
 import { Migration20261201000000Products } from './Migration20261201000000Products';
 import { Migration20261202000000Orders } from './Migration20261202000000Orders';
 import { Migration20261203000000Finance } from './Migration20261203000000Finance';
+import { Migration20261204000000Service } from './Migration20261204000000Service';
 
 /** Every migration in order. Listed explicitly so compiled and test (TypeScript) runs find the same set. */
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261201000000Products', class: Migration20261201000000Products },
   { name: 'Migration20261202000000Orders', class: Migration20261202000000Orders },
   { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
+  { name: 'Migration20261204000000Service', class: Migration20261204000000Service },
 ];

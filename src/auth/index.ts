@@ -15,6 +15,10 @@ import { creditPermissions } from './credit.permissions';
 import { financeReportPermissions } from './finance-report.permissions';
 import { partnerPermissions } from './partner.permissions';
 import { receivablePermissions } from './receivable.permissions';
+import { assetPermissions } from './asset.permissions';
+import { casePermissions } from './case.permissions';
+import { feedbackPermissions } from './feedback.permissions';
+import { serviceDeskPermissions } from './service-desk.permissions';
 import { taskPermissions } from './task.permissions';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
@@ -39,6 +43,7 @@ export const permissionMap: PermissionMap = merge(
   activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions,
   productPermissions, orderPermissions,
   contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions,
+  assetPermissions, casePermissions, serviceDeskPermissions, feedbackPermissions,
 );
 
 /** The policy that governs a field, or undefined when the map does not cover it. */

@@ -78,7 +78,8 @@ const SUBJECTS: Record<ActivityType, string[]> = {
   NOTE: ['Internal note: budget approved', 'Internal note: decision in Q2', 'Internal note: new buyer'],
 };
 const OUTCOMES = ['Interested', 'Needs a quote', 'Call back next week', 'No answer', 'Decision pending', 'Positive', null];
-const TASK_TITLES: Record<TaskType, string[]> = {
+/** Escalation notices come from the SLA job only. */
+const TASK_TITLES: Record<Exclude<TaskType, TaskType.ESCALATION>, string[]> = {
   CALL: ['Call back about the quote', 'Call the new purchasing manager'],
   VISIT: ['Visit the head office', 'Bring demo devices'],
   MEETING: ['Prepare the quarterly review', 'Negotiation meeting'],
@@ -303,7 +304,7 @@ export async function seedSales(em: EntityManager, rnd: Rnd, now = Date.now()): 
 
   // ---- tasks: every sales user gets some done, some upcoming, some overdue (the first), one with a reminder due (the second)
   const taskRows: Value[][] = [];
-  const taskTypes = Object.values(TaskType);
+  const taskTypes = Object.values(TaskType).filter((t) => t !== TaskType.ESCALATION);
   for (const assignee of [manager, rep1, rep2]) {
     const own = customers.filter((c) => c.owner_id === assignee);
     const book = own.length ? own : customers;

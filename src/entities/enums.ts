@@ -81,7 +81,7 @@ export enum ActivityType { CALL = 'CALL', EMAIL = 'EMAIL', VISIT = 'VISIT', MEET
 
 export enum ActivityDirection { INBOUND = 'INBOUND', OUTBOUND = 'OUTBOUND' }
 
-export enum TaskType { CALL = 'CALL', VISIT = 'VISIT', MEETING = 'MEETING', EMAIL = 'EMAIL', FOLLOW_UP = 'FOLLOW_UP', COLLECTION = 'COLLECTION', OTHER = 'OTHER' }
+export enum TaskType { CALL = 'CALL', VISIT = 'VISIT', MEETING = 'MEETING', EMAIL = 'EMAIL', FOLLOW_UP = 'FOLLOW_UP', COLLECTION = 'COLLECTION', ESCALATION = 'ESCALATION', OTHER = 'OTHER' }
 
 export enum TaskStatus { OPEN = 'OPEN', DONE = 'DONE', CANCELLED = 'CANCELLED' }
 

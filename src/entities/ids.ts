@@ -28,6 +28,12 @@ export const ID_PREFIX = {
   PaymentAllocation: 'pal',
   CreditAssessment: 'cra',
   CreditHold: 'crh',
+  Asset: 'ast',
+  ServiceCase: 'cas',
+  CaseComment: 'cmt',
+  ServiceQueue: 'que',
+  Survey: 'srv',
+  ProductFeedback: 'fbk',
 } as const;
 
 export type NodeTypeName = keyof typeof ID_PREFIX;

@@ -19,6 +19,11 @@ import { Contract } from './contract.entity';
 import { Receivable } from './receivable.entity';
 import { Payment, PaymentAllocation } from './payment.entity';
 import { CreditAssessment, CreditHold } from './credit.entity';
+import { Asset } from './asset.entity';
+import { CaseComment, ServiceCase } from './service-case.entity';
+import { ServiceQueue, SlaPolicy } from './service-queue.entity';
+import { Survey } from './survey.entity';
+import { ProductFeedback } from './product-feedback.entity';
 
 /** Every entity, for the ORM. */
 export const entities = [
@@ -26,4 +31,5 @@ export const entities = [
   Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine,
   Product, Order, OrderLine,
   Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold,
+  Asset, ServiceCase, CaseComment, ServiceQueue, SlaPolicy, Survey, ProductFeedback,
 ];

@@ -50,6 +50,14 @@ export class Product implements Node {
   })
   optionsSchema: Record<string, unknown> = {};
 
+  @Property({ type: 'boolean' })
+  @Field({ description: 'True when each unit carries a serial number / service tag: fulfilled orders of it create assets.' })
+  serialised: boolean = false;
+
+  @Property({ type: 'integer' })
+  @Field(() => Int, { description: 'Warranty in months from purchase (0: none); sets an asset\'s warrantyEnd.' })
+  warrantyMonths: number = 0;
+
   @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
   createdAt: Date = new Date();

@@ -8,6 +8,7 @@ import { newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 import type { Receivable } from './receivable.entity';
+import type { ServiceCase } from './service-case.entity';
 import type { User } from './user.entity';
 
 @Entity({ tableName: 'task' })
@@ -51,6 +52,10 @@ export class Task implements Node {
   /** For COLLECTION tasks: the overdue receivable to collect (one task per receivable). */
   @ManyToOne({ entity: 'Receivable', nullable: true, fieldName: 'receivable_id' })
   receivable?: Rel<Receivable> | null;
+
+  /** The service case it follows (escalation notices, follow-ups). */
+  @ManyToOne({ entity: 'ServiceCase', nullable: true, fieldName: 'case_id' })
+  serviceCase?: Rel<ServiceCase> | null;
 
   @Enum({ items: () => TaskStatus })
   @Field(() => TaskStatus, { description: 'OPEN, DONE or CANCELLED.' })

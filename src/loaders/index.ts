@@ -16,6 +16,10 @@ import { createTaskLoaders } from './task.loaders';
 import { createContractLoaders } from './contract.loaders';
 import { createCreditLoaders } from './credit.loaders';
 import { createReceivableLoaders } from './receivable.loaders';
+import { createAssetLoaders } from './asset.loaders';
+import { createCaseLoaders } from './case.loaders';
+import { createFeedbackLoaders } from './feedback.loaders';
+import { createServiceDeskLoaders } from './service-desk.loaders';
 import { byKey, perArgs } from './batch';
 
 /** One set of loaders per request: batching and caching never cross callers. */
@@ -56,6 +60,10 @@ export function createLoaders(ctx: GraphQLContext) {
     ...createContractLoaders(ctx),
     ...createReceivableLoaders(ctx),
     ...createCreditLoaders(ctx),
+    ...createAssetLoaders(ctx),
+    ...createCaseLoaders(ctx),
+    ...createServiceDeskLoaders(ctx),
+    ...createFeedbackLoaders(ctx),
   };
 }
 

@@ -36,6 +36,12 @@ const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: stri
   Payment: (ctx, ids) => ctx.loaders.paymentById.loadMany(ids),
   CreditAssessment: (ctx, ids) => ctx.loaders.creditAssessmentById.loadMany(ids),
   CreditHold: (ctx, ids) => ctx.loaders.creditHoldById.loadMany(ids),
+  Asset: (ctx, ids) => ctx.loaders.assetById.loadMany(ids),
+  ServiceCase: (ctx, ids) => ctx.loaders.caseById.loadMany(ids),
+  CaseComment: (ctx, ids) => ctx.loaders.caseCommentById.loadMany(ids),
+  ServiceQueue: (ctx, ids) => ctx.loaders.serviceQueueById.loadMany(ids),
+  Survey: (ctx, ids) => ctx.loaders.surveyById.loadMany(ids),
+  ProductFeedback: (ctx, ids) => ctx.loaders.feedbackById.loadMany(ids),
 };
 
 @Resolver()

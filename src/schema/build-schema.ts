@@ -17,6 +17,10 @@ import { creditResolvers } from '../resolvers/credit.resolver';
 import { financeReportResolvers } from '../resolvers/finance-report.resolver';
 import { partnerResolvers } from '../resolvers/partner.resolver';
 import { receivableResolvers } from '../resolvers/receivable.resolver';
+import { assetResolvers } from '../resolvers/asset.resolver';
+import { caseResolvers } from '../resolvers/case.resolver';
+import { feedbackResolvers } from '../resolvers/feedback.resolver';
+import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 
@@ -31,6 +35,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       ProductResolver,
       OrderResolver, OrderLineResolver, CustomerOrdersResolver,
       ...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers,
+      ...assetResolvers, ...caseResolvers, ...serviceDeskResolvers, ...feedbackResolvers,
     ],
     validate: false, // input rules live in the services, which return payload errors naming the field
   });

@@ -4,6 +4,7 @@ import { AuditEvent } from '../entities/audit-event.entity';
 import { Contract } from '../entities/contract.entity';
 import { Order } from '../entities/order.entity';
 import { Payment } from '../entities/payment.entity';
+import { ServiceCase } from '../entities/service-case.entity';
 import { typeOfId } from '../entities/ids';
 import { OpportunityStageChange } from '../entities/stage-change.entity';
 import { TimelineKind } from '../services/timeline.service';
@@ -12,13 +13,14 @@ import { DateTimeScalar } from './scalars';
 
 registerEnumType(TimelineKind, {
   name: 'TimelineItemKind',
-  description: 'The kinds of entries on a customer timeline (more will join: cases).',
+  description: 'The kinds of entries on a customer timeline.',
   valuesConfig: {
     ACTIVITY: { description: 'An interaction (call, visit, e-mail, note, …): the node is an `Activity`, `at` is its `occurredAt`.' },
     STAGE_CHANGE: { description: 'An opportunity moved stage: the node is an `OpportunityStageChange`, `at` is when.' },
     AUDIT_EVENT: { description: 'A change to the customer, its contacts, deals, contracts, receivables or credit: the node is an `AuditEvent`.' },
     ORDER: { description: 'An order was placed: the node is an `Order`, `at` is its `createdAt`. Shown to those who read the customer\'s orders.' },
     CONTRACT: { description: 'A contract was drawn up: the node is a `Contract`, `at` is its `createdAt`. Shown to those who read contracts.' },
+    CASE: { description: 'A service case was opened: the node is a `ServiceCase`, `at` is its `createdAt`. Shown to those who read the customer\'s cases (never its internal notes: comments are not timeline entries).' },
     PAYMENT: { description: 'A payment was recorded: the node is a `Payment`, `at` is when it was recorded. Shown to those who read the customer\'s account.' },
   },
 });
@@ -26,7 +28,7 @@ registerEnumType(TimelineKind, {
 export const TimelineItem = createUnionType({
   name: 'TimelineItem',
   description: 'What a timeline entry shows; select the fields of each kind with `... on Activity { … }` and so on.',
-  types: () => [Activity, OpportunityStageChange, AuditEvent, Order, Contract, Payment] as const,
+  types: () => [Activity, OpportunityStageChange, AuditEvent, Order, Contract, Payment, ServiceCase] as const,
   // Rows are plain objects: the id prefix names the type.
   resolveType: (value: { id: string }) => typeOfId(value.id) ?? undefined,
 });

@@ -10,6 +10,7 @@ import { Order, OrderStatus } from '../entities/order.entity';
 import { Product } from '../entities/product.entity';
 import { PaymentTerms } from '../entities/finance.enums';
 import { checkCredit, holdForCredit } from './credit-check';
+import { createAssetsForOrder } from './asset.service';
 import { ORDER_PAYMENT_DAYS, isoDate, issueReceivables } from './receivable-issue';
 import { User } from '../entities/user.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
@@ -443,7 +444,10 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
     order.status = data.status;
     order.updatedAt = new Date();
     await tx.em.flush();
-    if (data.status === OrderStatus.FULFILLED) await billOrder(tx, order);
+    if (data.status === OrderStatus.FULFILLED) {
+      await billOrder(tx, order);
+      await createAssetsForOrder(tx, order.id);
+    }
     return order.id;
   });
   if (!outcome.result) return { order: null, errors: outcome.errors };

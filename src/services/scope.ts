@@ -130,3 +130,27 @@ export function accountScope(principal: Principal, customerIdExpr: string): Sql 
 export function contractScope(principal: Principal, customerIdExpr: string): Sql {
   return principal.role === Role.SERVICE_AGENT ? TRUE : accountScope(principal, customerIdExpr);
 }
+
+/**
+ * Service cases, by a customer-id expression (trusted SQL): ADMIN and SERVICE_AGENT all customers;
+ * SALES_MANAGER and SALES_REP (read-only) and PARTNER (its own record and the customers it resells
+ * to) the customers in their `customerScope`; everyone else none.
+ */
+export function caseScope(principal: Principal, customerIdExpr: string): Sql {
+  switch (principal.role) {
+    case Role.ADMIN:
+    case Role.SERVICE_AGENT:
+      return TRUE;
+    case Role.SALES_MANAGER:
+    case Role.SALES_REP:
+    case Role.PARTNER:
+      return sql`exists (select 1 from customer sc where sc.id = ${raw(customerIdExpr)} and sc.deleted_at is null and ${customerScope(principal, 'sc')})`;
+    default:
+      return FALSE;
+  }
+}
+
+/** Internal notes of cases: staff only — never PARTNER, never API-key callers. */
+export function seesInternalNotes(principal: Principal): boolean {
+  return principal.type === 'USER' && principal.role !== Role.PARTNER;
+}

@@ -3,7 +3,7 @@ import { readsActivities } from './activity.service';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
 import { auditVisible } from './audit.service';
-import { accountScope, contractScope, opportunityScope, orderScope } from './scope';
+import { accountScope, caseScope, contractScope, opportunityScope, orderScope } from './scope';
 import { FALSE, TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql } from './sql';
 
 /**
@@ -24,6 +24,7 @@ export enum TimelineKind {
   ORDER = 'ORDER',
   CONTRACT = 'CONTRACT',
   PAYMENT = 'PAYMENT',
+  CASE = 'CASE',
 }
 
 interface TimelineSource {
@@ -49,6 +50,12 @@ const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
   sql`exists (select 1 from opportunity o where o.id = ${raw(idExpr)} and o.deleted_at is null and ${opportunityScope(ctx.principal, 'o')})`;
 
 const SOURCES: TimelineSource[] = [
+  {
+    kind: TimelineKind.CASE, rank: 7,
+    from: 'service_case k2', id: 'k2.id', at: 'k2.created_at', customer: 'k2.customer_id',
+    visible: (ctx) => caseScope(ctx.principal, 'k2.customer_id'),
+    load: byIds('ServiceCase', 'service_case', 'k2'),
+  },
   {
     kind: TimelineKind.ORDER, rank: 6,
     from: 'sales_order o', id: 'o.id', at: 'o.created_at', customer: 'o.customer_id',

@@ -1,0 +1,45 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../schema/scalars';
+import { newId } from './ids';
+import { Node } from './node';
+import type { Product } from './product.entity';
+import { FeedbackStatus } from './service.enums';
+
+@Entity({ tableName: 'product_feedback' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'Feedback for the product team, distilled from complaint and suggestion cases.' })
+export class ProductFeedback implements Node {
+  @PrimaryKey({ type: 'text' })
+  @Field(() => ID, { description: 'Opaque id (`fbk_…`).' })
+  id: string = newId('ProductFeedback');
+
+  @ManyToOne({ entity: 'Product', fieldName: 'product_id' })
+  product!: Rel<Product>;
+
+  @Property({ type: 'text' })
+  @Field({ description: 'What should change, in one line.' })
+  summary!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Details; null when none.' })
+  description?: string | null;
+
+  @Enum({ items: () => FeedbackStatus })
+  @Field(() => FeedbackStatus, { description: 'NEW, ACCEPTED, REJECTED or SHIPPED.' })
+  status: FeedbackStatus = FeedbackStatus.NEW;
+
+  @Property({ type: 'text', nullable: true })
+  createdBy?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  updatedAt: Date = new Date();
+
+  @Property({ version: true, type: 'integer' })
+  @Field(() => Int, { description: 'Optimistic-concurrency version.' })
+  version: number = 1;
+}
