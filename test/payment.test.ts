@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { codes, startTestApp, type Caller, type GqlResult, type TestApp, type Who } from './helpers';
+import { insertCustomer, insertReceivable, type ReceivableFixture } from './support/finance-fixtures';
 
 /**
  * Payments through HTTP: recordPayment (oldest-first allocation, explicit split, overpayment,
@@ -20,33 +21,8 @@ const ok = (res: GqlResult) => {
 };
 const hex = () => randomUUID().replace(/-/g, '');
 
-async function newCustomer(owner: string, name = 'Payer'): Promise<string> {
-  const id = `cus_${hex()}`;
-  await t.sql(`insert into customer (id, name, kind, sector, owner_id) values (?, ?, 'BUSINESS', 'OTHER', ?)`, [id, name, owner]);
-  return id;
-}
-
-let seq = 0;
-interface Fixture { amount: string; dueDate: string; currency?: string; issuedOn?: string; paid?: string; status?: 'OPEN' | 'OVERDUE' | 'SETTLED'; number?: string }
-
-/** A receivable of a (fixture) contract instalment. */
-async function newReceivable(customerId: string, f: Fixture): Promise<string> {
-  seq += 1;
-  const contractId = `ctr_${hex()}`;
-  const id = `rcv_${hex()}`;
-  const currency = f.currency ?? 'EUR';
-  await t.sql(`insert into contract (id, number, customer_id, title, value, currency, start_date, status, instalments, owner_id)
-    values (?, ?, ?, 'Fixture', ?, ?, '2026-01-01', 'SIGNED', ?::jsonb, ?)`,
-  [contractId, `CT-P${String(seq).padStart(5, '0')}`, customerId, f.amount, currency, JSON.stringify([{ dueDate: f.dueDate, percent: null }]), ids.admin]);
-  const status = f.status ?? 'OPEN';
-  await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, paid_amount, issued_on, due_date,
-      status, dunning_stage, overdue_since, settled_at)
-    values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  [id, f.number ?? `PAY-${String(seq).padStart(6, '0')}`, customerId, contractId, `Fixture ${seq}`, currency, f.amount,
-    f.paid ?? (status === 'SETTLED' ? f.amount : '0'), f.issuedOn ?? '2026-01-01', f.dueDate, status,
-    status === 'OVERDUE' ? 'NOTICE' : null, status === 'OVERDUE' ? f.dueDate : null, status === 'SETTLED' ? new Date() : null]);
-  return id;
-}
+const newCustomer = (owner: string, name = 'Payer') => insertCustomer(t, owner, name);
+const newReceivable = (customerId: string, f: ReceivableFixture) => insertReceivable(t, customerId, ids.admin, f);
 
 const PAYMENT = 'id customerId amount currency receivedOn method reference note createdAt recordedBy { id } customer { id } allocations { amount receivableId paymentId receivable { id status outstanding } }';
 const RECORD = `mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { ${PAYMENT} } errors { code message field } } }`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { codes, startTestApp, type Caller, type GqlResult, type TestApp, type Who } from './helpers';
+import { insertCustomer, insertReceivable, type ReceivableFixture } from './support/finance-fixtures';
 
 /**
  * Receivables through HTTP: the list (due-date order, filters incl. `open`, ordering, paging,
@@ -24,33 +25,8 @@ const ok = (res: GqlResult) => {
 };
 const hex = () => randomUUID().replace(/-/g, '');
 
-async function newCustomer(owner: string, name: string, extra: { resoldBy?: string } = {}): Promise<string> {
-  const id = `cus_${hex()}`;
-  await t.sql(`insert into customer (id, name, kind, sector, owner_id, resold_by_id) values (?, ?, 'BUSINESS', 'OTHER', ?, ?)`,
-    [id, name, owner, extra.resoldBy ?? null]);
-  return id;
-}
-
-let seq = 0;
-interface Fixture { amount: string; dueDate: string; currency?: string; issuedOn?: string; paid?: string; status?: 'OPEN' | 'OVERDUE' | 'SETTLED'; dunningStage?: string }
-
-/** A receivable of a (fixture) contract instalment. */
-async function newReceivable(customerId: string, f: Fixture): Promise<string> {
-  seq += 1;
-  const contractId = `ctr_${hex()}`;
-  const id = `rcv_${hex()}`;
-  const currency = f.currency ?? 'EUR';
-  await t.sql(`insert into contract (id, number, customer_id, title, value, currency, start_date, status, instalments, owner_id)
-    values (?, ?, ?, 'Fixture', ?, ?, '2026-01-01', 'SIGNED', ?::jsonb, ?)`,
-  [contractId, `CT-T${String(seq).padStart(5, '0')}`, customerId, f.amount, currency, JSON.stringify([{ dueDate: f.dueDate, percent: null }]), ids.admin]);
-  const status = f.status ?? 'OPEN';
-  await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, paid_amount, issued_on, due_date,
-      status, dunning_stage, overdue_since, settled_at)
-    values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  [id, `TST-${String(seq).padStart(6, '0')}`, customerId, contractId, `Fixture ${seq}`, currency, f.amount, f.paid ?? (status === 'SETTLED' ? f.amount : '0'),
-    f.issuedOn ?? '2026-01-01', f.dueDate, status, f.dunningStage ?? null, status === 'OVERDUE' ? f.dueDate : null, status === 'SETTLED' ? new Date() : null]);
-  return id;
-}
+const newCustomer = (owner: string, name: string, extra: { resoldBy?: string } = {}) => insertCustomer(t, owner, name, extra);
+const newReceivable = (customerId: string, f: ReceivableFixture) => insertReceivable(t, customerId, ids.admin, f);
 
 const FIELDS = 'id number description instalment currency amount paidAmount outstanding issuedOn dueDate status dunningStage overdueSince settledAt createdAt updatedAt version customerId contractId orderId';
 const LIST = `query($f: ReceivableFilter, $o: [ReceivableOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {
@@ -148,7 +124,7 @@ describe('one receivable', () => {
   it('by id and through node(id), with its customer', async () => {
     const one = ok(await t.gql(ONE, { id: r.jan }, 'FINANCE')).receivable;
     expect(one).toMatchObject({ id: r.jan, amount: '1000.00', outstanding: '1000.00', status: 'OPEN', customer: { id: rep1Cust } });
-    expect(one.number).toMatch(/^TST-/);
+    expect(one.number).toMatch(/^INV-F/);
     expect(one.contract).toEqual({ id: one.contractId });
     expect(one.order).toBeNull();
     const node = ok(await t.gql(`query($id: ID!) { node(id: $id) { id ... on Receivable { number outstanding customerId } } }`, { id: r.feb }, 'FINANCE')).node;
