@@ -37,9 +37,9 @@ describe('the permission map covers the schema', () => {
       const fields = Object.keys((schema.getType(root) as GraphQLObjectType).getFields());
       expect(fields.filter((f) => !permissionMap[root][f])).toEqual([]);
     }
-    // only `login` is open to anonymous callers
+    // only `login` and `submitSurvey` (the survey link's token is the credential) are open to anonymous callers
     const open = ['Query', 'Mutation'].flatMap((root) => Object.entries(permissionMap[root]).filter(([, p]) => p.public).map(([f]) => `${root}.${f}`));
-    expect(open).toEqual(['Mutation.login']);
+    expect(open.sort()).toEqual(['Mutation.login', 'Mutation.submitSurvey']);
   });
 
   test('a field whose rule depends on the record is nullable (a denial must not wipe out its parent)', () => {
@@ -134,6 +134,17 @@ beforeAll(async () => {
   ids.receivable = `rcv_${'a'.repeat(31)}1`;
   await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, issued_on, due_date)
     values (?, 'INV-MATRIX-1', ?, ?, 1, 'Matrix', 'EUR', 1000, '2026-01-01', '2026-02-01')`, [ids.receivable, ids.bizConsent, ids.contract]);
+  // Service fixtures: an asset and a resolved case of rep1's customer, with an internal note and a survey.
+  await t.sql(`insert into asset (id, service_tag, product_id, customer_id, purchase_date) values (?, 'MATRIX-TAG-1', ?, ?, '2026-01-01')`,
+    [`ast_${'a'.repeat(31)}1`, ids.product, ids.bizConsent]);
+  ids.case = `cas_${'a'.repeat(31)}1`;
+  await t.sql(`insert into service_case (id, number, type, channel, priority, status, subject, customer_id, opened_by, first_response_due_at,
+      resolution_due_at, resolved_at) values (?, 'CS-MATRIX-1', 'TECH_SUPPORT', 'PHONE', 'P3', 'RESOLVED', 'Matrix case', ?, ?, now(), now(), now())`,
+  [ids.case, ids.bizConsent, ids.service]);
+  ids.internalNote = `cmt_${'a'.repeat(31)}1`;
+  await t.sql(`insert into case_comment (id, case_id, visibility, body, author_type, author_id) values (?, ?, 'INTERNAL', 'between us', 'USER', ?)`,
+    [ids.internalNote, ids.case, ids.service]);
+  await t.sql(`insert into survey (id, case_id, customer_id, token) values (?, ?, ?, 'matrix-token')`, [`srv_${'a'.repeat(31)}1`, ids.case, ids.bizConsent]);
 });
 afterAll(async () => { await t.close(); });
 
@@ -300,6 +311,24 @@ const ROWS: Row[] = [
     effect: (role) => exists('select 1 from credit_assessment where note = ?', [`matrix-${role}`]),
   },
   { name: 'Query.receivablesSummary', query: '{ receivablesSummary(groupBy: OWNER) { currency outstanding } }', path: ['receivablesSummary'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  // Service (issue 5).
+  { name: 'Query.case', query: 'query($id: ID!) { case(id: $id) { id subject } }', path: ['case'], vars: byId('case'), expect: 'V V V V F F F A F' },
+  // An internal note: staff who read the case; never PARTNER or API keys (node: NOT_FOUND).
+  { name: 'CaseComment.body (internal)', query: 'query($id: ID!) { node(id: $id) { ... on CaseComment { id body } } }', path: ['node'], vars: byId('internalNote'), expect: 'V V V V A A A A A' },
+  { name: 'Query.assetByServiceTag', query: 'query($tag: String!) { assetByServiceTag(tag: $tag) { id serviceTag } }', path: ['assetByServiceTag'], vars: () => ({ tag: 'matrix-tag-1' }), expect: 'V V V V F F F A F' },
+  { name: 'Survey.token', query: 'query($id: ID!) { case(id: $id) { id survey { token } } }', path: ['case', 'survey', 'token'], vars: byId('case'), expect: 'V F F V F F F A F' },
+  {
+    name: 'Mutation.createCase',
+    query: 'mutation($input: CreateCaseInput!) { createCase(input: $input) { case { id } errors { code field message } } }',
+    path: ['createCase'],
+    // Partners open cases for their own record (or customers they resell to).
+    vars: (role) => ({ input: { customerId: role === 'PARTNER' ? ids.partnerOwn : ids.bizConsent, type: 'TECH_SUPPORT', channel: 'PHONE', priority: 'P3', subject: `matrix-${role}` } }),
+    expect: 'V F F V F F F V F',
+    effect: (role) => exists('select 1 from service_case where subject = ?', [`matrix-${role}`]),
+  },
+  { name: 'Query.serviceStats', query: '{ serviceStats(from: "2025-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", groupBy: TYPE) { key caseCount } }', path: ['serviceStats'], vars: () => ({}), expect: 'V V F V F F V F F' },
+  { name: 'Query.productFeedback', query: '{ productFeedback(first: 5) { totalCount } }', path: ['productFeedback'], vars: () => ({}), expect: 'V V V V V F V F F' },
+  { name: 'Customer.suggestionValue', query: customerField('suggestionValue { suggestionCount }'), path: ['customer', 'suggestionValue'], vars: byId('bizConsent'), expect: 'V V V V V V V A F' },
   { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
 ];
 
@@ -334,6 +363,8 @@ describe('the role matrix through HTTP', () => {
       'Mutation.logActivity',
       'Product.cost', 'Mutation.pushOrder', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
       'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
+      'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
+      'Query.productFeedback', 'Customer.suggestionValue',
     ]));
   });
 

@@ -1,9 +1,63 @@
+import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { reachable } from './rules';
+import { isRole, notPartner, reachable } from './rules';
 
-/** STUB: the permission map of cases, comments, queues and SLA policies (merged in auth/index.ts). */
+/**
+ * Reading cases: ADMIN and SERVICE_AGENT (all), SALES_MANAGER and SALES_REP (read-only, their
+ * customers' cases), PARTNER users and keys (its own record and the customers it resells to); rows
+ * by `caseScope` in SQL. FINANCE, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
+ */
+export const readsCases = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER);
+
+/** Staff who read cases: SLA policies, queues and `myQueue` (not partners). */
+export const caseStaff = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP);
+
+/** Working cases (update, assign, change status): ADMIN and SERVICE_AGENT. */
+export const worksCases = isRole(Role.ADMIN, Role.SERVICE_AGENT);
+
+/**
+ * Opening cases, commenting and reopening: ADMIN and SERVICE_AGENT, and PARTNER users and keys
+ * (their customers only, PUBLIC comments only, channel PARTNER — enforced by the service).
+ */
+export const participatesInCases = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.PARTNER);
+
+/** The permission map of cases, comments, queues and SLA policies (merged in auth/index.ts). */
 export const casePermissions: PermissionMap = {
-  ServiceCase: { '*': reachable },
+  Query: {
+    cases: readsCases,
+    case: readsCases,
+    myQueue: caseStaff,
+    serviceQueues: caseStaff,
+    slaPolicies: caseStaff,
+  },
+  Mutation: {
+    createCase: participatesInCases,
+    updateCase: worksCases,
+    assignCase: worksCases,
+    changeCaseStatus: worksCases,
+    reopenCase: participatesInCases,
+    addCaseComment: participatesInCases,
+    createServiceQueue: isRole(Role.ADMIN),
+    updateServiceQueue: isRole(Role.ADMIN),
+    updateSlaPolicy: isRole(Role.ADMIN),
+  },
+  Customer: { cases: readsCases },
+  ServiceCase: {
+    '*': reachable,
+    // How the desk organises its work is internal.
+    queue: notPartner,
+    queueId: notPartner,
+  },
+  // INTERNAL notes never reach partners or keys: filtered in SQL (`commentVisible`).
   CaseComment: { '*': reachable },
   ServiceQueue: { '*': reachable },
+  SlaPolicy: { '*': reachable },
+  ServiceCaseConnection: { '*': reachable },
+  ServiceCaseEdge: { '*': reachable },
+  CaseCommentConnection: { '*': reachable },
+  CaseCommentEdge: { '*': reachable },
+  CasePayload: { '*': reachable },
+  CaseCommentPayload: { '*': reachable },
+  ServiceQueuePayload: { '*': reachable },
+  SlaPolicyPayload: { '*': reachable },
 };

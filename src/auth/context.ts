@@ -18,7 +18,7 @@ export interface GraphQLContext {
 }
 
 /**
- * Identifies the caller. No credentials: anonymous (only `login` is open). Bad, expired or revoked
+ * Identifies the caller. No credentials: anonymous (only `login` and `submitSurvey` are open). Bad, expired or revoked
  * credentials: the whole request fails with 401 UNAUTHENTICATED, never a silent downgrade.
  */
 export async function buildContext(req: Request, em: EntityManager, config: Config): Promise<GraphQLContext> {

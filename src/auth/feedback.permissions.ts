@@ -1,7 +1,38 @@
+import { FEEDBACK_READERS, FEEDBACK_WRITERS, SOURCE_CASE_READERS, SUGGESTION_VALUE_READERS } from '../services/feedback.service';
 import type { PermissionMap } from './permission-map';
-import { reachable } from './rules';
+import { allOf, isRole, isUser, reachable } from './rules';
 
-/** STUB: the permission map of product feedback (merged in auth/index.ts). */
+/** Product feedback is read by ADMIN, SERVICE_AGENT, SALES_MANAGER, SALES_REP, ANALYST and MARKETING users (all of it; never partners or keys). */
+export const readsFeedback = allOf(isUser, isRole(...FEEDBACK_READERS));
+
+/** Only ADMIN and SERVICE_AGENT record feedback, change it and link cases to it. */
+export const writesFeedback = allOf(isUser, isRole(...FEEDBACK_WRITERS));
+
+/** The cases behind feedback: roles that read cases (each within its case scope, in SQL); not ANALYST or MARKETING. */
+export const readsSourceCases = allOf(isUser, isRole(...SOURCE_CASE_READERS));
+
+/** A customer's suggestion value: staff users, never PARTNER, never API keys. */
+export const readsSuggestionValue = allOf(isUser, isRole(...SUGGESTION_VALUE_READERS));
+
+/** The permission map of product feedback (merged in auth/index.ts). */
 export const feedbackPermissions: PermissionMap = {
-  ProductFeedback: { '*': reachable },
+  Query: {
+    productFeedback: readsFeedback,
+    feedback: readsFeedback,
+  },
+  Mutation: {
+    createProductFeedback: writesFeedback,
+    updateProductFeedback: writesFeedback,
+    linkCaseToFeedback: writesFeedback,
+    unlinkCaseFromFeedback: writesFeedback,
+  },
+  Product: { feedback: readsFeedback },
+  ServiceCase: { feedbackId: readsFeedback, feedback: readsFeedback },
+  Customer: { suggestionValue: readsSuggestionValue },
+  ProductFeedback: { '*': reachable, sourceCases: readsSourceCases },
+  ProductFeedbackConnection: { '*': reachable },
+  ProductFeedbackEdge: { '*': reachable },
+  ProductFeedbackPayload: { '*': reachable },
+  CaseFeedbackLinkPayload: { '*': reachable },
+  SuggestionValue: { '*': reachable },
 };

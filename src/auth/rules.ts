@@ -15,7 +15,7 @@ export interface Policy {
   /** True when the rule reads the parent record (must not be cached per request). */
   perRecord: boolean;
   check: (principal: Principal, parent: any) => boolean;
-  /** Open to anonymous callers (only `login`). */
+  /** Open to anonymous callers (only `login`, and `submitSurvey` whose token is the credential). */
   public?: boolean;
 }
 

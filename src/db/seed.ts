@@ -9,6 +9,7 @@ import { User } from '../entities/user.entity';
 import { hashPassword } from '../services/user.service';
 import { seedFinance } from './seed-finance';
 import { seedSales } from './seed-sales';
+import { seedService } from './seed-service';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -151,6 +152,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
     if (opts.sales) {
       await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));
       await seedFinance(tx as EntityManager);
+      await seedService(tx as EntityManager);
     }
   });
   return true;

@@ -22,7 +22,19 @@ registerEnumType(CaseType, {
 });
 
 export enum CaseChannel { PHONE = 'PHONE', EMAIL = 'EMAIL', WEB = 'WEB', CHAT = 'CHAT', FAX = 'FAX', IN_PERSON = 'IN_PERSON', PARTNER = 'PARTNER' }
-registerEnumType(CaseChannel, { name: 'CaseChannel', description: 'How the case reached us (PARTNER: opened by a partner for its customer or itself).' });
+registerEnumType(CaseChannel, {
+  name: 'CaseChannel',
+  description: 'How the case reached us.',
+  valuesConfig: {
+    PHONE: { description: 'A call to the call centre.' },
+    EMAIL: { description: 'An e-mail.' },
+    WEB: { description: 'A web form or portal.' },
+    CHAT: { description: 'A chat conversation.' },
+    FAX: { description: 'A fax.' },
+    IN_PERSON: { description: 'At a store or service point.' },
+    PARTNER: { description: 'Opened by a partner for itself or a customer it resells to (forced for partner callers).' },
+  },
+});
 
 export enum CasePriority { P1 = 'P1', P2 = 'P2', P3 = 'P3', P4 = 'P4' }
 registerEnumType(CasePriority, {
@@ -55,11 +67,21 @@ registerEnumType(CaseStatus, {
 export enum CommentVisibility { PUBLIC = 'PUBLIC', INTERNAL = 'INTERNAL' }
 registerEnumType(CommentVisibility, {
   name: 'CommentVisibility',
-  description: 'PUBLIC: a reply the customer (and a partner) sees; INTERNAL: a note for staff only — never shown to PARTNER or API-key callers.',
+  description: 'Who may read a case comment.',
+  valuesConfig: {
+    PUBLIC: { description: 'A reply the customer (and a partner) sees; the first one by staff sets `firstRespondedAt`.' },
+    INTERNAL: { description: 'A note for staff only — never shown to PARTNER or API-key callers, in any query.' },
+  },
 });
 
 export enum FeedbackStatus { NEW = 'NEW', ACCEPTED = 'ACCEPTED', REJECTED = 'REJECTED', SHIPPED = 'SHIPPED' }
 registerEnumType(FeedbackStatus, {
   name: 'FeedbackStatus',
-  description: 'Where product feedback stands: NEW, ACCEPTED (the product team will act), REJECTED, SHIPPED (the change is out).',
+  description: 'Where product feedback stands.',
+  valuesConfig: {
+    NEW: { description: 'Not yet decided by the product team.' },
+    ACCEPTED: { description: 'The product team will act on it (counts toward the customers\' suggestion value).' },
+    REJECTED: { description: 'Not pursued (can be reconsidered: back to NEW).' },
+    SHIPPED: { description: 'The change is out (counts toward the customers\' suggestion value).' },
+  },
 });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runOverdueJob } from '../services/collection.service';
 import { purgeIdempotencyKeys } from '../services/order.service';
+import { runSlaJob } from '../services/sla.service';
 
 /**
  * A background job: a name (for logs and `node dist/src/jobs/cli.js <name>`) and a run function that
@@ -16,6 +17,7 @@ export interface Job {
 export const JOBS: readonly Job[] = [
   { name: 'overdue', run: (em, now) => runOverdueJob(em, now) },
   { name: 'purgeIdempotencyKeys', run: async (em, now) => ({ deleted: await purgeIdempotencyKeys(em, now) }) },
+  { name: 'sla', run: (em, now) => runSlaJob(em, now) },
 ];
 
 export function findJob(name: string): Job | undefined {

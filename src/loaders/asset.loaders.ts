@@ -1,10 +1,29 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
-import type { Asset } from '../entities/asset.entity';
+import { assetCountsByCustomer, assetPagesByCustomer, assetsByIds, type AssetListArgs, type AssetRow } from '../services/asset.service';
+import type { ServiceContext } from '../services/context';
+import type { Connection } from '../services/pagination';
+import { byKey, perArgs } from './batch';
 
-/** STUB: loaders of assets (merged into the request's loaders). */
-export function createAssetLoaders(_ctx: GraphQLContext) {
-  return {
-    assetById: new DataLoader<string, Asset | null>(async (ids) => ids.map(() => null)),
-  };
+/** Loaders of the asset domain (merged into the request's loaders). */
+export function createAssetLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+
+  /** Assets by id within the caller's scope (`caseScope`); null otherwise (also feeds `node(id)` and `ServiceCase.asset`). */
+  const assetById = new DataLoader<string, AssetRow | null>(async (ids) => byKey(ids, await assetsByIds(svc(), ids)));
+
+  /** Asset counts per customer for one filter (`Customer.assets.totalCount`). */
+  const assetCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await assetCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+
+  /** `Customer.assets`: one page per customer, one statement per page shape. */
+  const assetPage = perArgs((argsKey) => new DataLoader<string, Connection<AssetRow>>(async (ids) => {
+    const args = JSON.parse(argsKey) as AssetListArgs;
+    const pages = await assetPagesByCustomer(svc(), ids, args, (id) => assetCount({ filter: args.filter ?? null }).load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+
+  return { assetById, assetCount, assetPage };
 }

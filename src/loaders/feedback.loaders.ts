@@ -1,10 +1,52 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
-import type { ProductFeedback } from '../entities/product-feedback.entity';
+import type { ServiceContext } from '../services/context';
+import {
+  caseCountsByFeedbackIds, feedbackByIds, feedbackCountsByProduct, feedbackIdOf, feedbackPagesByProduct, sourceCasesByFeedbackIds,
+  suggestionValuesByCustomerIds, type FeedbackCaseRow, type FeedbackListArgs, type FeedbackRow, type SuggestionValue,
+} from '../services/feedback.service';
+import type { Connection } from '../services/pagination';
+import { byKey, perArgs } from './batch';
 
-/** STUB: loaders of product feedback (merged into the request's loaders). */
-export function createFeedbackLoaders(_ctx: GraphQLContext) {
-  return {
-    feedbackById: new DataLoader<string, ProductFeedback | null>(async (ids) => ids.map(() => null)),
-  };
+/** Loaders of product feedback (merged into the request's loaders). */
+export function createFeedbackLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
+
+  /** Feedback by id for its readers; null otherwise (also feeds `node(id)` and `ServiceCase.feedback`). */
+  const feedbackById = new DataLoader<string, FeedbackRow | null>(async (ids) => byKey(ids, await feedbackByIds(svc(), ids)));
+
+  /** `ProductFeedback.sourceCases`: the linked cases in the caller's case scope, oldest first; one statement per batch. */
+  const feedbackSourceCases = new DataLoader<string, FeedbackCaseRow[]>(async (ids) => {
+    const found = await sourceCasesByFeedbackIds(svc(), ids);
+    const byFeedback = new Map<string, FeedbackCaseRow[]>(ids.map((id) => [id, []]));
+    for (const row of found) byFeedback.get(feedbackIdOf(row)!)?.push(row);
+    return ids.map((id) => byFeedback.get(id)!);
+  });
+
+  /** `ProductFeedback.caseCount`: every linked case. */
+  const feedbackCaseCount = new DataLoader<string, number>(async (ids) => {
+    const counts = await caseCountsByFeedbackIds(svc(), ids);
+    return ids.map((id) => counts.get(id) ?? 0);
+  });
+
+  /** Feedback counts per product for one filter (`Product.feedback.totalCount`). */
+  const productFeedbackCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
+    const counts = await feedbackCountsByProduct(svc(), ids, JSON.parse(argsKey).filter);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }));
+
+  /** `Product.feedback`: one page per product, one statement per page shape. */
+  const productFeedbackPage = perArgs((argsKey) => new DataLoader<string, Connection<FeedbackRow>>(async (ids) => {
+    const args = JSON.parse(argsKey) as FeedbackListArgs;
+    const pages = await feedbackPagesByProduct(svc(), ids, args, (id) => productFeedbackCount({ filter: args.filter ?? null }).load(id));
+    return ids.map((id) => pages.get(id)!);
+  }));
+
+  /** `Customer.suggestionValue`: one statement per page of customers. */
+  const suggestionValue = new DataLoader<string, SuggestionValue>(async (ids) => {
+    const values = await suggestionValuesByCustomerIds(svc(), ids);
+    return ids.map((id) => values.get(id) ?? { acceptedFeedbackCount: 0, suggestionCount: 0 });
+  });
+
+  return { feedbackById, feedbackSourceCases, feedbackCaseCount, productFeedbackCount, productFeedbackPage, suggestionValue };
 }

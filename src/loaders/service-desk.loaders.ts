@@ -1,10 +1,18 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
-import type { Survey } from '../entities/survey.entity';
+import { refId } from '../entities/ids';
+import type { ServiceContext } from '../services/context';
+import { surveysByCaseIds, surveysByIds, type SurveyRow } from '../services/survey.service';
+import { byKey } from './batch';
 
-/** STUB: loaders of surveys (merged into the request's loaders). */
-export function createServiceDeskLoaders(_ctx: GraphQLContext) {
+/** Loaders of the service desk: surveys (merged into the request's loaders). */
+export function createServiceDeskLoaders(ctx: GraphQLContext) {
+  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   return {
-    surveyById: new DataLoader<string, Survey | null>(async (ids) => ids.map(() => null)),
+    /** Surveys by id, visible to the caller (staff who read the case); null otherwise. */
+    surveyById: new DataLoader<string, SurveyRow | null>(async (ids) => byKey(ids, await surveysByIds(svc(), ids))),
+    /** `ServiceCase.survey`: the survey of each case, batched across cases (one statement). */
+    surveyByCase: new DataLoader<string, SurveyRow | null>(async (ids) =>
+      byKey(ids, await surveysByCaseIds(svc(), ids), (row) => refId(row.serviceCase)!)),
   };
 }

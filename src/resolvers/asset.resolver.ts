@@ -1,2 +1,121 @@
-/** STUB: the resolvers of this domain, registered in build-schema.ts through this list. */
-export const assetResolvers: (new (...args: never[]) => object)[] = [];
+import type { Row } from './row';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../auth/context';
+import { Asset } from '../entities/asset.entity';
+import { PostalAddress } from '../entities/contact-points';
+import { Customer } from '../entities/customer.entity';
+import { refId } from '../entities/ids';
+import { Order } from '../entities/order.entity';
+import { Product } from '../entities/product.entity';
+import * as assets from '../services/asset.service';
+import { AssetConnection, AssetFilter, AssetOrderBy, AssetPayload, RegisterAssetInput, UpdateAssetInput, WarrantyStatus } from '../schema/asset.inputs';
+import { ConnectionArgs } from './args';
+
+@ArgsType()
+class AssetsArgs extends ConnectionArgs {
+  @Field(() => AssetFilter, { nullable: true, description: 'Which assets.' }) filter?: AssetFilter | null;
+  @Field(() => [AssetOrderBy], { nullable: true, description: 'Sort order; newest registration first when omitted.' }) orderBy?: AssetOrderBy[] | null;
+}
+
+const listArgs = (args: AssetsArgs): assets.AssetListArgs => ({
+  first: args.first, after: args.after, last: args.last, before: args.before,
+  filter: (args.filter ?? null) as assets.AssetListArgs['filter'], orderBy: args.orderBy ?? null,
+});
+
+const READERS = 'ADMIN and SERVICE_AGENT all; SALES_MANAGER, SALES_REP and PARTNER those of the customers they can see (a partner: itself and the customers it resells to). '
+  + 'FINANCE, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.';
+
+/** The asset domain's queries, mutations and field resolvers. */
+@Resolver(() => Asset)
+export class AssetResolver {
+  @Query(() => AssetConnection, { description: `Assets (products customers own) visible to you, newest registration first. ${READERS}` })
+  assets(@Args() args: AssetsArgs, @Ctx() ctx: GraphQLContext) {
+    return assets.listAssets(serviceContext(ctx), listArgs(args));
+  }
+
+  @Query(() => Asset, { description: 'One asset; NOT_FOUND when it does not exist or is not visible to you.' })
+  asset(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return assets.getAsset(serviceContext(ctx), id);
+  }
+
+  @Query(() => Asset, {
+    description: 'The agent\'s first lookup when a customer calls: the asset with this serial number / service tag (case and surrounding blanks ignored), '
+      + 'e.g. `assetByServiceTag(tag: "7kx2m9q") { warrantyStatus product { name } customer { name contacts(first: 5) { edges { node { firstName lastName phones { number } } } } } }` '
+      + 'in one request with a fixed number of statements. NOT_FOUND when the tag is unknown or its customer is not visible to you.',
+  })
+  assetByServiceTag(@Arg('tag', { description: 'The serial number / service tag, in any case.' }) tag: string, @Ctx() ctx: GraphQLContext) {
+    return assets.getAssetByServiceTag(serviceContext(ctx), tag);
+  }
+
+  @FieldResolver(() => WarrantyStatus, { description: 'Whether it is under warranty today (UTC): IN_WARRANTY up to and including `warrantyEnd`, EXPIRED after it, NO_WARRANTY without one.' })
+  warrantyStatus(@Root() asset: Row<Asset>) {
+    return assets.warrantyStatus(asset);
+  }
+
+  @FieldResolver(() => PostalAddress, { nullable: true, description: 'Where it is installed; null when unknown.' })
+  installedAddress(@Root() asset: Row<Asset>) {
+    return asset.installedAddress ?? null;
+  }
+
+  @FieldResolver(() => ID, { description: 'Id of the product.' })
+  productId(@Root() asset: Row<Asset>) {
+    return refId(asset.product);
+  }
+
+  @FieldResolver(() => Product, { nullable: true, description: 'The product; null when you may not read the catalogue.' })
+  product(@Root() asset: Row<Asset>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.productById.load(refId(asset.product)!);
+  }
+
+  @FieldResolver(() => ID, { description: 'Id of the customer who owns it (also when the customer record itself is not readable for you).' })
+  customerId(@Root() asset: Row<Asset>) {
+    return refId(asset.customer);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer who owns it, with its contacts; null when the customer record is not visible to you (e.g. deleted).' })
+  customer(@Root() asset: Row<Asset>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(refId(asset.customer)!);
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: 'Id of the order it came from; null when it was registered directly.' })
+  orderId(@Root() asset: Row<Asset>) {
+    return refId(asset.order);
+  }
+
+  @FieldResolver(() => Order, { nullable: true, description: 'The order it came from; null when it was registered directly or the order is not visible to you.' })
+  order(@Root() asset: Row<Asset>, @Ctx() ctx: GraphQLContext) {
+    const id = refId(asset.order);
+    return id ? ctx.loaders.orderById.load(id) : null;
+  }
+
+  @Mutation(() => AssetPayload, {
+    description: 'Register an asset by hand: ADMIN and SERVICE_AGENT for any customer, PARTNER (users and keys) for itself and the customers it resells to; others FORBIDDEN. '
+      + 'A taken service tag: DUPLICATE at ["input","serviceTag"]. Recorded in the customer\'s history.',
+  })
+  registerAsset(@Arg('input') input: RegisterAssetInput, @Ctx() ctx: GraphQLContext) {
+    return assets.registerAsset(serviceContext(ctx), input as assets.RegisterAssetInput);
+  }
+
+  @Mutation(() => AssetPayload, {
+    description: 'Change an asset\'s installed address, notes or warranty end, or transfer it to another customer. ADMIN and SERVICE_AGENT only; stale `version`: CONFLICT. '
+      + 'Recorded in the customer\'s history (a transfer in both customers\').',
+  })
+  updateAsset(@Arg('input') input: UpdateAssetInput, @Ctx() ctx: GraphQLContext) {
+    return assets.updateAsset(serviceContext(ctx), input as assets.UpdateAssetInput);
+  }
+}
+
+/** Assets under a customer. */
+@Resolver(() => Customer)
+export class CustomerAssetsResolver {
+  @FieldResolver(() => AssetConnection, {
+    nullable: true,
+    description: `Assets this customer owns, newest registration first (batched across customers: one query per page shape). Null with FORBIDDEN for roles that do not read assets. ${READERS}`,
+  })
+  assets(@Root() customer: Row<Customer>, @Args() args: AssetsArgs, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.assetPage(listArgs(args)).load(customer.id);
+  }
+}
+
+/** The resolvers of this domain, registered in build-schema.ts through this list. */
+export const assetResolvers = [AssetResolver, CustomerAssetsResolver];

@@ -48,6 +48,18 @@ class ProductFields {
       + 'or `{ "type": "boolean", "required"?: bool }`. Malformed: VALIDATION at the offending path. Empty on create when omitted.',
   })
   optionsSchema?: Record<string, unknown>;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True when each unit carries a serial number / service tag: fulfilling an order of it creates one asset per unit. False on create when omitted.',
+  })
+  serialised?: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Warranty in months from purchase, 0–240 (0: none); sets the warranty end of its assets. 0 on create when omitted.',
+  })
+  warrantyMonths?: number;
 }
 
 @InputType({ description: 'A new product.' })

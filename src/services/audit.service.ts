@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { AuditEvent, type FieldChangeValue } from '../entities/audit-event.entity';
 import { ActorType, AuditAction } from '../entities/enums';
-import { accountScope, contractScope, customerScope, opportunityScope } from './scope';
+import { accountScope, caseScope, contractScope, customerScope, opportunityScope } from './scope';
 
 /** Audited entities of the money side: their entries follow `accountScope`. */
 const ACCOUNT_ENTITIES = ['Receivable', 'Payment', 'CreditHold', 'CreditAssessment'];
@@ -55,7 +55,9 @@ export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
   // Money and credit entries only for those who see the customer's account (contracts also for service).
   const money = sql`(${a}.entity_type not in ${list(ACCOUNT_ENTITIES)} or ${accountScope(ctx.principal, `${alias}.customer_id`)})`;
   const contracts = sql`(${a}.entity_type <> 'Contract' or ${contractScope(ctx.principal, `${alias}.customer_id`)})`;
-  return sql`${deals} and ${money} and ${contracts}`;
+  // Service entries (assets, cases) only for those who read the customer's cases.
+  const service = sql`(${a}.entity_type not in ('Asset', 'ServiceCase') or ${caseScope(ctx.principal, `${alias}.customer_id`)})`;
+  return sql`${deals} and ${money} and ${contracts} and ${service}`;
 }
 
 /**

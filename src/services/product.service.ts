@@ -132,6 +132,8 @@ const fields = {
   currency: CURRENCY,
   active: z.boolean(),
   optionsSchema: OPTIONS_SCHEMA,
+  serialised: z.boolean(),
+  warrantyMonths: z.number().int('A whole number of months.').min(0, 'At least 0 (0: no warranty).').max(240, 'At most 240 months.'),
 };
 
 const CreateProduct = z.object({
@@ -139,6 +141,8 @@ const CreateProduct = z.object({
   currency: fields.currency.optional(),
   active: fields.active.optional(),
   optionsSchema: fields.optionsSchema.optional(),
+  serialised: fields.serialised.optional(),
+  warrantyMonths: fields.warrantyMonths.optional(),
 });
 
 const UpdateProduct = z.object({
@@ -153,12 +157,14 @@ const UpdateProduct = z.object({
   currency: fields.currency.optional(),
   active: fields.active.optional(),
   optionsSchema: fields.optionsSchema.optional(),
+  serialised: fields.serialised.nullish(),
+  warrantyMonths: fields.warrantyMonths.nullish(),
 });
 
 export type CreateProductInput = z.input<typeof CreateProduct>;
 export type UpdateProductInput = z.input<typeof UpdateProduct>;
 
-const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'currency', 'active', 'optionsSchema'] as const;
+const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const;
 
 async function skuErrors(ctx: ServiceContext, sku: string, exceptId: string | null): Promise<UserError[]> {
   const [taken] = await rows(ctx.em, sql`select 1 as x from product p where p.sku = ${sku} and p.id <> ${exceptId ?? ''}`);
@@ -187,6 +193,7 @@ export async function createProduct(ctx: ServiceContext, input: CreateProductInp
       sku: data.sku, name: data.name, category: data.category, listPrice: data.listPrice,
       memberPrice: data.memberPrice ?? null, cost: data.cost ?? null, currency: data.currency ?? 'EUR',
       active: data.active ?? true, optionsSchema: data.optionsSchema ?? {},
+      serialised: data.serialised ?? false, warrantyMonths: data.warrantyMonths ?? 0,
     } as any);
     tx.em.persist(product);
     await tx.em.flush();
@@ -212,7 +219,7 @@ export async function updateProduct(ctx: ServiceContext, input: UpdateProductInp
     const listPrice = data.listPrice ?? new Decimal(product.listPrice).toFixed(2);
     const memberPrice = data.memberPrice !== undefined ? data.memberPrice : product.memberPrice;
     fail(memberPriceErrors(listPrice, memberPrice));
-    for (const key of ['sku', 'name', 'category', 'listPrice', 'memberPrice', 'cost', 'currency', 'active', 'optionsSchema'] as const) {
+    for (const key of ['sku', 'name', 'category', 'listPrice', 'memberPrice', 'cost', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const) {
       if (data[key] !== undefined) (product as any)[key] = data[key];
     }
     product.updatedAt = new Date();

@@ -9,6 +9,7 @@ const UNIQUE_FIELDS: Record<string, string[]> = {
   contact_one_primary: ['input', 'primary'],
   product_sku_key: ['input', 'sku'],
   sales_order_external_ref_key: ['input', 'externalRef'],
+  asset_service_tag_key: ['input', 'serviceTag'],
 };
 
 /** Runs a write in one transaction; expected failures roll it back and come back as payload errors. */

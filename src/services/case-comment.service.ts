@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import { AuditAction } from '../entities/enums';
+import { CaseStatus, CommentVisibility } from '../entities/service.enums';
+import { CaseComment, ServiceCase } from '../entities/service-case.entity';
+import { auditCase, caseSnapshot, caseVisible, loadCaseForWrite } from './case.service';
+import type { ServiceContext } from './context';
+import { userError, type UserError } from './errors';
+import { pagesByParent } from './pages-by-parent';
+import { type Connection, type ConnectionArgs, type SortKey, expandKeys, pageRequest } from './pagination';
+import { seesInternalNotes } from './scope';
+import { TRUE, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { fail, inTransaction } from './transaction';
+import { ID, parseInput, text } from './validation';
+
+/**
+ * Comments on cases: PUBLIC replies and INTERNAL notes.
+ *
+ * - INTERNAL notes exist only for staff users (`seesInternalNotes`): for PARTNER users and every API
+ *   key they are filtered out in SQL — in `ServiceCase.comments` (rows and totalCount) and by id
+ *   (`node`). Their bodies are never audited.
+ * - ADMIN and SERVICE_AGENT comment on every case, PUBLIC or INTERNAL; a PARTNER (user or key) adds
+ *   PUBLIC comments to the cases it sees (INTERNAL: FORBIDDEN at `input.visibility`). CLOSED cases
+ *   take no comments (reopen first).
+ * - The first PUBLIC comment by staff sets the case's `firstRespondedAt` (once; audited as a change
+ *   of the case). Partner comments never count as the response.
+ */
+
+export type CommentRow = CaseComment;
+
+/** Comments (aliased `alias`) the caller may read on a visible case: INTERNAL notes for staff only. */
+export function commentVisible(principal: Principal, alias = 'm'): Sql {
+  return seesInternalNotes(principal) ? TRUE : raw(`${alias}.visibility = '${CommentVisibility.PUBLIC}'`);
+}
+
+/** Oldest first; the id breaks ties. */
+const COMMENT_KEYS: SortKey<CommentRow>[] = expandKeys<CommentRow>([
+  { expr: 'm.created_at', dir: 'ASC', get: (r) => r.createdAt },
+  { expr: 'm.id', dir: 'ASC', get: (r) => r.id },
+]);
+
+/** One page of comments for each of several (already visible) cases, in one statement. */
+export async function commentPagesByCase(
+  ctx: ServiceContext,
+  caseIds: readonly string[],
+  args: ConnectionArgs,
+  countFor: (caseId: string) => Promise<number>,
+): Promise<Map<string, Connection<CommentRow>>> {
+  return pagesByParent<CommentRow>(ctx.em, {
+    parentIds: caseIds, columns: columnsOf(ctx.em, 'CaseComment', 'm'), from: 'case_comment m', parentColumn: 'm.case_id',
+    where: commentVisible(ctx.principal),
+    keys: COMMENT_KEYS, req: pageRequest(args, 'caseComments'), signature: 'caseComments', countFor,
+  });
+}
+
+/** Visible comment counts per (already visible) case, for `totalCount`. */
+export async function commentCountsByCase(ctx: ServiceContext, caseIds: readonly string[]): Promise<Map<string, number>> {
+  if (!caseIds.length) return new Map();
+  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select m.case_id as id, count(*)::int as n from case_comment m
+    where m.case_id in ${list([...caseIds])} and ${commentVisible(ctx.principal)} group by m.case_id`);
+  return new Map(counted.map((r) => [r.id, r.n]));
+}
+
+/** Comments by id: on cases the caller sees, INTERNAL notes only for staff (also feeds `node(id)`). */
+export async function commentsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CommentRow[]> {
+  if (!ids.length) return [];
+  return rows<CommentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CaseComment', 'm')} from case_comment m
+    join service_case k on k.id = m.case_id
+    where m.id in ${list([...ids])} and ${commentVisible(ctx.principal)} and ${caseVisible(ctx.principal)}`);
+}
+
+const AddCaseComment = z.object({
+  caseId: ID('cas'),
+  body: text(20000),
+  visibility: z.nativeEnum(CommentVisibility),
+});
+export type AddCaseCommentInput = z.input<typeof AddCaseComment>;
+export interface CaseCommentPayload { comment: CommentRow | null; errors: UserError[] }
+
+export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentInput): Promise<CaseCommentPayload> {
+  const parsed = parseInput(AddCaseComment, input);
+  if (!parsed.ok) return { comment: null, errors: parsed.errors };
+  const data = parsed.data;
+  const staff = seesInternalNotes(ctx.principal);
+  if (!staff && data.visibility === CommentVisibility.INTERNAL) {
+    return { comment: null, errors: [userError('FORBIDDEN', 'Internal notes are for the service desk only: write a PUBLIC comment.', ['input', 'visibility'])] };
+  }
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const serviceCase = await loadCaseForWrite(tx, data.caseId, { participant: true, field: ['input', 'caseId'] });
+    if (serviceCase.status === CaseStatus.CLOSED) {
+      fail([userError('BUSINESS_RULE', `Case ${serviceCase.number} is CLOSED: reopen it first.`, ['input', 'caseId'])]);
+    }
+    const now = new Date();
+    const comment = tx.em.create(CaseComment, {
+      serviceCase: tx.em.getReference(ServiceCase, serviceCase.id),
+      visibility: data.visibility,
+      body: data.body,
+      authorType: tx.principal.type === 'USER' ? 'USER' : 'API_KEY',
+      authorId: tx.principal.id,
+      createdAt: now,
+    } as any);
+    tx.em.persist(comment);
+    if (staff && data.visibility === CommentVisibility.PUBLIC && !serviceCase.firstRespondedAt) {
+      const before = caseSnapshot(serviceCase);
+      serviceCase.firstRespondedAt = now;
+      serviceCase.updatedAt = now;
+      auditCase(tx, serviceCase, AuditAction.UPDATE, before);
+    }
+    await tx.em.flush();
+    return comment.id;
+  });
+  if (!outcome.result) return { comment: null, errors: outcome.errors };
+  const [row] = await commentsByIds(ctx, [outcome.result]);
+  return { comment: row ?? null, errors: [] };
+}

@@ -1,0 +1,105 @@
+import type { Principal } from '../auth/principal';
+import { Role } from '../entities/enums';
+import type { ServiceContext } from './context';
+import { InputError } from './errors';
+import { BREACHED_SQL } from './case.service';
+import { caseScope } from './scope';
+import { FALSE, TRUE, raw, rows, sql, type Sql } from './sql';
+
+/**
+ * Service metrics (issue 5, DOMAIN.md "Metrics: Service"): case volume, SLA attainment, median first
+ * response and resolution times, average CSAT and NPS, per agent, case type or channel. One SQL
+ * statement; nothing is aggregated in JavaScript.
+ *
+ * Definitions:
+ * - the cases counted are those created in [from, to) (UTC), resolved or not, of customers that are not
+ *   deleted, within the caller's stats scope (below);
+ * - AGENT groups by the case's current assignee (one row with a null key for unassigned cases), TYPE by
+ *   case type, CHANNEL by channel; rows ordered by case count (descending), then key;
+ * - slaAttainmentPercent = cases not breached / all cases × 100, 2 decimals; "breached" is the case rule
+ *   (BREACHED_SQL: first response or resolution late, or still missing past its due time; a resolution
+ *   without a public reply counts as the response) as of the time of the request;
+ * - medianFirstResponseMinutes = median (percentile_cont 0.5) of first public reply − opening, over the
+ *   cases that have had one; medianResolutionMinutes the same for resolution (cases RESOLVED or CLOSED
+ *   now); 1 decimal; null when no case has one;
+ * - surveys: the submitted surveys of those cases; averageCsat (2 decimals) and
+ *   nps = % promoters (9–10) − % detractors (0–6), 1 decimal, from −100 to 100; null without surveys.
+ *
+ * Scope: ADMIN, SERVICE_AGENT and ANALYST every case (ANALYST sees aggregates only: the agent is a User
+ * whose name rules hide it from them); SALES_MANAGER the cases of their team's customers (`caseScope`);
+ * anyone else nothing (the permission map refuses them before).
+ */
+
+export enum ServiceStatsGroupBy { AGENT = 'AGENT', TYPE = 'TYPE', CHANNEL = 'CHANNEL' }
+
+export interface ServiceStatsRow {
+  key: string | null;
+  agentId: string | null;
+  caseCount: number;
+  breachedCount: number;
+  slaAttainmentPercent: number;
+  medianFirstResponseMinutes: number | null;
+  medianResolutionMinutes: number | null;
+  surveyCount: number;
+  averageCsat: number | null;
+  nps: number | null;
+}
+
+/** Whose cases a caller may aggregate, on the case row aliased `alias`. */
+export function statsScope(principal: Principal, alias = 'k'): Sql {
+  if (principal.type !== 'USER') return FALSE;
+  switch (principal.role) {
+    case Role.ADMIN:
+    case Role.SERVICE_AGENT:
+    case Role.ANALYST:
+      return TRUE;
+    case Role.SALES_MANAGER:
+      return caseScope(principal, `${alias}.customer_id`);
+    default:
+      return FALSE;
+  }
+}
+
+const KEY: Record<ServiceStatsGroupBy, string> = {
+  AGENT: 'k.assignee_id',
+  TYPE: 'k.type',
+  CHANNEL: 'k.channel',
+};
+
+/** The longest period a report may cover (a sanity bound; 10 years). */
+const MAX_PERIOD_MS = 3660 * 86_400_000;
+
+export async function serviceStats(ctx: ServiceContext, args: { from: Date; to: Date; groupBy: ServiceStatsGroupBy }): Promise<ServiceStatsRow[]> {
+  const { from, to, groupBy } = args;
+  if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw new InputError('`from` must be a timestamp.', 'from');
+  if (!(to instanceof Date) || Number.isNaN(to.getTime())) throw new InputError('`to` must be a timestamp.', 'to');
+  if (from.getTime() >= to.getTime()) throw new InputError('`from` must be before `to` (the period is [from, to)).', 'to');
+  if (to.getTime() - from.getTime() > MAX_PERIOD_MS) throw new InputError('The period is at most 10 years.', 'to');
+  const key = KEY[groupBy];
+  if (!key) throw new InputError('Unknown grouping.', 'groupBy');
+  const minutes = (end: string) => raw(`extract(epoch from (${end} - k.created_at)) / 60`);
+
+  return rows<ServiceStatsRow>(ctx.em, sql`
+    with counted as (
+      select ${raw(key)} as key, ${BREACHED_SQL('k')} as breached,
+        ${minutes('k.first_responded_at')} as first_response, ${minutes('k.resolved_at')} as resolution,
+        s.csat, s.nps
+      from service_case k
+      join customer c on c.id = k.customer_id and c.deleted_at is null
+      left join survey s on s.case_id = k.id and s.submitted_at is not null
+      where k.created_at >= ${from.toISOString()}::timestamptz and k.created_at < ${to.toISOString()}::timestamptz
+        and ${statsScope(ctx.principal)}
+    )
+    select key, ${raw(groupBy === ServiceStatsGroupBy.AGENT ? 'key' : 'null::text')} as "agentId",
+      count(*)::int as "caseCount",
+      count(*) filter (where breached)::int as "breachedCount",
+      round(100.0 * count(*) filter (where not breached) / count(*), 2)::float8 as "slaAttainmentPercent",
+      round((percentile_cont(0.5) within group (order by first_response))::numeric, 1)::float8 as "medianFirstResponseMinutes",
+      round((percentile_cont(0.5) within group (order by resolution))::numeric, 1)::float8 as "medianResolutionMinutes",
+      count(nps)::int as "surveyCount",
+      round(avg(csat), 2)::float8 as "averageCsat",
+      round(100.0 * (count(*) filter (where nps >= 9) - count(*) filter (where nps <= 6)) / nullif(count(nps), 0), 1)::float8 as nps
+    from counted
+    group by key
+    order by count(*) desc, key asc nulls last`);
+}
