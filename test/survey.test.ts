@@ -302,6 +302,9 @@ describe('scheduleFollowUp', () => {
       { id: res.task.id, type: 'FOLLOW_UP', title: res.task.title, caseId, notes: 'Ask whether the fix held.' }]);
     const [row] = await t.sql(`select case_id, customer_id, assignee_id, assigned_by_id, status from task where id = ?`, [res.task.id]);
     expect(row).toEqual({ case_id: caseId, customer_id: ids.c1, assignee_id: ids.agent, assigned_by_id: ids.admin, status: 'OPEN' });
+    // the case's tasks, by filter
+    const byCase = ok(await t.gql(`query($id: ID!) { tasks(first: 10, filter: { caseId: { eq: $id } }) { edges { node { id } } } }`, { id: caseId }, 'ADMIN')).tasks;
+    expect(byCase.edges.map((e: any) => e.node.id)).toEqual([res.task.id]);
   });
 
   test('an unassigned case (or one whose assignee was deactivated): the task is the caller\'s', async () => {

@@ -26,6 +26,8 @@ export class TaskFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The linked customer.' }) customerId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The linked contact.' }) contactId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The linked opportunity.' }) opportunityId?: IdFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The receivable of a COLLECTION task.' }) receivableId?: IdFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The service case an ESCALATION or FOLLOW_UP task follows.' }) caseId?: IdFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Due time, e.g. `{ gte: "2026-03-01T00:00:00Z", lt: "2026-03-08T00:00:00Z" }`.' }) dueAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Reminder time (`isNull: true` for tasks without a reminder).' }) remindAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'When it was completed or cancelled.' }) completedAt?: DateTimeFilter;

@@ -62,6 +62,8 @@ export const TASK_FILTER: FilterSpec = {
   customerId: { expr: 't.customer_id', kind: 'scalar' },
   contactId: { expr: 't.contact_id', kind: 'scalar' },
   opportunityId: { expr: 't.opportunity_id', kind: 'scalar' },
+  receivableId: { expr: 't.receivable_id', kind: 'scalar' },
+  caseId: { expr: 't.case_id', kind: 'scalar' },
   dueAt: { expr: 't.due_at', kind: 'scalar' },
   remindAt: { expr: 't.remind_at', kind: 'scalar' },
   completedAt: { expr: 't.completed_at', kind: 'scalar' },
