@@ -6,7 +6,7 @@ import {
 import type { ServiceContext } from '../services/context';
 import type { Connection } from '../services/pagination';
 import { timelineCountsByCustomer, timelinePagesByCustomer, type TimelineArgs, type TimelinePage } from '../services/timeline.service';
-import { perArgs } from './batch';
+import { byKey, perArgs } from './batch';
 
 /** Dates travel through the argument key as ISO strings. */
 const timelineArgs = (argsKey: string): TimelineArgs => {
@@ -19,10 +19,7 @@ export function createActivityLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Activities by id, visible to the caller; null otherwise. */
-  const activityById = new DataLoader<string, ActivityRow | null>(async (ids) => {
-    const found = new Map((await activitiesByIds(svc(), ids)).map((r) => [r.id, r]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
+  const activityById = new DataLoader<string, ActivityRow | null>(async (ids) => byKey(ids, await activitiesByIds(svc(), ids)));
 
   /** Activity counts per customer for one filter (`Customer.activities.totalCount`). */
   const activityCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
@@ -51,5 +48,5 @@ export function createActivityLoaders(ctx: GraphQLContext) {
     return ids.map((id) => pages.get(id)!);
   }));
 
-  return { activityById, activityCount, activityPage, timelineCount, timelinePage };
+  return { activityById, activityPage, timelinePage };
 }

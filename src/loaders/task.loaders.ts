@@ -4,7 +4,7 @@ import type { TaskStatus } from '../entities/enums';
 import type { ServiceContext } from '../services/context';
 import type { Connection, ConnectionArgs } from '../services/pagination';
 import { taskCountsByCustomer, taskPagesByCustomer, tasksByIds, type TaskRow } from '../services/task.service';
-import { perArgs } from './batch';
+import { byKey, perArgs } from './batch';
 
 export type CustomerTasksArgs = ConnectionArgs & { status?: TaskStatus[] | null };
 
@@ -17,16 +17,12 @@ export function createTaskLoaders(ctx: GraphQLContext) {
   }));
   return {
     /** Tasks by id, visible to the caller (`taskScope`); null otherwise. */
-    taskById: new DataLoader<string, TaskRow | null>(async (ids) => {
-      const found = new Map((await tasksByIds(svc(), ids)).map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    taskById: new DataLoader<string, TaskRow | null>(async (ids) => byKey(ids, await tasksByIds(svc(), ids))),
     /** `Customer.tasks`: one page per customer, batched across customers (one statement per page shape). */
     customerTasksPage: perArgs((argsKey) => new DataLoader<string, Connection<TaskRow>>(async (ids) => {
       const args = JSON.parse(argsKey) as CustomerTasksArgs;
       const pages = await taskPagesByCustomer(svc(), ids, args, (id) => customerTasksCount({ status: args.status ?? null }).load(id));
       return ids.map((id) => pages.get(id)!);
     })),
-    customerTasksCount,
   };
 }
