@@ -1,4 +1,5 @@
 import { Role } from '../entities/enums';
+import { CAMPAIGN_READERS } from '../services/campaign.service';
 import { readsDealValues } from './opportunity.permissions';
 import type { PermissionMap } from './permission-map';
 import { anyOf, hasScope, isRole, personNameVisible, piiVisible, reachable } from './rules';
@@ -31,7 +32,7 @@ import { anyOf, hasScope, isRole, personNameVisible, piiVisible, reachable } fro
  *   lead's marketing consent, keys only for leads they created).
  */
 
-const readsCampaigns = isRole(Role.ADMIN, Role.MARKETING, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.ANALYST);
+const readsCampaigns = isRole(...CAMPAIGN_READERS);
 const writesCampaigns = isRole(Role.ADMIN, Role.MARKETING);
 const readsBudget = isRole(Role.ADMIN, Role.MARKETING, Role.FINANCE, Role.SALES_MANAGER, Role.ANALYST);
 const readsWonAmount = anyOf(readsDealValues, isRole(Role.MARKETING));

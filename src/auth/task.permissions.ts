@@ -1,23 +1,18 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { hasScope as principalHasScope } from './principal';
-import { anyOf, isRole, reachable, type Policy } from './rules';
+import { allOf, anyOf, hasScope, isRole, reachable } from './rules';
 
 /**
  * Tasks: every signed-in staff user works with their own (a manager also the team's, ADMIN all; the
  * record scope is applied in the service). PARTNER users and keys have no tasks, except that an
  * INTEGRATION key with `tasks:read` may poll `dueReminders` (a notifier).
  */
-export const usesTasks = isRole(
+const usesTasks = isRole(
   Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
 );
 
 /** An INTEGRATION key (not a PARTNER key) holding `tasks:read`. */
-export const tasksReadKey: Policy = {
-  name: 'integration+scope:tasks:read',
-  perRecord: false,
-  check: (p) => p.role === Role.INTEGRATION && principalHasScope(p, 'tasks:read'),
-};
+const tasksReadKey = allOf(isRole(Role.INTEGRATION), hasScope('tasks:read'));
 
 export const taskPermissions: PermissionMap = {
   Query: {
