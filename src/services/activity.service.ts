@@ -8,14 +8,16 @@ import { refId } from '../entities/ids';
 import { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
+import { contactsByIds } from './contact.service';
 import { visibleCustomerId } from './customer.service';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
+import { visibleOpportunity } from './opportunity.service';
 import { pagesByParent } from './pages-by-parent';
-import { customerScope, opportunityScope, subtreeSql } from './scope';
+import { customerScope, userScope } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -52,7 +54,7 @@ export const ACTIVITY_WRITERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER
 export const readsActivities = (p: Principal): boolean => p.type === 'USER' && ACTIVITY_READERS.includes(p.role);
 
 /** Types that are always INBOUND or OUTBOUND; a NOTE never has a direction; the others may. */
-export const DIRECTED_TYPES: readonly ActivityType[] = [
+const DIRECTED_TYPES: readonly ActivityType[] = [
   ActivityType.CALL, ActivityType.EMAIL, ActivityType.SMS, ActivityType.CHAT, ActivityType.LETTER, ActivityType.FAX,
 ];
 
@@ -64,7 +66,7 @@ const ORDER: Record<ActivityOrderField, Omit<SortKey<ActivityRow>, 'dir'>> = {
   CREATED_AT: { expr: 'a.created_at', get: (r) => r.createdAt },
 };
 
-export const ACTIVITY_FILTER: FilterSpec = {
+const ACTIVITY_FILTER: FilterSpec = {
   id: { expr: 'a.id', kind: 'scalar' },
   customerId: { expr: 'a.customer_id', kind: 'scalar' },
   contactId: { expr: 'a.contact_id', kind: 'scalar' },
@@ -187,15 +189,13 @@ function directionErrors(type: ActivityType, direction: ActivityDirection | null
 async function linkErrors(tx: ServiceContext, customerId: string, contactId: string | null | undefined, opportunityId: string | null | undefined) {
   const errors: UserError[] = [];
   if (contactId) {
-    const [contact] = await rows<{ customerId: string }>(tx.em, sql`select k.customer_id as "customerId" from contact k
-      join customer c on c.id = k.customer_id
-      where k.id = ${contactId} and k.deleted_at is null and c.deleted_at is null and ${customerScope(tx.principal)}`);
+    const [contact] = await contactsByIds(tx, [contactId]);
     if (!contact) errors.push(userError('NOT_FOUND', 'Contact not found.', ['input', 'contactId']));
-    else if (contact.customerId !== customerId) errors.push(userError('VALIDATION', 'This contact does not work for the activity\'s customer.', ['input', 'contactId']));
+    else if (refId(contact.customer) !== customerId) errors.push(userError('VALIDATION', 'This contact does not work for the activity\'s customer.', ['input', 'contactId']));
   }
   if (opportunityId) {
     const [deal] = await rows<{ customerId: string }>(tx.em, sql`select o.customer_id as "customerId" from opportunity o
-      where o.id = ${opportunityId} and o.deleted_at is null and ${opportunityScope(tx.principal, 'o')}`);
+      where o.id = ${opportunityId} and ${visibleOpportunity(tx)}`);
     if (!deal) errors.push(userError('NOT_FOUND', 'Opportunity not found.', ['input', 'opportunityId']));
     else if (deal.customerId !== customerId) errors.push(userError('VALIDATION', 'This opportunity is with another customer.', ['input', 'opportunityId']));
   }
@@ -255,15 +255,12 @@ export async function logActivity(ctx: ServiceContext, input: LogActivityInput) 
 
 /** A visible, live activity the caller may change, as a managed entity inside the transaction. */
 async function loadForWrite(tx: ServiceContext, id: string): Promise<Activity> {
-  const [row] = await activitiesByIds(tx, [id]);
+  // The author themselves, ADMIN, or a manager over the author: the author is a user in the caller's `userScope`.
+  const [row] = await rows<{ mayChange: boolean }>(tx.em, sql`select exists (
+      select 1 from app_user u where u.id = a.performed_by_id and ${userScope(tx.principal)}) as "mayChange"
+    from activity a where a.id = ${id} and ${visible(tx)}`);
   if (!row) throw new RollbackWithErrors([userError('NOT_FOUND', 'Activity not found.', ['input', 'id'])]);
-  const author = refId(row.performedBy)!;
-  const { principal } = tx;
-  let allowed = author === principal.id || principal.role === Role.ADMIN;
-  if (!allowed && principal.role === Role.SALES_MANAGER) {
-    allowed = (await rows(tx.em, sql`select 1 from (${subtreeSql(principal.id)}) s where s.id = ${author}`)).length > 0;
-  }
-  if (!allowed) fail([userError('FORBIDDEN', 'Only the author, ADMIN or a manager the author reports to can change this activity.', ['input', 'id'])]);
+  if (!row.mayChange) fail([userError('FORBIDDEN', 'Only the author, ADMIN or a manager the author reports to can change this activity.', ['input', 'id'])]);
   return tx.em.findOneOrFail(Activity, id);
 }
 

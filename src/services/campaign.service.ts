@@ -25,7 +25,7 @@ export type CampaignRow = Campaign;
 export const CAMPAIGN_READERS: readonly Role[] = [Role.ADMIN, Role.MARKETING, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.ANALYST];
 
 /** Condition for `campaign` rows: all of them for campaign readers, none for anyone else. */
-export function campaignScope(principal: Principal): Sql {
+function campaignScope(principal: Principal): Sql {
   return CAMPAIGN_READERS.includes(principal.role) ? TRUE : FALSE;
 }
 
@@ -42,7 +42,7 @@ const ORDER: Record<CampaignOrderField, Omit<SortKey<CampaignRow>, 'dir'>> = {
   NAME: { expr: 'cp.name', get: (r) => r.name },
 };
 
-export const CAMPAIGN_FILTER: FilterSpec = {
+const CAMPAIGN_FILTER: FilterSpec = {
   id: { expr: 'cp.id', kind: 'scalar' },
   name: { expr: 'cp.name', kind: 'text' },
   channel: { expr: 'cp.channel', kind: 'scalar' },

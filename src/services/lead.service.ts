@@ -10,6 +10,7 @@ import { User } from '../entities/user.entity';
 import { recordAudit } from './audit.service';
 import { campaignErrors } from './campaign.service';
 import type { ServiceContext } from './context';
+import { visibleCustomerId } from './customer.service';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { insertOpportunity } from './opportunity.service';
@@ -42,7 +43,7 @@ const ORDER: Record<LeadOrderField, Omit<SortKey<LeadRow>, 'dir'>[]> = {
   NAME: [{ expr: 'l.last_name', get: (r) => r.lastName }, { expr: 'l.first_name', get: (r) => r.firstName }],
 };
 
-export const LEAD_FILTER: FilterSpec = {
+const LEAD_FILTER: FilterSpec = {
   id: { expr: 'l.id', kind: 'scalar' },
   status: { expr: 'l.status', kind: 'scalar' },
   source: { expr: 'l.source', kind: 'scalar' },
@@ -302,9 +303,7 @@ async function contactsWithEmail(tx: ServiceContext, email: string, customerId: 
  */
 async function matchCustomer(tx: ServiceContext, lead: Lead, customerId: string | null | undefined): Promise<Match | null> {
   if (customerId) {
-    const [found] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c
-      where c.id = ${customerId} and c.deleted_at is null and ${customerScope(tx.principal, 'c')}`);
-    if (!found) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
+    if (!(await visibleCustomerId(tx, customerId))) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
     const [contact] = lead.email ? await contactsWithEmail(tx, lead.email, customerId) : [];
     return { customerId, contactId: contact?.id ?? null };
   }

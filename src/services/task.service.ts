@@ -12,11 +12,12 @@ import type { ServiceContext } from './context';
 import { customersByIds } from './customer.service';
 import { InputError, NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
+import { visibleOpportunity } from './opportunity.service';
 import { pagesByParent } from './pages-by-parent';
 import {
   type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
-import { opportunityScope, subtreeSql, taskScope, userScope } from './scope';
+import { subtreeSql, taskScope, userScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -40,7 +41,7 @@ export interface AgendaArgs extends ConnectionArgs {
 }
 
 /** OPEN and past its due time; the same definition as the `overdue` field. */
-export const OVERDUE_SQL = `(t.status = 'OPEN' and t.due_at < now())`;
+const OVERDUE_SQL = `(t.status = 'OPEN' and t.due_at < now())`;
 
 /** The `overdue` flag of a row (or managed entity) at `now`. */
 export const isOverdue = (task: Pick<Task, 'status' | 'dueAt'>, now = new Date()): boolean =>
@@ -52,7 +53,7 @@ const ORDER: Record<TaskOrderField, Omit<SortKey<TaskRow>, 'dir'>> = {
   UPDATED_AT: { expr: 't.updated_at', get: (r) => r.updatedAt },
 };
 
-export const TASK_FILTER: FilterSpec = {
+const TASK_FILTER: FilterSpec = {
   id: { expr: 't.id', kind: 'scalar' },
   title: { expr: 't.title', kind: 'text' },
   type: { expr: 't.type', kind: 'scalar' },
@@ -259,10 +260,7 @@ async function resolveLinks(tx: ServiceContext, next: Links, named: Set<LinkFiel
   }
   let opportunityCustomer: string | null = null;
   if (next.opportunityId) {
-    const scoped = named.has('opportunityId')
-      ? sql`and o.deleted_at is null and ${opportunityScope(tx.principal)}
-          and exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null)`
-      : sql``;
+    const scoped = named.has('opportunityId') ? sql`and ${visibleOpportunity(tx)}` : sql``;
     const [opportunity] = await rows<{ customerId: string }>(tx.em, sql`select o.customer_id as "customerId" from opportunity o
       where o.id = ${next.opportunityId} ${scoped}`);
     if (!opportunity) errors.push(userError('NOT_FOUND', 'Opportunity not found.', f('opportunityId')));
