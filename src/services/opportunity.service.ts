@@ -42,7 +42,7 @@ const ORDER: Record<OpportunityOrderField, Omit<SortKey<OpportunityRow>, 'dir'>>
   NAME: { expr: 'o.name', get: (r) => r.name },
 };
 
-export const OPPORTUNITY_FILTER: FilterSpec = {
+const OPPORTUNITY_FILTER: FilterSpec = {
   id: { expr: 'o.id', kind: 'scalar' },
   name: { expr: 'o.name', kind: 'text' },
   customerId: { expr: 'o.customer_id', kind: 'scalar' },
@@ -222,7 +222,8 @@ type Snapshot = Record<string, unknown>;
 
 const dateText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
 
-function snapshot(o: Opportunity): Snapshot {
+/** The audited fields of a deal as they are now (take it before a change, compare with `opportunityChanges`). */
+export function opportunitySnapshot(o: Opportunity): Snapshot {
   return {
     ...o,
     amount: o.amount == null ? o.amount : normalizeAmount(String(o.amount)),
@@ -231,6 +232,11 @@ function snapshot(o: Opportunity): Snapshot {
     campaignId: refId(o.campaign),
     competitors: [...(o.competitors ?? [])],
   };
+}
+
+/** The audited changes of a deal since `before` (its `opportunitySnapshot`). */
+export function opportunityChanges(before: Snapshot, o: Opportunity) {
+  return diff(before, opportunitySnapshot(o), AUDITED);
 }
 
 /** A validated new opportunity (validation, scope and ownership checks are the caller's). */
@@ -283,7 +289,7 @@ export function insertOpportunity(tx: ServiceContext, data: NewOpportunity): Opp
   stageChange(tx, opportunity, data.customerId, null, stage, opportunity.createdAt);
   recordAudit(tx.em, tx.principal, {
     entityType: 'Opportunity', entityId: opportunity.id, customerId: data.customerId, action: AuditAction.CREATE,
-    changes: diff({}, snapshot(opportunity), AUDITED).filter((ch) => ch.new !== null && !(Array.isArray(ch.new) && !ch.new.length)),
+    changes: diff({}, opportunitySnapshot(opportunity), AUDITED).filter((ch) => ch.new !== null && !(Array.isArray(ch.new) && !ch.new.length)),
   });
   return opportunity;
 }
@@ -308,7 +314,7 @@ function stageRules(state: Snapshot, given: { probability?: number | null; lostR
 }
 
 /** The payload's opportunity: re-read as a plain row, like every query returns it (deleted ones too). */
-async function payloadRow(ctx: ServiceContext, id: string): Promise<OpportunityRow | null> {
+export async function opportunityPayloadRow(ctx: ServiceContext, id: string): Promise<OpportunityRow | null> {
   const [row] = await rows<OpportunityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
     where o.id = ${id} and ${opportunityScope(ctx.principal)}`);
   return row ?? null;
@@ -316,7 +322,7 @@ async function payloadRow(ctx: ServiceContext, id: string): Promise<OpportunityR
 
 async function withRow(ctx: ServiceContext, outcome: { result: Opportunity | null; errors: UserError[] }) {
   if (!outcome.result) return { opportunity: null, errors: outcome.errors };
-  return { opportunity: await payloadRow(ctx, outcome.result.id), errors: outcome.errors };
+  return { opportunity: await opportunityPayloadRow(ctx, outcome.result.id), errors: outcome.errors };
 }
 
 export async function createOpportunity(ctx: ServiceContext, input: CreateOpportunityInput) {
@@ -379,7 +385,7 @@ export async function updateOpportunity(ctx: ServiceContext, input: UpdateOpport
   const outcome = await inTransaction(ctx, async (tx) => {
     const opportunity = await loadOpportunityForWrite(tx, data.id);
     versionCheck(opportunity, data.version);
-    const before = snapshot(opportunity);
+    const before = opportunitySnapshot(opportunity);
     const customerId = refId(opportunity.customer)!;
 
     if (data.ownerId && data.ownerId !== before.ownerId) {
@@ -411,7 +417,7 @@ export async function updateOpportunity(ctx: ServiceContext, input: UpdateOpport
     if (data.lostReason !== undefined) opportunity.lostReason = to === OpportunityStage.LOST ? data.lostReason : opportunity.lostReason;
     if (data.lostNote !== undefined) opportunity.lostNote = to === OpportunityStage.LOST ? data.lostNote : opportunity.lostNote;
 
-    const after = snapshot(opportunity);
+    const after = opportunitySnapshot(opportunity);
     fail(stageRules(after, data));
     const changes = diff(before, after, AUDITED);
     if (!changes.length) return opportunity;
@@ -439,12 +445,12 @@ export async function reopenOpportunity(ctx: ServiceContext, input: z.input<type
     if (!isClosed(opportunity.stage)) {
       fail([userError('BUSINESS_RULE', `This deal is open (${opportunity.stage}); only WON or LOST deals are reopened. Use \`updateOpportunity\` to change its stage.`, ['input', 'id'])]);
     }
-    const before = snapshot(opportunity);
+    const before = opportunitySnapshot(opportunity);
     moveStage(tx, opportunity, data.stage, { reopened: true });
     opportunity.updatedAt = new Date();
     recordAudit(tx.em, ctx.principal, {
       entityType: 'Opportunity', entityId: opportunity.id, customerId: refId(opportunity.customer)!, action: AuditAction.UPDATE,
-      changes: [...diff(before, snapshot(opportunity), AUDITED), { field: 'reopened', old: null, new: true }],
+      changes: [...opportunityChanges(before, opportunity), { field: 'reopened', old: null, new: true }],
     });
     await tx.em.flush();
     return opportunity;

@@ -8,13 +8,15 @@ import { Quote } from '../entities/quote.entity';
 import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { isClosed, loadOpportunityForWrite, moveStage, visibleOpportunity } from './opportunity.service';
+import {
+  isClosed, loadOpportunityForWrite, moveStage, opportunityChanges, opportunityPayloadRow, opportunitySnapshot, visibleOpportunity,
+} from './opportunity.service';
 import { pagesByParent } from './pages-by-parent';
 import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
 import { opportunityScope } from './scope';
 import { columnsOf, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, LOCAL_DATE, optionalText, parseInput, text } from './validation';
 
 export type QuoteRow = Quote;
 export type QuoteLineRow = QuoteLine;
@@ -28,13 +30,13 @@ const round2 = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 /** The largest amount a numeric(18, 2) column holds. */
 const MAX_AMOUNT = new Money('9999999999999999.99');
 
-export interface LineAmounts { quantity: string; unitPrice: string; discountPercent: string }
+interface LineAmounts { quantity: string; unitPrice: string; discountPercent: string }
 
 /**
  * Quote totals, exact: lineTotal = round2(quantity × unitPrice × (1 − discount / 100)); subtotal =
  * Σ round2(quantity × unitPrice); discountTotal = subtotal − Σ lineTotal; total = Σ lineTotal.
  */
-export function quoteTotals(lines: LineAmounts[]) {
+function quoteTotals(lines: LineAmounts[]) {
   let subtotal = new Money(0);
   let total = new Money(0);
   const lineTotals = lines.map((line) => {
@@ -54,7 +56,7 @@ export function quoteTotals(lines: LineAmounts[]) {
 }
 
 /** Today's date in UTC ("YYYY-MM-DD"): a quote is valid through the whole of its `validUntil` day. */
-export const todayUtc = () => new Date().toISOString().slice(0, 10);
+const todayUtc = () => new Date().toISOString().slice(0, 10);
 
 // ------------------------------------------------------------------------------------------ reads
 
@@ -120,11 +122,10 @@ const LINE = z.object({
   discountPercent: DECIMAL(3, 2, '12.5').refine((v) => !dec(v)?.greaterThan(100), 'A discount is between 0 and 100 %.').nullish(),
 });
 const LINES = z.array(LINE).min(1, 'A quote needs at least one line.').max(100, 'At most 100 lines.');
-const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date like "2026-04-30".')
-  .refine((v) => v >= todayUtc(), 'The validity must end today or later.');
+const VALID_UNTIL = LOCAL_DATE.refine((v) => v >= todayUtc(), 'The validity must end today or later.');
 
-const CreateQuote = z.object({ opportunityId: ID('opp'), validUntil: LOCAL_DATE, notes: optionalText(4000), lines: LINES });
-const UpdateQuote = z.object({ id: ID('quo'), version: z.number().int(), validUntil: LOCAL_DATE.optional(), notes: optionalText(4000), lines: LINES.optional() });
+const CreateQuote = z.object({ opportunityId: ID('opp'), validUntil: VALID_UNTIL, notes: optionalText(4000), lines: LINES });
+const UpdateQuote = z.object({ id: ID('quo'), version: z.number().int(), validUntil: VALID_UNTIL.optional(), notes: optionalText(4000), lines: LINES.optional() });
 const AcceptQuote = z.object({ id: ID('quo'), markOpportunityWon: z.boolean().default(true) });
 
 export type CreateQuoteInput = z.input<typeof CreateQuote>;
@@ -313,16 +314,14 @@ export async function acceptQuote(ctx: ServiceContext, input: AcceptQuoteInput) 
       });
     }
     if (data.markOpportunityWon) {
-      const full = await loadOpportunityForWrite(tx, opportunity.id);
-      const was = { stage: full.stage, probability: full.probability, amount: full.amount, currency: full.currency, closedAt: full.closedAt ?? null, lostReason: full.lostReason ?? null };
-      if (full.stage !== OpportunityStage.WON) moveStage(tx, full, OpportunityStage.WON);
-      full.amount = quote.total;
-      full.currency = quote.currency;
-      full.updatedAt = new Date();
-      const changes = diff(was, { ...full, closedAt: full.closedAt ?? null, lostReason: full.lostReason ?? null }, Object.keys(was));
+      // Locked and checked visible with the quote (`loadForWrite`).
+      const before = opportunitySnapshot(opportunity);
+      if (opportunity.stage !== OpportunityStage.WON) moveStage(tx, opportunity, OpportunityStage.WON);
+      opportunity.amount = quote.total;
+      opportunity.currency = quote.currency;
+      opportunity.updatedAt = new Date();
       recordAudit(tx.em, tx.principal, {
-        entityType: 'Opportunity', entityId: full.id, customerId, action: AuditAction.UPDATE,
-        changes,
+        entityType: 'Opportunity', entityId: opportunity.id, customerId, action: AuditAction.UPDATE, changes: opportunityChanges(before, opportunity),
       });
     }
     await tx.em.flush();
@@ -336,8 +335,5 @@ export async function acceptQuote(ctx: ServiceContext, input: AcceptQuoteInput) 
       errors: [userError('BUSINESS_RULE', `This quote expired on ${dateText(quote.validUntil)} and is now marked EXPIRED; make a new quote.`, ['input', 'id'])],
     };
   }
-  const row = await payloadRow(ctx, quote.id);
-  const [opportunity] = await rows(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
-    where o.id = ${refId(quote.opportunity)} and ${opportunityScope(ctx.principal)}`);
-  return { quote: row, opportunity: opportunity ?? null, errors: [] };
+  return { quote: await payloadRow(ctx, quote.id), opportunity: await opportunityPayloadRow(ctx, refId(quote.opportunity)!), errors: [] };
 }
