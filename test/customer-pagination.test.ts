@@ -4,7 +4,7 @@
  * Expectations are computed with raw SQL on the test database, so the tests check the API and not the
  * seed's randomness.
  */
-import { codes, startTestApp, USERS, type GqlResult, type TestApp, type Who } from './helpers';
+import { codes, ok, startTestApp, USERS, type TestApp, type Who } from './helpers';
 
 let t: TestApp;
 let U: Record<Who, string>;
@@ -31,12 +31,6 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 // ------------------------------------------------------------------------------------------ helpers
-
-function ok(res: GqlResult): any {
-  expect(res.body.errors).toBeUndefined();
-  expect(res.status).toBe(200);
-  return res.body.data;
-}
 
 const CREATE = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } errors { code message field } } }`;
 
@@ -411,6 +405,18 @@ describe('filters', () => {
     await expectFilter({ name: { in: [name, 'Twin Co', 'No such customer'] } }, 'c.name in (?, ?)', [name, 'Twin Co']);
     await expectFilter({ name: { in: [] } }, 'false', [], { allowEmpty: true });
     await expectFilter({ name: { ne: 'Twin Co' } }, "c.name <> 'Twin Co'");
+  });
+
+  test('ANALYST filters on names it may read only: a business name matches, an individual\'s never', async () => {
+    const person = await sqlIds("c.kind = 'INDIVIDUAL'");
+    const [{ name }] = await t.sql<{ name: string }>('select name from customer where id = ?', [person[0]]);
+    await expectFilter({ name: { eq: name } }, 'c.name = ?', [name]);
+    expect((await list({ name: { eq: name } }, 'ANALYST')).ids).toEqual([]);
+    expect((await list({ name: { startsWith: name.slice(0, 3) } }, 'ANALYST')).ids).toEqual(
+      await sqlIds("c.kind = 'BUSINESS' and lower(c.name) like ?", [`${name.slice(0, 3).toLowerCase()}%`]));
+    // `ne` and `isNull` over a hidden name tell nothing either: every individual matches them alike.
+    expect((await list({ and: [{ kind: { eq: 'INDIVIDUAL' } }, { name: { ne: name } }] }, 'ANALYST')).ids).toEqual(person);
+    await expectFilter({ name: { isNull: true } }, "c.kind = 'INDIVIDUAL'", [], { who: 'ANALYST' });
   });
 
   test('text operators match LIKE wildcards literally', async () => {

@@ -130,5 +130,11 @@ export async function startTestApp(opts: { customers?: number } = {}): Promise<T
   };
 }
 
+/** The data of a response that must have no GraphQL errors; throws with the errors otherwise. */
+export function ok(res: GqlResult): any {
+  if (res.status !== 200 || res.body.errors) throw new Error(`unexpected response ${res.status}: ${JSON.stringify(res.body.errors ?? res.body)}`);
+  return res.body.data;
+}
+
 /** The error codes of a response, in order. */
 export const codes = (res: GqlResult) => (res.body.errors ?? []).map((e) => e.extensions?.code);

@@ -12,11 +12,6 @@ export interface Principal {
   partnerCustomerId: string | null;
 }
 
-/** Roles that read every customer record (each through its field rules). */
-export const ALL_CUSTOMER_READERS: readonly Role[] = [
-  Role.ADMIN, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
-];
-
 export const SCOPES = ['customers:read', 'customers:write', 'orders:write', 'products:read', 'tasks:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -2,19 +2,20 @@ import { z } from 'zod';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
-import { AuditAction, BuyingRole, ContactChannel, Role } from '../entities/enums';
+import { AuditAction, BuyingRole, ContactChannel } from '../entities/enums';
 import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { fail, inTransaction } from './transaction';
-import { ForbiddenError, InputError, NotFoundError, RollbackWithErrors, userError } from './errors';
+import { NotFoundError, RollbackWithErrors, userError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { customerScope } from './scope';
-import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
+import { maskedSql, personNameVisibleSql, visibleCustomer } from './scope';
+import { contactSearchSql } from './search';
+import { and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text } from './validation';
 
 export type ContactRow = Contact;
@@ -32,7 +33,7 @@ const ORDER: Record<ContactOrderField, Omit<SortKey<ContactRow>, 'dir'>[]> = {
   UPDATED_AT: [{ expr: 'k.updated_at', get: (r) => r.updatedAt }],
 };
 
-export const CONTACT_FILTER: FilterSpec = {
+const CONTACT_FILTER: FilterSpec = {
   id: { expr: 'k.id', kind: 'scalar' },
   customerId: { expr: 'k.customer_id', kind: 'scalar' },
   firstName: { expr: 'k.first_name', kind: 'text' },
@@ -47,33 +48,28 @@ export const CONTACT_FILTER: FilterSpec = {
   updatedAt: { expr: 'k.updated_at', kind: 'scalar' },
 };
 
+/** The filter fields for a caller: names it may not read are null to its filters (no probing). */
+function contactFilter(ctx: ServiceContext): FilterSpec {
+  const nameVisible = personNameVisibleSql(ctx.principal, 'k');
+  return {
+    ...CONTACT_FILTER,
+    firstName: { expr: maskedSql('k.first_name', nameVisible), kind: 'text' },
+    lastName: { expr: maskedSql('k.last_name', nameVisible), kind: 'text' },
+  };
+}
+
 const sortKeys = (orderBy: ContactOrderBy[] | null | undefined) =>
   orderKeys('contacts', ORDER, orderBy, { field: 'NAME', direction: 'ASC' }, 'k.id');
 
 /** Live contacts of live customers the caller can see. */
 function visible(ctx: ServiceContext): Sql {
-  return sql`k.deleted_at is null and exists (
-    select 1 from customer c where c.id = k.customer_id and c.deleted_at is null and ${customerScope(ctx.principal)})`;
-}
-
-function contactSearch(ctx: ServiceContext, term: string | null | undefined): Sql {
-  if (term == null) return raw('true');
-  const t = term.trim().toLowerCase();
-  if (t.length < 2) throw new InputError('Search needs at least 2 characters.', 'search');
-  if (ctx.principal.role === Role.ANALYST) throw new ForbiddenError('ANALYST cannot search people.');
-  const pattern = `%${likeEscape(t)}%`;
-  // Callers who may not read contact details match on names only (no probing for a phone number);
-  // an INTEGRATION key only on the contacts it created (it may not read other people's names).
-  const byName = sql`(k.first_name || ' ' || k.last_name) ilike ${pattern}`;
-  if (ctx.principal.role === Role.INTEGRATION) return sql`(${byName} and k.created_by = ${ctx.principal.id})`;
-  if (ctx.principal.role === Role.MARKETING) return byName;
-  return sql`k.search_text like ${pattern}`;
+  return sql`k.deleted_at is null and ${visibleCustomer(ctx.principal, 'k.customer_id')}`;
 }
 
 export async function listContacts(ctx: ServiceContext, args: ContactListArgs) {
   const { keys, signature } = sortKeys(args.orderBy);
   const req = pageRequest(args, signature);
-  const where = and([visible(ctx), filterSql(args.filter, CONTACT_FILTER), contactSearch(ctx, args.search)]);
+  const where = and([visible(ctx), filterSql(args.filter, contactFilter(ctx)), contactSearchSql(ctx.principal, args.search)]);
   const fetched = await rows<ContactRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contact', 'k')} from contact k
     where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
     order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
@@ -91,7 +87,7 @@ export async function contactPagesByCustomer(
   const { keys, signature } = sortKeys(args.orderBy);
   return pagesByParent<ContactRow>(ctx.em, {
     parentIds: customerIds, columns: columnsOf(ctx.em, 'Contact', 'k'), from: 'contact k', parentColumn: 'k.customer_id',
-    where: sql`k.deleted_at is null and ${filterSql(args.filter, CONTACT_FILTER)}`,
+    where: sql`k.deleted_at is null and ${filterSql(args.filter, contactFilter(ctx))}`,
     keys, req: pageRequest(args, signature), signature, countFor,
   });
 }
@@ -100,7 +96,7 @@ export async function contactPagesByCustomer(
 export async function contactCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
   if (!customerIds.length) return new Map<string, number>();
   const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select k.customer_id as id, count(*)::int as n from contact k
-    where k.customer_id in ${list([...customerIds])} and k.deleted_at is null and ${filterSql(filter, CONTACT_FILTER)}
+    where k.customer_id in ${list([...customerIds])} and k.deleted_at is null and ${filterSql(filter, contactFilter(ctx))}
     group by k.customer_id`);
   return new Map(counted.map((r) => [r.id, r.n]));
 }

@@ -11,10 +11,10 @@ import { NotFoundError, RollbackWithErrors, userError, type UserError } from './
 import { fail, inTransaction } from './transaction';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, orderKeys, type SortKey } from './pagination';
-import { customerScope, subtreeSql } from './scope';
+import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
-import { and, columnsOf, list, rows, sql, type Sql } from './sql';
-import { ADDRESSES, EMAILS, ID, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text } from './validation';
+import { and, columnsOf, list, newIdSql, or, rows, sql, type Sql } from './sql';
+import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text } from './validation';
 
 export type CustomerRow = Customer;
 
@@ -35,7 +35,7 @@ const ORDER: Record<CustomerOrderField, Omit<SortKey<CustomerRow>, 'dir'>> = {
   EMPLOYEE_COUNT: { expr: 'c.employee_count', nullable: true, get: (r) => r.employeeCount },
 };
 
-export const CUSTOMER_FILTER: FilterSpec = {
+const CUSTOMER_FILTER: FilterSpec = {
   id: { expr: 'c.id', kind: 'scalar' },
   name: { expr: 'c.name', kind: 'text' },
   kind: { expr: 'c.kind', kind: 'scalar' },
@@ -58,6 +58,10 @@ export const CUSTOMER_FILTER: FilterSpec = {
   updatedAt: { expr: 'c.updated_at', kind: 'scalar' },
 };
 
+/** The filter fields for a caller: a name it may not read is null to its filters (no probing). */
+const customerFilter = (ctx: ServiceContext): FilterSpec =>
+  ({ ...CUSTOMER_FILTER, name: { expr: maskedSql('c.name', customerNameVisibleSql(ctx.principal)), kind: 'text' } });
+
 const sortKeys = (orderBy: CustomerOrderBy[] | null | undefined) =>
   orderKeys('customers', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'c.id');
 
@@ -69,7 +73,7 @@ function visible(ctx: ServiceContext): Sql {
 export async function listCustomers(ctx: ServiceContext, args: CustomerListArgs) {
   const { keys, signature } = sortKeys(args.orderBy);
   const req = pageRequest(args, signature);
-  const where = and([visible(ctx), filterSql(args.filter, CUSTOMER_FILTER), searchSql(ctx.principal, args.search)]);
+  const where = and([visible(ctx), filterSql(args.filter, customerFilter(ctx)), searchSql(ctx.principal, args.search)]);
   const fetched = await rows<CustomerRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Customer', 'c')} from customer c
     where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
     order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
@@ -117,7 +121,7 @@ const fields = {
   vip: z.boolean(),
   industry: optionalText(100),
   employeeCount: z.number().int().min(0, 'Must be 0 or more.').max(10_000_000).nullish(),
-  annualRevenue: z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, 'A non-negative amount with at most 2 decimals, e.g. "1250000.00".').nullish(),
+  annualRevenue: MONEY.nullish(),
   website: URL_TEXT.nullish(),
   phones: PHONES,
   emails: EMAILS,
@@ -219,8 +223,8 @@ export async function ownerErrors(ctx: ServiceContext, ownerId: string, field = 
   if (principal.role === Role.SALES_REP && ownerId !== principal.id) {
     return [userError('FORBIDDEN', `A sales rep can only own ${what} themselves.`, field)];
   }
-  const inScope = principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(principal.id)})` : sql``;
-  const [owner] = await rows<{ active: boolean; role: Role }>(ctx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId} ${inScope}`);
+  const [owner] = await rows<{ active: boolean; role: Role }>(ctx.em, sql`select u.active, u.role from app_user u
+    where u.id = ${ownerId} and ${assignableUserScope(principal)}`);
   if (!owner) return [userError('NOT_FOUND', 'No such user in your team.', field)];
   if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
   if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
@@ -231,8 +235,7 @@ export async function ownerErrors(ctx: ServiceContext, ownerId: string, field = 
 
 /** The id of a live customer the caller can see, or null (inside a write's transaction). */
 export async function visibleCustomerId(tx: ServiceContext, customerId: string): Promise<string | null> {
-  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c
-    where c.id = ${customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
+  const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${customerId} and ${visible(tx)}`);
   return row?.id ?? null;
 }
 
@@ -273,7 +276,7 @@ async function externalRefErrors(ctx: ServiceContext, refs: { system: string; re
   if (!refs?.length) return [];
   const pairs = refs.map((r) => sql`(r.system = ${r.system} and r.ref = ${r.ref})`);
   const taken = await rows<{ system: string; ref: string }>(ctx.em, sql`select r.system, r.ref from customer_external_ref r
-    where (${pairs.reduce((a, b) => sql`${a} or ${b}`)}) ${selfId ? sql`and r.customer_id <> ${selfId}` : sql``}`);
+    where ${or(pairs)} ${selfId ? sql`and r.customer_id <> ${selfId}` : sql``}`);
   return taken.map((t) => userError('DUPLICATE', `Another customer already has ${t.system} reference "${t.ref}".`,
     ['input', 'externalRefs', String(refs.findIndex((r) => r.system === t.system)), 'ref']));
 }
@@ -405,8 +408,7 @@ export async function reassignCustomers(ctx: ServiceContext, input: { fromUserId
   if (fromUserId === toUserId) return { movedCount: 0, errors: [userError('VALIDATION', 'Pick two different users.', ['input', 'toUserId'])] };
 
   const { result, errors } = await inTransaction(ctx, async (tx) => {
-    const team = ctx.principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(ctx.principal.id)})` : sql``;
-    const [from] = await rows<{ id: string }>(tx.em, sql`select u.id from app_user u where u.id = ${fromUserId} ${team}`);
+    const [from] = await rows<{ id: string }>(tx.em, sql`select u.id from app_user u where u.id = ${fromUserId} and ${assignableUserScope(ctx.principal)}`);
     if (!from) fail([userError('NOT_FOUND', 'No such user in your team.', ['input', 'fromUserId'])]);
     fail(await ownerErrors(tx, toUserId, ['input', 'toUserId']));
     const { actorType, actorId } = actorOf(ctx.principal);
@@ -415,7 +417,7 @@ export async function reassignCustomers(ctx: ServiceContext, input: { fromUserId
         where owner_id = ${fromUserId} returning id
       )
       insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
-      select 'aud_' || replace(gen_random_uuid()::text, '-', ''), 'Customer', id, id, 'REASSIGN', ${actorType}, ${actorId}, now(),
+      select ${newIdSql('AuditEvent')}, 'Customer', id, id, 'REASSIGN', ${actorType}, ${actorId}, now(),
         jsonb_build_array(jsonb_build_object('field', 'ownerId', 'old', ${fromUserId}::text, 'new', ${toUserId}::text))
       from moved returning entity_id as id`);
     return moved.length;

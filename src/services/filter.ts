@@ -26,13 +26,16 @@ export interface Filter {
   [field: string]: FieldOps | Filter[] | Filter | null | undefined;
 }
 
-/** Filterable fields of a type: the trusted SQL expression for each. */
-export type FilterSpec = Record<string, { expr: string; kind: 'scalar' | 'text' | 'tags' }>;
+/**
+ * Filterable fields of a type: the trusted SQL expression for each (a fragment when it needs parameters,
+ * e.g. a value masked as null where the caller may not read it, so a filter cannot probe for it).
+ */
+export type FilterSpec = Record<string, { expr: string | Sql; kind: 'scalar' | 'text' | 'tags' }>;
 
 const MAX_IN = 500;
 
-function fieldSql(name: string, expr: string, kind: 'scalar' | 'text' | 'tags', ops: FieldOps, path: string): Sql {
-  const col = raw(expr);
+function fieldSql(name: string, expr: string | Sql, kind: 'scalar' | 'text' | 'tags', ops: FieldOps, path: string): Sql {
+  const col = typeof expr === 'string' ? raw(expr) : expr;
   const parts: Sql[] = [];
   const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
   if (ops.eq != null) parts.push(sql`${col} = ${value(ops.eq)}`);
@@ -51,7 +54,7 @@ function fieldSql(name: string, expr: string, kind: 'scalar' | 'text' | 'tags', 
   if (ops.gte != null) parts.push(sql`${col} >= ${value(ops.gte)}`);
   if (ops.lt != null) parts.push(sql`${col} < ${value(ops.lt)}`);
   if (ops.lte != null) parts.push(sql`${col} <= ${value(ops.lte)}`);
-  if (ops.isNull != null) parts.push(raw(`${expr} is ${ops.isNull ? '' : 'not '}null`));
+  if (ops.isNull != null) parts.push(sql`${col} is ${raw(ops.isNull ? '' : 'not ')}null`);
   if (kind === 'tags') {
     const norm = (tags: string[]) => tags.map((t) => t.trim().toLowerCase());
     if (ops.hasAny != null) parts.push(sql`${col} && ${textArray(norm(ops.hasAny))}`);

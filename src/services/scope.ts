@@ -1,4 +1,4 @@
-import { ALL_CUSTOMER_READERS, hasScope, type Principal } from '../auth/principal';
+import { hasScope, type Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
 import { FALSE, TRUE, raw, sql, type Sql } from './sql';
 
@@ -15,15 +15,25 @@ export function subtreeSql(userId: string): Sql {
   ) select id from sub`;
 }
 
+/**
+ * The caller's own records and, for a SALES_MANAGER, those of everyone in their subtree, by a user-id
+ * column (owner, assignee, the user row itself).
+ */
+function ownOrTeam(principal: Principal, userIdExpr: Sql): Sql {
+  return principal.role === Role.SALES_MANAGER ? sql`${userIdExpr} in (${subtreeSql(principal.id)})` : sql`${userIdExpr} = ${principal.id}`;
+}
+
+/** Roles that read every customer record (each through its field rules). */
+const ALL_CUSTOMER_READERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST];
+
 /** Condition on the `customer` row aliased `alias` (deleted rows are excluded separately). */
 export function customerScope(principal: Principal, alias = 'c'): Sql {
   const col = (name: string) => raw(`${alias}.${name}`);
   if (ALL_CUSTOMER_READERS.includes(principal.role)) return TRUE;
   switch (principal.role) {
     case Role.SALES_REP:
-      return sql`${col('owner_id')} = ${principal.id}`;
     case Role.SALES_MANAGER:
-      return sql`${col('owner_id')} in (${subtreeSql(principal.id)})`;
+      return ownOrTeam(principal, col('owner_id'));
     case Role.PARTNER:
       // Its own record and the customers it resells to.
       return principal.partnerCustomerId ? sql`(${col('id')} = ${principal.partnerCustomerId} or ${col('resold_by_id')} = ${principal.partnerCustomerId})` : FALSE;
@@ -34,18 +44,42 @@ export function customerScope(principal: Principal, alias = 'c'): Sql {
   }
 }
 
-/** Condition on the `app_user` row aliased `alias`: ADMIN sees all, a manager their subtree, others themselves. */
-export function userScope(principal: Principal, alias = 'u'): Sql {
-  const id = raw(`${alias}.id`);
+/**
+ * A live (not deleted) customer in the caller's `customerScope`, by a customer-id expression (trusted
+ * SQL, e.g. `k.customer_id`): the condition of records that are visible through their customer.
+ */
+export function visibleCustomer(principal: Principal, customerIdExpr: string): Sql {
+  // Own alias: the caller's query may alias its customer `c` and pass `c.id` here.
+  return sql`exists (select 1 from customer sc where sc.id = ${raw(customerIdExpr)} and sc.deleted_at is null and ${customerScope(principal, 'sc')})`;
+}
+
+/** A live (not deleted) customer, by a customer-id expression (trusted SQL): records of deleted customers disappear with them. */
+export function liveCustomer(customerIdExpr: string): Sql {
+  return sql`exists (select 1 from customer lc where lc.id = ${raw(customerIdExpr)} and lc.deleted_at is null)`;
+}
+
+/** Records by a user-id column: ADMIN all; a user their own, a manager also their subtree's; API keys none. */
+function usersRecords(principal: Principal, userIdExpr: Sql): Sql {
   if (principal.role === Role.ADMIN) return TRUE;
   if (principal.type !== 'USER') return FALSE;
-  if (principal.role === Role.SALES_MANAGER) return sql`${id} in (${subtreeSql(principal.id)})`;
-  return sql`${id} = ${principal.id}`;
+  return ownOrTeam(principal, userIdExpr);
+}
+
+/** Condition on the `app_user` row aliased `alias`: ADMIN sees all, a manager their subtree, others themselves. */
+export function userScope(principal: Principal, alias = 'u'): Sql {
+  return usersRecords(principal, raw(`${alias}.id`));
+}
+
+/**
+ * Users a caller may hand records to (make owner or assignee), on the `app_user` row aliased `alias`:
+ * a SALES_MANAGER only their subtree; no restriction for others (callers first decide who may assign).
+ */
+export function assignableUserScope(principal: Principal, alias = 'u'): Sql {
+  return principal.role === Role.SALES_MANAGER ? ownOrTeam(principal, raw(`${alias}.id`)) : TRUE;
 }
 
 /** Condition on the `opportunity` row aliased `alias`: reps their own, managers their team's, other staff all. */
 export function opportunityScope(principal: Principal, alias = 'o'): Sql {
-  const owner = raw(`${alias}.owner_id`);
   switch (principal.role) {
     case Role.ADMIN:
     case Role.FINANCE:
@@ -53,9 +87,8 @@ export function opportunityScope(principal: Principal, alias = 'o'): Sql {
     case Role.SERVICE_AGENT:
       return TRUE;
     case Role.SALES_REP:
-      return sql`${owner} = ${principal.id}`;
     case Role.SALES_MANAGER:
-      return sql`${owner} in (${subtreeSql(principal.id)})`;
+      return ownOrTeam(principal, raw(`${alias}.owner_id`));
     default:
       return FALSE; // ANALYST gets aggregates only; partners and keys no deals
   }
@@ -63,11 +96,7 @@ export function opportunityScope(principal: Principal, alias = 'o'): Sql {
 
 /** Condition on the `task` row aliased `alias`: one's own tasks; a manager also their team's; ADMIN all. */
 export function taskScope(principal: Principal, alias = 't'): Sql {
-  const assignee = raw(`${alias}.assignee_id`);
-  if (principal.type !== 'USER') return FALSE;
-  if (principal.role === Role.ADMIN) return TRUE;
-  if (principal.role === Role.SALES_MANAGER) return sql`${assignee} in (${subtreeSql(principal.id)})`;
-  return sql`${assignee} = ${principal.id}`;
+  return usersRecords(principal, raw(`${alias}.assignee_id`));
 }
 
 /** Condition on the `lead` row aliased `alias`: MARKETING and ADMIN all; managers their team's and unassigned ones; reps their own. */
@@ -78,9 +107,9 @@ export function leadScope(principal: Principal, alias = 'l'): Sql {
     case Role.MARKETING:
       return TRUE;
     case Role.SALES_MANAGER:
-      return sql`(${owner} is null or ${owner} in (${subtreeSql(principal.id)}))`;
+      return sql`(${owner} is null or ${ownOrTeam(principal, owner)})`;
     case Role.SALES_REP:
-      return sql`${owner} = ${principal.id}`;
+      return ownOrTeam(principal, owner);
     default:
       return FALSE;
   }
@@ -101,7 +130,7 @@ export function orderScope(principal: Principal): Sql {
     return partner ? sql`(o.bill_to_id = ${partner} or o.customer_id = ${partner})` : FALSE;
   }
   if (!ORDER_READERS.includes(principal.role)) return FALSE;
-  return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
+  return visibleCustomer(principal, 'o.customer_id');
 }
 
 /**
@@ -110,17 +139,15 @@ export function orderScope(principal: Principal): Sql {
  * customers in their scope; a PARTNER its own account only (not its resold customers' accounts).
  */
 export function accountScope(principal: Principal, customerIdExpr: string): Sql {
-  const customer = raw(customerIdExpr);
   switch (principal.role) {
     case Role.ADMIN:
     case Role.FINANCE:
       return TRUE;
     case Role.SALES_MANAGER:
     case Role.SALES_REP:
-      // Own alias: the caller's query may alias its customer `c` and pass `c.id` here.
-      return sql`exists (select 1 from customer sc where sc.id = ${customer} and sc.deleted_at is null and ${customerScope(principal, 'sc')})`;
+      return visibleCustomer(principal, customerIdExpr);
     case Role.PARTNER:
-      return principal.partnerCustomerId ? sql`${customer} = ${principal.partnerCustomerId}` : FALSE;
+      return principal.partnerCustomerId ? sql`${raw(customerIdExpr)} = ${principal.partnerCustomerId}` : FALSE;
     default:
       return FALSE;
   }
@@ -144,10 +171,40 @@ export function caseScope(principal: Principal, customerIdExpr: string): Sql {
     case Role.SALES_MANAGER:
     case Role.SALES_REP:
     case Role.PARTNER:
-      return sql`exists (select 1 from customer sc where sc.id = ${raw(customerIdExpr)} and sc.deleted_at is null and ${customerScope(principal, 'sc')})`;
+      return visibleCustomer(principal, customerIdExpr);
     default:
       return FALSE;
   }
+}
+
+// ------------------------------------------------------------------ field visibility inside the SQL
+
+/**
+ * Where the caller may read a customer's name, on the `customer` row aliased `alias`: the SQL twin of
+ * `customerNameVisible` (auth/rules.ts), so that searches and filters cannot probe for names the field
+ * rule hides. ANALYST: businesses only; an INTEGRATION key: businesses and the records it created.
+ */
+export function customerNameVisibleSql(principal: Principal, alias = 'c'): Sql {
+  const business = raw(`${alias}.kind = 'BUSINESS'`);
+  if (principal.role === Role.ANALYST) return business;
+  if (principal.role === Role.INTEGRATION) return sql`(${business} or ${raw(alias)}.created_by = ${principal.id})`;
+  return TRUE;
+}
+
+/**
+ * Where the caller may read a person's name, on a row with `created_by` aliased `alias` (a contact):
+ * the SQL twin of `personNameVisible`. ANALYST: never; an INTEGRATION key: the records it created.
+ */
+export function personNameVisibleSql(principal: Principal, alias = 'k'): Sql {
+  if (principal.role === Role.ANALYST) return FALSE;
+  if (principal.role === Role.INTEGRATION) return sql`${raw(alias)}.created_by = ${principal.id}`;
+  return TRUE;
+}
+
+/** A column read as null where `visible` does not hold: for filters on values a field rule may hide. */
+export function maskedSql(column: string, visible: Sql): string | Sql {
+  if (visible.text === 'true') return column;
+  return visible.text === 'false' ? raw('null::text') : sql`(case when ${visible} then ${raw(column)} end)`;
 }
 
 /** Internal notes of cases: staff only — never PARTNER, never API-key callers. */

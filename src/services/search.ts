@@ -1,10 +1,18 @@
 import type { Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
-import { InputError } from './errors';
-import { likeEscape, or, raw, sql, type Sql } from './sql';
+import { ForbiddenError, InputError } from './errors';
+import { customerNameVisibleSql, personNameVisibleSql } from './scope';
+import { and, likeEscape, or, raw, sql, type Sql } from './sql';
 
 /** Roles whose search may match contact details (phones, e-mails): those who may read them. */
 const PII_SEARCH: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
+
+/** The search term trimmed and lower-cased; at least 2 characters. */
+function normalised(term: string): string {
+  const trimmed = term.trim().toLowerCase();
+  if (trimmed.length < 2) throw new InputError('Search needs at least 2 characters.', 'search');
+  return trimmed;
+}
 
 /**
  * Customer search: case-insensitive substring match on customer name, contact names, phones and
@@ -15,8 +23,7 @@ const PII_SEARCH: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_
  */
 export function searchSql(principal: Principal, term: string | null | undefined, alias = 'c'): Sql {
   if (term == null) return raw('true');
-  const trimmed = term.trim().toLowerCase();
-  if (trimmed.length < 2) throw new InputError('Search needs at least 2 characters.', 'search');
+  const trimmed = normalised(term);
   if (trimmed.length > 100) throw new InputError('Search takes at most 100 characters.', 'search');
   const patterns = [`%${likeEscape(trimmed)}%`];
   const digits = trimmed.replace(/\D/g, '');
@@ -25,10 +32,7 @@ export function searchSql(principal: Principal, term: string | null | undefined,
   if (!PII_SEARCH.includes(principal.role)) {
     // Only names the caller may read: ANALYST business names; INTEGRATION business names and
     // individuals it created; MARKETING all names.
-    const byName = sql`${raw(alias)}.name ilike ${patterns[0]}`;
-    if (principal.role === Role.ANALYST) return sql`(${byName} and ${raw(alias)}.kind = 'BUSINESS')`;
-    if (principal.role === Role.INTEGRATION) return sql`(${byName} and (${raw(alias)}.kind = 'BUSINESS' or ${raw(alias)}.created_by = ${principal.id}))`;
-    return byName;
+    return and([sql`${raw(alias)}.name ilike ${patterns[0]}`, customerNameVisibleSql(principal, alias)]);
   }
   const match = (col: string) => or(patterns.map((p) => sql`${raw(col)} like ${p}`));
   return sql`${raw(alias)}.id in (
@@ -36,4 +40,17 @@ export function searchSql(principal: Principal, term: string | null | undefined,
     union
     select k.customer_id from contact k where k.deleted_at is null and ${match('k.search_text')}
   )`;
+}
+
+/**
+ * Contact search on the `contact` row aliased `k`: names, phones and e-mails for the roles of
+ * `PII_SEARCH`; names only for MARKETING (no probing for a phone number); for an INTEGRATION key names
+ * of the contacts it created only (it may not read other people's names); refused to ANALYST.
+ */
+export function contactSearchSql(principal: Principal, term: string | null | undefined): Sql {
+  if (term == null) return raw('true');
+  const pattern = `%${likeEscape(normalised(term))}%`;
+  if (PII_SEARCH.includes(principal.role)) return sql`k.search_text like ${pattern}`;
+  if (principal.role === Role.ANALYST) throw new ForbiddenError('ANALYST cannot search people.');
+  return and([sql`(k.first_name || ' ' || k.last_name) ilike ${pattern}`, personNameVisibleSql(principal, 'k')]);
 }
