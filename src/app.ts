@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { Database } from './db/orm';
 import { buildBareSchema } from './schema/build-schema';
 import { makeFormatError } from './schema/format-error';
+import { setCursorSecret } from './services/pagination';
 
 /**
  * Abuse limits, checked before execution. The cost multiplies by `first`/`last` at each level (×1.5 per
@@ -45,6 +46,7 @@ export interface App {
 export async function createApp(config: Config, db: Database, log: Logger): Promise<App> {
   const production = config.NODE_ENV === 'production';
   const development = config.NODE_ENV === 'development';
+  setCursorSecret(config.jwtSecret);
   const schema = applyPermissions(await buildBareSchema());
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth },

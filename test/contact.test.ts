@@ -1,4 +1,4 @@
-import { codes, startTestApp, type GqlResult, type TestApp, type Who } from './helpers';
+import { codes, ok, startTestApp, type GqlResult, type TestApp, type Who } from './helpers';
 
 /**
  * Contacts through HTTP: record scope per role, filters, orders with cursor walks, search, nested
@@ -30,10 +30,6 @@ async function expectedIds(where = 'true', params: unknown[] = [], order = 'k.la
   return found.map((r) => r.id);
 }
 
-const ok = (res: GqlResult) => {
-  if (res.body.errors) throw new Error(`unexpected errors: ${JSON.stringify(res.body.errors)}`);
-  return res.body.data;
-};
 
 const LIST = `query List($first: Int, $after: String, $last: Int, $before: String, $filter: ContactFilter, $orderBy: [ContactOrderBy!], $search: String) {
   contacts(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy, search: $search) {
@@ -556,6 +552,31 @@ describe('field rules on contacts', () => {
     });
     expect(forbiddenPaths(res)).toEqual(expected);
     expect(edges.some((e: any) => e.node.title !== null)).toBe(true);
+  });
+
+  test('names hidden from a caller cannot be probed: name filters match nothing, cursors carry no names', async () => {
+    const [first] = await t.sql<{ id: string; last_name: string; first_name: string }>(`select k.id, k.last_name, k.first_name from contact k
+      join customer c on c.id = k.customer_id where k.deleted_at is null and c.deleted_at is null order by k.last_name, k.first_name, k.id limit 1`);
+    const BY_NAME = `query($filter: ContactFilter) { contacts(first: 5, filter: $filter) { totalCount edges { cursor node { id } } pageInfo { endCursor } } }`;
+    const key = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
+      { input: { name: 'contact reader', role: 'INTEGRATION', scopes: ['customers:read'] } }, 'ADMIN')).createApiKey.secret;
+    for (const filter of [{ lastName: { eq: first.last_name } }, { firstName: { startsWith: first.first_name.slice(0, 2) } }, { lastName: { in: [first.last_name] } }]) {
+      expect(ok(await t.gql(BY_NAME, { filter }, 'ADMIN')).contacts.totalCount).toBeGreaterThan(0);
+      for (const who of ['ANALYST', { apiKey: key }] as const) {
+        expect([filter, ok(await t.gql(BY_NAME, { filter }, who)).contacts.totalCount]).toEqual([filter, 0]);
+      }
+    }
+    // The default order is by name: the cursors of that page are opaque (no name, no id inside).
+    const page = ok(await t.gql(BY_NAME, {}, 'ANALYST')).contacts;
+    expect(page.edges[0].node.id).toBe(first.id);
+    for (const cursor of [...page.edges.map((e: any) => e.cursor), page.pageInfo.endCursor]) {
+      const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
+      expect(decoded).not.toContain(first.last_name.slice(0, 3));
+      expect(decoded).not.toContain('con_');
+    }
+    // and they still page: the next page starts after the first five
+    const next = ok(await t.gql('query($after: String) { contacts(first: 5, after: $after) { edges { node { id } } } }', { after: page.pageInfo.endCursor }, 'ANALYST'));
+    expect(next.contacts.edges[0].node.id).toBe((await expectedIds())[5]);
   });
 
   test('MARKETING: contact details only of contacts with consent, in the same list', async () => {

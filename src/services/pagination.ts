@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { InputError } from './errors';
 import { and, or, raw, sql, type Sql, FALSE } from './sql';
 
@@ -57,16 +58,40 @@ export function pageRequest(args: ConnectionArgs, signature: string): PageReques
   return { limit: size, backward, cursor: cursorText ? decodeCursor(cursorText, signature, backward ? 'before' : 'after') : null };
 }
 
-export function encodeCursor(values: unknown[], signature: string): string {
-  return Buffer.from(JSON.stringify({ o: signature, v: values })).toString('base64url');
+/**
+ * Cursors are opaque: their keyset values (a name, an amount) may be values the caller is not allowed
+ * to read, so they are encrypted (AES-256-GCM) and authenticated, not just encoded. The nonce is an
+ * HMAC of the content, so the same position always gives the same cursor. The keys come from the
+ * server's secret (`setCursorSecret`, at start-up): cursors stay valid across restarts and instances.
+ */
+let cursorKeys = deriveCursorKeys(randomBytes(32));
+
+function deriveCursorKeys(secret: Uint8Array): { enc: Buffer; mac: Buffer } {
+  const derive = (purpose: string) => createHmac('sha256', secret).update(`cursor:${purpose}`).digest();
+  return { enc: derive('enc'), mac: derive('mac') };
+}
+
+export function setCursorSecret(secret: Uint8Array): void {
+  cursorKeys = deriveCursorKeys(secret);
+}
+
+function encodeCursor(values: unknown[], signature: string): string {
+  const plain = Buffer.from(JSON.stringify({ o: signature, v: values }));
+  const nonce = createHmac('sha256', cursorKeys.mac).update(plain).digest().subarray(0, 12);
+  const cipher = createCipheriv('aes-256-gcm', cursorKeys.enc, nonce);
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([nonce, cipher.getAuthTag(), sealed]).toString('base64url');
 }
 
 function decodeCursor(cursor: string, signature: string, field: string): unknown[] {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const raw = Buffer.from(cursor, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', cursorKeys.enc, raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    const parsed = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'));
     if (parsed && parsed.o === signature && Array.isArray(parsed.v)) return parsed.v;
   } catch {
-    // fall through
+    // not one of ours (or tampered with): fall through
   }
   throw new InputError('Invalid cursor for this list and order: use a cursor returned by the same query.', field);
 }
@@ -119,14 +144,16 @@ export function toConnection<T>(
   const hasMore = fetched.length > req.limit;
   const page = fetched.slice(0, req.limit);
   if (req.backward) page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(keys.map((k) => k.get(node)), signature), node }));
+  // Cursors are encrypted only when a client asks for them.
+  const cursorOf = (node: T) => encodeCursor(keys.map((k) => k.get(node)), signature);
+  const edges = page.map((node) => ({ get cursor() { return cursorOf(node); }, node }));
   return {
     edges,
     pageInfo: {
       hasNextPage: req.backward ? req.cursor != null : hasMore,
       hasPreviousPage: req.backward ? hasMore : req.cursor != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() { return page.length ? cursorOf(page[0]) : null; },
+      get endCursor() { return page.length ? cursorOf(page[page.length - 1]) : null; },
     },
     get totalCount() {
       return totalCount();
