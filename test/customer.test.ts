@@ -4,7 +4,7 @@
  * history with redaction. Pagination, filters and search are in customer-pagination.test.ts.
  * Expectations come from raw SQL on the test database, never from the seed's randomness.
  */
-import { codes, startTestApp, USERS, type GqlResult, type TestApp, type Who } from './helpers';
+import { codes, ok, startTestApp, USERS, type GqlResult, type TestApp, type Who } from './helpers';
 
 let t: TestApp;
 /** User ids by role key. */
@@ -21,13 +21,6 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 // ------------------------------------------------------------------------------------------ helpers
-
-/** The data of a response that must have no GraphQL errors. */
-function ok(res: GqlResult): any {
-  expect(res.body.errors).toBeUndefined();
-  expect(res.status).toBe(200);
-  return res.body.data;
-}
 
 /** Error codes keyed by path, e.g. "customers.edges.3.node.creditLimit" → "FORBIDDEN". */
 function errorsByPath(res: GqlResult): Map<string, string | undefined> {
@@ -798,6 +791,36 @@ describe('history', () => {
     const res = await t.gql(HISTORY, { id: theirs.id, first: 5 }, 'SALES_REP');
     expect(codes(res)).toEqual(['NOT_FOUND']);
     expect(res.body.data).toBeNull();
+  });
+
+  test("entries of an order or a lead follow that record's own scope, in history, its count and node(id)", async () => {
+    // rep1's customer with an order and a lead of rep2 (converted into it), each with an audit entry.
+    const c = await liveCustomerOf('SALES_REP');
+    const hex = (ch: string) => ch.repeat(32);
+    const [orderId, leadId, orderEntry, leadEntry] = [`ord_${hex('e')}`, `led_${hex('e')}`, `aud_${hex('e')}`, `aud_${hex('f')}`];
+    await t.sql(`insert into sales_order (id, customer_id, bill_to_id, channel, currency, subtotal, total, created_by)
+      values (?, ?, ?, 'WEB', 'EUR', 99, 99, ?)`, [orderId, c.id, c.id, U.ADMIN]);
+    await t.sql(`insert into lead (id, first_name, last_name, source, owner_id, status) values (?, 'Lea', 'Lead', 'WEB', ?, 'WORKING')`, [leadId, U.SALES_REP_2]);
+    for (const [id, type, entity, field] of [[orderEntry, 'Order', orderId, 'total'], [leadEntry, 'Lead', leadId, 'status']]) {
+      await t.sql(`insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
+        values (?, ?, ?, ?, 'UPDATE', 'USER', ?, now(), ?::jsonb)`, [id, type, entity, c.id, U.ADMIN, JSON.stringify([{ field, old: null, new: 'x' }])]);
+    }
+    const key = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
+      { input: { name: 'history reader', role: 'INTEGRATION', scopes: ['customers:read'] } }, 'ADMIN')).createApiKey.secret;
+    // Readers of orders see the order's entry; readers of the lead (ADMIN, MARKETING, rep2's manager) its entry.
+    const expected: [Who | 'INTEGRATION', string[]][] = [
+      ['ADMIN', ['Lead', 'Order']], ['SALES_MANAGER', ['Lead', 'Order']], ['SALES_REP', ['Order']], ['SERVICE_AGENT', ['Order']],
+      ['FINANCE', ['Order']], ['MARKETING', ['Lead']], ['ANALYST', []], ['INTEGRATION', []],
+    ];
+    for (const [who, types] of expected) {
+      const as = who === 'INTEGRATION' ? { apiKey: key } : who;
+      const h = ok(await t.gql(HISTORY, { id: c.id, first: 100 }, as)).customer.history;
+      const seen = h.edges.map((e: any) => e.node).filter((n: any) => [orderEntry, leadEntry].includes(n.id)).map((n: any) => n.entityType).sort();
+      expect([who, seen]).toEqual([who, types]);
+      expect([who, h.totalCount]).toEqual([who, h.edges.length]);
+      const nodes = ok(await t.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [orderEntry, leadEntry] }, as)).nodes;
+      expect([who, nodes.filter(Boolean).length]).toEqual([who, types.length]);
+    }
   });
 });
 

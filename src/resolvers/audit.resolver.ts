@@ -9,6 +9,11 @@ import { FieldChange } from '../schema/audit.types';
 /** Fields whose audit name differs from the schema field that guards them. */
 const GUARD: Record<string, string> = { ownerId: 'owner', referredById: 'referredBy' };
 
+/** Loaders (scoped) of the audited records whose fields have per-record rules. */
+const recordLoaders = (ctx: GraphQLContext): Record<string, { load(id: string): Promise<object | null> } | undefined> => ({
+  Customer: ctx.loaders.customer, Contact: ctx.loaders.contact, Opportunity: ctx.loaders.opportunityById,
+});
+
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The user who made the change; null for API keys and the system.' })
@@ -18,9 +23,10 @@ export class AuditEventResolver {
 
   @FieldResolver(() => [FieldChange], { description: 'Changed fields, old → new. A field your role may not read is listed with `redacted: true` and no values.' })
   async changes(@Root() event: Row<AuditEvent>, @Ctx() ctx: GraphQLContext): Promise<FieldChange[]> {
-    // Field rules may depend on the record (consent, creator), so they are checked against it as it is now.
-    const loader = { Contact: ctx.loaders.contact, Opportunity: ctx.loaders.opportunityById }[event.entityType] ?? ctx.loaders.customer;
-    const record = await (loader as { load(id: string): Promise<object | null> }).load(event.entityId);
+    // Field rules may depend on the record (consent, creator), so they are checked against it as it is now;
+    // for the other types (whose audited fields have no such rules) and invisible records, against an empty one.
+    const loader = recordLoaders(ctx)[event.entityType];
+    const record = loader ? await loader.load(event.entityId) : null;
     return event.changes.map((change) => {
       const policy = policyFor(event.entityType, GUARD[change.field] ?? change.field);
       const visible = !policy || (ctx.principal != null && policy.check(ctx.principal, record ?? {}));

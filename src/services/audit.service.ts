@@ -2,14 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { AuditEvent, type FieldChangeValue } from '../entities/audit-event.entity';
 import { ActorType, AuditAction } from '../entities/enums';
-import { accountScope, caseScope, contractScope, customerScope, opportunityScope } from './scope';
-
-/** Audited entities of the money side: their entries follow `accountScope`. */
-const ACCOUNT_ENTITIES = ['Receivable', 'Payment', 'CreditHold', 'CreditAssessment'];
 import type { ServiceContext } from './context';
 import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { accountScope, caseScope, contractScope, leadScope, opportunityScope, orderScope, visibleCustomer } from './scope';
+import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -42,22 +39,35 @@ const HISTORY_KEYS: SortKey<AuditEvent>[] = expandKeys<AuditEvent>([
 ]);
 
 /**
- * Entries about records of the customer that the caller may not see stay hidden: an opportunity's
- * entries, and those of its quotes, follow the opportunity's own scope (another rep's deal on my
- * customer is not mine to read). A deleted deal keeps its entries (the log says who deleted it).
+ * Entries about records of the customer that the caller may not see stay hidden: every audited type
+ * besides the customer and its contacts follows the record scope of its own domain, as a condition on
+ * the entry aliased `a` (trusted SQL). An opportunity's entries, and those of its quotes, follow the
+ * opportunity's scope (another rep's deal on my customer is not mine to read); a deleted deal keeps its
+ * entries (the log says who deleted it).
  */
-export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
-  const a = raw(alias);
-  const deals = sql`(${a}.entity_type not in ('Opportunity', 'Quote') or exists (
-    select 1 from opportunity o where o.id = (case when ${a}.entity_type = 'Quote'
-      then (select q.opportunity_id from quote q where q.id = ${a}.entity_id) else ${a}.entity_id end)
-      and ${opportunityScope(ctx.principal, 'o')}))`;
-  // Money and credit entries only for those who see the customer's account (contracts also for service).
-  const money = sql`(${a}.entity_type not in ${list(ACCOUNT_ENTITIES)} or ${accountScope(ctx.principal, `${alias}.customer_id`)})`;
-  const contracts = sql`(${a}.entity_type <> 'Contract' or ${contractScope(ctx.principal, `${alias}.customer_id`)})`;
+const ENTRY_SCOPES: { types: string[]; visible: (principal: Principal, a: string) => Sql }[] = [
+  { types: ['Opportunity'], visible: (p, a) => sql`exists (select 1 from opportunity o where o.id = ${raw(a)}.entity_id and ${opportunityScope(p, 'o')})` },
+  {
+    types: ['Quote'],
+    visible: (p, a) => sql`exists (select 1 from quote q join opportunity o on o.id = q.opportunity_id
+      where q.id = ${raw(a)}.entity_id and ${opportunityScope(p, 'o')})`,
+  },
+  { types: ['Lead'], visible: (p, a) => sql`exists (select 1 from lead l where l.id = ${raw(a)}.entity_id and ${leadScope(p, 'l')})` },
+  { types: ['Order'], visible: (p, a) => sql`exists (select 1 from sales_order o where o.id = ${raw(a)}.entity_id and ${orderScope(p)})` },
+  // Money and credit only for those who see the customer's account; contracts also for service.
+  { types: ['Receivable', 'Payment', 'CreditHold', 'CreditAssessment'], visible: (p, a) => accountScope(p, `${a}.customer_id`) },
+  { types: ['Contract'], visible: (p, a) => contractScope(p, `${a}.customer_id`) },
   // Service entries (assets, cases) only for those who read the customer's cases.
-  const service = sql`(${a}.entity_type not in ('Asset', 'ServiceCase') or ${caseScope(ctx.principal, `${alias}.customer_id`)})`;
-  return sql`${deals} and ${money} and ${contracts} and ${service}`;
+  { types: ['Asset', 'ServiceCase'], visible: (p, a) => caseScope(p, `${a}.customer_id`) },
+];
+
+export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
+  return and(ENTRY_SCOPES.map(({ types, visible }) => {
+    const scope = visible(ctx.principal, alias);
+    if (scope.text === 'true') return scope;
+    const otherType = sql`${raw(alias)}.entity_type not in ${list(types)}`;
+    return scope.text === 'false' ? otherType : sql`(${otherType} or ${scope})`;
+  }));
 }
 
 /**
@@ -88,6 +98,5 @@ export async function historyCountsByCustomer(ctx: ServiceContext, customerIds: 
 export async function auditEventsByIds(ctx: ServiceContext, ids: readonly string[]) {
   if (!ids.length) return [];
   return rows(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
-    join customer c on c.id = a.customer_id
-    where a.id in ${list([...ids])} and c.deleted_at is null and ${customerScope(ctx.principal)} and ${auditVisible(ctx)}`);
+    where a.id in ${list([...ids])} and ${visibleCustomer(ctx.principal, 'a.customer_id')} and ${auditVisible(ctx)}`);
 }
