@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import { createApp } from '../src/app';
 import { type Config, loadConfig } from '../src/config';
-import { type Database, migrate, openDatabase } from '../src/db/orm';
+import { POOL_SIZE, type Database, migrate, openDatabase } from '../src/db/orm';
 import { DEMO_PASSWORD } from '../src/db/seed';
 import { createLogger } from '../src/logger';
 
@@ -17,9 +17,6 @@ import { createLogger } from '../src/logger';
  * the in-process server and login, the two load loops, the watchdog and the results output. Each
  * scenario keeps its GraphQL query, its raw SQL, its shape checks and its extra output.
  */
-
-/** The app's pool size (src/db/orm.ts): the raw side gets a pool of the same size. */
-export const APP_POOL_SIZE = 10;
 
 /** The figures of one side (API or raw) of a measurement. */
 export interface Side {
@@ -154,7 +151,7 @@ export async function withBench(runCommand: string, duration: number, warmup: nu
     SEED_DEMO: 'false',
   });
   const db = await openDatabase(config);
-  const pool = new Pool({ connectionString: databaseUrl, max: APP_POOL_SIZE });
+  const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
   let server: Server | null = null;
   let stopApp: (() => Promise<void>) | null = null;
 
@@ -200,7 +197,7 @@ export async function withBench(runCommand: string, duration: number, warmup: nu
 /** Prints the environment lines (PostgreSQL, Node, CPUs, run settings, load average with a busy warning). */
 export function printSetup(bench: Bench, duration: number, connections: number, warmup: number): void {
   console.log(`  PostgreSQL ${bench.version} on ${bench.dbHost}; Node ${process.version}; ${cpus().length} CPU(s); NODE_ENV=${bench.config.NODE_ENV}`);
-  console.log(`  ${duration} s per side, ${connections} connections, pool of ${APP_POOL_SIZE}, ${warmup} s warm-up each`);
+  console.log(`  ${duration} s per side, ${connections} connections, pool of ${POOL_SIZE}, ${warmup} s warm-up each`);
   const busy = loadavg()[0] > cpus().length / 2;
   console.log(`  load average before: ${loadAverage()}${busy ? '  (WARNING: the machine is busy; figures will be low and noisy)' : ''}`);
 }

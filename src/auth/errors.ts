@@ -6,9 +6,3 @@ export const unauthenticated = (message = 'Sign in first: send `Authorization: B
 
 export const forbidden = (message = 'You are not allowed to see or do this.') =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-
-export const notFound = (what = 'Record') =>
-  new GraphQLError(`${what} not found.`, { extensions: { code: 'NOT_FOUND' } });
-
-export const badInput = (message: string, field?: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });

@@ -1,4 +1,4 @@
-import { GraphQLError, isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
+import { isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, shield, type IRules } from 'graphql-shield';
 import { activityPermissions } from './activity.permissions';
@@ -20,6 +20,7 @@ import { casePermissions } from './case.permissions';
 import { feedbackPermissions } from './feedback.permissions';
 import { serviceDeskPermissions } from './service-desk.permissions';
 import { taskPermissions } from './task.permissions';
+import { forbidden } from './errors';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
 import { userPermissions } from './user.permissions';
@@ -83,7 +84,7 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   const middleware = shield(tree, {
     fallbackRule: deny,
     allowExternalErrors: true,
-    fallbackError: () => new GraphQLError('You are not allowed to see or do this.', { extensions: { code: 'FORBIDDEN' } }),
+    fallbackError: () => forbidden(),
   }).generate(schema) as Record<string, Record<string, unknown>>;
   for (const [type, fields] of Object.entries(middleware)) {
     for (const field of Object.keys(fields)) {

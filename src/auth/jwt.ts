@@ -3,10 +3,6 @@ import { SignJWT, jwtVerify } from 'jose';
 const ISSUER = 'crm-api';
 const AUDIENCE = 'crm-api';
 
-export interface TokenClaims {
-  sub: string;
-}
-
 /** Signs a user token (HS256) that expires after `ttlSeconds`. */
 export async function signUserToken(userId: string, secret: Uint8Array, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
   const now = Math.floor(Date.now() / 1000);

@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Customer } from '../entities/customer.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
@@ -14,7 +14,6 @@ import {
   ReassignCustomersInput, ReassignCustomersPayload, UpdateCustomerInput,
 } from '../schema/customer.inputs';
 import { ConnectionArgs } from './args';
-import { ID } from 'type-graphql';
 
 @ArgsType()
 class CustomersArgs extends ConnectionArgs {
