@@ -1,4 +1,4 @@
-import { startTestApp, type GqlResult, type TestApp, type Who } from './helpers';
+import { ok, startTestApp, type TestApp, type Who } from './helpers';
 
 /**
  * The N+1 rule: the number of SQL statements of an operation depends on its shape, never on how many
@@ -11,10 +11,6 @@ let t: TestApp;
 beforeAll(async () => { t = await startTestApp({ customers: 60 }); });
 afterAll(async () => { await t.close(); });
 
-const ok = (res: GqlResult) => {
-  if (res.status !== 200 || res.body.errors) throw new Error(`unexpected response ${res.status}: ${JSON.stringify(res.body.errors ?? res.body)}`);
-  return res.body.data;
-};
 
 /** Statements sent for one run of `query`, with the data it returned. */
 async function measure(query: string, variables: Record<string, unknown>, who: Who): Promise<{ count: number; data: any }> {

@@ -1,7 +1,9 @@
 import { buildSchema as buildSdlSchema, getNullableType, isIntrospectionType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { applyPermissions, permissionMap, policyFor, uncoveredFields, unknownEntries } from '../src/auth';
+import type { NodeTypeName } from '../src/entities/ids';
+import { NODE_LOADERS } from '../src/resolvers/node.resolver';
 import { buildBareSchema } from '../src/schema/build-schema';
-import { codes, startTestApp, type Caller, type GqlResult, type TestApp, type Who } from './helpers';
+import { codes, ok, startTestApp, type Caller, type GqlResult, type TestApp, type Who } from './helpers';
 
 /**
  * The permission matrix. Part 1 walks the schema: every field of every object type has a rule, and
@@ -57,6 +59,12 @@ describe('the permission map covers the schema', () => {
     }
   });
 
+  test('every type implementing Node has a scoped loader for node(id) (else its ids would be NOT_FOUND)', () => {
+    const nodeTypes = objectTypes().filter((t) => t.getInterfaces().some((i) => i.name === 'Node')).map((t) => t.name);
+    expect(nodeTypes).toEqual(expect.arrayContaining(['Customer', 'Contact', 'User', 'ApiKey', 'AuditEvent']));
+    expect(nodeTypes.filter((name) => !NODE_LOADERS[name as NodeTypeName])).toEqual([]);
+  });
+
   test('the checks bite: a stray type or field is reported, and the app refuses to start with it', () => {
     const stray = buildSdlSchema(`
       type Query { customers: String, secretReport: String }
@@ -78,10 +86,6 @@ let t: TestApp;
 let integrationKey: string;
 const ids: Record<string, string> = {};
 
-const ok = (res: GqlResult) => {
-  if (res.body.errors) throw new Error(`unexpected errors: ${JSON.stringify(res.body.errors)}`);
-  return res.body.data;
-};
 const caller = (role: Role9): Who | Caller => (role === 'INTEGRATION' ? { apiKey: integrationKey } : role);
 
 async function createKey(scopes: string[]): Promise<string> {

@@ -16,7 +16,7 @@ type Found = { id: string } | null | Error;
  * How each type is fetched by id, always within the caller's scope. A type missing here is never
  * returned by `node` (NOT_FOUND), so a new domain is invisible until it adds its scoped loader.
  */
-const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: string[]) => Promise<Found[]>>> = {
+export const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: string[]) => Promise<Found[]>>> = {
   Customer: (ctx, ids) => ctx.loaders.customer.loadMany(ids),
   Contact: (ctx, ids) => ctx.loaders.contact.loadMany(ids),
   User: (ctx, ids) => scopedUsersByIds(serviceContext(ctx), ids),
