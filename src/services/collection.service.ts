@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DunningStage } from '../entities/finance.enums';
 import { isoDate } from './receivable-issue';
-import { raw, rows, sql, type Sql } from './sql';
+import { TRUE, join, list, raw, rows, sql, type Sql } from './sql';
 
 /**
  * Collections ("3+1", mechanism 3): the overdue job. Set-based SQL only: the number of statements is
@@ -39,21 +39,30 @@ export interface OverdueJobResult {
   contractsExpired: number;
 }
 
-/** Stages in order; a stage's position is its rank (1 = REMINDER). */
-export const DUNNING_STAGES: readonly DunningStage[] = [DunningStage.REMINDER, DunningStage.NOTICE, DunningStage.ESCALATED, DunningStage.COLLECTION_AGENCY];
+/** Stages in order, each with the first day overdue it applies from; a stage's position is its rank (1 = REMINDER). */
+const STAGES: readonly { stage: DunningStage; fromDay: number }[] = [
+  { stage: DunningStage.REMINDER, fromDay: 1 },
+  { stage: DunningStage.NOTICE, fromDay: 15 },
+  { stage: DunningStage.ESCALATED, fromDay: 31 },
+  { stage: DunningStage.COLLECTION_AGENCY, fromDay: 61 },
+];
+const LATEST_FIRST = [...STAGES].reverse();
 
-/** The stage a receivable has reached after `daysOverdue` (≥ 1) days overdue. */
+/** The stage a receivable has reached after `daysOverdue` (≥ 1) days overdue (the job computes the same in SQL). */
 export function dunningStageFor(daysOverdue: number): DunningStage {
-  if (daysOverdue > 60) return DunningStage.COLLECTION_AGENCY;
-  if (daysOverdue > 30) return DunningStage.ESCALATED;
-  if (daysOverdue > 14) return DunningStage.NOTICE;
-  return DunningStage.REMINDER;
+  return (LATEST_FIRST.find((s) => daysOverdue >= s.fromDay) ?? STAGES[0]).stage;
+}
+
+/** The same as `dunningStageFor`, in SQL, for a days-overdue expression. */
+function stageSql(days: Sql): Sql {
+  const cases = LATEST_FIRST.slice(0, -1).map((s) => sql` when ${days} >= ${raw(String(s.fromDay))} then ${raw(`'${s.stage}'`)}`);
+  return sql`(case${join(cases, '')} else ${raw(`'${STAGES[0].stage}'`)} end)`;
 }
 
 /** Key of the advisory lock that serialises runs of the job (any constant; "OVERDUE" in ASCII). */
 const JOB_LOCK = 0x4f56455244554500n;
 
-const STAGE_ARRAY = raw(`ARRAY[${DUNNING_STAGES.map((s) => `'${s}'`).join(', ')}]::text[]`);
+const STAGE_ARRAY = raw(`ARRAY[${STAGES.map((s) => `'${s.stage}'`).join(', ')}]::text[]`);
 const rank = (expr: Sql): Sql => sql`coalesce(array_position(${STAGE_ARRAY}, ${expr}), 0)`;
 const newId = (prefix: string): Sql => raw(`'${prefix}_' || replace(gen_random_uuid()::text, '-', '')`);
 
@@ -76,7 +85,7 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
 
   // 1, 2, 6: flag and stage (computed from the locked row itself, so a concurrent change is respected).
   const days = sql`(${today} - r.due_date)`;
-  const stage = sql`(case when ${days} > 60 then 'COLLECTION_AGENCY' when ${days} > 30 then 'ESCALATED' when ${days} > 14 then 'NOTICE' else 'REMINDER' end)`;
+  const stage = stageSql(days);
   const due = sql`r.status <> 'SETTLED' and r.paid_amount < r.amount and r.due_date < ${today}`;
   const needsChange = sql`(r.status <> 'OVERDUE' or r.overdue_since is null or ${rank(raw('r.dunning_stage'))} < ${rank(stage)})`;
   const [receivables] = await rows<{ flagged: number; advanced: number }>(em, sql`
@@ -122,14 +131,7 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
     select count(*)::int as n from inserted`);
 
   // 4: the money came in: the collection is done.
-  const [closed] = await rows<{ n: number }>(em, sql`
-    with done as (
-      update task t set status = 'DONE', completed_at = ${at}, updated_at = ${at}, version = t.version + 1
-      from receivable r
-      where r.id = t.receivable_id and t.type = 'COLLECTION' and t.status = 'OPEN' and r.status = 'SETTLED'
-      returning 1
-    )
-    select count(*)::int as n from done`);
+  const tasksClosed = await closeSettledCollectionTasks(em, now);
 
   // 5, 6: contracts by their dates.
   const expires = sql`(k.status in ('SIGNED', 'ACTIVE') and k.end_date < ${today})`;
@@ -160,8 +162,27 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
     flagged: receivables?.flagged ?? 0,
     advanced: receivables?.advanced ?? 0,
     tasksCreated: created?.n ?? 0,
-    tasksClosed: closed?.n ?? 0,
+    tasksClosed,
     contractsActivated: contracts?.activated ?? 0,
     contractsExpired: contracts?.expired ?? 0,
   };
+}
+
+/**
+ * Closes (DONE, at `at`) the open COLLECTION tasks of receivables that are SETTLED — only of
+ * `receivableIds` when given (recordPayment, in its transaction, for what it settled); returns how many.
+ */
+export async function closeSettledCollectionTasks(em: EntityManager, at: Date, receivableIds?: readonly string[]): Promise<number> {
+  if (receivableIds && !receivableIds.length) return 0;
+  const time = sql`${at.toISOString()}::timestamptz`;
+  const [closed] = await rows<{ n: number }>(em, sql`
+    with done as (
+      update task t set status = 'DONE', completed_at = ${time}, updated_at = ${time}, version = t.version + 1
+      from receivable r
+      where r.id = t.receivable_id and t.type = 'COLLECTION' and t.status = 'OPEN' and r.status = 'SETTLED'
+        and ${receivableIds ? sql`r.id in ${list([...receivableIds])}` : TRUE}
+      returning 1
+    )
+    select count(*)::int as n from done`);
+  return closed?.n ?? 0;
 }

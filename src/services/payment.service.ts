@@ -7,12 +7,13 @@ import { PaymentMethod, ReceivableStatus } from '../entities/finance.enums';
 import { Payment, PaymentAllocation } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
 import { diff, recordAudit } from './audit.service';
+import { closeSettledCollectionTasks } from './collection.service';
 import type { ServiceContext } from './context';
 import { NotFoundError, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import type { PaymentAllocationRow } from './receivable.service';
+import { outstandingOf, type PaymentAllocationRow } from './receivable.service';
 import { isoDate } from './receivable-issue';
 import { accountScope } from './scope';
 import { and, columnsOf, list, rows, sql, type Sql } from './sql';
@@ -146,7 +147,7 @@ export type RecordPaymentInput = z.input<typeof RecordPayment>;
 type RecordPaymentData = z.infer<typeof RecordPayment>;
 export interface PaymentPayload { payment: PaymentRow | null; errors: UserError[] }
 
-const outstanding = (r: Receivable) => new Decimal(String(r.amount)).minus(String(r.paidAmount));
+const outstanding = (r: Receivable) => new Decimal(outstandingOf(r));
 
 /** Explicit allocations: every rule checked, every error reported with its position. */
 async function explicitAllocations(tx: ServiceContext, data: RecordPaymentData, open: Receivable[]): Promise<[Receivable, Decimal][]> {
@@ -260,11 +261,7 @@ export async function recordPayment(ctx: ServiceContext, input: RecordPaymentInp
     }
     await tx.em.flush();
     // Collection is over for what this payment settled: close their open COLLECTION tasks now (the job would, later).
-    const settled = plan.filter(([r]) => r.status === ReceivableStatus.SETTLED).map(([r]) => r.id);
-    if (settled.length) {
-      await rows(tx.em, sql`update task set status = 'DONE', completed_at = now(), updated_at = now(), version = version + 1
-        where type = 'COLLECTION' and status = 'OPEN' and receivable_id in ${list(settled)} returning id`);
-    }
+    await closeSettledCollectionTasks(tx.em, now, plan.filter(([r]) => r.status === ReceivableStatus.SETTLED).map(([r]) => r.id));
     return payment.id;
   });
   if (!outcome.result) return { payment: null, errors: outcome.errors };
