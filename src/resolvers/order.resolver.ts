@@ -16,6 +16,11 @@ class OrdersArgs extends ConnectionArgs {
   @Field(() => [OrderOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: OrderOrderBy[] | null;
 }
 
+const listArgs = (args: OrdersArgs): orders.OrderListArgs => ({
+  first: args.first, after: args.after, last: args.last, before: args.before,
+  filter: (args.filter ?? null) as orders.OrderListArgs['filter'], orderBy: args.orderBy ?? null,
+});
+
 /** The order domain's queries, mutations and field resolvers. */
 @Resolver(() => Order)
 export class OrderResolver {
@@ -24,10 +29,7 @@ export class OrderResolver {
       + 'API keys with `orders:write` see the orders they pushed.',
   })
   orders(@Args() args: OrdersArgs, @Ctx() ctx: GraphQLContext) {
-    return orders.listOrders(serviceContext(ctx), {
-      first: args.first, after: args.after, last: args.last, before: args.before,
-      filter: (args.filter ?? null) as orders.OrderListArgs['filter'], orderBy: args.orderBy ?? null,
-    });
+    return orders.listOrders(serviceContext(ctx), listArgs(args));
   }
 
   @Query(() => Order, { description: 'One order; NOT_FOUND when it does not exist or is not visible to you.' })
@@ -88,6 +90,6 @@ export class CustomerOrdersResolver {
     description: 'Orders of this customer visible to you, newest first (batched across customers: one query per page shape).',
   })
   orders(@Root() customer: Row<Customer>, @Args() args: OrdersArgs, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.orderPage({ first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy }).load(customer.id);
+    return ctx.loaders.orderPage(listArgs(args)).load(customer.id);
   }
 }

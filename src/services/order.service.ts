@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { hasScope, type Principal } from '../auth/principal';
+import type { Principal } from '../auth/principal';
 import { Customer } from '../entities/customer.entity';
 import { AuditAction, CustomerKind, CustomerSource, Role, Sector } from '../entities/enums';
 import { refId } from '../entities/ids';
@@ -22,7 +22,7 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
 import { customerScope, orderScope } from './scope';
-import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, parseInput, text, CURRENCY, MONEY } from './validation';
 
@@ -59,7 +59,7 @@ export interface OrderListArgs extends ConnectionArgs {
 }
 
 /** Legal status transitions. */
-export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   [OrderStatus.PENDING_CREDIT_APPROVAL]: [], // only a credit decision moves it (approveCredit → PENDING, rejectCredit → CANCELLED)
   [OrderStatus.PENDING]: [OrderStatus.CONFIRMED, OrderStatus.CANCELLED],
   [OrderStatus.CONFIRMED]: [OrderStatus.FULFILLED, OrderStatus.CANCELLED],
@@ -70,7 +70,7 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
 };
 
 /** How long idempotency keys are kept at least, and when the purge removes them. */
-export const IDEMPOTENCY_KEEP_HOURS = 48;
+const IDEMPOTENCY_KEEP_HOURS = 48;
 
 const ORDER: Record<OrderOrderField, Omit<SortKey<OrderRow>, 'dir'>> = {
   CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt },
@@ -151,7 +151,7 @@ export async function orderCountsByCustomer(ctx: ServiceContext, customerIds: re
 interface OptionDef { type: 'enum' | 'string' | 'integer' | 'boolean'; values?: string[]; maxLength?: number; min?: number; max?: number; required?: boolean }
 
 /** Checks chosen options against a product's options schema; errors are at `path` + the option name. */
-export function configurationErrors(schema: Record<string, unknown>, config: Record<string, unknown>, path: string[]): UserError[] {
+function configurationErrors(schema: Record<string, unknown>, config: Record<string, unknown>, path: string[]): UserError[] {
   const options = schema as Record<string, OptionDef>;
   const errors: UserError[] = [];
   const at = (name: string, message: string) => errors.push(userError('VALIDATION', message, [...path, name]));
@@ -219,7 +219,7 @@ type PushData = z.infer<typeof PushOrder>;
 export interface OrderPayload { order: OrderRow | null; errors: UserError[] }
 
 /** JSON with object keys sorted at every level (undefined members dropped): equal content, equal text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -242,14 +242,10 @@ function revive(stored: unknown): OrderPayload {
 const partnerOf = (principal: Principal) => (principal.role === Role.PARTNER ? principal.partnerCustomerId : null);
 
 /**
- * The customers an order may name: all for integrations and ADMIN; for a partner, itself and the
- * customers it resells to (any other customer does not exist for it: matching never looks further).
+ * The customers an order may name: all for integrations and ADMIN; for a partner its `customerScope`,
+ * itself and the customers it resells to (any other customer does not exist for it: matching never looks further).
  */
-function nameableScope(principal: Principal): Sql {
-  const partner = partnerOf(principal);
-  if (principal.role !== Role.PARTNER) return sql`true`;
-  return partner ? sql`(c.id = ${partner} or c.resold_by_id = ${partner})` : FALSE;
-}
+const nameableScope = (principal: Principal): Sql => (principal.role === Role.PARTNER ? customerScope(principal) : TRUE);
 
 /** The customer of the order: by id, else by external ref, then e-mail; created when unknown. */
 async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Promise<string> {
@@ -384,7 +380,7 @@ export async function pushOrder(ctx: ServiceContext, input: PushOrderInput): Pro
       return prior.response;
     }
     const orderId = await createOrder(tx, data);
-    const [row] = await rows<OrderRow>(tx.em, sql`select ${columnsOf(tx.em, 'Order', 'o')} from sales_order o where o.id = ${orderId}`);
+    const [row] = await ordersByIds(tx, [orderId]);
     const response = JSON.stringify({ order: row, errors: [] });
     await rows(tx.em, sql`update idempotency_key set response = ${response}::jsonb, order_id = ${orderId}
       where owner = ${owner} and key = ${data.idempotencyKey}`);
@@ -416,12 +412,9 @@ async function billOrder(tx: ServiceContext, order: Order): Promise<void> {
 const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
 export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
 
-/** Orders the caller may change: staff on orders of customers in their scope, keys on their own pushes. */
-function writableScope(principal: Principal): Sql {
-  if (principal.role === Role.INTEGRATION) return hasScope(principal, 'orders:write') ? sql`o.created_by = ${principal.id}` : FALSE;
-  if (![Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP].includes(principal.role)) return FALSE;
-  return sql`exists (select 1 from customer c where c.id = o.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
-}
+/** Orders the caller may change: the orders it reads (`orderScope`), for staff who deal with orders and for keys (their own pushes). */
+const writableScope = (principal: Principal): Sql =>
+  ([Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.INTEGRATION].includes(principal.role) ? orderScope(principal) : FALSE);
 
 export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderStatusInput): Promise<OrderPayload> {
   const parsed = parseInput(UpdateOrderStatus, input);
@@ -451,6 +444,6 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
     return order.id;
   });
   if (!outcome.result) return { order: null, errors: outcome.errors };
-  const [row] = await rows<OrderRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Order', 'o')} from sales_order o where o.id = ${outcome.result}`);
+  const [row] = await ordersByIds(ctx, [outcome.result]);
   return { order: row, errors: [] };
 }
