@@ -8,6 +8,7 @@ import {
 } from '../services/contract.service';
 import type { Connection } from '../services/pagination';
 import { byKey, perArgs } from './batch';
+import { groupBy } from './receivable.loaders';
 
 /** Loaders of the contract domain (merged into the request's loaders). */
 export function createContractLoaders(ctx: GraphQLContext) {
@@ -17,12 +18,8 @@ export function createContractLoaders(ctx: GraphQLContext) {
   const contractById = new DataLoader<string, ContractRow | null>(async (ids) => byKey(ids, await contractsByIds(svc(), ids)));
 
   /** Receivables per (already visible) contract, by instalment (`Contract.receivables`). */
-  const contractReceivables = new DataLoader<string, Receivable[]>(async (ids) => {
-    const found = await receivablesByContractIds(svc(), ids);
-    const byContract = new Map<string, Receivable[]>(ids.map((id) => [id, []]));
-    for (const r of found) byContract.get(refId(r.contract)!)?.push(r);
-    return ids.map((id) => byContract.get(id)!);
-  });
+  const contractReceivables = new DataLoader<string, Receivable[]>(async (ids) =>
+    groupBy(ids, await receivablesByContractIds(svc(), ids), (r) => refId(r.contract)!));
 
   /** Contract counts per customer for one filter (`Customer.contracts.totalCount`). */
   const contractCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {

@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
+import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import { linesByOrderIds, orderCountsByCustomer, orderPagesByCustomer, ordersByIds, type OrderLineRow, type OrderListArgs, type OrderRow } from '../services/order.service';
 import type { Connection } from '../services/pagination';
 import { byKey, perArgs } from './batch';
+import { groupBy } from './receivable.loaders';
 
 /** Loaders of the order domain (merged into the request's loaders). */
 export function createOrderLoaders(ctx: GraphQLContext) {
@@ -13,10 +15,7 @@ export function createOrderLoaders(ctx: GraphQLContext) {
   const orderById = new DataLoader<string, OrderRow | null>(async (ids) => byKey(ids, await ordersByIds(svc(), ids)));
 
   /** Lines per (already visible) order, by position. */
-  const orderLines = new DataLoader<string, OrderLineRow[]>(async (ids) => {
-    const lines = await linesByOrderIds(svc(), ids);
-    return ids.map((id) => lines.filter((l) => (typeof l.order === 'string' ? l.order : (l.order as { id: string }).id) === id));
-  });
+  const orderLines = new DataLoader<string, OrderLineRow[]>(async (ids) => groupBy(ids, await linesByOrderIds(svc(), ids), (l) => refId(l.order)!));
 
   /** Order counts per customer for one filter (`Customer.orders.totalCount`). */
   const orderCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {

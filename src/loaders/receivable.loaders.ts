@@ -12,8 +12,8 @@ import {
 } from '../services/receivable.service';
 import { byKey, perArgs } from './batch';
 
-/** Groups rows under the keys, keeping the rows' order. */
-function groupBy<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string): T[][] {
+/** Groups rows under the keys, keeping the rows' order (belongs in loaders/batch.ts next to `byKey`). */
+export function groupBy<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string): T[][] {
   const map = new Map<string, T[]>(keys.map((k) => [k, []]));
   for (const row of found) map.get(keyOf(row))?.push(row);
   return keys.map((k) => map.get(k)!);
