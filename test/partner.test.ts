@@ -443,6 +443,21 @@ describe('statements', () => {
     expect(codes(await t.gql(ACCOUNT, { id: 'garbage', ...vars }, 'FINANCE'))).toEqual(['NOT_FOUND']);
   });
 
+  it('lists on a rep\'s accountStatement only the orders the rep may read (not those of a resold customer outside their scope)', async () => {
+    const elsewhere = (await createCustomer({ name: 'Client of rep2', kind: 'BUSINESS', resoldById: s, ownerId: rep2Id })).id;
+    const foreign = await orderFor(elsewhere, s, '70.00', '2026-08-10T12:00:00Z');
+    const own = await orderFor(sClient, s, '20.00', '2026-08-11T12:00:00Z');
+    const vars = { from: '2026-08-01', to: '2026-08-31', currency: 'EUR' };
+    const ordersOf = async (who: Who | Caller) => {
+      const data = ok(who === sUser ? await t.gql(MY, vars, who) : await t.gql(ACCOUNT, { id: s, ...vars }, who));
+      const [eur] = data.myStatement ?? data.accountStatement;
+      return { orderCount: eur.orderCount, orders: eur.orders.map((o: any) => o.id) };
+    };
+    for (const who of ['FINANCE', 'ADMIN', sUser] as const) expect(await ordersOf(who)).toEqual({ orderCount: 2, orders: [foreign, own] });
+    expect(codes(await t.gql(`query($id: ID!) { order(id: $id) { id } }`, { id: foreign }, 'SALES_REP'))).toEqual(['NOT_FOUND']);
+    expect(await ordersOf('SALES_REP')).toEqual({ orderCount: 1, orders: [own] });
+  });
+
   it('limits myStatement to partners and accountStatement to finance and sales', async () => {
     const vars = { from: '2026-02-01', to: '2026-02-28' };
     for (const who of ['ADMIN', 'FINANCE', 'SALES_MANAGER', 'SALES_REP', 'SERVICE_AGENT', 'MARKETING', 'ANALYST'] as const) {

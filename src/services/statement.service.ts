@@ -3,7 +3,7 @@ import { Role } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { InputError, NotFoundError } from './errors';
 import type { OrderRow } from './order.service';
-import { accountScope } from './scope';
+import { accountScope, orderScope } from './scope';
 import { columnsOf, raw, rows, sql, type Sql } from './sql';
 import { CURRENCY, LOCAL_DATE } from './validation';
 
@@ -98,7 +98,6 @@ function period(args: StatementArgs): Period {
 
 /** A live customer whose account the caller may read (`accountScope`), or NOT_FOUND. */
 async function visibleAccount(ctx: ServiceContext, customerId: string): Promise<string> {
-  // Not aliased `c`: accountScope's own subquery reads `customer c`, which would shadow it.
   const [row] = await rows<{ id: string }>(ctx.em, sql`select a.id from customer a
     where a.id = ${customerId} and a.deleted_at is null and ${accountScope(ctx.principal, 'a.id')}`);
   if (!row) throw new NotFoundError('Customer');
@@ -115,11 +114,16 @@ function movementsSql(accountId: string, p: Period): Sql {
       from payment p where p.customer_id = ${accountId} and p.received_on <= ${p.to}::date${inCurrency('p')}`;
 }
 
-/** Orders billed to the account and created in the period (UTC days), optionally in one currency. */
-function periodOrdersWhere(accountId: string, p: Period): Sql {
+/**
+ * Orders billed to the account and created in the period (UTC days), optionally in one currency, that
+ * the caller may read (`orderScope`: a rep does not see the order of a resold customer outside their
+ * scope just because its partner's account is theirs).
+ */
+function periodOrdersWhere(ctx: ServiceContext, accountId: string, p: Period): Sql {
   const start = utcDay(p.from);
   const end = new Date(utcDay(p.to).getTime() + DAY_MS);
-  return sql`o.bill_to_id = ${accountId} and o.created_at >= ${start} and o.created_at < ${end}${p.currency ? sql` and o.currency = ${p.currency}` : sql``}`;
+  return sql`o.bill_to_id = ${accountId} and o.created_at >= ${start} and o.created_at < ${end}${p.currency ? sql` and o.currency = ${p.currency}` : sql``}
+    and ${orderScope(ctx.principal)}`;
 }
 
 /**
@@ -139,7 +143,7 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
           count(*) filter (where m.day >= ${p.from}::date)::int as lines
         from m group by m.currency
       ),
-      o as (select o.currency, count(*)::int as n from sales_order o where ${periodOrdersWhere(accountId, p)} group by o.currency),
+      o as (select o.currency, count(*)::int as n from sales_order o where ${periodOrdersWhere(ctx, accountId, p)} group by o.currency),
       c as (select t.currency from t union select o.currency from o ${asked})
     select c.currency,
       coalesce(t.opening, 0)::numeric(18, 2)::text as "openingBalance",
@@ -185,7 +189,7 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
 
   const orders = await rows<OrderRow & { position: number }>(ctx.em, sql`select * from (
       select ${columnsOf(ctx.em, 'Order', 'o')}, row_number() over (partition by o.currency order by o.created_at, o.id) as position
-      from sales_order o where ${periodOrdersWhere(accountId, p)}
+      from sales_order o where ${periodOrdersWhere(ctx, accountId, p)}
     ) ranked where ranked.position <= ${STATEMENT_LINE_CAP}
     order by ranked.currency, ranked.position`);
 
