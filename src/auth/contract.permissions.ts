@@ -1,5 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
+import { readsReceivables } from './receivable.permissions';
 import { isRole, notPartner, reachable } from './rules';
 
 /**
@@ -11,9 +12,6 @@ export const readsContracts = isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_
 
 /** Creating, changing, signing and terminating: ADMIN, FINANCE (any customer), managers and reps (their scope, in SQL). */
 export const writesContracts = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP);
-
-/** The money of a contract (its receivables): those who see the customer's account — not SERVICE_AGENT. */
-export const readsContractMoney = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER);
 
 /** The permission map of contracts (merged in auth/index.ts). Rows are scoped in SQL (`contractScope`). */
 export const contractPermissions: PermissionMap = {
@@ -28,7 +26,8 @@ export const contractPermissions: PermissionMap = {
   Contract: {
     '*': reachable,
     notes: notPartner,
-    receivables: readsContractMoney,
+    // The money of a contract: those who read receivables (the customer's account) — not SERVICE_AGENT.
+    receivables: readsReceivables,
   },
   ContractInstalment: { '*': reachable },
   ContractConnection: { '*': reachable },

@@ -17,7 +17,7 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { isoDate, issueReceivables } from './receivable-issue';
-import { accountScope, contractScope, customerScope } from './scope';
+import { accountScope, contractScope, customerScope, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, LOCAL_DATE, MONEY, optionalText, parseInput, text } from './validation';
@@ -83,8 +83,7 @@ const writableRole = (principal: Principal) => [Role.ADMIN, Role.FINANCE, Role.S
 
 /** Contracts the caller may change: ADMIN/FINANCE any, managers and reps those of customers in their scope. */
 function writable(principal: Principal): Sql {
-  if (!writableRole(principal)) return FALSE;
-  return sql`exists (select 1 from customer c where c.id = k.customer_id and c.deleted_at is null and ${customerScope(principal)})`;
+  return writableRole(principal) ? visibleCustomer(principal, 'k.customer_id') : FALSE;
 }
 
 export async function listContracts(ctx: ServiceContext, args: ContractListArgs): Promise<Connection<ContractRow>> {

@@ -25,7 +25,7 @@ import { pagesByParent } from './pages-by-parent';
 import { accountScope } from './scope';
 import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, MONEY, parseInput, text } from './validation';
+import { CURRENCY, ID, MONEY, optionalText, parseInput, text } from './validation';
 
 /**
  * Credit, "3+1" (issue 4): (1) assessment — FINANCE rates a customer A–D and grants a limit in one
@@ -63,13 +63,13 @@ const live = (customerIdExpr: string): Sql =>
   sql`exists (select 1 from customer lc where lc.id = ${raw(customerIdExpr)} and lc.deleted_at is null)`;
 
 /** Condition on the `credit_hold` row aliased `h`. */
-export function holdScope(principal: Principal): Sql {
+function holdScope(principal: Principal): Sql {
   if (!CREDIT_HOLD_READERS.includes(principal.role)) return FALSE;
   return and([live('h.customer_id'), accountScope(principal, 'h.customer_id')]);
 }
 
 /** Condition on the `credit_assessment` row aliased `a`. */
-export function assessmentScope(principal: Principal): Sql {
+function assessmentScope(principal: Principal): Sql {
   if (!CREDIT_ASSESSMENT_READERS.includes(principal.role)) return FALSE;
   return and([live('a.customer_id'), accountScope(principal, 'a.customer_id')]);
 }
@@ -199,7 +199,7 @@ export function availableCredit(limit: string, exposure: string): string {
 
 // ---------------------------------------------------------------------------------------- assessCredit
 
-const note = (max: number) => z.string().trim().max(max, `At most ${max} characters.`).nullish().transform((v) => (v ? v : null));
+const note = (max: number) => optionalText(max).transform((v) => v || null);
 
 const AssessCredit = z.object({
   customerId: ID('cus'),
@@ -251,8 +251,7 @@ export async function assessCredit(ctx: ServiceContext, input: AssessCreditInput
     return assessment.id;
   });
   if (!outcome.result) return { assessment: null, customer: null, errors: outcome.errors };
-  const [assessment] = await rows<CreditAssessmentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditAssessment', 'a')} from credit_assessment a
-    where a.id = ${outcome.result}`);
+  const [assessment] = await creditAssessmentsByIds(ctx, [outcome.result]);
   const [customer] = await customersByIds(ctx, [data.customerId]);
   return { assessment, customer: customer ?? null, errors: [] };
 }

@@ -3,7 +3,7 @@ import { InputError } from './errors';
 import { isoDate } from './receivable-issue';
 import { accountScope } from './scope';
 import { TRUE, and, raw, rows, sql, type Sql } from './sql';
-import { CURRENCY, LOCAL_DATE } from './validation';
+import { CURRENCY, ID, LOCAL_DATE } from './validation';
 
 /**
  * Finance reports on receivables: totals of outstanding and overdue money per sales rep or per
@@ -47,8 +47,6 @@ export interface AgingRow {
   total: string;
 }
 
-const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}_[0-9a-f]{32}$`);
-
 function currencyOf(currency: string | null | undefined): string | null {
   if (currency == null) return null;
   const parsed = CURRENCY.safeParse(currency);
@@ -58,7 +56,7 @@ function currencyOf(currency: string | null | undefined): string | null {
 
 function idOf(id: string | null | undefined, prefix: string, field: string): string | null {
   if (id == null) return null;
-  if (!ID_PATTERN(prefix).test(id)) throw new InputError(`Not a valid id (expected \`${prefix}_…\`).`, field);
+  if (!ID(prefix).safeParse(id).success) throw new InputError(`Not a valid id (expected \`${prefix}_…\`).`, field);
   return id;
 }
 
@@ -126,8 +124,7 @@ export async function agingReport(
     where a.receivable_id = r.id and p.received_on > ${asOf})`;
   const where = and([
     sql`r.issued_on <= ${asOf}`,
-    sql`(r.status <> 'SETTLED' or exists (select 1 from payment_allocation a join payment p on p.id = a.payment_id
-      where a.receivable_id = r.id and p.received_on > ${asOf}))`,
+    sql`(r.status <> 'SETTLED' or ${paidLater} is not null)`,
     currency ? sql`r.currency = ${currency}` : TRUE,
     ownerId ? sql`c.owner_id = ${ownerId}` : TRUE,
     customerId ? sql`r.customer_id = ${customerId}` : TRUE,

@@ -41,7 +41,7 @@ const sortKeys = (orderBy: ProductOrderBy[] | null | undefined) =>
   orderKeys('products', ORDER, orderBy, { field: 'NAME', direction: 'ASC' }, 'p.id');
 
 /** Case-insensitive substring match on name and SKU (trigram indexes on both). */
-export function productSearchSql(term: string | null | undefined): Sql {
+function productSearchSql(term: string | null | undefined): Sql {
   if (term == null) return raw('true');
   const trimmed = term.trim();
   if (trimmed.length < 2) throw new InputError('Search needs at least 2 characters.', 'search');
@@ -117,7 +117,7 @@ const OPTION = z.discriminatedUnion('type', [
   .refine((o) => o.type !== 'integer' || o.min == null || o.max == null || o.min <= o.max, { message: 'min must not exceed max.', path: ['min'] });
 
 /** The options schema itself must be well-formed: option names → one option definition each. */
-export const OPTIONS_SCHEMA = z.record(
+const OPTIONS_SCHEMA = z.record(
   z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'Option names start with a letter; letters, digits and "_" only, at most 40 characters.'),
   OPTION,
 ).refine((o) => Object.keys(o).length <= 50, 'At most 50 options.');

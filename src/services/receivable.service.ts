@@ -70,7 +70,7 @@ function normalised(filter: Filter | null | undefined): Filter | null {
   return out;
 }
 
-export const receivableFilterSql = (filter: Filter | null | undefined): Sql => filterSql(normalised(filter), RECEIVABLE_FILTER);
+const receivableFilterSql = (filter: Filter | null | undefined): Sql => filterSql(normalised(filter), RECEIVABLE_FILTER);
 
 const sortKeys = (orderBy: ReceivableOrderBy[] | null | undefined) =>
   orderKeys('receivables', ORDER, orderBy, { field: 'DUE_DATE', direction: 'ASC' }, 'r.id');
