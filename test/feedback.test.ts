@@ -284,6 +284,25 @@ describe('reads', () => {
       expect(res.data).toMatchObject({ id: f, caseCount: 2, sourceCases: null });
     }
   });
+
+  it('hides the cases of deleted customers like `case(id)` does: not among sourceCases, not linkable or unlinkable', async () => {
+    const f = await makeFeedback(sofa);
+    const gone = `cus_${hex()}`;
+    await t.sql(`insert into customer (id, name, kind, sector, owner_id) values (?, 'Gone Ltd', 'BUSINESS', 'OTHER', ?)`, [gone, adminId]);
+    const linked = await makeCase(gone, 'COMPLAINT', f);
+    const loose = await makeCase(gone, 'SUGGESTION');
+    const live = await makeCase(rep1Customers[3], 'COMPLAINT', f);
+    await t.sql(`update customer set deleted_at = now() where id = ?`, [gone]);
+    expect(codes(await t.gql(`query($id: ID!) { case(id: $id) { id } }`, { id: linked }, 'ADMIN'))).toEqual(['NOT_FOUND']);
+    for (const who of ['ADMIN', 'SERVICE_AGENT'] as Who[]) {
+      const res = ok(await t.gql(GET, { id: f }, who)).feedback;
+      expect(res.sourceCases.map((c: any) => c.id)).toEqual([live]);
+      expect(res.caseCount).toBe(2); // the weight counts every linked case
+    }
+    expect(errorsOf(await link(loose, f))).toEqual([{ code: 'NOT_FOUND', field: ['input', 'caseId'] }]);
+    expect(errorsOf(await unlink(linked))).toEqual([{ code: 'NOT_FOUND', field: ['input', 'caseId'] }]);
+    expect([await caseRow(linked), await caseRow(loose)]).toEqual([{ feedback_id: f, version: 1 }, { feedback_id: null, version: 1 }]);
+  });
 });
 
 describe('suggestion value', () => {

@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from '../auth/context';
+import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import {
-  caseCountsByFeedbackIds, feedbackByIds, feedbackCountsByProduct, feedbackIdOf, feedbackPagesByProduct, sourceCasesByFeedbackIds,
+  caseCountsByFeedbackIds, feedbackByIds, feedbackCountsByProduct, feedbackPagesByProduct, sourceCasesByFeedbackIds,
   suggestionValuesByCustomerIds, type FeedbackCaseRow, type FeedbackListArgs, type FeedbackRow, type SuggestionValue,
 } from '../services/feedback.service';
 import type { Connection } from '../services/pagination';
@@ -19,7 +20,7 @@ export function createFeedbackLoaders(ctx: GraphQLContext) {
   const feedbackSourceCases = new DataLoader<string, FeedbackCaseRow[]>(async (ids) => {
     const found = await sourceCasesByFeedbackIds(svc(), ids);
     const byFeedback = new Map<string, FeedbackCaseRow[]>(ids.map((id) => [id, []]));
-    for (const row of found) byFeedback.get(feedbackIdOf(row)!)?.push(row);
+    for (const row of found) byFeedback.get(refId(row.feedback)!)?.push(row);
     return ids.map((id) => byFeedback.get(id)!);
   });
 

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { AuditAction, Role } from '../entities/enums';
-import { refId } from '../entities/ids';
 import { Product } from '../entities/product.entity';
 import { ProductFeedback } from '../entities/product-feedback.entity';
 import type { ServiceCase } from '../entities/service-case.entity';
 import { CaseType, FeedbackStatus } from '../entities/service.enums';
 import { recordAudit } from './audit.service';
+import { casesByIds, caseVisible } from './case.service';
 import type { ServiceContext } from './context';
 import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { caseScope } from './scope';
+import { CASE_STAFF } from './queue.service';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -33,7 +33,8 @@ import { ID, optionalText, parseInput, text } from './validation';
  *   unlinked case, changes nothing. Linking and unlinking move the case's `version` and are audited on
  *   the case's customer (entityType 'ServiceCase', field `feedbackId`). Creating and changing feedback is
  *   not audited (the audit log is customer-keyed; feedback is not).
- * - `sourceCases` follow the caller's case scope (a rep sees the linked cases of its own customers only);
+ * - `sourceCases`, linking and unlinking follow the caller's case visibility (`caseVisible`: a rep sees the
+ *   linked cases of its own customers only; nobody sees the cases of deleted customers);
  *   `caseCount` counts every linked case — it is the weight of the feedback, an aggregate.
  * - Suggestion value of a customer: `acceptedFeedbackCount` = distinct feedback ACCEPTED or SHIPPED that
  *   one of its cases is linked to; `suggestionCount` = its COMPLAINT/SUGGESTION cases linked to any
@@ -47,18 +48,18 @@ export type FeedbackCaseRow = ServiceCase;
 export const FEEDBACK_READERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP, Role.ANALYST, Role.MARKETING];
 /** Who creates and changes feedback and links cases to it. */
 export const FEEDBACK_WRITERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT];
-/** Who sees the cases behind feedback (each within its case scope). */
-export const SOURCE_CASE_READERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP];
+/** Who sees the cases behind feedback: the staff who read cases (each within its case scope). */
+export const SOURCE_CASE_READERS = CASE_STAFF;
 /** Who reads a customer's suggestion value: staff, not partners, not API keys. */
 export const SUGGESTION_VALUE_READERS: readonly Role[] = [
   Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
 ];
 
 /** Case types that can become product feedback. */
-export const FEEDBACK_CASE_TYPES: readonly CaseType[] = [CaseType.COMPLAINT, CaseType.SUGGESTION];
+const FEEDBACK_CASE_TYPES: readonly CaseType[] = [CaseType.COMPLAINT, CaseType.SUGGESTION];
 
 /** Legal status changes. */
-export const FEEDBACK_TRANSITIONS: Record<FeedbackStatus, readonly FeedbackStatus[]> = {
+const FEEDBACK_TRANSITIONS: Record<FeedbackStatus, readonly FeedbackStatus[]> = {
   [FeedbackStatus.NEW]: [FeedbackStatus.ACCEPTED, FeedbackStatus.REJECTED],
   [FeedbackStatus.ACCEPTED]: [FeedbackStatus.SHIPPED, FeedbackStatus.REJECTED],
   [FeedbackStatus.REJECTED]: [FeedbackStatus.NEW],
@@ -89,7 +90,7 @@ const ORDER: Record<FeedbackOrderField, Omit<SortKey<FeedbackRow>, 'dir'>> = {
   UPDATED_AT: { expr: 'f.updated_at', get: (r) => r.updatedAt },
 };
 
-export const FEEDBACK_FILTER: FilterSpec = {
+const FEEDBACK_FILTER: FilterSpec = {
   id: { expr: 'f.id', kind: 'scalar' },
   productId: { expr: 'f.product_id', kind: 'scalar' },
   status: { expr: 'f.status', kind: 'scalar' },
@@ -150,13 +151,13 @@ export async function feedbackCountsByProduct(ctx: ServiceContext, productIds: r
 }
 
 /**
- * The cases linked to several feedback records that the caller may see (its case scope, in SQL),
+ * The cases linked to several feedback records that the caller may see (`caseVisible`, in SQL),
  * oldest first; callers group them by `feedback`.
  */
 export async function sourceCasesByFeedbackIds(ctx: ServiceContext, feedbackIds: readonly string[]): Promise<FeedbackCaseRow[]> {
   if (!feedbackIds.length || !SOURCE_CASE_READERS.includes(ctx.principal.role)) return [];
   return rows<FeedbackCaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 's')} from service_case s
-    where s.feedback_id in ${list([...feedbackIds])} and ${caseScope(ctx.principal, 's.customer_id')}
+    where s.feedback_id in ${list([...feedbackIds])} and ${caseVisible(ctx.principal, 's')}
     order by s.feedback_id, s.created_at, s.id`);
 }
 
@@ -185,10 +186,9 @@ export async function suggestionValuesByCustomerIds(ctx: ServiceContext, custome
   return new Map(found.map(({ id, ...value }) => [id, value]));
 }
 
-/** A case by id within the caller's case scope (for mutation payloads). */
+/** The payload's case: re-read as a plain row, as `case(id)` returns it. */
 async function caseRow(ctx: ServiceContext, id: string): Promise<FeedbackCaseRow | null> {
-  const [row] = await rows<FeedbackCaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 's')} from service_case s
-    where s.id = ${id} and ${caseScope(ctx.principal, 's.customer_id')}`);
+  const [row] = await casesByIds(ctx, [id]);
   return row ?? null;
 }
 
@@ -232,7 +232,7 @@ interface LockedCase { id: string; number: string; type: CaseType; feedbackId: s
 async function linkCases(tx: ServiceContext, feedbackId: string, caseIds: string[], at: (i: number) => string[]): Promise<void> {
   if (!caseIds.length) return;
   const locked = await rows<LockedCase>(tx.em, sql`select s.id, s.number, s.type, s.feedback_id as "feedbackId", s.customer_id as "customerId"
-    from service_case s where s.id in ${list(caseIds)} and ${caseScope(tx.principal, 's.customer_id')}
+    from service_case s where s.id in ${list(caseIds)} and ${caseVisible(tx.principal, 's')}
     order by s.id for update of s`); // a fixed lock order: concurrent links of overlapping cases never deadlock
   const byId = new Map(locked.map((c) => [c.id, c]));
   const errors: UserError[] = [];
@@ -344,7 +344,7 @@ export async function unlinkCaseFromFeedback(ctx: ServiceContext, input: UnlinkC
   const data = parsed.data;
   const outcome = await inTransaction(ctx, async (tx) => {
     const [c] = await rows<Omit<LockedCase, 'number' | 'type'>>(tx.em, sql`select s.id, s.feedback_id as "feedbackId", s.customer_id as "customerId"
-      from service_case s where s.id = ${data.caseId} and ${caseScope(tx.principal, 's.customer_id')} for update of s`);
+      from service_case s where s.id = ${data.caseId} and ${caseVisible(tx.principal, 's')} for update of s`);
     if (!c) fail([userError('NOT_FOUND', 'Case not found.', ['input', 'caseId'])]);
     if (c.feedbackId) {
       await rows(tx.em, sql`update service_case set feedback_id = null, version = version + 1, updated_at = now() where id = ${c.id}`);
@@ -360,6 +360,3 @@ export async function unlinkCaseFromFeedback(ctx: ServiceContext, input: UnlinkC
   const { feedbackId } = outcome.result;
   return { serviceCase: await caseRow(ctx, data.caseId), feedback: feedbackId ? await getFeedback(ctx, feedbackId) : null, errors: [] };
 }
-
-/** The feedback id a case row links to (plain rows carry the bare id). */
-export const feedbackIdOf = (row: { feedback?: unknown }): string | null => refId(row.feedback);
