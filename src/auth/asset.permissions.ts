@@ -1,18 +1,18 @@
-import { Role } from '../entities/enums';
+import { participatesInCases, readsCases, worksCases } from './case.permissions';
 import type { PermissionMap } from './permission-map';
-import { isRole, reachable } from './rules';
+import { reachable } from './rules';
 
 /**
  * Reading assets: the readers of cases — ADMIN, SERVICE_AGENT, SALES_MANAGER, SALES_REP and PARTNER
  * (users and keys); rows by `caseScope` in SQL. FINANCE, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
  */
-export const readsAssets = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER);
+const readsAssets = readsCases;
 
-/** Registering: ADMIN and SERVICE_AGENT (any customer), PARTNER (itself and the customers it resells to, in SQL). */
-export const registersAssets = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.PARTNER);
+/** Registering: those who open cases — ADMIN and SERVICE_AGENT (any customer), PARTNER (itself and the customers it resells to, in SQL). */
+const registersAssets = participatesInCases;
 
-/** Changing (address, notes, warranty, ownership): ADMIN and SERVICE_AGENT. */
-export const updatesAssets = isRole(Role.ADMIN, Role.SERVICE_AGENT);
+/** Changing (address, notes, warranty, ownership): those who work cases — ADMIN and SERVICE_AGENT. */
+const updatesAssets = worksCases;
 
 /** The permission map of assets (merged in auth/index.ts). */
 export const assetPermissions: PermissionMap = {

@@ -1,4 +1,5 @@
 import { Role } from '../entities/enums';
+import { CASE_STAFF, CASE_WORKERS } from '../services/queue.service';
 import type { PermissionMap } from './permission-map';
 import { isRole, notPartner, reachable } from './rules';
 
@@ -10,10 +11,10 @@ import { isRole, notPartner, reachable } from './rules';
 export const readsCases = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER);
 
 /** Staff who read cases: SLA policies, queues and `myQueue` (not partners). */
-export const caseStaff = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP);
+export const caseStaff = isRole(...CASE_STAFF);
 
-/** Working cases (update, assign, change status): ADMIN and SERVICE_AGENT. */
-export const worksCases = isRole(Role.ADMIN, Role.SERVICE_AGENT);
+/** Working cases (update, assign, change status): ADMIN and SERVICE_AGENT (the users cases are assigned to). */
+export const worksCases = isRole(...CASE_WORKERS);
 
 /**
  * Opening cases, commenting and reopening: ADMIN and SERVICE_AGENT, and PARTNER users and keys

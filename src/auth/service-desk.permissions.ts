@@ -1,5 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
+import { caseStaff, worksCases } from './case.permissions';
 import { everyone, isRole, reachable } from './rules';
 
 /**
@@ -14,10 +15,10 @@ import { everyone, isRole, reachable } from './rules';
  *   SALES_REP; the surveys are also limited by `caseScope` in SQL). Never PARTNER or API keys.
  * - `Survey.token` / `Survey.link` (the secret of the customer's link): ADMIN and SERVICE_AGENT only.
  */
-export const readsSurveys = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP);
-export const seesSurveyLink = isRole(Role.ADMIN, Role.SERVICE_AGENT);
-export const readsServiceStats = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ANALYST);
-export const schedulesFollowUps = isRole(Role.ADMIN, Role.SERVICE_AGENT);
+const readsSurveys = caseStaff;
+const seesSurveyLink = worksCases;
+const readsServiceStats = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ANALYST);
+const schedulesFollowUps = worksCases;
 
 export const serviceDeskPermissions: PermissionMap = {
   Query: {

@@ -145,10 +145,11 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
   // ---- serialised products and assets
   const laptop = newId('Product');
   const printer = newId('Product');
+  const warrantyMonths: Record<string, number> = { [laptop]: 24, [printer]: 12 };
   await insert(em, 'product', [['id', 'text'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['list_price', 'numeric'], ['cost', 'numeric'],
     ['currency', 'text'], ['serialised', 'boolean'], ['warranty_months', 'int']], [
-    [laptop, 'SRV-LAPTOP-14', 'ProBook 14 laptop', 'Laptops', '1299.00', '910.00', 'EUR', true, 24],
-    [printer, 'SRV-PRINTER-L2', 'LaserJet L2 office printer', 'Printers', '449.00', '300.00', 'EUR', true, 12],
+    [laptop, 'SRV-LAPTOP-14', 'ProBook 14 laptop', 'Laptops', '1299.00', '910.00', 'EUR', true, warrantyMonths[laptop]],
+    [printer, 'SRV-PRINTER-L2', 'LaserJet L2 office printer', 'Printers', '449.00', '300.00', 'EUR', true, warrantyMonths[printer]],
   ]);
   const addMonths = (ms: number, months: number) => {
     const d = new Date(ms);
@@ -165,8 +166,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
     ['warranty_end', 'date'], ['notes', 'text'], ['created_by', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
   assetPlans.map(([c, product, tag, daysAgo], i) => {
     const bought = now - daysAgo * DAY;
-    const months = product === laptop ? 24 : 12;
-    return [assetIds[i], tag, product, customers[c], date(bought), date(addMonths(bought, months) - DAY), null, agent, iso(bought + DAY), iso(bought + DAY)];
+    return [assetIds[i], tag, product, customers[c], date(bought), date(addMonths(bought, warrantyMonths[product]) - DAY), null, agent, iso(bought + DAY), iso(bought + DAY)];
   }));
 
   // ---- cases, comments, surveys

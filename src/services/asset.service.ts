@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal';
 import { Asset } from '../entities/asset.entity';
 import type { PostalAddress } from '../entities/contact-points';
 import { Customer } from '../entities/customer.entity';
-import { AuditAction, Role } from '../entities/enums';
+import { AuditAction } from '../entities/enums';
 import { refId } from '../entities/ids';
 import { Product } from '../entities/product.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
@@ -12,8 +12,11 @@ import { NotFoundError, RollbackWithErrors, userError, type UserError } from './
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
+import { serviceCustomerId } from './case.service';
+import { CASE_WORKERS } from './queue.service';
+import { isoDate } from './receivable-issue';
 import { caseScope } from './scope';
-import { FALSE, TRUE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, and, columnsOf, list, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ADDRESSES, ID, LOCAL_DATE, optionalText, parseInput } from './validation';
 
@@ -47,11 +50,8 @@ export interface AssetListArgs extends ConnectionArgs {
   orderBy?: AssetOrderBy[] | null;
 }
 
-/** Today's calendar date in UTC, "YYYY-MM-DD". */
-export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
-
 /** Warranty status of an asset as of `today` (UTC): the warranty end day itself is still covered. */
-export function warrantyStatus(asset: { warrantyEnd?: string | Date | null }, today: string = todayUtc()): WarrantyStatusValue {
+export function warrantyStatus(asset: { warrantyEnd?: string | Date | null }, today: string = isoDate(new Date())): WarrantyStatusValue {
   const end = dateText(asset.warrantyEnd);
   if (end == null) return 'NO_WARRANTY';
   return end >= today ? 'IN_WARRANTY' : 'EXPIRED';
@@ -60,7 +60,7 @@ export function warrantyStatus(asset: { warrantyEnd?: string | Date | null }, to
 const dateText = (v: unknown): string | null => (v instanceof Date ? v.toISOString().slice(0, 10) : v == null ? null : String(v));
 
 /** A tag as stored: trimmed and upper-case. */
-export const normaliseServiceTag = (tag: string): string => tag.trim().toUpperCase();
+const normaliseServiceTag = (tag: string): string => tag.trim().toUpperCase();
 
 const SERVICE_TAG_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 
@@ -73,7 +73,7 @@ const ORDER: Record<AssetOrderField, Omit<SortKey<AssetRow>, 'dir'>> = {
   SERVICE_TAG: { expr: 'a.service_tag', get: (r) => r.serviceTag },
 };
 
-export const ASSET_FILTER: FilterSpec = {
+const ASSET_FILTER: FilterSpec = {
   id: { expr: 'a.id', kind: 'scalar' },
   customerId: { expr: 'a.customer_id', kind: 'scalar' },
   productId: { expr: 'a.product_id', kind: 'scalar' },
@@ -218,30 +218,12 @@ function address(a: z.infer<typeof ADDRESS> | null | undefined): PostalAddress |
   };
 }
 
-/**
- * Customers the caller may attach assets to (not deleted): ADMIN and SERVICE_AGENT any, a PARTNER
- * itself and the customers it resells to; nobody else.
- */
-function attachableScope(principal: Principal, customerIdExpr: string): Sql {
-  switch (principal.role) {
-    case Role.ADMIN:
-    case Role.SERVICE_AGENT:
-      return TRUE;
-    case Role.PARTNER:
-      return caseScope(principal, customerIdExpr);
-    default:
-      return FALSE;
-  }
-}
+/** Assets the caller may change: ADMIN and SERVICE_AGENT, every asset. */
+const updatableScope = (principal: Principal): Sql => (CASE_WORKERS.includes(principal.role) ? TRUE : FALSE);
 
-/** Assets the caller may change: ADMIN and SERVICE_AGENT. */
-const updatableScope = (principal: Principal): Sql =>
-  [Role.ADMIN, Role.SERVICE_AGENT].includes(principal.role) ? readable(principal) : FALSE;
-
+/** Customers the caller may attach assets to: those it may open cases for (ADMIN and SERVICE_AGENT any, a PARTNER itself and the customers it resells to). */
 async function customerErrors(tx: ServiceContext, customerId: string): Promise<UserError[]> {
-  const [found] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c
-    where c.id = ${customerId} and c.deleted_at is null and ${attachableScope(tx.principal, 'c.id')}`);
-  return found ? [] : [userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])];
+  return (await serviceCustomerId(tx, customerId)) ? [] : [userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])];
 }
 
 async function tagErrors(tx: ServiceContext, tag: string): Promise<UserError[]> {
@@ -249,21 +231,14 @@ async function tagErrors(tx: ServiceContext, tag: string): Promise<UserError[]> 
   return taken ? [userError('DUPLICATE', `Service tag "${tag}" is already registered.`, ['input', 'serviceTag'])] : [];
 }
 
-/** A unique clash found only at insert time (a concurrent registration) is about the tag: the only unique value an asset write sets. */
-function tagClash(errors: UserError[]): UserError[] {
-  return errors.map((e) => (e.code === 'DUPLICATE' && e.field == null ? userError('DUPLICATE', 'This service tag is already registered.', ['input', 'serviceTag']) : e));
-}
-
-/** The payload's asset: re-read as a plain row, like every query returns it. */
+/**
+ * The payload's asset: re-read as a plain row, like every query returns it. (A tag taken by a concurrent
+ * registration is a DUPLICATE at ["input","serviceTag"] from `inTransaction`, by the constraint's name.)
+ */
 async function withRow(ctx: ServiceContext, outcome: { result: string | null; errors: UserError[] }): Promise<AssetPayload> {
-  if (!outcome.result) return { asset: null, errors: tagClash(outcome.errors) };
+  if (!outcome.result) return { asset: null, errors: outcome.errors };
   const [row] = await assetsByIds(ctx, [outcome.result]);
   return { asset: row ?? null, errors: [] };
-}
-
-/** Purchase dates up to tomorrow (UTC) are accepted: a dealer ahead of UTC may already be on the next day. */
-function latestPurchaseDate(now = new Date()): string {
-  return todayUtc(new Date(now.getTime() + 86_400_000));
 }
 
 export async function registerAsset(ctx: ServiceContext, input: RegisterAssetInput): Promise<AssetPayload> {
@@ -271,7 +246,8 @@ export async function registerAsset(ctx: ServiceContext, input: RegisterAssetInp
   if (!parsed.ok) return { asset: null, errors: parsed.errors };
   const data = parsed.data;
   const ruleErrors: UserError[] = [];
-  if (data.purchaseDate > latestPurchaseDate()) ruleErrors.push(userError('VALIDATION', 'The purchase date cannot be in the future.', ['input', 'purchaseDate']));
+  // Up to tomorrow (UTC): a dealer ahead of UTC may already be on the next day.
+  if (data.purchaseDate > isoDate(new Date(), 1)) ruleErrors.push(userError('VALIDATION', 'The purchase date cannot be in the future.', ['input', 'purchaseDate']));
   if (data.warrantyEnd != null && data.warrantyEnd < data.purchaseDate) {
     ruleErrors.push(userError('VALIDATION', 'The warranty cannot end before the purchase date.', ['input', 'warrantyEnd']));
   }
@@ -353,13 +329,11 @@ export async function updateAsset(ctx: ServiceContext, input: UpdateAssetInput):
 
 /** Characters of generated service tags: digits and upper-case letters without I and O (no confusion with 1 and 0). */
 const TAG_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-export const GENERATED_TAG_LENGTH = 7;
+const GENERATED_TAG_LENGTH = 7;
 
 /** A random tag per row, drawn by the database: 34^7 ≈ 5·10^10 possibilities. */
 const RANDOM_TAG = raw(Array.from({ length: GENERATED_TAG_LENGTH },
   () => `substr('${TAG_ALPHABET}', 1 + floor(random() * ${TAG_ALPHABET.length})::int, 1)`).join(' || '));
-
-const newIdSql = (prefix: string): Sql => raw(`'${prefix}_' || replace(gen_random_uuid()::text, '-', '')`);
 
 const MAX_TAG_ATTEMPTS = 10;
 
@@ -375,7 +349,7 @@ const MAX_TAG_ATTEMPTS = 10;
  * again for the units still missing (with 5·10^10 tags that is rare).
  */
 export async function createAssetsForOrder(tx: ServiceContext, orderId: string): Promise<void> {
-  const today = sql`${todayUtc()}::date`;
+  const today = sql`${isoDate(new Date())}::date`;
   const { actorType, actorId } = actorOf(tx.principal);
   for (let attempt = 1; ; attempt += 1) {
     const [result] = await rows<{ wanted: number; created: number }>(tx.em, sql`
@@ -389,7 +363,7 @@ export async function createAssetsForOrder(tx: ServiceContext, orderId: string):
       ),
       created as (
         insert into asset (id, service_tag, product_id, customer_id, order_id, order_line_id, purchase_date, warranty_end, created_by, created_at, updated_at, version)
-        select ${newIdSql('ast')}, ${RANDOM_TAG}, w.product_id, w.customer_id, w.order_id, w.line_id, ${today},
+        select ${newIdSql('Asset')}, ${RANDOM_TAG}, w.product_id, w.customer_id, w.order_id, w.line_id, ${today},
           case when w.warranty_months > 0 then (${today} + make_interval(months => w.warranty_months))::date end,
           ${tx.principal.id}, now(), now(), 1
         from wanted w
@@ -398,7 +372,7 @@ export async function createAssetsForOrder(tx: ServiceContext, orderId: string):
       ),
       audited as (
         insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
-        select ${newIdSql('aud')}, 'Asset', c.id, c.customer_id, 'CREATE', ${actorType}, ${actorId}, now(),
+        select ${newIdSql('AuditEvent')}, 'Asset', c.id, c.customer_id, 'CREATE', ${actorType}, ${actorId}, now(),
           jsonb_build_array(
             jsonb_build_object('field', 'serviceTag', 'old', null, 'new', c.service_tag),
             jsonb_build_object('field', 'productId', 'old', null, 'new', c.product_id),

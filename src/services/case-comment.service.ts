@@ -95,7 +95,7 @@ export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentI
       serviceCase: tx.em.getReference(ServiceCase, serviceCase.id),
       visibility: data.visibility,
       body: data.body,
-      authorType: tx.principal.type === 'USER' ? 'USER' : 'API_KEY',
+      authorType: tx.principal.type,
       authorId: tx.principal.id,
       createdAt: now,
     } as any);

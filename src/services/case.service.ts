@@ -17,6 +17,7 @@ import { pagesByParent } from './pages-by-parent';
 import {
   type Connection, type ConnectionArgs, type Direction, type SortKey, expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
 } from './pagination';
+import { visibleCustomerId } from './customer.service';
 import { CASE_WORKERS, caseWorkerErrors, slaMinutes } from './queue.service';
 import { caseScope } from './scope';
 import { createSurvey } from './survey.service';
@@ -56,18 +57,23 @@ export interface CaseListArgs extends ConnectionArgs {
 }
 
 /** How long after `resolvedAt` a RESOLVED or CLOSED case can be reopened. */
-export const REOPEN_WINDOW_DAYS = 14;
+const REOPEN_WINDOW_DAYS = 14;
 const DAY_MS = 86_400_000;
 
 /**
- * The SLA breach of the case row aliased `alias`, as one boolean SQL expression (trusted, no
- * parameters): the first response came late or is overdue (a resolution without a public reply
- * counts as the response), or the resolution came late or is overdue. Same rule as `isBreached`.
+ * The SLA breach of the case row aliased `alias` as of an instant `at` (trusted SQL: `now()`, or a
+ * timestamptz parameter for the SLA job's clock): the first response came late or is overdue (a
+ * resolution without a public reply counts as the response: the clock stops), or the resolution came
+ * late or is overdue. Same rule as `isBreached`.
  */
-export const BREACHED_SQL = (alias: string): Sql => raw(
-  `(coalesce(${alias}.first_responded_at, ${alias}.resolved_at, now()) > ${alias}.first_response_due_at`
-  + ` or coalesce(${alias}.resolved_at, now()) > ${alias}.resolution_due_at)`,
-);
+export function breachedAt(alias: string, at: Sql): Sql {
+  const col = (name: string) => raw(`${alias}.${name}`);
+  return sql`(coalesce(${col('first_responded_at')}, ${col('resolved_at')}, ${at}) > ${col('first_response_due_at')}
+    or coalesce(${col('resolved_at')}, ${at}) > ${col('resolution_due_at')})`;
+}
+
+/** `breachedAt` now, as one boolean SQL expression without parameters (usable as a filter expression). */
+export const BREACHED_SQL = (alias: string): Sql => breachedAt(alias, raw('now()'));
 
 type SlaTimes = Pick<ServiceCase, 'firstResponseDueAt' | 'resolutionDueAt' | 'firstRespondedAt' | 'resolvedAt'>;
 
@@ -80,7 +86,7 @@ export function isBreached(c: SlaTimes, now = new Date()): boolean {
 }
 
 /** The legal moves of `changeCaseStatus`; RESOLVED and CLOSED go back only through `reopenCase`. */
-export const TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
+const TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
   [CaseStatus.NEW]: [CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED],
   [CaseStatus.ASSIGNED]: [CaseStatus.IN_PROGRESS, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.RESOLVED],
   [CaseStatus.IN_PROGRESS]: [CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.RESOLVED],
@@ -89,7 +95,8 @@ export const TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
   [CaseStatus.CLOSED]: [],
 };
 
-const OPEN_STATUSES_SQL = `('${CaseStatus.RESOLVED}', '${CaseStatus.CLOSED}')`;
+/** The statuses of finished cases; every other status is open. */
+const FINISHED_STATUSES_SQL = `('${CaseStatus.RESOLVED}', '${CaseStatus.CLOSED}')`;
 
 const ORDER: Record<CaseOrderField, Omit<SortKey<CaseRow>, 'dir'>> = {
   CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt },
@@ -97,7 +104,7 @@ const ORDER: Record<CaseOrderField, Omit<SortKey<CaseRow>, 'dir'>> = {
   RESOLUTION_DUE_AT: { expr: 'k.resolution_due_at', get: (r) => r.resolutionDueAt },
 };
 
-export const CASE_FILTER: FilterSpec = {
+const CASE_FILTER: FilterSpec = {
   id: { expr: 'k.id', kind: 'scalar' },
   number: { expr: 'k.number', kind: 'text' },
   status: { expr: 'k.status', kind: 'scalar' },
@@ -149,7 +156,7 @@ export async function myQueue(ctx: ServiceContext, args: ConnectionArgs): Promis
   const me = ctx.principal.id;
   const where = and([
     caseVisible(ctx.principal),
-    raw(`k.status not in ${OPEN_STATUSES_SQL}`),
+    raw(`k.status not in ${FINISHED_STATUSES_SQL}`),
     sql`(k.assignee_id = ${me} or (k.assignee_id is null and k.queue_id in (select q.id from service_queue q where q.manager_id = ${me})))`,
   ]);
   const fetched = await rows<CaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 'k')} from service_case k
@@ -200,6 +207,15 @@ export async function caseCountsByCustomer(ctx: ServiceContext, customerIds: rea
 
 const isWorker = (principal: Principal) => CASE_WORKERS.includes(principal.role);
 const isPartner = (principal: Principal) => principal.role === Role.PARTNER;
+
+/**
+ * The id of a live customer the caller may open cases (and register assets) for, or null (inside a
+ * write's transaction): ADMIN and SERVICE_AGENT any; a PARTNER itself and the customers it resells to
+ * (its customer scope, which is its case scope); nobody else.
+ */
+export async function serviceCustomerId(tx: ServiceContext, customerId: string): Promise<string | null> {
+  return isWorker(tx.principal) || isPartner(tx.principal) ? visibleCustomerId(tx, customerId) : null;
+}
 
 /**
  * Locks a case the caller may change and loads it as a managed entity. `participant` also lets a
@@ -364,12 +380,9 @@ export async function createCase(ctx: ServiceContext, input: CreateCaseInput): P
   if (early.length) return { case: null, errors: early };
 
   const outcome = await inTransaction(ctx, async (tx) => {
-    const [customer] = isWorker(tx.principal) || partner
-      ? await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${data.customerId} and c.deleted_at is null
-          and ${caseScope(tx.principal, 'c.id')}`)
-      : [];
-    if (!customer) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
-    fail(await referenceErrors(tx, customer.id, data));
+    const customerId = await serviceCustomerId(tx, data.customerId);
+    if (!customerId) throw new RollbackWithErrors([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
+    fail(await referenceErrors(tx, customerId, data));
     const [{ n }] = await rows<{ n: string }>(tx.em, sql`select nextval('service_case_number_seq')::text as n`);
     const openedAt = new Date();
     const serviceCase = tx.em.create(ServiceCase, {
@@ -380,7 +393,7 @@ export async function createCase(ctx: ServiceContext, input: CreateCaseInput): P
       status: data.assigneeId ? CaseStatus.ASSIGNED : CaseStatus.NEW,
       subject: data.subject,
       description: data.description || null,
-      customer: tx.em.getReference(Customer, customer.id),
+      customer: tx.em.getReference(Customer, customerId),
       contact: data.contactId ? tx.em.getReference(Contact, data.contactId) : null,
       asset: data.assetId ? tx.em.getReference(Asset, data.assetId) : null,
       queue: data.queueId ? tx.em.getReference(ServiceQueue, data.queueId) : null,
@@ -493,10 +506,7 @@ export async function changeCaseStatus(ctx: ServiceContext, input: ChangeCaseSta
     serviceCase.updatedAt = now;
     auditCase(tx, serviceCase, AuditAction.UPDATE, before, data.note ? [{ field: 'statusNote', old: null, new: data.note }] : []);
     await tx.em.flush();
-    if (to === CaseStatus.RESOLVED) {
-      await createSurvey(tx, serviceCase.id);
-      await tx.em.flush();
-    }
+    if (to === CaseStatus.RESOLVED) await createSurvey(tx, serviceCase.id);
     return serviceCase.id;
   });
   return withRow(ctx, outcome);

@@ -46,7 +46,7 @@ export interface ServiceStatsRow {
 }
 
 /** Whose cases a caller may aggregate, on the case row aliased `alias`. */
-export function statsScope(principal: Principal, alias = 'k'): Sql {
+function statsScope(principal: Principal, alias = 'k'): Sql {
   if (principal.type !== 'USER') return FALSE;
   switch (principal.role) {
     case Role.ADMIN:

@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { raw, rows, sql, type Sql } from './sql';
+import { breachedAt } from './case.service';
+import { newIdSql, raw, rows, sql, type Sql } from './sql';
 
 /**
  * SLA escalation (issue 5): the `sla` job. Set-based SQL only (the number of statements does not
  * depend on the number of cases) in one transaction, serialised against other runs by an advisory lock.
  *
  * Every case that is not RESOLVED or CLOSED, of a customer that is not deleted, whose SLA is breached as
- * of `now` (`breachedAt`: the rule of BREACHED_SQL in case.service.ts, at the job's clock) and that was never escalated (`escalated_at` null) is escalated ONCE:
+ * of `now` (`breachedAt` of case.service.ts, the rule of `slaBreached`, at the job's clock) and that was never escalated (`escalated_at` null) is escalated ONCE:
  * 1. its priority goes one step up (P4 → P3 → P2 → P1); a case that already was P1 moves to the
  *    escalation queue (`service_queue.escalation`) when there is one (and stays P1);
  * 2. `escalated_at` = now (so a later run never touches it again, even when it is still breached);
@@ -35,23 +36,8 @@ export interface SlaJobResult {
   tasksCreated: number;
 }
 
-/**
- * The breach rule of the case row aliased `alias` as of an instant `at` (trusted SQL, e.g. a timestamptz
- * literal): BREACHED_SQL of case.service.ts (which is this rule at `now()`), with the clock as a
- * parameter so the job can run "as of" a given time. The first response is late when it came after its
- * due time, or has not come and the due time has passed (a resolution without a public reply counts as
- * the response: the clock stops); the same for the resolution.
- */
-export function breachedAt(alias: string, at: Sql): Sql {
-  const col = (name: string) => raw(`${alias}.${name}`);
-  return sql`(coalesce(${col('first_responded_at')}, ${col('resolved_at')}, ${at}) > ${col('first_response_due_at')}
-    or coalesce(${col('resolved_at')}, ${at}) > ${col('resolution_due_at')})`;
-}
-
 /** Key of the advisory lock that serialises runs of the job ("SLAJOB" in ASCII). */
 const JOB_LOCK = 0x534c414a4f42n;
-
-const newId = (prefix: string): Sql => raw(`'${prefix}_' || replace(gen_random_uuid()::text, '-', '')`);
 
 /** Runs the whole job in one transaction; returns what it changed. */
 export async function runSlaJob(em: EntityManager, now: Date = new Date()): Promise<SlaJobResult> {
@@ -91,7 +77,7 @@ export async function escalateBreachedCases(em: EntityManager, now: Date): Promi
     ),
     audited as (
       insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
-      select ${newId('aud')}, 'ServiceCase', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
+      select ${newIdSql('AuditEvent')}, 'ServiceCase', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
         (select coalesce(jsonb_agg(x), '[]'::jsonb) from (values
           (case when c.old_priority is distinct from c.new_priority
             then jsonb_build_object('field', 'priority', 'old', c.old_priority, 'new', c.new_priority) end),
@@ -109,7 +95,7 @@ export async function escalateBreachedCases(em: EntityManager, now: Date): Promi
     ),
     tasks as (
       insert into task (id, title, type, due_at, assignee_id, assigned_by_id, customer_id, case_id, status, created_at, updated_at, version)
-      select ${newId('tsk')}, 'Escalated: ' || n.number || ' ' || n.subject || ' (SLA breached)', 'ESCALATION', ${at},
+      select ${newIdSql('Task')}, 'Escalated: ' || n.number || ' ' || n.subject || ' (SLA breached)', 'ESCALATION', ${at},
         n.manager_id, n.manager_id, n.customer_id, n.id, 'OPEN', ${at}, ${at}, 1
       from notified n
       where n.manager_id is not null

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { Customer } from '../entities/customer.entity';
-import { Role, TaskType } from '../entities/enums';
+import { TaskType } from '../entities/enums';
 import { newId, refId } from '../entities/ids';
 import { ServiceCase } from '../entities/service-case.entity';
 import type { Survey } from '../entities/survey.entity';
@@ -11,6 +11,7 @@ import { Task } from '../entities/task.entity';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
+import { CASE_STAFF } from './queue.service';
 import { caseScope } from './scope';
 import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { inTransaction } from './transaction';
@@ -29,12 +30,9 @@ import { ID, optionalText, parseInput } from './validation';
 
 export type SurveyRow = Survey;
 
-/** Roles that read surveys (of the cases in their `caseScope`); users only. */
-export const SURVEY_READERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP];
-
-/** Condition on the `survey` row aliased `alias`: the caller reads it (see above); like cases, not of deleted customers. */
-export function surveyScope(principal: Principal, alias = 's'): Sql {
-  if (principal.type !== 'USER' || !SURVEY_READERS.includes(principal.role)) return FALSE;
+/** Condition on the `survey` row aliased `alias`: the staff who read cases (`CASE_STAFF`), within their `caseScope`; like cases, not of deleted customers. */
+function surveyScope(principal: Principal, alias = 's'): Sql {
+  if (principal.type !== 'USER' || !CASE_STAFF.includes(principal.role)) return FALSE;
   return and([
     caseScope(principal, `${alias}.customer_id`),
     sql`exists (select 1 from customer sv where sv.id = ${raw(alias)}.customer_id and sv.deleted_at is null)`,
@@ -49,16 +47,10 @@ export const newSurveyToken = (): string => randomBytes(32).toString('base64url'
  * Once per case (`on conflict do nothing` on survey_case_key): a case resolved again keeps its first survey.
  */
 export async function createSurvey(tx: ServiceContext, caseId: string): Promise<void> {
-  await insertSurvey(tx.em, caseId, new Date());
-}
-
-/** The statement of `createSurvey` (needs no principal); true when it created the survey, false when the case already had one. */
-export async function insertSurvey(em: EntityManager, caseId: string, at: Date): Promise<boolean> {
-  const inserted = await rows<{ id: string }>(em, sql`insert into survey (id, case_id, customer_id, token, created_at)
-    select ${newId('Survey')}, k.id, k.customer_id, ${newSurveyToken()}, ${at.toISOString()}::timestamptz from service_case k where k.id = ${caseId}
+  await rows(tx.em, sql`insert into survey (id, case_id, customer_id, token, created_at)
+    select ${newId('Survey')}, k.id, k.customer_id, ${newSurveyToken()}, ${new Date().toISOString()}::timestamptz from service_case k where k.id = ${caseId}
     on conflict (case_id) do nothing
     returning id`);
-  return inserted.length > 0;
 }
 
 /** Surveys by id, visible to the caller only. */
@@ -124,7 +116,7 @@ export async function submitSurvey(em: EntityManager, input: SubmitSurveyInput):
 
   const [updated] = await rows<SurveyRow>(em, sql`update survey s set csat = ${data.csat}, nps = ${data.nps},
       comment = ${data.comment || null}, submitted_at = ${new Date().toISOString()}::timestamptz
-    where ${and([sql`s.id = ${found.id}`, sql`s.submitted_at is null`])}
+    where s.id = ${found.id} and s.submitted_at is null
     returning ${columnsOf(em, 'Survey', 's')}`);
   if (!updated) return { survey: null, errors: [ANSWERED()] };
   return { survey: updated, errors: [] };
