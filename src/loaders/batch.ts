@@ -6,6 +6,13 @@ export function byKey<T>(keys: readonly string[], found: T[], keyOf: (row: T) =>
   return keys.map((k) => map.get(k) ?? null);
 }
 
+/** Groups rows under the keys, keeping the rows' order; a key without rows gets an empty list. */
+export function groupBy<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string): T[][] {
+  const map = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const row of found) map.get(keyOf(row))?.push(row);
+  return keys.map((k) => map.get(k)!);
+}
+
 /** Loaders that depend on arguments: one DataLoader per distinct argument set (a page shape batches across parents, never across shapes). */
 export function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
   const loaders = new Map<string, DataLoader<string, V>>();

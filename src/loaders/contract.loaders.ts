@@ -7,8 +7,7 @@ import {
   contractCountsByCustomer, contractPagesByCustomer, contractsByIds, receivablesByContractIds, type ContractListArgs, type ContractRow,
 } from '../services/contract.service';
 import type { Connection } from '../services/pagination';
-import { byKey, perArgs } from './batch';
-import { groupBy } from './receivable.loaders';
+import { byKey, groupBy, perArgs } from './batch';
 
 /** Loaders of the contract domain (merged into the request's loaders). */
 export function createContractLoaders(ctx: GraphQLContext) {

@@ -7,7 +7,7 @@ import {
   suggestionValuesByCustomerIds, type FeedbackCaseRow, type FeedbackListArgs, type FeedbackRow, type SuggestionValue,
 } from '../services/feedback.service';
 import type { Connection } from '../services/pagination';
-import { byKey, perArgs } from './batch';
+import { byKey, groupBy, perArgs } from './batch';
 
 /** Loaders of product feedback (merged into the request's loaders). */
 export function createFeedbackLoaders(ctx: GraphQLContext) {
@@ -17,12 +17,8 @@ export function createFeedbackLoaders(ctx: GraphQLContext) {
   const feedbackById = new DataLoader<string, FeedbackRow | null>(async (ids) => byKey(ids, await feedbackByIds(svc(), ids)));
 
   /** `ProductFeedback.sourceCases`: the linked cases in the caller's case scope, oldest first; one statement per batch. */
-  const feedbackSourceCases = new DataLoader<string, FeedbackCaseRow[]>(async (ids) => {
-    const found = await sourceCasesByFeedbackIds(svc(), ids);
-    const byFeedback = new Map<string, FeedbackCaseRow[]>(ids.map((id) => [id, []]));
-    for (const row of found) byFeedback.get(refId(row.feedback)!)?.push(row);
-    return ids.map((id) => byFeedback.get(id)!);
-  });
+  const feedbackSourceCases = new DataLoader<string, FeedbackCaseRow[]>(async (ids) =>
+    groupBy(ids, await sourceCasesByFeedbackIds(svc(), ids), (row) => refId(row.feedback)!));
 
   /** `ProductFeedback.caseCount`: every linked case. */
   const feedbackCaseCount = new DataLoader<string, number>(async (ids) => {

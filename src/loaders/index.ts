@@ -20,7 +20,7 @@ import { createAssetLoaders } from './asset.loaders';
 import { createCaseLoaders } from './case.loaders';
 import { createFeedbackLoaders } from './feedback.loaders';
 import { createServiceDeskLoaders } from './service-desk.loaders';
-import { byKey, perArgs } from './batch';
+import { byKey, groupBy, perArgs } from './batch';
 
 /** One set of loaders per request: batching and caching never cross callers. */
 export function createLoaders(ctx: GraphQLContext) {
@@ -28,10 +28,8 @@ export function createLoaders(ctx: GraphQLContext) {
   const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKey(ids, await customersByIds(svc(), ids)));
   const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKey(ids, await contactsByIds(svc(), ids)));
   const user = new DataLoader<string, UserRow | null>(async (ids) => byKey(ids, await usersByIds(ctx.em, ids)));
-  const externalRefs = new DataLoader<string, { system: string; ref: string }[]>(async (ids) => {
-    const refs = await externalRefsByCustomerIds(svc(), ids);
-    return ids.map((id) => refs.filter((r) => r.customerId === id));
-  });
+  const externalRefs = new DataLoader<string, { system: string; ref: string }[]>(async (ids) =>
+    groupBy(ids, await externalRefsByCustomerIds(svc(), ids), (r) => r.customerId));
   const contactCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
     const counts = await contactCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
     return ids.map((id) => counts.get(id) ?? 0);

@@ -13,7 +13,7 @@ import {
 } from '../services/opportunity.service';
 import type { Connection } from '../services/pagination';
 import { linesByQuoteIds, quoteCountsByOpportunity, quotePagesByOpportunity, quotesByIds } from '../services/quote.service';
-import { byKey, perArgs } from './batch';
+import { byKey, groupBy, perArgs } from './batch';
 
 /** Loaders of the opportunity domain (merged into the request's loaders). */
 export function createOpportunityLoaders(ctx: GraphQLContext) {
@@ -52,12 +52,8 @@ export function createOpportunityLoaders(ctx: GraphQLContext) {
       return ids.map((id) => pages.get(id)!);
     })),
     /** `Quote.lines` of (visible) quotes, in position order. */
-    quoteLines: new DataLoader<string, QuoteLine[]>(async (ids) => {
-      const lines = await linesByQuoteIds(svc(), ids);
-      const byQuote = new Map<string, QuoteLine[]>(ids.map((id) => [id, []]));
-      for (const line of lines) byQuote.get(refId(line.quote)!)?.push(line);
-      return ids.map((id) => byQuote.get(id)!);
-    }),
+    quoteLines: new DataLoader<string, QuoteLine[]>(async (ids) =>
+      groupBy(ids, await linesByQuoteIds(svc(), ids), (line) => refId(line.quote)!)),
     /** `Customer.opportunities`: a page per (visible) customer, in the caller's opportunity scope. */
     customerOpportunityPage: perArgs((argsKey) => new DataLoader<string, Connection<Opportunity>>(async (ids) => {
       const args = JSON.parse(argsKey) as OpportunityListArgs;

@@ -4,8 +4,7 @@ import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import { linesByOrderIds, orderCountsByCustomer, orderPagesByCustomer, ordersByIds, type OrderLineRow, type OrderListArgs, type OrderRow } from '../services/order.service';
 import type { Connection } from '../services/pagination';
-import { byKey, perArgs } from './batch';
-import { groupBy } from './receivable.loaders';
+import { byKey, groupBy, perArgs } from './batch';
 
 /** Loaders of the order domain (merged into the request's loaders). */
 export function createOrderLoaders(ctx: GraphQLContext) {

@@ -10,14 +10,7 @@ import {
   allocationsByReceivableIds, receivableCountsByCustomer, receivablePagesByCustomer, receivablesByIds,
   type PaymentAllocationRow, type ReceivableListArgs, type ReceivableRow,
 } from '../services/receivable.service';
-import { byKey, perArgs } from './batch';
-
-/** Groups rows under the keys, keeping the rows' order (belongs in loaders/batch.ts next to `byKey`). */
-export function groupBy<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string): T[][] {
-  const map = new Map<string, T[]>(keys.map((k) => [k, []]));
-  for (const row of found) map.get(keyOf(row))?.push(row);
-  return keys.map((k) => map.get(k)!);
-}
+import { byKey, groupBy, perArgs } from './batch';
 
 /** Loaders of receivables and payments (merged into the request's loaders). Every read is scoped by `accountScope`. */
 export function createReceivableLoaders(ctx: GraphQLContext) {
