@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../entities/ids';
 import { applyCollectionRules, type OverdueJobResult } from '../services/collection.service';
+import { insertRows, numbers, type Value } from './seed-sql';
 
 /**
  * The demo's money side, on top of the demo users, customers and sales pipeline (`seedDemo(em, {
@@ -20,19 +21,6 @@ import { applyCollectionRules, type OverdueJobResult } from '../services/collect
  */
 
 const DAY = 86_400_000;
-
-type Value = string | number | null;
-
-async function insert(em: EntityManager, table: string, columns: [string, string][], values: Value[][]): Promise<void> {
-  if (!values.length) return;
-  const tuple = `(${columns.map(([, cast]) => `?::${cast}`).join(', ')})`;
-  await em.execute(`insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${values.map(() => tuple).join(', ')}`, values.flat(), 'run');
-}
-
-async function numbers(em: EntityManager, sequence: string, prefix: string, count: number): Promise<string[]> {
-  const found = await em.execute<{ n: string }[]>(`select nextval('${sequence}')::text as n from generate_series(1, ?::int)`, [count]);
-  return found.map((r) => `${prefix}-${r.n.padStart(6, '0')}`);
-}
 
 interface ContractPlan {
   customerId: string;
@@ -91,7 +79,7 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
     [noCredit, 'D', '0.00', -30, 'Two bounced cheques: prepayment only.'],
   ];
   const assessmentIds = assessments.map(() => newId('CreditAssessment'));
-  await insert(em, 'credit_assessment', [['id', 'text'], ['customer_id', 'text'], ['rating', 'text'], ['credit_limit', 'numeric'],
+  await insertRows(em, 'credit_assessment', [['id', 'text'], ['customer_id', 'text'], ['rating', 'text'], ['credit_limit', 'numeric'],
     ['currency', 'text'], ['note', 'text'], ['assessed_by', 'text'], ['assessed_at', 'timestamptz']],
   assessments.map(([customerId, rating, limit, day, note], i) => [assessmentIds[i], customerId, rating, limit, 'EUR', note, finance, iso(day)]));
   await em.execute(`update customer c set credit_rating = a.rating, credit_limit = a.credit_limit, credit_currency = a.currency
@@ -144,11 +132,11 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
         JSON.stringify([{ field: 'amount', old: null, new: amount }, { field: 'dueDate', old: null, new: date(day) }])]);
     });
   });
-  await insert(em, 'contract', [['id', 'text'], ['number', 'text'], ['customer_id', 'text'], ['title', 'text'], ['value', 'numeric'],
+  await insertRows(em, 'contract', [['id', 'text'], ['number', 'text'], ['customer_id', 'text'], ['title', 'text'], ['value', 'numeric'],
     ['currency', 'text'], ['start_date', 'date'], ['end_date', 'date'], ['renewal_date', 'date'], ['status', 'text'], ['instalments', 'jsonb'],
     ['owner_id', 'text'], ['signed_at', 'timestamptz'], ['signed_by', 'text'], ['notes', 'text'], ['created_by', 'text'],
     ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], contractRows);
-  await insert(em, 'receivable', [['id', 'text'], ['number', 'text'], ['customer_id', 'text'], ['contract_id', 'text'], ['instalment', 'int'],
+  await insertRows(em, 'receivable', [['id', 'text'], ['number', 'text'], ['customer_id', 'text'], ['contract_id', 'text'], ['instalment', 'int'],
     ['description', 'text'], ['currency', 'text'], ['amount', 'numeric'], ['paid_amount', 'numeric'], ['issued_on', 'date'], ['due_date', 'date'],
     ['status', 'text'], ['settled_at', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], receivableRows);
 
@@ -156,10 +144,10 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
   const paymentId = newId('Payment');
   const paidDay = plans[0].instalments[0][0] + 4;
   const paidAmount = plans[0].instalments[0][1];
-  await insert(em, 'payment', [['id', 'text'], ['customer_id', 'text'], ['amount', 'numeric'], ['currency', 'text'], ['received_on', 'date'],
+  await insertRows(em, 'payment', [['id', 'text'], ['customer_id', 'text'], ['amount', 'numeric'], ['currency', 'text'], ['received_on', 'date'],
     ['method', 'text'], ['reference', 'text'], ['note', 'text'], ['recorded_by', 'text'], ['created_at', 'timestamptz']],
   [[paymentId, keyAccount, paidAmount, 'EUR', date(paidDay), 'BANK_TRANSFER', `SEPA ${receivableNumbers[0]}`, null, finance, iso(paidDay)]]);
-  await insert(em, 'payment_allocation', [['id', 'text'], ['payment_id', 'text'], ['receivable_id', 'text'], ['amount', 'numeric']],
+  await insertRows(em, 'payment_allocation', [['id', 'text'], ['payment_id', 'text'], ['receivable_id', 'text'], ['amount', 'numeric']],
     [[newId('PaymentAllocation'), paymentId, firstReceivable.id, paidAmount]]);
   audit.push([newId('AuditEvent'), 'Payment', paymentId, keyAccount, 'CREATE', 'USER', finance, iso(paidDay),
     JSON.stringify([{ field: 'amount', old: null, new: paidAmount }])]);
@@ -170,7 +158,7 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
       JSON.stringify([{ field: 'rating', old: null, new: rating }, { field: 'limit', old: null, new: limit },
         { field: 'currency', old: null, new: 'EUR' }, { field: 'note', old: null, new: note }])]);
   });
-  await insert(em, 'audit_event', [['id', 'text'], ['entity_type', 'text'], ['entity_id', 'text'], ['customer_id', 'text'], ['action', 'text'],
+  await insertRows(em, 'audit_event', [['id', 'text'], ['entity_type', 'text'], ['entity_id', 'text'], ['customer_id', 'text'], ['action', 'text'],
     ['actor_type', 'text'], ['actor_id', 'text'], ['at', 'timestamptz'], ['changes', 'jsonb']], audit);
 
   // ---- what the hourly job would have done by now

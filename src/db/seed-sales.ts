@@ -5,6 +5,7 @@ import {
 } from '../entities/enums';
 import { newId } from '../entities/ids';
 import type { prng } from './seed';
+import { insertRows, type Value } from './seed-sql';
 
 /**
  * The demo's sales pipeline, on top of the demo users and customers (`seedDemo(em, { sales: true })`,
@@ -22,12 +23,8 @@ import type { prng } from './seed';
  */
 
 type Rnd = ReturnType<typeof prng>;
-type Value = string | number | boolean | null;
-/** A column and the cast of its parameter (explicit casts keep multi-row VALUES typed). */
-type Column = [name: string, cast: string];
 
 const DAY = 86_400_000;
-const BATCH = 250;
 
 export interface SalesSeedCounts {
   campaigns: number;
@@ -42,14 +39,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoDate = (ms: number) => iso(ms).slice(0, 10);
 const money = (rnd: Rnd, min: number, max: number) => `${rnd.int(min, max)}.${String(rnd.int(0, 99)).padStart(2, '0')}`;
 const pgArray = (items: string[]) => `{${items.map((i) => `"${i}"`).join(',')}}`;
-
-async function insertRows(em: EntityManager, table: string, columns: Column[], rows: Value[][]): Promise<void> {
-  for (let at = 0; at < rows.length; at += BATCH) {
-    const part = rows.slice(at, at + BATCH);
-    const tuple = `(${columns.map(([, cast]) => `?::${cast}`).join(', ')})`;
-    await em.execute(`insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${part.map(() => tuple).join(', ')}`, part.flat(), 'run');
-  }
-}
 
 // ------------------------------------------------------------------------------------------ pools
 

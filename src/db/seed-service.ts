@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../entities/ids';
 import { escalateBreachedCases, type SlaJobResult } from '../services/sla.service';
 import { newSurveyToken } from '../services/survey.service';
+import { insertRows, numbers, type Value } from './seed-sql';
 
 /**
  * The demo's service desk, on top of the demo users, customers, sales and finance data (`seedDemo(em,
@@ -23,14 +24,6 @@ import { newSurveyToken } from '../services/survey.service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-type Value = string | number | boolean | null;
-
-async function insert(em: EntityManager, table: string, columns: [string, string][], values: Value[][]): Promise<void> {
-  if (!values.length) return;
-  const tuple = `(${columns.map(([, cast]) => `?::${cast}`).join(', ')})`;
-  await em.execute(`insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${values.map(() => tuple).join(', ')}`, values.flat(), 'run');
-}
 
 export interface ServiceSeedCounts extends SlaJobResult {
   queues: number;
@@ -137,7 +130,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
   // ---- queues
   const desk = newId('ServiceQueue');
   const escalations = newId('ServiceQueue');
-  await insert(em, 'service_queue', [['id', 'text'], ['name', 'text'], ['description', 'text'], ['manager_id', 'text'], ['escalation', 'boolean']], [
+  await insertRows(em, 'service_queue', [['id', 'text'], ['name', 'text'], ['description', 'text'], ['manager_id', 'text'], ['escalation', 'boolean']], [
     [desk, 'Service desk', 'Every new request: phone, e-mail, web, chat and partner cases.', admin, false],
     [escalations, 'Escalations', 'Breached P1 cases; the manager is notified of every escalation.', admin, true],
   ]);
@@ -146,7 +139,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
   const laptop = newId('Product');
   const printer = newId('Product');
   const warrantyMonths: Record<string, number> = { [laptop]: 24, [printer]: 12 };
-  await insert(em, 'product', [['id', 'text'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['list_price', 'numeric'], ['cost', 'numeric'],
+  await insertRows(em, 'product', [['id', 'text'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['list_price', 'numeric'], ['cost', 'numeric'],
     ['currency', 'text'], ['serialised', 'boolean'], ['warranty_months', 'int']], [
     [laptop, 'SRV-LAPTOP-14', 'ProBook 14 laptop', 'Laptops', '1299.00', '910.00', 'EUR', true, warrantyMonths[laptop]],
     [printer, 'SRV-PRINTER-L2', 'LaserJet L2 office printer', 'Printers', '449.00', '300.00', 'EUR', true, warrantyMonths[printer]],
@@ -162,7 +155,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
     [2, printer, 'DEMO-PR-0002', 90], [3, printer, 'DEMO-PR-0003', 120], [4, laptop, 'DEMO-LT-0004', 800], [5, printer, 'DEMO-PR-0004', 10],
   ];
   const assetIds = assetPlans.map(() => newId('Asset'));
-  await insert(em, 'asset', [['id', 'text'], ['service_tag', 'text'], ['product_id', 'text'], ['customer_id', 'text'], ['purchase_date', 'date'],
+  await insertRows(em, 'asset', [['id', 'text'], ['service_tag', 'text'], ['product_id', 'text'], ['customer_id', 'text'], ['purchase_date', 'date'],
     ['warranty_end', 'date'], ['notes', 'text'], ['created_by', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
   assetPlans.map(([c, product, tag, daysAgo], i) => {
     const bought = now - daysAgo * DAY;
@@ -173,8 +166,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
   const policies = await em.execute<{ priority: string; first_response_minutes: number; resolution_minutes: number }[]>(
     `select priority, first_response_minutes, resolution_minutes from sla_policy`);
   const policy = (p: string) => policies.find((x) => x.priority === p)!;
-  const numbers = (await em.execute<{ n: string }[]>(`select nextval('service_case_number_seq')::text as n from generate_series(1, ?::int)`, [PLANS.length]))
-    .map((r) => `CS-${r.n.padStart(6, '0')}`);
+  const caseNumbers = await numbers(em, 'service_case_number_seq', 'CS', PLANS.length);
   const caseRows: Value[][] = [];
   const commentRows: Value[][] = [];
   const surveyRows: Value[][] = [];
@@ -190,7 +182,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
     const resolvedAt = plan.resolvedAfter != null ? opened + plan.resolvedAfter * HOUR : null;
     const closedAt = plan.closedAfter != null ? opened + plan.closedAfter * HOUR : null;
     const updated = Math.max(opened, ...plan.comments.map(([h]) => opened + h * HOUR), resolvedAt ?? 0, closedAt ?? 0);
-    caseRows.push([id, numbers[i], plan.type, plan.channel, plan.priority, plan.status, plan.subject, plan.description, customerId,
+    caseRows.push([id, caseNumbers[i], plan.type, plan.channel, plan.priority, plan.status, plan.subject, plan.description, customerId,
       plan.asset == null ? null : assetIds[plan.asset], byPartner ? null : desk, plan.assigned ? agent : null, byPartner ? partner.id : agent,
       iso(opened + fr * 60_000), iso(opened + res * 60_000), firstReply ? iso(opened + firstReply[0] * HOUR) : null,
       resolvedAt == null ? null : iso(resolvedAt), closedAt == null ? null : iso(closedAt), iso(opened), iso(updated)]);
@@ -203,20 +195,20 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
         iso(resolvedAt), answered ? iso(resolvedAt + 6 * HOUR) : null]);
     }
   });
-  await insert(em, 'service_case', [['id', 'text'], ['number', 'text'], ['type', 'text'], ['channel', 'text'], ['priority', 'text'], ['status', 'text'],
+  await insertRows(em, 'service_case', [['id', 'text'], ['number', 'text'], ['type', 'text'], ['channel', 'text'], ['priority', 'text'], ['status', 'text'],
     ['subject', 'text'], ['description', 'text'], ['customer_id', 'text'], ['asset_id', 'text'], ['queue_id', 'text'], ['assignee_id', 'text'],
     ['opened_by', 'text'], ['first_response_due_at', 'timestamptz'], ['resolution_due_at', 'timestamptz'], ['first_responded_at', 'timestamptz'],
     ['resolved_at', 'timestamptz'], ['closed_at', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], caseRows);
-  await insert(em, 'case_comment', [['id', 'text'], ['case_id', 'text'], ['visibility', 'text'], ['body', 'text'], ['author_type', 'text'],
+  await insertRows(em, 'case_comment', [['id', 'text'], ['case_id', 'text'], ['visibility', 'text'], ['body', 'text'], ['author_type', 'text'],
     ['author_id', 'text'], ['created_at', 'timestamptz']], commentRows);
-  await insert(em, 'survey', [['id', 'text'], ['case_id', 'text'], ['customer_id', 'text'], ['token', 'text'], ['csat', 'int'], ['nps', 'int'],
+  await insertRows(em, 'survey', [['id', 'text'], ['case_id', 'text'], ['customer_id', 'text'], ['token', 'text'], ['csat', 'int'], ['nps', 'int'],
     ['comment', 'text'], ['created_at', 'timestamptz'], ['submitted_at', 'timestamptz']], surveyRows);
 
   // ---- a follow-up on the resolved docking-station case, in the agent's agenda
   const followUp = PLANS.findIndex((p) => p.subject === 'Docking station not detected');
-  await insert(em, 'task', [['id', 'text'], ['title', 'text'], ['type', 'text'], ['due_at', 'timestamptz'], ['assignee_id', 'text'], ['assigned_by_id', 'text'],
+  await insertRows(em, 'task', [['id', 'text'], ['title', 'text'], ['type', 'text'], ['due_at', 'timestamptz'], ['assignee_id', 'text'], ['assigned_by_id', 'text'],
     ['customer_id', 'text'], ['case_id', 'text'], ['notes', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], [
-    [newId('Task'), `Follow up: ${numbers[followUp]} ${PLANS[followUp].subject}`, 'FOLLOW_UP', iso(now + 2 * DAY), agent, agent,
+    [newId('Task'), `Follow up: ${caseNumbers[followUp]} ${PLANS[followUp].subject}`, 'FOLLOW_UP', iso(now + 2 * DAY), agent, agent,
       customers[PLANS[followUp].customer as number], caseIds[followUp], 'Check the monitors still work after a week.', iso(now), iso(now)],
   ]);
 
