@@ -17,7 +17,7 @@ import {
 } from './pagination';
 import { visibleOpportunity } from './opportunity.service';
 import { pagesByParent } from './pages-by-parent';
-import { customerScope, userScope } from './scope';
+import { userScope, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -84,8 +84,7 @@ const sortKeys = (orderBy: ActivityOrderBy[] | null | undefined) =>
 /** Live activities of live customers the caller can see (none for roles that do not read activities). */
 function visible(ctx: ServiceContext): Sql {
   if (!readsActivities(ctx.principal)) return FALSE;
-  return sql`a.deleted_at is null and exists (
-    select 1 from customer c where c.id = a.customer_id and c.deleted_at is null and ${customerScope(ctx.principal)})`;
+  return sql`a.deleted_at is null and ${visibleCustomer(ctx.principal, 'a.customer_id')}`;
 }
 
 export async function listActivities(ctx: ServiceContext, args: ActivityListArgs): Promise<Connection<ActivityRow>> {

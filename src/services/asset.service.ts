@@ -14,11 +14,10 @@ import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCo
 import { pagesByParent } from './pages-by-parent';
 import { serviceCustomerId } from './case.service';
 import { CASE_WORKERS } from './queue.service';
-import { isoDate } from './receivable-issue';
 import { caseScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ADDRESSES, ID, LOCAL_DATE, optionalText, parseInput } from './validation';
+import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput } from './validation';
 
 /**
  * Assets: the products customers own, identified by a serial number / service tag (issue 5).
@@ -57,7 +56,7 @@ export function warrantyStatus(asset: { warrantyEnd?: string | Date | null }, to
   return end >= today ? 'IN_WARRANTY' : 'EXPIRED';
 }
 
-const dateText = (v: unknown): string | null => (v instanceof Date ? v.toISOString().slice(0, 10) : v == null ? null : String(v));
+const dateText = (v: unknown): string | null => (v instanceof Date ? isoDate(v) : v == null ? null : String(v));
 
 /** A tag as stored: trimmed and upper-case. */
 const normaliseServiceTag = (tag: string): string => tag.trim().toUpperCase();

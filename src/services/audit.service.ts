@@ -6,7 +6,7 @@ import type { ServiceContext } from './context';
 import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
 import { pagesByParent } from './pages-by-parent';
 import { accountScope, caseScope, contractScope, leadScope, opportunityScope, orderScope, visibleCustomer } from './scope';
-import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { and, columnsOf, join, list, raw, rows, sql, type Sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -15,6 +15,17 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
   return fields
     .filter((f) => JSON.stringify(json(before[f])) !== JSON.stringify(json(after[f])))
     .map((f) => ({ field: f, old: json(before[f]), new: json(after[f]) }));
+}
+
+/**
+ * The same as `diff`, in SQL, for set-based jobs: an audit entry's changes, the listed fields whose value
+ * changed (old → new, as JSON), in list order. Expressions are trusted SQL text or fragments (with parameters).
+ */
+export function changesSql(fields: [name: string, oldExpr: string | Sql, newExpr: string | Sql][]): Sql {
+  const expr = (e: string | Sql): Sql => (typeof e === 'string' ? raw(e) : e);
+  const items = fields.map(([name, o, n]) =>
+    sql`(case when ${expr(o)} is distinct from ${expr(n)} then jsonb_build_object('field', ${raw(`'${name}'`)}, 'old', to_jsonb(${expr(o)}), 'new', to_jsonb(${expr(n)})) end)`);
+  return sql`(select coalesce(jsonb_agg(x), '[]'::jsonb) from (values ${join(items, ', ')}) as ch(x) where x is not null)`;
 }
 
 export function actorOf(principal: Principal | null): { actorType: ActorType; actorId: string | null } {

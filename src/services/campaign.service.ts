@@ -9,10 +9,10 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
-import { leadScope, opportunityScope } from './scope';
+import { leadScope, liveCustomer, opportunityScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
 
 /**
  * Campaigns: where leads come from and what won deals are attributed to. Campaigns carry no record
@@ -100,7 +100,7 @@ export interface CampaignResultsRow {
  */
 function resultScopes(principal: Principal): { leads: Sql; deals: Sql } {
   // Deals of deleted customers are gone from every read, results included.
-  const live = sql`exists (select 1 from customer oc where oc.id = o.customer_id and oc.deleted_at is null)`;
+  const live = liveCustomer('o.customer_id');
   if (principal.role === Role.SALES_REP || principal.role === Role.SALES_MANAGER) {
     return { leads: leadScope(principal, 'l'), deals: and([opportunityScope(principal, 'o'), live]) };
   }
@@ -191,7 +191,7 @@ async function ownerErrors(tx: ServiceContext, ownerId: string): Promise<UserErr
 }
 
 /** A calendar date as "YYYY-MM-DD", however the driver hands it over. */
-const day = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
+const day = (value: unknown): string => (value instanceof Date ? isoDate(value) : String(value));
 
 function periodErrors(c: Campaign): UserError[] {
   return day(c.endsOn) < day(c.startsOn) ? [userError('VALIDATION', 'The campaign cannot end before it starts.', ['input', 'endsOn'])] : [];

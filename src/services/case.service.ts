@@ -19,7 +19,7 @@ import {
 } from './pagination';
 import { visibleCustomerId } from './customer.service';
 import { CASE_WORKERS, caseWorkerErrors, slaMinutes } from './queue.service';
-import { caseScope } from './scope';
+import { caseScope, liveCustomer } from './scope';
 import { createSurvey } from './survey.service';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
@@ -127,7 +127,7 @@ const sortKeys = (orderBy: CaseOrderBy[] | null | undefined) =>
 export function caseVisible(principal: Principal, alias = 'k'): Sql {
   return and([
     caseScope(principal, `${alias}.customer_id`),
-    sql`exists (select 1 from customer kc where kc.id = ${raw(alias)}.customer_id and kc.deleted_at is null)`,
+    liveCustomer(`${alias}.customer_id`),
   ]);
 }
 

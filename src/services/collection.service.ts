@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DunningStage } from '../entities/finance.enums';
-import { isoDate } from './receivable-issue';
-import { TRUE, join, list, raw, rows, sql, type Sql } from './sql';
+import { changesSql } from './audit.service';
+import { TRUE, join, list, newIdSql, raw, rows, sql, type Sql } from './sql';
+import { isoDate } from './validation';
 
 /**
  * Collections ("3+1", mechanism 3): the overdue job. Set-based SQL only: the number of statements is
@@ -64,13 +65,6 @@ const JOB_LOCK = 0x4f56455244554500n;
 
 const STAGE_ARRAY = raw(`ARRAY[${STAGES.map((s) => `'${s.stage}'`).join(', ')}]::text[]`);
 const rank = (expr: Sql): Sql => sql`coalesce(array_position(${STAGE_ARRAY}, ${expr}), 0)`;
-const newId = (prefix: string): Sql => raw(`'${prefix}_' || replace(gen_random_uuid()::text, '-', '')`);
-
-/** An audit entry's changes: the listed fields whose value changed (old → new, as JSON). */
-function changes(fields: [name: string, oldExpr: string, newExpr: string][]): Sql {
-  const items = fields.map(([name, o, n]) => `case when ${o} is distinct from ${n} then jsonb_build_object('field', '${name}', 'old', to_jsonb(${o}), 'new', to_jsonb(${n})) end`);
-  return raw(`(select coalesce(jsonb_agg(x), '[]'::jsonb) from (values ${items.map((i) => `(${i})`).join(', ')}) as ch(x) where x is not null)`);
-}
 
 /** Runs the whole job in one transaction; returns what it changed. */
 export async function runOverdueJob(em: EntityManager, now: Date = new Date()): Promise<OverdueJobResult> {
@@ -105,8 +99,8 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
     ),
     audited as (
       insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
-      select ${newId('aud')}, 'Receivable', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
-        ${changes([['status', 'c.old_status', 'c.new_status'], ['dunningStage', 'c.old_stage', 'c.new_stage'], ['overdueSince', 'c.old_since::text', 'c.new_since::text']])}
+      select ${newIdSql('AuditEvent')}, 'Receivable', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
+        ${changesSql([['status', 'c.old_status', 'c.new_status'], ['dunningStage', 'c.old_stage', 'c.new_stage'], ['overdueSince', 'c.old_since::text', 'c.new_since::text']])}
       from changed c
       returning 1
     )
@@ -119,7 +113,7 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
   const [created] = await rows<{ n: number }>(em, sql`
     with inserted as (
       insert into task (id, title, type, due_at, assignee_id, assigned_by_id, customer_id, receivable_id, status, created_at, updated_at, version)
-      select ${newId('tsk')},
+      select ${newIdSql('Task')},
         'Collect ' || r.number || ': ' || (r.amount - r.paid_amount)::text || ' ' || r.currency || ' overdue since ' || r.overdue_since::text,
         'COLLECTION', ${at}, c.owner_id, c.owner_id, r.customer_id, r.id, 'OPEN', ${at}, ${at}, 1
       from receivable r join customer c on c.id = r.customer_id
@@ -148,7 +142,7 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
     ),
     audited as (
       insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
-      select ${newId('aud')}, 'Contract', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
+      select ${newIdSql('AuditEvent')}, 'Contract', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
         jsonb_build_array(jsonb_build_object('field', 'status', 'old', c.old_status, 'new', c.new_status))
       from changed c
       returning 1

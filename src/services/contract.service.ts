@@ -16,11 +16,11 @@ import { NotFoundError, RollbackWithErrors, userError, type UserError } from './
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
-import { isoDate, issueReceivables } from './receivable-issue';
-import { accountScope, contractScope, customerScope, visibleCustomer } from './scope';
+import { issueReceivables } from './receivable-issue';
+import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, LOCAL_DATE, MONEY, optionalText, parseInput, text } from './validation';
+import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, optionalText, parseInput, text } from './validation';
 
 /**
  * Contracts (issue 4): a customer's contract with its payment terms (1–120 instalments).
@@ -74,7 +74,7 @@ const sortKeys = (orderBy: ContractOrderBy[] | null | undefined) =>
 function visible(principal: Principal): Sql {
   return and([
     contractScope(principal, 'k.customer_id'),
-    sql`exists (select 1 from customer kc where kc.id = k.customer_id and kc.deleted_at is null)`,
+    liveCustomer('k.customer_id'),
   ]);
 }
 
@@ -272,7 +272,7 @@ const AUDITED = [
   'signedAt', 'signedBy', 'terminatedAt',
 ];
 
-const dateText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : (v ?? null));
+const dateText = (v: unknown) => (v instanceof Date ? isoDate(v) : (v ?? null));
 
 function snapshot(k: Contract): Record<string, unknown> {
   return {

@@ -22,8 +22,8 @@ import {
   type Connection, type ConnectionArgs, type Direction, type SortKey,
 } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { accountScope } from './scope';
-import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { accountScope, liveCustomer } from './scope';
+import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, MONEY, optionalText, parseInput, text } from './validation';
 
@@ -58,20 +58,16 @@ export const CREDIT_ASSESSMENT_READERS: readonly Role[] = [Role.ADMIN, Role.FINA
 /** The "one" owner of credit decisions. */
 export const CREDIT_DECIDERS: readonly Role[] = [Role.FINANCE];
 
-/** The customer of a credit record is not soft-deleted (its credit records disappear with it). */
-const live = (customerIdExpr: string): Sql =>
-  sql`exists (select 1 from customer lc where lc.id = ${raw(customerIdExpr)} and lc.deleted_at is null)`;
-
 /** Condition on the `credit_hold` row aliased `h`. */
 function holdScope(principal: Principal): Sql {
   if (!CREDIT_HOLD_READERS.includes(principal.role)) return FALSE;
-  return and([live('h.customer_id'), accountScope(principal, 'h.customer_id')]);
+  return and([liveCustomer('h.customer_id'), accountScope(principal, 'h.customer_id')]);
 }
 
 /** Condition on the `credit_assessment` row aliased `a`. */
 function assessmentScope(principal: Principal): Sql {
   if (!CREDIT_ASSESSMENT_READERS.includes(principal.role)) return FALSE;
-  return and([live('a.customer_id'), accountScope(principal, 'a.customer_id')]);
+  return and([liveCustomer('a.customer_id'), accountScope(principal, 'a.customer_id')]);
 }
 
 // ---------------------------------------------------------------------------------------- holds: reads

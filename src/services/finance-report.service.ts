@@ -1,9 +1,8 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
-import { isoDate } from './receivable-issue';
 import { accountScope } from './scope';
 import { TRUE, and, raw, rows, sql, type Sql } from './sql';
-import { CURRENCY, ID, LOCAL_DATE } from './validation';
+import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
 
 /**
  * Finance reports on receivables: totals of outstanding and overdue money per sales rep or per

@@ -17,7 +17,7 @@ import { insertOpportunity } from './opportunity.service';
 import {
   type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
-import { customerScope, leadScope, subtreeSql } from './scope';
+import { assignableUserScope, customerScope, leadScope } from './scope';
 import { and, columnsOf, likeEscape, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
@@ -150,8 +150,7 @@ export type ConvertLeadInput = z.input<typeof ConvertLead>;
  */
 async function assigneeErrors(tx: ServiceContext, ownerId: string, field: string[]): Promise<UserError[]> {
   const manager = tx.principal.role === Role.SALES_MANAGER;
-  const inTeam = manager ? sql`and u.id in (${subtreeSql(tx.principal.id)})` : sql``;
-  const [owner] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId} ${inTeam}`);
+  const [owner] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId} and ${assignableUserScope(tx.principal)}`);
   if (!owner) return [userError('NOT_FOUND', manager ? 'No such user in your team.' : 'No such user.', field)];
   if (!owner.active) return [userError('VALIDATION', 'This user is deactivated.', field)];
   if (owner.role !== Role.SALES_REP && owner.role !== Role.SALES_MANAGER) return [userError('VALIDATION', 'Leads are assigned to sales reps or sales managers.', field)];

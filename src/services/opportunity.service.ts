@@ -21,7 +21,7 @@ import {
 import { opportunityScope } from './scope';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
 
 export type OpportunityRow = Opportunity;
 export type StageChangeRow = OpportunityStageChange;
@@ -220,7 +220,7 @@ const NON_NULLABLE = ['name', 'amount', 'currency', 'stage', 'expectedCloseDate'
 
 type Snapshot = Record<string, unknown>;
 
-const dateText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
+const dateText = (v: unknown) => (v instanceof Date ? isoDate(v) : v);
 
 /** The audited fields of a deal as they are now (take it before a change, compare with `opportunityChanges`). */
 export function opportunitySnapshot(o: Opportunity): Snapshot {

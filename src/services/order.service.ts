@@ -11,7 +11,7 @@ import { Product } from '../entities/product.entity';
 import { PaymentTerms } from '../entities/finance.enums';
 import { checkCredit, holdForCredit } from './credit-check';
 import { createAssetsForOrder } from './asset.service';
-import { ORDER_PAYMENT_DAYS, isoDate, issueReceivables } from './receivable-issue';
+import { ORDER_PAYMENT_DAYS, issueReceivables } from './receivable-issue';
 import { User } from '../entities/user.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { recordAudit } from './audit.service';
@@ -24,7 +24,7 @@ import { pagesByParent } from './pages-by-parent';
 import { customerScope, orderScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, parseInput, text, CURRENCY, MONEY } from './validation';
+import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY } from './validation';
 
 /**
  * Orders pushed by e-commerce sites and partners (issue 4).

@@ -14,11 +14,10 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
 import { outstandingOf, type PaymentAllocationRow } from './receivable.service';
-import { isoDate } from './receivable-issue';
 import { accountScope } from './scope';
 import { and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, LOCAL_DATE, MONEY, parseInput, text } from './validation';
+import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text } from './validation';
 
 /**
  * Payments received from customers and their allocation to receivables (issue 4).

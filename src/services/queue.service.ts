@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Role } from '../entities/enums';
 import { refId } from '../entities/ids';
@@ -6,7 +5,7 @@ import { CasePriority } from '../entities/service.enums';
 import { ServiceQueue, SlaPolicy } from '../entities/service-queue.entity';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
-import { RollbackWithErrors, userError, type UserError } from './errors';
+import { userError, type UserError } from './errors';
 import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -143,19 +142,6 @@ async function uniqueErrors(tx: ServiceContext, id: string | null, name: string 
   return errors;
 }
 
-/** Flushes, turning a unique-constraint clash of a concurrent write into a DUPLICATE on the right field. */
-async function flushQueue(tx: ServiceContext): Promise<void> {
-  try {
-    await tx.em.flush();
-  } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) {
-      const field = e.message.includes('service_queue_escalation_key') ? 'escalation' : 'name';
-      throw new RollbackWithErrors([userError('DUPLICATE', field === 'name' ? 'A queue with this name already exists.' : 'There is already an escalation queue.', ['input', field])]);
-    }
-    throw e;
-  }
-}
-
 async function withQueueRow(ctx: ServiceContext, outcome: { result: string | null; errors: UserError[] }): Promise<QueuePayload> {
   if (!outcome.result) return { serviceQueue: null, errors: outcome.errors };
   const [row] = await queuesByIds(ctx, [outcome.result]);
@@ -177,7 +163,7 @@ export async function createQueue(ctx: ServiceContext, input: CreateQueueInput):
       escalation: data.escalation ?? false,
     } as any);
     tx.em.persist(queue);
-    await flushQueue(tx);
+    await tx.em.flush();
     return queue.id;
   });
   return withQueueRow(ctx, outcome);
@@ -209,7 +195,7 @@ export async function updateQueue(ctx: ServiceContext, input: UpdateQueueInput):
     if (data.escalation != null) queue.escalation = data.escalation;
     if (before === JSON.stringify([queue.name, queue.description ?? null, refId(queue.manager), queue.escalation])) return queue.id;
     queue.updatedAt = new Date();
-    await flushQueue(tx);
+    await tx.em.flush();
     return queue.id;
   });
   return withQueueRow(ctx, outcome);

@@ -16,7 +16,7 @@ import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type Sor
 import { opportunityScope } from './scope';
 import { columnsOf, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, LOCAL_DATE, optionalText, parseInput, text } from './validation';
+import { ID, LOCAL_DATE, isoDate, optionalText, parseInput, text } from './validation';
 
 export type QuoteRow = Quote;
 export type QuoteLineRow = QuoteLine;
@@ -56,7 +56,7 @@ function quoteTotals(lines: LineAmounts[]) {
 }
 
 /** Today's date in UTC ("YYYY-MM-DD"): a quote is valid through the whole of its `validUntil` day. */
-const todayUtc = () => new Date().toISOString().slice(0, 10);
+const todayUtc = () => isoDate(new Date());
 
 // ------------------------------------------------------------------------------------------ reads
 
@@ -135,7 +135,7 @@ export type AcceptQuoteInput = z.input<typeof AcceptQuote>;
 const AUDITED = ['number', 'status', 'currency', 'validUntil', 'notes', 'subtotal', 'discountTotal', 'total', 'lineCount'];
 
 /** A calendar date as "YYYY-MM-DD", whether the driver gave text or a Date (at UTC midnight). */
-const dateText = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+const dateText = (v: unknown): string => (v instanceof Date ? isoDate(v) : String(v));
 
 function snapshot(q: Quote, lineCount: number): Record<string, unknown> {
   return { ...q, validUntil: dateText(q.validUntil), lineCount };

@@ -52,8 +52,3 @@ export async function issueReceivables(tx: ServiceContext, items: NewReceivable[
   await tx.em.flush();
   return created;
 }
-
-/** YYYY-MM-DD of a date (UTC), optionally shifted by whole days. */
-export function isoDate(date: Date, plusDays = 0): string {
-  return new Date(date.getTime() + plusDays * 86_400_000).toISOString().slice(0, 10);
-}

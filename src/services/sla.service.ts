@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { changesSql } from './audit.service';
 import { breachedAt } from './case.service';
 import { newIdSql, raw, rows, sql, type Sql } from './sql';
 
@@ -78,13 +79,7 @@ export async function escalateBreachedCases(em: EntityManager, now: Date): Promi
     audited as (
       insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
       select ${newIdSql('AuditEvent')}, 'ServiceCase', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
-        (select coalesce(jsonb_agg(x), '[]'::jsonb) from (values
-          (case when c.old_priority is distinct from c.new_priority
-            then jsonb_build_object('field', 'priority', 'old', c.old_priority, 'new', c.new_priority) end),
-          (case when c.old_queue is distinct from c.new_queue
-            then jsonb_build_object('field', 'queueId', 'old', c.old_queue, 'new', c.new_queue) end),
-          (jsonb_build_object('field', 'escalatedAt', 'old', null, 'new', ${iso}::text))
-        ) as ch(x) where x is not null)
+        ${changesSql([['priority', 'c.old_priority', 'c.new_priority'], ['queueId', 'c.old_queue', 'c.new_queue'], ['escalatedAt', 'null::text', sql`${iso}::text`]])}
       from changed c
       returning 1
     ),

@@ -12,8 +12,8 @@ import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { CASE_STAFF } from './queue.service';
-import { caseScope } from './scope';
-import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { caseScope, liveCustomer } from './scope';
+import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { inTransaction } from './transaction';
 import { ID, optionalText, parseInput } from './validation';
 
@@ -35,7 +35,7 @@ function surveyScope(principal: Principal, alias = 's'): Sql {
   if (principal.type !== 'USER' || !CASE_STAFF.includes(principal.role)) return FALSE;
   return and([
     caseScope(principal, `${alias}.customer_id`),
-    sql`exists (select 1 from customer sv where sv.id = ${raw(alias)}.customer_id and sv.deleted_at is null)`,
+    liveCustomer(`${alias}.customer_id`),
   ]);
 }
 

@@ -17,7 +17,7 @@ import { pagesByParent } from './pages-by-parent';
 import {
   type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
 } from './pagination';
-import { subtreeSql, taskScope, userScope } from './scope';
+import { assignableUserScope, taskScope, userScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -228,8 +228,7 @@ async function assigneeErrors(tx: ServiceContext, assigneeId: string): Promise<U
   if (principal.role !== Role.ADMIN && principal.role !== Role.SALES_MANAGER) {
     return [userError('FORBIDDEN', 'You can only assign tasks to yourself.', f('assigneeId'))];
   }
-  const inTeam = principal.role === Role.SALES_MANAGER ? sql`and u.id in (${subtreeSql(principal.id)})` : sql``;
-  const [user] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${assigneeId} ${inTeam}`);
+  const [user] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${assigneeId} and ${assignableUserScope(principal)}`);
   if (!user) return [userError('NOT_FOUND', principal.role === Role.SALES_MANAGER ? 'No such user in your team.' : 'No such user.', f('assigneeId'))];
   if (!user.active) return [userError('VALIDATION', 'That user is deactivated.', f('assigneeId'))];
   if (user.role === Role.PARTNER) return [userError('VALIDATION', 'Partner users do not get tasks.', f('assigneeId'))];

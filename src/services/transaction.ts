@@ -10,6 +10,8 @@ const UNIQUE_FIELDS: Record<string, string[]> = {
   product_sku_key: ['input', 'sku'],
   sales_order_external_ref_key: ['input', 'externalRef'],
   asset_service_tag_key: ['input', 'serviceTag'],
+  service_queue_name_key: ['input', 'name'],
+  service_queue_escalation_key: ['input', 'escalation'],
 };
 
 /** Runs a write in one transaction; expected failures roll it back and come back as payload errors. */

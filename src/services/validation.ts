@@ -76,3 +76,8 @@ export const MONEY = z
 
 /** A calendar date "YYYY-MM-DD". */
 export const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A calendar date "YYYY-MM-DD".');
+
+/** YYYY-MM-DD of a date (UTC), optionally shifted by whole days. */
+export function isoDate(date: Date, plusDays = 0): string {
+  return new Date(date.getTime() + plusDays * 86_400_000).toISOString().slice(0, 10);
+}
