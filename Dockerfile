@@ -8,7 +8,6 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
-COPY scripts ./scripts
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled code only, run as the unprivileged `node` user.
