@@ -71,16 +71,17 @@ export async function freshPostgres(url: string): Promise<{ url: string; drop: (
 /**
  * A real app on a real, empty database: PostgreSQL (a new database per test file) when DATABASE_URL
  * is set, else an in-memory embedded database. Migrated and seeded with the demo users and a small
- * deterministic set of customers.
+ * deterministic set of customers; with `fullDemo`, the demo data of `npm start` instead.
  */
-export async function startTestApp(opts: { customers?: number } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { customers?: number; fullDemo?: boolean } = {}): Promise<TestApp> {
   const pg = process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : null;
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}) });
   const db = await openDatabase(config, { inMemory: true });
   let created: App;
   try {
     await migrate(db.orm);
-    await seedDemo(db.orm.em.fork() as any, { customers: opts.customers ?? 40 });
+    // `fullDemo`: exactly what `npm start` seeds (src/server.ts)
+    await seedDemo(db.orm.em.fork() as any, opts.fullDemo ? { sales: true } : { customers: opts.customers ?? 40 });
     created = await createApp(config, db, createLogger('silent'));
   } catch (error) {
     // Leave nothing open, or Jest waits forever for the database.

@@ -12,7 +12,7 @@ import { insertRows, type Value } from './seed-sql';
  * which `npm start` and `npm run seed` use; the tests do not): campaigns, leads (some converted into
  * customers with a deal), a year of opportunities moving through the stages with their stage history,
  * activities on the customers (and `customer.last_contacted_at` from them), and tasks for the sales
- * users, some overdue and some with a reminder due.
+ * users, some overdue and one each with a reminder due (and due later today).
  *
  * The demo customers are created in the last few days (one per hour), as if imported from an older
  * system: their deals and interactions go back up to a year. The sales users' start dates
@@ -294,6 +294,7 @@ export async function seedSales(em: EntityManager, rnd: Rnd, now = Date.now()): 
   // ---- tasks: every sales user gets some done, some upcoming, some overdue (the first), one with a reminder due (the second)
   const taskRows: Value[][] = [];
   const taskTypes = Object.values(TaskType).filter((t) => t !== TaskType.ESCALATION);
+  const lastQuarterToday = Math.ceil((now + 1) / DAY) * DAY - 900_000; // 23:45 UTC today
   for (const assignee of [manager, rep1, rep2]) {
     const own = customers.filter((c) => c.owner_id === assignee);
     const book = own.length ? own : customers;
@@ -302,7 +303,8 @@ export async function seedSales(em: EntityManager, rnd: Rnd, now = Date.now()): 
       const customer = rnd.pick(book);
       const type = rnd.pick(taskTypes);
       const openDeal = (oppsOf.get(customer.id) ?? []).find((o) => o.closedMs === null);
-      let dueMs = k === 0 ? now - rnd.int(2, 10) * DAY : k === 1 ? now + rnd.int(1, 3) * 3600_000 : now + rnd.int(-25, 30) * DAY;
+      // the second is due in the next hours but still today (UTC), so every agenda of "today" has an entry
+      let dueMs = k === 0 ? now - rnd.int(2, 10) * DAY : k === 1 ? Math.min(now + rnd.int(1, 3) * 3600_000, lastQuarterToday) : now + rnd.int(-25, 30) * DAY;
       dueMs = Math.floor(dueMs / 900_000) * 900_000; // on the quarter hour
       const past = dueMs < now;
       const roll = rnd.next();

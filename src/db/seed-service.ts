@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Role } from '../entities/enums';
 import { newId } from '../entities/ids';
+import { FeedbackStatus } from '../entities/service.enums';
+import { createFeedback, updateFeedback } from '../services/feedback.service';
 import { escalateBreachedCases, type SlaJobResult } from '../services/sla.service';
 import { newSurveyToken } from '../services/survey.service';
 import { insertRows, numbers, type Value } from './seed-sql';
@@ -16,7 +19,8 @@ import { insertRows, numbers, type Value } from './seed-sql';
  * - a P1 repair whose resolution is overdue: the SLA job's rules run once, so it is escalated (moved to
  *   "Escalations", ESCALATION task for the admin, audited as SYSTEM); the other open cases are within SLA
  *   at seeding time;
- * - a follow-up task on a resolved case in the service agent's agenda.
+ * - a follow-up task on a resolved case in the service agent's agenda;
+ * - product feedback: the toner suggestion, ACCEPTED with its case, and a NEW idea for the laptop.
  *
  * Deterministic apart from ids and survey tokens (secrets): fixed customers (the first matching ones by
  * creation time), texts, and times relative to `now`. Plain SQL inside the caller's transaction.
@@ -32,6 +36,7 @@ export interface ServiceSeedCounts extends SlaJobResult {
   cases: number;
   comments: number;
   surveys: number;
+  feedback: number;
 }
 
 interface CasePlan {
@@ -124,7 +129,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
   const partner = user('partner@demo.crm');
   const customers = (await em.execute<{ id: string }[]>(
     `select id from customer where deleted_at is null and kind = 'BUSINESS' and not is_partner order by created_at, id limit 6`)).map((c) => c.id);
-  const empty: ServiceSeedCounts = { queues: 0, products: 0, assets: 0, cases: 0, comments: 0, surveys: 0, escalated: 0, priorityRaised: 0, movedToEscalationQueue: 0, tasksCreated: 0 };
+  const empty: ServiceSeedCounts = { queues: 0, products: 0, assets: 0, cases: 0, comments: 0, surveys: 0, feedback: 0, escalated: 0, priorityRaised: 0, movedToEscalationQueue: 0, tasksCreated: 0 };
   if (!admin || !agent || !partner?.partner_customer_id || customers.length < 6) return empty; // a demo too small for a service desk
 
   // ---- queues
@@ -212,7 +217,21 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
       customers[PLANS[followUp].customer as number], caseIds[followUp], 'Check the monitors still work after a week.', iso(now), iso(now)],
   ]);
 
+  // ---- product feedback through the API's own rules (links audited on the customer): the toner suggestion,
+  // accepted, and a NEW idea for the laptop without source cases yet
+  const ctx = { em, principal: { type: 'USER' as const, id: agent, role: Role.SERVICE_AGENT, scopes: [], partnerCustomerId: null } };
+  const suggestion = PLANS.findIndex((p) => p.type === 'SUGGESTION');
+  const toner = await createFeedback(ctx, {
+    productId: printer, summary: 'Show the toner levels of all printers in the web portal',
+    description: 'Customers with several printers want one overview instead of checking each printer.', caseIds: [caseIds[suggestion]],
+  });
+  const accepted = toner.feedback && await updateFeedback(ctx, { id: toner.feedback.id, version: toner.feedback.version, status: FeedbackStatus.ACCEPTED });
+  const idea = await createFeedback(ctx, { productId: laptop, summary: 'Ship the laptops with dock firmware 1.8 installed' });
+  if (!accepted?.feedback || !idea.feedback) throw new Error(`Demo feedback refused: ${JSON.stringify([toner.errors, accepted?.errors, idea.errors])}`);
+
   // ---- what the SLA job would have done by now (the P1 repair is past its resolution due time)
   const job = await escalateBreachedCases(em, new Date(now));
-  return { queues: 2, products: 2, assets: assetPlans.length, cases: PLANS.length, comments: commentRows.length, surveys: surveyRows.length, ...job };
+  return {
+    queues: 2, products: 2, assets: assetPlans.length, cases: PLANS.length, comments: commentRows.length, surveys: surveyRows.length, feedback: 2, ...job,
+  };
 }

@@ -7,6 +7,7 @@ import {
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { User } from '../entities/user.entity';
 import { hashPassword } from '../services/user.service';
+import { seedCommerce } from './seed-commerce';
 import { seedFinance } from './seed-finance';
 import { seedSales } from './seed-sales';
 import { seedService } from './seed-service';
@@ -65,7 +66,8 @@ async function seedUsers(em: EntityManager): Promise<DemoUsers> {
  * type owned by the two reps, 1–5 contacts each, and a dealer with its partner user. With `sales`
  * (`npm start`, `npm run seed`; not the tests, which build their own sales fixtures), also a sales
  * pipeline: campaigns, leads, opportunities with stage history, activities and tasks (seed-sales.ts), and
- * the money side: credit assessments, signed contracts, receivables (one overdue), a payment (seed-finance.ts).
+ * the money side: credit assessments, signed contracts, receivables (one overdue), a payment (seed-finance.ts), a
+ * catalogue and orders, one held for credit (seed-commerce.ts), and the service desk (seed-service.ts).
  * Idempotent: does nothing when the demo admin already exists.
  */
 export async function seedDemo(em: EntityManager, opts: { customers?: number; seed?: number; sales?: boolean } = {}): Promise<boolean> {
@@ -152,6 +154,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
     if (opts.sales) {
       await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));
       await seedFinance(tx as EntityManager);
+      await seedCommerce(tx as EntityManager);
       await seedService(tx as EntityManager);
     }
   });
