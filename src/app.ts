@@ -8,6 +8,7 @@ import { applyPermissions } from './auth';
 import { buildContext, type GraphQLContext } from './auth/context';
 import type { Config } from './config';
 import type { Database } from './db/orm';
+import { corsMiddleware } from './http/cors';
 import { buildBareSchema } from './schema/build-schema';
 import { makeFormatError } from './schema/format-error';
 import { setCursorSecret } from './services/pagination';
@@ -87,6 +88,8 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  // CORS first, so that every answer on /graphql (errors and limits included) is readable by an allowed page.
+  app.use('/graphql', corsMiddleware(config));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
