@@ -94,6 +94,15 @@ describe('CORS in the browser', () => {
   // No request routing here: with it, Playwright would answer the preflights instead of the API.
   beforeEach(async () => { ({ context, blocked } = await browser.offlineContext({ route: false })); });
 
+  test('even without routing, nothing outside this machine is reachable (host names or addresses)', async () => {
+    const page = await openPage(shop);
+    const remote = ['https://unpkg.com/graphiql/graphiql.min.js', 'http://example.com/', 'http://1.1.1.1/'];
+    const outcomes = await page.evaluate((urls) => Promise.all(urls.map((url) => fetch(url, { mode: 'no-cors' }).then(() => 'reached', (e: Error) => e.name))), remote);
+    expect(outcomes).toEqual(['TypeError', 'TypeError', 'TypeError']);
+    expect(blocked).toEqual(remote); // seen leaving, and failed
+    blocked.length = 0;
+  });
+
   test('a page on another localhost origin signs in and reads me (development default)', async () => {
     const page = await openPage(shop);
     const result = await page.evaluate(loginAndMe, api);
