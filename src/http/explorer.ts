@@ -73,7 +73,7 @@ export function explorerRouter(config: Pick<Config, 'EXPLORER' | 'NODE_ENV'>): e
   if (!explorerEnabled(config)) {
     router.get(ENDPOINT, (req, res, next) => {
       if (!wantsPage(req)) return next();
-      res.status(404).type('text').send('No explorer here: it is off in production unless EXPLORER=true. POST GraphQL requests to this address.');
+      res.status(404).type('text').send('No explorer here: it is off (EXPLORER=false, or NODE_ENV=production without EXPLORER=true). POST GraphQL requests to this address.');
     });
     return router;
   }
