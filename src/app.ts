@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -8,6 +8,8 @@ import { applyPermissions } from './auth';
 import { buildContext, type GraphQLContext } from './auth/context';
 import type { Config } from './config';
 import type { Database } from './db/orm';
+import { corsMiddleware } from './http/cors';
+import { explorerRouter } from './http/explorer';
 import { buildBareSchema } from './schema/build-schema';
 import { makeFormatError } from './schema/format-error';
 import { setCursorSecret } from './services/pagination';
@@ -73,7 +75,8 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     includeStacktraceInErrorResponses: development,
     formatError: makeFormatError(log, development),
     validationRules: protection.validationRules,
-    plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), loggingPlugin(log)],
+    // No Apollo landing page (Sandbox from a CDN, with telemetry): browsers get the offline explorer instead.
+    plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log)],
   });
   await apollo.start();
 
@@ -87,6 +90,9 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  // CORS first, so that every answer on /graphql (errors and limits included) is readable by an allowed page.
+  app.use('/graphql', corsMiddleware(config));
+  app.use(explorerRouter(config));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -6,6 +6,20 @@ import { z } from 'zod';
 /** `DATABASE_URL=` (set but empty) means "not set". */
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
+/** `a, b` -> exact origins (scheme://host[:port], as a browser sends them in `Origin`); a typo fails start-up. */
+function originList(value: string | undefined, ctx: z.RefinementCtx): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try { parsed = new URL(origin); } catch { /* reported below */ }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${origin}" is not an origin like https://app.example.com (scheme, host and port only, no path or trailing slash)` });
+    }
+  }
+  return origins;
+}
+
 /** Typed environment. Every setting the server reads lives here, nowhere else. */
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -24,6 +38,13 @@ const Env = z.object({
    * runs in ms; 0 disables them. Default 3600000 (hourly); with NODE_ENV=test disabled unless set.
    */
   JOBS_INTERVAL_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(2_147_483_647).optional()),
+  /**
+   * Browser origins allowed to call /graphql (CORS), comma-separated exact origins such as
+   * `https://app.example.com,http://localhost:5173`. Unset: any localhost origin outside production, none in it.
+   */
+  CORS_ORIGINS: z.preprocess(emptyAsUnset, z.string().optional()).transform(originList),
+  /** Serve the GraphiQL explorer on GET /graphql; default on, except with NODE_ENV=production. */
+  EXPLORER: z.preprocess(emptyAsUnset, z.enum(['true', 'false']).optional()),
 });
 
 export type Config = Omit<z.infer<typeof Env>, 'JOBS_INTERVAL_MS'> & { JOBS_INTERVAL_MS: number; jwtSecret: Uint8Array; dataDir: string };
