@@ -39,6 +39,8 @@ beforeAll(async () => {
   for (const u of await t.sql<{ id: string; email: string }>('select id, email from app_user')) ids[u.email.split('@')[0]] = u.id;
   ids.partnerOwn = (await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`))[0].id;
   await t.sql(`insert into product (id, sku, name, category, list_price, options_schema) values ('prd_${'c'.repeat(32)}', 'CRD-1', 'Credit widget', 'Widgets', 1, '{}')`);
+  // the same widget for USD orders (a product is sold in its own currency only)
+  await t.sql(`insert into product (id, sku, name, category, list_price, options_schema, currency) values ('prd_${'d'.repeat(32)}', 'CRD-USD', 'Credit widget', 'Widgets', 1, '{}', 'USD')`);
 });
 afterAll(async () => { await t.close(); });
 
@@ -58,7 +60,7 @@ async function push(customerId: string, amount: string, currency = 'EUR', paymen
   seq += 1;
   const res = ok(await t.gql(PUSH, { i: {
     idempotencyKey: `credit-${seq}-${hex()}`, channel: 'web', currency, customer: { customerId }, paymentTerms,
-    lines: [{ sku: 'CRD-1', quantity: 1, unitPrice: amount }],
+    lines: [{ sku: currency === 'USD' ? 'CRD-USD' : 'CRD-1', quantity: 1, unitPrice: amount }],
   } }, 'ADMIN')).pushOrder;
   expect(res.errors).toEqual([]);
   return res.order as { id: string; status: string; total: string };

@@ -30,8 +30,9 @@ beforeAll(async () => {
   t = await startTestApp({ customers: 4 });
   const key = async (scopes: string[]) => ({ apiKey: ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
     { input: { name: `key ${scopes.join(',')}`, role: 'INTEGRATION', scopes } }, 'ADMIN')).createApiKey.secret as string });
-  pusher = await key(['orders:write']);
-  otherPusher = await key(['orders:write']);
+  // With customers:read: these keys may see which customer an order is for (order-push-rules.test.ts covers keys without).
+  pusher = await key(['orders:write', 'customers:read']);
+  otherPusher = await key(['orders:write', 'customers:read']);
   noScope = await key(['customers:read']);
   const owners = await t.sql<{ id: string; email: string }>(`select id, email from app_user where email in ('rep1@demo.crm', 'rep2@demo.crm')`);
   rep1Id = owners.find((o) => o.email === 'rep1@demo.crm')!.id;
@@ -48,6 +49,7 @@ beforeAll(async () => {
     gift: { type: 'boolean' },
   })]);
   await t.sql(`update product set active = false where sku = 'OLD-1'`);
+  await t.sql(`update product set max_discount_percent = 5 where sku = 'LAP-1'`); // room for the line discounts below (price rules: order-push-rules.test.ts)
 });
 afterAll(async () => { await t.close(); });
 
@@ -122,7 +124,7 @@ describe('pushOrder', () => {
   });
 
   it('validates the configuration against the product options, naming the option', async () => {
-    const bad = async (configuration: unknown) => errorsOf(await push(input({ lines: [{ sku: 'LAP-1', quantity: 1, unitPrice: '1', configuration }] })));
+    const bad = async (configuration: unknown) => errorsOf(await push(input({ lines: [{ sku: 'LAP-1', quantity: 1, unitPrice: '999.99', configuration }] })));
     const at = (name: string) => [{ code: 'VALIDATION', field: ['input', 'lines', '0', 'configuration', name] }];
     expect(await bad({})).toEqual(at('ram'));
     expect(await bad({ ram: '8GB' })).toEqual(at('ram'));
@@ -131,7 +133,7 @@ describe('pushOrder', () => {
     expect(await bad({ ram: '16GB', warrantyYears: 4 })).toEqual(at('warrantyYears'));
     expect(await bad({ ram: '16GB', warrantyYears: 1.5 })).toEqual(at('warrantyYears'));
     expect(await bad({ ram: '16GB', gift: 'yes' })).toEqual(at('gift'));
-    const good = await pushed(input({ lines: [{ sku: 'LAP-1', quantity: 1, unitPrice: '1', configuration: { ram: '16GB', engraving: 'Ada', warrantyYears: 3, gift: false } }] }));
+    const good = await pushed(input({ lines: [{ sku: 'LAP-1', quantity: 1, unitPrice: '999.99', configuration: { ram: '16GB', engraving: 'Ada', warrantyYears: 3, gift: false } }] }));
     expect(good.lines[0].configuration).toEqual({ ram: '16GB', engraving: 'Ada', warrantyYears: 3, gift: false });
   });
 
@@ -237,7 +239,7 @@ describe('idempotency', () => {
   it('lets a refused push be retried with the same key', async () => {
     const i = input({ lines: [{ sku: 'NOPE', quantity: 1, unitPrice: '1' }] });
     expect(errorsOf(await push(i))).toEqual([{ code: 'NOT_FOUND', field: ['input', 'lines', '0', 'sku'] }]);
-    const fixed = await pushed({ ...i, lines: [{ sku: 'CAB-1', quantity: 1, unitPrice: '1' }] });
+    const fixed = await pushed({ ...i, lines: [{ sku: 'CAB-1', quantity: 10, unitPrice: '0.10' }] });
     expect(fixed.total).toBe('1.00');
   });
 

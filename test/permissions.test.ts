@@ -39,9 +39,9 @@ describe('the permission map covers the schema', () => {
       const fields = Object.keys((schema.getType(root) as GraphQLObjectType).getFields());
       expect(fields.filter((f) => !permissionMap[root][f])).toEqual([]);
     }
-    // only `login` and `submitSurvey` (the survey link's token is the credential) are open to anonymous callers
+    // only `login`, `submitSurvey` (the survey link's token is the credential) and `viewer` (null when anonymous) are open to anonymous callers
     const open = ['Query', 'Mutation'].flatMap((root) => Object.entries(permissionMap[root]).filter(([, p]) => p.public).map(([f]) => `${root}.${f}`));
-    expect(open.sort()).toEqual(['Mutation.login', 'Mutation.submitSurvey']);
+    expect(open.sort()).toEqual(['Mutation.login', 'Mutation.submitSurvey', 'Query.viewer']);
   });
 
   test('a field whose rule depends on the record is nullable (a denial must not wipe out its parent)', () => {
@@ -292,6 +292,25 @@ const ROWS: Row[] = [
     expect: 'V F F F F F F V F',
     effect: (role) => exists('select 1 from sales_order where external_ref = ?', [`matrix-${role}`]),
   },
+  {
+    // Cancelling a PENDING order: staff who change statuses, and partners for their own orders (issue 9).
+    name: 'Mutation.updateOrderStatus (cancel)',
+    query: 'mutation($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { order { id status } errors { code field message } } }',
+    path: ['updateOrderStatus'],
+    vars: async (role) => {
+      // a fresh PENDING order in the role's scope: rep1's customer for the rep, the partner's own record for everyone else
+      const pushed = ok(await t.gql('mutation($input: PushOrderInput!) { pushOrder(input: $input) { order { id version } errors { message } } }', {
+        input: { idempotencyKey: `matrix-cancel-${role}`, channel: 'WEB', currency: 'EUR', customer: { customerId: role === 'SALES_REP' ? ids.bizConsent : ids.partnerOwn },
+          lines: [{ sku: 'MATRIX-1', quantity: 1, unitPrice: '10.00' }] },
+      }, 'ADMIN')).pushOrder;
+      expect(pushed.errors).toEqual([]);
+      return { input: { id: pushed.order.id, version: pushed.order.version, status: 'CANCELLED' } };
+    },
+    expect: 'V V V F F F F V F',
+    effect: (_role, vars) => exists(`select 1 from sales_order where id = ? and status = 'CANCELLED'`, [(vars.input as { id: string }).id]),
+  },
+  // Who is calling: everyone, about themselves.
+  { name: 'Query.viewer', query: '{ viewer { kind id role } }', path: ['viewer'], vars: () => ({}), expect: 'V V V V V V V V V' },
   { name: 'Query.contract', query: 'query($id: ID!) { contract(id: $id) { id value } }', path: ['contract'], vars: byId('contract'), expect: 'V V V V F V F A F' },
   { name: 'Contract.notes', query: 'query($id: ID!) { contract(id: $id) { id notes } }', path: ['contract', 'notes'], vars: byId('partnerContract'), expect: 'V V A V F V F F F' },
   { name: 'Query.receivable', query: 'query($id: ID!) { receivable(id: $id) { id outstanding } }', path: ['receivable'], vars: byId('receivable'), expect: 'V V V F F V F A F' },
@@ -365,7 +384,7 @@ describe('the role matrix through HTTP', () => {
       'Mutation.createUser', 'Mutation.updateUser',
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
       'Mutation.logActivity',
-      'Product.cost', 'Mutation.pushOrder', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
+      'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
       'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
       'Query.productFeedback', 'Customer.suggestionValue',

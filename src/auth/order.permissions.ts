@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { allOf, anyOf, hasScope, isRole, isUser, reachable } from './rules';
+import { allOf, anyOf, hasScope, isRole, isUser, reachable, readsCustomers } from './rules';
 
 /** Order lists: staff who deal with orders, partners (their own record), keys with `orders:write` (their own pushes). Record scope in SQL. */
 export const readsOrders = anyOf(
@@ -19,14 +19,18 @@ export const pushesOrders = anyOf(
   allOf(isRole(Role.PARTNER), anyOf(isUser, hasScope('orders:write'))),
 );
 
-/** Status changes: ADMIN, SALES_MANAGER, SALES_REP (their scope), keys with `orders:write` (their pushes). */
-export const updatesOrders = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('orders:write'));
+/**
+ * Status changes: ADMIN, SALES_MANAGER, SALES_REP (their scope), keys with `orders:write` (their pushes);
+ * PARTNER users and keys with `orders:write` only cancel (the service enforces it).
+ */
+export const updatesOrders = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('orders:write'), allOf(isRole(Role.PARTNER), isUser));
 
 export const orderPermissions: PermissionMap = {
   Query: { orders: readsOrders, order: readsOrders },
   Mutation: { pushOrder: pushesOrders, updateOrderStatus: updatesOrders },
   Customer: { orders: readsOrders },
-  Order: { '*': reachable },
+  // Which customer an order is for: only callers who may read customers (no e-mail probing by pushes).
+  Order: { '*': reachable, customerId: readsCustomers, billToId: readsCustomers },
   OrderLine: { '*': reachable },
   OrderConnection: { '*': reachable },
   OrderEdge: { '*': reachable },

@@ -12,7 +12,8 @@ export interface Principal {
   partnerCustomerId: string | null;
 }
 
-export const SCOPES = ['customers:read', 'customers:write', 'orders:write', 'products:read', 'tasks:read'] as const;
+/** `orders:price-override`: pushed order lines may carry any unit price (see services/order-pricing.ts). */
+export const SCOPES = ['customers:read', 'customers:write', 'orders:write', 'orders:price-override', 'products:read', 'tasks:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Users act through their role; API keys additionally need the scope. */

@@ -1,11 +1,13 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { isRole, reachable, signedIn, userPiiVisible } from './rules';
+import { everyone, isRole, reachable, signedIn, userPiiVisible } from './rules';
 
 export const userPermissions: PermissionMap = {
   Query: {
     users: isRole(Role.ADMIN, Role.SALES_MANAGER),
     apiKeys: isRole(Role.ADMIN),
+    // Who is calling: open, because it reveals nothing but the caller's own identity (null when anonymous).
+    viewer: everyone,
   },
   Mutation: {
     createApiKey: isRole(Role.ADMIN),
@@ -22,4 +24,7 @@ export const userPermissions: PermissionMap = {
   UserConnection: { '*': reachable },
   UserEdge: { '*': reachable },
   UserPayload: { '*': reachable },
+  // Only ever the caller itself; `partnerAccount` is loaded within the caller's customer scope (null outside it).
+  Viewer: { '*': reachable },
+  ViewerApiKey: { '*': reachable },
 };

@@ -85,14 +85,14 @@ export class CreditHold implements Node {
   reason!: CreditHoldReason;
 
   @Enum({ items: () => CreditHoldStatus })
-  @Field(() => CreditHoldStatus, { description: 'PENDING, APPROVED or REJECTED.' })
+  @Field(() => CreditHoldStatus, { description: 'PENDING, APPROVED, REJECTED, or WITHDRAWN (its order was cancelled before a decision).' })
   status: CreditHoldStatus = CreditHoldStatus.PENDING;
 
   @ManyToOne({ entity: 'User', fieldName: 'decided_by', nullable: true })
   decidedBy?: Rel<User> | null;
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When FINANCE decided (UTC); null while PENDING.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When FINANCE decided, or when the hold was withdrawn (UTC); null while PENDING.' })
   decidedAt?: Date | null;
 
   @Property({ type: 'text', nullable: true })

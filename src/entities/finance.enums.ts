@@ -61,8 +61,17 @@ registerEnumType(PaymentTerms, {
     + 'counted in the credit exposure while unbilled, and credit-checked when pushed.',
 });
 
-export enum CreditHoldStatus { PENDING = 'PENDING', APPROVED = 'APPROVED', REJECTED = 'REJECTED' }
-registerEnumType(CreditHoldStatus, { name: 'CreditHoldStatus', description: 'PENDING (waiting for FINANCE), APPROVED or REJECTED.' });
+export enum CreditHoldStatus { PENDING = 'PENDING', APPROVED = 'APPROVED', REJECTED = 'REJECTED', WITHDRAWN = 'WITHDRAWN' }
+registerEnumType(CreditHoldStatus, {
+  name: 'CreditHoldStatus',
+  description: 'Where a credit hold stands: PENDING (waiting for FINANCE), APPROVED, REJECTED, or WITHDRAWN.',
+  valuesConfig: {
+    PENDING: { description: 'Waiting for a FINANCE decision (approveCredit / rejectCredit).' },
+    APPROVED: { description: 'FINANCE approved: the order went on (PENDING) or the contract was signed.' },
+    REJECTED: { description: 'FINANCE rejected: the order was cancelled or the contract went back to DRAFT.' },
+    WITHDRAWN: { description: 'The held order was cancelled (by the partner or staff) before FINANCE decided; nothing is left to decide.' },
+  },
+});
 
 export enum CreditHoldReason { OVER_LIMIT = 'OVER_LIMIT', NO_CREDIT_LIMIT = 'NO_CREDIT_LIMIT', CURRENCY_MISMATCH = 'CURRENCY_MISMATCH' }
 registerEnumType(CreditHoldReason, {

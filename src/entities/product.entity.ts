@@ -28,8 +28,16 @@ export class Product implements Node {
   listPrice!: string;
 
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
-  @Field(() => DecimalScalar, { nullable: true, description: 'Price for members (loyalty programme); null when there is none.' })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Price for members (loyalty programme); null when there is none. Pushed orders may use it today without a membership check (membership comes with loyalty).' })
   memberPrice?: string | null;
+
+  @Property({ type: 'decimal', precision: 5, scale: 2 })
+  @Field(() => DecimalScalar, {
+    description: 'The largest discount off `listPrice`, in percent (0–100, e.g. "10.00"), at which orders may be pushed without the '
+      + '`orders:price-override` scope: a line\'s unit price (after its `discount`) must then be at least listPrice × (100 − maxDiscountPercent) / 100. '
+      + '"0.00" (the default): only the list price or the member price.',
+  })
+  maxDiscountPercent: string = '0.00';
 
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
   @Field(() => DecimalScalar, { nullable: true, description: 'Purchase/production cost in `currency`; null when unknown. SALES_MANAGER, FINANCE and ADMIN only.' })

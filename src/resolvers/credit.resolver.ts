@@ -62,7 +62,7 @@ export class CreditHoldResolver {
     return id ? ctx.loaders.contractById.load(id) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'The FINANCE user who approved or rejected it; null while PENDING.' })
+  @FieldResolver(() => User, { nullable: true, description: 'The FINANCE user who approved or rejected it; null while PENDING and when WITHDRAWN (the audit log names who cancelled the order).' })
   decidedBy(@Root() hold: Row<CreditHold>, @Ctx() ctx: GraphQLContext) {
     const id = refId(hold.decidedBy);
     return id ? ctx.loaders.user.load(id) : null;

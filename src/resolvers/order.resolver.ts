@@ -37,12 +37,19 @@ export class OrderResolver {
     return orders.getOrder(serviceContext(ctx), id);
   }
 
-  @FieldResolver(() => ID, { description: 'Id of the customer who ordered (also for callers who may not read the customer record).' })
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description: 'Id of the customer who ordered. Callers who may read customers only (staff, partners, keys with a customers scope); '
+      + 'others get FORBIDDEN, so that a push never tells a key whether an e-mail or reference matched a customer.',
+  })
   customerId(@Root() order: Row<Order>) {
     return refId(order.customer);
   }
 
-  @FieldResolver(() => ID, { description: 'Id of the customer billed: the customer, or the partner that pushed the order for a customer it resells to.' })
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description: 'Id of the customer billed: the customer, or the partner that pushed the order for a customer it resells to. Same readers as `customerId`.',
+  })
   billToId(@Root() order: Row<Order>) {
     return refId(order.billTo);
   }
@@ -59,14 +66,18 @@ export class OrderResolver {
 
   @Mutation(() => OrderPayload, {
     description: 'Push an order (INTEGRATION keys with `orders:write`, ADMIN; partners — users and keys with `orders:write` — for themselves and the customers they resell to, billed to the partner). Idempotent by `idempotencyKey`: the same key and content return the first result, '
-      + 'other content is a CONFLICT, concurrent duplicates create one order. Starts PENDING, or PENDING_CREDIT_APPROVAL when an ON_ACCOUNT order would exceed the credit limit.',
+      + 'other content is a CONFLICT, concurrent duplicates create one order. Starts PENDING, or PENDING_CREDIT_APPROVAL when an ON_ACCOUNT order would exceed the credit limit. '
+      + 'Every product must be sold in the order\'s `currency`, and each unit price must be the list price, the member price, or at most the product\'s `maxDiscountPercent` below the list price '
+      + '(VALIDATION naming the line otherwise) — unless you are ADMIN or your key has `orders:price-override`. Nothing is written when any line is refused.',
   })
   pushOrder(@Arg('input') input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
     return orders.pushOrder(serviceContext(ctx), input as orders.PushOrderInput);
   }
 
   @Mutation(() => OrderPayload, {
-    description: 'Move an order along its lifecycle (ADMIN, SALES_MANAGER and SALES_REP on orders of customers in their scope; keys with `orders:write` on orders they pushed). '
+    description: 'Move an order along its lifecycle (ADMIN, SALES_MANAGER and SALES_REP on orders of customers in their scope; INTEGRATION keys with `orders:write` on orders they pushed). '
+      + 'Partners (PARTNER users, PARTNER keys with `orders:write`) may only cancel (status CANCELLED) their orders — billed to them or of their own record — while PENDING or PENDING_CREDIT_APPROVAL '
+      + '(BUSINESS_RULE at `status` otherwise; other orders: NOT_FOUND). Cancelling a PENDING_CREDIT_APPROVAL order withdraws its credit hold (WITHDRAWN). '
       + 'Illegal transitions: BUSINESS_RULE; stale `version`: CONFLICT.',
   })
   updateOrderStatus(@Arg('input') input: UpdateOrderStatusInput, @Ctx() ctx: GraphQLContext) {

@@ -31,7 +31,7 @@ export class UserResolver {
     return { token, expiresAt, user: await ctx.loaders.user.load(user.id) };
   }
 
-  @Query(() => User, { description: 'The signed-in user (for API keys: UNAUTHENTICATED, keys are not users).' })
+  @Query(() => User, { description: 'The signed-in user (for API keys: UNAUTHENTICATED, keys are not users; ask `viewer` to check a key).' })
   me(@Ctx() ctx: GraphQLContext) {
     if (ctx.principal?.type !== 'USER') throw unauthenticated('`me` is for signed-in users; API keys are not users.');
     return users.getMe(serviceContext(ctx));

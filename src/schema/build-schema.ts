@@ -23,12 +23,13 @@ import { feedbackResolvers } from '../resolvers/feedback.resolver';
 import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
+import { ViewerResolver } from '../resolvers/viewer.resolver';
 
 /** The schema without permissions (what `npm run schema` prints). */
 export function buildBareSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
-      CustomerResolver, ContactResolver, UserResolver, NodeResolver, AuditEventResolver,
+      CustomerResolver, ContactResolver, UserResolver, ViewerResolver, NodeResolver, AuditEventResolver,
       ActivityResolver, CustomerTimelineResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver, OpportunityResolver, AnalyticsResolver,
       OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
       WinRateGroupResolver, RepPerformanceResolver,

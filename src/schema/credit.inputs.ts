@@ -24,7 +24,7 @@ export class CreditHoldFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The customer whose credit is concerned (for a partner\'s resale order: the partner, who is billed).' }) customerId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The held order (`isNull: false` keeps holds of orders).' }) orderId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The held contract (`isNull: false` keeps holds of contracts).' }) contractId?: IdFilter;
-  @Field(() => CreditHoldStatusFilter, { nullable: true, description: 'PENDING, APPROVED or REJECTED.' }) status?: unknown;
+  @Field(() => CreditHoldStatusFilter, { nullable: true, description: 'PENDING, APPROVED, REJECTED or WITHDRAWN.' }) status?: unknown;
   @Field(() => CreditHoldReasonFilter, { nullable: true, description: 'Why it was held.' }) reason?: unknown;
   @Field(() => StringFilter, { nullable: true, description: 'The ISO 4217 currency of the held amount.' }) currency?: StringFilter;
   @Field(() => DecimalFilter, { nullable: true, description: 'The held amount (regardless of currency).' }) amount?: DecimalFilter;
@@ -37,7 +37,7 @@ registerEnumType(CreditHoldOrderField, {
   name: 'CreditHoldOrderField',
   description: 'Fields credit holds can be sorted by.',
   valuesConfig: {
-    STATUS: { description: 'Waiting or decided: ASC puts PENDING holds first, DESC puts decided ones (APPROVED, REJECTED) first.' },
+    STATUS: { description: 'Waiting or decided: ASC puts PENDING holds first, DESC puts decided ones (APPROVED, REJECTED, WITHDRAWN) first.' },
     CREATED_AT: { description: 'When the order or contract was held.' },
     AMOUNT: { description: 'The held amount, regardless of currency.' },
   },

@@ -18,7 +18,7 @@ export class OrderFilter {
   @Field(() => [OrderFilter], { nullable: true, description: 'At least one of these holds.' }) or?: OrderFilter[];
   @Field(() => OrderFilter, { nullable: true, description: 'This does not hold.' }) not?: OrderFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The order id.' }) id?: IdFilter;
-  @Field(() => IdFilter, { nullable: true, description: 'The customer id.' }) customerId?: IdFilter;
+  @Field(() => IdFilter, { nullable: true, description: 'The customer id (null to keys that may not read customers: such a filter then matches nothing but `isNull: true`).' }) customerId?: IdFilter;
   @Field(() => StringFilter, { nullable: true, description: 'The external reference.' }) externalRef?: StringFilter;
   @Field(() => StringFilter, { nullable: true, description: 'The channel (stored upper-case).' }) channel?: StringFilter;
   @Field(() => OrderStatusFilter, { nullable: true, description: 'The status.' }) status?: unknown;
@@ -50,7 +50,10 @@ export class OrderCustomerInput {
   @Field(() => ID, { nullable: true, description: 'An existing customer (NOT_FOUND otherwise).' }) customerId?: string | null;
   @Field(() => OrderCustomerExternalRefInput, { nullable: true, description: 'The shopper\'s reference in the pushing system.' }) externalRef?: OrderCustomerExternalRefInput | null;
   @Field(() => String, { nullable: true, description: 'The shopper\'s e-mail address.' }) email?: string | null;
-  @Field(() => String, { nullable: true, description: 'Name of a customer to create (required when nothing matches; 1–200 characters).' }) name?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Name of a customer to create (1–200 characters): required when nothing matches — and always, unless `customerId` is given, for keys without a customers scope (they are not told whether anything matched).',
+  }) name?: string | null;
   @Field(() => CustomerKind, { nullable: true, description: 'Kind of a customer to create; INDIVIDUAL when omitted.' }) kind?: CustomerKind | null;
   @Field(() => ID, { nullable: true, description: 'Owner of a customer to create (a sales user); the user who created the API key when omitted.' }) ownerId?: string | null;
 }
@@ -59,7 +62,10 @@ export class OrderCustomerInput {
 export class OrderLineInput {
   @Field({ description: 'SKU of an active product (case-insensitive).' }) sku!: string;
   @Field(() => Int, { description: 'Quantity, 1 or more.' }) quantity!: number;
-  @Field(() => DecimalScalar, { description: 'Price of one unit in the order\'s currency, at most 2 decimals.' }) unitPrice!: string;
+  @Field(() => DecimalScalar, {
+    description: 'Price of one unit in the order\'s currency (the product\'s currency), at most 2 decimals: the list price, the member price, or at most the product\'s '
+      + '`maxDiscountPercent` below the list price (also after `discount`); other prices only for ADMIN and keys with `orders:price-override` (VALIDATION at this line otherwise).',
+  }) unitPrice!: string;
   @Field(() => DecimalScalar, { nullable: true, description: 'Discount amount on the line (at most quantity × unitPrice); 0 when omitted.' }) discount?: string | null;
   @Field(() => JSONObjectScalar, {
     nullable: true,
@@ -76,11 +82,11 @@ export class PushOrderInput {
   }) idempotencyKey!: string;
   @Field(() => String, { nullable: true, description: 'Your order number (1–100 characters); unique among your orders (DUPLICATE otherwise).' }) externalRef?: string | null;
   @Field({ description: 'Sales channel, e.g. "WEB" (1–50 characters, stored upper-case).' }) channel!: string;
-  @Field({ description: 'ISO 4217 currency of every amount, e.g. "EUR".' }) currency!: string;
+  @Field({ description: 'ISO 4217 currency of every amount, e.g. "EUR"; every line\'s product must be sold in it (VALIDATION here, naming the line, otherwise).' }) currency!: string;
   @Field(() => OrderCustomerInput, { description: 'Who ordered.' }) customer!: OrderCustomerInput;
   @Field(() => [OrderLineInput], { description: 'The lines (1–500).' }) lines!: OrderLineInput[];
   @Field(() => Int, { nullable: true, description: 'Loyalty points to redeem: only 0 until the loyalty programme exists (VALIDATION otherwise).' }) pointsToRedeem?: number | null;
-  @Field(() => PaymentTerms, { nullable: true, description: 'PREPAID (paid at checkout) or ON_ACCOUNT (billed when FULFILLED; credit-checked: over the limit the order starts PENDING_CREDIT_APPROVAL). Default: ON_ACCOUNT for partners, PREPAID for everyone else.' }) paymentTerms?: PaymentTerms | null;
+  @Field(() => PaymentTerms, { nullable: true, description: 'PREPAID (paid at checkout) or ON_ACCOUNT (billed when FULFILLED; credit-checked: over the limit the order starts PENDING_CREDIT_APPROVAL). Default: ON_ACCOUNT for partners, PREPAID for everyone else. Keys without a customers scope may use ON_ACCOUNT only with `customer.customerId`.' }) paymentTerms?: PaymentTerms | null;
 }
 
 @InputType({ description: 'A status change. Pass the `version` you read; a stale one is a CONFLICT.' })

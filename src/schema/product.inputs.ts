@@ -39,6 +39,11 @@ export class ProductOrderBy {
 class ProductFields {
   @Field(() => DecimalScalar, { nullable: true, description: 'Member price, 0 or more with at most 2 decimals, not above the list price; null for none.' }) memberPrice?: string | null;
   @Field(() => DecimalScalar, { nullable: true, description: 'Cost, 0 or more with at most 2 decimals; null when unknown.' }) cost?: string | null;
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Largest discount off the list price, in percent (0–100, at most 2 decimals), at which web shops and partners may push orders '
+      + 'without the `orders:price-override` scope. "0" on create when omitted (list or member price only); null is refused.',
+  }) maxDiscountPercent?: string;
   @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the prices (e.g. "EUR"); EUR on create when omitted.' }) currency?: string;
   @Field(() => Boolean, { nullable: true, description: 'Whether it can be sold; true on create when omitted.' }) active?: boolean;
   @Field(() => JSONObjectScalar, {

@@ -87,3 +87,11 @@ export async function apiKeyPrincipal(em: EntityManager, presented: string): Pro
   if (!same || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null;
   return { type: 'API_KEY', id: key.id, role: key.role, scopes: key.scopes, partnerCustomerId: key.partnerCustomerId };
 }
+
+/** The calling key itself (for `viewer`), or null when the caller is not a key. */
+export async function ownApiKey(ctx: ServiceContext) {
+  if (ctx.principal.type !== 'API_KEY') return null;
+  const [key] = await rows<Pick<ApiKey, 'id' | 'name' | 'prefix' | 'scopes' | 'createdAt' | 'expiresAt'>>(ctx.em,
+    sql`select k.id, k.name, k.prefix, k.scopes, k.created_at as "createdAt", k.expires_at as "expiresAt" from api_key k where k.id = ${ctx.principal.id}`);
+  return key ?? null;
+}

@@ -3,8 +3,9 @@ import { Contract } from '../entities/contract.entity';
 import { CreditHold } from '../entities/credit.entity';
 import { Customer } from '../entities/customer.entity';
 import { AuditAction } from '../entities/enums';
-import { CreditHoldReason } from '../entities/finance.enums';
+import { CreditHoldReason, CreditHoldStatus } from '../entities/finance.enums';
 import { Order } from '../entities/order.entity';
+import { refId } from '../entities/ids';
 import { recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { rows, sql } from './sql';
@@ -79,4 +80,24 @@ export function holdForCredit(
     ],
   });
   return hold;
+}
+
+/**
+ * Withdraws the PENDING hold of an order that is cancelled before FINANCE decided (in the caller's
+ * transaction): status WITHDRAWN, `decidedAt` now, no `decidedBy` (FINANCE did not decide), audited
+ * on the customer. The hold row is locked first, so a concurrent decision either happened before (the
+ * order is then no longer PENDING_CREDIT_APPROVAL and the cancel meets a stale version) or waits and
+ * then finds the hold withdrawn.
+ */
+export async function withdrawHold(tx: ServiceContext, orderId: string): Promise<void> {
+  const [found] = await rows<{ id: string }>(tx.em, sql`select h.id from credit_hold h where h.order_id = ${orderId} and h.status = 'PENDING' for update`);
+  if (!found) return;
+  const hold = await tx.em.findOneOrFail(CreditHold, found.id, { refresh: true });
+  recordAudit(tx.em, tx.principal, {
+    entityType: 'CreditHold', entityId: hold.id, customerId: refId(hold.customer)!, action: AuditAction.UPDATE,
+    changes: [{ field: 'status', old: hold.status, new: CreditHoldStatus.WITHDRAWN }],
+  });
+  hold.status = CreditHoldStatus.WITHDRAWN;
+  hold.decidedAt = new Date();
+  hold.decisionNote = 'The order was cancelled before a credit decision.';
 }

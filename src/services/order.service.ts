@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { z } from 'zod';
-import type { Principal } from '../auth/principal';
+import { hasScope, type Principal } from '../auth/principal';
 import { Customer } from '../entities/customer.entity';
 import { AuditAction, CustomerKind, CustomerSource, Role, Sector } from '../entities/enums';
 import { refId } from '../entities/ids';
@@ -9,7 +9,8 @@ import { OrderLine } from '../entities/order-line.entity';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { Product } from '../entities/product.entity';
 import { PaymentTerms } from '../entities/finance.enums';
-import { checkCredit, holdForCredit } from './credit-check';
+import { checkCredit, holdForCredit, withdrawHold } from './credit-check';
+import { lineCurrencyErrors, linePriceErrors, overridesPrices } from './order-pricing';
 import { createAssetsForOrder } from './asset.service';
 import { ORDER_PAYMENT_DAYS, issueReceivables } from './receivable-issue';
 import { User } from '../entities/user.entity';
@@ -21,7 +22,7 @@ import { NotFoundError, RollbackWithErrors, userError, type UserError } from './
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { customerScope, orderScope } from './scope';
+import { customerScope, maskedSql, orderScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY } from './validation';
@@ -39,14 +40,20 @@ import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY } from './validat
  *   those older than 48 h).
  * - The customer is named by id, or matched by external reference, then by e-mail (a customer's or a
  *   contact's); when none matches it is created in the same transaction (needs `name`; owner: `ownerId`,
- *   or the user who created the key).
+ *   or the user who created the key). For a key that may not read customers the match stays internal
+ *   (issue 9): the order's customer fields are denied to it, and `name`, the owner and PREPAID (unless
+ *   named by `customerId`) are required up front, so a known and an unknown e-mail answer alike.
  * - Lines: the SKU of an active product, quantity ≥ 1, unit price and discount amounts with ≤ 2
  *   decimals (discount ≤ quantity × unit price), configuration validated against the product's
- *   options schema. Totals in decimal. Points redemption comes with loyalty: only 0 is accepted.
+ *   options schema; the product's currency is the order's and the price follows order-pricing.ts
+ *   (list, member or within `maxDiscountPercent`, unless overridden). Totals in decimal. Points
+ *   redemption comes with loyalty: only 0 is accepted.
  * - Reads: an order is visible when its customer is (`customerScope`) to ADMIN, SALES_MANAGER,
  *   SALES_REP, SERVICE_AGENT, FINANCE and PARTNER (its own record); INTEGRATION keys with
  *   `orders:write` see the orders they pushed. Status changes: ADMIN, SALES_MANAGER and SALES_REP on
- *   orders they can see, keys on the orders they pushed. Lines are immutable (no mutation edits them).
+ *   orders they can see, keys on the orders they pushed; partners (users, keys with `orders:write`)
+ *   only cancel their PENDING / PENDING_CREDIT_APPROVAL orders. Cancelling a held order withdraws its
+ *   credit hold. Lines are immutable (no mutation edits them).
  */
 
 export type OrderRow = Order;
@@ -60,7 +67,8 @@ export interface OrderListArgs extends ConnectionArgs {
 
 /** Legal status transitions. */
 const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
-  [OrderStatus.PENDING_CREDIT_APPROVAL]: [], // only a credit decision moves it (approveCredit → PENDING, rejectCredit → CANCELLED)
+  // A credit decision moves it on (approveCredit → PENDING, rejectCredit → CANCELLED); cancelling it withdraws its hold.
+  [OrderStatus.PENDING_CREDIT_APPROVAL]: [OrderStatus.CANCELLED],
   [OrderStatus.PENDING]: [OrderStatus.CONFIRMED, OrderStatus.CANCELLED],
   [OrderStatus.CONFIRMED]: [OrderStatus.FULFILLED, OrderStatus.CANCELLED],
   [OrderStatus.FULFILLED]: [OrderStatus.COMPLETED, OrderStatus.RETURNED],
@@ -88,13 +96,26 @@ export const ORDER_FILTER: FilterSpec = {
   createdAt: { expr: 'o.created_at', kind: 'scalar' },
 };
 
+/**
+ * Callers who may not read customers (INTEGRATION keys without a customers scope). Matching by external
+ * ref or e-mail still happens for them, but nothing in the answer may tell whether it matched: the
+ * order's customer fields are denied to them (permission map), and everything the creation of a new
+ * customer would need is checked up front, whether or not a customer matches.
+ */
+const matchHidden = (principal: Principal) =>
+  principal.role === Role.INTEGRATION && !hasScope(principal, 'customers:read') && !hasScope(principal, 'customers:write');
+
+/** The filter fields for a caller: the customer id is null to the filters of callers who may not read it (no probing). */
+const orderFilter = (principal: Principal): FilterSpec =>
+  ({ ...ORDER_FILTER, customerId: { expr: maskedSql('o.customer_id', matchHidden(principal) ? FALSE : TRUE), kind: 'scalar' } });
+
 const sortKeys = (orderBy: OrderOrderBy[] | null | undefined) =>
   orderKeys('orders', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'o.id');
 
 export async function listOrders(ctx: ServiceContext, args: OrderListArgs): Promise<Connection<OrderRow>> {
   const { keys, signature } = sortKeys(args.orderBy);
   const req = pageRequest(args, signature);
-  const where = and([orderScope(ctx.principal), filterSql(args.filter, ORDER_FILTER)]);
+  const where = and([orderScope(ctx.principal), filterSql(args.filter, orderFilter(ctx.principal))]);
   const fetched = await rows<OrderRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Order', 'o')} from sales_order o
     where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
     order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
@@ -132,7 +153,7 @@ export async function orderPagesByCustomer(
   const { keys, signature } = sortKeys(args.orderBy);
   return pagesByParent<OrderRow>(ctx.em, {
     parentIds: customerIds, columns: columnsOf(ctx.em, 'Order', 'o'), from: 'sales_order o', parentColumn: 'o.customer_id',
-    where: and([orderScope(ctx.principal), filterSql(args.filter, ORDER_FILTER)]),
+    where: and([orderScope(ctx.principal), filterSql(args.filter, orderFilter(ctx.principal))]),
     keys, req: pageRequest(args, signature), signature, countFor,
   });
 }
@@ -141,7 +162,7 @@ export async function orderPagesByCustomer(
 export async function orderCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
   if (!customerIds.length) return new Map<string, number>();
   const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select o.customer_id as id, count(*)::int as n from sales_order o
-    where o.customer_id in ${list([...customerIds])} and ${orderScope(ctx.principal)} and ${filterSql(filter, ORDER_FILTER)}
+    where o.customer_id in ${list([...customerIds])} and ${orderScope(ctx.principal)} and ${filterSql(filter, orderFilter(ctx.principal))}
     group by o.customer_id`);
   return new Map(counted.map((r) => [r.id, r.n]));
 }
@@ -247,11 +268,48 @@ const partnerOf = (principal: Principal) => (principal.role === Role.PARTNER ? p
  */
 const nameableScope = (principal: Principal): Sql => (principal.role === Role.PARTNER ? customerScope(principal) : TRUE);
 
+/** Up-front checks for callers from whom the match is hidden (see `matchHidden`); none when named by id. */
+function hiddenMatchErrors(tx: ServiceContext, data: PushData): UserError[] {
+  if (!matchHidden(tx.principal) || data.customer.customerId) return [];
+  const errors: UserError[] = [];
+  if (!data.customer.name) {
+    errors.push(userError('VALIDATION', 'Give the customer\'s name: it is used when no customer matches (this key may not learn whether one does).', ['input', 'customer', 'name']));
+  }
+  if (data.paymentTerms === PaymentTerms.ON_ACCOUNT) {
+    // The credit decision (PENDING or PENDING_CREDIT_APPROVAL) would tell a known customer from a new one.
+    errors.push(userError('VALIDATION', 'ON_ACCOUNT orders of a key without a customers scope name the customer by customerId.', ['input', 'paymentTerms']));
+  }
+  return errors;
+}
+
+/** The owner of a customer the push creates: the partner's account manager, `ownerId`, or the pushing user / the key's creator. */
+async function newCustomerOwner(tx: ServiceContext, c: PushData['customer']): Promise<string> {
+  const field = ['input', 'customer'];
+  const partner = partnerOf(tx.principal);
+  let ownerId = partner ? null : (c.ownerId ?? null);
+  if (partner) {
+    // A partner's new customer is looked after by the partner's own account manager.
+    const [p] = await rows<{ ownerId: string }>(tx.em, sql`select c.owner_id as "ownerId" from customer c where c.id = ${partner}`);
+    ownerId = p?.ownerId ?? null;
+  } else if (!ownerId) {
+    if (tx.principal.type === 'USER') ownerId = tx.principal.id;
+    else {
+      const [key] = await rows<{ createdBy: string | null }>(tx.em, sql`select k.created_by as "createdBy" from api_key k where k.id = ${tx.principal.id}`);
+      ownerId = key?.createdBy ?? null;
+    }
+  }
+  if (!ownerId) fail([userError('VALIDATION', 'Name the owner of the new customer.', [...field, 'ownerId'])]);
+  fail(await ownerErrors(tx, ownerId!, [...field, 'ownerId']));
+  return ownerId!;
+}
+
 /** The customer of the order: by id, else by external ref, then e-mail; created when unknown. */
 async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Promise<string> {
   const field = ['input', 'customer'];
   const nameable = nameableScope(tx.principal);
   const partner = partnerOf(tx.principal);
+  // Where the match is hidden, a refused owner must be refused whether or not a customer matches.
+  const checkedOwner = matchHidden(tx.principal) && !c.customerId ? await newCustomerOwner(tx, c) : null;
   if (c.customerId) {
     const [row] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${c.customerId} and c.deleted_at is null and ${nameable}`);
     if (!row) fail([userError('NOT_FOUND', 'Customer not found.', [...field, 'customerId'])]);
@@ -274,20 +332,7 @@ async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Pro
   }
   // Unknown shopper: create the customer in this transaction.
   if (!c.name) fail([userError('VALIDATION', 'The customer is unknown: give its name to create it.', [...field, 'name'])]);
-  let ownerId = partner ? null : (c.ownerId ?? null);
-  if (partner) {
-    // A partner's new customer is looked after by the partner's own account manager.
-    const [p] = await rows<{ ownerId: string }>(tx.em, sql`select c.owner_id as "ownerId" from customer c where c.id = ${partner}`);
-    ownerId = p?.ownerId ?? null;
-  } else if (!ownerId) {
-    if (tx.principal.type === 'USER') ownerId = tx.principal.id;
-    else {
-      const [key] = await rows<{ createdBy: string | null }>(tx.em, sql`select k.created_by as "createdBy" from api_key k where k.id = ${tx.principal.id}`);
-      ownerId = key?.createdBy ?? null;
-    }
-  }
-  if (!ownerId) fail([userError('VALIDATION', 'Name the owner of the new customer.', [...field, 'ownerId'])]);
-  fail(await ownerErrors(tx, ownerId!, [...field, 'ownerId']));
+  const ownerId = checkedOwner ?? await newCustomerOwner(tx, c);
   const kind = c.kind ?? CustomerKind.INDIVIDUAL;
   const customer = tx.em.create(Customer, {
     name: c.name!, kind, sector: kind === CustomerKind.INDIVIDUAL ? Sector.CONSUMER : Sector.OTHER, owner: tx.em.getReference(User, ownerId!),
@@ -315,7 +360,10 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   }
   const skus = [...new Set(data.lines.map((l) => l.sku))];
   const products = new Map((await rows<Product>(tx.em, sql`select ${columnsOf(tx.em, 'Product', 'p')} from product p where p.sku in ${list(skus)}`)).map((p) => [p.sku, p]));
-  const errors: UserError[] = [];
+  const errors: UserError[] = [...hiddenMatchErrors(tx, data)];
+  const override = overridesPrices(tx.principal);
+  /** Positions of lines whose price only an override allows (for the audit entry). */
+  const overridden: number[] = [];
   let subtotal = new Decimal(0);
   let discountTotal = new Decimal(0);
   const lines = data.lines.map((l, i) => {
@@ -327,6 +375,13 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
     const gross = new Decimal(l.unitPrice).times(l.quantity);
     const discount = new Decimal(l.discount ?? '0');
     if (discount.gt(gross)) errors.push(userError('VALIDATION', 'The discount cannot exceed quantity × unit price.', [...path, 'discount']));
+    else if (product?.active) {
+      const currency = lineCurrencyErrors(product, data.currency, i);
+      const price = currency.length ? [] : linePriceErrors(l, product, i, path);
+      errors.push(...currency);
+      if (price.length && override) overridden.push(i + 1);
+      else errors.push(...price);
+    }
     subtotal = subtotal.plus(gross);
     discountTotal = discountTotal.plus(discount);
     return { ...l, product, gross, discount };
@@ -352,7 +407,10 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   } as any)));
   recordAudit(tx.em, tx.principal, {
     entityType: 'Order', entityId: order.id, customerId, action: AuditAction.CREATE,
-    changes: [{ field: 'status', old: null, new: order.status }, { field: 'total', old: null, new: order.total }],
+    changes: [
+      { field: 'status', old: null, new: order.status }, { field: 'total', old: null, new: order.total },
+      ...(overridden.length ? [{ field: 'priceOverrideLines', old: null, new: overridden }] : []),
+    ],
   });
   await tx.em.flush();
   return order.id;
@@ -412,9 +470,28 @@ async function billOrder(tx: ServiceContext, order: Order): Promise<void> {
 const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
 export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
 
-/** Orders the caller may change: the orders it reads (`orderScope`), for staff who deal with orders and for keys (their own pushes). */
+/**
+ * Orders the caller may change: the orders it reads (`orderScope`), for staff who deal with orders, for
+ * INTEGRATION keys (their own pushes) and for partners (orders billed to them and of their own record;
+ * they may only cancel, see `partnerStatusErrors`).
+ */
 const writableScope = (principal: Principal): Sql =>
-  ([Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.INTEGRATION].includes(principal.role) ? orderScope(principal) : FALSE);
+  ([Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.INTEGRATION, Role.PARTNER].includes(principal.role) ? orderScope(principal) : FALSE);
+
+/** Statuses a partner may still cancel an order in: before anyone confirmed it. */
+const PARTNER_CANCELLABLE: readonly OrderStatus[] = [OrderStatus.PENDING, OrderStatus.PENDING_CREDIT_APPROVAL];
+
+/** Partners (users and keys) only cancel, and only orders not yet confirmed. */
+function partnerStatusErrors(principal: Principal, current: OrderStatus, next: OrderStatus): UserError[] {
+  if (principal.role !== Role.PARTNER) return [];
+  if (next !== OrderStatus.CANCELLED) {
+    return [userError('BUSINESS_RULE', 'Partners may only cancel orders (status CANCELLED).', ['input', 'status'])];
+  }
+  if (!PARTNER_CANCELLABLE.includes(current)) {
+    return [userError('BUSINESS_RULE', `A partner can cancel only PENDING or PENDING_CREDIT_APPROVAL orders; this one is ${current}.`, ['input', 'status'])];
+  }
+  return [];
+}
 
 export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderStatusInput): Promise<OrderPayload> {
   const parsed = parseInput(UpdateOrderStatus, input);
@@ -427,9 +504,11 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
     if (order.version !== data.version) {
       fail([userError('CONFLICT', `This order was changed meanwhile (now version ${order.version}): reload it and apply your change again.`, ['input', 'version'])]);
     }
+    fail(partnerStatusErrors(tx.principal, order.status, data.status));
     if (!ORDER_TRANSITIONS[order.status].includes(data.status)) {
       fail([userError('BUSINESS_RULE', `An order cannot go from ${order.status} to ${data.status}.`, ['input', 'status'])]);
     }
+    if (order.status === OrderStatus.PENDING_CREDIT_APPROVAL) await withdrawHold(tx, order.id);
     recordAudit(tx.em, tx.principal, {
       entityType: 'Order', entityId: order.id, customerId: refId(order.customer)!, action: AuditAction.UPDATE,
       changes: [{ field: 'status', old: order.status, new: data.status }],

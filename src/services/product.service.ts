@@ -122,6 +122,12 @@ const OPTIONS_SCHEMA = z.record(
   OPTION,
 ).refine((o) => Object.keys(o).length <= 50, 'At most 50 options.');
 
+/** A percentage 0–100 with at most 2 decimals, normalised to 2 decimals: "12.5" → "12.50". */
+const PERCENT = z.string().trim()
+  .regex(/^\d{1,3}(\.\d{1,2})?$/, 'A percentage with at most 2 decimals, e.g. "12.50".')
+  .refine((v) => new Decimal(v).lte(100), 'At most 100 percent.')
+  .transform((v) => new Decimal(v).toFixed(2));
+
 const fields = {
   sku: SKU,
   name: text(200),
@@ -129,6 +135,7 @@ const fields = {
   listPrice: MONEY,
   memberPrice: MONEY.nullish(),
   cost: MONEY.nullish(),
+  maxDiscountPercent: PERCENT,
   currency: CURRENCY,
   active: z.boolean(),
   optionsSchema: OPTIONS_SCHEMA,
@@ -138,6 +145,7 @@ const fields = {
 
 const CreateProduct = z.object({
   ...fields,
+  maxDiscountPercent: fields.maxDiscountPercent.optional(),
   currency: fields.currency.optional(),
   active: fields.active.optional(),
   optionsSchema: fields.optionsSchema.optional(),
@@ -154,6 +162,7 @@ const UpdateProduct = z.object({
   listPrice: fields.listPrice.optional(),
   memberPrice: fields.memberPrice,
   cost: fields.cost,
+  maxDiscountPercent: fields.maxDiscountPercent.nullish(),
   currency: fields.currency.optional(),
   active: fields.active.optional(),
   optionsSchema: fields.optionsSchema.optional(),
@@ -164,7 +173,7 @@ const UpdateProduct = z.object({
 export type CreateProductInput = z.input<typeof CreateProduct>;
 export type UpdateProductInput = z.input<typeof UpdateProduct>;
 
-const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const;
+const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'maxDiscountPercent', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const;
 
 async function skuErrors(ctx: ServiceContext, sku: string, exceptId: string | null): Promise<UserError[]> {
   const [taken] = await rows(ctx.em, sql`select 1 as x from product p where p.sku = ${sku} and p.id <> ${exceptId ?? ''}`);
@@ -191,7 +200,7 @@ export async function createProduct(ctx: ServiceContext, input: CreateProductInp
     fail(await skuErrors(tx, data.sku, null));
     const product = tx.em.create(Product, {
       sku: data.sku, name: data.name, category: data.category, listPrice: data.listPrice,
-      memberPrice: data.memberPrice ?? null, cost: data.cost ?? null, currency: data.currency ?? 'EUR',
+      memberPrice: data.memberPrice ?? null, cost: data.cost ?? null, maxDiscountPercent: data.maxDiscountPercent ?? '0.00', currency: data.currency ?? 'EUR',
       active: data.active ?? true, optionsSchema: data.optionsSchema ?? {},
       serialised: data.serialised ?? false, warrantyMonths: data.warrantyMonths ?? 0,
     } as any);
@@ -219,7 +228,7 @@ export async function updateProduct(ctx: ServiceContext, input: UpdateProductInp
     const listPrice = data.listPrice ?? new Decimal(product.listPrice).toFixed(2);
     const memberPrice = data.memberPrice !== undefined ? data.memberPrice : product.memberPrice;
     fail(memberPriceErrors(listPrice, memberPrice));
-    for (const key of ['sku', 'name', 'category', 'listPrice', 'memberPrice', 'cost', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const) {
+    for (const key of ['sku', 'name', 'category', 'listPrice', 'memberPrice', 'cost', 'maxDiscountPercent', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const) {
       if (data[key] !== undefined) (product as any)[key] = data[key];
     }
     product.updatedAt = new Date();
