@@ -8,8 +8,10 @@ import { applyPermissions } from './auth';
 import { buildContext, type GraphQLContext } from './auth/context';
 import type { Config } from './config';
 import type { Database } from './db/orm';
+import { openRateLimits } from './http/rate-limit';
 import { buildBareSchema } from './schema/build-schema';
 import { makeFormatError } from './schema/format-error';
+import { oneLoginPerOperation } from './schema/one-login-rule';
 import { setCursorSecret } from './services/pagination';
 
 /**
@@ -72,13 +74,19 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
     formatError: makeFormatError(log, development),
-    validationRules: protection.validationRules,
+    validationRules: [...protection.validationRules, oneLoginPerOperation],
     plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), loggingPlugin(log)],
   });
-  await apollo.start();
+  // Counters for request limits and the login throttle (Redis / PostgreSQL / memory); closed on stop.
+  const limits = await openRateLimits(config, db, log);
+  await apollo.start().catch(async (error) => {
+    await limits.close();
+    throw error;
+  });
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.get('/health', async (_req, res) => {
     try {
       await db.orm.em.fork().getConnection().execute('select 1');
@@ -90,7 +98,9 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, db.orm.em.fork() as any, config) }),
+    expressMiddleware(apollo, {
+      context: ({ req, res }) => limits.guard(req, res, () => buildContext(req, db.orm.em.fork() as any, config, limits.loginThrottle)),
+    }),
   );
   // Body parser failures (malformed JSON, too large): a JSON error, never Express's HTML page with a stack.
   app.use(((err, _req, res, next) => {
@@ -100,5 +110,11 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     const message = status === 500 ? 'Internal server error.' : err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'Bad request.';
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   }) as express.ErrorRequestHandler);
-  return { app, apollo, stop: () => apollo.stop() };
+  return {
+    app, apollo,
+    async stop() {
+      await apollo.stop();
+      await limits.close();
+    },
+  };
 }

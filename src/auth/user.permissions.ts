@@ -12,6 +12,7 @@ export const userPermissions: PermissionMap = {
     createUser: isRole(Role.ADMIN),
     updateUser: isRole(Role.ADMIN),
     changePassword: signedIn,
+    unlockUser: isRole(Role.ADMIN),
     revokeApiKey: isRole(Role.ADMIN),
   },
   User: {
@@ -22,4 +23,5 @@ export const userPermissions: PermissionMap = {
   UserConnection: { '*': reachable },
   UserEdge: { '*': reachable },
   UserPayload: { '*': reachable },
+  ChangePasswordPayload: { '*': reachable },
 };
