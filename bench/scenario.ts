@@ -149,6 +149,8 @@ export async function withBench(runCommand: string, duration: number, warmup: nu
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
+    // One token drives the whole load: the per-user request limit (600/min by default) would cap it.
+    RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '0',
   });
   const db = await openDatabase(config);
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });

@@ -10,8 +10,10 @@ import type { Config } from './config';
 import type { Database } from './db/orm';
 import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
+import { openRateLimits } from './http/rate-limit';
 import { buildBareSchema } from './schema/build-schema';
 import { makeFormatError } from './schema/format-error';
+import { oneLoginPerOperation } from './schema/one-login-rule';
 import { setCursorSecret } from './services/pagination';
 
 /**
@@ -74,14 +76,20 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
     formatError: makeFormatError(log, development),
-    validationRules: protection.validationRules,
+    validationRules: [...protection.validationRules, oneLoginPerOperation],
     // No Apollo landing page (Sandbox from a CDN, with telemetry): browsers get the offline explorer instead.
     plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log)],
   });
-  await apollo.start();
+  // Counters for request limits and the login throttle (Redis / PostgreSQL / memory); closed on stop.
+  const limits = await openRateLimits(config, db, log);
+  await apollo.start().catch(async (error) => {
+    await limits.close();
+    throw error;
+  });
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.get('/health', async (_req, res) => {
     try {
       await db.orm.em.fork().getConnection().execute('select 1');
@@ -96,7 +104,9 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, db.orm.em.fork() as any, config) }),
+    expressMiddleware(apollo, {
+      context: ({ req, res }) => limits.guard(req, res, () => buildContext(req, db.orm.em.fork() as any, config, limits.loginThrottle)),
+    }),
   );
   // Body parser failures (malformed JSON, too large): a JSON error, never Express's HTML page with a stack.
   app.use(((err, _req, res, next) => {
@@ -106,5 +116,11 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     const message = status === 500 ? 'Internal server error.' : err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'Bad request.';
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   }) as express.ErrorRequestHandler);
-  return { app, apollo, stop: () => apollo.stop() };
+  return {
+    app, apollo,
+    async stop() {
+      await apollo.stop();
+      await limits.close();
+    },
+  };
 }

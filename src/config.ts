@@ -19,6 +19,41 @@ function originList(value: string | undefined, ctx: z.RefinementCtx): string[] |
   }
   return origins;
 }
+const count = (min: number) => z.preprocess(emptyAsUnset, z.coerce.number().int().min(min).max(1_000_000_000).optional());
+
+/**
+ * Rate limits and login throttling (see README "Rate limits and login throttling"). Counters live in
+ * Redis when REDIS_URL is set, else in PostgreSQL when DATABASE_URL is set, else in memory. Unset
+ * counts take the defaults below, which with NODE_ENV=test are high enough never to throttle the suite.
+ */
+const LimitEnv = {
+  REDIS_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
+  /** Prefix of every counter key, so that environments can share one Redis. */
+  RATE_LIMIT_PREFIX: z.string().regex(/^[\w:.-]{1,60}$/, '1–60 letters, digits and _ : . - only').default('crm'),
+  /** Requests per minute per signed-in user or API key; 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: count(0),
+  /** Requests per minute per client address without credentials (and with bad ones); 0 turns it off. */
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: count(0),
+  /** Failed sign-ins per e-mail in LOGIN_LOCK_SECONDS before the account is locked for LOGIN_LOCK_SECONDS. */
+  LOGIN_MAX_FAILURES: count(1),
+  /** Failed sign-ins per e-mail after which each further attempt must wait 1, 2, 4, … seconds. */
+  LOGIN_DELAY_AFTER_FAILURES: count(1),
+  /** Failed sign-ins per client address in LOGIN_LOCK_SECONDS before the address is refused for LOGIN_LOCK_SECONDS. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: count(1),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Express `trust proxy`: `false`, `true`, a hop count, or addresses/subnets of the proxies (for the client address). */
+  TRUST_PROXY: z.string().default('false'),
+};
+
+/** Defaults of the limits: production/development, and NODE_ENV=test. */
+const LIMIT_DEFAULTS = {
+  RATE_LIMIT_PER_MINUTE: [600, 1_000_000],
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: [120, 1_000_000],
+  LOGIN_MAX_FAILURES: [10, 1_000_000],
+  LOGIN_DELAY_AFTER_FAILURES: [3, 1_000_000],
+  LOGIN_MAX_FAILURES_PER_ADDRESS: [100, 1_000_000],
+} as const;
+type LimitName = keyof typeof LIMIT_DEFAULTS;
 
 /** Typed environment. Every setting the server reads lives here, nowhere else. */
 const Env = z.object({
@@ -45,9 +80,16 @@ const Env = z.object({
   CORS_ORIGINS: z.preprocess(emptyAsUnset, z.string().optional()).transform(originList),
   /** Serve the GraphiQL explorer on GET /graphql; default on, except with NODE_ENV=production. */
   EXPLORER: z.preprocess(emptyAsUnset, z.enum(['true', 'false']).optional()),
+  ...LimitEnv,
 });
 
-export type Config = Omit<z.infer<typeof Env>, 'JOBS_INTERVAL_MS'> & { JOBS_INTERVAL_MS: number; jwtSecret: Uint8Array; dataDir: string };
+export type Config = Omit<z.infer<typeof Env>, 'JOBS_INTERVAL_MS' | LimitName | 'TRUST_PROXY'> & Record<LimitName, number> & {
+  JOBS_INTERVAL_MS: number; jwtSecret: Uint8Array; dataDir: string; TRUST_PROXY: boolean | number | string;
+};
+
+/** `TRUST_PROXY` as Express takes it: a boolean, a hop count, or the proxies' addresses. */
+const trustProxy = (value: string): boolean | number | string =>
+  value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value;
 
 function loadJwtSecret(env: z.infer<typeof Env>, dataDir: string): Uint8Array {
   if (env.JWT_SECRET) return new TextEncoder().encode(env.JWT_SECRET);
@@ -70,5 +112,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parsed.data;
   const dataDir = resolve(env.DATA_DIR);
   const JOBS_INTERVAL_MS = env.JOBS_INTERVAL_MS ?? (env.NODE_ENV === 'test' ? 0 : 3_600_000);
-  return { ...env, JOBS_INTERVAL_MS, dataDir, jwtSecret: loadJwtSecret(env, dataDir) };
+  const limits = Object.fromEntries(Object.entries(LIMIT_DEFAULTS).map(([name, [normal, test]]) =>
+    [name, env[name as LimitName] ?? (env.NODE_ENV === 'test' ? test : normal)])) as Record<LimitName, number>;
+  return { ...env, ...limits, TRUST_PROXY: trustProxy(env.TRUST_PROXY), JOBS_INTERVAL_MS, dataDir, jwtSecret: loadJwtSecret(env, dataDir) };
 }

@@ -259,6 +259,13 @@ const ROWS: Row[] = [
     expect: 'V F F F F F F F F',
     effect: (role) => exists('select 1 from app_user where id = ? and team = ?', [ids.rep2, `team of ${role}`]),
   },
+  {
+    name: 'Mutation.unlockUser',
+    query: 'mutation($input: UnlockUserInput!) { unlockUser(input: $input) { user { id } errors { code field message } } }',
+    path: ['unlockUser'],
+    vars: () => ({ input: { id: ids.rep2 } }),
+    expect: 'V F F F F F F F F',
+  },
   // Sales (issue 3): deal values, activities and the timeline, analytics.
   { name: 'Query.opportunity', query: 'query($id: ID!) { opportunity(id: $id) { id name } }', path: ['opportunity'], vars: byId('opportunity'), expect: 'V V V V V V F F F' },
   { name: 'Opportunity.amount', query: 'query($id: ID!) { opportunity(id: $id) { amount } }', path: ['opportunity', 'amount'], vars: byId('opportunity'), expect: 'V V V F F V F F F' },
@@ -381,7 +388,7 @@ describe('the role matrix through HTTP', () => {
       'Customer.name', 'Customer.phones', 'Customer.creditLimit', 'Customer.creditRating', 'Customer.customAttributes', 'Customer.history',
       'Contact.firstName', 'Contact.emails', 'User.email', 'User.name', 'Query.users', 'Query.apiKeys',
       'Mutation.createCustomer', 'Mutation.reassignCustomers', 'Mutation.restoreCustomer', 'Mutation.createApiKey',
-      'Mutation.createUser', 'Mutation.updateUser',
+      'Mutation.createUser', 'Mutation.updateUser', 'Mutation.unlockUser',
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
       'Mutation.logActivity',
       'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',

@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
 import type { Config } from '../config';
+import { clientAddress } from '../http/client-address';
 import { createLoaders, type Loaders } from '../loaders';
 import { apiKeyPrincipal } from '../services/api-key.service';
 import type { ServiceContext } from '../services/context';
+import type { LoginThrottle } from '../services/login-throttle';
 import { userPrincipal } from '../services/user.service';
 import { unauthenticated } from './errors';
 import { verifyUserToken } from './jwt';
@@ -15,27 +17,31 @@ export interface GraphQLContext {
   em: EntityManager;
   loaders: Loaders;
   config: Config;
+  /** Throttles `login` per e-mail and per address (shared by every request of the app). */
+  loginThrottle: LoginThrottle;
+  /** The caller's address as the limits key it (see `http/client-address.ts`). */
+  clientAddress: string;
 }
 
 /**
  * Identifies the caller. No credentials: anonymous (only `login` and `submitSurvey` are open). Bad, expired or revoked
  * credentials: the whole request fails with 401 UNAUTHENTICATED, never a silent downgrade.
  */
-export async function buildContext(req: Request, em: EntityManager, config: Config): Promise<GraphQLContext> {
+export async function buildContext(req: Request, em: EntityManager, config: Config, loginThrottle: LoginThrottle): Promise<GraphQLContext> {
   const authorization = req.headers.authorization;
   const apiKey = req.headers['x-api-key'];
   let principal: Principal | null = null;
   if (authorization) {
     const [scheme, token] = authorization.split(' ');
     if (scheme !== 'Bearer' || !token) throw unauthenticated('Use `Authorization: Bearer <token>`.');
-    const userId = await verifyUserToken(token, config.jwtSecret);
-    principal = userId ? await userPrincipal(em, userId) : null;
-    if (!principal) throw unauthenticated('The token is invalid or expired, or the user is deactivated: sign in again.');
+    const claims = await verifyUserToken(token, config.jwtSecret);
+    principal = claims ? await userPrincipal(em, claims.userId, claims.sessionVersion) : null;
+    if (!principal) throw unauthenticated('The token is invalid or expired, or was ended by a password change or deactivation: sign in again.');
   } else if (typeof apiKey === 'string' && apiKey) {
     principal = await apiKeyPrincipal(em, apiKey);
     if (!principal) throw unauthenticated('The API key is invalid, revoked or expired.');
   }
-  const context: GraphQLContext = { principal, em, config, loaders: undefined as unknown as Loaders };
+  const context: GraphQLContext = { principal, em, config, loginThrottle, clientAddress: clientAddress(req), loaders: undefined as unknown as Loaders };
   context.loaders = createLoaders(context);
   return context;
 }

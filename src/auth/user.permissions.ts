@@ -14,6 +14,7 @@ export const userPermissions: PermissionMap = {
     createUser: isRole(Role.ADMIN),
     updateUser: isRole(Role.ADMIN),
     changePassword: signedIn,
+    unlockUser: isRole(Role.ADMIN),
     revokeApiKey: isRole(Role.ADMIN),
   },
   User: {
@@ -27,4 +28,5 @@ export const userPermissions: PermissionMap = {
   // Only ever the caller itself; `partnerAccount` is loaded within the caller's customer scope (null outside it).
   Viewer: { '*': reachable },
   ViewerApiKey: { '*': reachable },
+  ChangePasswordPayload: { '*': reachable },
 };

@@ -43,6 +43,10 @@ export class User implements Node {
   @Property({ type: 'text', hidden: true })
   passwordHash!: string;
 
+  /** Carried by every token (claim `sv`); raised when the password changes or the user is deactivated, which ends older tokens. */
+  @Property({ type: 'integer', hidden: true })
+  sessionVersion: number = 0;
+
   @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When the user was created (UTC).' })
   createdAt: Date = new Date();

@@ -1,7 +1,7 @@
 import type { Row } from './row';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
-import { unauthenticated } from '../auth/errors';
+import { loginRefused, unauthenticated } from '../auth/errors';
 import { signUserToken } from '../auth/jwt';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
@@ -9,8 +9,8 @@ import { User } from '../entities/user.entity';
 import * as apiKeys from '../services/api-key.service';
 import * as users from '../services/user.service';
 import {
-  ApiKeyConnection, ApiKeyIdInput, ApiKeyPayload, ChangePasswordInput, CreateApiKeyInput, CreateApiKeyPayload, CreateUserInput, LoginInput,
-  LoginPayload, UpdateUserInput, UserConnection, UserFilter, UserPayload,
+  ApiKeyConnection, ApiKeyIdInput, ApiKeyPayload, ChangePasswordInput, ChangePasswordPayload, CreateApiKeyInput, CreateApiKeyPayload, CreateUserInput,
+  LoginInput, LoginPayload, UnlockUserInput, UpdateUserInput, UserConnection, UserFilter, UserPayload,
 } from '../schema/user.inputs';
 import { ConnectionArgs } from './args';
 
@@ -21,13 +21,19 @@ class UsersArgs extends ConnectionArgs {
 
 @Resolver(() => User)
 export class UserResolver {
-  @Mutation(() => LoginPayload, { description: 'Sign in. A wrong e-mail or password (or a deactivated user) gives the same UNAUTHENTICATED error.' })
+  @Mutation(() => LoginPayload, {
+    description: 'Sign in. A wrong e-mail or password (or a deactivated user) gives the same UNAUTHENTICATED error. Failed sign-ins are '
+      + 'throttled per e-mail and per address (known and unknown e-mails alike): too soon after repeated failures LOGIN_THROTTLED, after '
+      + 'too many LOGIN_LOCKED (HTTP 429, `extensions.retryAfter` seconds, Retry-After header). One `login` per request.',
+  })
   async login(@Arg('input') input: LoginInput, @Ctx() ctx: GraphQLContext) {
-    const user = await users.verifyLogin(ctx.em, input.email, input.password);
-    if (!user) throw unauthenticated('Wrong e-mail or password.');
+    const outcome = await ctx.loginThrottle.attempt(input.email, ctx.clientAddress, () => users.verifyLogin(ctx.em, input.email, input.password));
+    if ('refused' in outcome) throw loginRefused(outcome.refused);
+    if ('failed' in outcome) throw unauthenticated('Wrong e-mail or password.');
+    const user = outcome.ok;
     // The rest of this response is read as the user who just signed in.
     ctx.principal = await users.userPrincipal(ctx.em, user.id);
-    const { token, expiresAt } = await signUserToken(user.id, ctx.config.jwtSecret, ctx.config.JWT_TTL_SECONDS);
+    const { token, expiresAt } = await signUserToken(user.id, ctx.config.jwtSecret, ctx.config.JWT_TTL_SECONDS, user.sessionVersion);
     return { token, expiresAt, user: await ctx.loaders.user.load(user.id) };
   }
 
@@ -52,10 +58,24 @@ export class UserResolver {
     return users.updateUser(serviceContext(ctx), input as users.UpdateUserInput);
   }
 
-  @Mutation(() => UserPayload, { description: 'Change your own password (signed-in users).' })
-  changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: GraphQLContext) {
+  @Mutation(() => ChangePasswordPayload, {
+    description: 'Change your own password (signed-in users). Ends all your sessions, this one included: every token issued before stops '
+      + 'working at once (HTTP 401); continue with the `token` in the result.',
+  })
+  async changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: GraphQLContext) {
     if (ctx.principal?.type !== 'USER') throw unauthenticated('`changePassword` is for signed-in users.');
-    return users.changePassword(serviceContext(ctx), input);
+    const { user, session, errors } = await users.changePassword(serviceContext(ctx), input);
+    if (!session) return { user, token: null, expiresAt: null, errors };
+    const { token, expiresAt } = await signUserToken(session.id, ctx.config.jwtSecret, ctx.config.JWT_TTL_SECONDS, session.sessionVersion);
+    return { user, token, expiresAt, errors };
+  }
+
+  @Mutation(() => UserPayload, {
+    description: 'Lift the sign-in lock of a user (ADMIN): after too many failed sign-ins an e-mail is locked for a while (LOGIN_LOCKED); '
+      + 'this ends the lock and any pending delay at once. Harmless when nothing is locked.',
+  })
+  unlockUser(@Arg('input', { description: 'Whose lock to lift.' }) input: UnlockUserInput, @Ctx() ctx: GraphQLContext) {
+    return users.unlockUser(serviceContext(ctx), ctx.loginThrottle, input);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The user\'s manager; null at the top of the hierarchy.' })

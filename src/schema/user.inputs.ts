@@ -95,6 +95,22 @@ export class ChangePasswordInput {
   @Field({ description: 'The new password (8–200 characters).' }) newPassword!: string;
 }
 
+@ObjectType({ description: 'Result of `changePassword`.' })
+export class ChangePasswordPayload {
+  @Field(() => User, { nullable: true, description: 'You, after the change; null when `errors` is not empty.' }) user!: User | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new session token: changing the password ends every token of yours, the one of this request included. Send this one from now on. Null when `errors` is not empty.',
+  }) token!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the new token expires (UTC); null when `errors` is not empty.' }) expiresAt!: Date | null;
+  @Field(() => [UserError], { description: 'Why the change was refused (e.g. the current password is wrong); empty on success.' }) errors!: UserError[];
+}
+
+@InputType({ description: 'The user whose sign-in lock to lift (ADMIN).' })
+export class UnlockUserInput {
+  @Field(() => ID, { description: 'The user (`usr_…`).' }) id!: string;
+}
+
 @ObjectType({ description: 'Result of a user mutation.' })
 export class UserPayload {
   @Field(() => User, { nullable: true, description: 'The user after the change; null when `errors` is not empty.' }) user!: User | null;

@@ -7,6 +7,7 @@ import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
+import type { LoginThrottle } from './login-throttle';
 import { NotFoundError, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
@@ -67,19 +68,32 @@ export async function getMe(ctx: ServiceContext): Promise<UserRow> {
 let dummyHash: Promise<string> | null = null;
 
 /** Checks e-mail and password; the same answer (null) for an unknown user, a wrong password or a deactivated user. */
-export async function verifyLogin(em: EntityManager, email: string, password: string): Promise<UserRow | null> {
-  const [user] = await rows<UserRow & { passwordHash: string }>(em, sql`select u.id, u.role, u.active, u.password_hash as "passwordHash"
-    from app_user u where u.email = ${email.trim().toLowerCase()}`);
+export async function verifyLogin(em: EntityManager, email: string, password: string): Promise<SignedIn | null> {
+  const [user] = await rows<SignedIn & { active: boolean; passwordHash: string }>(em, sql`select u.id, u.active,
+    u.session_version as "sessionVersion", u.password_hash as "passwordHash" from app_user u where u.email = ${normalizeEmail(email)}`);
   dummyHash ??= argon2.hash(`dummy-${Math.random()}`);
   const ok = await argon2.verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
-  return user && ok && user.active ? user : null;
+  return user && ok && user.active ? { id: user.id, sessionVersion: user.sessionVersion } : null;
 }
 
-/** The principal of a signed-in user, or null when the user no longer exists or is deactivated. */
-export async function userPrincipal(em: EntityManager, userId: string): Promise<Principal | null> {
-  const [user] = await rows<{ id: string; role: Role; active: boolean; partnerCustomerId: string | null }>(em,
-    sql`select u.id, u.role, u.active, u.partner_customer_id as "partnerCustomerId" from app_user u where u.id = ${userId}`);
+/** Who signed in, and the session version their token carries. */
+export interface SignedIn {
+  id: string;
+  sessionVersion: number;
+}
+
+/** Login e-mails are stored trimmed and lower-case. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * The principal of a signed-in user, or null when the user no longer exists or is deactivated, or when
+ * `sessionVersion` (a token's) is given and the user's sessions have ended since (password change).
+ */
+export async function userPrincipal(em: EntityManager, userId: string, sessionVersion?: number): Promise<Principal | null> {
+  const [user] = await rows<{ id: string; role: Role; active: boolean; partnerCustomerId: string | null; sessionVersion: number }>(em,
+    sql`select u.id, u.role, u.active, u.partner_customer_id as "partnerCustomerId", u.session_version as "sessionVersion" from app_user u where u.id = ${userId}`);
   if (!user || !user.active) return null;
+  if (sessionVersion !== undefined && user.sessionVersion !== sessionVersion) return null;
   return { type: 'USER', id: user.id, role: user.role, scopes: [], partnerCustomerId: user.role === Role.PARTNER ? user.partnerCustomerId : null };
 }
 
@@ -171,6 +185,8 @@ export async function updateUser(ctx: ServiceContext, input: UpdateUserInput) {
     if (data.name !== undefined) u.name = data.name;
     if (data.role !== undefined) u.role = data.role;
     if (data.team !== undefined) u.team = data.team;
+    // Deactivation ends the user's sessions for good: reactivating them later does not revive old tokens.
+    if (data.active === false && u.active) u.sessionVersion += 1;
     if (data.active !== undefined) u.active = data.active;
     if (data.managerId !== undefined) u.manager = data.managerId ? tx.em.getReference(User, data.managerId) : null;
     if (data.partnerCustomerId !== undefined) u.partnerCustomer = data.partnerCustomerId ? tx.em.getReference(Customer, data.partnerCustomerId) : null;
@@ -182,14 +198,33 @@ export async function updateUser(ctx: ServiceContext, input: UpdateUserInput) {
   return { user: result, errors };
 }
 
-/** Any signed-in user: change their own password, proving the current one. */
-export async function changePassword(ctx: ServiceContext, input: { currentPassword: string; newPassword: string }) {
+/**
+ * Any signed-in user: change their own password, proving the current one. Ends every session of the
+ * user, the caller's included (the version is raised in SQL, so two changes at once both count);
+ * `session` is what the caller's new token must carry.
+ */
+export async function changePassword(ctx: ServiceContext, input: { currentPassword: string; newPassword: string }):
+  Promise<{ user: User | null; session: SignedIn | null; errors: UserError[] }> {
   const parsed = parseInput(z.object({ currentPassword: z.string(), newPassword: PASSWORD }), input);
-  if (!parsed.ok) return { user: null, errors: parsed.errors };
+  if (!parsed.ok) return { user: null, session: null, errors: parsed.errors };
   const user = await ctx.em.findOne(User, ctx.principal.id);
   const ok = user ? await argon2.verify(user.passwordHash, parsed.data.currentPassword).catch(() => false) : false;
-  if (!user || !ok) return { user: null, errors: [userError('VALIDATION', 'The current password is wrong.', ['input', 'currentPassword'])] };
-  user.passwordHash = await hashPassword(parsed.data.newPassword);
-  await ctx.em.flush();
+  if (!user || !ok) return { user: null, session: null, errors: [userError('VALIDATION', 'The current password is wrong.', ['input', 'currentPassword'])] };
+  const [changed] = await rows<{ sessionVersion: number }>(ctx.em, sql`update app_user set password_hash = ${await hashPassword(parsed.data.newPassword)},
+    session_version = session_version + 1, updated_at = now() where id = ${user.id} returning session_version as "sessionVersion"`);
+  await ctx.em.refresh(user);
+  return { user, session: { id: user.id, sessionVersion: changed.sessionVersion }, errors: [] };
+}
+
+/**
+ * ADMIN: lifts the sign-in lock (and any pending delay) of a user's e-mail at once, instead of waiting
+ * LOGIN_LOCK_SECONDS. Harmless when nothing is locked. Users are not audited, so neither is this.
+ */
+export async function unlockUser(ctx: ServiceContext, throttle: Pick<LoginThrottle, 'unlock'>, input: { id: string }) {
+  const parsed = parseInput(z.object({ id: ID('usr') }), input);
+  if (!parsed.ok) return { user: null, errors: parsed.errors };
+  const [user] = await usersByIds(ctx.em, [parsed.data.id]);
+  if (!user) return { user: null, errors: [userError('NOT_FOUND', 'User not found.', ['input', 'id'])] };
+  await throttle.unlock(user.email);
   return { user, errors: [] };
 }
