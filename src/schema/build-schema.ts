@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import './enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { policyFor } from '../auth';
+import { describeAccess } from '../auth/access';
 import { ActivityResolver, CustomerTimelineResolver } from '../resolvers/activity.resolver';
 import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
 import { AuditEventResolver } from '../resolvers/audit.resolver';
@@ -24,9 +26,9 @@ import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 
-/** The schema without permissions (what `npm run schema` prints). */
-export function buildBareSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+/** The schema without permissions (what `npm run schema` prints); root fields say who may call them (from the permission map). */
+export async function buildBareSchema(): Promise<GraphQLSchema> {
+  return describeAccess(await buildSchema({
     resolvers: [
       CustomerResolver, ContactResolver, UserResolver, NodeResolver, AuditEventResolver,
       ActivityResolver, CustomerTimelineResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver, OpportunityResolver, AnalyticsResolver,
@@ -38,5 +40,5 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       ...assetResolvers, ...caseResolvers, ...serviceDeskResolvers, ...feedbackResolvers,
     ],
     validate: false, // input rules live in the services, which return payload errors naming the field
-  });
+  }), policyFor);
 }
