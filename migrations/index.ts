@@ -4,6 +4,7 @@ import { Migration20261201000000Products } from './Migration20261201000000Produc
 import { Migration20261202000000Orders } from './Migration20261202000000Orders';
 import { Migration20261203000000Finance } from './Migration20261203000000Finance';
 import { Migration20261204000000Service } from './Migration20261204000000Service';
+import { Migration20261210000000PollingIndexes } from './Migration20261210000000PollingIndexes';
 
 /** Every migration in order. Listed explicitly so compiled and test (TypeScript) runs find the same set. */
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261202000000Orders', class: Migration20261202000000Orders },
   { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
   { name: 'Migration20261204000000Service', class: Migration20261204000000Service },
+  { name: 'Migration20261210000000PollingIndexes', class: Migration20261210000000PollingIndexes },
 ];
