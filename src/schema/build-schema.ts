@@ -2,8 +2,6 @@ import 'reflect-metadata';
 import './enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { policyFor } from '../auth';
-import { describeAccess } from '../auth/access';
 import { ActivityResolver, CustomerTimelineResolver } from '../resolvers/activity.resolver';
 import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
 import { AuditEventResolver } from '../resolvers/audit.resolver';
@@ -25,6 +23,10 @@ import { feedbackResolvers } from '../resolvers/feedback.resolver';
 import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
+// After the resolvers: the permission map imports services and entities, and the order in which
+// entities register decides the order of types in the emitted schema.
+import { policyFor } from '../auth';
+import { describeAccess } from '../auth/access';
 
 /** The schema without permissions (what `npm run schema` prints); root fields say who may call them (from the permission map). */
 export async function buildBareSchema(): Promise<GraphQLSchema> {
