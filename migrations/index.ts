@@ -6,6 +6,7 @@ import { Migration20261203000000Finance } from './Migration20261203000000Finance
 import { Migration20261204000000Service } from './Migration20261204000000Service';
 import { Migration20261205100000SessionsRateLimits } from './Migration20261205100000SessionsRateLimits';
 import { Migration20261209000000ShopRules } from './Migration20261209000000ShopRules';
+import { Migration20261210000000PollingIndexes } from './Migration20261210000000PollingIndexes';
 
 /** Every migration in order. Listed explicitly so compiled and test (TypeScript) runs find the same set. */
 export const migrationsList = [
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261204000000Service', class: Migration20261204000000Service },
   { name: 'Migration20261205100000SessionsRateLimits', class: Migration20261205100000SessionsRateLimits },
   { name: 'Migration20261209000000ShopRules', class: Migration20261209000000ShopRules },
+  { name: 'Migration20261210000000PollingIndexes', class: Migration20261210000000PollingIndexes },
 ];

@@ -81,7 +81,7 @@ beforeAll(async () => {
   const key = async (input: Record<string, unknown>) => ({
     apiKey: ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, { input }, 'ADMIN')).createApiKey.secret as string,
   });
-  partnerKey = await key({ name: 'dealer system', role: 'PARTNER', scopes: ['customers:read'], partnerCustomerId: partnerId });
+  partnerKey = await key({ name: 'dealer system', role: 'PARTNER', scopes: ['customers:read', 'cases:write'], partnerCustomerId: partnerId });
   integrationKey = await key({ name: 'shop', role: 'INTEGRATION', scopes: ['customers:read', 'customers:write', 'orders:write', 'products:read'] });
 });
 afterAll(async () => { await t.close(); });

@@ -424,11 +424,16 @@ describe('API keys', () => {
 });
 
 describe('PARTNER keys', () => {
-  test('a PARTNER key sees exactly its own customer record, with its credit limit', async () => {
+  test('a PARTNER key sees exactly its own customer record, with its credit limit (with `finance:read`)', async () => {
     const dealer = await dealerId();
     const { apiKey: created } = (await t.gql(CREATE_KEY, { i: { name: 'Dealer portal', role: 'PARTNER', scopes: ['customers:read'], partnerCustomerId: dealer } }, 'ADMIN')).body.data.createApiKey;
     expect(created.role).toBe('PARTNER');
-    const { secret } = (await t.gql(CREATE_KEY, { i: { name: 'Dealer portal 2', role: 'PARTNER', scopes: ['customers:read'], partnerCustomerId: dealer } }, 'ADMIN')).body.data.createApiKey;
+    const { secret } = (await t.gql(CREATE_KEY, { i: { name: 'Dealer portal 2', role: 'PARTNER', scopes: ['customers:read', 'finance:read'], partnerCustomerId: dealer } }, 'ADMIN')).body.data.createApiKey;
+    // without `finance:read` the credit terms are refused, naming the scope
+    const readOnly = await createKey({ role: 'PARTNER', scopes: ['customers:read'], partnerCustomerId: dealer });
+    const noFinance = await t.gql('query($id: ID!) { customer(id: $id) { id creditLimit } }', { id: dealer }, { apiKey: readOnly.secret });
+    expect(noFinance.body.data.customer).toEqual({ id: dealer, creditLimit: null });
+    expect(noFinance.body.errors?.map((e) => e.message)).toEqual(['`Customer.creditLimit` needs the API-key scope `finance:read` on a PARTNER key (its own record only).']);
     const [row] = await t.sql<{ credit_limit: string }>('select credit_limit from customer where id = ?', [dealer]);
     expect(row.credit_limit).not.toBeNull();
 

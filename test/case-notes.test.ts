@@ -54,7 +54,7 @@ beforeAll(async () => {
   await t.sql('update customer set resold_by_id = ? where id = ?', [partnerCustomer, resoldCustomer]);
   const key = async (role: string, extra: Record<string, unknown> = {}) => ({
     apiKey: ok(await t.gql('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }',
-      { i: { name: `${role} key`, role, scopes: ['customers:read'], ...extra } }, 'ADMIN')).createApiKey.secret as string,
+      { i: { name: `${role} key`, role, scopes: role === 'PARTNER' ? ['customers:read', 'cases:write'] : ['customers:read'], ...extra } }, 'ADMIN')).createApiKey.secret as string,
   });
   partnerKey = await key('PARTNER', { partnerCustomerId: partnerCustomer });
   integrationKey = await key('INTEGRATION');

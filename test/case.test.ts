@@ -603,7 +603,7 @@ describe('roles and scopes', () => {
 
   it('lets a PARTNER key open and comment on cases of its customers; comments through a key have no author', async () => {
     const key = { apiKey: ok(await t.gql('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }',
-      { i: { name: 'dealer portal', role: 'PARTNER', scopes: ['customers:read'], partnerCustomerId: partnerCustomer } }, 'ADMIN')).createApiKey.secret as string };
+      { i: { name: 'dealer portal', role: 'PARTNER', scopes: ['customers:read', 'cases:write'], partnerCustomerId: partnerCustomer } }, 'ADMIN')).createApiKey.secret as string };
     const c = await created(base({ customerId: resoldCustomer, channel: 'WEB' }), key);
     expect(c.channel).toBe('PARTNER');
     expect(ok(await t.gql('query($id: ID!) { case(id: $id) { openedBy { id } } }', { id: c.id }, 'ADMIN')).case.openedBy).toBeNull();

@@ -178,7 +178,7 @@ describe('pushOrder', () => {
     const [{ id: partnerCustomerId }] = await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`);
     await t.sql(`update customer set credit_limit = '100000', credit_currency = 'EUR' where id = ?`, [partnerCustomerId]);
     const made = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret errors { field } } }`,
-      { input: { name: 'partner pusher', role: 'PARTNER', scopes: ['orders:write'], partnerCustomerId } }, 'ADMIN')).createApiKey;
+      { input: { name: 'partner pusher', role: 'PARTNER', scopes: ['orders:write', 'customers:read'], partnerCustomerId } }, 'ADMIN')).createApiKey;
     expect(made.errors).toEqual([]);
     const key = { apiKey: made.secret };
     const billing = async (orderId: string) => (await t.sql<{ bill_to_id: string; payment_terms: string }>(

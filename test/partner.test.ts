@@ -106,7 +106,8 @@ beforeAll(async () => {
   [{ id: directCustomer }] = await t.sql<{ id: string }>(`select id from customer where owner_id = ? and not is_partner and id <> ? order by created_at, id limit 1`, [rep2Id, rep1Customer]);
   await t.sql(`update customer set credit_limit = '100000', credit_currency = 'EUR' where id in (?, ?)`, [pA, pB]);
   await t.sql(`insert into product (id, sku, name, category, list_price, cost, options_schema) values (?, 'PART-1', 'Spare part', 'Parts', 10.00, 4.00, '{}')`, [newId('prd')]);
-  keyA = await partnerKey(pA, ['orders:write', 'customers:read']);
+  // every read scope a partner key can hold: isolation is then the record scope's alone
+  keyA = await partnerKey(pA, ['orders:write', 'customers:read', 'finance:read', 'cases:read', 'products:read']);
   userB = await partnerUser(pB, 'partner-b@demo.crm');
   const made = ok(await t.gql(CREATE_KEY, { input: { name: 'shop', role: 'INTEGRATION', scopes: ['customers:read', 'customers:write'] } }, 'ADMIN')).createApiKey;
   integration = { apiKey: made.secret };
@@ -370,7 +371,7 @@ describe('statements', () => {
     s = (await createCustomer({ name: 'Statement Dealer', kind: 'BUSINESS', isPartner: true, ownerId: rep1Id })).id;
     sClient = (await createCustomer({ name: 'Statement Client', kind: 'BUSINESS', resoldById: s, ownerId: rep1Id })).id;
     sUser = await partnerUser(s, 'partner-s@demo.crm');
-    sKey = await partnerKey(s, ['customers:read']);
+    sKey = await partnerKey(s, ['customers:read', 'finance:read']);
     const ctr = await contractFor(s, rep1Id);
     f.R1 = await receivableFor(s, { contractId: ctr }, '1000.00', '2026-01-10');
     f.P1 = await paymentFor(s, '400.00', '2026-01-31');

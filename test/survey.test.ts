@@ -64,7 +64,7 @@ beforeAll(async () => {
   ids.c1 = await own(ids.rep1);
   ids.c2 = await own(ids.rep2);
   const made = ok(await t.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret errors { code } } }`,
-    { input: { name: 'dealer system', role: 'PARTNER', scopes: ['customers:read'], partnerCustomerId: ids.dealer } }, 'ADMIN')).createApiKey;
+    { input: { name: 'dealer system', role: 'PARTNER', scopes: ['customers:read', 'cases:read'], partnerCustomerId: ids.dealer } }, 'ADMIN')).createApiKey;
   partnerKey = { apiKey: made.secret };
 });
 afterAll(async () => { await t?.close(); });

@@ -559,7 +559,11 @@ describe('dueReminders', () => {
     const denied = await t.gql(REMINDERS, { now: NOW }, { apiKey: reader });
     expect(codes(denied)).toEqual(['FORBIDDEN']);
     expect(denied.body.data?.dueReminders ?? null).toBeNull();
-    const partnerKey = await createKey('PARTNER', ['tasks:read']);
+    // `tasks:read` is for INTEGRATION keys: a PARTNER key cannot hold it, and one with other scopes is refused.
+    const refused = ok(await t.gql('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret errors { field } } }',
+      { input: { name: 'partner notifier', role: 'PARTNER', scopes: ['tasks:read'], partnerCustomerId: ids.partnerCustomer } }, 'ADMIN')).createApiKey;
+    expect(refused).toEqual({ secret: null, errors: [{ field: ['input', 'scopes', '0'] }] });
+    const partnerKey = await createKey('PARTNER', ['customers:read', 'orders:write']);
     expect(codes(await t.gql(REMINDERS, { now: NOW }, { apiKey: partnerKey }))).toEqual(['FORBIDDEN']);
     expect(codes(await t.gql(REMINDERS, { now: NOW }, 'PARTNER'))).toEqual(['FORBIDDEN']);
     expect(codes(await t.gql(REMINDERS, { now: NOW }, null))).toEqual(['UNAUTHENTICATED']);

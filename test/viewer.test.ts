@@ -55,12 +55,15 @@ describe('viewer', () => {
   });
 
   it('describes a PARTNER key with its partner account, and a key without expiry', async () => {
-    const key = await createKey({ name: 'Dealer system', role: 'PARTNER', scopes: ['orders:write'], partnerCustomerId });
+    const key = await createKey({ name: 'Dealer system', role: 'PARTNER', scopes: ['orders:write', 'customers:read'], partnerCustomerId });
     const v = ok(await t.gql(VIEWER, {}, key.caller)).viewer;
     expect(v).toMatchObject({
       kind: 'API_KEY', role: 'PARTNER', partnerAccountId: partnerCustomerId, partnerAccount: { id: partnerCustomerId }, user: null,
-      apiKey: { id: key.id, name: 'Dealer system', scopes: ['orders:write'], expiresAt: null },
+      apiKey: { id: key.id, name: 'Dealer system', scopes: ['orders:write', 'customers:read'], expiresAt: null },
     });
+    // The account record itself is customer data: without a customers scope only its id is shown.
+    const narrow = await createKey({ name: 'Dealer orders only', role: 'PARTNER', scopes: ['orders:write'], partnerCustomerId });
+    expect(ok(await t.gql(VIEWER, {}, narrow.caller)).viewer).toMatchObject({ partnerAccountId: partnerCustomerId, partnerAccount: null });
   });
 
   it('fails the whole request with 401 for a revoked or unknown key, as every query does', async () => {

@@ -4,11 +4,12 @@ import { reachable } from './rules';
 
 /**
  * Reading assets: the readers of cases — ADMIN, SERVICE_AGENT, SALES_MANAGER, SALES_REP and PARTNER
- * (users and keys); rows by `caseScope` in SQL. FINANCE, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
+ * users, PARTNER keys with `cases:read`; rows by `caseScope` in SQL. FINANCE, MARKETING, ANALYST and
+ * INTEGRATION keys: FORBIDDEN.
  */
 const readsAssets = readsCases;
 
-/** Registering: those who open cases — ADMIN and SERVICE_AGENT (any customer), PARTNER (itself and the customers it resells to, in SQL). */
+/** Registering: those who open cases — ADMIN and SERVICE_AGENT (any customer), PARTNER users and keys with `cases:write` (itself and the customers it resells to, in SQL). */
 const registersAssets = participatesInCases;
 
 /** Changing (address, notes, warranty, ownership): those who work cases — ADMIN and SERVICE_AGENT. */

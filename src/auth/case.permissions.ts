@@ -1,14 +1,14 @@
 import { Role } from '../entities/enums';
 import { CASE_STAFF, CASE_WORKERS } from '../services/queue.service';
 import type { PermissionMap } from './permission-map';
-import { isRole, notPartner, reachable } from './rules';
+import { anyOf, hasScope, isRole, notPartner, reachable } from './rules';
 
 /**
  * Reading cases: ADMIN and SERVICE_AGENT (all), SALES_MANAGER and SALES_REP (read-only, their
- * customers' cases), PARTNER users and keys (its own record and the customers it resells to); rows
- * by `caseScope` in SQL. FINANCE, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
+ * customers' cases), PARTNER users and PARTNER keys with `cases:read` (its own record and the customers
+ * it resells to); rows by `caseScope` in SQL. FINANCE, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
  */
-export const readsCases = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER);
+export const readsCases = anyOf(isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER), hasScope('cases:read'));
 
 /** Staff who read cases: SLA policies, queues and `myQueue` (not partners). */
 export const caseStaff = isRole(...CASE_STAFF);
@@ -17,10 +17,10 @@ export const caseStaff = isRole(...CASE_STAFF);
 export const worksCases = isRole(...CASE_WORKERS);
 
 /**
- * Opening cases, commenting and reopening: ADMIN and SERVICE_AGENT, and PARTNER users and keys
- * (their customers only, PUBLIC comments only, channel PARTNER — enforced by the service).
+ * Opening cases, commenting and reopening: ADMIN and SERVICE_AGENT, PARTNER users and PARTNER keys with
+ * `cases:write` (their customers only, PUBLIC comments only, channel PARTNER — enforced by the service).
  */
-export const participatesInCases = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.PARTNER);
+export const participatesInCases = anyOf(isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.PARTNER), hasScope('cases:write'));
 
 /** The permission map of cases, comments, queues and SLA policies (merged in auth/index.ts). */
 export const casePermissions: PermissionMap = {

@@ -1,14 +1,17 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
 import { readsReceivables } from './receivable.permissions';
-import { isRole, notPartner, reachable } from './rules';
+import { anyOf, hasScope, isRole, notPartner, reachable } from './rules';
 
 /**
- * Reading contracts: ADMIN, FINANCE, SALES_MANAGER, SALES_REP, SERVICE_AGENT and PARTNER; rows by
- * `contractScope` in SQL (a partner: its own account only). MARKETING, ANALYST and INTEGRATION keys:
- * FORBIDDEN.
+ * Reading contracts: ADMIN, FINANCE, SALES_MANAGER, SALES_REP, SERVICE_AGENT and PARTNER users, PARTNER
+ * keys with `finance:read`; rows by `contractScope` in SQL (a partner: its own account only).
+ * MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
  */
-export const readsContracts = isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.SERVICE_AGENT, Role.PARTNER);
+export const readsContracts = anyOf(
+  isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.SERVICE_AGENT, Role.PARTNER),
+  hasScope('finance:read'),
+);
 
 /** Creating, changing, signing and terminating: ADMIN, FINANCE (any customer), managers and reps (their scope, in SQL). */
 export const writesContracts = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP);

@@ -20,6 +20,7 @@ import { casePermissions } from './case.permissions';
 import { feedbackPermissions } from './feedback.permissions';
 import { serviceDeskPermissions } from './service-desk.permissions';
 import { taskPermissions } from './task.permissions';
+import { forbiddenMessage } from './access';
 import { forbidden } from './errors';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
@@ -84,7 +85,9 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   const middleware = shield(tree, {
     fallbackRule: deny,
     allowExternalErrors: true,
-    fallbackError: () => forbidden(),
+    // The message names what the field needs (a role, an API-key scope), from the field's policy.
+    fallbackError: (_thrown, _parent, _args, ctx: any, info) =>
+      forbidden(forbiddenMessage(info.parentType.name, info.fieldName, policyFor(info.parentType.name, info.fieldName), ctx?.principal ?? null)),
   }).generate(schema) as Record<string, Record<string, unknown>>;
   for (const [type, fields] of Object.entries(middleware)) {
     for (const field of Object.keys(fields)) {

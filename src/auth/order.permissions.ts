@@ -1,11 +1,14 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { allOf, anyOf, hasScope, isRole, isUser, reachable, readsCustomers } from './rules';
+import { anyOf, hasScope, isRole, reachable, readsCustomers } from './rules';
 
-/** Order lists: staff who deal with orders, partners (their own record), keys with `orders:write` (their own pushes). Record scope in SQL. */
+/**
+ * Order lists: staff who deal with orders, partners (billed to them or their own), keys with
+ * `orders:read` or `orders:write` (INTEGRATION: their own pushes; PARTNER: as partner users). Record scope in SQL.
+ */
 export const readsOrders = anyOf(
   isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER),
-  hasScope('orders:write'),
+  hasScope('orders:read'),
 );
 
 /**
@@ -13,17 +16,13 @@ export const readsOrders = anyOf(
  * `orders:write` — for themselves and the customers they resell to (the service limits whom a
  * partner's order may name, and bills the partner).
  */
-export const pushesOrders = anyOf(
-  isRole(Role.ADMIN),
-  allOf(isRole(Role.INTEGRATION), hasScope('orders:write')),
-  allOf(isRole(Role.PARTNER), anyOf(isUser, hasScope('orders:write'))),
-);
+export const pushesOrders = anyOf(isRole(Role.ADMIN, Role.PARTNER), hasScope('orders:write'));
 
 /**
  * Status changes: ADMIN, SALES_MANAGER, SALES_REP (their scope), keys with `orders:write` (their pushes);
  * PARTNER users and keys with `orders:write` only cancel (the service enforces it).
  */
-export const updatesOrders = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('orders:write'), allOf(isRole(Role.PARTNER), isUser));
+export const updatesOrders = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER), hasScope('orders:write'));
 
 export const orderPermissions: PermissionMap = {
   Query: { orders: readsOrders, order: readsOrders },

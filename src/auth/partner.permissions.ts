@@ -1,9 +1,9 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { isRole, not, reachable } from './rules';
+import { anyOf, hasScope, isRole, not, reachable } from './rules';
 
-/** The statement of one's own partner account: PARTNER users and PARTNER API keys (any scope). */
-export const readsOwnStatement = isRole(Role.PARTNER);
+/** The statement of one's own partner account: PARTNER users and PARTNER API keys with `finance:read`. */
+export const readsOwnStatement = anyOf(isRole(Role.PARTNER), hasScope('finance:read'));
 
 /** Statements of any account in `accountScope`: FINANCE and ADMIN all, managers and reps their customers. */
 export const readsAccountStatements = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP);

@@ -2,7 +2,7 @@ import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
 import { anyOf, hasScope, isRole, reachable } from './rules';
 
-/** The catalogue: every staff role, partners, and INTEGRATION keys with `products:read`. */
+/** The catalogue: every staff role, PARTNER users, and API keys (INTEGRATION or PARTNER) with `products:read`. */
 export const readsProducts = anyOf(
   isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST, Role.PARTNER),
   hasScope('products:read'),

@@ -1,13 +1,13 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { isRole, notPartner, reachable } from './rules';
+import { anyOf, hasScope, isRole, notPartner, reachable } from './rules';
 
 /**
- * Who reads receivables and payments: ADMIN, FINANCE, SALES_MANAGER, SALES_REP and PARTNER (users and
- * partner keys). Rows are scoped in SQL (`accountScope`: a rep their customers, a manager their team's,
- * a partner its own account only). SERVICE_AGENT, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
+ * Who reads receivables and payments: ADMIN, FINANCE, SALES_MANAGER, SALES_REP and PARTNER users, PARTNER
+ * keys with `finance:read`. Rows are scoped in SQL (`accountScope`: a rep their customers, a manager their
+ * team's, a partner its own account only). SERVICE_AGENT, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.
  */
-export const readsReceivables = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER);
+export const readsReceivables = anyOf(isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP, Role.PARTNER), hasScope('finance:read'));
 
 /** Recording payments: FINANCE and ADMIN only. */
 export const recordsPayments = isRole(Role.FINANCE, Role.ADMIN);

@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { allOf, anyOf, hasScope, isRole, reachable } from './rules';
+import { anyOf, hasScope, isRole, reachable } from './rules';
 
 /**
  * Tasks: every signed-in staff user works with their own (a manager also the team's, ADMIN all; the
@@ -11,8 +11,8 @@ const usesTasks = isRole(
   Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
 );
 
-/** An INTEGRATION key (not a PARTNER key) holding `tasks:read`. */
-const tasksReadKey = allOf(isRole(Role.INTEGRATION), hasScope('tasks:read'));
+/** An INTEGRATION key holding `tasks:read` (the scope is for INTEGRATION keys only). */
+const tasksReadKey = hasScope('tasks:read');
 
 export const taskPermissions: PermissionMap = {
   Query: {

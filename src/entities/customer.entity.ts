@@ -146,7 +146,11 @@ export class Customer implements Node {
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  @Field(() => DateTimeScalar, { description: 'When the record was last changed (UTC).' })
+  @Field(() => DateTimeScalar, {
+    description: 'When the customer record itself last changed (UTC): its fields, owner (also by reassignment), credit rating and limit, deletion and restore. '
+      + 'Changes of related records (contacts, orders, cases, activities — `lastContactedAt` moves without it) do not count. '
+      + 'Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
+  })
   updatedAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })

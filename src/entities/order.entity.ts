@@ -73,7 +73,10 @@ export class Order implements Node {
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  @Field(() => DateTimeScalar, {
+    description: 'When the order last changed (UTC): its push, then every status change (by a user, a key, a credit decision). Lines never change; '
+      + 'receivables and assets issued for it are records of their own. Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
+  })
   updatedAt: Date = new Date();
 
   @Property({ version: true, type: 'integer' })

@@ -77,7 +77,10 @@ export class Receivable implements Node {
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  @Field(() => DateTimeScalar, {
+    description: 'When the receivable last changed (UTC): its issue, every payment allocated to it (`paidAmount`, SETTLED), and the collection job '
+      + 'flagging it OVERDUE or moving its dunning stage. Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
+  })
   updatedAt: Date = new Date();
 
   @Property({ version: true, type: 'integer' })

@@ -101,7 +101,10 @@ export class ServiceCase implements Node {
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
+  @Field(() => DateTimeScalar, {
+    description: 'When the case last changed (UTC): its fields (status, priority, assignment, queue, SLA escalation by the job, feedback link) '
+      + 'and every PUBLIC comment (a reply). INTERNAL notes do not change it. Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
+  })
   updatedAt: Date = new Date();
 
   @Property({ version: true, type: 'integer' })

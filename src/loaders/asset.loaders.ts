@@ -3,14 +3,15 @@ import type { GraphQLContext } from '../auth/context';
 import { assetCountsByCustomer, assetPagesByCustomer, assetsByIds, type AssetListArgs, type AssetRow } from '../services/asset.service';
 import type { ServiceContext } from '../services/context';
 import type { Connection } from '../services/pagination';
-import { byKey, perArgs } from './batch';
+import { byKeyFor, perArgs } from './batch';
+import { readsCases } from '../auth/case.permissions';
 
 /** Loaders of the asset domain (merged into the request's loaders). */
 export function createAssetLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Assets by id within the caller's scope (`caseScope`); null otherwise (also feeds `node(id)` and `ServiceCase.asset`). */
-  const assetById = new DataLoader<string, AssetRow | null>(async (ids) => byKey(ids, await assetsByIds(svc(), ids)));
+  const assetById = new DataLoader<string, AssetRow | null>(async (ids) => byKeyFor(ctx, readsCases, ids, () => assetsByIds(svc(), ids)));
 
   /** Asset counts per customer for one filter (`Customer.assets.totalCount`). */
   const assetCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {

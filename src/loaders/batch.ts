@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { GraphQLContext } from '../auth/context';
+import type { Policy } from '../auth/rules';
 
 /** Orders loaded rows like the keys, with null for a key that was not found (or is not visible). */
 export function byKey<T>(keys: readonly string[], found: T[], keyOf: (row: T) => string = (row) => (row as { id: string }).id): (T | null)[] {
@@ -22,4 +24,14 @@ export function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
     if (!loader) loaders.set(key, (loader = make(key)));
     return loader;
   };
+}
+
+/**
+ * Records by id for callers who pass the read policy of their domain (the policy of its root queries),
+ * null for everyone else: relation fields and `node(id)` then follow the same roles and API-key scopes
+ * as the domain's root queries, on top of the record scope applied in SQL.
+ */
+export async function byKeyFor<T>(ctx: GraphQLContext, readers: Policy, keys: readonly string[], fetch: () => Promise<T[]>): Promise<(T | null)[]> {
+  if (!ctx.principal || !readers.check(ctx.principal, null)) return keys.map(() => null);
+  return byKey(keys, await fetch());
 }

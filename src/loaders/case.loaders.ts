@@ -7,17 +7,18 @@ import { caseCountsByCustomer, casePagesByCustomer, casesByIds, type CaseListArg
 import type { ServiceContext } from '../services/context';
 import type { Connection, ConnectionArgs } from '../services/pagination';
 import { queuesByIds } from '../services/queue.service';
-import { byKey, perArgs } from './batch';
+import { byKey, byKeyFor, perArgs } from './batch';
+import { readsCases } from '../auth/case.permissions';
 
 /** Loaders of cases, comments and queues (merged into the request's loaders); every one applies the caller's scope. */
 export function createCaseLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Cases by id within `caseScope`; null otherwise (also feeds `node(id)`). */
-  const caseById = new DataLoader<string, ServiceCase | null>(async (ids) => byKey(ids, await casesByIds(svc(), ids)));
+  const caseById = new DataLoader<string, ServiceCase | null>(async (ids) => byKeyFor(ctx, readsCases, ids, () => casesByIds(svc(), ids)));
 
   /** Comments by id on visible cases; INTERNAL notes are null for PARTNER callers and API keys. */
-  const caseCommentById = new DataLoader<string, CaseComment | null>(async (ids) => byKey(ids, await commentsByIds(svc(), ids)));
+  const caseCommentById = new DataLoader<string, CaseComment | null>(async (ids) => byKeyFor(ctx, readsCases, ids, () => commentsByIds(svc(), ids)));
 
   /** Queues by id, for staff who read cases; null for anyone else. */
   const serviceQueueById = new DataLoader<string, ServiceQueue | null>(async (ids) => byKey(ids, await queuesByIds(svc(), ids)));

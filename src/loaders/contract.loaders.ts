@@ -7,14 +7,15 @@ import {
   contractCountsByCustomer, contractPagesByCustomer, contractsByIds, receivablesByContractIds, type ContractListArgs, type ContractRow,
 } from '../services/contract.service';
 import type { Connection } from '../services/pagination';
-import { byKey, groupBy, perArgs } from './batch';
+import { byKeyFor, groupBy, perArgs } from './batch';
+import { readsContracts } from '../auth/contract.permissions';
 
 /** Loaders of the contract domain (merged into the request's loaders). */
 export function createContractLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Contracts by id, visible to the caller; null otherwise (also feeds `node(id)`). */
-  const contractById = new DataLoader<string, ContractRow | null>(async (ids) => byKey(ids, await contractsByIds(svc(), ids)));
+  const contractById = new DataLoader<string, ContractRow | null>(async (ids) => byKeyFor(ctx, readsContracts, ids, () => contractsByIds(svc(), ids)));
 
   /** Receivables per (already visible) contract, by instalment (`Contract.receivables`). */
   const contractReceivables = new DataLoader<string, Receivable[]>(async (ids) =>

@@ -20,13 +20,14 @@ import { createAssetLoaders } from './asset.loaders';
 import { createCaseLoaders } from './case.loaders';
 import { createFeedbackLoaders } from './feedback.loaders';
 import { createServiceDeskLoaders } from './service-desk.loaders';
-import { byKey, groupBy, perArgs } from './batch';
+import { byKey, byKeyFor, groupBy, perArgs } from './batch';
+import { readsCustomers } from '../auth/rules';
 
 /** One set of loaders per request: batching and caching never cross callers. */
 export function createLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
-  const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKey(ids, await customersByIds(svc(), ids)));
-  const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKey(ids, await contactsByIds(svc(), ids)));
+  const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKeyFor(ctx, readsCustomers, ids, () => customersByIds(svc(), ids)));
+  const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKeyFor(ctx, readsCustomers, ids, () => contactsByIds(svc(), ids)));
   const user = new DataLoader<string, UserRow | null>(async (ids) => byKey(ids, await usersByIds(ctx.em, ids)));
   const externalRefs = new DataLoader<string, { system: string; ref: string }[]>(async (ids) =>
     groupBy(ids, await externalRefsByCustomerIds(svc(), ids), (r) => r.customerId));

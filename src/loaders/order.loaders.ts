@@ -4,14 +4,15 @@ import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import { linesByOrderIds, orderCountsByCustomer, orderPagesByCustomer, ordersByIds, type OrderLineRow, type OrderListArgs, type OrderRow } from '../services/order.service';
 import type { Connection } from '../services/pagination';
-import { byKey, groupBy, perArgs } from './batch';
+import { byKeyFor, groupBy, perArgs } from './batch';
+import { readsOrders } from '../auth/order.permissions';
 
 /** Loaders of the order domain (merged into the request's loaders). */
 export function createOrderLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Orders by id, visible to the caller; null otherwise (also feeds `node(id)`). */
-  const orderById = new DataLoader<string, OrderRow | null>(async (ids) => byKey(ids, await ordersByIds(svc(), ids)));
+  const orderById = new DataLoader<string, OrderRow | null>(async (ids) => byKeyFor(ctx, readsOrders, ids, () => ordersByIds(svc(), ids)));
 
   /** Lines per (already visible) order, by position. */
   const orderLines = new DataLoader<string, OrderLineRow[]>(async (ids) => groupBy(ids, await linesByOrderIds(svc(), ids), (l) => refId(l.order)!));

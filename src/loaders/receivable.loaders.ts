@@ -10,17 +10,18 @@ import {
   allocationsByReceivableIds, receivableCountsByCustomer, receivablePagesByCustomer, receivablesByIds,
   type PaymentAllocationRow, type ReceivableListArgs, type ReceivableRow,
 } from '../services/receivable.service';
-import { byKey, groupBy, perArgs } from './batch';
+import { byKeyFor, groupBy, perArgs } from './batch';
+import { readsReceivables } from '../auth/receivable.permissions';
 
 /** Loaders of receivables and payments (merged into the request's loaders). Every read is scoped by `accountScope`. */
 export function createReceivableLoaders(ctx: GraphQLContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Receivables by id, visible to the caller; null otherwise (also feeds `node(id)` and `PaymentAllocation.receivable`). */
-  const receivableById = new DataLoader<string, ReceivableRow | null>(async (ids) => byKey(ids, await receivablesByIds(svc(), ids)));
+  const receivableById = new DataLoader<string, ReceivableRow | null>(async (ids) => byKeyFor(ctx, readsReceivables, ids, () => receivablesByIds(svc(), ids)));
 
   /** Payments by id, visible to the caller; null otherwise (also feeds `node(id)` and `PaymentAllocation.payment`). */
-  const paymentById = new DataLoader<string, PaymentRow | null>(async (ids) => byKey(ids, await paymentsByIds(svc(), ids)));
+  const paymentById = new DataLoader<string, PaymentRow | null>(async (ids) => byKeyFor(ctx, readsReceivables, ids, () => paymentsByIds(svc(), ids)));
 
   /** `Receivable.allocations`: per (already visible) receivable, in the order the money came in. */
   const receivableAllocations = new DataLoader<string, PaymentAllocationRow[]>(async (ids) =>

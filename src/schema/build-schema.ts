@@ -24,10 +24,14 @@ import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
+// After the resolvers: the permission map imports services and entities, and the order in which
+// entities register decides the order of types in the emitted schema.
+import { policyFor } from '../auth';
+import { describeAccess } from '../auth/access';
 
-/** The schema without permissions (what `npm run schema` prints). */
-export function buildBareSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+/** The schema without permissions (what `npm run schema` prints); root fields say who may call them (from the permission map). */
+export async function buildBareSchema(): Promise<GraphQLSchema> {
+  return describeAccess(await buildSchema({
     resolvers: [
       CustomerResolver, ContactResolver, UserResolver, ViewerResolver, NodeResolver, AuditEventResolver,
       ActivityResolver, CustomerTimelineResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver, OpportunityResolver, AnalyticsResolver,
@@ -39,5 +43,5 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       ...assetResolvers, ...caseResolvers, ...serviceDeskResolvers, ...feedbackResolvers,
     ],
     validate: false, // input rules live in the services, which return payload errors naming the field
-  });
+  }), policyFor);
 }

@@ -32,18 +32,20 @@ export class CaseFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The contact at the customer.' }) contactId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The asset (product by service tag) the case is about.' }) assetId?: IdFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'When the case was opened; a range with `gte` and `lt`.' }) createdAt?: DateTimeFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `ServiceCase.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
   @Field(() => BooleanFilter, {
     nullable: true,
     description: '`{ eq: true }`: cases whose SLA is breached right now (same rule as `ServiceCase.slaBreached`); `{ eq: false }`: the others.',
   }) breached?: BooleanFilter;
 }
 
-export enum CaseOrderField { CREATED_AT = 'CREATED_AT', PRIORITY = 'PRIORITY', RESOLUTION_DUE_AT = 'RESOLUTION_DUE_AT' }
+export enum CaseOrderField { CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', PRIORITY = 'PRIORITY', RESOLUTION_DUE_AT = 'RESOLUTION_DUE_AT' }
 registerEnumType(CaseOrderField, {
   name: 'CaseOrderField',
   description: 'Fields cases can be sorted by.',
   valuesConfig: {
     CREATED_AT: { description: 'When the case was opened (the default, newest first).' },
+    UPDATED_AT: { description: 'When the case last changed (`ServiceCase.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
     PRIORITY: { description: 'The priority; ASC puts P1 (most urgent) first.' },
     RESOLUTION_DUE_AT: { description: 'When the resolution is due; ASC puts the most pressing first.' },
   },

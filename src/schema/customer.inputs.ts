@@ -42,11 +42,21 @@ export class CustomerFilter {
   @Field(() => DecimalFilter, { nullable: true, description: 'Annual revenue.' }) annualRevenue?: DecimalFilter;
   @Field(() => IntFilter, { nullable: true, description: 'Headcount.' }) employeeCount?: IntFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
-  @Field(() => DateTimeFilter, { nullable: true, description: 'Last change time.' }) updatedAt?: DateTimeFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Customer.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
 }
 
 export enum CustomerOrderField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', ANNUAL_REVENUE = 'ANNUAL_REVENUE', EMPLOYEE_COUNT = 'EMPLOYEE_COUNT' }
-registerEnumType(CustomerOrderField, { name: 'CustomerOrderField', description: 'Fields customers can be sorted by.' });
+registerEnumType(CustomerOrderField, {
+  name: 'CustomerOrderField',
+  description: 'Fields customers can be sorted by.',
+  valuesConfig: {
+    NAME: { description: 'The name, alphabetically.' },
+    CREATED_AT: { description: 'When the customer was created (the default, newest first).' },
+    UPDATED_AT: { description: 'When the customer last changed (`Customer.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
+    ANNUAL_REVENUE: { description: 'Annual revenue as a number; customers without one come last in both directions.' },
+    EMPLOYEE_COUNT: { description: 'Number of employees; customers without one come last in both directions.' },
+  },
+});
 
 @InputType({ description: 'One sort key; list several to break ties. The id always breaks the last tie.' })
 export class CustomerOrderBy {

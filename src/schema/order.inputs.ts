@@ -25,10 +25,19 @@ export class OrderFilter {
   @Field(() => StringFilter, { nullable: true, description: 'The ISO 4217 currency.' }) currency?: StringFilter;
   @Field(() => DecimalFilter, { nullable: true, description: 'The total (regardless of currency).' }) total?: DecimalFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Order.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
 }
 
-export enum OrderOrderField { CREATED_AT = 'CREATED_AT', TOTAL = 'TOTAL' }
-registerEnumType(OrderOrderField, { name: 'OrderOrderField', description: 'Fields orders can be sorted by. TOTAL compares the number regardless of currency.' });
+export enum OrderOrderField { CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', TOTAL = 'TOTAL' }
+registerEnumType(OrderOrderField, {
+  name: 'OrderOrderField',
+  description: 'Fields orders can be sorted by. TOTAL compares the number regardless of currency.',
+  valuesConfig: {
+    CREATED_AT: { description: 'When the order was pushed (the default, newest first).' },
+    UPDATED_AT: { description: 'When the order last changed (`Order.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
+    TOTAL: { description: 'The order total, compared as a number regardless of currency.' },
+  },
+});
 
 @InputType({ description: 'One sort key for orders; list several to break ties. The id always breaks the last tie.' })
 export class OrderOrderBy {

@@ -4,7 +4,7 @@ import { Payment } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
 import { connectionType } from './connection';
 import { SortDirection } from './enums';
-import { DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
+import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 
@@ -33,9 +33,10 @@ export class ReceivableFilter {
   @Field(() => LocalDateFilter, { nullable: true, description: 'The day it was billed.' }) issuedOn?: LocalDateFilter;
   @Field(() => DunningStageFilter, { nullable: true, description: 'The collection stage (`isNull: true`: never overdue).' }) dunningStage?: unknown;
   @Field(() => Boolean, { nullable: true, description: 'true: money is still outstanding (OPEN or OVERDUE); false: SETTLED.' }) open?: boolean;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Receivable.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
 }
 
-export enum ReceivableOrderField { DUE_DATE = 'DUE_DATE', AMOUNT = 'AMOUNT', CREATED_AT = 'CREATED_AT' }
+export enum ReceivableOrderField { DUE_DATE = 'DUE_DATE', AMOUNT = 'AMOUNT', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
 registerEnumType(ReceivableOrderField, {
   name: 'ReceivableOrderField',
   description: 'Fields receivables can be sorted by.',
@@ -43,6 +44,7 @@ registerEnumType(ReceivableOrderField, {
     DUE_DATE: { description: 'Due date, then issue date, then invoice number: ascending, the order payments are applied in.' },
     AMOUNT: { description: 'The amount billed, compared as a number regardless of currency.' },
     CREATED_AT: { description: 'When the receivable was created.' },
+    UPDATED_AT: { description: 'When the receivable last changed (`Receivable.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
   },
 });
 

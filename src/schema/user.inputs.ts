@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ApiKey } from '../entities/api-key.entity';
-import { SCOPES } from '../auth/principal';
+import { SCOPES, SCOPE_INFO } from '../auth/principal';
 import { Role } from '../entities/enums';
 import { User } from '../entities/user.entity';
 import { connectionType } from './connection';
@@ -41,10 +41,7 @@ export class LoginPayload {
 export class CreateApiKeyInput {
   @Field({ description: 'A name to recognise it by.' }) name!: string;
   @Field(() => Role, { description: 'INTEGRATION (a system such as a web shop) or PARTNER.' }) role!: Role;
-  @Field(() => [String], {
-    description: `What it may do: ${SCOPES.join(', ')}. \`orders:price-override\` lets the key push order lines at any unit price `
-      + '(otherwise the list price, the member price, or at most the product\'s `maxDiscountPercent` below the list price); it does not grant pushing itself (`orders:write`).',
-  }) scopes!: string[];
+  @Field(() => [String], { description: `What it may do (at least one; each scope is for the key roles named):\n${SCOPES.map((s) => `- \`${s}\` (${SCOPE_INFO[s].keyRoles.join(', ')}): ${SCOPE_INFO[s].description}`).join('\n')}` }) scopes!: string[];
   @Field(() => ID, { nullable: true, description: 'For PARTNER keys: the partner customer the key acts for.' }) partnerCustomerId?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the key stops working; null for never.' }) expiresAt?: Date | null;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { SCOPES, type Principal } from '../auth/principal';
+import { SCOPES, SCOPE_INFO, type Principal } from '../auth/principal';
 import { ApiKey } from '../entities/api-key.entity';
 import { Role } from '../entities/enums';
 import type { ServiceContext } from './context';
@@ -29,6 +29,11 @@ export async function createApiKey(ctx: ServiceContext, input: z.input<typeof Cr
   const parsed = parseInput(CreateApiKey, input);
   if (!parsed.ok) return { apiKey: null, secret: null, errors: parsed.errors };
   const data = parsed.data;
+  const misfit = data.scopes.findIndex((s) => !SCOPE_INFO[s].keyRoles.includes(data.role));
+  if (misfit >= 0) {
+    const scope = data.scopes[misfit];
+    return { apiKey: null, secret: null, errors: [userError('VALIDATION', `\`${scope}\` is for ${SCOPE_INFO[scope].keyRoles.join(' and ')} keys, not ${data.role} keys.`, ['input', 'scopes', String(misfit)])] };
+  }
   if (data.role === Role.PARTNER) {
     const [partner] = data.partnerCustomerId ? await customersByIds(ctx, [data.partnerCustomerId]) : [];
     if (!partner) return { apiKey: null, secret: null, errors: [userError('VALIDATION', 'A PARTNER key needs the id of its partner customer.', ['input', 'partnerCustomerId'])] };

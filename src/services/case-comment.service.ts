@@ -100,6 +100,11 @@ export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentI
       createdAt: now,
     } as any);
     tx.em.persist(comment);
+    if (data.visibility === CommentVisibility.PUBLIC) {
+      // A reply is news for whoever polls cases (`updatedAt`); it changes no field of the case, so the
+      // version stays (an agent's pending edit is not a conflict). INTERNAL notes stay invisible to pollers.
+      await rows(tx.em, sql`update service_case set updated_at = ${now.toISOString()}::timestamptz where id = ${serviceCase.id}`);
+    }
     if (staff && data.visibility === CommentVisibility.PUBLIC && !serviceCase.firstRespondedAt) {
       const before = caseSnapshot(serviceCase);
       serviceCase.firstRespondedAt = now;

@@ -49,7 +49,7 @@ import { ID, optionalText, parseInput, text } from './validation';
  */
 
 export type CaseRow = ServiceCase;
-export type CaseOrderField = 'CREATED_AT' | 'PRIORITY' | 'RESOLUTION_DUE_AT';
+export type CaseOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'PRIORITY' | 'RESOLUTION_DUE_AT';
 export interface CaseOrderBy { field: CaseOrderField; direction: Direction }
 export interface CaseListArgs extends ConnectionArgs {
   filter?: Filter | null;
@@ -100,6 +100,7 @@ const FINISHED_STATUSES_SQL = `('${CaseStatus.RESOLVED}', '${CaseStatus.CLOSED}'
 
 const ORDER: Record<CaseOrderField, Omit<SortKey<CaseRow>, 'dir'>> = {
   CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt },
+  UPDATED_AT: { expr: 'k.updated_at', get: (r) => r.updatedAt },
   PRIORITY: { expr: 'k.priority', get: (r) => r.priority },
   RESOLUTION_DUE_AT: { expr: 'k.resolution_due_at', get: (r) => r.resolutionDueAt },
 };
@@ -117,6 +118,7 @@ const CASE_FILTER: FilterSpec = {
   contactId: { expr: 'k.contact_id', kind: 'scalar' },
   assetId: { expr: 'k.asset_id', kind: 'scalar' },
   createdAt: { expr: 'k.created_at', kind: 'scalar' },
+  updatedAt: { expr: 'k.updated_at', kind: 'scalar' },
   breached: { expr: BREACHED_SQL('k').text, kind: 'scalar' },
 };
 

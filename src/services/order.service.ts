@@ -58,7 +58,7 @@ import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY } from './validat
 
 export type OrderRow = Order;
 export type OrderLineRow = OrderLine;
-export type OrderOrderField = 'CREATED_AT' | 'TOTAL';
+export type OrderOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'TOTAL';
 export interface OrderOrderBy { field: OrderOrderField; direction: Direction }
 export interface OrderListArgs extends ConnectionArgs {
   filter?: Filter | null;
@@ -82,6 +82,7 @@ const IDEMPOTENCY_KEEP_HOURS = 48;
 
 const ORDER: Record<OrderOrderField, Omit<SortKey<OrderRow>, 'dir'>> = {
   CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt },
+  UPDATED_AT: { expr: 'o.updated_at', get: (r) => r.updatedAt },
   TOTAL: { expr: 'o.total', get: (r) => r.total },
 };
 
@@ -94,6 +95,7 @@ export const ORDER_FILTER: FilterSpec = {
   currency: { expr: 'o.currency', kind: 'text' },
   total: { expr: 'o.total', kind: 'scalar' },
   createdAt: { expr: 'o.created_at', kind: 'scalar' },
+  updatedAt: { expr: 'o.updated_at', kind: 'scalar' },
 };
 
 /**

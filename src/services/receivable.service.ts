@@ -21,7 +21,7 @@ import { and, columnsOf, list, rows, sql, type Sql } from './sql';
 
 export type ReceivableRow = Receivable;
 export type PaymentAllocationRow = PaymentAllocation;
-export type ReceivableOrderField = 'DUE_DATE' | 'AMOUNT' | 'CREATED_AT';
+export type ReceivableOrderField = 'DUE_DATE' | 'AMOUNT' | 'CREATED_AT' | 'UPDATED_AT';
 export interface ReceivableOrderBy { field: ReceivableOrderField; direction: Direction }
 export interface ReceivableListArgs extends ConnectionArgs {
   filter?: Filter | null;
@@ -40,6 +40,7 @@ const ORDER: Record<ReceivableOrderField, Omit<SortKey<ReceivableRow>, 'dir'>[]>
   ],
   AMOUNT: [{ expr: 'r.amount', get: (r) => r.amount }],
   CREATED_AT: [{ expr: 'r.created_at', get: (r) => r.createdAt }],
+  UPDATED_AT: [{ expr: 'r.updated_at', get: (r) => r.updatedAt }],
 };
 
 export const RECEIVABLE_FILTER: FilterSpec = {
@@ -54,6 +55,7 @@ export const RECEIVABLE_FILTER: FilterSpec = {
   issuedOn: { expr: 'r.issued_on', kind: 'scalar' },
   dunningStage: { expr: 'r.dunning_stage', kind: 'scalar' },
   open: { expr: `(r.status <> 'SETTLED')`, kind: 'scalar' },
+  updatedAt: { expr: 'r.updated_at', kind: 'scalar' },
 };
 
 /** `open: true` in the GraphQL filter is a plain Boolean: turn it into the operator form the filter builder reads, at every level. */
