@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
@@ -8,12 +8,12 @@ import { Order } from '../entities/order.entity';
 import { Product } from '../entities/product.entity';
 import * as orders from '../services/order.service';
 import { OrderConnection, OrderFilter, OrderOrderBy, OrderPayload, PushOrderInput, UpdateOrderStatusInput } from '../schema/order.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class OrdersArgs extends ConnectionArgs {
-  @Field(() => OrderFilter, { nullable: true, description: 'Which orders.' }) filter?: OrderFilter | null;
-  @Field(() => [OrderOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: OrderOrderBy[] | null;
+  @Field(() => OrderFilter, { nullable: true, description: filterDescription('orders') }) filter?: OrderFilter | null;
+  @Field(() => [OrderOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: OrderOrderBy[] | null;
 }
 
 const listArgs = (args: OrdersArgs): orders.OrderListArgs => ({
@@ -32,8 +32,8 @@ export class OrderResolver {
     return orders.listOrders(serviceContext(ctx), listArgs(args));
   }
 
-  @Query(() => Order, { description: 'One order; NOT_FOUND when it does not exist or is not visible to you.' })
-  order(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Order, { nullable: true, description: `One order; ${NULL_WHEN_ABSENT}.` })
+  order(@IdArg('Order', 'order') id: string, @Ctx() ctx: GraphQLContext) {
     return orders.getOrder(serviceContext(ctx), id);
   }
 
@@ -61,7 +61,7 @@ export class OrderResolver {
     description: 'Push an order (INTEGRATION keys with `orders:write`, ADMIN; partners — users and keys with `orders:write` — for themselves and the customers they resell to, billed to the partner). Idempotent by `idempotencyKey`: the same key and content return the first result, '
       + 'other content is a CONFLICT, concurrent duplicates create one order. Starts PENDING, or PENDING_CREDIT_APPROVAL when an ON_ACCOUNT order would exceed the credit limit.',
   })
-  pushOrder(@Arg('input') input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
+  pushOrder(@InputArg() input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
     return orders.pushOrder(serviceContext(ctx), input as orders.PushOrderInput);
   }
 
@@ -69,7 +69,7 @@ export class OrderResolver {
     description: 'Move an order along its lifecycle (ADMIN, SALES_MANAGER and SALES_REP on orders of customers in their scope; keys with `orders:write` on orders they pushed). '
       + 'Illegal transitions: BUSINESS_RULE; stale `version`: CONFLICT.',
   })
-  updateOrderStatus(@Arg('input') input: UpdateOrderStatusInput, @Ctx() ctx: GraphQLContext) {
+  updateOrderStatus(@InputArg() input: UpdateOrderStatusInput, @Ctx() ctx: GraphQLContext) {
     return orders.updateOrderStatus(serviceContext(ctx), input as orders.UpdateOrderStatusInput);
   }
 }

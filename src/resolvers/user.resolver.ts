@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { unauthenticated } from '../auth/errors';
 import { signUserToken } from '../auth/jwt';
@@ -12,17 +12,17 @@ import {
   ApiKeyConnection, ApiKeyIdInput, ApiKeyPayload, ChangePasswordInput, CreateApiKeyInput, CreateApiKeyPayload, CreateUserInput, LoginInput,
   LoginPayload, UpdateUserInput, UserConnection, UserFilter, UserPayload,
 } from '../schema/user.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, InputArg, filterDescription } from './args';
 
 @ArgsType()
 class UsersArgs extends ConnectionArgs {
-  @Field(() => UserFilter, { nullable: true, description: 'Which users.' }) filter?: UserFilter | null;
+  @Field(() => UserFilter, { nullable: true, description: filterDescription('users') }) filter?: UserFilter | null;
 }
 
 @Resolver(() => User)
 export class UserResolver {
   @Mutation(() => LoginPayload, { description: 'Sign in. A wrong e-mail or password (or a deactivated user) gives the same UNAUTHENTICATED error.' })
-  async login(@Arg('input') input: LoginInput, @Ctx() ctx: GraphQLContext) {
+  async login(@InputArg() input: LoginInput, @Ctx() ctx: GraphQLContext) {
     const user = await users.verifyLogin(ctx.em, input.email, input.password);
     if (!user) throw unauthenticated('Wrong e-mail or password.');
     // The rest of this response is read as the user who just signed in.
@@ -43,17 +43,17 @@ export class UserResolver {
   }
 
   @Mutation(() => UserPayload, { description: 'Create a user (ADMIN).' })
-  createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: GraphQLContext) {
+  createUser(@InputArg() input: CreateUserInput, @Ctx() ctx: GraphQLContext) {
     return users.createUser(serviceContext(ctx), input as users.CreateUserInput);
   }
 
   @Mutation(() => UserPayload, { description: 'Change or deactivate a user (ADMIN).' })
-  updateUser(@Arg('input') input: UpdateUserInput, @Ctx() ctx: GraphQLContext) {
+  updateUser(@InputArg() input: UpdateUserInput, @Ctx() ctx: GraphQLContext) {
     return users.updateUser(serviceContext(ctx), input as users.UpdateUserInput);
   }
 
   @Mutation(() => UserPayload, { description: 'Change your own password (signed-in users).' })
-  changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: GraphQLContext) {
+  changePassword(@InputArg() input: ChangePasswordInput, @Ctx() ctx: GraphQLContext) {
     if (ctx.principal?.type !== 'USER') throw unauthenticated('`changePassword` is for signed-in users.');
     return users.changePassword(serviceContext(ctx), input);
   }
@@ -76,12 +76,12 @@ export class UserResolver {
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Create an API key (ADMIN). The secret is returned once; only a hash is kept.' })
-  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext) {
+  createApiKey(@InputArg() input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext) {
     return apiKeys.createApiKey(serviceContext(ctx), input as any);
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revoke an API key (ADMIN); it stops working at once.' })
-  revokeApiKey(@Arg('input') input: ApiKeyIdInput, @Ctx() ctx: GraphQLContext) {
+  revokeApiKey(@InputArg() input: ApiKeyIdInput, @Ctx() ctx: GraphQLContext) {
     return apiKeys.revokeApiKey(serviceContext(ctx), input.id);
   }
 }
