@@ -41,7 +41,7 @@ registerEnumType(Sector, {
   description: 'Market sector of a customer.',
   valuesConfig: {
     CONSUMER: { description: 'Private persons (the sector of INDIVIDUAL customers).' },
-    SMALL_BUSINESS: { description: 'Small and medium businesses (under 400 employees).' },
+    SMALL_BUSINESS: { description: 'Small and medium businesses (typically under 400 employees).' },
     ENTERPRISE: { description: 'Large organisations: 400 or more employees when the headcount is known (enforced).' },
     EDUCATION: { description: 'Schools, universities and other educational institutions.' },
     GOVERNMENT: { description: 'Public administration and government bodies.' },
