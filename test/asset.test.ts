@@ -5,7 +5,7 @@ import { codes, startTestApp, type Caller, type GqlResult, type TestApp, type Wh
 /**
  * Assets through HTTP: registerAsset / updateAsset (payload errors with field paths, DUPLICATE tags,
  * CONFLICT, ownership transfer audited on both customers), who may read and write, record scope
- * (NOT_FOUND by id, by tag, through node), the service-tag lookup in one request with a fixed
+ * (null by id, by tag, through node), the service-tag lookup in one request with a fixed
  * statement count, warranty status against today, assets created when an order of a serialised
  * product is FULFILLED (one per unit, unique generated tags, idempotent, set-based), filters and
  * sorting, and N+1 for Customer.assets.
@@ -194,7 +194,7 @@ describe('updateAsset', () => {
     const changes = typeof audit[0].changes === 'string' ? JSON.parse(audit[0].changes) : audit[0].changes;
     expect(changes).toEqual([{ field: 'customerId', old: rep1Customer, new: rep2Customer }]);
     // rep1 no longer sees it, rep2 does
-    expect(codes(await t.gql(ONE, { id: a.id }, 'SALES_REP'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(ONE, { id: a.id }, 'SALES_REP')).asset).toBeNull();
     expect(ok(await t.gql(ONE, { id: a.id }, 'SALES_REP_2')).asset.id).toBe(a.id);
   });
 
@@ -253,26 +253,26 @@ describe('assetByServiceTag', () => {
     expect(one).toBeLessThanOrEqual(6);
   });
 
-  it('is NOT_FOUND for an unknown or malformed tag, and for an asset of a customer outside the caller\'s scope (also by id and node)', async () => {
-    expect(codes(await t.gql(BY_TAG, { tag: 'NO-SUCH-TAG' }, 'ADMIN'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(BY_TAG, { tag: '%' }, 'ADMIN'))).toEqual(['NOT_FOUND']);
+  it('is null (no error) for an unknown or malformed tag, and for an asset of a customer outside the caller\'s scope (also by id and node)', async () => {
+    expect(ok(await t.gql(BY_TAG, { tag: 'NO-SUCH-TAG' }, 'ADMIN')).assetByServiceTag).toBeNull();
+    expect(ok(await t.gql(BY_TAG, { tag: '%' }, 'ADMIN')).assetByServiceTag).toBeNull();
     const id = `ast_${'1'.repeat(32)}`;
     // rep1 owns the customer; rep2 does not
     expect(ok(await t.gql(BY_TAG, { tag: 'lookup-one' }, 'SALES_REP')).assetByServiceTag.id).toBe(id);
     expect(ok(await t.gql(BY_TAG, { tag: 'lookup-one' }, 'SALES_MANAGER')).assetByServiceTag.id).toBe(id);
-    expect(codes(await t.gql(BY_TAG, { tag: 'lookup-one' }, 'SALES_REP_2'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(ONE, { id }, 'SALES_REP_2'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(NODE, { id }, 'SALES_REP_2'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(BY_TAG, { tag: 'lookup-one' }, 'SALES_REP_2')).assetByServiceTag).toBeNull();
+    expect(ok(await t.gql(ONE, { id }, 'SALES_REP_2')).asset).toBeNull();
+    expect(ok(await t.gql(NODE, { id }, 'SALES_REP_2')).node).toBeNull();
     expect(ok(await t.gql(NODE, { id }, 'SALES_REP')).node).toEqual({ id, serviceTag: 'LOOKUP-ONE' });
     // the partner: not resold to it
-    expect(codes(await t.gql(BY_TAG, { tag: 'lookup-one' }, 'PARTNER'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(ONE, { id }, 'PARTNER'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(NODE, { id }, 'PARTNER'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(NODE, { id }, partnerKey))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(BY_TAG, { tag: 'lookup-one' }, 'PARTNER')).assetByServiceTag).toBeNull();
+    expect(ok(await t.gql(ONE, { id }, 'PARTNER')).asset).toBeNull();
+    expect(ok(await t.gql(NODE, { id }, 'PARTNER')).node).toBeNull();
+    expect(ok(await t.gql(NODE, { id }, partnerKey)).node).toBeNull();
     // roles that read no assets: FORBIDDEN at the root fields, nothing through node
     for (const who of ['FINANCE', 'MARKETING', 'ANALYST'] as const) {
       expect(codes(await t.gql(BY_TAG, { tag: 'lookup-one' }, who))).toEqual(['FORBIDDEN']);
-      expect(codes(await t.gql(NODE, { id }, who))).toEqual(['NOT_FOUND']);
+      expect(ok(await t.gql(NODE, { id }, who)).node).toBeNull();
     }
     expect(codes(await t.gql(BY_TAG, { tag: 'lookup-one' }, integrationKey))).toEqual(['FORBIDDEN']);
   });

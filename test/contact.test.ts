@@ -105,12 +105,12 @@ describe('record scope', () => {
     expect(new Set(owners.contacts.edges.map((e: any) => e.node.customer.owner.id))).toEqual(new Set([REP1()]));
   });
 
-  test('a rep gets NOT_FOUND for a contact of another rep, and it is absent from filters and nodes', async () => {
+  test('a rep gets null (no error) for a contact of another rep, and it is absent from filters and nodes', async () => {
     const [other] = await expectedIds('c.owner_id = ?', [REP2()]);
     const [mine] = await expectedIds('c.owner_id = ?', [REP1()]);
     const denied = await t.gql(CONTACT_BY_ID, { id: other }, 'SALES_REP');
-    expect(codes(denied)).toEqual(['NOT_FOUND']);
-    expect(denied.body.data).toBeNull();
+    expect(codes(denied)).toEqual([]);
+    expect(denied.body.data).toEqual({ contact: null });
     const allowed = await t.gql(CONTACT_BY_ID, { id: mine }, 'SALES_REP');
     expect(ok(allowed).contact.id).toBe(mine);
     // the same id as REP2 works
@@ -137,7 +137,7 @@ describe('record scope', () => {
     expect(ids).toEqual(expected);
     expect(totalCount).toBe(expected.length);
     expect(ids).not.toContain(outside.contact.id);
-    expect(codes(await t.gql(CONTACT_BY_ID, { id: outside.contact.id }, 'SALES_MANAGER'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(CONTACT_BY_ID, { id: outside.contact.id }, 'SALES_MANAGER')).contact).toBeNull();
     // staff who read everything do see it
     const all = await walk('SERVICE_AGENT', {}, 50);
     expect(all.ids).toEqual(await expectedIds());
@@ -152,7 +152,7 @@ describe('record scope', () => {
     expect(ids).toEqual(expected);
     expect(totalCount).toBe(expected.length);
     const [foreign] = await expectedIds('c.id <> ?', [own]);
-    expect(codes(await t.gql(CONTACT_BY_ID, { id: foreign }, 'PARTNER'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(CONTACT_BY_ID, { id: foreign }, 'PARTNER')).contact).toBeNull();
     const mine = ok(await t.gql(CONTACT_BY_ID, { id: expected[0] }, 'PARTNER'));
     expect(mine.contact.customer.id).toBe(own);
   });
@@ -503,8 +503,8 @@ describe('updateContact and deleteContact', () => {
     expect(res.errors).toEqual([]);
     expect(res.contact.id).toBe(victim);
 
-    expect(codes(await t.gql(CONTACT_BY_ID, { id: victim }, 'SALES_REP'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(CONTACT_BY_ID, { id: victim }, 'ADMIN'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(CONTACT_BY_ID, { id: victim }, 'SALES_REP')).contact).toBeNull();
+    expect(ok(await t.gql(CONTACT_BY_ID, { id: victim }, 'ADMIN')).contact).toBeNull();
     const after = ok(await t.gql(contactsOf, { id: customerId }, 'SALES_REP')).customer.contacts;
     expect(after.totalCount).toBe(before.totalCount - 1);
     expect(after.edges.map((e: any) => e.node.id)).not.toContain(victim);

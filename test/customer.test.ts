@@ -128,33 +128,32 @@ describe('customers and customer(id) per role', () => {
     expect(ids).toEqual([partnerCustomerId]);
     const [other] = await sqlIds('c.id <> ?', [partnerCustomerId]);
     const res = await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: other }, 'PARTNER');
-    expect(codes(res)).toEqual(['NOT_FOUND']);
-    expect(res.body.data).toBeNull();
+    expect(codes(res)).toEqual([]);
+    expect(res.body.data).toEqual({ customer: null });
     const own = ok(await t.gql('query($id: ID!) { customer(id: $id) { id isPartner } }', { id: partnerCustomerId }, 'PARTNER'));
     expect(own.customer).toEqual({ id: partnerCustomerId, isPartner: true });
   });
 
-  test("SALES_REP reads their own customer by id, and gets NOT_FOUND for rep2's", async () => {
+  test("SALES_REP reads their own customer by id, and gets null (no error) for rep2's", async () => {
     const mine = await liveCustomerOf('SALES_REP');
     const theirs = await liveCustomerOf('SALES_REP_2');
     const own = ok(await t.gql('query($id: ID!) { customer(id: $id) { id name owner { id } } }', { id: mine.id }, 'SALES_REP'));
     expect(own.customer).toEqual({ id: mine.id, name: mine.name, owner: { id: U.SALES_REP } });
 
     const res = await t.gql('query($id: ID!) { customer(id: $id) { id name } }', { id: theirs.id }, 'SALES_REP');
-    expect(codes(res)).toEqual(['NOT_FOUND']);
-    expect(res.body.data).toBeNull();
-    // Not found looks the same as an id that never existed.
-    const ghost = await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: `cus_${'0'.repeat(32)}` }, 'SALES_REP');
-    expect(ghost.body.errors?.[0].message).toBe(res.body.errors?.[0].message);
-    expect(codes(ghost)).toEqual(['NOT_FOUND']);
+    expect(codes(res)).toEqual([]);
+    expect(res.body.data).toEqual({ customer: null });
+    // Not visible looks the same as an id that never existed.
+    const ghost = await t.gql('query($id: ID!) { customer(id: $id) { id name } }', { id: `cus_${'0'.repeat(32)}` }, 'SALES_REP');
+    expect(ghost.body).toEqual(res.body);
   });
 
-  test('node(id) of an invisible customer is NOT_FOUND and nodes() gives null for it', async () => {
+  test('node(id) of an invisible customer is null (no error) and nodes() gives null for it', async () => {
     const mine = await liveCustomerOf('SALES_REP');
     const theirs = await liveCustomerOf('SALES_REP_2');
     const res = await t.gql('query($id: ID!) { node(id: $id) { id } }', { id: theirs.id }, 'SALES_REP');
-    expect(codes(res)).toEqual(['NOT_FOUND']);
-    expect(res.body.data).toBeNull();
+    expect(codes(res)).toEqual([]);
+    expect(res.body.data).toEqual({ node: null });
 
     const visible = ok(await t.gql('query($id: ID!) { node(id: $id) { id ... on Customer { name } } }', { id: mine.id }, 'SALES_REP'));
     expect(visible.node).toEqual({ id: mine.id, name: mine.name });
@@ -346,7 +345,7 @@ describe('createCustomer', () => {
     // The rep now sees it; rep2 does not.
     const mine = ok(await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: customer.id }, 'SALES_REP'));
     expect(mine.customer.id).toBe(customer.id);
-    expect(codes(await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: customer.id }, 'SALES_REP_2'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: customer.id }, 'SALES_REP_2')).customer).toBeNull();
   });
 
   test.each([
@@ -633,14 +632,14 @@ describe('deleteCustomer and restoreCustomer', () => {
     expect(adminAfter.totalCount).toBe(adminBefore.totalCount - 1);
     expect(adminAfter.ids).not.toContain(target.id);
     for (const who of ['SALES_REP', 'ADMIN'] as Who[]) {
-      expect(codes(await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: target.id }, who))).toEqual(['NOT_FOUND']);
-      expect(codes(await t.gql('query($id: ID!) { node(id: $id) { id } }', { id: target.id }, who))).toEqual(['NOT_FOUND']);
+      expect(ok(await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: target.id }, who)).customer).toBeNull();
+      expect(ok(await t.gql('query($id: ID!) { node(id: $id) { id } }', { id: target.id }, who)).node).toBeNull();
     }
     expect(ok(await t.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [target.id, contactIds[0]] }, 'ADMIN')).nodes).toEqual([null, null]);
     const gone = ok(await t.gql(CONTACTS, { f: { customerId: { eq: target.id } } }, 'SALES_REP')).contacts;
     expect(gone).toEqual({ totalCount: 0, edges: [] });
     expect(ok(await t.gql(CONTACTS, {}, 'SALES_REP')).contacts.totalCount).toBe(contactsBefore - contactIds.length);
-    expect(codes(await t.gql('query($id: ID!) { contact(id: $id) { id } }', { id: contactIds[0] }, 'SALES_REP'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql('query($id: ID!) { contact(id: $id) { id } }', { id: contactIds[0] }, 'SALES_REP')).contact).toBeNull();
     // Search does not find it either.
     const searched = ok(await t.gql('query($s: String) { customers(search: $s) { edges { node { id } } } }', { s: target.name }, 'ADMIN'));
     expect(searched.customers.edges.map((e: any) => e.node.id)).not.toContain(target.id);
@@ -789,8 +788,8 @@ describe('history', () => {
   test('a rep cannot read the history of a customer they cannot see', async () => {
     const theirs = await liveCustomerOf('SALES_REP_2');
     const res = await t.gql(HISTORY, { id: theirs.id, first: 5 }, 'SALES_REP');
-    expect(codes(res)).toEqual(['NOT_FOUND']);
-    expect(res.body.data).toBeNull();
+    expect(codes(res)).toEqual([]);
+    expect(res.body.data).toEqual({ customer: null });
   });
 
   test("entries of an order or a lead follow that record's own scope, in history, its count and node(id)", async () => {

@@ -293,7 +293,8 @@ describe('error hygiene', () => {
       await t.gql('{ me { email }', {}, 'ADMIN'), // parse
       await t.gql('{ me { shoeSize } }', {}, 'ADMIN'), // validation
       await t.gql('{ customers(first: 1000) { totalCount } }', {}, 'ADMIN'), // bad input
-      await t.gql('query($id: ID!) { customer(id: $id) { id } }', { id: 'cus_doesnotexist' }, 'ADMIN'), // not found
+      // not found (single-record lookups answer null; a report on a missing record is still NOT_FOUND)
+      await t.gql('query($id: ID!) { accountStatement(customerId: $id, from: "2025-01-01", to: "2025-01-31") { currency } }', { id: 'cus_doesnotexist' }, 'ADMIN'),
       await t.gql('{ apiKeys(first: 1) { totalCount } }', {}, 'SALES_REP'), // forbidden
       await t.gql('{ me { id } }', {}, null), // unauthenticated
       await t.gql('{ me { id } }', {}, { token: 'not-a-jwt' }), // 401
@@ -366,7 +367,7 @@ describe('production mode', () => {
       await post('{ me { email }', token),
       await post('{ me { shoeSize } }', token),
       await post('{ customers(first: 1000) { totalCount } }', token),
-      await post('{ customer(id: "cus_doesnotexist") { id } }', token),
+      await post('{ accountStatement(customerId: "cus_doesnotexist", from: "2025-01-01", to: "2025-01-31") { currency } }', token),
       await post('{ me { id } }'),
       await post('{ me { id } }', 'not-a-jwt'),
       await post('mutation { login(input: { email: "admin@demo.crm", password: "nope" }) { token } }'),

@@ -303,7 +303,7 @@ describe('updateOpportunity', () => {
     expect(res.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'ownerId'] })]);
     res = await update({ id: opp.id, version: 1, ownerId: users.rep2 }, 'SALES_MANAGER');
     expect(res.opportunity.owner.id).toBe(users.rep2);
-    expect(codes(await t.gql(`query($id: ID!) { opportunity(id: $id) { id } }`, { id: opp.id }, 'SALES_REP'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(`query($id: ID!) { opportunity(id: $id) { id } }`, { id: opp.id }, 'SALES_REP')).opportunity).toBeNull();
     res = await update({ id: opp.id, version: 2, name: 'mine?' });
     expect(res.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'id'] })]);
     // rep2 now owns a deal on rep1's customer: the deal is visible, its customer is not
@@ -374,8 +374,8 @@ describe('deleteOpportunity', () => {
     res = await remove(opp.id);
     expect(res.errors).toEqual([]);
     expect(res.opportunity.id).toBe(opp.id);
-    expect(codes(await t.gql(`query($id: ID!) { opportunity(id: $id) { id } }`, { id: opp.id }, 'ADMIN'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: opp.id }, 'ADMIN'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(`query($id: ID!) { opportunity(id: $id) { id } }`, { id: opp.id }, 'ADMIN')).opportunity).toBeNull();
+    expect(ok(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: opp.id }, 'ADMIN')).node).toBeNull();
     const list = ok(await t.gql(`query { opportunities(first: 100, filter: { name: { eq: "To delete" } }) { totalCount } }`, {}, 'ADMIN'));
     expect(list.opportunities.totalCount).toBe(0);
     const [row] = await t.sql<{ deleted: boolean }>('select deleted_at is not null as deleted from opportunity where id = ?', [opp.id]);
@@ -436,9 +436,9 @@ describe('record scope and field rules', () => {
     expect((await expected([users.rep1])).length).toBeGreaterThan(10);
   });
 
-  test('out of scope is NOT_FOUND by id and absent from node(s)', async () => {
+  test('out of scope is null by id and absent from node(s)', async () => {
     for (const who of ['SALES_MANAGER', 'SALES_REP', 'SALES_REP_2'] as Who[]) {
-      expect(codes(await t.gql(`query($id: ID!) { opportunity(id: $id) { id } }`, { id: outsider.id }, who))).toEqual(['NOT_FOUND']);
+      expect(ok(await t.gql(`query($id: ID!) { opportunity(id: $id) { id } }`, { id: outsider.id }, who)).opportunity).toBeNull();
       expect(ok(await t.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [outsider.id] }, who)).nodes).toEqual([null]);
     }
     const node = ok(await t.gql(`query($id: ID!) { node(id: $id) { id ... on Opportunity { name } } }`, { id: outsider.id }, 'SERVICE_AGENT')).node;
@@ -446,13 +446,13 @@ describe('record scope and field rules', () => {
     // stage changes follow their opportunity
     const [stage] = await stages(outsider.id);
     expect(ok(await t.gql(`query($id: ID!) { node(id: $id) { id ... on OpportunityStageChange { toStage } } }`, { id: stage.id }, 'ADMIN')).node).toEqual({ id: stage.id, toStage: 'PROSPECTING' });
-    expect(codes(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: stage.id }, 'SALES_MANAGER'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: stage.id }, 'SALES_MANAGER')).node).toBeNull();
   });
 
   test('ANALYST, PARTNER and API keys get no deals', async () => {
     for (const who of ['ANALYST', 'PARTNER'] as Who[]) {
       expect(codes(await t.gql(`query { opportunities { totalCount } }`, {}, who))).toEqual(['FORBIDDEN']);
-      expect(codes(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: outsider.id }, who))).toEqual(['NOT_FOUND']);
+      expect(ok(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: outsider.id }, who)).node).toBeNull();
     }
     const partnerCustomer = (await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`))[0].id;
     const res = await t.gql(`query($id: ID!) { customer(id: $id) { id opportunities { totalCount } } }`, { id: partnerCustomer }, 'PARTNER');

@@ -321,10 +321,10 @@ describe('reads', () => {
 
     const one = `query($id: ID!) { order(id: $id) { id total } }`;
     expect(ok(await t.gql(one, { id: mine.id }, 'SALES_REP')).order.id).toBe(mine.id);
-    expect(codes(await t.gql(one, { id: theirs.id }, 'SALES_REP'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(one, { id: theirs.id }, 'SALES_REP')).order).toBeNull();
     const node = `query($id: ID!) { node(id: $id) { id ... on Order { status } } }`;
     expect(ok(await t.gql(node, { id: mine.id }, 'SALES_MANAGER')).node.id).toBe(mine.id);
-    expect(codes(await t.gql(node, { id: mine.id }, 'SALES_REP_2'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(node, { id: mine.id }, 'SALES_REP_2')).node).toBeNull();
 
     const filtered = ok(await t.gql(LIST, { f: { customerId: { eq: rep2Customer }, status: { eq: 'PENDING' } } }, 'ADMIN')).orders;
     expect(filtered.edges.every((e: any) => e.node.customer.id === rep2Customer)).toBe(true);

@@ -316,9 +316,9 @@ describe('reading payments', () => {
     expect(nested.edges[0].node.allocations[0].receivable.currency).toBe('EUR');
   });
 
-  it('record scope: another rep gets NOT_FOUND, lists leave them out; roles outside are FORBIDDEN', async () => {
-    expect(codes(await t.gql(`query($id: ID!) { payment(id: $id) { id } }`, { id: p.a.id }, 'SALES_REP_2'))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: p.a.id }, 'SALES_REP_2'))).toEqual(['NOT_FOUND']);
+  it('record scope: another rep gets null by id, lists leave them out; roles outside are FORBIDDEN', async () => {
+    expect(ok(await t.gql(`query($id: ID!) { payment(id: $id) { id } }`, { id: p.a.id }, 'SALES_REP_2')).payment).toBeNull();
+    expect(ok(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: p.a.id }, 'SALES_REP_2')).node).toBeNull();
     const rep2 = await list({ first: 100 }, 'SALES_REP_2');
     expect(idsOf(rep2)).toContain(p.d.id);
     expect(idsOf(rep2)).not.toContain(p.a.id);
@@ -337,7 +337,7 @@ describe('reading payments', () => {
     const mine = await list({ first: 100 }, 'PARTNER');
     expect(idsOf(mine)).toContain(p.partner.id);
     expect(mine.edges.every((e: any) => e.node.customerId === partnerCust)).toBe(true);
-    expect(codes(await t.gql(`query($id: ID!) { payment(id: $id) { id } }`, { id: p.a.id }, 'PARTNER'))).toEqual(['NOT_FOUND']);
+    expect(ok(await t.gql(`query($id: ID!) { payment(id: $id) { id } }`, { id: p.a.id }, 'PARTNER')).payment).toBeNull();
     const own = await t.gql(`query($id: ID!) { payment(id: $id) { id amount note allocations { amount receivable { id customerId } } } }`, { id: p.partner.id }, 'PARTNER');
     expect(own.body.data.payment).toMatchObject({ id: p.partner.id, amount: '75.00', note: null });
     expect(own.body.data.payment.allocations).toEqual([{ amount: '75.00', receivable: { id: expect.stringMatching(/^rcv_/), customerId: partnerCust } }]);

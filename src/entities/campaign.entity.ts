@@ -14,11 +14,11 @@ export class Campaign implements Node {
   id: string = newId('Campaign');
 
   @Property({ type: 'text' })
-  @Field({ description: 'Name.' })
+  @Field({ description: 'The campaign\'s name, e.g. "Spring sale 2025".' })
   name!: string;
 
   @Enum({ items: () => CampaignChannel })
-  @Field(() => CampaignChannel, { description: 'Channel.' })
+  @Field(() => CampaignChannel, { description: 'The channel it runs on.' })
   channel!: CampaignChannel;
 
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })

@@ -15,6 +15,14 @@ registerEnumType(ContractStatus, {
   description: 'DRAFT (editable) → signContract → SIGNED (receivables created), or PENDING_CREDIT_APPROVAL when it would take the customer over its credit limit '
     + '(approveCredit → SIGNED; rejectCredit → DRAFT). SIGNED → ACTIVE on the start date and ACTIVE → EXPIRED after the end date (the hourly job); '
     + 'SIGNED/ACTIVE → TERMINATED by terminateContract.',
+  valuesConfig: {
+    DRAFT: { description: 'Being prepared; the only status in which it can be edited.' },
+    PENDING_CREDIT_APPROVAL: { description: 'Signing would take the customer over its credit limit: waits for FINANCE (approveCredit → SIGNED, rejectCredit → DRAFT).' },
+    SIGNED: { description: 'Signed; its receivables exist. Becomes ACTIVE on the start date.' },
+    ACTIVE: { description: 'Running: between its start and end dates.' },
+    EXPIRED: { description: 'Ran until its end date; final.' },
+    TERMINATED: { description: 'Ended early by terminateContract; final.' },
+  },
 });
 
 export enum ReceivableStatus { OPEN = 'OPEN', OVERDUE = 'OVERDUE', SETTLED = 'SETTLED' }
@@ -47,9 +55,9 @@ registerEnumType(PaymentMethod, {
   valuesConfig: {
     BANK_TRANSFER: { description: 'Bank transfer (give the bank reference).' },
     CARD: { description: 'Credit or debit card.' },
-    CASH: { description: 'Cash.' },
+    CASH: { description: 'Paid in cash.' },
     CHEQUE: { description: 'Cheque (give its number as the reference).' },
-    DIRECT_DEBIT: { description: 'Direct debit.' },
+    DIRECT_DEBIT: { description: 'Collected by direct debit from the customer\'s account.' },
     OTHER: { description: 'Anything else (say what in the note).' },
   },
 });
@@ -59,6 +67,10 @@ registerEnumType(PaymentTerms, {
   name: 'PaymentTerms',
   description: 'PREPAID: paid at checkout, no receivable, no credit check. ON_ACCOUNT: billed when FULFILLED (a receivable due 30 days later), '
     + 'counted in the credit exposure while unbilled, and credit-checked when pushed.',
+  valuesConfig: {
+    PREPAID: { description: 'Paid at checkout: no receivable, no credit check.' },
+    ON_ACCOUNT: { description: 'Paid later: credit-checked when pushed, billed when FULFILLED with a receivable due 30 days later.' },
+  },
 });
 
 export enum CreditHoldStatus { PENDING = 'PENDING', APPROVED = 'APPROVED', REJECTED = 'REJECTED', WITHDRAWN = 'WITHDRAWN' }
@@ -78,4 +90,9 @@ registerEnumType(CreditHoldReason, {
   name: 'CreditHoldReason',
   description: 'Why it was held: OVER_LIMIT (exposure + amount > limit), NO_CREDIT_LIMIT (the customer was never assessed: no credit granted), '
     + 'CURRENCY_MISMATCH (the amount is in another currency than the credit limit, so it cannot be compared).',
+  valuesConfig: {
+    OVER_LIMIT: { description: 'Exposure (outstanding + unbilled) plus this amount would exceed the credit limit.' },
+    NO_CREDIT_LIMIT: { description: 'The customer was never assessed, so no credit has been granted.' },
+    CURRENCY_MISMATCH: { description: 'The amount is in another currency than the credit limit, so the two cannot be compared.' },
+  },
 });

@@ -12,6 +12,15 @@ export enum OrderStatus {
 registerEnumType(OrderStatus, {
   name: 'OrderStatus',
   description: 'Lifecycle of an order: PENDING_CREDIT_APPROVAL (held: an ON_ACCOUNT order over the customer\'s credit limit) → PENDING (approveCredit) | CANCELLED (rejectCredit); PENDING → CONFIRMED | CANCELLED; CONFIRMED → FULFILLED | CANCELLED; FULFILLED → COMPLETED | RETURNED; COMPLETED → RETURNED.',
+  valuesConfig: {
+    PENDING_CREDIT_APPROVAL: { description: 'Held: an ON_ACCOUNT order that would take the customer over its credit limit waits for FINANCE (approveCredit → PENDING, rejectCredit → CANCELLED).' },
+    PENDING: { description: 'Received, not yet confirmed (the status of a new order that passed the credit check).' },
+    CONFIRMED: { description: 'Accepted by us; being prepared.' },
+    FULFILLED: { description: 'Delivered; an ON_ACCOUNT order is billed now (a receivable due 30 days later).' },
+    COMPLETED: { description: 'Done: delivered and accepted by the customer (it may still be RETURNED).' },
+    CANCELLED: { description: 'Cancelled before it was fulfilled, or refused by FINANCE; final.' },
+    RETURNED: { description: 'The customer sent the goods back after fulfilment; final.' },
+  },
 });
 
 @Entity({ tableName: 'sales_order' })

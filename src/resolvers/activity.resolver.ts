@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Activity } from '../entities/activity.entity';
 import { Contact } from '../entities/contact.entity';
@@ -15,12 +15,12 @@ import {
 } from '../schema/activity.inputs';
 import { DateTimeScalar } from '../schema/scalars';
 import { TimelineConnection } from '../schema/timeline.types';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class ActivitiesArgs extends ConnectionArgs {
-  @Field(() => ActivityFilter, { nullable: true, description: 'Which activities.' }) filter?: ActivityFilter | null;
-  @Field(() => [ActivityOrderBy], { nullable: true, description: 'Sort order; newest (by occurredAt) first when omitted.' }) orderBy?: ActivityOrderBy[] | null;
+  @Field(() => ActivityFilter, { nullable: true, description: filterDescription('activities') }) filter?: ActivityFilter | null;
+  @Field(() => [ActivityOrderBy], { nullable: true, description: orderByDescription('newest (by occurredAt) first') }) orderBy?: ActivityOrderBy[] | null;
 }
 
 @ArgsType()
@@ -40,8 +40,8 @@ export class ActivityResolver {
     return activities.listActivities(serviceContext(ctx), args as activities.ActivityListArgs);
   }
 
-  @Query(() => Activity, { description: 'One activity; NOT_FOUND when it does not exist or its customer is not visible to you.' })
-  activity(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Activity, { nullable: true, description: `One activity; ${NULL_WHEN_ABSENT} (also when its customer is not visible to you).` })
+  activity(@IdArg('Activity', 'activity') id: string, @Ctx() ctx: GraphQLContext) {
     return activities.getActivity(serviceContext(ctx), id);
   }
 
@@ -75,17 +75,17 @@ export class ActivityResolver {
     description: 'Log an activity on a customer you can see; you are its performer. Moves the customer\'s `lastContactedAt` forward. '
       + 'ADMIN, SALES_MANAGER, SALES_REP and SERVICE_AGENT.',
   })
-  logActivity(@Arg('input') input: LogActivityInput, @Ctx() ctx: GraphQLContext) {
+  logActivity(@InputArg() input: LogActivityInput, @Ctx() ctx: GraphQLContext) {
     return activities.logActivity(serviceContext(ctx), input as activities.LogActivityInput);
   }
 
   @Mutation(() => ActivityPayload, { description: 'Change an activity (its author, ADMIN, or a manager the author reports to). Stale `version`: CONFLICT.' })
-  updateActivity(@Arg('input') input: UpdateActivityInput, @Ctx() ctx: GraphQLContext) {
+  updateActivity(@InputArg() input: UpdateActivityInput, @Ctx() ctx: GraphQLContext) {
     return activities.updateActivity(serviceContext(ctx), input as activities.UpdateActivityInput);
   }
 
   @Mutation(() => ActivityPayload, { description: 'Soft-delete an activity (same people as `updateActivity`): it leaves every list and the timeline.' })
-  deleteActivity(@Arg('input') input: ActivityIdInput, @Ctx() ctx: GraphQLContext) {
+  deleteActivity(@InputArg() input: ActivityIdInput, @Ctx() ctx: GraphQLContext) {
     return activities.deleteActivity(serviceContext(ctx), input.id);
   }
 }

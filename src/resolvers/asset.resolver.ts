@@ -9,12 +9,12 @@ import { Order } from '../entities/order.entity';
 import { Product } from '../entities/product.entity';
 import * as assets from '../services/asset.service';
 import { AssetConnection, AssetFilter, AssetOrderBy, AssetPayload, RegisterAssetInput, UpdateAssetInput, WarrantyStatus } from '../schema/asset.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class AssetsArgs extends ConnectionArgs {
-  @Field(() => AssetFilter, { nullable: true, description: 'Which assets.' }) filter?: AssetFilter | null;
-  @Field(() => [AssetOrderBy], { nullable: true, description: 'Sort order; newest registration first when omitted.' }) orderBy?: AssetOrderBy[] | null;
+  @Field(() => AssetFilter, { nullable: true, description: filterDescription('assets') }) filter?: AssetFilter | null;
+  @Field(() => [AssetOrderBy], { nullable: true, description: orderByDescription('newest registration first') }) orderBy?: AssetOrderBy[] | null;
 }
 
 const listArgs = (args: AssetsArgs): assets.AssetListArgs => ({
@@ -33,15 +33,16 @@ export class AssetResolver {
     return assets.listAssets(serviceContext(ctx), listArgs(args));
   }
 
-  @Query(() => Asset, { description: 'One asset; NOT_FOUND when it does not exist or is not visible to you.' })
-  asset(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Asset, { nullable: true, description: `One asset; ${NULL_WHEN_ABSENT}.` })
+  asset(@IdArg('Asset', 'asset') id: string, @Ctx() ctx: GraphQLContext) {
     return assets.getAsset(serviceContext(ctx), id);
   }
 
   @Query(() => Asset, {
+    nullable: true,
     description: 'The agent\'s first lookup when a customer calls: the asset with this serial number / service tag (case and surrounding blanks ignored), '
       + 'e.g. `assetByServiceTag(tag: "7kx2m9q") { warrantyStatus product { name } customer { name contacts(first: 5) { edges { node { firstName lastName phones { number } } } } } }` '
-      + 'in one request with a fixed number of statements. NOT_FOUND when the tag is unknown or its customer is not visible to you.',
+      + 'in one request with a fixed number of statements. Null (and no error) when the tag is unknown or its customer is not visible to you.',
   })
   assetByServiceTag(@Arg('tag', { description: 'The serial number / service tag, in any case.' }) tag: string, @Ctx() ctx: GraphQLContext) {
     return assets.getAssetByServiceTag(serviceContext(ctx), tag);
@@ -92,7 +93,7 @@ export class AssetResolver {
     description: 'Register an asset by hand: ADMIN and SERVICE_AGENT for any customer, PARTNER (users and keys) for itself and the customers it resells to; others FORBIDDEN. '
       + 'A taken service tag: DUPLICATE at ["input","serviceTag"]. Recorded in the customer\'s history.',
   })
-  registerAsset(@Arg('input') input: RegisterAssetInput, @Ctx() ctx: GraphQLContext) {
+  registerAsset(@InputArg() input: RegisterAssetInput, @Ctx() ctx: GraphQLContext) {
     return assets.registerAsset(serviceContext(ctx), input as assets.RegisterAssetInput);
   }
 
@@ -100,7 +101,7 @@ export class AssetResolver {
     description: 'Change an asset\'s installed address, notes or warranty end, or transfer it to another customer. ADMIN and SERVICE_AGENT only; stale `version`: CONFLICT. '
       + 'Recorded in the customer\'s history (a transfer in both customers\').',
   })
-  updateAsset(@Arg('input') input: UpdateAssetInput, @Ctx() ctx: GraphQLContext) {
+  updateAsset(@InputArg() input: UpdateAssetInput, @Ctx() ctx: GraphQLContext) {
     return assets.updateAsset(serviceContext(ctx), input as assets.UpdateAssetInput);
   }
 }

@@ -16,12 +16,12 @@ import {
   CreateCaseInput, CreateServiceQueueInput, ReopenCaseInput, ServiceCaseConnection, ServiceQueuePayload, SlaPolicyPayload, UpdateCaseInput,
   UpdateServiceQueueInput, UpdateSlaPolicyInput,
 } from '../schema/case.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class CasesArgs extends ConnectionArgs {
-  @Field(() => CaseFilter, { nullable: true, description: 'Which cases.' }) filter?: CaseFilter | null;
-  @Field(() => [CaseOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: CaseOrderBy[] | null;
+  @Field(() => CaseFilter, { nullable: true, description: filterDescription('cases') }) filter?: CaseFilter | null;
+  @Field(() => [CaseOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: CaseOrderBy[] | null;
 }
 
 const listArgs = (args: CasesArgs): cases.CaseListArgs => ({
@@ -42,8 +42,8 @@ export class CaseResolver {
     return cases.listCases(serviceContext(ctx), listArgs(args));
   }
 
-  @Query(() => ServiceCase, { description: `One case; NOT_FOUND when it does not exist or is not visible to you. ${WHO_READS}` })
-  case(@Arg('id', () => ID, { description: 'The case id (`cas_…`).' }) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => ServiceCase, { nullable: true, description: `One case; ${NULL_WHEN_ABSENT}. ${WHO_READS}` })
+  case(@IdArg('ServiceCase', 'case') id: string, @Ctx() ctx: GraphQLContext) {
     return cases.getCase(serviceContext(ctx), id);
   }
 

@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';
@@ -9,12 +9,12 @@ import { NotFoundError } from '../services/errors';
 import {
   ContactConnection, ContactFilter, ContactIdInput, ContactOrderBy, ContactPayload, CreateContactInput, UpdateContactInput,
 } from '../schema/contact.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class ContactsArgs extends ConnectionArgs {
-  @Field(() => ContactFilter, { nullable: true, description: 'Which contacts.' }) filter?: ContactFilter | null;
-  @Field(() => [ContactOrderBy], { nullable: true, description: 'Sort order; by name when omitted.' }) orderBy?: ContactOrderBy[] | null;
+  @Field(() => ContactFilter, { nullable: true, description: filterDescription('contacts') }) filter?: ContactFilter | null;
+  @Field(() => [ContactOrderBy], { nullable: true, description: orderByDescription('by name') }) orderBy?: ContactOrderBy[] | null;
   @Field(() => String, { nullable: true, description: 'Case-insensitive text matched against names, phones and e-mails (names only for MARKETING and API keys; not for ANALYST).' })
   search?: string | null;
 }
@@ -26,8 +26,8 @@ export class ContactResolver {
     return contacts.listContacts(serviceContext(ctx), args as contacts.ContactListArgs);
   }
 
-  @Query(() => Contact, { description: 'One contact; NOT_FOUND when it does not exist or is not visible to you.' })
-  contact(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Contact, { nullable: true, description: `One contact; ${NULL_WHEN_ABSENT}.` })
+  contact(@IdArg('Contact', 'contact') id: string, @Ctx() ctx: GraphQLContext) {
     return contacts.getContact(serviceContext(ctx), id);
   }
 
@@ -39,17 +39,17 @@ export class ContactResolver {
   }
 
   @Mutation(() => ContactPayload, { description: 'Add a contact to a customer you can see.' })
-  createContact(@Arg('input') input: CreateContactInput, @Ctx() ctx: GraphQLContext) {
+  createContact(@InputArg() input: CreateContactInput, @Ctx() ctx: GraphQLContext) {
     return contacts.createContact(serviceContext(ctx), input as contacts.CreateContactInput);
   }
 
   @Mutation(() => ContactPayload, { description: 'Change a contact. Stale `version`: CONFLICT.' })
-  updateContact(@Arg('input') input: UpdateContactInput, @Ctx() ctx: GraphQLContext) {
+  updateContact(@InputArg() input: UpdateContactInput, @Ctx() ctx: GraphQLContext) {
     return contacts.updateContact(serviceContext(ctx), input as contacts.UpdateContactInput);
   }
 
   @Mutation(() => ContactPayload, { description: 'Soft-delete a contact.' })
-  deleteContact(@Arg('input') input: ContactIdInput, @Ctx() ctx: GraphQLContext) {
+  deleteContact(@InputArg() input: ContactIdInput, @Ctx() ctx: GraphQLContext) {
     return contacts.deleteContact(serviceContext(ctx), input.id);
   }
 }

@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Contract } from '../entities/contract.entity';
 import { Customer } from '../entities/customer.entity';
@@ -11,12 +11,12 @@ import {
   ContractConnection, ContractFilter, ContractInstalment, ContractOrderBy, ContractPayload, CreateContractInput, SignContractInput,
   TerminateContractInput, UpdateContractInput,
 } from '../schema/contract.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class ContractsArgs extends ConnectionArgs {
-  @Field(() => ContractFilter, { nullable: true, description: 'Which contracts.' }) filter?: ContractFilter | null;
-  @Field(() => [ContractOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: ContractOrderBy[] | null;
+  @Field(() => ContractFilter, { nullable: true, description: filterDescription('contracts') }) filter?: ContractFilter | null;
+  @Field(() => [ContractOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: ContractOrderBy[] | null;
 }
 
 const listArgs = (args: ContractsArgs): contracts.ContractListArgs => ({
@@ -35,8 +35,8 @@ export class ContractResolver {
     return contracts.listContracts(serviceContext(ctx), listArgs(args));
   }
 
-  @Query(() => Contract, { description: 'One contract; NOT_FOUND when it does not exist or is not visible to you.' })
-  contract(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Contract, { nullable: true, description: `One contract; ${NULL_WHEN_ABSENT}.` })
+  contract(@IdArg('Contract', 'contract') id: string, @Ctx() ctx: GraphQLContext) {
     return contracts.getContract(serviceContext(ctx), id);
   }
 
@@ -87,12 +87,12 @@ export class ContractResolver {
     description: 'Create a DRAFT contract numbered "CT-000001", … (ADMIN and FINANCE for any customer; SALES_MANAGER and SALES_REP for customers in their scope). '
       + 'Validation errors name the field and write nothing.',
   })
-  createContract(@Arg('input') input: CreateContractInput, @Ctx() ctx: GraphQLContext) {
+  createContract(@InputArg() input: CreateContractInput, @Ctx() ctx: GraphQLContext) {
     return contracts.createContract(serviceContext(ctx), input as contracts.CreateContractInput);
   }
 
   @Mutation(() => ContractPayload, { description: 'Change a DRAFT contract (BUSINESS_RULE once it is signed or held; stale `version`: CONFLICT). Same roles as createContract.' })
-  updateContract(@Arg('input') input: UpdateContractInput, @Ctx() ctx: GraphQLContext) {
+  updateContract(@InputArg() input: UpdateContractInput, @Ctx() ctx: GraphQLContext) {
     return contracts.updateContract(serviceContext(ctx), input as contracts.UpdateContractInput);
   }
 
@@ -101,14 +101,14 @@ export class ContractResolver {
       + 'over the limit, without a limit, or in another currency than the limit → PENDING_CREDIT_APPROVAL and a credit hold for FINANCE '
       + '(approveCredit signs it, rejectCredit puts it back to DRAFT). Same roles as createContract.',
   })
-  signContract(@Arg('input') input: SignContractInput, @Ctx() ctx: GraphQLContext) {
+  signContract(@InputArg() input: SignContractInput, @Ctx() ctx: GraphQLContext) {
     return contracts.signContract(serviceContext(ctx), input as contracts.SignContractInput);
   }
 
   @Mutation(() => ContractPayload, {
     description: 'Terminate a SIGNED or ACTIVE contract (BUSINESS_RULE otherwise). Its receivables stay: the money is still owed. Same roles as createContract.',
   })
-  terminateContract(@Arg('input') input: TerminateContractInput, @Ctx() ctx: GraphQLContext) {
+  terminateContract(@InputArg() input: TerminateContractInput, @Ctx() ctx: GraphQLContext) {
     return contracts.terminateContract(serviceContext(ctx), input as contracts.TerminateContractInput);
   }
 }

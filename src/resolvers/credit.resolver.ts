@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Contract } from '../entities/contract.entity';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
@@ -13,12 +13,12 @@ import {
   CreditHoldOrderBy, CreditHoldPayload, RejectCreditInput,
 } from '../schema/credit.inputs';
 import { DecimalScalar } from '../schema/scalars';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class CreditHoldsArgs extends ConnectionArgs {
-  @Field(() => CreditHoldFilter, { nullable: true, description: 'Which holds, e.g. `{ status: { eq: PENDING } }` for the work queue.' }) filter?: CreditHoldFilter | null;
-  @Field(() => [CreditHoldOrderBy], { nullable: true, description: 'Sort order; when omitted: PENDING first, then oldest first.' }) orderBy?: CreditHoldOrderBy[] | null;
+  @Field(() => CreditHoldFilter, { nullable: true, description: filterDescription('holds', ', e.g. `{ status: { eq: PENDING } }` for the work queue') }) filter?: CreditHoldFilter | null;
+  @Field(() => [CreditHoldOrderBy], { nullable: true, description: orderByDescription('PENDING first, then oldest first') }) orderBy?: CreditHoldOrderBy[] | null;
 }
 
 /** Credit holds: the FINANCE work queue and its decisions. */
@@ -35,8 +35,8 @@ export class CreditHoldResolver {
     });
   }
 
-  @Query(() => CreditHold, { description: 'One credit hold; NOT_FOUND when it does not exist or is not visible to you.' })
-  creditHold(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => CreditHold, { nullable: true, description: `One credit hold; ${NULL_WHEN_ABSENT}.` })
+  creditHold(@IdArg('CreditHold', 'credit hold') id: string, @Ctx() ctx: GraphQLContext) {
     return credit.getCreditHold(serviceContext(ctx), id);
   }
 
@@ -72,7 +72,7 @@ export class CreditHoldResolver {
     description: 'Approve a PENDING credit hold (FINANCE only): the order goes PENDING_CREDIT_APPROVAL → PENDING, or the contract is signed (SIGNED, receivables issued). '
       + 'A hold already decided: BUSINESS_RULE; a stale `version`: CONFLICT. Audited on the customer.',
   })
-  approveCredit(@Arg('input') input: ApproveCreditInput, @Ctx() ctx: GraphQLContext) {
+  approveCredit(@InputArg() input: ApproveCreditInput, @Ctx() ctx: GraphQLContext) {
     return credit.approveCredit(serviceContext(ctx), input);
   }
 
@@ -80,7 +80,7 @@ export class CreditHoldResolver {
     description: 'Reject a PENDING credit hold with a note (FINANCE only): the order is CANCELLED, or the contract goes back to DRAFT. '
       + 'A hold already decided: BUSINESS_RULE; a stale `version`: CONFLICT. Audited on the customer.',
   })
-  rejectCredit(@Arg('input') input: RejectCreditInput, @Ctx() ctx: GraphQLContext) {
+  rejectCredit(@InputArg() input: RejectCreditInput, @Ctx() ctx: GraphQLContext) {
     return credit.rejectCredit(serviceContext(ctx), input);
   }
 }
@@ -108,7 +108,7 @@ export class CreditAssessmentResolver {
       + '`creditLimit` and `creditCurrency` (its `version` moves on when one of them changes). Audited on the customer; the values are redacted in the history '
       + 'for roles that may not see credit.',
   })
-  assessCredit(@Arg('input') input: AssessCreditInput, @Ctx() ctx: GraphQLContext) {
+  assessCredit(@InputArg() input: AssessCreditInput, @Ctx() ctx: GraphQLContext) {
     return credit.assessCredit(serviceContext(ctx), input);
   }
 }

@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Customer } from '../entities/customer.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
@@ -13,20 +13,20 @@ import {
   CreateCustomerInput, CustomAttributeDefinition, CustomerConnection, CustomerFilter, CustomerIdInput, CustomerOrderBy, CustomerPayload,
   ReassignCustomersInput, ReassignCustomersPayload, UpdateCustomerInput,
 } from '../schema/customer.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class CustomersArgs extends ConnectionArgs {
-  @Field(() => CustomerFilter, { nullable: true, description: 'Which customers.' }) filter?: CustomerFilter | null;
-  @Field(() => [CustomerOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: CustomerOrderBy[] | null;
+  @Field(() => CustomerFilter, { nullable: true, description: filterDescription('customers') }) filter?: CustomerFilter | null;
+  @Field(() => [CustomerOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: CustomerOrderBy[] | null;
   @Field(() => String, { nullable: true, description: 'Case-insensitive text matched against customer name, contact names, phones and e-mails (names only for roles that may not read contact details). 2–100 characters.' })
   search?: string | null;
 }
 
 @ArgsType()
 class NestedContactsArgs extends ConnectionArgs {
-  @Field(() => ContactFilter, { nullable: true, description: 'Which contacts.' }) filter?: ContactFilter | null;
-  @Field(() => [ContactOrderBy], { nullable: true, description: 'Sort order; by name when omitted.' }) orderBy?: ContactOrderBy[] | null;
+  @Field(() => ContactFilter, { nullable: true, description: filterDescription('contacts') }) filter?: ContactFilter | null;
+  @Field(() => [ContactOrderBy], { nullable: true, description: orderByDescription('by name') }) orderBy?: ContactOrderBy[] | null;
 }
 
 @Resolver(() => Customer)
@@ -36,8 +36,8 @@ export class CustomerResolver {
     return customers.listCustomers(serviceContext(ctx), args as customers.CustomerListArgs);
   }
 
-  @Query(() => Customer, { description: 'One customer; NOT_FOUND when it does not exist or is not visible to you.' })
-  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Customer, { nullable: true, description: `One customer; ${NULL_WHEN_ABSENT}.` })
+  customer(@IdArg('Customer', 'customer') id: string, @Ctx() ctx: GraphQLContext) {
     return customers.getCustomer(serviceContext(ctx), id);
   }
 
@@ -73,27 +73,27 @@ export class CustomerResolver {
   }
 
   @Mutation(() => CustomerPayload, { description: 'Create a customer. Reps own what they create.' })
-  createCustomer(@Arg('input') input: CreateCustomerInput, @Ctx() ctx: GraphQLContext) {
+  createCustomer(@InputArg() input: CreateCustomerInput, @Ctx() ctx: GraphQLContext) {
     return customers.createCustomer(serviceContext(ctx), input as customers.CreateCustomerInput);
   }
 
   @Mutation(() => CustomerPayload, { description: 'Change a customer. Stale `version`: CONFLICT. Every change is audited.' })
-  updateCustomer(@Arg('input') input: UpdateCustomerInput, @Ctx() ctx: GraphQLContext) {
+  updateCustomer(@InputArg() input: UpdateCustomerInput, @Ctx() ctx: GraphQLContext) {
     return customers.updateCustomer(serviceContext(ctx), input as customers.UpdateCustomerInput);
   }
 
   @Mutation(() => CustomerPayload, { description: 'Soft-delete a customer: it and its contacts disappear from every read until restored.' })
-  deleteCustomer(@Arg('input') input: CustomerIdInput, @Ctx() ctx: GraphQLContext) {
+  deleteCustomer(@InputArg() input: CustomerIdInput, @Ctx() ctx: GraphQLContext) {
     return customers.deleteCustomer(serviceContext(ctx), input.id);
   }
 
   @Mutation(() => CustomerPayload, { description: 'Bring back a soft-deleted customer (ADMIN, or a manager for their team).' })
-  restoreCustomer(@Arg('input') input: CustomerIdInput, @Ctx() ctx: GraphQLContext) {
+  restoreCustomer(@InputArg() input: CustomerIdInput, @Ctx() ctx: GraphQLContext) {
     return customers.restoreCustomer(serviceContext(ctx), input.id);
   }
 
   @Mutation(() => ReassignCustomersPayload, { description: 'Move every customer of one user to another in one transaction; each move is audited.' })
-  reassignCustomers(@Arg('input') input: ReassignCustomersInput, @Ctx() ctx: GraphQLContext) {
+  reassignCustomers(@InputArg() input: ReassignCustomersInput, @Ctx() ctx: GraphQLContext) {
     return customers.reassignCustomers(serviceContext(ctx), input);
   }
 }

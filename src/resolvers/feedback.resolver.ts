@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
@@ -12,12 +12,12 @@ import {
   CaseFeedbackLinkPayload, CreateProductFeedbackInput, LinkCaseToFeedbackInput, ProductFeedbackConnection, ProductFeedbackFilter, ProductFeedbackOrderBy,
   ProductFeedbackPayload, SuggestionValue, UnlinkCaseFromFeedbackInput, UpdateProductFeedbackInput,
 } from '../schema/feedback.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class ProductFeedbackArgs extends ConnectionArgs {
-  @Field(() => ProductFeedbackFilter, { nullable: true, description: 'Which feedback.' }) filter?: ProductFeedbackFilter | null;
-  @Field(() => [ProductFeedbackOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: ProductFeedbackOrderBy[] | null;
+  @Field(() => ProductFeedbackFilter, { nullable: true, description: filterDescription('feedback') }) filter?: ProductFeedbackFilter | null;
+  @Field(() => [ProductFeedbackOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: ProductFeedbackOrderBy[] | null;
 }
 
 const listArgs = (args: ProductFeedbackArgs): feedbacks.FeedbackListArgs => ({
@@ -36,8 +36,8 @@ export class ProductFeedbackResolver {
     return feedbacks.listFeedback(serviceContext(ctx), listArgs(args));
   }
 
-  @Query(() => ProductFeedback, { description: 'One product feedback record; NOT_FOUND when it does not exist. Same readers as `productFeedback`.' })
-  feedback(@Arg('id', () => ID, { description: 'The feedback id (`fbk_…`).' }) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => ProductFeedback, { nullable: true, description: `One product feedback record; ${NULL_WHEN_ABSENT}. Same readers as \`productFeedback\`.` })
+  feedback(@IdArg('ProductFeedback', 'feedback record') id: string, @Ctx() ctx: GraphQLContext) {
     return feedbacks.getFeedback(serviceContext(ctx), id);
   }
 
@@ -75,7 +75,7 @@ export class ProductFeedbackResolver {
     description: 'Record product feedback (status NEW), optionally with its source cases (`caseIds`). ADMIN and SERVICE_AGENT. '
       + 'Unknown product: NOT_FOUND at ["input","productId"]; a case that cannot be linked: the error of `linkCaseToFeedback` at ["input","caseIds","<i>"].',
   })
-  createProductFeedback(@Arg('input') input: CreateProductFeedbackInput, @Ctx() ctx: GraphQLContext) {
+  createProductFeedback(@InputArg() input: CreateProductFeedbackInput, @Ctx() ctx: GraphQLContext) {
     return feedbacks.createFeedback(serviceContext(ctx), input as feedbacks.CreateFeedbackInput);
   }
 
@@ -83,7 +83,7 @@ export class ProductFeedbackResolver {
     description: 'Change product feedback: summary, description, status (NEW → ACCEPTED | REJECTED; ACCEPTED → SHIPPED | REJECTED; REJECTED → NEW; SHIPPED final; '
       + 'illegal: BUSINESS_RULE). ADMIN and SERVICE_AGENT. Stale `version`: CONFLICT.',
   })
-  updateProductFeedback(@Arg('input') input: UpdateProductFeedbackInput, @Ctx() ctx: GraphQLContext) {
+  updateProductFeedback(@InputArg() input: UpdateProductFeedbackInput, @Ctx() ctx: GraphQLContext) {
     return feedbacks.updateFeedback(serviceContext(ctx), input as feedbacks.UpdateFeedbackInput);
   }
 
@@ -91,7 +91,7 @@ export class ProductFeedbackResolver {
     description: 'Link a COMPLAINT or SUGGESTION case to product feedback (other types: BUSINESS_RULE). A case links to at most one feedback: linked elsewhere → '
       + 'BUSINESS_RULE (unlink first). ADMIN and SERVICE_AGENT. Audited on the case\'s customer (field `feedbackId`); the case\'s `version` moves on.',
   })
-  linkCaseToFeedback(@Arg('input') input: LinkCaseToFeedbackInput, @Ctx() ctx: GraphQLContext) {
+  linkCaseToFeedback(@InputArg() input: LinkCaseToFeedbackInput, @Ctx() ctx: GraphQLContext) {
     return feedbacks.linkCaseToFeedback(serviceContext(ctx), input as feedbacks.LinkCaseInput);
   }
 
@@ -99,7 +99,7 @@ export class ProductFeedbackResolver {
     description: 'Remove a case\'s link to product feedback (no change when it has none). ADMIN and SERVICE_AGENT. Audited on the case\'s customer; '
       + 'the case\'s `version` moves on.',
   })
-  unlinkCaseFromFeedback(@Arg('input') input: UnlinkCaseFromFeedbackInput, @Ctx() ctx: GraphQLContext) {
+  unlinkCaseFromFeedback(@InputArg() input: UnlinkCaseFromFeedbackInput, @Ctx() ctx: GraphQLContext) {
     return feedbacks.unlinkCaseFromFeedback(serviceContext(ctx), input as feedbacks.UnlinkCaseInput);
   }
 }

@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Campaign } from '../entities/campaign.entity';
 import { Contact } from '../entities/contact.entity';
@@ -14,18 +14,18 @@ import {
   AssignLeadInput, CampaignConnection, CampaignFilter, CampaignOrderBy, CampaignPayload, CampaignResults, ConvertLeadInput, ConvertLeadPayload,
   CreateCampaignInput, CreateLeadInput, LeadConnection, LeadFilter, LeadOrderBy, LeadPayload, UpdateCampaignInput, UpdateLeadInput,
 } from '../schema/lead.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class CampaignsArgs extends ConnectionArgs {
-  @Field(() => CampaignFilter, { nullable: true, description: 'Which campaigns.' }) filter?: CampaignFilter | null;
-  @Field(() => [CampaignOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: CampaignOrderBy[] | null;
+  @Field(() => CampaignFilter, { nullable: true, description: filterDescription('campaigns') }) filter?: CampaignFilter | null;
+  @Field(() => [CampaignOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: CampaignOrderBy[] | null;
 }
 
 @ArgsType()
 class LeadsArgs extends ConnectionArgs {
-  @Field(() => LeadFilter, { nullable: true, description: 'Which leads.' }) filter?: LeadFilter | null;
-  @Field(() => [LeadOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: LeadOrderBy[] | null;
+  @Field(() => LeadFilter, { nullable: true, description: filterDescription('leads') }) filter?: LeadFilter | null;
+  @Field(() => [LeadOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: LeadOrderBy[] | null;
 }
 
 /** Campaigns: queries, mutations and the fields that need a lookup. */
@@ -36,8 +36,8 @@ export class CampaignResolver {
     return campaigns.listCampaigns(serviceContext(ctx), args as campaigns.CampaignListArgs);
   }
 
-  @Query(() => Campaign, { description: 'One campaign; NOT_FOUND when it does not exist or your role does not read campaigns.' })
-  campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Campaign, { nullable: true, description: `One campaign; ${NULL_WHEN_ABSENT} (campaigns are visible to the roles that read them).` })
+  campaign(@IdArg('Campaign', 'campaign') id: string, @Ctx() ctx: GraphQLContext) {
     return campaigns.getCampaign(serviceContext(ctx), id);
   }
 
@@ -52,12 +52,12 @@ export class CampaignResolver {
   }
 
   @Mutation(() => CampaignPayload, { description: 'Create a campaign (MARKETING, ADMIN).' })
-  createCampaign(@Arg('input') input: CreateCampaignInput, @Ctx() ctx: GraphQLContext) {
+  createCampaign(@InputArg() input: CreateCampaignInput, @Ctx() ctx: GraphQLContext) {
     return campaigns.createCampaign(serviceContext(ctx), input as campaigns.CreateCampaignInput);
   }
 
   @Mutation(() => CampaignPayload, { description: 'Change a campaign (MARKETING, ADMIN). Stale `version`: CONFLICT.' })
-  updateCampaign(@Arg('input') input: UpdateCampaignInput, @Ctx() ctx: GraphQLContext) {
+  updateCampaign(@InputArg() input: UpdateCampaignInput, @Ctx() ctx: GraphQLContext) {
     return campaigns.updateCampaign(serviceContext(ctx), input as campaigns.UpdateCampaignInput);
   }
 }
@@ -70,8 +70,8 @@ export class LeadResolver {
     return leads.listLeads(serviceContext(ctx), args as leads.LeadListArgs);
   }
 
-  @Query(() => Lead, { description: 'One lead; NOT_FOUND when it does not exist or is not visible to you.' })
-  lead(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Lead, { nullable: true, description: `One lead; ${NULL_WHEN_ABSENT}.` })
+  lead(@IdArg('Lead', 'lead') id: string, @Ctx() ctx: GraphQLContext) {
     return leads.getLead(serviceContext(ctx), id);
   }
 
@@ -106,17 +106,17 @@ export class LeadResolver {
   }
 
   @Mutation(() => LeadPayload, { description: 'Create a lead (status NEW). Sales roles, MARKETING, ADMIN, and API keys with `customers:write` (web forms).' })
-  createLead(@Arg('input') input: CreateLeadInput, @Ctx() ctx: GraphQLContext) {
+  createLead(@InputArg() input: CreateLeadInput, @Ctx() ctx: GraphQLContext) {
     return leads.createLead(serviceContext(ctx), input as leads.CreateLeadInput);
   }
 
   @Mutation(() => LeadPayload, { description: 'Change a lead you can see. Stale `version`: CONFLICT. Converted leads are final.' })
-  updateLead(@Arg('input') input: UpdateLeadInput, @Ctx() ctx: GraphQLContext) {
+  updateLead(@InputArg() input: UpdateLeadInput, @Ctx() ctx: GraphQLContext) {
     return leads.updateLead(serviceContext(ctx), input as leads.UpdateLeadInput);
   }
 
   @Mutation(() => LeadPayload, { description: 'Give a lead to a sales user: a manager within their team (for leads they see), MARKETING and ADMIN to anyone in sales.' })
-  assignLead(@Arg('input') input: AssignLeadInput, @Ctx() ctx: GraphQLContext) {
+  assignLead(@InputArg() input: AssignLeadInput, @Ctx() ctx: GraphQLContext) {
     return leads.assignLead(serviceContext(ctx), input as leads.AssignLeadInput);
   }
 
@@ -124,7 +124,7 @@ export class LeadResolver {
     description: 'Turn a lead into a customer (matched or new) and a contact, optionally with an opportunity, in one transaction; the lead becomes CONVERTED. '
       + 'A converted lead cannot be converted again (BUSINESS_RULE).',
   })
-  convertLead(@Arg('input') input: ConvertLeadInput, @Ctx() ctx: GraphQLContext) {
+  convertLead(@InputArg() input: ConvertLeadInput, @Ctx() ctx: GraphQLContext) {
     return leads.convertLead(serviceContext(ctx), input as leads.ConvertLeadInput);
   }
 }

@@ -5,8 +5,9 @@ import { typeOfId, type NodeTypeName } from '../entities/ids';
 import { Node } from '../entities/node';
 import { apiKeysByIds } from '../services/api-key.service';
 import { auditEventsByIds } from '../services/audit.service';
-import { InputError, NotFoundError } from '../services/errors';
+import { InputError } from '../services/errors';
 import { scopedUsersByIds } from '../services/user.service';
+import { NULL_WHEN_ABSENT } from './args';
 
 const MAX_NODES = 100;
 
@@ -14,7 +15,7 @@ type Found = { id: string } | null | Error;
 
 /**
  * How each type is fetched by id, always within the caller's scope. A type missing here is never
- * returned by `node` (NOT_FOUND), so a new domain is invisible until it adds its scoped loader.
+ * returned by `node` (null), so a new domain is invisible until it adds its scoped loader.
  */
 export const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, ids: string[]) => Promise<Found[]>>> = {
   Customer: (ctx, ids) => ctx.loaders.customer.loadMany(ids),
@@ -46,15 +47,14 @@ export const NODE_LOADERS: Partial<Record<NodeTypeName, (ctx: GraphQLContext, id
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { description: 'Any object by its id, if it is visible to you; NOT_FOUND otherwise.' })
-  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Node, { nullable: true, description: `Any object by its id (Relay's object identification); ${NULL_WHEN_ABSENT}, or when the id is malformed.` })
+  async node(@Arg('id', () => ID, { description: 'The opaque id of any object (its prefix, e.g. `cus_`, tells the type).' }) id: string, @Ctx() ctx: GraphQLContext) {
     const [found] = await load(ctx, [id]);
-    if (!found) throw new NotFoundError();
     return found;
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Several objects by id (at most 100), in the same order; null for each one not visible to you.' })
-  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GraphQLContext) {
+  async nodes(@Arg('ids', () => [ID], { description: 'Opaque ids of objects of any types, at most 100 (BAD_USER_INPUT beyond); the answer has one entry per id.' }) ids: string[], @Ctx() ctx: GraphQLContext) {
     if (ids.length > MAX_NODES) throw new InputError(`At most ${MAX_NODES} ids.`, 'ids');
     return load(ctx, ids);
   }

@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { readsDealValues } from '../auth/opportunity.permissions';
 import { Campaign } from '../entities/campaign.entity';
@@ -19,12 +19,12 @@ import {
   OpportunityOrderBy, OpportunityPayload, OpportunityStageChangeConnection, QuoteConnection, QuoteIdInput, QuotePayload, ReopenOpportunityInput,
   UpdateOpportunityInput, UpdateQuoteInput,
 } from '../schema/opportunity.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class OpportunitiesArgs extends ConnectionArgs {
-  @Field(() => OpportunityFilter, { nullable: true, description: 'Which opportunities.' }) filter?: OpportunityFilter | null;
-  @Field(() => [OpportunityOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: OpportunityOrderBy[] | null;
+  @Field(() => OpportunityFilter, { nullable: true, description: filterDescription('opportunities') }) filter?: OpportunityFilter | null;
+  @Field(() => [OpportunityOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: OpportunityOrderBy[] | null;
 }
 
 const pageArgs = (args: ConnectionArgs) => ({ first: args.first, after: args.after, last: args.last, before: args.before });
@@ -45,8 +45,8 @@ export class OpportunityResolver {
     return opportunities.listOpportunities(serviceContext(ctx), listArgs(ctx, args));
   }
 
-  @Query(() => Opportunity, { description: 'One opportunity; NOT_FOUND when it does not exist, is deleted or is not visible to you.' })
-  opportunity(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Opportunity, { nullable: true, description: `One opportunity; ${NULL_WHEN_ABSENT}.` })
+  opportunity(@IdArg('Opportunity', 'opportunity') id: string, @Ctx() ctx: GraphQLContext) {
     return opportunities.getOpportunity(serviceContext(ctx), id);
   }
 
@@ -83,47 +83,47 @@ export class OpportunityResolver {
   }
 
   @Mutation(() => OpportunityPayload, { description: 'Create an opportunity on a customer you can see. You own it unless you (a manager or admin) name someone in your team. Audited on the customer.' })
-  createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() ctx: GraphQLContext) {
+  createOpportunity(@InputArg() input: CreateOpportunityInput, @Ctx() ctx: GraphQLContext) {
     return opportunities.createOpportunity(serviceContext(ctx), input as opportunities.CreateOpportunityInput);
   }
 
   @Mutation(() => OpportunityPayload, { description: 'Change an opportunity. Stale `version`: CONFLICT. A stage change is recorded in `stageHistory` and resets the probability to the stage\'s default unless you pass one; WON/LOST set `closedAt`; a closed deal goes back to an open stage only through `reopenOpportunity` (BUSINESS_RULE). Audited.' })
-  updateOpportunity(@Arg('input') input: UpdateOpportunityInput, @Ctx() ctx: GraphQLContext) {
+  updateOpportunity(@InputArg() input: UpdateOpportunityInput, @Ctx() ctx: GraphQLContext) {
     return opportunities.updateOpportunity(serviceContext(ctx), input as opportunities.UpdateOpportunityInput);
   }
 
   @Mutation(() => OpportunityPayload, { description: 'Reopen a WON or LOST deal into an open stage: clears `closedAt` and the loss, adds a stage-history entry with `reopened: true`, audited.' })
-  reopenOpportunity(@Arg('input') input: ReopenOpportunityInput, @Ctx() ctx: GraphQLContext) {
+  reopenOpportunity(@InputArg() input: ReopenOpportunityInput, @Ctx() ctx: GraphQLContext) {
     return opportunities.reopenOpportunity(serviceContext(ctx), input);
   }
 
   @Mutation(() => OpportunityPayload, { description: 'Soft-delete an opportunity: it, its quotes and its stage history disappear from every read. Audited.' })
-  deleteOpportunity(@Arg('input') input: OpportunityIdInput, @Ctx() ctx: GraphQLContext) {
+  deleteOpportunity(@InputArg() input: OpportunityIdInput, @Ctx() ctx: GraphQLContext) {
     return opportunities.deleteOpportunity(serviceContext(ctx), input.id);
   }
 
   @Mutation(() => QuotePayload, { description: 'Make a DRAFT quote on an open opportunity you can see. Totals are computed exactly (cents, half-up); the number is unique, e.g. "Q-2026-000042".' })
-  createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() ctx: GraphQLContext) {
+  createQuote(@InputArg() input: CreateQuoteInput, @Ctx() ctx: GraphQLContext) {
     return quotes.createQuote(serviceContext(ctx), input as quotes.CreateQuoteInput);
   }
 
   @Mutation(() => QuotePayload, { description: 'Change a DRAFT quote (BUSINESS_RULE otherwise); `lines` replaces all lines. Stale `version`: CONFLICT.' })
-  updateQuote(@Arg('input') input: UpdateQuoteInput, @Ctx() ctx: GraphQLContext) {
+  updateQuote(@InputArg() input: UpdateQuoteInput, @Ctx() ctx: GraphQLContext) {
     return quotes.updateQuote(serviceContext(ctx), input as quotes.UpdateQuoteInput);
   }
 
   @Mutation(() => QuotePayload, { description: 'DRAFT → SENT: the quote went to the customer and can no longer be changed.' })
-  sendQuote(@Arg('input') input: QuoteIdInput, @Ctx() ctx: GraphQLContext) {
+  sendQuote(@InputArg() input: QuoteIdInput, @Ctx() ctx: GraphQLContext) {
     return quotes.sendQuote(serviceContext(ctx), input.id);
   }
 
   @Mutation(() => AcceptQuotePayload, { description: 'SENT → ACCEPTED. The deal\'s other DRAFT/SENT quotes become REJECTED; with `markOpportunityWon` (default) the deal becomes WON with the quote\'s total as its amount. Past `validUntil`: the quote is marked EXPIRED and the acceptance refused (BUSINESS_RULE).' })
-  acceptQuote(@Arg('input') input: AcceptQuoteInput, @Ctx() ctx: GraphQLContext) {
+  acceptQuote(@InputArg() input: AcceptQuoteInput, @Ctx() ctx: GraphQLContext) {
     return quotes.acceptQuote(serviceContext(ctx), input);
   }
 
   @Mutation(() => QuotePayload, { description: 'SENT → REJECTED: the customer declined.' })
-  rejectQuote(@Arg('input') input: QuoteIdInput, @Ctx() ctx: GraphQLContext) {
+  rejectQuote(@InputArg() input: QuoteIdInput, @Ctx() ctx: GraphQLContext) {
     return quotes.rejectQuote(serviceContext(ctx), input.id);
   }
 }

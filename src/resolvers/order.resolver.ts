@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
@@ -8,12 +8,12 @@ import { Order } from '../entities/order.entity';
 import { Product } from '../entities/product.entity';
 import * as orders from '../services/order.service';
 import { OrderConnection, OrderFilter, OrderOrderBy, OrderPayload, PushOrderInput, UpdateOrderStatusInput } from '../schema/order.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class OrdersArgs extends ConnectionArgs {
-  @Field(() => OrderFilter, { nullable: true, description: 'Which orders.' }) filter?: OrderFilter | null;
-  @Field(() => [OrderOrderBy], { nullable: true, description: 'Sort order; newest first when omitted.' }) orderBy?: OrderOrderBy[] | null;
+  @Field(() => OrderFilter, { nullable: true, description: filterDescription('orders') }) filter?: OrderFilter | null;
+  @Field(() => [OrderOrderBy], { nullable: true, description: orderByDescription('newest first') }) orderBy?: OrderOrderBy[] | null;
 }
 
 const listArgs = (args: OrdersArgs): orders.OrderListArgs => ({
@@ -32,8 +32,8 @@ export class OrderResolver {
     return orders.listOrders(serviceContext(ctx), listArgs(args));
   }
 
-  @Query(() => Order, { description: 'One order; NOT_FOUND when it does not exist or is not visible to you.' })
-  order(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Order, { nullable: true, description: `One order; ${NULL_WHEN_ABSENT}.` })
+  order(@IdArg('Order', 'order') id: string, @Ctx() ctx: GraphQLContext) {
     return orders.getOrder(serviceContext(ctx), id);
   }
 
@@ -70,7 +70,7 @@ export class OrderResolver {
       + 'Every product must be sold in the order\'s `currency`, and each unit price must be the list price, the member price, or at most the product\'s `maxDiscountPercent` below the list price '
       + '(VALIDATION naming the line otherwise) — unless you are ADMIN or your key has `orders:price-override`. Nothing is written when any line is refused.',
   })
-  pushOrder(@Arg('input') input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
+  pushOrder(@InputArg() input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
     return orders.pushOrder(serviceContext(ctx), input as orders.PushOrderInput);
   }
 
@@ -80,7 +80,7 @@ export class OrderResolver {
       + '(BUSINESS_RULE at `status` otherwise; other orders: NOT_FOUND). Cancelling a PENDING_CREDIT_APPROVAL order withdraws its credit hold (WITHDRAWN). '
       + 'Illegal transitions: BUSINESS_RULE; stale `version`: CONFLICT.',
   })
-  updateOrderStatus(@Arg('input') input: UpdateOrderStatusInput, @Ctx() ctx: GraphQLContext) {
+  updateOrderStatus(@InputArg() input: UpdateOrderStatusInput, @Ctx() ctx: GraphQLContext) {
     return orders.updateOrderStatus(serviceContext(ctx), input as orders.UpdateOrderStatusInput);
   }
 }

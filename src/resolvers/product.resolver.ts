@@ -1,16 +1,16 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Product } from '../entities/product.entity';
 import * as products from '../services/product.service';
 import { CreateProductInput, ProductConnection, ProductFilter, ProductOrderBy, ProductPayload, UpdateProductInput } from '../schema/product.inputs';
 import { DecimalScalar } from '../schema/scalars';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class ProductsArgs extends ConnectionArgs {
-  @Field(() => ProductFilter, { nullable: true, description: 'Which products.' }) filter?: ProductFilter | null;
-  @Field(() => [ProductOrderBy], { nullable: true, description: 'Sort order; by name when omitted.' }) orderBy?: ProductOrderBy[] | null;
+  @Field(() => ProductFilter, { nullable: true, description: filterDescription('products') }) filter?: ProductFilter | null;
+  @Field(() => [ProductOrderBy], { nullable: true, description: orderByDescription('by name') }) orderBy?: ProductOrderBy[] | null;
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the name or the SKU (2–100 characters).' }) search?: string | null;
 }
 
@@ -24,13 +24,13 @@ export class ProductResolver {
     });
   }
 
-  @Query(() => Product, { description: 'One product; NOT_FOUND when it does not exist.' })
-  product(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Product, { nullable: true, description: `One product of the catalogue; ${NULL_WHEN_ABSENT}.` })
+  product(@IdArg('Product', 'product') id: string, @Ctx() ctx: GraphQLContext) {
     return products.getProduct(serviceContext(ctx), id);
   }
 
-  @Query(() => Product, { description: 'One product by SKU (case-insensitive); NOT_FOUND when there is none.' })
-  productBySku(@Arg('sku') sku: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Product, { nullable: true, description: `One product by SKU (case-insensitive); ${NULL_WHEN_ABSENT}.` })
+  productBySku(@Arg('sku', { description: 'The stock-keeping unit, in any case; surrounding blanks are ignored.' }) sku: string, @Ctx() ctx: GraphQLContext) {
     return products.getProductBySku(serviceContext(ctx), sku);
   }
 
@@ -45,12 +45,12 @@ export class ProductResolver {
   }
 
   @Mutation(() => ProductPayload, { description: 'Add a product to the catalogue. ADMIN only. Duplicate SKU: DUPLICATE at ["input","sku"].' })
-  createProduct(@Arg('input') input: CreateProductInput, @Ctx() ctx: GraphQLContext) {
+  createProduct(@InputArg() input: CreateProductInput, @Ctx() ctx: GraphQLContext) {
     return products.createProduct(serviceContext(ctx), input as products.CreateProductInput);
   }
 
   @Mutation(() => ProductPayload, { description: 'Change a product. ADMIN only. Stale `version`: CONFLICT.' })
-  updateProduct(@Arg('input') input: UpdateProductInput, @Ctx() ctx: GraphQLContext) {
+  updateProduct(@InputArg() input: UpdateProductInput, @Ctx() ctx: GraphQLContext) {
     return products.updateProduct(serviceContext(ctx), input as products.UpdateProductInput);
   }
 }

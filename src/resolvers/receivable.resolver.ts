@@ -13,19 +13,19 @@ import {
 import { DecimalScalar } from '../schema/scalars';
 import * as payments from '../services/payment.service';
 import * as receivables from '../services/receivable.service';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 import type { Row } from './row';
 
 @ArgsType()
 class ReceivablesArgs extends ConnectionArgs {
-  @Field(() => ReceivableFilter, { nullable: true, description: 'Which receivables, e.g. `{ open: true }` for what is still owed.' }) filter?: ReceivableFilter | null;
-  @Field(() => [ReceivableOrderBy], { nullable: true, description: 'Sort order; by due date, oldest first, when omitted.' }) orderBy?: ReceivableOrderBy[] | null;
+  @Field(() => ReceivableFilter, { nullable: true, description: filterDescription('receivables', ', e.g. `{ open: true }` for what is still owed') }) filter?: ReceivableFilter | null;
+  @Field(() => [ReceivableOrderBy], { nullable: true, description: orderByDescription('by due date, oldest first') }) orderBy?: ReceivableOrderBy[] | null;
 }
 
 @ArgsType()
 class PaymentsArgs extends ConnectionArgs {
-  @Field(() => PaymentFilter, { nullable: true, description: 'Which payments.' }) filter?: PaymentFilter | null;
-  @Field(() => [PaymentOrderBy], { nullable: true, description: 'Sort order; the most recently received first when omitted.' }) orderBy?: PaymentOrderBy[] | null;
+  @Field(() => PaymentFilter, { nullable: true, description: filterDescription('payments') }) filter?: PaymentFilter | null;
+  @Field(() => [PaymentOrderBy], { nullable: true, description: orderByDescription('the most recently received first') }) orderBy?: PaymentOrderBy[] | null;
 }
 
 const receivableArgs = (args: ReceivablesArgs): receivables.ReceivableListArgs => ({
@@ -49,8 +49,8 @@ export class ReceivableResolver {
     return receivables.listReceivables(serviceContext(ctx), receivableArgs(args));
   }
 
-  @Query(() => Receivable, { description: 'One receivable; NOT_FOUND when it does not exist or is not visible to you.' })
-  receivable(@Arg('id', () => ID, { description: 'The receivable id (`rcv_…`).' }) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Receivable, { nullable: true, description: `One receivable; ${NULL_WHEN_ABSENT}.` })
+  receivable(@IdArg('Receivable', 'receivable') id: string, @Ctx() ctx: GraphQLContext) {
     return receivables.getReceivable(serviceContext(ctx), id);
   }
 
@@ -105,8 +105,8 @@ export class PaymentResolver {
     return payments.listPayments(serviceContext(ctx), paymentArgs(args));
   }
 
-  @Query(() => Payment, { description: 'One payment; NOT_FOUND when it does not exist or is not visible to you.' })
-  payment(@Arg('id', () => ID, { description: 'The payment id (`pay_…`).' }) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Payment, { nullable: true, description: `One payment; ${NULL_WHEN_ABSENT}.` })
+  payment(@IdArg('Payment', 'payment') id: string, @Ctx() ctx: GraphQLContext) {
     return payments.getPayment(serviceContext(ctx), id);
   }
 

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { refId } from '../entities/ids';
 import { ServiceCase } from '../entities/service-case.entity';
@@ -11,6 +11,7 @@ import { TaskPayload } from '../schema/task.inputs';
 import { ServiceStatsGroupBy, serviceStats } from '../services/service-stats.service';
 import * as surveys from '../services/survey.service';
 import type { Row } from './row';
+import { InputArg } from './args';
 
 @ArgsType()
 class ServiceStatsArgs {
@@ -36,7 +37,7 @@ export class ServiceDeskResolver {
       + 'the survey link are the credential. A wrong case id or token: NOT_FOUND (the same for both); already answered: BUSINESS_RULE; '
       + 'scores out of range: VALIDATION at `csat` / `nps`.',
   })
-  submitSurvey(@Arg('input') input: SubmitSurveyInput, @Ctx() ctx: GraphQLContext) {
+  submitSurvey(@InputArg() input: SubmitSurveyInput, @Ctx() ctx: GraphQLContext) {
     return surveys.submitSurvey(ctx.em, input);
   }
 
@@ -44,7 +45,7 @@ export class ServiceDeskResolver {
     description: 'Schedule a FOLLOW_UP task on a case, due `at` (in the future), for the case\'s assignee (you when the case is unassigned '
       + 'or its assignee is deactivated); it shows in their agenda, linked to the case and its customer. ADMIN and SERVICE_AGENT.',
   })
-  scheduleFollowUp(@Arg('input') input: ScheduleFollowUpInput, @Ctx() ctx: GraphQLContext) {
+  scheduleFollowUp(@InputArg() input: ScheduleFollowUpInput, @Ctx() ctx: GraphQLContext) {
     return surveys.scheduleFollowUp(serviceContext(ctx), input);
   }
 }

@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';
@@ -14,12 +14,12 @@ import { DateTimeScalar } from '../schema/scalars';
 import {
   CancelTaskInput, CompleteTaskInput, CreateTaskInput, TaskConnection, TaskFilter, TaskOrderBy, TaskPayload, UpdateTaskInput,
 } from '../schema/task.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
 class TasksArgs extends ConnectionArgs {
-  @Field(() => TaskFilter, { nullable: true, description: 'Which tasks.' }) filter?: TaskFilter | null;
-  @Field(() => [TaskOrderBy], { nullable: true, description: 'Sort order; soonest due first when omitted.' }) orderBy?: TaskOrderBy[] | null;
+  @Field(() => TaskFilter, { nullable: true, description: filterDescription('tasks') }) filter?: TaskFilter | null;
+  @Field(() => [TaskOrderBy], { nullable: true, description: orderByDescription('soonest due first') }) orderBy?: TaskOrderBy[] | null;
 }
 
 @ArgsType()
@@ -67,8 +67,8 @@ export class TaskResolver {
     return taskService.listTasks(serviceContext(ctx), args as taskService.TaskListArgs);
   }
 
-  @Query(() => Task, { description: 'One task; NOT_FOUND when it does not exist or is not visible to you.' })
-  task(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => Task, { nullable: true, description: `One task; ${NULL_WHEN_ABSENT}.` })
+  task(@IdArg('Task', 'task') id: string, @Ctx() ctx: GraphQLContext) {
     return taskService.getTask(serviceContext(ctx), id);
   }
 
@@ -125,22 +125,22 @@ export class TaskResolver {
   }
 
   @Mutation(() => TaskPayload, { description: 'Create a task; you are its `assignedBy`, and its assignee unless you name another (see `assigneeId`).' })
-  createTask(@Arg('input') input: CreateTaskInput, @Ctx() ctx: GraphQLContext) {
+  createTask(@InputArg() input: CreateTaskInput, @Ctx() ctx: GraphQLContext) {
     return taskService.createTask(serviceContext(ctx), input as taskService.CreateTaskInput);
   }
 
   @Mutation(() => TaskPayload, { description: 'Change an OPEN task (closed ones: BUSINESS_RULE). Stale `version`: CONFLICT.' })
-  updateTask(@Arg('input') input: UpdateTaskInput, @Ctx() ctx: GraphQLContext) {
+  updateTask(@InputArg() input: UpdateTaskInput, @Ctx() ctx: GraphQLContext) {
     return taskService.updateTask(serviceContext(ctx), input as taskService.UpdateTaskInput);
   }
 
   @Mutation(() => TaskPayload, { description: 'Mark an OPEN task DONE (stamps `completedAt`); a closed one: BUSINESS_RULE.' })
-  completeTask(@Arg('input') input: CompleteTaskInput, @Ctx() ctx: GraphQLContext) {
+  completeTask(@InputArg() input: CompleteTaskInput, @Ctx() ctx: GraphQLContext) {
     return taskService.completeTask(serviceContext(ctx), input);
   }
 
   @Mutation(() => TaskPayload, { description: 'Mark an OPEN task CANCELLED (stamps `completedAt`); a closed one: BUSINESS_RULE.' })
-  cancelTask(@Arg('input') input: CancelTaskInput, @Ctx() ctx: GraphQLContext) {
+  cancelTask(@InputArg() input: CancelTaskInput, @Ctx() ctx: GraphQLContext) {
     return taskService.cancelTask(serviceContext(ctx), input);
   }
 }

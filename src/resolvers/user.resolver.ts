@@ -1,5 +1,5 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../auth/context';
 import { loginRefused, unauthenticated } from '../auth/errors';
 import { signUserToken } from '../auth/jwt';
@@ -12,11 +12,11 @@ import {
   ApiKeyConnection, ApiKeyIdInput, ApiKeyPayload, ChangePasswordInput, ChangePasswordPayload, CreateApiKeyInput, CreateApiKeyPayload, CreateUserInput,
   LoginInput, LoginPayload, UnlockUserInput, UpdateUserInput, UserConnection, UserFilter, UserPayload,
 } from '../schema/user.inputs';
-import { ConnectionArgs } from './args';
+import { ConnectionArgs, InputArg, filterDescription } from './args';
 
 @ArgsType()
 class UsersArgs extends ConnectionArgs {
-  @Field(() => UserFilter, { nullable: true, description: 'Which users.' }) filter?: UserFilter | null;
+  @Field(() => UserFilter, { nullable: true, description: filterDescription('users') }) filter?: UserFilter | null;
 }
 
 @Resolver(() => User)
@@ -26,7 +26,7 @@ export class UserResolver {
       + 'throttled per e-mail and per address (known and unknown e-mails alike): too soon after repeated failures LOGIN_THROTTLED, after '
       + 'too many LOGIN_LOCKED (HTTP 429, `extensions.retryAfter` seconds, Retry-After header). One `login` per request.',
   })
-  async login(@Arg('input') input: LoginInput, @Ctx() ctx: GraphQLContext) {
+  async login(@InputArg() input: LoginInput, @Ctx() ctx: GraphQLContext) {
     const outcome = await ctx.loginThrottle.attempt(input.email, ctx.clientAddress, () => users.verifyLogin(ctx.em, input.email, input.password));
     if ('refused' in outcome) throw loginRefused(outcome.refused);
     if ('failed' in outcome) throw unauthenticated('Wrong e-mail or password.');
@@ -49,12 +49,12 @@ export class UserResolver {
   }
 
   @Mutation(() => UserPayload, { description: 'Create a user (ADMIN).' })
-  createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: GraphQLContext) {
+  createUser(@InputArg() input: CreateUserInput, @Ctx() ctx: GraphQLContext) {
     return users.createUser(serviceContext(ctx), input as users.CreateUserInput);
   }
 
   @Mutation(() => UserPayload, { description: 'Change or deactivate a user (ADMIN).' })
-  updateUser(@Arg('input') input: UpdateUserInput, @Ctx() ctx: GraphQLContext) {
+  updateUser(@InputArg() input: UpdateUserInput, @Ctx() ctx: GraphQLContext) {
     return users.updateUser(serviceContext(ctx), input as users.UpdateUserInput);
   }
 
@@ -62,7 +62,7 @@ export class UserResolver {
     description: 'Change your own password (signed-in users). Ends all your sessions, this one included: every token issued before stops '
       + 'working at once (HTTP 401); continue with the `token` in the result.',
   })
-  async changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: GraphQLContext) {
+  async changePassword(@InputArg() input: ChangePasswordInput, @Ctx() ctx: GraphQLContext) {
     if (ctx.principal?.type !== 'USER') throw unauthenticated('`changePassword` is for signed-in users.');
     const { user, session, errors } = await users.changePassword(serviceContext(ctx), input);
     if (!session) return { user, token: null, expiresAt: null, errors };
@@ -74,7 +74,7 @@ export class UserResolver {
     description: 'Lift the sign-in lock of a user (ADMIN): after too many failed sign-ins an e-mail is locked for a while (LOGIN_LOCKED); '
       + 'this ends the lock and any pending delay at once. Harmless when nothing is locked.',
   })
-  unlockUser(@Arg('input', { description: 'Whose lock to lift.' }) input: UnlockUserInput, @Ctx() ctx: GraphQLContext) {
+  unlockUser(@InputArg() input: UnlockUserInput, @Ctx() ctx: GraphQLContext) {
     return users.unlockUser(serviceContext(ctx), ctx.loginThrottle, input);
   }
 
@@ -96,12 +96,12 @@ export class UserResolver {
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Create an API key (ADMIN). The secret is returned once; only a hash is kept.' })
-  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext) {
+  createApiKey(@InputArg() input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext) {
     return apiKeys.createApiKey(serviceContext(ctx), input as any);
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revoke an API key (ADMIN); it stops working at once.' })
-  revokeApiKey(@Arg('input') input: ApiKeyIdInput, @Ctx() ctx: GraphQLContext) {
+  revokeApiKey(@InputArg() input: ApiKeyIdInput, @Ctx() ctx: GraphQLContext) {
     return apiKeys.revokeApiKey(serviceContext(ctx), input.id);
   }
 }

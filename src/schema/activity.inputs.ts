@@ -29,7 +29,14 @@ export class ActivityFilter {
 }
 
 export enum ActivityOrderField { OCCURRED_AT = 'OCCURRED_AT', CREATED_AT = 'CREATED_AT' }
-registerEnumType(ActivityOrderField, { name: 'ActivityOrderField', description: 'Fields activities can be sorted by.' });
+registerEnumType(ActivityOrderField, {
+  name: 'ActivityOrderField',
+  description: 'Fields activities can be sorted by.',
+  valuesConfig: {
+    OCCURRED_AT: { description: 'When the interaction took place (`occurredAt`).' },
+    CREATED_AT: { description: 'When it was logged, which may be later than it took place.' },
+  },
+});
 
 @InputType({ description: 'One sort key for activities; the id always breaks the last tie.' })
 export class ActivityOrderBy {

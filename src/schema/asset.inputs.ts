@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { Asset } from '../entities/asset.entity';
 import { connectionType } from './connection';
 import { PostalAddressInput } from './contact-point.inputs';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, IdFilter, LocalDateFilter, StringFilter } from './filters';
 import { UserError } from './payload';
 import { LocalDateScalar } from './scalars';
@@ -56,7 +56,7 @@ registerEnumType(AssetOrderField, {
 @InputType({ description: 'One sort key for assets; list several to break ties. The id always breaks the last tie.' })
 export class AssetOrderBy {
   @Field(() => AssetOrderField, { description: 'What to sort by.' }) field!: AssetOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'A product a customer owns, registered by hand (assets of fulfilled orders are created automatically).' })

@@ -29,9 +29,17 @@ import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { policyFor } from '../auth';
 import { describeAccess } from '../auth/access';
 
+/** The root types are made by type-graphql, which has no option for their descriptions. */
+const ROOT_DESCRIPTIONS = {
+  Query: 'Reads. Lists are Relay connections (`first`/`after`, `last`/`before`, `filter`, `orderBy`) scoped to the records you may see; '
+    + 'single-record lookups answer null, without an error, for a record that does not exist or is not visible to you.',
+  Mutation: 'Writes. Each takes one `input` and returns a payload with the changed object and `errors` (code, message, field path) '
+    + 'for validation and business errors, in which case nothing was changed. Missing permission is a FORBIDDEN error instead.',
+};
+
 /** The schema without permissions (what `npm run schema` prints); root fields say who may call them (from the permission map). */
 export async function buildBareSchema(): Promise<GraphQLSchema> {
-  return describeAccess(await buildSchema({
+  const schema = describeAccess(await buildSchema({
     resolvers: [
       CustomerResolver, ContactResolver, UserResolver, ViewerResolver, NodeResolver, AuditEventResolver,
       ActivityResolver, CustomerTimelineResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver, OpportunityResolver, AnalyticsResolver,
@@ -44,4 +52,7 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
     ],
     validate: false, // input rules live in the services, which return payload errors naming the field
   }), policyFor);
+  schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;
+  schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
+  return schema;
 }

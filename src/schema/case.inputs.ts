@@ -3,7 +3,7 @@ import { CaseComment, ServiceCase } from '../entities/service-case.entity';
 import { ServiceQueue, SlaPolicy } from '../entities/service-queue.entity';
 import { CaseChannel, CasePriority, CaseStatus, CaseType, CommentVisibility } from '../entities/service.enums';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 
@@ -54,7 +54,7 @@ registerEnumType(CaseOrderField, {
 @InputType({ description: 'One sort key for cases; list several to break ties. The id always breaks the last tie.' })
 export class CaseOrderBy {
   @Field(() => CaseOrderField, { description: 'What to sort by.' }) field!: CaseOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 // ---------------------------------------------------------------------------------------- cases

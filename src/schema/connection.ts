@@ -25,7 +25,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     @Field({ description: 'Opaque position of this row; pass it as `after` or `before`.' })
     cursor!: string;
 
-    @Field(() => node, { description: `The ${name}.` })
+    @Field(() => node, { description: `The ${name} at this position of the page.` })
     node!: T;
   }
 
@@ -34,7 +34,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     @Field(() => [Edge], { description: 'The rows of this page, in order.' })
     edges!: Edge[];
 
-    @Field(() => PageInfo, { description: 'Paging information.' })
+    @Field(() => PageInfo, { description: 'Whether more rows follow or precede this page, and the cursors to ask for them.' })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'How many rows match in all (not just this page); counted only when asked for.' })

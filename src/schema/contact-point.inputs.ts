@@ -19,6 +19,6 @@ export class PostalAddressInput {
   @Field(() => String, { nullable: true, description: 'Building, floor, suite.' }) line2?: string | null;
   @Field({ description: 'City or town.' }) city!: string;
   @Field(() => String, { nullable: true, description: 'State, province or region.' }) region?: string | null;
-  @Field(() => String, { nullable: true, description: 'Postal code.' }) postalCode?: string | null;
+  @Field(() => String, { nullable: true, description: 'Postal or ZIP code as written in the country (at most 20 characters); null when there is none.' }) postalCode?: string | null;
   @Field({ description: 'ISO 3166-1 alpha-2 country code, e.g. "FR".' }) country!: string;
 }

@@ -3,7 +3,7 @@ import { Contact } from '../entities/contact.entity';
 import { BuyingRole, ContactChannel } from '../entities/enums';
 import { connectionType } from './connection';
 import { EmailInput, PhoneInput, PostalAddressInput } from './contact-point.inputs';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 
@@ -19,36 +19,44 @@ export class ContactFilter {
   @Field(() => ContactFilter, { nullable: true, description: 'This does not hold.' }) not?: ContactFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The contact id.' }) id?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The customer.' }) customerId?: IdFilter;
-  @Field(() => StringFilter, { nullable: true, description: 'First name.' }) firstName?: StringFilter;
-  @Field(() => StringFilter, { nullable: true, description: 'Last name.' }) lastName?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'First name (a name your role may not read counts as null here).' }) firstName?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'Last name (a name your role may not read counts as null here).' }) lastName?: StringFilter;
   @Field(() => StringFilter, { nullable: true, description: 'Job title.' }) title?: StringFilter;
-  @Field(() => StringFilter, { nullable: true, description: 'Department.' }) department?: StringFilter;
-  @Field(() => BuyingRoleFilter, { nullable: true, description: 'Buying role.' }) buyingRole?: object;
-  @Field(() => ContactChannelFilter, { nullable: true, description: 'Preferred channel.' }) preferredChannel?: object;
-  @Field(() => BooleanFilter, { nullable: true, description: 'Marketing consent.' }) marketingConsent?: BooleanFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The department the contact works in.' }) department?: StringFilter;
+  @Field(() => BuyingRoleFilter, { nullable: true, description: 'The contact\'s role in buying decisions (`isNull: true`: not recorded).' }) buyingRole?: object;
+  @Field(() => ContactChannelFilter, { nullable: true, description: 'How the contact prefers to be reached (`isNull: true`: no preference recorded).' }) preferredChannel?: object;
+  @Field(() => BooleanFilter, { nullable: true, description: 'Whether the contact agreed to receive marketing.' }) marketingConsent?: BooleanFilter;
   @Field(() => BooleanFilter, { nullable: true, description: 'Primary contact.' }) primary?: BooleanFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Last change time.' }) updatedAt?: DateTimeFilter;
 }
 
 export enum ContactOrderField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
-registerEnumType(ContactOrderField, { name: 'ContactOrderField', description: 'Fields contacts can be sorted by (NAME = last name, then first name).' });
+registerEnumType(ContactOrderField, {
+  name: 'ContactOrderField',
+  description: 'Fields contacts can be sorted by.',
+  valuesConfig: {
+    NAME: { description: 'Last name, then first name.' },
+    CREATED_AT: { description: 'When the contact was created.' },
+    UPDATED_AT: { description: 'When the contact was last changed.' },
+  },
+});
 
 @InputType({ description: 'One sort key for contacts.' })
 export class ContactOrderBy {
   @Field(() => ContactOrderField, { description: 'What to sort by.' }) field!: ContactOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'Contact fields shared by create and update; on update an omitted field is unchanged, null clears an optional one.' })
 class ContactFields {
   @Field(() => String, { nullable: true, description: 'Job title.' }) title?: string | null;
-  @Field(() => String, { nullable: true, description: 'Department.' }) department?: string | null;
+  @Field(() => String, { nullable: true, description: 'The department the contact works in (at most 150 characters).' }) department?: string | null;
   @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list).' }) phones?: PhoneInput[];
   @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list).' }) emails?: EmailInput[];
   @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list).' }) addresses?: PostalAddressInput[];
   @Field(() => BuyingRole, { nullable: true, description: 'Role in buying decisions.' }) buyingRole?: BuyingRole | null;
-  @Field(() => ContactChannel, { nullable: true, description: 'Preferred channel.' }) preferredChannel?: ContactChannel | null;
+  @Field(() => ContactChannel, { nullable: true, description: 'How the contact prefers to be reached; null: no preference.' }) preferredChannel?: ContactChannel | null;
   @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean;
   @Field(() => String, { nullable: true, description: 'Where consent was given.' }) consentSource?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Make this the primary contact (the previous primary one is demoted).' }) primary?: boolean;
@@ -65,8 +73,8 @@ export class CreateContactInput extends ContactFields {
 export class UpdateContactInput extends ContactFields {
   @Field(() => ID, { description: 'The contact.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'First name.' }) firstName?: string;
-  @Field(() => String, { nullable: true, description: 'Last name.' }) lastName?: string;
+  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string;
+  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string;
 }
 
 @InputType({ description: 'Identifies one contact.' })

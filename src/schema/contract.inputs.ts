@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { Contract } from '../entities/contract.entity';
 import { ContractStatus } from '../entities/finance.enums';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
@@ -43,7 +43,7 @@ registerEnumType(ContractOrderField, {
 @InputType({ description: 'One sort key for contracts; list several to break ties. The id always breaks the last tie.' })
 export class ContractOrderBy {
   @Field(() => ContractOrderField, { description: 'What to sort by.' }) field!: ContractOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @ObjectType({ description: 'One instalment of a contract\'s payment terms, with the amount it bills (the receivable it has or will have once signed).' })

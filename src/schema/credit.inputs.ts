@@ -4,7 +4,7 @@ import { Customer } from '../entities/customer.entity';
 import { CreditRating } from '../entities/enums';
 import { CreditHoldReason, CreditHoldStatus } from '../entities/finance.enums';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar } from './scalars';
@@ -46,7 +46,7 @@ registerEnumType(CreditHoldOrderField, {
 @InputType({ description: 'One sort key for credit holds; list several to break ties. The id always breaks the last tie.' })
 export class CreditHoldOrderBy {
   @Field(() => CreditHoldOrderField, { description: 'What to sort by.' }) field!: CreditHoldOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'A credit assessment of a customer by FINANCE: it becomes the customer\'s current rating and limit (earlier assessments stay in the history).' })

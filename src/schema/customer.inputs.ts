@@ -3,7 +3,7 @@ import { Customer } from '../entities/customer.entity';
 import { ChannelType, ChurnReason, CustomerKind, CustomerSource, CustomerStatus, Sector, Tier } from '../entities/enums';
 import { connectionType } from './connection';
 import { EmailInput, PhoneInput, PostalAddressInput } from './contact-point.inputs';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, IntFilter, StringFilter, TagsFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
@@ -24,7 +24,7 @@ export class CustomerFilter {
   @Field(() => [CustomerFilter], { nullable: true, description: 'At least one of these holds.' }) or?: CustomerFilter[];
   @Field(() => CustomerFilter, { nullable: true, description: 'This does not hold.' }) not?: CustomerFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The customer id.' }) id?: IdFilter;
-  @Field(() => StringFilter, { nullable: true, description: 'The name.' }) name?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The customer\'s name (an individual\'s name your role may not read counts as null here).' }) name?: StringFilter;
   @Field(() => CustomerKindFilter, { nullable: true, description: 'INDIVIDUAL or BUSINESS.' }) kind?: object;
   @Field(() => SectorFilter, { nullable: true, description: 'The sector.' }) sector?: object;
   @Field(() => TierFilter, { nullable: true, description: 'The tier.' }) tier?: object;
@@ -38,8 +38,8 @@ export class CustomerFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The owner (a user id).' }) ownerId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The referring customer.' }) referredById?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The partner that resells to the customer (`isNull: true`: customers served directly).' }) resoldById?: IdFilter;
-  @Field(() => TagsFilter, { nullable: true, description: 'Tags.' }) tags?: TagsFilter;
-  @Field(() => DecimalFilter, { nullable: true, description: 'Annual revenue.' }) annualRevenue?: DecimalFilter;
+  @Field(() => TagsFilter, { nullable: true, description: 'The customer\'s tags (compared lower-case).' }) tags?: TagsFilter;
+  @Field(() => DecimalFilter, { nullable: true, description: 'Annual revenue as a number, regardless of currency (`isNull: true`: unknown).' }) annualRevenue?: DecimalFilter;
   @Field(() => IntFilter, { nullable: true, description: 'Headcount.' }) employeeCount?: IntFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Customer.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
@@ -61,7 +61,7 @@ registerEnumType(CustomerOrderField, {
 @InputType({ description: 'One sort key; list several to break ties. The id always breaks the last tie.' })
 export class CustomerOrderBy {
   @Field(() => CustomerOrderField, { description: 'What to sort by.' }) field!: CustomerOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'A reference to this customer in another system.' })

@@ -3,7 +3,7 @@ import { ProductFeedback } from '../entities/product-feedback.entity';
 import { ServiceCase } from '../entities/service-case.entity';
 import { FeedbackStatus } from '../entities/service.enums';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 
@@ -37,7 +37,7 @@ registerEnumType(ProductFeedbackOrderField, {
 @InputType({ description: 'One sort key for product feedback; list several to break ties. The id always breaks the last tie.' })
 export class ProductFeedbackOrderBy {
   @Field(() => ProductFeedbackOrderField, { description: 'What to sort by.' }) field!: ProductFeedbackOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'New product feedback. It starts NEW.' })

@@ -6,7 +6,7 @@ import { CampaignChannel, CampaignStatus, LeadSource, LeadStatus } from '../enti
 import { Lead } from '../entities/lead.entity';
 import { Opportunity } from '../entities/opportunity.entity';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, IntFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
@@ -24,7 +24,7 @@ export class CampaignFilter {
   @Field(() => [CampaignFilter], { nullable: true, description: 'At least one of these holds.' }) or?: CampaignFilter[];
   @Field(() => CampaignFilter, { nullable: true, description: 'This does not hold.' }) not?: CampaignFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The campaign id.' }) id?: IdFilter;
-  @Field(() => StringFilter, { nullable: true, description: 'The name.' }) name?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The campaign\'s name.' }) name?: StringFilter;
   @Field(() => CampaignChannelFilter, { nullable: true, description: 'The channel.' }) channel?: object;
   @Field(() => CampaignStatusFilter, { nullable: true, description: 'The status.' }) status?: object;
   @Field(() => IdFilter, { nullable: true, description: 'The owner (a user id).' }) ownerId?: IdFilter;
@@ -34,12 +34,20 @@ export class CampaignFilter {
 }
 
 export enum CampaignOrderField { CREATED_AT = 'CREATED_AT', STARTS_ON = 'STARTS_ON', NAME = 'NAME' }
-registerEnumType(CampaignOrderField, { name: 'CampaignOrderField', description: 'Fields campaigns can be sorted by.' });
+registerEnumType(CampaignOrderField, {
+  name: 'CampaignOrderField',
+  description: 'Fields campaigns can be sorted by.',
+  valuesConfig: {
+    CREATED_AT: { description: 'When the campaign was created.' },
+    STARTS_ON: { description: 'The campaign\'s first day.' },
+    NAME: { description: 'The campaign\'s name.' },
+  },
+});
 
 @InputType({ description: 'One sort key for campaigns; the id always breaks the last tie.' })
 export class CampaignOrderBy {
   @Field(() => CampaignOrderField, { description: 'What to sort by.' }) field!: CampaignOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'Campaign fields shared by create and update; on update an omitted field is unchanged, null clears an optional one.' })
@@ -113,19 +121,28 @@ export class LeadFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The owner; `isNull: true` for unassigned leads.' }) ownerId?: IdFilter;
   @Field(() => IntFilter, { nullable: true, description: 'The score (0–100), e.g. `{ gte: 70 }`.' }) score?: IntFilter;
   @Field(() => StringFilter, { nullable: true, description: 'The company.' }) company?: StringFilter;
-  @Field(() => BooleanFilter, { nullable: true, description: 'Marketing consent.' }) marketingConsent?: BooleanFilter;
+  @Field(() => BooleanFilter, { nullable: true, description: 'Whether the lead agreed to receive marketing.' }) marketingConsent?: BooleanFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Last change time.' }) updatedAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Conversion time; `isNull: false` for converted leads.' }) convertedAt?: DateTimeFilter;
 }
 
 export enum LeadOrderField { CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', SCORE = 'SCORE', NAME = 'NAME' }
-registerEnumType(LeadOrderField, { name: 'LeadOrderField', description: 'Fields leads can be sorted by (NAME = last name, then first name).' });
+registerEnumType(LeadOrderField, {
+  name: 'LeadOrderField',
+  description: 'Fields leads can be sorted by.',
+  valuesConfig: {
+    CREATED_AT: { description: 'When the lead came in.' },
+    UPDATED_AT: { description: 'When the lead was last changed.' },
+    SCORE: { description: 'The lead score (0–100, higher is more promising).' },
+    NAME: { description: 'Last name, then first name.' },
+  },
+});
 
 @InputType({ description: 'One sort key for leads; the id always breaks the last tie.' })
 export class LeadOrderBy {
   @Field(() => LeadOrderField, { description: 'What to sort by.' }) field!: LeadOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'Lead fields shared by create and update; on update an omitted field is unchanged, null clears an optional one.' })
@@ -155,8 +172,8 @@ export class CreateLeadInput extends LeadFields {
 export class UpdateLeadInput extends LeadFields {
   @Field(() => ID, { description: 'The lead.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'First name.' }) firstName?: string;
-  @Field(() => String, { nullable: true, description: 'Last name.' }) lastName?: string;
+  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string;
+  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string;
   @Field(() => LeadSource, { nullable: true, description: 'Where the lead came from.' }) source?: LeadSource;
   @Field(() => LeadStatus, { nullable: true, description: 'NEW, WORKING, QUALIFIED or DISQUALIFIED (with `disqualifiedReason`). CONVERTED only through `convertLead`.' }) status?: LeadStatus;
   @Field(() => String, { nullable: true, description: 'Why the lead is disqualified (1–500 characters); required when status becomes DISQUALIFIED, refused otherwise. Cleared when the lead leaves DISQUALIFIED.' }) disqualifiedReason?: string | null;

@@ -4,7 +4,7 @@ import { Opportunity } from '../entities/opportunity.entity';
 import { Quote } from '../entities/quote.entity';
 import { OpportunityStageChange } from '../entities/stage-change.entity';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
@@ -37,12 +37,18 @@ export enum OpportunityOrderField { CREATED_AT = 'CREATED_AT', EXPECTED_CLOSE_DA
 registerEnumType(OpportunityOrderField, {
   name: 'OpportunityOrderField',
   description: 'Fields opportunities can be sorted by. AMOUNT compares the number regardless of currency and is only for roles that may read amounts.',
+  valuesConfig: {
+    CREATED_AT: { description: 'When the opportunity was created.' },
+    EXPECTED_CLOSE_DATE: { description: 'The day the deal is expected to close.' },
+    AMOUNT: { description: 'The deal amount as a number, regardless of currency (ADMIN, SALES_MANAGER, SALES_REP, FINANCE only).' },
+    NAME: { description: 'The opportunity\'s name.' },
+  },
 });
 
 @InputType({ description: 'One sort key for opportunities; list several to break ties. The id always breaks the last tie.' })
 export class OpportunityOrderBy {
   @Field(() => OpportunityOrderField, { description: 'What to sort by.' }) field!: OpportunityOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'Opportunity fields shared by create and update. On update, an omitted field is left as it is; null clears an optional one.' })

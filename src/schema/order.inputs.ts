@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { CustomerKind } from '../entities/enums';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
@@ -42,7 +42,7 @@ registerEnumType(OrderOrderField, {
 @InputType({ description: 'One sort key for orders; list several to break ties. The id always breaks the last tie.' })
 export class OrderOrderBy {
   @Field(() => OrderOrderField, { description: 'What to sort by.' }) field!: OrderOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'A customer\'s reference in an external system.' })

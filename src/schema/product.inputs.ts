@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Product } from '../entities/product.entity';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, StringFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
@@ -27,12 +27,18 @@ export enum ProductOrderField { NAME = 'NAME', SKU = 'SKU', LIST_PRICE = 'LIST_P
 registerEnumType(ProductOrderField, {
   name: 'ProductOrderField',
   description: 'Fields products can be sorted by. LIST_PRICE compares the number regardless of currency.',
+  valuesConfig: {
+    NAME: { description: 'The product name (the default sort).' },
+    SKU: { description: 'The stock-keeping unit.' },
+    LIST_PRICE: { description: 'The list price as a number, regardless of currency.' },
+    CREATED_AT: { description: 'When the product was added to the catalogue.' },
+  },
 });
 
 @InputType({ description: 'One sort key for products; list several to break ties. The id always breaks the last tie.' })
 export class ProductOrderBy {
   @Field(() => ProductOrderField, { description: 'What to sort by.' }) field!: ProductOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'Product fields shared by create and update. On update, an omitted field is left as it is; null clears an optional one.' })

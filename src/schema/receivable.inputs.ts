@@ -3,7 +3,7 @@ import { DunningStage, PaymentMethod, ReceivableStatus } from '../entities/finan
 import { Payment } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
@@ -51,7 +51,7 @@ registerEnumType(ReceivableOrderField, {
 @InputType({ description: 'One sort key for receivables; list several to break ties. The id always breaks the last tie.' })
 export class ReceivableOrderBy {
   @Field(() => ReceivableOrderField, { description: 'What to sort by.' }) field!: ReceivableOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 // ---------------------------------------------------------------------------------------- payments
@@ -83,7 +83,7 @@ registerEnumType(PaymentOrderField, {
 @InputType({ description: 'One sort key for payments; list several to break ties. The id always breaks the last tie.' })
 export class PaymentOrderBy {
   @Field(() => PaymentOrderField, { description: 'What to sort by.' }) field!: PaymentOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'The part of a payment to apply to one receivable.' })

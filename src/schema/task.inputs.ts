@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { TaskStatus, TaskType } from '../entities/enums';
 import { Task } from '../entities/task.entity';
 import { connectionType } from './connection';
-import { SortDirection } from './enums';
+import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DateTimeScalar } from './scalars';
@@ -36,12 +36,20 @@ export class TaskFilter {
 }
 
 export enum TaskOrderField { DUE_AT = 'DUE_AT', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
-registerEnumType(TaskOrderField, { name: 'TaskOrderField', description: 'Fields tasks can be sorted by.' });
+registerEnumType(TaskOrderField, {
+  name: 'TaskOrderField',
+  description: 'Fields tasks can be sorted by.',
+  valuesConfig: {
+    DUE_AT: { description: 'When the task is due.' },
+    CREATED_AT: { description: 'When the task was created.' },
+    UPDATED_AT: { description: 'When the task was last changed.' },
+  },
+});
 
 @InputType({ description: 'One sort key for tasks; the id always breaks the last tie.' })
 export class TaskOrderBy {
   @Field(() => TaskOrderField, { description: 'What to sort by.' }) field!: TaskOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: ASCENDING_BY_DEFAULT }) direction!: SortDirection;
 }
 
 @InputType({ description: 'A new task.' })

@@ -16,18 +16,18 @@ const RoleFilter = enumFilter(Role, 'Role');
 @InputType({ description: 'Which users to list.' })
 export class UserFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The user id.' }) id?: IdFilter;
-  @Field(() => StringFilter, { nullable: true, description: 'E-mail.' }) email?: StringFilter;
-  @Field(() => StringFilter, { nullable: true, description: 'Name.' }) name?: StringFilter;
-  @Field(() => RoleFilter, { nullable: true, description: 'Role.' }) role?: object;
-  @Field(() => StringFilter, { nullable: true, description: 'Team.' }) team?: StringFilter;
-  @Field(() => BooleanFilter, { nullable: true, description: 'Active.' }) active?: BooleanFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The sign-in e-mail address (stored lower-case).' }) email?: StringFilter;
+  @Field(() => StringFilter, { nullable: true, description: 'The user\'s full name.' }) name?: StringFilter;
+  @Field(() => RoleFilter, { nullable: true, description: 'The user\'s role.' }) role?: object;
+  @Field(() => StringFilter, { nullable: true, description: 'The team name (`isNull: true`: users without a team).' }) team?: StringFilter;
+  @Field(() => BooleanFilter, { nullable: true, description: 'true: users who can sign in; false: deactivated users.' }) active?: BooleanFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The manager.' }) managerId?: IdFilter;
 }
 
 @InputType({ description: 'Credentials.' })
 export class LoginInput {
   @Field({ description: 'Login e-mail (case-insensitive).' }) email!: string;
-  @Field({ description: 'Password.' }) password!: string;
+  @Field({ description: 'The user\'s password, as set by an ADMIN (`createUser`) or by the user (`changePassword`).' }) password!: string;
 }
 
 @ObjectType({ description: 'A session token.' })
@@ -79,7 +79,7 @@ export class CreateUserInput {
 export class UpdateUserInput {
   @Field(() => ID, { description: 'The user.' }) id!: string;
   @Field(() => String, { nullable: true, description: 'Full name.' }) name?: string;
-  @Field(() => Role, { nullable: true, description: 'Role.' }) role?: Role;
+  @Field(() => Role, { nullable: true, description: 'New role; it applies from the user\'s next request (tokens carry no role).' }) role?: Role;
   @Field(() => ID, { nullable: true, description: 'Manager; must not be the user or anyone below them.' }) managerId?: string | null;
   @Field(() => String, { nullable: true, description: 'Team name.' }) team?: string | null;
   @Field(() => ID, { nullable: true, description: 'For PARTNER users: the partner customer.' }) partnerCustomerId?: string | null;

@@ -10,7 +10,7 @@ import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import { contactsByIds } from './contact.service';
 import { visibleCustomerId } from './customer.service';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
@@ -105,10 +105,9 @@ export async function activitiesByIds(ctx: ServiceContext, ids: readonly string[
     where a.id in ${list([...ids])} and ${visible(ctx)}`);
 }
 
-export async function getActivity(ctx: ServiceContext, id: string): Promise<ActivityRow> {
+export async function getActivity(ctx: ServiceContext, id: string): Promise<ActivityRow | null> {
   const [row] = await activitiesByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Activity');
-  return row;
+  return row ?? null;
 }
 
 /** One page of activities for each of several (already visible) customers, in one statement. */

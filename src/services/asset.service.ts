@@ -8,7 +8,7 @@ import { refId } from '../entities/ids';
 import { Product } from '../entities/product.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
@@ -122,20 +122,18 @@ export async function assetsByIds(ctx: ServiceContext, ids: readonly string[]): 
     where a.id in ${list([...ids])} and ${readable(ctx.principal)}`);
 }
 
-export async function getAsset(ctx: ServiceContext, id: string): Promise<AssetRow> {
+export async function getAsset(ctx: ServiceContext, id: string): Promise<AssetRow | null> {
   const [row] = await assetsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Asset');
-  return row;
+  return row ?? null;
 }
 
-/** The asset with this service tag (any case, surrounding blanks ignored); NOT_FOUND when unknown or not visible. */
-export async function getAssetByServiceTag(ctx: ServiceContext, tag: string): Promise<AssetRow> {
+/** The asset with this service tag (any case, surrounding blanks ignored); null when unknown, malformed or not visible. */
+export async function getAssetByServiceTag(ctx: ServiceContext, tag: string): Promise<AssetRow | null> {
   const normalised = normaliseServiceTag(tag);
-  if (!SERVICE_TAG_PATTERN.test(normalised)) throw new NotFoundError('Asset');
+  if (!SERVICE_TAG_PATTERN.test(normalised)) return null;
   const [row] = await rows<AssetRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Asset', 'a')} from asset a
     where a.service_tag = ${normalised} and ${readable(ctx.principal)}`);
-  if (!row) throw new NotFoundError('Asset');
-  return row;
+  return row ?? null;
 }
 
 /** One page of assets for each of several (already visible) customers, in one statement. */

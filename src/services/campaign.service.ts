@@ -4,7 +4,7 @@ import { Campaign } from '../entities/campaign.entity';
 import { CampaignChannel, CampaignStatus, Role } from '../entities/enums';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
@@ -74,10 +74,9 @@ export async function campaignsByIds(ctx: ServiceContext, ids: readonly string[]
     where cp.id in ${list([...ids])} and ${campaignScope(ctx.principal)}`);
 }
 
-export async function getCampaign(ctx: ServiceContext, id: string): Promise<CampaignRow> {
+export async function getCampaign(ctx: ServiceContext, id: string): Promise<CampaignRow | null> {
   const [row] = await campaignsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Campaign');
-  return row;
+  return row ?? null;
 }
 
 // -------------------------------------------------------------------------------------------- results

@@ -11,7 +11,7 @@ import { Asset } from '../entities/asset.entity';
 import { User } from '../entities/user.entity';
 import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import {
@@ -175,10 +175,9 @@ export async function casesByIds(ctx: ServiceContext, ids: readonly string[]): P
     where k.id in ${list([...ids])} and ${caseVisible(ctx.principal)}`);
 }
 
-export async function getCase(ctx: ServiceContext, id: string): Promise<CaseRow> {
+export async function getCase(ctx: ServiceContext, id: string): Promise<CaseRow | null> {
   const [row] = await casesByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Case');
-  return row;
+  return row ?? null;
 }
 
 /** One page of cases for each of several (already visible) customers, in one statement. */

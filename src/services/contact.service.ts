@@ -7,7 +7,7 @@ import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { fail, inTransaction } from './transaction';
-import { NotFoundError, RollbackWithErrors, userError } from './errors';
+import { RollbackWithErrors, userError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
@@ -106,10 +106,9 @@ export async function contactsByIds(ctx: ServiceContext, ids: readonly string[])
   return rows<ContactRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contact', 'k')} from contact k where k.id in ${list([...ids])} and ${visible(ctx)}`);
 }
 
-export async function getContact(ctx: ServiceContext, id: string): Promise<ContactRow> {
+export async function getContact(ctx: ServiceContext, id: string): Promise<ContactRow | null> {
   const [row] = await contactsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Contact');
-  return row;
+  return row ?? null;
 }
 
 // ---------------------------------------------------------------------------------------- writes

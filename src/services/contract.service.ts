@@ -12,7 +12,7 @@ import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { checkCredit, holdForCredit } from './credit-check';
 import { ownerErrors } from './customer.service';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
@@ -104,10 +104,9 @@ export async function contractsByIds(ctx: ServiceContext, ids: readonly string[]
     where k.id in ${list([...ids])} and ${visible(ctx.principal)}`);
 }
 
-export async function getContract(ctx: ServiceContext, id: string): Promise<ContractRow> {
+export async function getContract(ctx: ServiceContext, id: string): Promise<ContractRow | null> {
   const [row] = await contractsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Contract');
-  return row;
+  return row ?? null;
 }
 
 /** One page of contracts for each of several (already visible) customers, in one statement. */

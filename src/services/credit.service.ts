@@ -15,7 +15,7 @@ import { completeSigning } from './contract.service';
 import type { ServiceContext } from './context';
 import { exposuresOf } from './credit-check';
 import { customersByIds, type CustomerRow } from './customer.service';
-import { NotFoundError, userError, type UserError } from './errors';
+import { userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import {
   expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
@@ -120,10 +120,9 @@ export async function creditHoldsByIds(ctx: ServiceContext, ids: readonly string
     where h.id in ${list([...ids])} and ${holdScope(ctx.principal)}`);
 }
 
-export async function getCreditHold(ctx: ServiceContext, id: string): Promise<CreditHoldRow> {
+export async function getCreditHold(ctx: ServiceContext, id: string): Promise<CreditHoldRow | null> {
   const [row] = await creditHoldsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Credit hold');
-  return row;
+  return row ?? null;
 }
 
 // ---------------------------------------------------------------------------------------- assessments: reads

@@ -7,7 +7,7 @@ import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { CUSTOM_ATTRIBUTES } from './custom-attributes';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { fail, inTransaction } from './transaction';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, orderKeys, type SortKey } from './pagination';
@@ -88,10 +88,9 @@ export async function customersByIds(ctx: ServiceContext, ids: readonly string[]
     where c.id in ${list([...ids])} and ${visible(ctx)}`);
 }
 
-export async function getCustomer(ctx: ServiceContext, id: string): Promise<CustomerRow> {
+export async function getCustomer(ctx: ServiceContext, id: string): Promise<CustomerRow | null> {
   const [row] = await customersByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Customer');
-  return row;
+  return row ?? null;
 }
 
 export async function externalRefsByCustomerIds(ctx: ServiceContext, ids: readonly string[]) {

@@ -8,7 +8,7 @@ import { CaseType, FeedbackStatus } from '../entities/service.enums';
 import { recordAudit } from './audit.service';
 import { casesByIds, caseVisible } from './case.service';
 import type { ServiceContext } from './context';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
@@ -120,10 +120,9 @@ export async function feedbackByIds(ctx: ServiceContext, ids: readonly string[])
     where f.id in ${list([...ids])} and ${feedbackScope(ctx.principal)}`);
 }
 
-export async function getFeedback(ctx: ServiceContext, id: string): Promise<FeedbackRow> {
+export async function getFeedback(ctx: ServiceContext, id: string): Promise<FeedbackRow | null> {
   const [row] = await feedbackByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Product feedback');
-  return row;
+  return row ?? null;
 }
 
 /** One page of feedback for each of several products, in one statement (`Product.feedback`). */

@@ -11,7 +11,7 @@ import { recordAudit } from './audit.service';
 import { campaignErrors } from './campaign.service';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { insertOpportunity } from './opportunity.service';
 import {
@@ -77,10 +77,9 @@ export async function leadsByIds(ctx: ServiceContext, ids: readonly string[]): P
   return rows<LeadRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Lead', 'l')} from lead l where l.id in ${list([...ids])} and ${leadScope(ctx.principal, 'l')}`);
 }
 
-export async function getLead(ctx: ServiceContext, id: string): Promise<LeadRow> {
+export async function getLead(ctx: ServiceContext, id: string): Promise<LeadRow | null> {
   const [row] = await leadsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Lead');
-  return row;
+  return row ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------- writes

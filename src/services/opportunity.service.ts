@@ -12,7 +12,7 @@ import { actorOf, diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { campaignErrors } from './campaign.service';
 import { ownerErrors, visibleCustomerId } from './customer.service';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import {
@@ -94,10 +94,9 @@ export async function opportunitiesByIds(ctx: ServiceContext, ids: readonly stri
     where o.id in ${list([...ids])} and ${visible(ctx)}`);
 }
 
-export async function getOpportunity(ctx: ServiceContext, id: string): Promise<OpportunityRow> {
+export async function getOpportunity(ctx: ServiceContext, id: string): Promise<OpportunityRow | null> {
   const [row] = await opportunitiesByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Opportunity');
-  return row;
+  return row ?? null;
 }
 
 /** One page of opportunities for each of several (already visible) customers, in one statement. */

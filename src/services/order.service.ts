@@ -18,7 +18,7 @@ import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { ownerErrors } from './customer.service';
-import { NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
@@ -132,10 +132,9 @@ export async function ordersByIds(ctx: ServiceContext, ids: readonly string[]): 
     where o.id in ${list([...ids])} and ${orderScope(ctx.principal)}`);
 }
 
-export async function getOrder(ctx: ServiceContext, id: string): Promise<OrderRow> {
+export async function getOrder(ctx: ServiceContext, id: string): Promise<OrderRow | null> {
   const [row] = await ordersByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Order');
-  return row;
+  return row ?? null;
 }
 
 /** Lines of several (already visible) orders, by position. */

@@ -9,7 +9,7 @@ import { Receivable } from '../entities/receivable.entity';
 import { diff, recordAudit } from './audit.service';
 import { closeSettledCollectionTasks } from './collection.service';
 import type { ServiceContext } from './context';
-import { NotFoundError, userError, type UserError } from './errors';
+import { userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
@@ -85,10 +85,9 @@ export async function paymentsByIds(ctx: ServiceContext, ids: readonly string[])
     where p.id in ${list([...ids])} and ${visible(ctx)}`);
 }
 
-export async function getPayment(ctx: ServiceContext, id: string): Promise<PaymentRow> {
+export async function getPayment(ctx: ServiceContext, id: string): Promise<PaymentRow | null> {
   const [row] = await paymentsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Payment');
-  return row;
+  return row ?? null;
 }
 
 /** One page of payments for each of several (already visible) customers, in one statement. */

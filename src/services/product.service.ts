@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { Product } from '../entities/product.entity';
 import type { ServiceContext } from './context';
-import { InputError, NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
+import { InputError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
@@ -67,16 +67,14 @@ export async function productsByIds(ctx: ServiceContext, ids: readonly string[])
   return rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p where p.id in ${list([...ids])}`);
 }
 
-export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductRow> {
+export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductRow | null> {
   const [row] = await productsByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Product');
-  return row;
+  return row ?? null;
 }
 
-export async function getProductBySku(ctx: ServiceContext, sku: string): Promise<ProductRow> {
+export async function getProductBySku(ctx: ServiceContext, sku: string): Promise<ProductRow | null> {
   const [row] = await rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p where p.sku = ${sku.trim().toUpperCase()}`);
-  if (!row) throw new NotFoundError('Product');
-  return row;
+  return row ?? null;
 }
 
 // ---------------------------------------------------------------------------------------- margins

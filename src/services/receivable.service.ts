@@ -2,7 +2,6 @@ import Decimal from 'decimal.js';
 import type { PaymentAllocation } from '../entities/payment.entity';
 import type { Receivable } from '../entities/receivable.entity';
 import type { ServiceContext } from './context';
-import { NotFoundError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
@@ -102,10 +101,9 @@ export async function receivablesByIds(ctx: ServiceContext, ids: readonly string
     where r.id in ${list([...ids])} and ${visible(ctx)}`);
 }
 
-export async function getReceivable(ctx: ServiceContext, id: string): Promise<ReceivableRow> {
+export async function getReceivable(ctx: ServiceContext, id: string): Promise<ReceivableRow | null> {
   const [row] = await receivablesByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Receivable');
-  return row;
+  return row ?? null;
 }
 
 /** One page of receivables for each of several (already visible) customers, in one statement. */

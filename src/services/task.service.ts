@@ -148,10 +148,9 @@ export async function tasksByIds(ctx: ServiceContext, ids: readonly string[]): P
   return rows<TaskRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Task', 't')} from task t where t.id in ${list([...ids])} and ${taskScope(ctx.principal)}`);
 }
 
-export async function getTask(ctx: ServiceContext, id: string): Promise<TaskRow> {
+export async function getTask(ctx: ServiceContext, id: string): Promise<TaskRow | null> {
   const [row] = await tasksByIds(ctx, [id]);
-  if (!row) throw new NotFoundError('Task');
-  return row;
+  return row ?? null;
 }
 
 /** One page of visible tasks for each of several (already visible) customers, soonest first, in one statement. */
