@@ -13,6 +13,9 @@ module.exports = {
       module: { type: 'commonjs' },
     }],
   },
+  // One seeded template database per seed and run, copied by each file (test/support/seeded-database.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

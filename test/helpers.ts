@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp, type App } from '../src/app';
-import { loadConfig, type Config } from '../src/config';
-import { migrate, openDatabase, type Database } from '../src/db/orm';
+import type { Config } from '../src/config';
+import type { Database } from '../src/db/orm';
 import { queryCounter } from '../src/db/query-counter';
-import { seedDemo } from '../src/db/seed';
 import { createLogger } from '../src/logger';
+import { seededDatabase, type SeedOptions } from './support/seeded-database';
 
 /** Demo users by role (all with password demo1234). */
 export const USERS = {
@@ -73,20 +73,15 @@ export async function freshPostgres(url: string): Promise<{ url: string; drop: (
  * is set, else an in-memory embedded database. Migrated and seeded with the demo users and a small
  * deterministic set of customers; with `fullDemo`, the demo data of `npm start` instead.
  */
-export async function startTestApp(opts: { customers?: number; fullDemo?: boolean } = {}): Promise<TestApp> {
-  const pg = process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : null;
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}) });
-  const db = await openDatabase(config, { inMemory: true });
+export async function startTestApp(opts: SeedOptions = {}): Promise<TestApp> {
+  const { config, db, drop } = await seededDatabase(opts);
   let created: App;
   try {
-    await migrate(db.orm);
-    // `fullDemo`: exactly what `npm start` seeds (src/server.ts)
-    await seedDemo(db.orm.em.fork() as any, opts.fullDemo ? { sales: true } : { customers: opts.customers ?? 40 });
     created = await createApp(config, db, createLogger('silent'));
   } catch (error) {
     // Leave nothing open, or Jest waits forever for the database.
     await db.close();
-    await pg?.drop();
+    await drop();
     throw error;
   }
   const { app, stop } = created;
@@ -126,7 +121,7 @@ export async function startTestApp(opts: { customers?: number; fullDemo?: boolea
     async close() {
       await stop();
       await db.close();
-      await pg?.drop();
+      await drop();
     },
   };
 }

@@ -17,6 +17,8 @@ export interface Database {
   orm: MikroORM;
   /** Which database is behind the ORM. */
   kind: 'postgresql' | 'embedded';
+  /** The embedded database's files as a tarball (tests reuse a migrated, seeded one); undefined on PostgreSQL. */
+  dump?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -47,9 +49,10 @@ function baseOptions(): Options {
 
 /**
  * Opens PostgreSQL when `DATABASE_URL` is set, else the embedded database (PGlite) in
- * `<DATA_DIR>/pglite`, or in memory when `inMemory` is asked for (tests).
+ * `<DATA_DIR>/pglite`, or in memory when `inMemory` is asked for (tests), optionally starting from the
+ * files of an earlier `dump()` (`loadDataDir`).
  */
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDir'>, opts: { inMemory?: boolean } = {}): Promise<Database> {
+export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDir'>, opts: { inMemory?: boolean; loadDataDir?: Blob } = {}): Promise<Database> {
   if (config.DATABASE_URL) {
     const orm = await MikroORM.init({
       ...baseOptions(),
@@ -64,7 +67,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDi
     dataDir = join(config.dataDir, 'pglite');
     mkdirSync(dataDir, { recursive: true });
   }
-  const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm }, loadDataDir: opts.loadDataDir });
   const orm = await MikroORM.init({
     ...baseOptions(),
     driver: PGliteDriver,
@@ -74,6 +77,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDi
   return {
     orm,
     kind: 'embedded',
+    dump: () => pglite.dumpDataDir('none'),
     async close() {
       await orm.close(true);
       await pglite.close();
