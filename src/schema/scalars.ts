@@ -18,7 +18,7 @@ function dateTimeInRange(value: unknown): Date {
 export const DateTimeScalar = new GraphQLScalarType({
   ...dateTimeISO,
   name: 'DateTime',
-  description: `A UTC timestamp in ISO-8601, e.g. "2026-03-01T09:30:00.000Z". Inputs may carry any offset; outputs are UTC. Years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear} (in UTC); others are BAD_USER_INPUT.`,
+  description: `A UTC timestamp in ISO-8601, e.g. "2026-03-01T09:30:00.000Z". Inputs may carry any offset; outputs are UTC. Years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear} (in UTC); other years are refused.`,
   parseValue: (value) => dateTimeInRange(dateTimeISO.parseValue!(value)),
   parseLiteral: (ast, variables) => dateTimeInRange(dateTimeISO.parseLiteral!(ast, variables)),
 });
@@ -70,7 +70,7 @@ function parseLocalDate(value: unknown): string {
 /** A calendar date without time or zone (expected close dates, validity, campaign periods). */
 export const LocalDateScalar = new GraphQLScalarType({
   name: 'LocalDate',
-  description: `A calendar date without time, "YYYY-MM-DD", e.g. "2026-04-30". Years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear}; others are BAD_USER_INPUT.`,
+  description: `A calendar date without time, "YYYY-MM-DD", e.g. "2026-04-30". Years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear}; other years are refused.`,
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value == null ? null : String(value)),
   parseValue: parseLocalDate,
   parseLiteral: (ast) => parseLocalDate(ast.kind === Kind.STRING ? ast.value : undefined),
