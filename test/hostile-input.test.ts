@@ -11,6 +11,7 @@ import request from 'supertest';
 import { createApp, LIMITS, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { isMultiStatement } from '../src/db/pglite-semicolons';
 import { INPUT_LIMITS } from '../src/schema/input-guards';
 import { codes, ok, startTestApp, type GqlResult, type TestApp } from './helpers';
 
@@ -110,6 +111,43 @@ describe('no SQL or bound values in any error message (item 16)', () => {
     const res = await postRaw(dev.app, CREATE_USER, JSON.stringify({ i: newUser('Eve\u0000') }), await devToken());
     expectRefused(res, 'input.name');
     expect(JSON.stringify(res.body)).not.toMatch(/argon2|insert into|a-long-password/i);
+  });
+});
+
+describe('a `;` inside a value (found by the fuzz test on the embedded database)', () => {
+  test('ORM lookups by an id with a semicolon answer NOT_FOUND, not a 500', async () => {
+    const revoke = ok(await t.gql('mutation { revokeApiKey(input: { id: "key_a;b" }) { errors { code field } } }', {}, 'ADMIN'));
+    expect(revoke.revokeApiKey.errors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    const users = await userCount();
+    const sneaky = ok(await t.gql(`mutation { revokeApiKey(input: { id: "x'; delete from app_user; --" }) { errors { code } } }`, {}, 'ADMIN'));
+    expect(sneaky.revokeApiKey.errors).toEqual([{ code: 'NOT_FOUND' }]);
+    expect(await userCount()).toBe(users);
+  });
+
+  test('text with semicolons, quotes and backslashes is stored and found as sent', async () => {
+    const name = String.raw`Semi; Colon \'; Co`;
+    const created = ok(await t.gql('mutation($n: String!) { createCustomer(input: { name: $n, kind: BUSINESS }) { customer { id name } errors { code } } }', { n: name }, 'ADMIN'));
+    expect(created.createCustomer.customer.name).toBe(name);
+    const found = ok(await t.gql('query($s: String) { customers(search: $s) { edges { node { id } } } }', { s: name }, 'ADMIN'));
+    expect(found.customers.edges).toEqual([{ node: { id: created.createCustomer.customer.id } }]);
+    const byId = ok(await t.gql('query($id: ID!) { customer(id: $id) { name } }', { id: created.createCustomer.customer.id }, 'ADMIN'));
+    expect(byId.customer.name).toBe(name);
+  });
+
+  test.each([
+    ['select 1', false],
+    ['select 1;', false],
+    ["select 'a;b'", false],
+    ["select E'a\\';b' ; ", false],
+    ['select "odd;name" from t', false],
+    ['select $$a;b$$, $tag$;$tag$', false],
+    ['select 1 -- a; comment\n', false],
+    ['select /* a; b */ 1', false],
+    ['select $1; select 2', true],
+    ["create table a (x text); insert into a values ('b;c')", true],
+    ["select E'\\\\'; select 2", true],
+  ])('isMultiStatement(%j) is %s', (sql, expected) => {
+    expect(isMultiStatement(sql)).toBe(expected);
   });
 });
 
