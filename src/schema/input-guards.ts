@@ -34,7 +34,7 @@ class Refused extends Error {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The problem with a text value, if any. */
-export function textProblem(value: string): string | null {
+function textProblem(value: string): string | null {
   // PostgreSQL cannot store U+0000 in text or jsonb.
   if (value.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
   // A lone UTF-16 surrogate (e.g. JSON "\ud800") is not Unicode text: jsonb refuses it, text columns mangle it.
@@ -140,17 +140,14 @@ function checkLiteral(node: ValueNode, type: GraphQLInputType, path: string[], d
 }
 
 /** Where each variable is first used: the argument path it stands for (`input.name`), for error messages. */
-function variableUses(schema: GraphQLSchema, document: DocumentNode): Map<string, string[]> {
+function variableUses(document: DocumentNode): Map<string, string[]> {
   const uses = new Map<string, string[]>();
-  const typeInfo = new TypeInfo(schema);
   const record = (node: ValueNode, path: string[]) => {
     if (node.kind === Kind.VARIABLE) { if (!uses.has(node.name.value)) uses.set(node.name.value, path); }
     else if (node.kind === Kind.LIST) node.values.forEach((v, i) => record(v, [...path, String(i)]));
     else if (node.kind === Kind.OBJECT) for (const f of node.fields) record(f.value, [...path, f.name.value]);
   };
-  visit(document, visitWithTypeInfo(typeInfo, {
-    Argument(node) { record(node.value, [node.name.value]); },
-  }));
+  visit(document, { Argument(node) { record(node.value, [node.name.value]); } });
   return uses;
 }
 
@@ -175,7 +172,7 @@ function refusal(problem: string, path: string[], variable?: string): GraphQLErr
 
 function checkVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) {
   for (const def of operation.variableDefinitions ?? []) {
-    const type = typeFromAST(schema, def.type as any) as GraphQLInputType | undefined;
+    const type = typeFromAST(schema, def.type) as GraphQLInputType | undefined;
     if (!type) continue;
     const name = def.variable.name.value;
     try {
@@ -184,7 +181,7 @@ function checkVariables(schema: GraphQLSchema, document: DocumentNode, operation
     } catch (error) {
       if (!(error instanceof Refused)) throw error;
       // Name the argument the variable feeds (`input.name`), as for a literal, and the variable's own path.
-      const argument = variableUses(schema, document).get(name) ?? [`$${name}`];
+      const argument = variableUses(document).get(name) ?? [`$${name}`];
       throw refusal(error.problem, [...argument, ...error.path], [name, ...error.path].join('.'));
     }
   }

@@ -19,7 +19,7 @@ const WORDING: Record<Limit, (max: number, actual: number | null) => string> = {
   maxAliases: (max, actual) => `The query uses ${actual} aliases; the limit (maxAliases) is ${max}, \`__typename\` aliases included.`,
   maxCost: (max, actual) => `The query costs ${actual}; the limit (maxCost) is ${max}. Ask for smaller pages (first/last) or fewer nested fields.`,
   maxDirectives: (max, actual) => `The query uses ${actual} directives; the limit (maxDirectives) is ${max}.`,
-  maxTokens: (max) => `The document has more than ${max} tokens; the limit (maxTokens) is ${max}.`,
+  maxTokens: (max) => `The document is longer than the limit (maxTokens) of ${max} tokens.`,
 };
 
 /** A limit error clients can act on: a plain message and `extensions { limit, max, actual }`. */
