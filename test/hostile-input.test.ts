@@ -114,7 +114,13 @@ describe('no SQL or bound values in any error message (item 16)', () => {
   });
 });
 
-describe('a `;` inside a value (found by the fuzz test on the embedded database)', () => {
+describe('found by the fuzz test', () => {
+  test('createCustomer with sector: null gets the default sector (it was a NOT NULL violation, a 500)', async () => {
+    const data = ok(await t.gql('mutation { createCustomer(input: { name: "Null Sector Ltd", kind: BUSINESS, sector: null, employeeCount: 500 }) { customer { sector } errors { code } } }', {}, 'ADMIN'));
+    expect(data.createCustomer).toEqual({ customer: { sector: 'ENTERPRISE' }, errors: [] });
+  });
+
+  // On the embedded database, any SQL text with a `;` went to PGlite's multi-statement exec.
   test('ORM lookups by an id with a semicolon answer NOT_FOUND, not a 500', async () => {
     const revoke = ok(await t.gql('mutation { revokeApiKey(input: { id: "key_a;b" }) { errors { code field } } }', {}, 'ADMIN'));
     expect(revoke.revokeApiKey.errors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
