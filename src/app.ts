@@ -1,6 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -14,13 +13,11 @@ import { openRateLimits } from './http/rate-limit';
 import { buildBareSchema } from './schema/build-schema';
 import { makeFormatError } from './schema/format-error';
 import { oneLoginPerOperation } from './schema/one-login-rule';
+import { inputGuardPlugin } from './schema/input-guards';
+import { LIMITS, protectQueries } from './schema/query-limits';
 import { setCursorSecret } from './services/pagination';
 
-/**
- * Abuse limits, checked before execution. The cost multiplies by `first`/`last` at each level (×1.5 per
- * depth): a page of 100 customers with 10 contacts each costs ~160,000; the refused shapes cost millions.
- */
-export const LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 2000, maxCost: 200000, maxDirectives: 20 };
+export { LIMITS };
 
 function loggingPlugin(log: Logger): ApolloServerPlugin<GraphQLContext> {
   return {
@@ -52,17 +49,7 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   const development = config.NODE_ENV === 'development';
   setCursorSecret(config.jwtSecret);
   const schema = applyPermissions(await buildBareSchema());
-  const armor = new ApolloArmor({
-    maxDepth: { n: LIMITS.maxDepth },
-    maxAliases: { n: LIMITS.maxAliases },
-    // Armor's token plugin re-parses in `parsingDidStart`, outside Apollo's try/catch: every syntax
-    // error became a 500 (graphql-armor#571/#751). graphql-js counts tokens itself (parseOptions).
-    maxTokens: { enabled: false },
-    maxDirectives: { n: LIMITS.maxDirectives },
-    costLimit: { maxCost: LIMITS.maxCost },
-    blockFieldSuggestion: { enabled: production },
-  });
-  const protection = armor.protect();
+  const protection = protectQueries(production);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: !production,
@@ -75,10 +62,10 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     parseOptions: { maxTokens: LIMITS.maxTokens },
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
-    formatError: makeFormatError(log, development),
+    formatError: makeFormatError(log, development, production),
     validationRules: [...protection.validationRules, oneLoginPerOperation],
     // No Apollo landing page (Sandbox from a CDN, with telemetry): browsers get the offline explorer instead.
-    plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log)],
+    plugins: [...protection.plugins, inputGuardPlugin(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log)],
   });
   // Counters for request limits and the login throttle (Redis / PostgreSQL / memory); closed on stop.
   const limits = await openRateLimits(config, db, log);

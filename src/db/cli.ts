@@ -17,6 +17,8 @@ async function main(command: string | undefined, arg: string | undefined) {
     else process.stdout.write(`${text}\n`);
     return;
   }
+  // Refuse bad create-admin arguments before touching the database.
+  if (command === 'create-admin') adminPassword(arg, process.argv[4]);
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
@@ -32,13 +34,19 @@ async function main(command: string | undefined, arg: string | undefined) {
   }
 }
 
-/** The first user of a production database (no demo data there). */
-async function createAdmin(db: Awaited<ReturnType<typeof openDatabase>>, email: string | undefined, name: string | undefined) {
+/** The admin's password from ADMIN_PASSWORD, after checking the arguments: at least 12 characters. */
+function adminPassword(email: string | undefined, name: string | undefined): string {
   const password = process.env.ADMIN_PASSWORD ?? '';
   if (!email || !name) throw new Error('Usage: create-admin <email> <name>  (password in ADMIN_PASSWORD)');
   if (password.length < 12) throw new Error('ADMIN_PASSWORD must be at least 12 characters.');
+  return password;
+}
+
+/** The first user of a production database (no demo data there). */
+async function createAdmin(db: Awaited<ReturnType<typeof openDatabase>>, email: string | undefined, name: string | undefined) {
+  const password = adminPassword(email, name);
   const em = db.orm.em.fork();
-  em.persist(em.create(User, { email: email.trim().toLowerCase(), name, role: Role.ADMIN, passwordHash: await hashPassword(password) } as any));
+  em.persist(em.create(User, { email: email!.trim().toLowerCase(), name, role: Role.ADMIN, passwordHash: await hashPassword(password) } as any));
   await em.flush();
   console.log(`admin ${email} created`);
 }

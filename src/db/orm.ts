@@ -8,6 +8,7 @@ import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
 import { migrationsList } from '../../migrations';
 import type { Config } from '../config';
 import { entities } from '../entities';
+import { sendSingleStatementsAsQueries } from './pglite-semicolons';
 import { queryCounter } from './query-counter';
 
 /** Connections of the PostgreSQL pool (the benchmarks give their raw side the same). */
@@ -67,6 +68,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDi
     dataDir = join(config.dataDir, 'pglite');
     mkdirSync(dataDir, { recursive: true });
   }
+  sendSingleStatementsAsQueries(); // a `;` inside a value must not turn a statement into a "script"
   const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm }, loadDataDir: opts.loadDataDir });
   const orm = await MikroORM.init({
     ...baseOptions(),

@@ -35,7 +35,7 @@ class WinRateArgs extends PeriodArgs {
 class ForecastArgs {
   @Field(() => Int, { description: `How many calendar months, from the start month on (1–${analytics.MAX_FORECAST_MONTHS}).` }) months!: number;
 
-  @Field(() => String, { nullable: true, description: 'First month, "YYYY-MM"; null: the current month (UTC).' })
+  @Field(() => String, { nullable: true, description: 'First month, "YYYY-MM" (years 1900–9999); null: the current month (UTC).' })
   startMonth?: string | null;
 
   @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only opportunities in this currency are counted.' })

@@ -1,11 +1,26 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { GraphQLDateTimeISO, GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
+import { DATE_RANGE, yearInRange } from '../services/validation';
+
+const inRange = yearInRange;
+const outOfRange = (what: string) => new GraphQLError(`${what} must lie in the years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear}.`, {
+  extensions: { code: 'BAD_USER_INPUT' },
+});
+
+const dateTimeISO = GraphQLDateTimeISO.toConfig();
+/** The UTC year decides: "9999-12-31T23:00:00-05:00" is already in the year 10000. */
+function dateTimeInRange(value: unknown): Date {
+  if (!(value instanceof Date) || !inRange(value.getUTCFullYear())) throw outOfRange('A DateTime (in UTC)');
+  return value;
+}
 
 /** UTC ISO-8601 timestamps, always serialised with `Z`, e.g. "2026-03-01T09:30:00.000Z". */
 export const DateTimeScalar = new GraphQLScalarType({
-  ...GraphQLDateTimeISO.toConfig(),
+  ...dateTimeISO,
   name: 'DateTime',
-  description: 'A UTC timestamp in ISO-8601, e.g. "2026-03-01T09:30:00.000Z". Inputs may carry any offset; outputs are UTC.',
+  description: `A UTC timestamp in ISO-8601, e.g. "2026-03-01T09:30:00.000Z". Inputs may carry any offset; outputs are UTC. Years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear} (in UTC); other years are refused.`,
+  parseValue: (value) => dateTimeInRange(dateTimeISO.parseValue!(value)),
+  parseLiteral: (ast, variables) => dateTimeInRange(dateTimeISO.parseLiteral!(ast, variables)),
 });
 
 export const JSONObjectScalar = new GraphQLScalarType({
@@ -45,14 +60,17 @@ export const JSONScalar = new GraphQLScalarType({
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function parseLocalDate(value: unknown): string {
-  if (typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)) return value;
+  if (typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)) {
+    if (!inRange(Number(value.slice(0, 4)))) throw outOfRange('A LocalDate');
+    return value;
+  }
   throw new GraphQLError('LocalDate must be a calendar date like "2026-04-30".', { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 /** A calendar date without time or zone (expected close dates, validity, campaign periods). */
 export const LocalDateScalar = new GraphQLScalarType({
   name: 'LocalDate',
-  description: 'A calendar date without time, "YYYY-MM-DD", e.g. "2026-04-30".',
+  description: `A calendar date without time, "YYYY-MM-DD", e.g. "2026-04-30". Years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear}; other years are refused.`,
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value == null ? null : String(value)),
   parseValue: parseLocalDate,
   parseLiteral: (ast) => parseLocalDate(ast.kind === Kind.STRING ? ast.value : undefined),

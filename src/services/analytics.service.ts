@@ -4,6 +4,7 @@ import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { subtreeSql } from './scope';
 import { FALSE, TRUE, and, list, raw, rows, sql, type Sql } from './sql';
+import { DATE_RANGE, yearInRange } from './validation';
 
 /**
  * Sales analytics. Every figure is computed by one SQL statement (CTEs, FILTER, window functions,
@@ -240,7 +241,9 @@ export async function forecast(ctx: ServiceContext, args: { months: number; curr
     throw new InputError(`\`months\` must be a whole number from 1 to ${MAX_FORECAST_MONTHS}.`, 'months');
   }
   checkCurrency(args.currency);
-  if (args.startMonth != null && !MONTH.test(args.startMonth)) throw new InputError('`startMonth` must be a month like "2026-04".', 'startMonth');
+  if (args.startMonth != null && !(MONTH.test(args.startMonth) && yearInRange(Number(args.startMonth.slice(0, 4))))) {
+    throw new InputError(`\`startMonth\` must be a month like "2026-04" in the years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear}.`, 'startMonth');
+  }
   const start = args.startMonth != null ? `${args.startMonth}-01` : currentMonth();
   // Buckets by position: -1 past due, 0 … months-1 the months, `months` all months together.
   // (No SQL comments in the statement: a semicolon in one would split it on the embedded database.)

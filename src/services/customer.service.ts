@@ -317,7 +317,8 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomerI
       name: data.name, kind: data.kind, sector: data.sector ?? defaultSector(data.kind, data.employeeCount), owner: tx.em.getReference(User, ownerId),
       createdBy: ctx.principal.id,
     } as any);
-    applyFields(tx.em, customer, { ...data, ownerId });
+    // The sector is set above (null or omitted: the default); applying a null one would reach the NOT NULL column.
+    applyFields(tx.em, customer, { ...data, sector: undefined, ownerId });
     if (data.marketingConsent === undefined) customer.consentAt = null;
     fail(businessRules(snapshot(customer, data.externalRefs ?? [])));
     await replaceExternalRefs(tx.em, customer, data.externalRefs ?? []);

@@ -34,6 +34,12 @@ export type FilterSpec = Record<string, { expr: string | Sql; kind: 'scalar' | '
 
 const MAX_IN = 500;
 
+/**
+ * Levels of `and` / `or` / `not`. The API's input guard (schema/input-guards.ts) refuses deeper filters
+ * before anything recursive runs on them; this check stays for filters built in code.
+ */
+export const MAX_FILTER_DEPTH = 5;
+
 function fieldSql(name: string, expr: string | Sql, kind: 'scalar' | 'text' | 'tags', ops: FieldOps, path: string): Sql {
   const col = typeof expr === 'string' ? raw(expr) : expr;
   const parts: Sql[] = [];
@@ -66,7 +72,7 @@ function fieldSql(name: string, expr: string | Sql, kind: 'scalar' | 'text' | 't
 /** Translates a filter into a SQL condition; nesting is limited to keep plans sane. */
 export function filterSql(filter: Filter | null | undefined, spec: FilterSpec, path = 'filter', depth = 0): Sql {
   if (!filter) return raw('true');
-  if (depth > 5) throw new InputError('Filters nest at most 5 levels deep.', path);
+  if (depth > MAX_FILTER_DEPTH) throw new InputError(`Filters nest at most ${MAX_FILTER_DEPTH} levels deep.`, path);
   const parts: Sql[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (value == null) continue;

@@ -74,6 +74,14 @@ export const MONEY = z
     return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
   });
 
+/**
+ * Years a date, timestamp or month may have (the API's scalars refuse others). PostgreSQL has no year 0
+ * and JavaScript and SQL date functions disagree far out; no CRM date lies outside this range.
+ */
+export const DATE_RANGE = { minYear: 1900, maxYear: 9999 };
+
+export const yearInRange = (year: number) => Number.isInteger(year) && year >= DATE_RANGE.minYear && year <= DATE_RANGE.maxYear;
+
 /** A calendar date "YYYY-MM-DD". */
 export const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A calendar date "YYYY-MM-DD".');
 
