@@ -7,20 +7,14 @@ import {
   astFromValue, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType, print,
   type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLNamedType,
 } from 'graphql';
+import { prng } from '../../src/db/seed';
 
-/** A seeded pseudo-random generator (mulberry32): the same seed gives the same run. */
+/** The demo seed's PRNG (mulberry32) plus a shuffle: the same seed gives the same run. */
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next, pick } = prng(seed);
   return {
     next,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    pick,
     shuffle: <T>(items: T[]): T[] => {
       for (let i = items.length - 1; i > 0; i--) {
         const j = Math.floor(next() * (i + 1));

@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import argon2 from 'argon2';
 import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { migrate, openDatabase, type Database } from '../../src/db/orm';
-import { seedDemo } from '../../src/db/seed';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed';
 
 /**
  * A migrated, seeded database of its own for each test file, without migrating and seeding it each time.
@@ -30,6 +31,12 @@ async function seed(db: Database, options: SeedOptions): Promise<void> {
   await migrate(db.orm);
   // `fullDemo`: exactly what `npm start` seeds (src/server.ts)
   await seedDemo(db.orm.em.fork() as any, options.fullDemo ? { sales: true } : { customers: options.customers ?? 40 });
+  // The demo users' password, hashed with argon2id at its lowest cost: every test file signs in several
+  // times, and a verify at the production cost (64 MiB, 3 passes, 4 lanes) is ~0.1 s of wall time and
+  // more of CPU each. The parameters travel in the hash, so only these seeded hashes are cheap; passwords
+  // set through the API (createUser, changePassword) are hashed at the production cost as always.
+  const cheap = await argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
+  await db.orm.em.fork().getConnection().execute(`update app_user set password_hash = ? where email like '%@demo.crm'`, [cheap]);
 }
 
 const withDatabase = (url: string, name: string) => {
