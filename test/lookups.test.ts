@@ -1,6 +1,6 @@
 import { getNullableType, isListType, isNonNullType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { ID_PREFIX } from '../src/entities/ids';
-import { buildBareSchema } from '../src/schema/build-schema';
+import { buildBareSchema } from '../src/schema';
 import { codes, ok, startTestApp, type TestApp } from './helpers';
 
 /**

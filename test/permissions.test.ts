@@ -2,7 +2,7 @@ import { buildSchema as buildSdlSchema, getNullableType, isIntrospectionType, is
 import { applyPermissions, permissionMap, policyFor, uncoveredFields, unknownEntries } from '../src/auth';
 import type { NodeTypeName } from '../src/entities/ids';
 import { NODE_LOADERS } from '../src/resolvers/node.resolver';
-import { buildBareSchema } from '../src/schema/build-schema';
+import { buildBareSchema } from '../src/schema';
 import { codes, ok, startTestApp, type Caller, type GqlResult, type TestApp, type Who } from './helpers';
 
 /**

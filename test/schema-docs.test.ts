@@ -6,7 +6,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { applyPermissions } from '../src/auth';
-import { buildBareSchema } from '../src/schema/build-schema';
+import { buildBareSchema } from '../src/schema';
 
 /**
  * "The schema is the documentation": every type, field, argument, input field and enum value carries a

@@ -5,7 +5,7 @@ import {
 import { policyFor } from '../src/auth';
 import { SCOPES, SCOPE_INFO, type Scope } from '../src/auth/principal';
 import { newId } from '../src/entities/ids';
-import { buildBareSchema } from '../src/schema/build-schema';
+import { buildBareSchema } from '../src/schema';
 import { codes, ok, startTestApp, type GqlResult, type TestApp } from './helpers';
 
 /**

@@ -1,7 +1,6 @@
 import { allow, rule } from 'graphql-shield';
 import type { IRule } from 'graphql-shield';
 import { Role } from '../entities/enums';
-import type { GraphQLContext } from './context';
 import { unauthenticated } from './errors';
 import { SCOPE_INFO, hasScope as principalHasScope, scopesGranting, type Principal, type Scope } from './principal';
 
@@ -171,7 +170,7 @@ export function toShieldRule(pol: Policy): IRule {
   if (pol.public) return allow as unknown as IRule;
   let made = shieldRules.get(pol.name);
   if (!made) {
-    made = rule(pol.name, { cache: pol.perRecord ? 'no_cache' : 'contextual' })((parent, _args, ctx: GraphQLContext) => {
+    made = rule(pol.name, { cache: pol.perRecord ? 'no_cache' : 'contextual' })((parent, _args, ctx: { principal: Principal | null }) => {
       if (!ctx.principal) return unauthenticated();
       return pol.check(ctx.principal, parent);
     });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
 import { loadConfig } from '../config';
-import { buildBareSchema } from '../schema/build-schema';
+import { buildBareSchema } from '../schema';
 import { migrate, openDatabase } from './orm';
 import { seedDemo } from './seed';
 import { Role } from '../entities/enums';

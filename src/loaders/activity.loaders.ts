@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import {
   activitiesByIds, activityCountsByCustomer, activityPagesByCustomer, type ActivityListArgs, type ActivityRow,
 } from '../services/activity.service';
@@ -15,7 +15,7 @@ const timelineArgs = (argsKey: string): TimelineArgs => {
 };
 
 /** Loaders of the activity domain (merged into the request's loaders). */
-export function createActivityLoaders(ctx: GraphQLContext) {
+export function createActivityLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Activities by id, visible to the caller; null otherwise. */

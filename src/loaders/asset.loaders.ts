@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { assetCountsByCustomer, assetPagesByCustomer, assetsByIds, type AssetListArgs, type AssetRow } from '../services/asset.service';
 import type { ServiceContext } from '../services/context';
 import type { Connection } from '../services/pagination';
@@ -7,7 +7,7 @@ import { byKeyFor, perArgs } from './batch';
 import { readsCases } from '../auth/case.permissions';
 
 /** Loaders of the asset domain (merged into the request's loaders). */
-export function createAssetLoaders(ctx: GraphQLContext) {
+export function createAssetLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Assets by id within the caller's scope (`caseScope`); null otherwise (also feeds `node(id)` and `ServiceCase.asset`). */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import type { Policy } from '../auth/rules';
 
 /** Orders loaded rows like the keys, with null for a key that was not found (or is not visible). */
@@ -31,7 +31,7 @@ export function perArgs<V>(make: (argsKey: string) => DataLoader<string, V>) {
  * null for everyone else: relation fields and `node(id)` then follow the same roles and API-key scopes
  * as the domain's root queries, on top of the record scope applied in SQL.
  */
-export async function byKeyFor<T>(ctx: GraphQLContext, readers: Policy, keys: readonly string[], fetch: () => Promise<T[]>): Promise<(T | null)[]> {
+export async function byKeyFor<T>(ctx: CallerContext, readers: Policy, keys: readonly string[], fetch: () => Promise<T[]>): Promise<(T | null)[]> {
   if (!ctx.principal || !readers.check(ctx.principal, null)) return keys.map(() => null);
   return byKey(keys, await fetch());
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import type { CaseComment, ServiceCase } from '../entities/service-case.entity';
 import type { ServiceQueue } from '../entities/service-queue.entity';
 import { commentCountsByCase, commentPagesByCase, commentsByIds } from '../services/case-comment.service';
@@ -11,7 +11,7 @@ import { byKey, byKeyFor, perArgs } from './batch';
 import { readsCases } from '../auth/case.permissions';
 
 /** Loaders of cases, comments and queues (merged into the request's loaders); every one applies the caller's scope. */
-export function createCaseLoaders(ctx: GraphQLContext) {
+export function createCaseLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Cases by id within `caseScope`; null otherwise (also feeds `node(id)`). */

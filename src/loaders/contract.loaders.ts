@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { refId } from '../entities/ids';
 import type { Receivable } from '../entities/receivable.entity';
 import type { ServiceContext } from '../services/context';
@@ -11,7 +11,7 @@ import { byKeyFor, groupBy, perArgs } from './batch';
 import { readsContracts } from '../auth/contract.permissions';
 
 /** Loaders of the contract domain (merged into the request's loaders). */
-export function createContractLoaders(ctx: GraphQLContext) {
+export function createContractLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Contracts by id, visible to the caller; null otherwise (also feeds `node(id)`). */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import type { ServiceContext } from '../services/context';
 import {
   assessmentCountsByCustomer, assessmentPagesByCustomer, creditAssessmentsByIds, creditHoldsByIds, exposureKey, exposuresByCustomer,
@@ -9,7 +9,7 @@ import type { Connection, ConnectionArgs } from '../services/pagination';
 import { byKey, perArgs } from './batch';
 
 /** Loaders of the credit domain (merged into the request's loaders). */
-export function createCreditLoaders(ctx: GraphQLContext) {
+export function createCreditLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Assessments by id within the caller's scope (ADMIN, FINANCE, managers for their customers); null otherwise. Feeds `node(id)`. */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import {
@@ -10,7 +10,7 @@ import type { Connection } from '../services/pagination';
 import { byKey, groupBy, perArgs } from './batch';
 
 /** Loaders of product feedback (merged into the request's loaders). */
-export function createFeedbackLoaders(ctx: GraphQLContext) {
+export function createFeedbackLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Feedback by id for its readers; null otherwise (also feeds `node(id)` and `ServiceCase.feedback`). */

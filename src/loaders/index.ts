@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import type { AuditEvent } from '../entities/audit-event.entity';
 import { historyCountsByCustomer, historyPagesByCustomer } from '../services/audit.service';
 import { contactCountsByCustomer, contactPagesByCustomer, contactsByIds, type ContactListArgs, type ContactRow } from '../services/contact.service';
@@ -24,7 +24,7 @@ import { byKey, byKeyFor, groupBy, perArgs } from './batch';
 import { readsCustomers } from '../auth/rules';
 
 /** One set of loaders per request: batching and caching never cross callers. */
-export function createLoaders(ctx: GraphQLContext) {
+export function createLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKeyFor(ctx, readsCustomers, ids, () => customersByIds(svc(), ids)));
   const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKeyFor(ctx, readsCustomers, ids, () => contactsByIds(svc(), ids)));

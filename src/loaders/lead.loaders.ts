@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { campaignResultsByIds, campaignsByIds, type CampaignResultsRow, type CampaignRow } from '../services/campaign.service';
 import type { ServiceContext } from '../services/context';
 import { leadsByIds, type LeadRow } from '../services/lead.service';
 import { byKey } from './batch';
 
 /** Loaders of the campaign and lead domain (merged into the request's loaders). */
-export function createLeadLoaders(ctx: GraphQLContext) {
+export function createLeadLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   return {
     /** Campaigns by id, visible to the caller; null otherwise. */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { readsDealValues } from '../auth/opportunity.permissions';
 import { refId } from '../entities/ids';
 import type { Opportunity } from '../entities/opportunity.entity';
@@ -16,7 +16,7 @@ import { linesByQuoteIds, quoteCountsByOpportunity, quotePagesByOpportunity, quo
 import { byKey, groupBy, perArgs } from './batch';
 
 /** Loaders of the opportunity domain (merged into the request's loaders). */
-export function createOpportunityLoaders(ctx: GraphQLContext) {
+export function createOpportunityLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   const mayReadQuotes = () => ctx.principal != null && readsDealValues.check(ctx.principal, null);
 

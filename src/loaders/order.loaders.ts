@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import { linesByOrderIds, orderCountsByCustomer, orderPagesByCustomer, ordersByIds, type OrderLineRow, type OrderListArgs, type OrderRow } from '../services/order.service';
@@ -8,7 +8,7 @@ import { byKeyFor, groupBy, perArgs } from './batch';
 import { readsOrders } from '../auth/order.permissions';
 
 /** Loaders of the order domain (merged into the request's loaders). */
-export function createOrderLoaders(ctx: GraphQLContext) {
+export function createOrderLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Orders by id, visible to the caller; null otherwise (also feeds `node(id)`). */

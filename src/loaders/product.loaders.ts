@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { readsProducts } from '../auth/product.permissions';
 import type { Product } from '../entities/product.entity';
 import type { ServiceContext } from '../services/context';
@@ -7,7 +7,7 @@ import { productsByIds } from '../services/product.service';
 import { byKey } from './batch';
 
 /** Loaders of the product domain (merged into the request's loaders). */
-export function createProductLoaders(ctx: GraphQLContext) {
+export function createProductLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   const mayRead = () => ctx.principal != null && readsProducts.check(ctx.principal, null);
   return {

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import type { Connection } from '../services/pagination';
@@ -14,7 +14,7 @@ import { byKeyFor, groupBy, perArgs } from './batch';
 import { readsReceivables } from '../auth/receivable.permissions';
 
 /** Loaders of receivables and payments (merged into the request's loaders). Every read is scoped by `accountScope`. */
-export function createReceivableLoaders(ctx: GraphQLContext) {
+export function createReceivableLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
   /** Receivables by id, visible to the caller; null otherwise (also feeds `node(id)` and `PaymentAllocation.receivable`). */

@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
 import { surveysByCaseIds, surveysByIds, type SurveyRow } from '../services/survey.service';
 import { byKey } from './batch';
 
 /** Loaders of the service desk: surveys (merged into the request's loaders). */
-export function createServiceDeskLoaders(ctx: GraphQLContext) {
+export function createServiceDeskLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   return {
     /** Surveys by id, visible to the caller (staff who read the case); null otherwise. */

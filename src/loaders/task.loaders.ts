@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphQLContext } from '../auth/context';
+import type { CallerContext } from '../services/context';
 import type { TaskStatus } from '../entities/enums';
 import type { ServiceContext } from '../services/context';
 import type { Connection, ConnectionArgs } from '../services/pagination';
@@ -9,7 +9,7 @@ import { byKey, perArgs } from './batch';
 export type CustomerTasksArgs = ConnectionArgs & { status?: TaskStatus[] | null };
 
 /** Loaders of the task domain (merged into the request's loaders). */
-export function createTaskLoaders(ctx: GraphQLContext) {
+export function createTaskLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   const customerTasksCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
     const counts = await taskCountsByCustomer(svc(), ids, JSON.parse(argsKey).status);

@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Activity } from '../entities/activity.entity';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';

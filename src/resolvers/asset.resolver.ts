@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Asset } from '../entities/asset.entity';
 import { PostalAddress } from '../entities/contact-points';
 import { Customer } from '../entities/customer.entity';

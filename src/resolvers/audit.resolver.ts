@@ -1,7 +1,7 @@
 import type { Row } from './row';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { policyFor } from '../auth';
-import type { GraphQLContext } from '../auth/context';
+import type { GraphQLContext } from '../context';
 import { AuditEvent } from '../entities/audit-event.entity';
 import { User } from '../entities/user.entity';
 import { FieldChange } from '../schema/audit.types';

@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Contract } from '../entities/contract.entity';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
 import { Customer } from '../entities/customer.entity';

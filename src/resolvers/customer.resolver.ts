@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Customer } from '../entities/customer.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { refId } from '../entities/ids';

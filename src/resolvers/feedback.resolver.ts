@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
 import { Product } from '../entities/product.entity';

@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Campaign } from '../entities/campaign.entity';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Role } from '../entities/enums';
 import { typeOfId, type NodeTypeName } from '../entities/ids';
 import { Node } from '../entities/node';

@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
 import { Payment } from '../entities/payment.entity';

@@ -1,6 +1,6 @@
 import type { Row } from './row';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Product } from '../entities/product.entity';
 import * as products from '../services/product.service';
 import { CreateProductInput, ProductConnection, ProductFilter, ProductOrderBy, ProductPayload, UpdateProductInput } from '../schema/product.inputs';

@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Contract } from '../entities/contract.entity';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';

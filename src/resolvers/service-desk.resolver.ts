@@ -1,5 +1,5 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { refId } from '../entities/ids';
 import { ServiceCase } from '../entities/service-case.entity';
 import { Survey } from '../entities/survey.entity';

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { serviceContext, type GraphQLContext } from '../auth/context';
+import { serviceContext, type GraphQLContext } from '../context';
 import { Customer } from '../entities/customer.entity';
 import { User } from '../entities/user.entity';
 import * as apiKeys from '../services/api-key.service';

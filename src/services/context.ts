@@ -6,3 +6,12 @@ export interface ServiceContext {
   em: EntityManager;
   principal: Principal;
 }
+
+/**
+ * The caller as the request's loaders see it: the caller may be anonymous (a loader then answers null
+ * for every key, see `loaders/batch.ts` `byKeyFor`).
+ */
+export interface CallerContext {
+  em: EntityManager;
+  principal: Principal | null;
+}

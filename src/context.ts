@@ -1,15 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
-import type { Config } from '../config';
-import { clientAddress } from '../http/client-address';
-import { createLoaders, type Loaders } from '../loaders';
-import { apiKeyPrincipal } from '../services/api-key.service';
-import type { ServiceContext } from '../services/context';
-import type { LoginThrottle } from '../services/login-throttle';
-import { userPrincipal } from '../services/user.service';
-import { unauthenticated } from './errors';
-import { verifyUserToken } from './jwt';
-import type { Principal } from './principal';
+import type { Config } from './config';
+import { clientAddress } from './http/client-address';
+import { createLoaders, type Loaders } from './loaders';
+import { apiKeyPrincipal } from './services/api-key.service';
+import type { ServiceContext } from './services/context';
+import type { LoginThrottle } from './services/login-throttle';
+import { userPrincipal } from './services/user.service';
+import { unauthenticated } from './auth/errors';
+import { verifyUserToken } from './auth/jwt';
+import type { Principal } from './auth/principal';
 
 /** Everything a resolver gets, built once per request. */
 export interface GraphQLContext {

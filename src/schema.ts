@@ -1,33 +1,33 @@
 import 'reflect-metadata';
-import './enums';
+import './schema/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { ActivityResolver, CustomerTimelineResolver } from '../resolvers/activity.resolver';
-import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
-import { AuditEventResolver } from '../resolvers/audit.resolver';
-import { ContactResolver } from '../resolvers/contact.resolver';
-import { CustomerResolver } from '../resolvers/customer.resolver';
-import { CampaignResolver, LeadResolver } from '../resolvers/lead.resolver';
-import { NodeResolver } from '../resolvers/node.resolver';
-import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from '../resolvers/opportunity.resolver';
-import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
-import { ProductResolver } from '../resolvers/product.resolver';
-import { contractResolvers } from '../resolvers/contract.resolver';
-import { creditResolvers } from '../resolvers/credit.resolver';
-import { financeReportResolvers } from '../resolvers/finance-report.resolver';
-import { partnerResolvers } from '../resolvers/partner.resolver';
-import { receivableResolvers } from '../resolvers/receivable.resolver';
-import { assetResolvers } from '../resolvers/asset.resolver';
-import { caseResolvers } from '../resolvers/case.resolver';
-import { feedbackResolvers } from '../resolvers/feedback.resolver';
-import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
-import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
-import { UserResolver } from '../resolvers/user.resolver';
-import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { ActivityResolver, CustomerTimelineResolver } from './resolvers/activity.resolver';
+import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from './resolvers/analytics.resolver';
+import { AuditEventResolver } from './resolvers/audit.resolver';
+import { ContactResolver } from './resolvers/contact.resolver';
+import { CustomerResolver } from './resolvers/customer.resolver';
+import { CampaignResolver, LeadResolver } from './resolvers/lead.resolver';
+import { NodeResolver } from './resolvers/node.resolver';
+import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from './resolvers/opportunity.resolver';
+import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './resolvers/order.resolver';
+import { ProductResolver } from './resolvers/product.resolver';
+import { contractResolvers } from './resolvers/contract.resolver';
+import { creditResolvers } from './resolvers/credit.resolver';
+import { financeReportResolvers } from './resolvers/finance-report.resolver';
+import { partnerResolvers } from './resolvers/partner.resolver';
+import { receivableResolvers } from './resolvers/receivable.resolver';
+import { assetResolvers } from './resolvers/asset.resolver';
+import { caseResolvers } from './resolvers/case.resolver';
+import { feedbackResolvers } from './resolvers/feedback.resolver';
+import { serviceDeskResolvers } from './resolvers/service-desk.resolver';
+import { CustomerTaskResolver, TaskResolver } from './resolvers/task.resolver';
+import { UserResolver } from './resolvers/user.resolver';
+import { ViewerResolver } from './resolvers/viewer.resolver';
 // After the resolvers: the permission map imports services and entities, and the order in which
 // entities register decides the order of types in the emitted schema.
-import { policyFor } from '../auth';
-import { describeAccess } from '../auth/access';
+import { policyFor } from './auth';
+import { describeAccess } from './auth/access';
 
 /** The root types are made by type-graphql, which has no option for their descriptions. */
 const ROOT_DESCRIPTIONS = {
