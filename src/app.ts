@@ -4,9 +4,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
 import { applyPermissions } from './auth';
-import { buildContext, type GraphQLContext } from './context';
+import { buildContext, type DomainWiring, type GraphQLContext } from './context';
+import { DOMAINS } from './domains';
+import { domainProblems } from './domains/check';
 import type { Config } from './config';
-import type { Database } from './db/orm';
+import type { Database } from './db/database';
 import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
 import { openRateLimits } from './http/rate-limit';
@@ -48,7 +50,14 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   const production = config.NODE_ENV === 'production';
   const development = config.NODE_ENV === 'development';
   setCursorSecret(config.jwtSecret);
-  const schema = applyPermissions(await buildBareSchema());
+  const bare = await buildBareSchema();
+  const incomplete = domainProblems(DOMAINS, bare);
+  if (incomplete.length) throw new Error(`A domain is incomplete: ${incomplete.join(' ')}`);
+  const schema = applyPermissions(bare);
+  const wiring: DomainWiring = {
+    loaderFactories: DOMAINS.flatMap((d) => d.loaders ?? []),
+    nodeLoaders: new Map(DOMAINS.flatMap((d) => Object.entries(d.nodes ?? {}))),
+  };
   const protection = protectQueries(production);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -92,7 +101,7 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: ({ req, res }) => limits.guard(req, res, () => buildContext(req, db.orm.em.fork() as any, config, limits.loginThrottle)),
+      context: ({ req, res }) => limits.guard(req, res, () => buildContext(req, db.orm.em.fork() as any, config, limits.loginThrottle, wiring)),
     }),
   );
   // Body parser failures (malformed JSON, too large): a JSON error, never Express's HTML page with a stack.

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { Config } from './config';
 import { clientAddress } from './http/client-address';
 import { createLoaders, type Loaders } from './loaders';
+import type { CallerContext } from './services/context';
 import { apiKeyPrincipal } from './services/api-key.service';
 import type { ServiceContext } from './services/context';
 import type { LoginThrottle } from './services/login-throttle';
@@ -21,13 +22,27 @@ export interface GraphQLContext {
   loginThrottle: LoginThrottle;
   /** The caller's address as the limits key it (see `http/client-address.ts`). */
   clientAddress: string;
+  /** How `node(id)` fetches each type (from the domains). */
+  nodeLoaders: NodeLoaders;
+}
+
+/** Fetches objects of one type by id within the caller's scope: one entry per id, null (or an Error) when not visible. */
+export type NodeLoader = (ctx: GraphQLContext, ids: string[]) => Promise<readonly ({ id: string } | null | Error)[]>;
+export type NodeLoaders = ReadonlyMap<string, NodeLoader>;
+
+/** What the domains add to every request's context (built once by the app from `DOMAINS`). */
+export interface DomainWiring {
+  loaderFactories: readonly ((ctx: CallerContext) => object)[];
+  nodeLoaders: NodeLoaders;
 }
 
 /**
  * Identifies the caller. No credentials: anonymous (only `login` and `submitSurvey` are open). Bad, expired or revoked
  * credentials: the whole request fails with 401 UNAUTHENTICATED, never a silent downgrade.
  */
-export async function buildContext(req: Request, em: EntityManager, config: Config, loginThrottle: LoginThrottle): Promise<GraphQLContext> {
+export async function buildContext(
+  req: Request, em: EntityManager, config: Config, loginThrottle: LoginThrottle, wiring: DomainWiring,
+): Promise<GraphQLContext> {
   const authorization = req.headers.authorization;
   const apiKey = req.headers['x-api-key'];
   let principal: Principal | null = null;
@@ -41,9 +56,11 @@ export async function buildContext(req: Request, em: EntityManager, config: Conf
     principal = await apiKeyPrincipal(em, apiKey);
     if (!principal) throw unauthenticated('The API key is invalid, revoked or expired.');
   }
-  const context: GraphQLContext = { principal, em, config, loginThrottle, clientAddress: clientAddress(req), loaders: undefined as unknown as Loaders };
-  context.loaders = createLoaders(context);
-  return context;
+  return {
+    principal, em, config, loginThrottle, clientAddress: clientAddress(req),
+    loaders: createLoaders({ em, principal }, wiring.loaderFactories),
+    nodeLoaders: wiring.nodeLoaders,
+  };
 }
 
 /** The service view of the context; only called where the permission map requires a caller. */

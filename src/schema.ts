@@ -2,30 +2,7 @@ import 'reflect-metadata';
 import './schema/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { ActivityResolver, CustomerTimelineResolver } from './resolvers/activity.resolver';
-import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from './resolvers/analytics.resolver';
-import { AuditEventResolver } from './resolvers/audit.resolver';
-import { ContactResolver } from './resolvers/contact.resolver';
-import { CustomerResolver } from './resolvers/customer.resolver';
-import { CampaignResolver, LeadResolver } from './resolvers/lead.resolver';
-import { NodeResolver } from './resolvers/node.resolver';
-import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from './resolvers/opportunity.resolver';
-import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './resolvers/order.resolver';
-import { ProductResolver } from './resolvers/product.resolver';
-import { contractResolvers } from './resolvers/contract.resolver';
-import { creditResolvers } from './resolvers/credit.resolver';
-import { financeReportResolvers } from './resolvers/finance-report.resolver';
-import { partnerResolvers } from './resolvers/partner.resolver';
-import { receivableResolvers } from './resolvers/receivable.resolver';
-import { assetResolvers } from './resolvers/asset.resolver';
-import { caseResolvers } from './resolvers/case.resolver';
-import { feedbackResolvers } from './resolvers/feedback.resolver';
-import { serviceDeskResolvers } from './resolvers/service-desk.resolver';
-import { CustomerTaskResolver, TaskResolver } from './resolvers/task.resolver';
-import { UserResolver } from './resolvers/user.resolver';
-import { ViewerResolver } from './resolvers/viewer.resolver';
-// After the resolvers: the permission map imports services and entities, and the order in which
-// entities register decides the order of types in the emitted schema.
+import { DOMAINS } from './domains';
 import { policyFor } from './auth';
 import { describeAccess } from './auth/access';
 
@@ -37,19 +14,17 @@ const ROOT_DESCRIPTIONS = {
     + 'for validation and business errors, in which case nothing was changed. Missing permission is a FORBIDDEN error instead.',
 };
 
+function nonEmpty<T>(items: T[]): [T, ...T[]] {
+  if (!isNonEmpty(items)) throw new Error('No resolvers: is the list of domains empty?');
+  return items;
+}
+
+const isNonEmpty = <T>(items: T[]): items is [T, ...T[]] => items.length > 0;
+
 /** The schema without permissions (what `npm run schema` prints); root fields say who may call them (from the permission map). */
 export async function buildBareSchema(): Promise<GraphQLSchema> {
   const schema = describeAccess(await buildSchema({
-    resolvers: [
-      CustomerResolver, ContactResolver, UserResolver, ViewerResolver, NodeResolver, AuditEventResolver,
-      ActivityResolver, CustomerTimelineResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver, OpportunityResolver, AnalyticsResolver,
-      OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
-      WinRateGroupResolver, RepPerformanceResolver,
-      ProductResolver,
-      OrderResolver, OrderLineResolver, CustomerOrdersResolver,
-      ...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers,
-      ...assetResolvers, ...caseResolvers, ...serviceDeskResolvers, ...feedbackResolvers,
-    ],
+    resolvers: nonEmpty(DOMAINS.flatMap((d) => d.resolvers)),
     validate: false, // input rules live in the services, which return payload errors naming the field
   }), policyFor);
   schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;

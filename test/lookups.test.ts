@@ -1,5 +1,5 @@
 import { getNullableType, isListType, isNonNullType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { ID_PREFIX } from '../src/entities/ids';
+import { idPrefixes } from '../src/entities/ids';
 import { buildBareSchema } from '../src/schema';
 import { codes, ok, startTestApp, type TestApp } from './helpers';
 
@@ -46,7 +46,7 @@ describe('through HTTP', () => {
   afterAll(async () => { await t.close(); });
 
   /** A well-formed id of the lookup's type that belongs to nothing. */
-  const unknownId = (type: string) => `${ID_PREFIX[type as keyof typeof ID_PREFIX] ?? 'cus'}_${'0'.repeat(32)}`;
+  const unknownId = (type: string) => `${idPrefixes().get(type) ?? 'cus'}_${'0'.repeat(32)}`;
   const call = (name: string, value: string) => `${name}(${BY_KEY[name]?.arg ?? 'id'}: ${JSON.stringify(value)})`;
 
   test('a missing record is null next to the unrelated fields of the same query, for every lookup (unknown and malformed ids)', async () => {

@@ -1,6 +1,6 @@
 import type { PermissionMap } from './permission-map';
 import { Role } from '../entities/enums';
-import { everyone, isRole, reachable, signedIn } from './rules';
+import { everyone, isRole, notPartner, reachable, signedIn } from './rules';
 
 /** Entry points every caller shares, and the generic wrapper types. */
 export const commonPermissions: PermissionMap = {
@@ -15,6 +15,10 @@ export const commonPermissions: PermissionMap = {
   PageInfo: { '*': reachable },
   UserError: { '*': reachable },
   FieldChange: { '*': reachable },
+  // The audit log (read through `Customer.history`, the timeline and `node`), never for partners.
+  AuditEvent: { '*': notPartner },
+  AuditEventConnection: { '*': reachable },
+  AuditEventEdge: { '*': reachable },
   LoginPayload: { '*': reachable },
   Phone: { '*': reachable },
   Email: { '*': reachable },

@@ -37,7 +37,4 @@ export const customerPermissions: PermissionMap = {
   ReassignCustomersPayload: { '*': reachable },
   CustomerExternalRef: { '*': reachable },
   CustomAttributeDefinition: { '*': reachable },
-  AuditEvent: { '*': notPartner },
-  AuditEventConnection: { '*': reachable },
-  AuditEventEdge: { '*': reachable },
 };

@@ -1,52 +1,26 @@
 import { isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, shield, type IRules } from 'graphql-shield';
-import { activityPermissions } from './activity.permissions';
-import { analyticsPermissions } from './analytics.permissions';
-import { commonPermissions } from './common.permissions';
-import { contactPermissions } from './contact.permissions';
-import { customerPermissions } from './customer.permissions';
-import { leadPermissions } from './lead.permissions';
-import { opportunityPermissions } from './opportunity.permissions';
-import { orderPermissions } from './order.permissions';
-import { productPermissions } from './product.permissions';
-import { contractPermissions } from './contract.permissions';
-import { creditPermissions } from './credit.permissions';
-import { financeReportPermissions } from './finance-report.permissions';
-import { partnerPermissions } from './partner.permissions';
-import { receivablePermissions } from './receivable.permissions';
-import { assetPermissions } from './asset.permissions';
-import { casePermissions } from './case.permissions';
-import { feedbackPermissions } from './feedback.permissions';
-import { serviceDeskPermissions } from './service-desk.permissions';
-import { taskPermissions } from './task.permissions';
 import { forbiddenMessage } from './access';
 import { forbidden } from './errors';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
-import { userPermissions } from './user.permissions';
 
-function merge(...maps: PermissionMap[]): PermissionMap {
-  const merged: PermissionMap = {};
-  for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) {
-      for (const field of Object.keys(fields)) {
-        if (merged[type]?.[field]) throw new Error(`Permission for ${type}.${field} is declared twice.`);
-      }
-      merged[type] = { ...merged[type], ...fields };
+/**
+ * The one permission map: every field of every object type has a policy here (deny by default). Each
+ * domain brings its part (`Domain.permissions`), added by `registerPermissions` when the domains load
+ * (src/domains/index.ts); a field declared twice is a start-up error.
+ */
+export const permissionMap: PermissionMap = {};
+
+export function registerPermissions(map: PermissionMap): void {
+  for (const [type, fields] of Object.entries(map)) {
+    for (const field of Object.keys(fields)) {
+      if (permissionMap[type]?.[field]) throw new Error(`Permission for ${type}.${field} is declared twice.`);
     }
+    permissionMap[type] = { ...permissionMap[type], ...fields };
   }
-  return merged;
 }
-
-/** The one permission map: every field of every object type has a policy here (deny by default). */
-export const permissionMap: PermissionMap = merge(
-  commonPermissions, customerPermissions, contactPermissions, userPermissions,
-  activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions,
-  productPermissions, orderPermissions,
-  contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions,
-  assetPermissions, casePermissions, serviceDeskPermissions, feedbackPermissions,
-);
 
 /** The policy that governs a field, or undefined when the map does not cover it. */
 export function policyFor(type: string, field: string): Policy | undefined {

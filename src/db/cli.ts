@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { printSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
 import { loadConfig } from '../config';
 import { buildBareSchema } from '../schema';
 import { migrate, openDatabase } from './orm';
@@ -12,7 +12,9 @@ import { hashPassword } from '../services/user.service';
 /** `npm run migrate | seed | schema [file]`, and `create-admin <email> <name>` (password from ADMIN_PASSWORD). */
 async function main(command: string | undefined, arg: string | undefined) {
   if (command === 'schema') {
-    const text = printSchema(await buildBareSchema());
+    // Sorted by name: the order of types would otherwise follow the order in which modules load, and
+    // adding or moving a domain would reorder the whole committed contract.
+    const text = printSchema(lexicographicSortSchema(await buildBareSchema()));
     if (arg) writeFileSync(arg, `${text}\n`);
     else process.stdout.write(`${text}\n`);
     return;

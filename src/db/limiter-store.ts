@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
-import type { Database } from './orm';
+import type { Database } from './database';
 
 /** One kind of counter: `points` per `duration` seconds; over it, blocked for `blockDuration` seconds (0: to the end of the window). */
 export interface LimiterOptions {

@@ -5,34 +5,30 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
-import { migrationsList } from '../../migrations';
 import type { Config } from '../config';
-import { entities } from '../entities';
+import { DOMAINS } from '../domains';
 import { sendSingleStatementsAsQueries } from './pglite-semicolons';
+import type { Database } from './database';
 import { queryCounter } from './query-counter';
 
 /** Connections of the PostgreSQL pool (the benchmarks give their raw side the same). */
 export const POOL_SIZE = 10;
 
-export interface Database {
-  orm: MikroORM;
-  /** Which database is behind the ORM. */
-  kind: 'postgresql' | 'embedded';
-  /** The embedded database's files as a tarball (tests reuse a migrated, seeded one); undefined on PostgreSQL. */
-  dump?: () => Promise<Blob>;
-  close(): Promise<void>;
-}
+export type { Database };
+
+/** Every domain's migrations, in the order of their names (a timestamp leads each name). */
+const migrationsList = () => DOMAINS.flatMap((d) => d.migrations).sort((a, b) => a.name.localeCompare(b.name));
 
 function baseOptions(): Options {
   return {
-    entities,
+    entities: DOMAINS.flatMap((d) => d.entities),
     extensions: [Migrator],
     // Jest and the compiled server both load modules with require().
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     dynamicImportProvider: (id: string) => Promise.resolve(require(id)),
     discovery: { disableDynamicFileAccess: true },
     migrations: {
-      migrationsList,
+      migrationsList: migrationsList(),
       snapshot: false,
       transactional: true,
       allOrNothing: true,

@@ -4,11 +4,12 @@ import { DateTimeScalar } from '../schema/scalars';
 import type { Contact } from './contact.entity';
 import type { Customer } from './customer.entity';
 import { ActivityDirection, ActivityType } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 import type { User } from './user.entity';
 
+@IdPrefix('act')
 @Entity({ tableName: 'activity' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'One interaction with a customer: a call, visit, e-mail, meeting, note, … It lands on the customer\'s timeline.' })
 export class Activity implements Node {

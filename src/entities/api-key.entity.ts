@@ -3,9 +3,10 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
 import { Role } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 
+@IdPrefix('key')
 @Entity({ tableName: 'api_key' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A key for a system (e-commerce site, ERP) or a partner. Only ADMIN sees keys; the secret is shown once, at creation.' })
 export class ApiKey implements Node {

@@ -3,12 +3,13 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, LocalDateScalar } from '../schema/scalars';
 import type { PostalAddress } from './contact-points';
 import type { Customer } from './customer.entity';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { OrderLine } from './order-line.entity';
 import type { Order } from './order.entity';
 import type { Product } from './product.entity';
 
+@IdPrefix('ast')
 @Entity({ tableName: 'asset' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A product a customer owns, identified by its serial number / service tag: the agent\'s first lookup when a customer calls.' })
 export class Asset implements Node {

@@ -2,7 +2,7 @@ import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import { ActorType, AuditAction } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 
 /** One changed field: values are JSON as stored (decimals as strings, times as ISO strings). */
@@ -12,6 +12,7 @@ export interface FieldChangeValue {
   new: unknown;
 }
 
+@IdPrefix('aud')
 @Entity({ tableName: 'audit_event' })
 @Index({ properties: ['customerId', 'at', 'id'] })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An entry of the audit log: who changed which record, when, and how.' })

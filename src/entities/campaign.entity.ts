@@ -2,10 +2,11 @@ import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalars';
 import { CampaignChannel, CampaignStatus } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { User } from './user.entity';
 
+@IdPrefix('cmp')
 @Entity({ tableName: 'campaign' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A marketing campaign: leads come from it, and won deals are attributed to it.' })
 export class Campaign implements Node {

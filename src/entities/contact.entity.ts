@@ -4,9 +4,10 @@ import { DateTimeScalar } from '../schema/scalars';
 import { Email, Phone, PostalAddress } from './contact-points';
 import type { Customer } from './customer.entity';
 import { BuyingRole, ContactChannel } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 
+@IdPrefix('con')
 @Entity({ tableName: 'contact' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A person at a customer, with their role in buying decisions.' })
 export class Contact implements Node {

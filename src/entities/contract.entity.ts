@@ -3,7 +3,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
 import { ContractStatus } from './finance.enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { User } from './user.entity';
 
@@ -15,6 +15,7 @@ export interface InstalmentTerm {
   percent: string | null;
 }
 
+@IdPrefix('ctr')
 @Entity({ tableName: 'contract' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A contract with a customer: value, period, payment terms (instalments). Signing creates its receivables.' })
 export class Contract implements Node {

@@ -5,11 +5,12 @@ import type { Contract } from './contract.entity';
 import type { Customer } from './customer.entity';
 import { CreditRating } from './enums';
 import { CreditHoldReason, CreditHoldStatus } from './finance.enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Order } from './order.entity';
 import type { User } from './user.entity';
 
+@IdPrefix('cra')
 @Entity({ tableName: 'credit_assessment' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'One credit assessment of a customer by FINANCE (the history is kept; the latest is the customer\'s current rating and limit).' })
 export class CreditAssessment implements Node {
@@ -44,6 +45,7 @@ export class CreditAssessment implements Node {
   assessedAt: Date = new Date();
 }
 
+@IdPrefix('crh')
 @Entity({ tableName: 'credit_hold' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An order or contract waiting for a FINANCE credit decision because it would take the customer over its credit limit.' })
 export class CreditHold implements Node {

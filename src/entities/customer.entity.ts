@@ -4,11 +4,12 @@ import { Email, Phone, PostalAddress } from './contact-points';
 import {
   ChannelType, ChurnReason, CreditRating, CustomerKind, CustomerSource, CustomerStatus, Sector, Tier,
 } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { User } from './user.entity';
 import { DecimalScalar, DateTimeScalar, JSONObjectScalar } from '../schema/scalars';
 
+@IdPrefix('cus')
 @Entity({ tableName: 'customer' })
 @ObjectType({
   implements: Node,

@@ -1,8 +1,9 @@
 import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import type { Customer } from './customer.entity';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 
+@IdPrefix('ext')
 @Entity({ tableName: 'customer_external_ref' })
 @Unique({ properties: ['system', 'ref'] })
 @ObjectType({ simpleResolvers: true, description: 'The id of a customer in another system (ERP, web shop, dealer portal); unique per system.' })

@@ -5,11 +5,12 @@ import type { Campaign } from './campaign.entity';
 import type { Contact } from './contact.entity';
 import type { Customer } from './customer.entity';
 import { LeadSource, LeadStatus } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 import type { User } from './user.entity';
 
+@IdPrefix('led')
 @Entity({ tableName: 'lead' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A prospective buyer from a campaign or the web, scored and worked until converted or disqualified.' })
 export class Lead implements Node {

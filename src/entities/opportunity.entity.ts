@@ -4,11 +4,12 @@ import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalar
 import type { Campaign } from './campaign.entity';
 import type { Customer } from './customer.entity';
 import { LostReason, OpportunityStage } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import type { Lead } from './lead.entity';
 import { Node } from './node';
 import type { User } from './user.entity';
 
+@IdPrefix('opp')
 @Entity({ tableName: 'opportunity' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A potential deal with a customer, moving through the sales stages.' })
 export class Opportunity implements Node {

@@ -1,10 +1,11 @@
 import { Entity, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, JSONObjectScalar } from '../schema/scalars';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import type { Order } from './order.entity';
 import type { Product } from './product.entity';
 
+@IdPrefix('oln')
 @Entity({ tableName: 'sales_order_line' })
 @ObjectType({ simpleResolvers: true, description: 'One line of an order. Lines never change once pushed (in particular not after CONFIRMED).' })
 export class OrderLine {

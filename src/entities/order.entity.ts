@@ -3,7 +3,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
 import { PaymentTerms } from './finance.enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 
 export enum OrderStatus {
@@ -23,6 +23,7 @@ registerEnumType(OrderStatus, {
   },
 });
 
+@IdPrefix('ord')
 @Entity({ tableName: 'sales_order' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An order pushed by an e-commerce site or partner (or entered by staff): lines, totals, status.' })
 export class Order implements Node {

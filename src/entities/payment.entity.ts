@@ -3,10 +3,11 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
 import { PaymentMethod } from './finance.enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Receivable } from './receivable.entity';
 
+@IdPrefix('pay')
 @Entity({ tableName: 'payment' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Money received from a customer, allocated to one or several of its receivables.' })
 export class Payment implements Node {
@@ -50,6 +51,7 @@ export class Payment implements Node {
   createdAt: Date = new Date();
 }
 
+@IdPrefix('pal')
 @Entity({ tableName: 'payment_allocation' })
 @ObjectType({ simpleResolvers: true, description: 'The part of a payment applied to one receivable.' })
 export class PaymentAllocation {

@@ -1,11 +1,12 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Product } from './product.entity';
 import { FeedbackStatus } from './service.enums';
 
+@IdPrefix('fbk')
 @Entity({ tableName: 'product_feedback' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Feedback for the product team, distilled from complaint and suggestion cases.' })
 export class ProductFeedback implements Node {

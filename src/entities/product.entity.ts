@@ -1,9 +1,10 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, JSONObjectScalar } from '../schema/scalars';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 
+@IdPrefix('prd')
 @Entity({ tableName: 'product' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An article of the catalogue: priced, optionally configurable (build-to-order).' })
 export class Product implements Node {

@@ -1,9 +1,10 @@
 import { Entity, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../schema/scalars';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import type { Quote } from './quote.entity';
 
+@IdPrefix('qln')
 @Entity({ tableName: 'quote_line' })
 @ObjectType({ simpleResolvers: true, description: 'One priced line of a quote.' })
 export class QuoteLine {

@@ -2,10 +2,11 @@ import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalars';
 import { QuoteStatus } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 
+@IdPrefix('quo')
 @Entity({ tableName: 'quote' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An offer to the customer on an opportunity: priced lines, totals, validity.' })
 export class Quote implements Node {

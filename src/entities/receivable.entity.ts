@@ -4,10 +4,11 @@ import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalar
 import type { Contract } from './contract.entity';
 import type { Customer } from './customer.entity';
 import { DunningStage, ReceivableStatus } from './finance.enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Order } from './order.entity';
 
+@IdPrefix('rcv')
 @Entity({ tableName: 'receivable' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Money a customer owes: one contract instalment, or one order billed on account.' })
 export class Receivable implements Node {

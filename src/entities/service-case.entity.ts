@@ -4,13 +4,14 @@ import { DateTimeScalar } from '../schema/scalars';
 import type { Asset } from './asset.entity';
 import type { Contact } from './contact.entity';
 import type { Customer } from './customer.entity';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { ProductFeedback } from './product-feedback.entity';
 import { CaseChannel, CasePriority, CaseStatus, CaseType, CommentVisibility } from './service.enums';
 import type { ServiceQueue } from './service-queue.entity';
 import type { User } from './user.entity';
 
+@IdPrefix('cas')
 @Entity({ tableName: 'service_case' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A service case: a customer\'s request or problem, worked by the service desk under SLA targets.' })
 export class ServiceCase implements Node {
@@ -112,6 +113,7 @@ export class ServiceCase implements Node {
   version: number = 1;
 }
 
+@IdPrefix('cmt')
 @Entity({ tableName: 'case_comment' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A public reply or an internal note on a case. Internal notes never reach PARTNER or API-key callers.' })
 export class CaseComment implements Node {

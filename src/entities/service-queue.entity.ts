@@ -1,11 +1,12 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import { CasePriority } from './service.enums';
 import type { User } from './user.entity';
 
+@IdPrefix('que')
 @Entity({ tableName: 'service_queue' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A queue of the service desk (e.g. "Hardware", "Escalations"); its manager is notified of breached cases.' })
 export class ServiceQueue implements Node {

@@ -2,10 +2,11 @@ import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import { ActorType, OpportunityStage } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 
+@IdPrefix('stg')
 @Entity({ tableName: 'opportunity_stage_change' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An opportunity moved from one stage to another.' })
 export class OpportunityStageChange implements Node {

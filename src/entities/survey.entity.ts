@@ -2,10 +2,11 @@ import { Entity, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/co
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { ServiceCase } from './service-case.entity';
 
+@IdPrefix('srv')
 @Entity({ tableName: 'survey' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'The satisfaction survey of a resolved case: CSAT 1–5, NPS 0–10 and a comment, answered once.' })
 export class Survey implements Node {

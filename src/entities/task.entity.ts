@@ -4,13 +4,14 @@ import { DateTimeScalar } from '../schema/scalars';
 import type { Contact } from './contact.entity';
 import type { Customer } from './customer.entity';
 import { TaskStatus, TaskType } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 import type { Receivable } from './receivable.entity';
 import type { ServiceCase } from './service-case.entity';
 import type { User } from './user.entity';
 
+@IdPrefix('tsk')
 @Entity({ tableName: 'task' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Scheduled work for a user: a call to make, a visit, a follow-up, a collection.' })
 export class Task implements Node {

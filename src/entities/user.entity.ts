@@ -2,10 +2,11 @@ import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { Customer } from './customer.entity';
 import { Role } from './enums';
-import { newId } from './ids';
+import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import { DateTimeScalar } from '../schema/scalars';
 
+@IdPrefix('usr')
 @Entity({ tableName: 'app_user' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An employee, or a login of a partner (dealer, reseller).' })
 export class User implements Node {

@@ -5,7 +5,7 @@ import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config';
 import { openLimiterStore, type LimiterStore } from '../db/limiter-store';
-import type { Database } from '../db/orm';
+import type { Database } from '../db/database';
 import { LoginThrottle, retrySeconds } from '../services/login-throttle';
 import { clientAddress } from './client-address';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Database } from '../db/orm';
+import type { Database } from '../db/database';
 import { JOBS, type Job } from './index';
 
 export interface Scheduler {

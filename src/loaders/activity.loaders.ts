@@ -50,3 +50,9 @@ export function createActivityLoaders(ctx: CallerContext) {
 
   return { activityById, activityPage, timelinePage };
 }
+
+// This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).
+declare module './index' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the members of the factory's result
+  interface Loaders extends ReturnType<typeof createActivityLoaders> {}
+}

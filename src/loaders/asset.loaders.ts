@@ -28,3 +28,9 @@ export function createAssetLoaders(ctx: CallerContext) {
 
   return { assetById, assetCount, assetPage };
 }
+
+// This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).
+declare module './index' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the members of the factory's result
+  interface Loaders extends ReturnType<typeof createAssetLoaders> {}
+}

@@ -50,3 +50,9 @@ export function createCaseLoaders(ctx: CallerContext) {
 
   return { caseById, caseCommentById, serviceQueueById, customerCaseCount, customerCasePage, caseCommentCount, caseCommentPage };
 }
+
+// This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).
+declare module './index' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the members of the factory's result
+  interface Loaders extends ReturnType<typeof createCaseLoaders> {}
+}

@@ -38,3 +38,9 @@ export function createCreditLoaders(ctx: CallerContext) {
 
   return { creditAssessmentById, creditHoldById, creditAssessmentCount, creditAssessmentPage, creditExposure };
 }
+
+// This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).
+declare module './index' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the members of the factory's result
+  interface Loaders extends ReturnType<typeof createCreditLoaders> {}
+}

@@ -1,69 +1,22 @@
-import DataLoader from 'dataloader';
 import type { CallerContext } from '../services/context';
-import type { AuditEvent } from '../entities/audit-event.entity';
-import { historyCountsByCustomer, historyPagesByCustomer } from '../services/audit.service';
-import { contactCountsByCustomer, contactPagesByCustomer, contactsByIds, type ContactListArgs, type ContactRow } from '../services/contact.service';
-import { customersByIds, externalRefsByCustomerIds, type CustomerRow } from '../services/customer.service';
-import type { Connection } from '../services/pagination';
-import { usersByIds, type UserRow } from '../services/user.service';
-import type { ServiceContext } from '../services/context';
-import { createActivityLoaders } from './activity.loaders';
-import { createLeadLoaders } from './lead.loaders';
-import { createOpportunityLoaders } from './opportunity.loaders';
-import { createOrderLoaders } from './order.loaders';
-import { createProductLoaders } from './product.loaders';
-import { createTaskLoaders } from './task.loaders';
-import { createContractLoaders } from './contract.loaders';
-import { createCreditLoaders } from './credit.loaders';
-import { createReceivableLoaders } from './receivable.loaders';
-import { createAssetLoaders } from './asset.loaders';
-import { createCaseLoaders } from './case.loaders';
-import { createFeedbackLoaders } from './feedback.loaders';
-import { createServiceDeskLoaders } from './service-desk.loaders';
-import { byKey, byKeyFor, groupBy, perArgs } from './batch';
-import { readsCustomers } from '../auth/rules';
 
-/** One set of loaders per request: batching and caching never cross callers. */
-export function createLoaders(ctx: CallerContext) {
-  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
-  const customer = new DataLoader<string, CustomerRow | null>(async (ids) => byKeyFor(ctx, readsCustomers, ids, () => customersByIds(svc(), ids)));
-  const contact = new DataLoader<string, ContactRow | null>(async (ids) => byKeyFor(ctx, readsCustomers, ids, () => contactsByIds(svc(), ids)));
-  const user = new DataLoader<string, UserRow | null>(async (ids) => byKey(ids, await usersByIds(ctx.em, ids)));
-  const externalRefs = new DataLoader<string, { system: string; ref: string }[]>(async (ids) =>
-    groupBy(ids, await externalRefsByCustomerIds(svc(), ids), (r) => r.customerId));
-  const contactCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
-    const counts = await contactCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
-    return ids.map((id) => counts.get(id) ?? 0);
-  }));
-  const contactPage = perArgs((argsKey) => new DataLoader<string, Connection<ContactRow>>(async (ids) => {
-    const args = JSON.parse(argsKey) as ContactListArgs;
-    const pages = await contactPagesByCustomer(svc(), ids, args, (id) => contactCount({ filter: args.filter ?? null }).load(id));
-    return ids.map((id) => pages.get(id)!);
-  }));
-  const historyCount = new DataLoader<string, number>(async (ids) => {
-    const counts = await historyCountsByCustomer(svc(), ids);
-    return ids.map((id) => counts.get(id) ?? 0);
-  });
-  const historyPage = perArgs((argsKey) => new DataLoader<string, Connection<AuditEvent>>(async (ids) => {
-    const pages = await historyPagesByCustomer(svc(), ids, JSON.parse(argsKey), (id) => historyCount.load(id));
-    return ids.map((id) => pages.get(id)!);
-  }));
-  return {
-    customer, contact, user, externalRefs, contactPage, contactCount, historyPage,
-    ...createActivityLoaders(ctx),
-    ...createTaskLoaders(ctx),
-    ...createLeadLoaders(ctx),
-    ...createOpportunityLoaders(ctx),
-    ...createProductLoaders(ctx),
-    ...createOrderLoaders(ctx),
-    ...createContractLoaders(ctx),
-    ...createReceivableLoaders(ctx),
-    ...createCreditLoaders(ctx),
-    ...createAssetLoaders(ctx),
-    ...createCaseLoaders(ctx),
-    ...createServiceDeskLoaders(ctx),
-    ...createFeedbackLoaders(ctx),
-  };
+/**
+ * The request's loaders, by name. Each domain's loader file adds its own to this interface
+ * (`declare module './index' { interface Loaders extends ReturnType<typeof createXLoaders> {} }`), so
+ * resolvers see every loader typed while no central list names them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging (above)
+export interface Loaders {}
+
+/** One set of loaders per request, from every domain's factory (`Domain.loaders`): batching and caching never cross callers. */
+export function createLoaders(ctx: CallerContext, factories: readonly ((ctx: CallerContext) => object)[]): Loaders {
+  const loaders: Record<string, unknown> = {};
+  for (const make of factories) {
+    for (const [name, loader] of Object.entries(make(ctx))) {
+      if (name in loaders) throw new Error(`Two domains declare the loader ${name}.`);
+      loaders[name] = loader;
+    }
+  }
+  // The merge of every factory's result: the declarations above type what this holds.
+  return loaders as unknown as Loaders;
 }
-
-export type Loaders = ReturnType<typeof createLoaders>;

@@ -15,3 +15,9 @@ export function createProductLoaders(ctx: CallerContext) {
     productById: new DataLoader<string, Product | null>(async (ids) => (mayRead() ? byKey(ids, await productsByIds(svc(), ids)) : ids.map(() => null))),
   };
 }
+
+// This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).
+declare module './index' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the members of the factory's result
+  interface Loaders extends ReturnType<typeof createProductLoaders> {}
+}

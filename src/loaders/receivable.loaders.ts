@@ -61,3 +61,9 @@ export function createReceivableLoaders(ctx: CallerContext) {
     receivableById, paymentById, receivableAllocations, paymentAllocations, receivableCount, receivablePage, paymentCount, paymentPage,
   };
 }
+
+// This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).
+declare module './index' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the members of the factory's result
+  interface Loaders extends ReturnType<typeof createReceivableLoaders> {}
+}

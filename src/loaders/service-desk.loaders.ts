@@ -16,3 +16,9 @@ export function createServiceDeskLoaders(ctx: CallerContext) {
       byKey(ids, await surveysByCaseIds(svc(), ids), (row) => refId(row.serviceCase)!)),
   };
 }
+
+// This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).
+declare module './index' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the members of the factory's result
+  interface Loaders extends ReturnType<typeof createServiceDeskLoaders> {}
+}

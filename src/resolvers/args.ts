@@ -1,5 +1,5 @@
 import { Arg, ArgsType, Field, ID, Int } from 'type-graphql';
-import { ID_PREFIX, type NodeTypeName } from '../entities/ids';
+import { prefixOf, type NodeTypeName } from '../entities/ids';
 
 /**
  * Arguments that recur across the schema, described once here so that every occurrence reads the same
@@ -38,7 +38,7 @@ export const NULL_WHEN_ABSENT = 'null (and no error) when it does not exist, was
 
 /** The `id` of a single-record lookup. */
 export const IdArg = (type: NodeTypeName, noun: string) =>
-  Arg('id', () => ID, { description: `The ${noun}'s opaque id (\`${ID_PREFIX[type]}_…\`), as returned in its \`id\` field.` });
+  Arg('id', () => ID, { description: `The ${noun}'s opaque id (\`${prefixOf(type)}_…\`), as returned in its \`id\` field.` });
 
 /** The one `input` argument of a mutation (its type is the parameter's TypeScript type). */
 export const InputArg = () => Arg('input', {

@@ -29,7 +29,8 @@ export class AuditEventResolver {
     const record = loader ? await loader.load(event.entityId) : null;
     return event.changes.map((change) => {
       const policy = policyFor(event.entityType, GUARD[change.field] ?? change.field);
-      const visible = !policy || (ctx.principal != null && policy.check(ctx.principal, record ?? {}));
+      // Fails closed: a field without a policy (an audited type or field the map does not know) is redacted.
+      const visible = policy != null && ctx.principal != null && policy.check(ctx.principal, record ?? {});
       return visible
         ? { field: change.field, oldValue: change.old, newValue: change.new, redacted: false }
         : { field: change.field, oldValue: null, newValue: null, redacted: true };

@@ -5,8 +5,8 @@ import { ActorType, AuditAction } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { accountScope, caseScope, contractScope, leadScope, opportunityScope, orderScope, visibleCustomer } from './scope';
-import { and, columnsOf, join, list, raw, rows, sql, type Sql } from './sql';
+import { visibleCustomer } from './scope';
+import { FALSE, columnsOf, join, list, or, raw, rows, sql, type Sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -49,36 +49,41 @@ const HISTORY_KEYS: SortKey<AuditEvent>[] = expandKeys<AuditEvent>([
   { expr: 'a.id', dir: 'DESC', get: (r) => r.id },
 ]);
 
+/** Who may read the audit entries of some audited types: a condition on the entry aliased `a` (trusted SQL). */
+export interface AuditScope {
+  types: string[];
+  visible: (principal: Principal, a: string) => Sql;
+}
+
 /**
  * Entries about records of the customer that the caller may not see stay hidden: every audited type
- * besides the customer and its contacts follows the record scope of its own domain, as a condition on
- * the entry aliased `a` (trusted SQL). An opportunity's entries, and those of its quotes, follow the
- * opportunity's scope (another rep's deal on my customer is not mine to read); a deleted deal keeps its
- * entries (the log says who deleted it).
+ * follows the record scope of its own domain (`Domain.audit`, registered when the domains load). The
+ * log fails closed: an entry of a type no domain gave a scope is hidden from everyone, so a new audited
+ * type is invisible until its domain says who may read it.
  */
-const ENTRY_SCOPES: { types: string[]; visible: (principal: Principal, a: string) => Sql }[] = [
-  { types: ['Opportunity'], visible: (p, a) => sql`exists (select 1 from opportunity o where o.id = ${raw(a)}.entity_id and ${opportunityScope(p, 'o')})` },
-  {
-    types: ['Quote'],
-    visible: (p, a) => sql`exists (select 1 from quote q join opportunity o on o.id = q.opportunity_id
-      where q.id = ${raw(a)}.entity_id and ${opportunityScope(p, 'o')})`,
-  },
-  { types: ['Lead'], visible: (p, a) => sql`exists (select 1 from lead l where l.id = ${raw(a)}.entity_id and ${leadScope(p, 'l')})` },
-  { types: ['Order'], visible: (p, a) => sql`exists (select 1 from sales_order o where o.id = ${raw(a)}.entity_id and ${orderScope(p)})` },
-  // Money and credit only for those who see the customer's account; contracts also for service.
-  { types: ['Receivable', 'Payment', 'CreditHold', 'CreditAssessment'], visible: (p, a) => accountScope(p, `${a}.customer_id`) },
-  { types: ['Contract'], visible: (p, a) => contractScope(p, `${a}.customer_id`) },
-  // Service entries (assets, cases) only for those who read the customer's cases.
-  { types: ['Asset', 'ServiceCase'], visible: (p, a) => caseScope(p, `${a}.customer_id`) },
-];
+const AUDIT_SCOPES: AuditScope[] = [];
+
+export function registerAuditScopes(scopes: AuditScope[]): void {
+  for (const scope of scopes) {
+    const known = scope.types.filter((t) => auditedTypes().includes(t));
+    if (known.length) throw new Error(`Audit scope of ${known.join(', ')} is registered twice.`);
+    AUDIT_SCOPES.push(scope);
+  }
+}
+
+/** The audited types that have a scope. */
+export function auditedTypes(): string[] {
+  return AUDIT_SCOPES.flatMap((s) => s.types);
+}
 
 export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
-  return and(ENTRY_SCOPES.map(({ types, visible }) => {
+  const allowed = AUDIT_SCOPES.flatMap(({ types, visible }) => {
     const scope = visible(ctx.principal, alias);
-    if (scope.text === 'true') return scope;
-    const otherType = sql`${raw(alias)}.entity_type not in ${list(types)}`;
-    return scope.text === 'false' ? otherType : sql`(${otherType} or ${scope})`;
-  }));
+    if (scope.text === 'false') return [];
+    const ofType = sql`${raw(alias)}.entity_type in ${list(types)}`;
+    return [scope.text === 'true' ? ofType : sql`(${ofType} and ${scope})`];
+  });
+  return allowed.length ? sql`(${or(allowed)})` : FALSE;
 }
 
 /**
@@ -108,6 +113,6 @@ export async function historyCountsByCustomer(ctx: ServiceContext, customerIds: 
 /** One audit entry by id, if its customer is visible to the caller. */
 export async function auditEventsByIds(ctx: ServiceContext, ids: readonly string[]) {
   if (!ids.length) return [];
-  return rows(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
+  return rows<AuditEvent>(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
     where a.id in ${list([...ids])} and ${visibleCustomer(ctx.principal, 'a.customer_id')} and ${auditVisible(ctx)}`);
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ID_PREFIX, type NodeTypeName } from '../entities/ids';
+import { prefixOf, type NodeTypeName } from '../entities/ids';
 
 /**
  * A fragment of SQL with `?` placeholders and its parameters. Column names and other identifiers only
@@ -57,7 +57,7 @@ export function or(parts: Sql[]): Sql {
 }
 
 /** A new id of `type` generated in SQL (like `newId`), for rows inserted by `insert … select`. */
-export const newIdSql = (type: NodeTypeName): Sql => raw(`'${ID_PREFIX[type]}_' || replace(gen_random_uuid()::text, '-', '')`);
+export const newIdSql = (type: NodeTypeName): Sql => raw(`'${prefixOf(type)}_' || replace(gen_random_uuid()::text, '-', '')`);
 
 /** `(?, ?, ?)` for an IN list; callers must handle the empty list (use FALSE). */
 export function list(values: unknown[]): Sql {

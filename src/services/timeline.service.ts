@@ -1,9 +1,6 @@
 import type { ServiceContext } from './context';
-import { readsActivities } from './activity.service';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
-import { auditVisible } from './audit.service';
-import { accountScope, caseScope, contractScope, opportunityScope, orderScope } from './scope';
 import { FALSE, TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql } from './sql';
 
 /**
@@ -27,7 +24,7 @@ export enum TimelineKind {
   CASE = 'CASE',
 }
 
-interface TimelineSource {
+export interface TimelineSource {
   kind: TimelineKind;
   /** Breaks ties between kinds at the same instant (higher first); unique per source. */
   rank: number;
@@ -42,60 +39,25 @@ interface TimelineSource {
   load: (ctx: ServiceContext, ids: string[]) => Promise<{ id: string }[]>;
 }
 
-const byIds = (entity: string, table: string, alias: string) => (ctx: ServiceContext, ids: string[]) =>
+/** The `load` of a source whose rows are one table's: the rows by id, every column. */
+export const timelineRowsById = (entity: string, table: string, alias: string) => (ctx: ServiceContext, ids: string[]) =>
   rows<{ id: string }>(ctx.em, sql`select ${columnsOf(ctx.em, entity, alias)} from ${raw(table)} ${raw(alias)} where ${raw(alias)}.id in ${list(ids)}`);
 
-/** A deal the caller may see (record scope of opportunities), for sources that hang off one. */
-const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
-  sql`exists (select 1 from opportunity o where o.id = ${raw(idExpr)} and o.deleted_at is null and ${opportunityScope(ctx.principal, 'o')})`;
+/**
+ * The sources of the stream; each domain registers its own (`Domain.timeline`) when the domains load.
+ * Kinds and ranks are unique.
+ */
+const SOURCES: TimelineSource[] = [];
+const SOURCE = new Map<TimelineKind, TimelineSource>();
 
-const SOURCES: TimelineSource[] = [
-  {
-    kind: TimelineKind.CASE, rank: 7,
-    from: 'service_case k2', id: 'k2.id', at: 'k2.created_at', customer: 'k2.customer_id',
-    visible: (ctx) => caseScope(ctx.principal, 'k2.customer_id'),
-    load: byIds('ServiceCase', 'service_case', 'k2'),
-  },
-  {
-    kind: TimelineKind.ORDER, rank: 6,
-    from: 'sales_order o', id: 'o.id', at: 'o.created_at', customer: 'o.customer_id',
-    visible: (ctx) => orderScope(ctx.principal),
-    load: byIds('Order', 'sales_order', 'o'),
-  },
-  {
-    kind: TimelineKind.CONTRACT, rank: 5,
-    from: 'contract k', id: 'k.id', at: 'k.created_at', customer: 'k.customer_id',
-    visible: (ctx) => contractScope(ctx.principal, 'k.customer_id'),
-    load: byIds('Contract', 'contract', 'k'),
-  },
-  {
-    kind: TimelineKind.PAYMENT, rank: 4,
-    from: 'payment y', id: 'y.id', at: 'y.created_at', customer: 'y.customer_id',
-    visible: (ctx) => accountScope(ctx.principal, 'y.customer_id'),
-    load: byIds('Payment', 'payment', 'y'),
-  },
-  {
-    kind: TimelineKind.ACTIVITY, rank: 3,
-    from: 'activity a', id: 'a.id', at: 'a.occurred_at', customer: 'a.customer_id',
-    visible: (ctx) => (readsActivities(ctx.principal) ? raw('a.deleted_at is null') : FALSE),
-    load: byIds('Activity', 'activity', 'a'),
-  },
-  {
-    kind: TimelineKind.STAGE_CHANGE, rank: 2,
-    from: 'opportunity_stage_change s', id: 's.id', at: 's.at', customer: 's.customer_id',
-    visible: (ctx) => visibleDeal(ctx, 's.opportunity_id'),
-    load: byIds('OpportunityStageChange', 'opportunity_stage_change', 's'),
-  },
-  {
-    kind: TimelineKind.AUDIT_EVENT, rank: 1,
-    from: 'audit_event e', id: 'e.id', at: 'e.at', customer: 'e.customer_id',
-    // Changes of a deal are shown to those who see the deal (like its stage changes), as in `history`.
-    visible: (ctx) => auditVisible(ctx, 'e'),
-    load: byIds('AuditEvent', 'audit_event', 'e'),
-  },
-];
+export function registerTimelineSources(sources: TimelineSource[]): void {
+  for (const source of sources) {
+    if (SOURCE.has(source.kind) || SOURCES.some((s) => s.rank === source.rank)) throw new Error(`Timeline source ${source.kind} (rank ${source.rank}) is registered twice.`);
+    SOURCES.push(source);
+    SOURCE.set(source.kind, source);
+  }
+}
 
-const SOURCE = new Map(SOURCES.map((s) => [s.kind, s]));
 
 export interface TimelineArgs {
   first?: number | null;

@@ -2,17 +2,15 @@ import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 
-/** Unique constraints and the input field a clash on them is reported at. */
-const UNIQUE_FIELDS: Record<string, string[]> = {
-  customer_external_ref_system_ref_key: ['input', 'externalRefs'],
-  app_user_email_key: ['input', 'email'],
-  contact_one_primary: ['input', 'primary'],
-  product_sku_key: ['input', 'sku'],
-  sales_order_external_ref_key: ['input', 'externalRef'],
-  asset_service_tag_key: ['input', 'serviceTag'],
-  service_queue_name_key: ['input', 'name'],
-  service_queue_escalation_key: ['input', 'escalation'],
-};
+/** Unique constraints and the input field a clash on them is reported at (each domain registers its own). */
+const UNIQUE_FIELDS: Record<string, string[]> = {};
+
+export function registerUniqueFields(fields: Record<string, string[]>): void {
+  for (const [constraint, path] of Object.entries(fields)) {
+    if (UNIQUE_FIELDS[constraint]) throw new Error(`Unique constraint ${constraint} is registered twice.`);
+    UNIQUE_FIELDS[constraint] = path;
+  }
+}
 
 /** Runs a write in one transaction; expected failures roll it back and come back as payload errors. */
 export async function inTransaction<T>(ctx: ServiceContext, work: (tx: ServiceContext) => Promise<T>): Promise<{ result: T | null; errors: UserError[] }> {

@@ -1,0 +1,59 @@
+import { contractPermissions } from '../auth/contract.permissions';
+import { creditPermissions } from '../auth/credit.permissions';
+import { financeReportPermissions } from '../auth/finance-report.permissions';
+import { partnerPermissions } from '../auth/partner.permissions';
+import { receivablePermissions } from '../auth/receivable.permissions';
+import { Contract } from '../entities/contract.entity';
+import { CreditAssessment, CreditHold } from '../entities/credit.entity';
+import { Payment, PaymentAllocation } from '../entities/payment.entity';
+import { Receivable } from '../entities/receivable.entity';
+import { createContractLoaders } from '../loaders/contract.loaders';
+import { createCreditLoaders } from '../loaders/credit.loaders';
+import { createReceivableLoaders } from '../loaders/receivable.loaders';
+import { Migration20261203000000Finance } from '../../migrations/Migration20261203000000Finance';
+import { contractResolvers } from '../resolvers/contract.resolver';
+import { creditResolvers } from '../resolvers/credit.resolver';
+import { financeReportResolvers } from '../resolvers/finance-report.resolver';
+import { partnerResolvers } from '../resolvers/partner.resolver';
+import { receivableResolvers } from '../resolvers/receivable.resolver';
+import { runOverdueJob } from '../services/collection.service';
+import { accountScope, contractScope } from '../services/scope';
+import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import type { Domain } from './domain';
+
+/** Contracts and their instalments, receivables and payments, credit ("3+1"), collections, statements and finance reports. */
+export const financeDomain: Domain = {
+  name: 'finance',
+  entities: [Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold],
+  migrations: [{ name: 'Migration20261203000000Finance', class: Migration20261203000000Finance }],
+  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers],
+  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions],
+  loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders],
+  nodes: {
+    Contract: (ctx, ids) => ctx.loaders.contractById.loadMany(ids),
+    Receivable: (ctx, ids) => ctx.loaders.receivableById.loadMany(ids),
+    Payment: (ctx, ids) => ctx.loaders.paymentById.loadMany(ids),
+    CreditAssessment: (ctx, ids) => ctx.loaders.creditAssessmentById.loadMany(ids),
+    CreditHold: (ctx, ids) => ctx.loaders.creditHoldById.loadMany(ids),
+  },
+  audit: [
+    // Money and credit only for those who see the customer's account; contracts also for service.
+    { types: ['Receivable', 'Payment', 'CreditHold', 'CreditAssessment'], visible: (p, a) => accountScope(p, `${a}.customer_id`) },
+    { types: ['Contract'], visible: (p, a) => contractScope(p, `${a}.customer_id`) },
+  ],
+  timeline: [
+    {
+      kind: TimelineKind.CONTRACT, rank: 5,
+      from: 'contract k', id: 'k.id', at: 'k.created_at', customer: 'k.customer_id',
+      visible: (ctx) => contractScope(ctx.principal, 'k.customer_id'),
+      load: timelineRowsById('Contract', 'contract', 'k'),
+    },
+    {
+      kind: TimelineKind.PAYMENT, rank: 4,
+      from: 'payment y', id: 'y.id', at: 'y.created_at', customer: 'y.customer_id',
+      visible: (ctx) => accountScope(ctx.principal, 'y.customer_id'),
+      load: timelineRowsById('Payment', 'payment', 'y'),
+    },
+  ],
+  jobs: [{ name: 'overdue', run: (em, now) => runOverdueJob(em, now) }],
+};

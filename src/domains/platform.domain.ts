@@ -1,0 +1,46 @@
+import { commonPermissions } from '../auth/common.permissions';
+import { userPermissions } from '../auth/user.permissions';
+import { Role } from '../entities/enums';
+import { ApiKey } from '../entities/api-key.entity';
+import { AuditEvent } from '../entities/audit-event.entity';
+import { User } from '../entities/user.entity';
+import { serviceContext } from '../context';
+import { Migration20261129000000Foundation } from '../../migrations/Migration20261129000000Foundation';
+import { Migration20261205100000SessionsRateLimits } from '../../migrations/Migration20261205100000SessionsRateLimits';
+import { Migration20261210000000PollingIndexes } from '../../migrations/Migration20261210000000PollingIndexes';
+import { AuditEventResolver } from '../resolvers/audit.resolver';
+import { NodeResolver } from '../resolvers/node.resolver';
+import { UserResolver } from '../resolvers/user.resolver';
+import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { apiKeysByIds } from '../services/api-key.service';
+import { auditEventsByIds, auditVisible } from '../services/audit.service';
+import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import { scopedUsersByIds } from '../services/user.service';
+import type { Domain } from './domain';
+
+/** What every domain stands on: users and API keys, sign-in and sessions, the audit log, `node(id)`, `viewer`. */
+export const platformDomain: Domain = {
+  name: 'platform',
+  entities: [User, ApiKey, AuditEvent],
+  migrations: [
+    // The first migration also created the customer tables, and the polling indexes span several domains.
+    { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
+    { name: 'Migration20261205100000SessionsRateLimits', class: Migration20261205100000SessionsRateLimits },
+    { name: 'Migration20261210000000PollingIndexes', class: Migration20261210000000PollingIndexes },
+  ],
+  resolvers: [UserResolver, ViewerResolver, NodeResolver, AuditEventResolver],
+  permissions: [commonPermissions, userPermissions],
+  nodes: {
+    User: (ctx, ids) => scopedUsersByIds(serviceContext(ctx), ids),
+    ApiKey: async (ctx, ids) => (ctx.principal?.role === Role.ADMIN ? apiKeysByIds(serviceContext(ctx), ids) : []),
+    AuditEvent: async (ctx, ids) => (ctx.principal && ctx.principal.role !== Role.PARTNER ? auditEventsByIds(serviceContext(ctx), ids) : []),
+  },
+  uniqueFields: { app_user_email_key: ['input', 'email'] },
+  timeline: [{
+    kind: TimelineKind.AUDIT_EVENT, rank: 1,
+    from: 'audit_event e', id: 'e.id', at: 'e.at', customer: 'e.customer_id',
+    // Changes of a deal are shown to those who see the deal (like its stage changes), as in `history`.
+    visible: (ctx) => auditVisible(ctx, 'e'),
+    load: timelineRowsById('AuditEvent', 'audit_event', 'e'),
+  }],
+};

@@ -1,0 +1,81 @@
+import { activityPermissions } from '../auth/activity.permissions';
+import { analyticsPermissions } from '../auth/analytics.permissions';
+import { leadPermissions } from '../auth/lead.permissions';
+import { opportunityPermissions } from '../auth/opportunity.permissions';
+import { taskPermissions } from '../auth/task.permissions';
+import { Activity } from '../entities/activity.entity';
+import { Campaign } from '../entities/campaign.entity';
+import { Lead } from '../entities/lead.entity';
+import { Opportunity } from '../entities/opportunity.entity';
+import { Quote } from '../entities/quote.entity';
+import { QuoteLine } from '../entities/quote-line.entity';
+import { OpportunityStageChange } from '../entities/stage-change.entity';
+import { Task } from '../entities/task.entity';
+import { createActivityLoaders } from '../loaders/activity.loaders';
+import { createLeadLoaders } from '../loaders/lead.loaders';
+import { createOpportunityLoaders } from '../loaders/opportunity.loaders';
+import { createTaskLoaders } from '../loaders/task.loaders';
+import { Migration20261130000000Sales } from '../../migrations/Migration20261130000000Sales';
+import { ActivityResolver } from '../resolvers/activity.resolver';
+import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
+import { CampaignResolver, LeadResolver } from '../resolvers/lead.resolver';
+import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from '../resolvers/opportunity.resolver';
+import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
+import { readsActivities } from '../services/activity.service';
+import type { ServiceContext } from '../services/context';
+import { leadScope, opportunityScope } from '../services/scope';
+import { FALSE, raw, sql } from '../services/sql';
+import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import type { Domain } from './domain';
+
+/** A deal the caller may see (record scope of opportunities), for entries that hang off one. */
+const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
+  sql`exists (select 1 from opportunity o where o.id = ${raw(idExpr)} and o.deleted_at is null and ${opportunityScope(ctx.principal, 'o')})`;
+
+/** The sales pipeline: activities, tasks, campaigns and leads, opportunities with their stages and quotes, sales analytics. */
+export const salesDomain: Domain = {
+  name: 'sales',
+  entities: [Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine],
+  migrations: [{ name: 'Migration20261130000000Sales', class: Migration20261130000000Sales }],
+  resolvers: [
+    ActivityResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver,
+    OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
+    AnalyticsResolver, WinRateGroupResolver, RepPerformanceResolver,
+  ],
+  permissions: [activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions],
+  loaders: [createActivityLoaders, createTaskLoaders, createLeadLoaders, createOpportunityLoaders],
+  nodes: {
+    Activity: (ctx, ids) => ctx.loaders.activityById.loadMany(ids),
+    Task: (ctx, ids) => ctx.loaders.taskById.loadMany(ids),
+    Campaign: (ctx, ids) => ctx.loaders.campaignById.loadMany(ids),
+    Lead: (ctx, ids) => ctx.loaders.leadById.loadMany(ids),
+    Opportunity: (ctx, ids) => ctx.loaders.opportunityById.loadMany(ids),
+    OpportunityStageChange: (ctx, ids) => ctx.loaders.stageChangeById.loadMany(ids),
+    Quote: (ctx, ids) => ctx.loaders.quoteById.loadMany(ids),
+  },
+  // A deal's entries, and those of its quotes, follow the deal's scope (another rep's deal on my customer is
+  // not mine to read); a deleted deal keeps its entries (the log says who deleted it).
+  audit: [
+    { types: ['Opportunity'], visible: (p, a) => sql`exists (select 1 from opportunity o where o.id = ${raw(a)}.entity_id and ${opportunityScope(p, 'o')})` },
+    {
+      types: ['Quote'],
+      visible: (p, a) => sql`exists (select 1 from quote q join opportunity o on o.id = q.opportunity_id
+        where q.id = ${raw(a)}.entity_id and ${opportunityScope(p, 'o')})`,
+    },
+    { types: ['Lead'], visible: (p, a) => sql`exists (select 1 from lead l where l.id = ${raw(a)}.entity_id and ${leadScope(p, 'l')})` },
+  ],
+  timeline: [
+    {
+      kind: TimelineKind.ACTIVITY, rank: 3,
+      from: 'activity a', id: 'a.id', at: 'a.occurred_at', customer: 'a.customer_id',
+      visible: (ctx) => (readsActivities(ctx.principal) ? raw('a.deleted_at is null') : FALSE),
+      load: timelineRowsById('Activity', 'activity', 'a'),
+    },
+    {
+      kind: TimelineKind.STAGE_CHANGE, rank: 2,
+      from: 'opportunity_stage_change s', id: 's.id', at: 's.at', customer: 's.customer_id',
+      visible: (ctx) => visibleDeal(ctx, 's.opportunity_id'),
+      load: timelineRowsById('OpportunityStageChange', 'opportunity_stage_change', 's'),
+    },
+  ],
+};
