@@ -3,6 +3,7 @@ import './schema/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DOMAINS } from './domains';
+import { nonEmpty } from './schema/non-empty';
 import { policyFor } from './auth';
 import { describeAccess } from './auth/access';
 
@@ -14,17 +15,10 @@ const ROOT_DESCRIPTIONS = {
     + 'for validation and business errors, in which case nothing was changed. Missing permission is a FORBIDDEN error instead.',
 };
 
-function nonEmpty<T>(items: T[]): [T, ...T[]] {
-  if (!isNonEmpty(items)) throw new Error('No resolvers: is the list of domains empty?');
-  return items;
-}
-
-const isNonEmpty = <T>(items: T[]): items is [T, ...T[]] => items.length > 0;
-
 /** The schema without permissions (what `npm run schema` prints); root fields say who may call them (from the permission map). */
 export async function buildBareSchema(): Promise<GraphQLSchema> {
   const schema = describeAccess(await buildSchema({
-    resolvers: nonEmpty(DOMAINS.flatMap((d) => d.resolvers)),
+    resolvers: nonEmpty(DOMAINS.flatMap((d) => d.resolvers), 'resolvers'),
     validate: false, // input rules live in the services, which return payload errors naming the field
   }), policyFor);
   schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;

@@ -18,7 +18,7 @@ import { partnerResolvers } from '../resolvers/partner.resolver';
 import { receivableResolvers } from '../resolvers/receivable.resolver';
 import { runOverdueJob } from '../services/collection.service';
 import { accountScope, contractScope } from '../services/scope';
-import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import { timelineRowsById } from '../services/timeline.service';
 import type { Domain } from './domain';
 
 /** Contracts and their instalments, receivables and payments, credit ("3+1"), collections, statements and finance reports. */
@@ -43,13 +43,15 @@ export const financeDomain: Domain = {
   ],
   timeline: [
     {
-      kind: TimelineKind.CONTRACT, rank: 5,
+      kind: 'CONTRACT', rank: 5, entity: Contract,
+      description: 'A contract was drawn up: the node is a `Contract`, `at` is its `createdAt`. Shown to those who read contracts.',
       from: 'contract k', id: 'k.id', at: 'k.created_at', customer: 'k.customer_id',
       visible: (ctx) => contractScope(ctx.principal, 'k.customer_id'),
       load: timelineRowsById('Contract', 'contract', 'k'),
     },
     {
-      kind: TimelineKind.PAYMENT, rank: 4,
+      kind: 'PAYMENT', rank: 4, entity: Payment,
+      description: 'A payment was recorded: the node is a `Payment`, `at` is when it was recorded. Shown to those who read the customer\'s account.',
       from: 'payment y', id: 'y.id', at: 'y.created_at', customer: 'y.customer_id',
       visible: (ctx) => accountScope(ctx.principal, 'y.customer_id'),
       load: timelineRowsById('Payment', 'payment', 'y'),

@@ -13,7 +13,7 @@ import { ProductResolver } from '../resolvers/product.resolver';
 import { purgeIdempotencyKeys } from '../services/order.service';
 import { orderScope } from '../services/scope';
 import { raw, sql } from '../services/sql';
-import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import { timelineRowsById } from '../services/timeline.service';
 import type { Domain } from './domain';
 
 /** The product catalogue and orders, pushed by web shops and partners or entered by staff. */
@@ -38,7 +38,8 @@ export const ordersDomain: Domain = {
     sales_order_external_ref_key: ['input', 'externalRef'],
   },
   timeline: [{
-    kind: TimelineKind.ORDER, rank: 6,
+    kind: 'ORDER', rank: 6, entity: Order,
+    description: 'An order was placed: the node is an `Order`, `at` is its `createdAt`. Shown to those who read the customer\'s orders.',
     from: 'sales_order o', id: 'o.id', at: 'o.created_at', customer: 'o.customer_id',
     visible: (ctx) => orderScope(ctx.principal),
     load: timelineRowsById('Order', 'sales_order', 'o'),

@@ -14,7 +14,7 @@ import { UserResolver } from '../resolvers/user.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { apiKeysByIds } from '../services/api-key.service';
 import { auditEventsByIds, auditVisible } from '../services/audit.service';
-import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import { timelineRowsById } from '../services/timeline.service';
 import { scopedUsersByIds } from '../services/user.service';
 import type { Domain } from './domain';
 
@@ -37,7 +37,8 @@ export const platformDomain: Domain = {
   },
   uniqueFields: { app_user_email_key: ['input', 'email'] },
   timeline: [{
-    kind: TimelineKind.AUDIT_EVENT, rank: 1,
+    kind: 'AUDIT_EVENT', rank: 1, entity: AuditEvent,
+    description: 'A change to the customer, its contacts, deals, contracts, receivables or credit: the node is an `AuditEvent`.',
     from: 'audit_event e', id: 'e.id', at: 'e.at', customer: 'e.customer_id',
     // Changes of a deal are shown to those who see the deal (like its stage changes), as in `history`.
     visible: (ctx) => auditVisible(ctx, 'e'),

@@ -25,7 +25,7 @@ import { readsActivities } from '../services/activity.service';
 import type { ServiceContext } from '../services/context';
 import { leadScope, opportunityScope } from '../services/scope';
 import { FALSE, raw, sql } from '../services/sql';
-import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import { timelineRowsById } from '../services/timeline.service';
 import type { Domain } from './domain';
 
 /** A deal the caller may see (record scope of opportunities), for entries that hang off one. */
@@ -66,13 +66,15 @@ export const salesDomain: Domain = {
   ],
   timeline: [
     {
-      kind: TimelineKind.ACTIVITY, rank: 3,
+      kind: 'ACTIVITY', rank: 3, entity: Activity,
+      description: 'An interaction (call, visit, e-mail, note, …): the node is an `Activity`, `at` is its `occurredAt`.',
       from: 'activity a', id: 'a.id', at: 'a.occurred_at', customer: 'a.customer_id',
       visible: (ctx) => (readsActivities(ctx.principal) ? raw('a.deleted_at is null') : FALSE),
       load: timelineRowsById('Activity', 'activity', 'a'),
     },
     {
-      kind: TimelineKind.STAGE_CHANGE, rank: 2,
+      kind: 'STAGE_CHANGE', rank: 2, entity: OpportunityStageChange,
+      description: 'An opportunity moved stage: the node is an `OpportunityStageChange`, `at` is when.',
       from: 'opportunity_stage_change s', id: 's.id', at: 's.at', customer: 's.customer_id',
       visible: (ctx) => visibleDeal(ctx, 's.opportunity_id'),
       load: timelineRowsById('OpportunityStageChange', 'opportunity_stage_change', 's'),

@@ -18,7 +18,7 @@ import { feedbackResolvers } from '../resolvers/feedback.resolver';
 import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
 import { caseScope } from '../services/scope';
 import { runSlaJob } from '../services/sla.service';
-import { TimelineKind, timelineRowsById } from '../services/timeline.service';
+import { timelineRowsById } from '../services/timeline.service';
 import type { Domain } from './domain';
 
 /** After-sales service: assets and warranties, cases with SLAs and queues, comments, surveys and product feedback. */
@@ -45,7 +45,9 @@ export const serviceDomain: Domain = {
     service_queue_escalation_key: ['input', 'escalation'],
   },
   timeline: [{
-    kind: TimelineKind.CASE, rank: 7,
+    kind: 'CASE', rank: 7, entity: ServiceCase,
+    description: 'A service case was opened: the node is a `ServiceCase`, `at` is its `createdAt`. Shown to those who read the customer\'s cases '
+      + '(never its internal notes: comments are not timeline entries).',
     from: 'service_case k2', id: 'k2.id', at: 'k2.created_at', customer: 'k2.customer_id',
     visible: (ctx) => caseScope(ctx.principal, 'k2.customer_id'),
     load: timelineRowsById('ServiceCase', 'service_case', 'k2'),

@@ -9,7 +9,7 @@ import { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
 import * as activities from '../services/activity.service';
 import { NotFoundError } from '../services/errors';
-import { TimelineKind } from '../services/timeline.service';
+import { TIMELINE_KINDS, type TimelineKind } from '../services/timeline.service';
 import {
   ActivityConnection, ActivityFilter, ActivityIdInput, ActivityOrderBy, ActivityPayload, LogActivityInput, UpdateActivityInput,
 } from '../schema/activity.inputs';
@@ -27,7 +27,7 @@ class ActivitiesArgs extends ConnectionArgs {
 class TimelineArgs {
   @Field(() => Int, { nullable: true, description: 'At most this many entries (0–100, default 20).' }) first?: number | null;
   @Field(() => String, { nullable: true, description: 'Entries after (older than) this cursor.' }) after?: string | null;
-  @Field(() => [TimelineKind], { nullable: true, description: 'Only these kinds of entries; all kinds when omitted.' }) types?: TimelineKind[] | null;
+  @Field(() => [TIMELINE_KINDS], { nullable: true, description: 'Only these kinds of entries; all kinds when omitted.' }) types?: TimelineKind[] | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only entries at or after this time (inclusive).' }) from?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only entries before this time (exclusive).' }) to?: Date | null;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DunningStage } from '../entities/finance.enums';
 import { changesSql } from './audit.service';
+import { applyContractDates } from './contract.service';
 import { TRUE, join, list, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { isoDate } from './validation';
 
@@ -17,8 +18,8 @@ import { isoDate } from './validation';
  *    (assignee and assigned by), due now; the partial unique index task_collection_receivable_key and
  *    `on conflict do nothing` make repeated and concurrent runs harmless;
  * 4. open COLLECTION tasks of receivables that are SETTLED by now are marked DONE;
- * 5. contracts SIGNED whose start date has come become ACTIVE; SIGNED or ACTIVE contracts whose end
- *    date has passed become EXPIRED;
+ * 5. contracts move by their dates: `applyContractDates` of the contract service (SIGNED → ACTIVE →
+ *    EXPIRED), in the same transaction;
  * 6. every status and stage change is in the audit log (actor SYSTEM), on the record's customer.
  *
  * Concurrent runs are serialised by a transaction-level advisory lock (the second waits, then finds
@@ -127,38 +128,16 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
   // 4: the money came in: the collection is done.
   const tasksClosed = await closeSettledCollectionTasks(em, now);
 
-  // 5, 6: contracts by their dates.
-  const expires = sql`(k.status in ('SIGNED', 'ACTIVE') and k.end_date < ${today})`;
-  const starts = sql`(k.status = 'SIGNED' and k.start_date <= ${today})`;
-  const [contracts] = await rows<{ activated: number; expired: number }>(em, sql`
-    with before as (
-      select k.id, k.status from contract k where ${expires} or ${starts} order by k.id
-    ),
-    changed as (
-      update contract k set status = case when ${expires} then 'EXPIRED' else 'ACTIVE' end, updated_at = ${at}, version = k.version + 1
-      from before b
-      where b.id = k.id and (${expires} or ${starts})
-      returning k.id, k.customer_id, b.status as old_status, k.status as new_status
-    ),
-    audited as (
-      insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
-      select ${newIdSql('AuditEvent')}, 'Contract', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
-        jsonb_build_array(jsonb_build_object('field', 'status', 'old', c.old_status, 'new', c.new_status))
-      from changed c
-      returning 1
-    )
-    select count(*) filter (where new_status = 'ACTIVE')::int as activated,
-      count(*) filter (where new_status = 'EXPIRED')::int as expired,
-      (select count(*) from audited)::int as audited
-    from changed`);
+  // 5, 6: contracts by their dates (the contract service owns their lifecycle).
+  const contracts = await applyContractDates(em, now);
 
   return {
     flagged: receivables?.flagged ?? 0,
     advanced: receivables?.advanced ?? 0,
     tasksCreated: created?.n ?? 0,
     tasksClosed,
-    contractsActivated: contracts?.activated ?? 0,
-    contractsExpired: contracts?.expired ?? 0,
+    contractsActivated: contracts.activated,
+    contractsExpired: contracts.expired,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import Decimal from 'decimal.js';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
@@ -18,7 +19,7 @@ import { pagesByParent } from './pages-by-parent';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { issueReceivables } from './receivable-issue';
 import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
-import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, and, columnsOf, list, newIdSql, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, optionalText, parseInput, text } from './validation';
 
@@ -487,4 +488,41 @@ export async function terminateContract(ctx: ServiceContext, input: TerminateCon
     return contract.id;
   });
   return withRow(ctx, outcome);
+}
+
+// ------------------------------------------------------------------------------------ lifecycle by date
+
+/**
+ * Contracts move by their dates: SIGNED ones whose start date has come become ACTIVE; SIGNED or ACTIVE
+ * ones whose end date has passed (before the UTC date of `now`) become EXPIRED. Set-based (one
+ * statement for any number of contracts), in the caller's transaction, each change audited as SYSTEM.
+ * The overdue job calls it (collection.service.ts) on the scheduler.
+ */
+export async function applyContractDates(em: EntityManager, now: Date): Promise<{ activated: number; expired: number }> {
+  const today = sql`${isoDate(now)}::date`;
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const expires = sql`(k.status in ('SIGNED', 'ACTIVE') and k.end_date < ${today})`;
+  const starts = sql`(k.status = 'SIGNED' and k.start_date <= ${today})`;
+  const [changed] = await rows<{ activated: number; expired: number }>(em, sql`
+    with before as (
+      select k.id, k.status from contract k where ${expires} or ${starts} order by k.id
+    ),
+    changed as (
+      update contract k set status = case when ${expires} then 'EXPIRED' else 'ACTIVE' end, updated_at = ${at}, version = k.version + 1
+      from before b
+      where b.id = k.id and (${expires} or ${starts})
+      returning k.id, k.customer_id, b.status as old_status, k.status as new_status
+    ),
+    audited as (
+      insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
+      select ${newIdSql('AuditEvent')}, 'Contract', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
+        jsonb_build_array(jsonb_build_object('field', 'status', 'old', c.old_status, 'new', c.new_status))
+      from changed c
+      returning 1
+    )
+    select count(*) filter (where new_status = 'ACTIVE')::int as activated,
+      count(*) filter (where new_status = 'EXPIRED')::int as expired,
+      (select count(*) from audited)::int as audited
+    from changed`);
+  return { activated: changed?.activated ?? 0, expired: changed?.expired ?? 0 };
 }

@@ -5,8 +5,9 @@ import { FALSE, TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql
 
 /**
  * The customer timeline: one stream, newest first, merging every source of things that happened with a
- * customer. Each source is a table with a customer column, a time and an id; adding one (orders, cases,
- * contracts, payments) is one entry in SOURCES plus its GraphQL type in the `TimelineItem` union.
+ * customer. Each source is a table with a customer column, a time and an id; a domain adds one in its
+ * manifest (`Domain.timeline`), which also makes its kind a value of `TimelineItemKind` and its type a
+ * member of the `TimelineItem` union.
  *
  * Order: (at DESC, rank DESC, id DESC), a total order; the cursor is (at, kind, id). One statement reads
  * the merged page for every customer of a batch (a lateral subquery per customer, each source cut at the
@@ -14,18 +15,15 @@ import { FALSE, TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql
  * depends on the kinds asked for, never on the page size or the number of customers.
  */
 
-export enum TimelineKind {
-  ACTIVITY = 'ACTIVITY',
-  STAGE_CHANGE = 'STAGE_CHANGE',
-  AUDIT_EVENT = 'AUDIT_EVENT',
-  ORDER = 'ORDER',
-  CONTRACT = 'CONTRACT',
-  PAYMENT = 'PAYMENT',
-  CASE = 'CASE',
-}
+/** A kind of timeline entry, e.g. `ORDER`: one per source (the GraphQL enum `TimelineItemKind` lists them). */
+export type TimelineKind = string;
 
 export interface TimelineSource {
   kind: TimelineKind;
+  /** What an entry of this kind is, for the `TimelineItemKind` enum value. */
+  description: string;
+  /** The entity (and GraphQL object type) of the entries. */
+  entity: new (...args: any[]) => object;
   /** Breaks ties between kinds at the same instant (higher first); unique per source. */
   rank: number;
   /** Table with its alias, and the (trusted) expressions of id, time and customer. */
@@ -55,8 +53,17 @@ export function registerTimelineSources(sources: TimelineSource[]): void {
     if (SOURCE.has(source.kind) || SOURCES.some((s) => s.rank === source.rank)) throw new Error(`Timeline source ${source.kind} (rank ${source.rank}) is registered twice.`);
     SOURCES.push(source);
     SOURCE.set(source.kind, source);
+    TIMELINE_KINDS[source.kind] = source.kind;
+    TIMELINE_KIND_DESCRIPTIONS[source.kind] = { description: source.description };
   }
 }
+
+/** The kinds as an enum object, and their descriptions, for GraphQL (filled as sources register, read when the schema is built). */
+export const TIMELINE_KINDS: Record<string, string> = {};
+export const TIMELINE_KIND_DESCRIPTIONS: Record<string, { description: string }> = {};
+
+/** The entities of the registered sources (the members of the `TimelineItem` union). */
+export const timelineEntities = () => SOURCES.map((s) => s.entity);
 
 
 export interface TimelineArgs {
@@ -97,7 +104,7 @@ interface Position { at: string; rank: number; id: string }
 function position(cursor: unknown[] | null): Position | null {
   if (!cursor) return null;
   const [at, kind, id] = cursor;
-  const source = SOURCE.get(kind as TimelineKind);
+  const source = SOURCE.get(String(kind));
   if (cursor.length !== 3 || typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !source || typeof id !== 'string') {
     throw new InputError('Invalid cursor for this list and order: use a cursor returned by the same query.', 'after');
   }
