@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import type { Customer } from './customer.entity';
 import { newId } from './ids';
@@ -7,6 +7,8 @@ import { newId } from './ids';
 @Unique({ properties: ['system', 'ref'] })
 @ObjectType({ simpleResolvers: true, description: 'The id of a customer in another system (ERP, web shop, dealer portal); unique per system.' })
 export class CustomerExternalRef {
+  [OptionalProps]?: 'id';
+
   @PrimaryKey({ type: 'text' })
   id: string = newId('CustomerExternalRef');
 

@@ -5,10 +5,11 @@ import { QuoteStatus } from './enums';
 import { newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
+import { Versioned } from './base.entity';
 
 @Entity({ tableName: 'quote' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An offer to the customer on an opportunity: priced lines, totals, validity.' })
-export class Quote implements Node {
+export class Quote extends Versioned<'status' | 'subtotal' | 'discountTotal' | 'total'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`quo_…`).' })
   id: string = newId('Quote');
@@ -51,15 +52,12 @@ export class Quote implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version.' })
-  version: number = 1;
+  version!: number;
 }
