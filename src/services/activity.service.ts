@@ -242,7 +242,7 @@ export async function logActivity(ctx: ServiceContext, input: LogActivityInput) 
       durationMinutes: data.durationMinutes ?? null,
       occurredAt: data.occurredAt ?? new Date(),
       performedBy: tx.em.getReference(User, ctx.principal.id),
-    } as any);
+    });
     tx.em.persist(activity);
     await tx.em.flush();
     await touchLastContacted(tx, data.customerId, activity.occurredAt);

@@ -49,7 +49,7 @@ export async function createApiKey(ctx: ServiceContext, input: z.input<typeof Cr
   const key = ctx.em.create(ApiKey, {
     name: data.name, prefix, secretHash: sha256(secret), role: data.role, scopes: [...new Set(data.scopes)],
     partnerCustomer: data.partnerCustomerId ?? null, createdBy: ctx.principal.id, expiresAt: data.expiresAt ?? null,
-  } as any);
+  });
   await ctx.em.persistAndFlush(key);
   return { apiKey: key, secret: `crm_${prefix}_${secret}`, errors: [] };
 }

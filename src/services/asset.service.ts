@@ -269,7 +269,7 @@ export async function registerAsset(ctx: ServiceContext, input: RegisterAssetInp
       installedAddress: address(data.installedAddress),
       notes: data.notes || null,
       createdBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(asset);
     recordAudit(tx.em, tx.principal, {
       entityType: 'Asset', entityId: asset.id, customerId: data.customerId, action: AuditAction.CREATE,

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import { Campaign } from '../entities/campaign.entity';
 import { CampaignChannel, CampaignStatus, Role } from '../entities/enums';
 import { User } from '../entities/user.entity';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
@@ -196,12 +197,10 @@ function periodErrors(c: Campaign): UserError[] {
   return day(c.endsOn) < day(c.startsOn) ? [userError('VALIDATION', 'The campaign cannot end before it starts.', ['input', 'endsOn'])] : [];
 }
 
-function apply(tx: ServiceContext, c: Campaign, data: Partial<z.infer<typeof CreateCampaign>>) {
-  const { ownerId, ...rest } = data as Record<string, unknown>;
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined && key !== 'id' && key !== 'version') (c as any)[key] = value;
-  }
-  if (ownerId) c.owner = tx.em.getReference(User, ownerId as string);
+function apply(tx: ServiceContext, c: Campaign, data: Partial<z.infer<typeof CreateCampaign>> & { id?: string; version?: number }) {
+  const { ownerId, id: _id, version: _version, ...fields } = data;
+  assignDefined(c, fields);
+  if (ownerId) c.owner = tx.em.getReference(User, ownerId);
 }
 
 export async function createCampaign(ctx: ServiceContext, input: CreateCampaignInput) {
@@ -211,7 +210,7 @@ export async function createCampaign(ctx: ServiceContext, input: CreateCampaignI
   const ownerId = data.ownerId ?? ctx.principal.id;
   const { result, errors } = await inTransaction(ctx, async (tx) => {
     fail(await ownerErrors(tx, ownerId));
-    const campaign = tx.em.create(Campaign, { name: data.name, channel: data.channel, startsOn: data.startsOn, endsOn: data.endsOn, owner: tx.em.getReference(User, ownerId) } as any);
+    const campaign = tx.em.create(Campaign, { name: data.name, channel: data.channel, startsOn: data.startsOn, endsOn: data.endsOn, owner: tx.em.getReference(User, ownerId) });
     apply(tx, campaign, { ...data, ownerId });
     fail(periodErrors(campaign));
     await tx.em.flush();

@@ -98,7 +98,7 @@ export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentI
       authorType: tx.principal.type,
       authorId: tx.principal.id,
       createdAt: now,
-    } as any);
+    });
     tx.em.persist(comment);
     if (data.visibility === CommentVisibility.PUBLIC) {
       // A reply is news for whoever polls cases (`updatedAt`); it changes no field of the case, so the

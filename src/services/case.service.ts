@@ -403,7 +403,7 @@ export async function createCase(ctx: ServiceContext, input: CreateCaseInput): P
       ...(await dueDates(tx, data.priority, openedAt)),
       createdAt: openedAt,
       updatedAt: openedAt,
-    } as any);
+    });
     tx.em.persist(serviceCase);
     auditCase(tx, serviceCase, AuditAction.CREATE, {});
     await tx.em.flush();

@@ -330,7 +330,7 @@ export async function createContract(ctx: ServiceContext, input: CreateContractI
       status: ContractStatus.DRAFT, instalments,
       owner: tx.em.getReference(User, ownerId),
       notes: data.notes || null, createdBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(contract);
     audit(tx, contract, AuditAction.CREATE, diff({}, snapshot(contract), AUDITED).filter((ch) => ch.new !== null));
     await tx.em.flush();

@@ -226,7 +226,7 @@ export async function assessCredit(ctx: ServiceContext, input: AssessCreditInput
     const assessment = tx.em.create(CreditAssessment, {
       customer, rating: data.rating, limit: data.limit, currency: data.currency, note: data.note,
       assessedBy: tx.em.getReference(User, tx.principal.id), assessedAt: new Date(),
-    } as any);
+    });
     tx.em.persist(assessment);
     recordAudit(tx.em, tx.principal, {
       entityType: 'CreditAssessment', entityId: assessment.id, customerId: customer.id, action: AuditAction.CREATE,

@@ -5,6 +5,7 @@ import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { refId } from '../entities/ids';
 import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { CUSTOM_ATTRIBUTES } from './custom-attributes';
 import { RollbackWithErrors, userError, type UserError } from './errors';
@@ -282,9 +283,7 @@ async function externalRefErrors(ctx: ServiceContext, refs: { system: string; re
 
 function applyFields(em: ServiceContext['em'], c: Customer, data: Partial<z.infer<typeof CreateCustomer>>): void {
   const { ownerId, referredById, resoldById, externalRefs: _refs, marketingConsent, consentSource, ...rest } = data;
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined) (c as any)[key] = value;
-  }
+  assignDefined(c, rest);
   if (ownerId) c.owner = em.getReference(User, ownerId);
   if (referredById !== undefined) c.referredBy = referredById ? em.getReference(Customer, referredById) : null;
   if (resoldById !== undefined) c.resoldBy = resoldById ? em.getReference(Customer, resoldById) : null;
@@ -316,7 +315,7 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomerI
     const customer = tx.em.create(Customer, {
       name: data.name, kind: data.kind, sector: data.sector ?? defaultSector(data.kind, data.employeeCount), owner: tx.em.getReference(User, ownerId),
       createdBy: ctx.principal.id,
-    } as any);
+    });
     // The sector is set above (null or omitted: the default); applying a null one would reach the NOT NULL column.
     applyFields(tx.em, customer, { ...data, sector: undefined, ownerId });
     if (data.marketingConsent === undefined) customer.consentAt = null;

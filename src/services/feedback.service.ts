@@ -274,7 +274,7 @@ export async function createFeedback(ctx: ServiceContext, input: CreateFeedbackI
     const feedback = tx.em.create(ProductFeedback, {
       product: tx.em.getReference(Product, data.productId), summary: data.summary, description: data.description || null,
       status: FeedbackStatus.NEW, createdBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(feedback);
     await tx.em.flush();
     // Errors name the first place an id was given.

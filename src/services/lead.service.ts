@@ -9,6 +9,7 @@ import type { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
 import { recordAudit } from './audit.service';
 import { campaignErrors } from './campaign.service';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
@@ -173,12 +174,10 @@ async function ownerOfNewLead(tx: ServiceContext, requested: string | null | und
   return ownerId;
 }
 
-function apply(tx: ServiceContext, lead: Lead, data: Record<string, unknown>) {
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined || ['id', 'version', 'ownerId', 'campaignId'].includes(key)) continue;
-    (lead as any)[key] = value;
-  }
-  if (data.campaignId !== undefined) lead.campaign = data.campaignId ? tx.em.getReference(Campaign, data.campaignId as string) : null;
+function apply(tx: ServiceContext, lead: Lead, data: Partial<z.infer<typeof UpdateLead>> & { ownerId?: string | null }) {
+  const { id: _id, version: _version, ownerId: _owner, campaignId, ...fields } = data;
+  assignDefined(lead, fields);
+  if (campaignId !== undefined) lead.campaign = campaignId ? tx.em.getReference(Campaign, campaignId) : null;
 }
 
 export async function createLead(ctx: ServiceContext, input: CreateLeadInput) {
@@ -193,7 +192,7 @@ export async function createLead(ctx: ServiceContext, input: CreateLeadInput) {
       firstName: data.firstName, lastName: data.lastName, source,
       owner: ownerId ? tx.em.getReference(User, ownerId) : null,
       createdBy: ctx.principal.id,
-    } as any);
+    });
     apply(tx, lead, { ...data, source, ownerId: undefined });
     await tx.em.flush();
     return lead;
@@ -334,7 +333,7 @@ async function conversionOwner(tx: ServiceContext, lead: Lead): Promise<string> 
 function newCustomer(tx: ServiceContext, lead: Lead, ownerId: string): Customer {
   const individual = !lead.company;
   const customer = tx.em.create(Customer, {
-    name: individual ? `${lead.firstName} ${lead.lastName}` : lead.company,
+    name: lead.company || `${lead.firstName} ${lead.lastName}`, // no company: an individual, named after the person
     kind: individual ? CustomerKind.INDIVIDUAL : CustomerKind.BUSINESS,
     sector: individual ? Sector.CONSUMER : Sector.OTHER,
     owner: tx.em.getReference(User, ownerId),
@@ -346,7 +345,7 @@ function newCustomer(tx: ServiceContext, lead: Lead, ownerId: string): Customer 
     consentAt: individual ? new Date() : null,
     consentSource: individual ? 'lead' : null,
     createdBy: tx.principal.id,
-  } as any);
+  });
   recordAudit(tx.em, tx.principal, {
     entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.CREATE,
     changes: [
@@ -373,7 +372,7 @@ async function newContact(tx: ServiceContext, lead: Lead, customerId: string, cu
     marketingConsent: lead.marketingConsent, consentAt: new Date(), consentSource: 'lead',
     primary: !hasPrimary,
     createdBy: tx.principal.id,
-  } as any);
+  });
   recordAudit(tx.em, tx.principal, {
     entityType: 'Contact', entityId: contact.id, customerId, action: AuditAction.CREATE,
     changes: [

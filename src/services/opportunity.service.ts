@@ -259,7 +259,7 @@ export interface NewOpportunity {
 function stageChange(tx: ServiceContext, opportunity: Opportunity, customerId: string, from: OpportunityStage | null, to: OpportunityStage, at: Date, reopened = false) {
   tx.em.persist(tx.em.create(OpportunityStageChange, {
     opportunity, customerId, fromStage: from, toStage: to, probability: opportunity.probability, reopened, ...actorOf(tx.principal), at,
-  } as any));
+  }));
 }
 
 /**
@@ -283,7 +283,7 @@ export function insertOpportunity(tx: ServiceContext, data: NewOpportunity): Opp
     lostReason: stage === OpportunityStage.LOST ? (data.lostReason ?? null) : null,
     lostNote: stage === OpportunityStage.LOST ? (data.lostNote ?? null) : null,
     closedAt: isClosed(stage) ? new Date() : null,
-  } as any);
+  });
   tx.em.persist(opportunity);
   stageChange(tx, opportunity, data.customerId, null, stage, opportunity.createdAt);
   recordAudit(tx.em, tx.principal, {

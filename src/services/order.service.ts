@@ -339,7 +339,7 @@ async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Pro
     name: c.name!, kind, sector: kind === CustomerKind.INDIVIDUAL ? Sector.CONSUMER : Sector.OTHER, owner: tx.em.getReference(User, ownerId!),
     source: partner ? CustomerSource.PARTNER : CustomerSource.E_COMMERCE, emails: c.email ? [{ label: 'order', address: c.email }] : [], createdBy: tx.principal.id,
     resoldBy: partner ? tx.em.getReference(Customer, partner) : null,
-  } as any);
+  });
   tx.em.persist(customer);
   if (c.externalRef) tx.em.persist(tx.em.create(CustomerExternalRef, { customer, system: c.externalRef.system, ref: c.externalRef.ref }));
   recordAudit(tx.em, tx.principal, {
@@ -399,13 +399,13 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
     externalRef: data.externalRef ?? null, channel: data.channel,
     status: credit?.holdReason ? OrderStatus.PENDING_CREDIT_APPROVAL : OrderStatus.PENDING, currency: data.currency,
     subtotal: subtotal.toFixed(2), discountTotal: discountTotal.toFixed(2), pointsRedeemed: 0, total, createdBy: tx.principal.id,
-  } as any);
+  });
   if (credit?.holdReason) holdForCredit(tx, { customerId: billToId, orderId: order.id, amount: total, currency: data.currency }, credit);
   tx.em.persist(order);
   lines.forEach((l, i) => tx.em.persist(tx.em.create(OrderLine, {
     order, position: i + 1, product: tx.em.getReference(Product, l.product!.id), sku: l.sku, quantity: l.quantity,
     unitPrice: l.unitPrice, discount: l.discount.toFixed(2), configuration: l.configuration ?? {}, lineTotal: l.gross.minus(l.discount).toFixed(2),
-  } as any)));
+  })));
   recordAudit(tx.em, tx.principal, {
     entityType: 'Order', entityId: order.id, customerId, action: AuditAction.CREATE,
     changes: [

@@ -233,7 +233,7 @@ export async function recordPayment(ctx: ServiceContext, input: RecordPaymentInp
     const payment = tx.em.create(Payment, {
       customer: tx.em.getReference(Customer, data.customerId), amount: data.amount, currency: data.currency, receivedOn: data.receivedOn,
       method: data.method, reference: data.reference ?? null, note: data.note ?? null, recordedBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(payment);
     recordAudit(tx.em, tx.principal, {
       entityType: 'Payment', entityId: payment.id, customerId: data.customerId, action: AuditAction.CREATE,
@@ -244,7 +244,7 @@ export async function recordPayment(ctx: ServiceContext, input: RecordPaymentInp
     });
     const now = new Date();
     for (const [r, part] of plan) {
-      tx.em.persist(tx.em.create(PaymentAllocation, { payment, receivable: r, amount: part.toFixed(2) } as any));
+      tx.em.persist(tx.em.create(PaymentAllocation, { payment, receivable: r, amount: part.toFixed(2) }));
       const before = { paidAmount: new Decimal(String(r.paidAmount)).toFixed(2), status: r.status };
       const paid = new Decimal(String(r.paidAmount)).plus(part);
       r.paidAmount = paid.toFixed(2);

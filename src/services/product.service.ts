@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { Product } from '../entities/product.entity';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { InputError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
@@ -201,7 +202,7 @@ export async function createProduct(ctx: ServiceContext, input: CreateProductInp
       memberPrice: data.memberPrice ?? null, cost: data.cost ?? null, maxDiscountPercent: data.maxDiscountPercent ?? '0.00', currency: data.currency ?? 'EUR',
       active: data.active ?? true, optionsSchema: data.optionsSchema ?? {},
       serialised: data.serialised ?? false, warrantyMonths: data.warrantyMonths ?? 0,
-    } as any);
+    });
     tx.em.persist(product);
     await tx.em.flush();
     return product;
@@ -226,9 +227,8 @@ export async function updateProduct(ctx: ServiceContext, input: UpdateProductInp
     const listPrice = data.listPrice ?? new Decimal(product.listPrice).toFixed(2);
     const memberPrice = data.memberPrice !== undefined ? data.memberPrice : product.memberPrice;
     fail(memberPriceErrors(listPrice, memberPrice));
-    for (const key of ['sku', 'name', 'category', 'listPrice', 'memberPrice', 'cost', 'maxDiscountPercent', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const) {
-      if (data[key] !== undefined) (product as any)[key] = data[key];
-    }
+    const { id: _id, version: _version, ...fields } = data;
+    assignDefined(product, fields);
     product.updatedAt = new Date();
     await tx.em.flush();
     return product;

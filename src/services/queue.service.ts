@@ -161,7 +161,7 @@ export async function createQueue(ctx: ServiceContext, input: CreateQueueInput):
       name: data.name, description: data.description || null,
       manager: data.managerId ? tx.em.getReference(User, data.managerId) : null,
       escalation: data.escalation ?? false,
-    } as any);
+    });
     tx.em.persist(queue);
     await tx.em.flush();
     return queue.id;

@@ -150,7 +150,7 @@ async function replaceLines(tx: ServiceContext, quote: Quote, lines: z.infer<typ
     tx.em.persist(tx.em.create(QuoteLine, {
       quote, position: i + 1, productRef: l.productRef ?? null, description: l.description,
       quantity: l.quantity, unitPrice: l.unitPrice, discountPercent: l.discountPercent ?? '0', lineTotal: totals.lineTotals[i],
-    } as any));
+    }));
   });
   quote.subtotal = totals.subtotal;
   quote.discountTotal = totals.discountTotal;
@@ -186,7 +186,7 @@ export async function createQuote(ctx: ServiceContext, input: CreateQuoteInput) 
     const quote = tx.em.create(Quote, {
       opportunity, number: await nextNumber(tx), currency: opportunity.currency, validUntil: data.validUntil, status: QuoteStatus.DRAFT,
       notes: data.notes ?? null, createdBy: ctx.principal.id,
-    } as any);
+    });
     tx.em.persist(quote);
     await replaceLines(tx, quote, data.lines);
     recordAudit(tx.em, ctx.principal, {

@@ -163,7 +163,7 @@ export async function scheduleFollowUp(ctx: ServiceContext, input: ScheduleFollo
       type: TaskType.FOLLOW_UP, dueAt: data.at, remindAt: null, notes: data.note || null,
       assignee: tx.em.getReference(User, assigneeId), assignedBy: tx.em.getReference(User, tx.principal.id),
       customer: tx.em.getReference(Customer, found.customerId), serviceCase: tx.em.getReference(ServiceCase, found.id),
-    } as any);
+    });
     await tx.em.flush();
     return task;
   });

@@ -303,7 +303,7 @@ export async function createTask(ctx: ServiceContext, input: CreateTaskInput) {
     const task = tx.em.create(Task, {
       title: data.title, type: data.type, dueAt: data.dueAt, remindAt: data.remindAt ?? null, notes: data.notes ?? null,
       assignee: tx.em.getReference(User, assigneeId), assignedBy: tx.em.getReference(User, ctx.principal.id),
-    } as any);
+    });
     setLinks(tx, task, { ...links, customerId: linked.customerId });
     await tx.em.flush();
     return task;

@@ -159,7 +159,7 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput) {
       email: data.email, name: data.name, role: data.role, team: data.team ?? null, passwordHash: await hashPassword(data.password),
       manager: data.managerId ? tx.em.getReference(User, data.managerId) : null,
       partnerCustomer: data.partnerCustomerId ? tx.em.getReference(Customer, data.partnerCustomerId) : null,
-    } as any);
+    });
     fail(await userRuleErrors(tx, { id: user.id, role: data.role, managerId: data.managerId ?? null, partnerCustomerId: data.partnerCustomerId ?? null }));
     await tx.em.flush();
     return user;
