@@ -6,6 +6,7 @@ import { EmailInput, PhoneInput, PostalAddressInput } from './contact-point.inpu
 import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
+import type * as contacts from '../services/contact.service';
 
 export const ContactConnection = connectionType(Contact, 'Contact');
 
@@ -63,14 +64,14 @@ class ContactFields {
 }
 
 @InputType({ description: 'A new contact at a customer.' })
-export class CreateContactInput extends ContactFields {
+export class CreateContactInput extends ContactFields implements contacts.CreateContactInput {
   @Field(() => ID, { description: 'The customer the contact works for.' }) customerId!: string;
   @Field({ description: 'First name (1–100 characters).' }) firstName!: string;
   @Field({ description: 'Last name (1–100 characters).' }) lastName!: string;
 }
 
 @InputType({ description: 'Changes to a contact. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateContactInput extends ContactFields {
+export class UpdateContactInput extends ContactFields implements contacts.UpdateContactInput {
   @Field(() => ID, { description: 'The contact.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string;

@@ -7,6 +7,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, IntFilter, StringFilter, TagsFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
+import type * as customers from '../services/customer.service';
 
 export const CustomerConnection = connectionType(Customer, 'Customer');
 
@@ -103,13 +104,13 @@ class CustomerFields {
 }
 
 @InputType({ description: 'A new customer.' })
-export class CreateCustomerInput extends CustomerFields {
+export class CreateCustomerInput extends CustomerFields implements customers.CreateCustomerInput {
   @Field({ description: 'Name (1–200 characters).' }) name!: string;
   @Field(() => CustomerKind, { description: 'INDIVIDUAL or BUSINESS.' }) kind!: CustomerKind;
 }
 
 @InputType({ description: 'Changes to a customer. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateCustomerInput extends CustomerFields {
+export class UpdateCustomerInput extends CustomerFields implements customers.UpdateCustomerInput {
   @Field(() => ID, { description: 'The customer.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string;

@@ -10,6 +10,8 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, IntFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
+import type * as leads from '../services/lead.service';
+import type * as campaigns from '../services/campaign.service';
 
 // ------------------------------------------------------------------------------------------ campaigns
 
@@ -60,7 +62,7 @@ class CampaignFields {
 }
 
 @InputType({ description: 'A new campaign.' })
-export class CreateCampaignInput extends CampaignFields {
+export class CreateCampaignInput extends CampaignFields implements campaigns.CreateCampaignInput {
   @Field({ description: 'Name (1–200 characters).' }) name!: string;
   @Field(() => CampaignChannel, { description: 'The channel it runs on.' }) channel!: CampaignChannel;
   @Field(() => LocalDateScalar, { description: 'First day.' }) startsOn!: string;
@@ -68,7 +70,7 @@ export class CreateCampaignInput extends CampaignFields {
 }
 
 @InputType({ description: 'Changes to a campaign. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateCampaignInput extends CampaignFields {
+export class UpdateCampaignInput extends CampaignFields implements campaigns.UpdateCampaignInput {
   @Field(() => ID, { description: 'The campaign.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string;
@@ -157,7 +159,7 @@ class LeadFields {
 }
 
 @InputType({ description: 'A new lead (status NEW). Web forms push these with an API key holding `customers:write`.' })
-export class CreateLeadInput extends LeadFields {
+export class CreateLeadInput extends LeadFields implements leads.CreateLeadInput {
   @Field({ description: 'First name (1–100 characters).' }) firstName!: string;
   @Field({ description: 'Last name (1–100 characters).' }) lastName!: string;
   @Field(() => LeadSource, { nullable: true, description: 'Where the lead came from; when omitted CAMPAIGN if `campaignId` is set, else WEB for API keys and OTHER for users.' }) source?: LeadSource;
@@ -169,7 +171,7 @@ export class CreateLeadInput extends LeadFields {
 }
 
 @InputType({ description: 'Changes to a lead. Pass the `version` you read; a stale one is a CONFLICT. Change the owner with `assignLead`; convert with `convertLead`.' })
-export class UpdateLeadInput extends LeadFields {
+export class UpdateLeadInput extends LeadFields implements leads.UpdateLeadInput {
   @Field(() => ID, { description: 'The lead.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string;
@@ -180,7 +182,7 @@ export class UpdateLeadInput extends LeadFields {
 }
 
 @InputType({ description: 'Give a lead to a sales user.' })
-export class AssignLeadInput {
+export class AssignLeadInput implements leads.AssignLeadInput {
   @Field(() => ID, { description: 'The lead.' }) leadId!: string;
   @Field(() => ID, { description: 'The new owner: an active SALES_REP or SALES_MANAGER; for a manager, someone in their team.' }) ownerId!: string;
   @Field(() => Int, { nullable: true, description: 'The version you read; when given and stale, a CONFLICT.' }) version?: number | null;
@@ -198,7 +200,7 @@ export class ConvertLeadOpportunityInput {
   description: 'Convert a lead in one step. The customer is the one given, else the customer (visible to you) with a contact whose e-mail is the lead\'s, '
     + 'else the BUSINESS customer (visible to you) named exactly like the lead\'s company (ignoring case), else a new one.',
 })
-export class ConvertLeadInput {
+export class ConvertLeadInput implements leads.ConvertLeadInput {
   @Field(() => ID, { description: 'The lead; not already converted, not disqualified.' }) leadId!: string;
   @Field(() => ID, { nullable: true, description: 'Attach the lead to this existing customer instead of matching or creating one.' }) customerId?: string | null;
   @Field(() => ConvertLeadOpportunityInput, { nullable: true, description: 'Also open an opportunity (stage PROSPECTING, owned like the customer, linked to the lead and its campaign).' })

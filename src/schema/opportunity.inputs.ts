@@ -8,6 +8,8 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
+import type * as quotes from '../services/quote.service';
+import type * as opportunities from '../services/opportunity.service';
 
 export const OpportunityConnection = connectionType(Opportunity, 'Opportunity');
 export const OpportunityStageChangeConnection = connectionType(OpportunityStageChange, 'OpportunityStageChange');
@@ -66,7 +68,7 @@ class OpportunityFields {
 }
 
 @InputType({ description: 'A new opportunity on a customer you can see.' })
-export class CreateOpportunityInput extends OpportunityFields {
+export class CreateOpportunityInput extends OpportunityFields implements opportunities.CreateOpportunityInput {
   @Field(() => ID, { description: 'The customer (visible to you, not deleted).' }) customerId!: string;
   @Field({ description: 'Name of the deal (1–200 characters).' }) name!: string;
   @Field(() => DecimalScalar, { description: 'Expected value, 0 or more with at most 2 decimals, e.g. "12500.00".' }) amount!: string;
@@ -74,7 +76,7 @@ export class CreateOpportunityInput extends OpportunityFields {
 }
 
 @InputType({ description: 'Changes to an opportunity. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateOpportunityInput extends OpportunityFields {
+export class UpdateOpportunityInput extends OpportunityFields implements opportunities.UpdateOpportunityInput {
   @Field(() => ID, { description: 'The opportunity.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'Name of the deal (1–200 characters).' }) name?: string;
@@ -112,7 +114,7 @@ export class QuoteLineInput {
 }
 
 @InputType({ description: 'A new DRAFT quote on an open opportunity. Totals are computed from the lines.' })
-export class CreateQuoteInput {
+export class CreateQuoteInput implements quotes.CreateQuoteInput {
   @Field(() => ID, { description: 'The opportunity (visible to you, open).' }) opportunityId!: string;
   @Field(() => LocalDateScalar, { description: 'Last day the offer is valid (today or later, UTC).' }) validUntil!: string;
   @Field(() => String, { nullable: true, description: 'Notes printed on the quote (up to 4000 characters).' }) notes?: string | null;
@@ -120,7 +122,7 @@ export class CreateQuoteInput {
 }
 
 @InputType({ description: 'Changes to a DRAFT quote. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateQuoteInput {
+export class UpdateQuoteInput implements quotes.UpdateQuoteInput {
   @Field(() => ID, { description: 'The quote.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => LocalDateScalar, { nullable: true, description: 'Last day the offer is valid (today or later, UTC).' }) validUntil?: string;

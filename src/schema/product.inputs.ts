@@ -5,6 +5,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, StringFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
+import type * as products from '../services/product.service';
 
 export const ProductConnection = connectionType(Product, 'Product');
 
@@ -74,7 +75,7 @@ class ProductFields {
 }
 
 @InputType({ description: 'A new product.' })
-export class CreateProductInput extends ProductFields {
+export class CreateProductInput extends ProductFields implements products.CreateProductInput {
   @Field({ description: 'SKU: 1–64 characters of A–Z, 0–9, ".", "_", "-" (lower case is upper-cased); unique (DUPLICATE otherwise).' }) sku!: string;
   @Field({ description: 'Name (1–200 characters).' }) name!: string;
   @Field({ description: 'Category (1–100 characters).' }) category!: string;
@@ -82,7 +83,7 @@ export class CreateProductInput extends ProductFields {
 }
 
 @InputType({ description: 'Changes to a product. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateProductInput extends ProductFields {
+export class UpdateProductInput extends ProductFields implements products.UpdateProductInput {
   @Field(() => ID, { description: 'The product.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'SKU (unique; DUPLICATE otherwise).' }) sku?: string;

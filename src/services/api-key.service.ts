@@ -25,7 +25,10 @@ const CreateApiKey = z.object({
   expiresAt: z.date().nullish(),
 });
 
-export async function createApiKey(ctx: ServiceContext, input: z.input<typeof CreateApiKey>) {
+/** What the caller passes: any role and any scope names; the schema refuses the others (VALIDATION naming the field). */
+export type CreateApiKeyInput = Omit<z.input<typeof CreateApiKey>, 'role' | 'scopes'> & { role: Role; scopes: string[] };
+
+export async function createApiKey(ctx: ServiceContext, input: CreateApiKeyInput) {
   const parsed = parseInput(CreateApiKey, input);
   if (!parsed.ok) return { apiKey: null, secret: null, errors: parsed.errors };
   const data = parsed.data;

@@ -169,8 +169,10 @@ const UpdateProduct = z.object({
   warrantyMonths: fields.warrantyMonths.nullish(),
 });
 
-export type CreateProductInput = z.input<typeof CreateProduct>;
-export type UpdateProductInput = z.input<typeof UpdateProduct>;
+/** `optionsSchema` is any JSON object on the way in (a GraphQL JSONObject); the schema checks its shape. */
+type LooseOptions<T> = Omit<T, 'optionsSchema'> & { optionsSchema?: Record<string, unknown> | null };
+export type CreateProductInput = LooseOptions<z.input<typeof CreateProduct>>;
+export type UpdateProductInput = LooseOptions<z.input<typeof UpdateProduct>>;
 
 const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'maxDiscountPercent', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const;
 
