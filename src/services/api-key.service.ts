@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SCOPES, SCOPE_INFO, type Principal } from '../auth/principal';
+import { KEY_ROLES } from '../auth/roles';
 import { ApiKey } from '../entities/api-key.entity';
 import { Role } from '../entities/enums';
 import type { ServiceContext } from './context';
@@ -19,7 +20,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const CreateApiKey = z.object({
   name: text(100),
-  role: z.enum([Role.INTEGRATION, Role.PARTNER], { errorMap: () => ({ message: 'An API key is for an INTEGRATION or a PARTNER.' }) }),
+  role: z.enum(KEY_ROLES, { errorMap: () => ({ message: 'An API key is for an INTEGRATION or a PARTNER.' }) }),
   scopes: z.array(z.enum(SCOPES, { errorMap: () => ({ message: `Unknown scope; known: ${SCOPES.join(', ')}.` }) })).min(1, 'Give the key at least one scope.'),
   partnerCustomerId: ID('cus').nullish(),
   expiresAt: z.date().nullish(),

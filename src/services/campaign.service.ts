@@ -14,6 +14,7 @@ import { leadScope, liveCustomer, opportunityScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { CAMPAIGN_READERS } from '../auth/roles';
 
 /**
  * Campaigns: where leads come from and what won deals are attributed to. Campaigns carry no record
@@ -21,9 +22,6 @@ import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DAT
  */
 
 export type CampaignRow = Campaign;
-
-/** Roles that read campaigns (the permission map grants the root fields to the same roles). */
-export const CAMPAIGN_READERS: readonly Role[] = [Role.ADMIN, Role.MARKETING, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.ANALYST];
 
 /** Condition for `campaign` rows: all of them for campaign readers, none for anyone else. */
 function campaignScope(principal: Principal): Sql {

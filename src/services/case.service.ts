@@ -18,7 +18,8 @@ import {
   type Connection, type ConnectionArgs, type Direction, type SortKey, expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
 } from './pagination';
 import { visibleCustomerId } from './customer.service';
-import { CASE_WORKERS, caseWorkerErrors, slaMinutes } from './queue.service';
+import { caseWorkerErrors, slaMinutes } from './queue.service';
+import { CASE_WORKERS } from '../auth/roles';
 import { caseScope, liveCustomer } from './scope';
 import { createSurvey } from './survey.service';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
@@ -32,7 +33,7 @@ import { ID, optionalText, parseInput, text } from './validation';
  * - Reads: `caseScope` in SQL — ADMIN and SERVICE_AGENT all cases; SALES_MANAGER and SALES_REP
  *   (read-only) and PARTNER (its own record and the customers it resells to) the cases of customers
  *   in their `customerScope`; cases of deleted customers are hidden. Others: nothing.
- * - Writes: ADMIN and SERVICE_AGENT on every case. A PARTNER (user or key) opens cases for customers
+ * - Writes (who may call: src/auth/case.permissions.ts): `CASE_WORKERS` on every case. A PARTNER (user or key) opens cases for customers
  *   in its scope (channel forced to PARTNER, no assignee or queue), adds PUBLIC comments to and
  *   reopens the cases it sees. Anything else is NOT_FOUND.
  * - SLA: opening sets `firstResponseDueAt` / `resolutionDueAt` = opened + the priority's policy

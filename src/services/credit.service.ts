@@ -4,7 +4,8 @@ import type { Principal } from '../auth/principal';
 import { Contract } from '../entities/contract.entity';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
 import { Customer } from '../entities/customer.entity';
-import { AuditAction, CreditRating, Role } from '../entities/enums';
+import { AuditAction, CreditRating } from '../entities/enums';
+import { CREDIT_ASSESSMENT_READERS, CREDIT_HOLD_READERS } from '../auth/roles';
 import { ContractStatus, CreditHoldStatus } from '../entities/finance.enums';
 import { refId } from '../entities/ids';
 import { Order, OrderStatus } from '../entities/order.entity';
@@ -50,13 +51,6 @@ import { CURRENCY, ID, MONEY, optionalText, parseInput, text } from './validatio
 
 export type CreditHoldRow = CreditHold;
 export type CreditAssessmentRow = CreditAssessment;
-
-/** Who reads credit holds (rows by `accountScope`). */
-export const CREDIT_HOLD_READERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP];
-/** Who reads assessments and the credit terms on a hold (limit, its currency). */
-export const CREDIT_ASSESSMENT_READERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER];
-/** The "one" owner of credit decisions. */
-export const CREDIT_DECIDERS: readonly Role[] = [Role.FINANCE];
 
 /** Condition on the `credit_hold` row aliased `h`. */
 function holdScope(principal: Principal): Sql {

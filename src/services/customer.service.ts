@@ -16,6 +16,7 @@ import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql }
 import { searchSql } from './search';
 import { and, columnsOf, list, newIdSql, or, rows, sql, type Sql } from './sql';
 import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text } from './validation';
+import { CUSTOMER_OWNERS, SETS_RESELLER } from '../auth/roles';
 
 export type CustomerRow = Customer;
 
@@ -227,7 +228,7 @@ export async function ownerErrors(ctx: ServiceContext, ownerId: string, field = 
     where u.id = ${ownerId} and ${assignableUserScope(principal)}`);
   if (!owner) return [userError('NOT_FOUND', 'No such user in your team.', field)];
   if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
-  if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
+  if (!CUSTOMER_OWNERS.includes(owner.role)) {
     return [userError('VALIDATION', `${what[0].toUpperCase()}${what.slice(1)} are owned by sales reps, sales managers or admins.`, field)];
   }
   return [];
@@ -244,9 +245,6 @@ async function referenceErrors(ctx: ServiceContext, referredById: string | null 
   const found = await customersByIds(ctx, [referredById]);
   return found.length ? [] : [userError('NOT_FOUND', 'The referring customer does not exist.', ['input', 'referredById'])];
 }
-
-/** Roles that link a customer to the partner reselling to it (keys never do). */
-const SETS_RESELLER: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP];
 
 /**
  * `resoldById` names the partner that resells to the customer: staff only; a live customer visible

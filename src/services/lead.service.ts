@@ -22,6 +22,7 @@ import { assignableUserScope, customerScope, leadScope } from './scope';
 import { and, columnsOf, likeEscape, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { CUSTOMER_OWNERS } from '../auth/roles';
 
 /**
  * Leads: people who may buy, from a campaign or the web. Record scope `leadScope` (ADMIN and
@@ -324,7 +325,7 @@ async function conversionOwner(tx: ServiceContext, lead: Lead): Promise<string> 
   const ownerId = refId(lead.owner) ?? tx.principal.id;
   const [owner] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId}`);
   if (!owner?.active) fail([userError('VALIDATION', 'The lead\'s owner is deactivated: assign the lead to an active user first.', ['input', 'leadId'])]);
-  if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
+  if (!CUSTOMER_OWNERS.includes(owner.role)) {
     fail([userError('VALIDATION', 'Customers are owned by sales reps, sales managers or admins: assign the lead first.', ['input', 'leadId'])]);
   }
   return ownerId;

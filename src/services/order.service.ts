@@ -26,12 +26,15 @@ import { customerScope, maskedSql, orderScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY } from './validation';
+import { ORDER_WRITERS } from '../auth/roles';
 
 /**
  * Orders pushed by e-commerce sites and partners (issue 4).
  *
- * Rules (also in the schema descriptions):
- * - `pushOrder`: INTEGRATION keys with `orders:write`, and ADMIN. Every push carries an idempotency key
+ * Rules (also in the schema descriptions). Who may call each mutation is stated once, in the permission
+ * map (src/auth/order.permissions.ts, role lists in src/auth/roles.ts); this file enforces what the map
+ * cannot see (whose orders, which customers a partner may name, partners only cancelling).
+ * - `pushOrder`: every push carries an idempotency key
  *   (per caller): the same key with the same content (SHA-256 of the canonical JSON of the input)
  *   returns the stored first result, byte for byte; the same key with other content is a CONFLICT;
  *   concurrent duplicates serialise on the key row (`insert … on conflict do nothing` in the order's
@@ -477,7 +480,7 @@ export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
  * they may only cancel, see `partnerStatusErrors`).
  */
 const writableScope = (principal: Principal): Sql =>
-  ([Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.INTEGRATION, Role.PARTNER].includes(principal.role) ? orderScope(principal) : FALSE);
+  (ORDER_WRITERS.includes(principal.role) ? orderScope(principal) : FALSE);
 
 /** Statuses a partner may still cancel an order in: before anyone confirmed it. */
 const PARTNER_CANCELLABLE: readonly OrderStatus[] = [OrderStatus.PENDING, OrderStatus.PENDING_CREDIT_APPROVAL];

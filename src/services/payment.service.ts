@@ -22,8 +22,8 @@ import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text } from './va
 /**
  * Payments received from customers and their allocation to receivables (issue 4).
  *
- * Rules (also in the schema descriptions):
- * - `recordPayment`: FINANCE and ADMIN. One transaction that first locks the customer's open
+ * Rules (also in the schema descriptions; who may call: src/auth/receivable.permissions.ts):
+ * - `recordPayment`: one transaction that first locks the customer's open
  *   receivables (`for update`, in allocation order), so concurrent payments of one customer are applied
  *   one after the other and each sees what the other left outstanding.
  * - A payment is always fully allocated, to open receivables of the same customer in the same currency.

@@ -9,24 +9,20 @@ import { userError, type UserError } from './errors';
 import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
+import { CASE_STAFF, CASE_WORKERS } from '../auth/roles';
 
 /**
  * Service queues and SLA policies (issue 5).
  *
- * - SLA policies: one per priority (P1–P4), read by the staff who read cases; ADMIN changes the
- *   targets (`updateSlaPolicy`: both > 0, resolution ≥ first response). A change applies to cases
+ * Who reads and changes them: the permission map (src/auth/case.permissions.ts).
+ * - SLA policies: one per priority (P1–P4); `updateSlaPolicy` needs both targets > 0 and
+ *   resolution ≥ first response. A change applies to cases
  *   opened (or re-prioritised) afterwards; open cases keep the due dates they were given.
- * - Queues: read by the staff who read cases; ADMIN creates and changes them. Names are unique
+ * - Queues: names are unique
  *   (DUPLICATE at `input.name`), at most one queue is the escalation queue (DUPLICATE at
  *   `input.escalation`), and the manager is an active ADMIN or SERVICE_AGENT user (the SLA job
  *   notifies them of breached cases, so they must be able to work every case).
  */
-
-/** Staff roles that read cases, SLA policies and queues (SALES_* read-only, their customers' cases only). */
-export const CASE_STAFF: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP];
-
-/** Roles whose users can be assigned cases and manage queues: they work every case. */
-export const CASE_WORKERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT];
 
 const queueScope = (ctx: ServiceContext): Sql => (ctx.principal.type === 'USER' && CASE_STAFF.includes(ctx.principal.role) ? TRUE : FALSE);
 

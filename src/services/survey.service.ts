@@ -11,7 +11,7 @@ import { Task } from '../entities/task.entity';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { CASE_STAFF } from './queue.service';
+import { CASE_STAFF } from '../auth/roles';
 import { caseScope, liveCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { inTransaction } from './transaction';
