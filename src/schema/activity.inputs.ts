@@ -73,9 +73,9 @@ export class LogActivityInput extends ActivityFields implements activities.LogAc
 export class UpdateActivityInput extends ActivityFields implements activities.UpdateActivityInput {
   @Field(() => ID, { description: 'The activity.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => ActivityType, { nullable: true, description: 'What kind of interaction.' }) type?: ActivityType;
-  @Field(() => String, { nullable: true, description: 'Short subject line (1–200 characters).' }) subject?: string;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it happened; at most 5 minutes in the future.' }) occurredAt?: Date;
+  @Field(() => ActivityType, { nullable: true, description: 'What kind of interaction.' }) type?: ActivityType | null;
+  @Field(() => String, { nullable: true, description: 'Short subject line (1–200 characters).' }) subject?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it happened; at most 5 minutes in the future.' }) occurredAt?: Date | null;
 }
 
 @InputType({ description: 'Identifies one activity.' })

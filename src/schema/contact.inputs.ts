@@ -53,14 +53,14 @@ export class ContactOrderBy {
 class ContactFields {
   @Field(() => String, { nullable: true, description: 'Job title.' }) title?: string | null;
   @Field(() => String, { nullable: true, description: 'The department the contact works in (at most 150 characters).' }) department?: string | null;
-  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list).' }) phones?: PhoneInput[];
-  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list).' }) emails?: EmailInput[];
-  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list).' }) addresses?: PostalAddressInput[];
+  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list).' }) phones?: PhoneInput[] | null;
+  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list).' }) emails?: EmailInput[] | null;
+  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list).' }) addresses?: PostalAddressInput[] | null;
   @Field(() => BuyingRole, { nullable: true, description: 'Role in buying decisions.' }) buyingRole?: BuyingRole | null;
   @Field(() => ContactChannel, { nullable: true, description: 'How the contact prefers to be reached; null: no preference.' }) preferredChannel?: ContactChannel | null;
-  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Where consent was given.' }) consentSource?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Make this the primary contact (the previous primary one is demoted).' }) primary?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Make this the primary contact (the previous primary one is demoted).' }) primary?: boolean | null;
 }
 
 @InputType({ description: 'A new contact at a customer.' })
@@ -74,8 +74,8 @@ export class CreateContactInput extends ContactFields implements contacts.Create
 export class UpdateContactInput extends ContactFields implements contacts.UpdateContactInput {
   @Field(() => ID, { description: 'The contact.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string;
-  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string;
+  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string | null;
+  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string | null;
 }
 
 @InputType({ description: 'Identifies one contact.' })

@@ -55,13 +55,13 @@ export class OpportunityOrderBy {
 
 @InputType({ description: 'Opportunity fields shared by create and update. On update, an omitted field is left as it is; null clears an optional one.' })
 class OpportunityFields {
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the amount (three letters, e.g. "EUR"); EUR on create when omitted.' }) currency?: string;
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the amount (three letters, e.g. "EUR"); EUR on create when omitted.' }) currency?: string | null;
   @Field(() => OpportunityStage, { nullable: true, description: 'The stage; PROSPECTING on create when omitted. On update a change is recorded in `stageHistory`; a closed deal (WON/LOST) goes back to an open stage only through `reopenOpportunity`.' })
-  stage?: OpportunityStage;
+  stage?: OpportunityStage | null;
   @Field(() => Int, { nullable: true, description: 'Chance of winning in % (0–100). On create, omitted or null: the stage\'s default. On update, omitted: unchanged, except that a stage change resets it to the new stage\'s default; null: the stage\'s default. Only open stages may deviate from their default (WON is 100, LOST 0).' })
   probability?: number | null;
   @Field(() => ID, { nullable: true, description: 'Owner. Defaults to you on create; a rep always owns their deals; a manager may pick anyone in their team.' }) ownerId?: string | null;
-  @Field(() => [String], { nullable: true, description: 'Competitors in the deal (replaces the list; at most 20).' }) competitors?: string[];
+  @Field(() => [String], { nullable: true, description: 'Competitors in the deal (replaces the list; at most 20).' }) competitors?: string[] | null;
   @Field(() => ID, { nullable: true, description: 'The campaign the deal is attributed to; null for none.' }) campaignId?: string | null;
   @Field(() => LostReason, { nullable: true, description: 'Why the deal was lost: required when the stage becomes LOST, refused otherwise.' }) lostReason?: LostReason | null;
   @Field(() => String, { nullable: true, description: 'Note on the loss (up to 2000 characters); only with LOST.' }) lostNote?: string | null;
@@ -79,9 +79,9 @@ export class CreateOpportunityInput extends OpportunityFields implements opportu
 export class UpdateOpportunityInput extends OpportunityFields implements opportunities.UpdateOpportunityInput {
   @Field(() => ID, { description: 'The opportunity.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'Name of the deal (1–200 characters).' }) name?: string;
-  @Field(() => DecimalScalar, { nullable: true, description: 'Expected value, 0 or more with at most 2 decimals.' }) amount?: string;
-  @Field(() => LocalDateScalar, { nullable: true, description: 'When the deal is expected to close.' }) expectedCloseDate?: string;
+  @Field(() => String, { nullable: true, description: 'Name of the deal (1–200 characters).' }) name?: string | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Expected value, 0 or more with at most 2 decimals.' }) amount?: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'When the deal is expected to close.' }) expectedCloseDate?: string | null;
 }
 
 @InputType({ description: 'Reopen a closed (WON or LOST) deal: explicit, recorded in the stage history (`reopened: true`) and audited.' })
@@ -125,9 +125,9 @@ export class CreateQuoteInput implements quotes.CreateQuoteInput {
 export class UpdateQuoteInput implements quotes.UpdateQuoteInput {
   @Field(() => ID, { description: 'The quote.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day the offer is valid (today or later, UTC).' }) validUntil?: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day the offer is valid (today or later, UTC).' }) validUntil?: string | null;
   @Field(() => String, { nullable: true, description: 'Notes; null clears them.' }) notes?: string | null;
-  @Field(() => [QuoteLineInput], { nullable: true, description: 'The lines (replaces all lines; 1–100).' }) lines?: QuoteLineInput[];
+  @Field(() => [QuoteLineInput], { nullable: true, description: 'The lines (replaces all lines; 1–100).' }) lines?: QuoteLineInput[] | null;
 }
 
 @InputType({ description: 'Identifies one quote.' })

@@ -71,11 +71,11 @@ export class CreateTaskInput implements taskService.CreateTaskInput {
 export class UpdateTaskInput implements taskService.UpdateTaskInput {
   @Field(() => ID, { description: 'The task.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'What to do (1–200 characters).' }) title?: string;
-  @Field(() => TaskType, { nullable: true, description: 'Kind of task.' }) type?: TaskType;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it is due; the reminder must not be after it.' }) dueAt?: Date;
+  @Field(() => String, { nullable: true, description: 'What to do (1–200 characters).' }) title?: string | null;
+  @Field(() => TaskType, { nullable: true, description: 'Kind of task.' }) type?: TaskType | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it is due; the reminder must not be after it.' }) dueAt?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When to remind the assignee (not after `dueAt`); null removes the reminder.' }) remindAt?: Date | null;
-  @Field(() => ID, { nullable: true, description: 'Reassign (same rule as on create); you become `assignedBy`.' }) assigneeId?: string;
+  @Field(() => ID, { nullable: true, description: 'Reassign (same rule as on create); you become `assignedBy`.' }) assigneeId?: string | null;
   @Field(() => ID, { nullable: true, description: 'The customer (visible to you); null unlinks it unless a contact or opportunity still ties the task to it.' }) customerId?: string | null;
   @Field(() => ID, { nullable: true, description: 'The contact (visible to you, of the task\'s customer); null unlinks it.' }) contactId?: string | null;
   @Field(() => ID, { nullable: true, description: 'The opportunity (visible to you, of the task\'s customer); null unlinks it.' }) opportunityId?: string | null;

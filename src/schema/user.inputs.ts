@@ -80,12 +80,12 @@ export class CreateUserInput implements users.CreateUserInput {
 @InputType({ description: 'Changes to a user (ADMIN). Omitted fields stay; null clears an optional one.' })
 export class UpdateUserInput implements users.UpdateUserInput {
   @Field(() => ID, { description: 'The user.' }) id!: string;
-  @Field(() => String, { nullable: true, description: 'Full name.' }) name?: string;
-  @Field(() => Role, { nullable: true, description: 'New role; it applies from the user\'s next request (tokens carry no role).' }) role?: Role;
+  @Field(() => String, { nullable: true, description: 'Full name.' }) name?: string | null;
+  @Field(() => Role, { nullable: true, description: 'New role; it applies from the user\'s next request (tokens carry no role).' }) role?: Role | null;
   @Field(() => ID, { nullable: true, description: 'Manager; must not be the user or anyone below them.' }) managerId?: string | null;
   @Field(() => String, { nullable: true, description: 'Team name.' }) team?: string | null;
   @Field(() => ID, { nullable: true, description: 'For PARTNER users: the partner customer.' }) partnerCustomerId?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'false deactivates: no more sign-in, tokens stop working; records stay (reassign them with `reassignCustomers`).' }) active?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'false deactivates: no more sign-in, tokens stop working; records stay (reassign them with `reassignCustomers`).' }) active?: boolean | null;
 }
 
 @InputType({ description: 'A new password for yourself.' })

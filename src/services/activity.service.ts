@@ -21,7 +21,7 @@ import { pagesByParent } from './pages-by-parent';
 import { userScope, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Activities: one interaction with a customer (call, visit, e-mail, note, …).
@@ -163,8 +163,8 @@ const UpdateActivity = z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]> },
 });
 
-export type LogActivityInput = z.input<typeof LogActivity>;
-export type UpdateActivityInput = z.input<typeof UpdateActivity>;
+export type LogActivityInput = InputOf<typeof LogActivity>;
+export type UpdateActivityInput = InputOf<typeof UpdateActivity>;
 
 const NON_NULLABLE = ['type', 'subject', 'occurredAt'];
 

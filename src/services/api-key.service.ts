@@ -10,7 +10,7 @@ import { customersByIds } from './customer.service';
 import { userError } from './errors';
 import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
 import { columnsOf, list, rows, sql } from './sql';
-import { ID, parseInput, text } from './validation';
+import { ID, parseInput, text, type InputOf } from './validation';
 
 /**
  * API keys look like `crm_<prefix>_<secret>`. The prefix finds the key; only a SHA-256 of the secret is
@@ -27,7 +27,7 @@ const CreateApiKey = z.object({
 });
 
 /** What the caller passes: any role and any scope names; the schema refuses the others (VALIDATION naming the field). */
-export type CreateApiKeyInput = Omit<z.input<typeof CreateApiKey>, 'role' | 'scopes'> & { role: Role; scopes: string[] };
+export type CreateApiKeyInput = Omit<InputOf<typeof CreateApiKey>, 'role' | 'scopes'> & { role: Role; scopes: string[] };
 
 export async function createApiKey(ctx: ServiceContext, input: CreateApiKeyInput) {
   const parsed = parseInput(CreateApiKey, input);

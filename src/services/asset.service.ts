@@ -17,7 +17,7 @@ import { CASE_WORKERS } from '../auth/roles';
 import { caseScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput } from './validation';
+import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput, type InputOf } from './validation';
 
 /**
  * Assets: the products customers own, identified by a serial number / service tag (issue 5).
@@ -185,8 +185,8 @@ const UpdateAsset = z.object({
   customerId: ID('cus').nullish(),
 });
 
-export type RegisterAssetInput = z.input<typeof RegisterAsset>;
-export type UpdateAssetInput = z.input<typeof UpdateAsset>;
+export type RegisterAssetInput = InputOf<typeof RegisterAsset>;
+export type UpdateAssetInput = InputOf<typeof UpdateAsset>;
 export interface AssetPayload { asset: AssetRow | null; errors: UserError[] }
 
 /** Fields recorded in the audit log. */

@@ -13,7 +13,7 @@ import {
 import { leadScope, liveCustomer, opportunityScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf, type NullOrOmitted } from './validation';
 import { CAMPAIGN_READERS } from '../auth/roles';
 
 /**
@@ -175,8 +175,8 @@ const UpdateCampaign = z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
 }) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCampaign>>>;
 
-export type CreateCampaignInput = z.input<typeof CreateCampaign>;
-export type UpdateCampaignInput = { id: string; version: number } & Partial<CreateCampaignInput>;
+export type CreateCampaignInput = InputOf<typeof CreateCampaign>;
+export type UpdateCampaignInput = { id: string; version: number } & NullOrOmitted<Partial<CreateCampaignInput>>;
 
 /** Campaign owners: active MARKETING or ADMIN users. */
 async function ownerErrors(tx: ServiceContext, ownerId: string): Promise<UserError[]> {
@@ -220,7 +220,7 @@ export async function createCampaign(ctx: ServiceContext, input: CreateCampaignI
 export async function updateCampaign(ctx: ServiceContext, input: UpdateCampaignInput) {
   const parsed = parseInput(UpdateCampaign, input);
   if (!parsed.ok) return { campaign: null, errors: parsed.errors };
-  const data = parsed.data as UpdateCampaignInput;
+  const data = parsed.data;
   const { result, errors } = await inTransaction(ctx, async (tx) => {
     const [visible] = await campaignsByIds(tx, [data.id]);
     if (!visible) throw new RollbackWithErrors([userError('NOT_FOUND', 'Campaign not found.', ['input', 'id'])]);

@@ -24,7 +24,7 @@ import { caseScope, liveCustomer } from './scope';
 import { createSurvey } from './survey.service';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Service cases (issue 5).
@@ -356,11 +356,11 @@ const ChangeCaseStatus = z.object({
 
 const ReopenCase = z.object({ id: ID('cas'), version: z.number().int(), reason: text(1000) });
 
-export type CreateCaseInput = z.input<typeof CreateCase>;
-export type UpdateCaseInput = z.input<typeof UpdateCase>;
-export type AssignCaseInput = z.input<typeof AssignCase>;
-export type ChangeCaseStatusInput = z.input<typeof ChangeCaseStatus>;
-export type ReopenCaseInput = z.input<typeof ReopenCase>;
+export type CreateCaseInput = InputOf<typeof CreateCase>;
+export type UpdateCaseInput = InputOf<typeof UpdateCase>;
+export type AssignCaseInput = InputOf<typeof AssignCase>;
+export type ChangeCaseStatusInput = InputOf<typeof ChangeCaseStatus>;
+export type ReopenCaseInput = InputOf<typeof ReopenCase>;
 
 /**
  * Opens a case: number "CS-000001", …; due dates from the priority's policy; NEW, or ASSIGNED with

@@ -17,7 +17,7 @@ import { pagesByParent } from './pages-by-parent';
 import { maskedSql, personNameVisibleSql, visibleCustomer } from './scope';
 import { contactSearchSql } from './search';
 import { and, columnsOf, list, rows, sql, type Sql } from './sql';
-import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text } from './validation';
+import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text, type InputOf } from './validation';
 
 export type ContactRow = Contact;
 export type ContactOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
@@ -133,8 +133,8 @@ const optionalFields = Object.fromEntries(Object.entries(fields).map(([k, v]) =>
 const CreateContact = z.object({ customerId: ID('cus'), ...optionalFields, firstName: fields.firstName, lastName: fields.lastName });
 const UpdateContact = z.object({ id: ID('con'), version: z.number().int(), ...optionalFields });
 
-export type CreateContactInput = z.input<typeof CreateContact>;
-export type UpdateContactInput = z.input<typeof UpdateContact>;
+export type CreateContactInput = InputOf<typeof CreateContact>;
+export type UpdateContactInput = InputOf<typeof UpdateContact>;
 
 const AUDITED = ['firstName', 'lastName', 'title', 'department', 'phones', 'emails', 'addresses', 'buyingRole', 'preferredChannel',
   'marketingConsent', 'consentAt', 'consentSource', 'primary', 'deletedAt'];

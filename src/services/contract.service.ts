@@ -20,7 +20,7 @@ import { issueReceivables } from './receivable-issue';
 import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, optionalText, parseInput, text } from './validation';
+import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, optionalText, parseInput, text, type InputOf } from './validation';
 import { CONTRACT_WRITERS } from '../auth/roles';
 
 /**
@@ -257,10 +257,10 @@ const UpdateContract = z.object({
 const SignContract = z.object({ id: ID('ctr'), version: z.number().int() });
 const TerminateContract = z.object({ id: ID('ctr'), version: z.number().int(), reason: optionalText(1000) });
 
-export type CreateContractInput = z.input<typeof CreateContract>;
-export type UpdateContractInput = z.input<typeof UpdateContract>;
-export type SignContractInput = z.input<typeof SignContract>;
-export type TerminateContractInput = z.input<typeof TerminateContract>;
+export type CreateContractInput = InputOf<typeof CreateContract>;
+export type UpdateContractInput = InputOf<typeof UpdateContract>;
+export type SignContractInput = InputOf<typeof SignContract>;
+export type TerminateContractInput = InputOf<typeof TerminateContract>;
 export interface ContractPayload { contract: ContractRow | null; errors: UserError[] }
 
 const NON_NULLABLE = ['title', 'value', 'currency', 'startDate', 'ownerId', 'instalments'] as const;

@@ -26,7 +26,7 @@ import { pagesByParent } from './pages-by-parent';
 import { accountScope, liveCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, MONEY, optionalText, parseInput, text } from './validation';
+import { CURRENCY, ID, MONEY, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Credit, "3+1" (issue 4): (1) assessment — FINANCE rates a customer A–D and grants a limit in one
@@ -197,7 +197,7 @@ const AssessCredit = z.object({
   currency: CURRENCY,
   note: note(1000),
 });
-export type AssessCreditInput = z.input<typeof AssessCredit>;
+export type AssessCreditInput = InputOf<typeof AssessCredit>;
 
 export interface CreditAssessmentPayload { assessment: CreditAssessmentRow | null; customer: CustomerRow | null; errors: UserError[] }
 
@@ -249,8 +249,8 @@ export async function assessCredit(ctx: ServiceContext, input: AssessCreditInput
 
 const ApproveCredit = z.object({ holdId: ID('crh'), version: z.number().int(), note: note(1000) });
 const RejectCredit = z.object({ holdId: ID('crh'), version: z.number().int(), note: text(1000) });
-export type ApproveCreditInput = z.input<typeof ApproveCredit>;
-export type RejectCreditInput = z.input<typeof RejectCredit>;
+export type ApproveCreditInput = InputOf<typeof ApproveCredit>;
+export type RejectCreditInput = InputOf<typeof RejectCredit>;
 
 export interface CreditHoldPayload { creditHold: CreditHoldRow | null; errors: UserError[] }
 

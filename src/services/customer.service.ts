@@ -15,7 +15,7 @@ import { keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connect
 import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
 import { and, columnsOf, list, newIdSql, or, rows, sql, type Sql } from './sql';
-import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text } from './validation';
+import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text, type InputOf, type NullOrOmitted } from './validation';
 import { CUSTOMER_OWNERS, SETS_RESELLER } from '../auth/roles';
 
 export type CustomerRow = Customer;
@@ -166,8 +166,8 @@ const UpdateCustomer = z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
 }) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCustomer>>>;
 
-export type CreateCustomerInput = z.input<typeof CreateCustomer>;
-export type UpdateCustomerInput = { id: string; version: number } & Partial<CreateCustomerInput>;
+export type CreateCustomerInput = InputOf<typeof CreateCustomer>;
+export type UpdateCustomerInput = { id: string; version: number } & NullOrOmitted<Partial<CreateCustomerInput>>;
 
 /** Fields recorded in the audit log (everything a user can change). */
 const AUDITED = [
@@ -344,7 +344,7 @@ async function refsOf(tx: ServiceContext, id: string) {
 export async function updateCustomer(ctx: ServiceContext, input: UpdateCustomerInput) {
   const parsed = parseInput(UpdateCustomer, input);
   if (!parsed.ok) return { customer: null, errors: parsed.errors };
-  const data = parsed.data as UpdateCustomerInput & Record<string, unknown>;
+  const data = parsed.data as z.infer<typeof UpdateCustomer> & Record<string, unknown>;
   const nullErrors = NON_NULLABLE.filter((k) => data[k] === null).map((k) => userError('VALIDATION', `${k} cannot be null.`, ['input', k]));
   if (nullErrors.length) return { customer: null, errors: nullErrors };
 

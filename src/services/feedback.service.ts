@@ -15,7 +15,7 @@ import { pagesByParent } from './pages-by-parent';
 import { FEEDBACK_READERS, SOURCE_CASE_READERS } from '../auth/roles';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Product feedback (issue 5): what the product team should change, distilled from COMPLAINT and
@@ -201,10 +201,10 @@ const UpdateFeedback = z.object({
 const LinkCase = z.object({ caseId: ID('cas'), feedbackId: ID('fbk') });
 const UnlinkCase = z.object({ caseId: ID('cas') });
 
-export type CreateFeedbackInput = z.input<typeof CreateFeedback>;
-export type UpdateFeedbackInput = z.input<typeof UpdateFeedback>;
-export type LinkCaseInput = z.input<typeof LinkCase>;
-export type UnlinkCaseInput = z.input<typeof UnlinkCase>;
+export type CreateFeedbackInput = InputOf<typeof CreateFeedback>;
+export type UpdateFeedbackInput = InputOf<typeof UpdateFeedback>;
+export type LinkCaseInput = InputOf<typeof LinkCase>;
+export type UnlinkCaseInput = InputOf<typeof UnlinkCase>;
 
 export interface FeedbackPayload { feedback: FeedbackRow | null; errors: UserError[] }
 export interface CaseLinkPayload { serviceCase: FeedbackCaseRow | null; feedback: FeedbackRow | null; errors: UserError[] }

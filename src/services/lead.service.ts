@@ -21,7 +21,7 @@ import {
 import { assignableUserScope, customerScope, leadScope } from './scope';
 import { and, columnsOf, likeEscape, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf } from './validation';
 import { CUSTOMER_OWNERS } from '../auth/roles';
 
 /**
@@ -140,10 +140,10 @@ const ConvertLead = z.object({
   }).nullish(),
 });
 
-export type CreateLeadInput = z.input<typeof CreateLead>;
-export type UpdateLeadInput = z.input<typeof UpdateLead>;
-export type AssignLeadInput = z.input<typeof AssignLead>;
-export type ConvertLeadInput = z.input<typeof ConvertLead>;
+export type CreateLeadInput = InputOf<typeof CreateLead>;
+export type UpdateLeadInput = InputOf<typeof UpdateLead>;
+export type AssignLeadInput = InputOf<typeof AssignLead>;
+export type ConvertLeadInput = InputOf<typeof ConvertLead>;
 
 /**
  * Who may own a lead: an active SALES_REP or SALES_MANAGER; a manager may only pick someone in their

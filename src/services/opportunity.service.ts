@@ -21,7 +21,7 @@ import {
 import { opportunityScope } from './scope';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf } from './validation';
 
 export type OpportunityRow = Opportunity;
 export type StageChangeRow = OpportunityStageChange;
@@ -206,8 +206,8 @@ const UpdateOpportunity = z.object({
   lostNote: fields.lostNote,
 });
 
-export type CreateOpportunityInput = z.input<typeof CreateOpportunity>;
-export type UpdateOpportunityInput = z.input<typeof UpdateOpportunity>;
+export type CreateOpportunityInput = InputOf<typeof CreateOpportunity>;
+export type UpdateOpportunityInput = InputOf<typeof UpdateOpportunity>;
 
 /** Fields recorded in the audit log. */
 const AUDITED = [

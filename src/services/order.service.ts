@@ -25,7 +25,7 @@ import { pagesByParent } from './pages-by-parent';
 import { customerScope, maskedSql, orderScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY } from './validation';
+import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
 import { ORDER_WRITERS } from '../auth/roles';
 
 /**
@@ -239,7 +239,7 @@ const PushOrder = z.object({
   paymentTerms: z.nativeEnum(PaymentTerms).nullish(),
 });
 
-export type PushOrderInput = z.input<typeof PushOrder>;
+export type PushOrderInput = InputOf<typeof PushOrder>;
 type PushData = z.infer<typeof PushOrder>;
 export interface OrderPayload { order: OrderRow | null; errors: UserError[] }
 
@@ -472,7 +472,7 @@ async function billOrder(tx: ServiceContext, order: Order): Promise<void> {
 }
 
 const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
-export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
+export type UpdateOrderStatusInput = InputOf<typeof UpdateOrderStatus>;
 
 /**
  * Orders the caller may change: the orders it reads (`orderScope`), for staff who deal with orders, for

@@ -17,7 +17,7 @@ import { outstandingOf, type PaymentAllocationRow } from './receivable.service';
 import { accountScope } from './scope';
 import { and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text } from './validation';
+import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text, type InputOf } from './validation';
 
 /**
  * Payments received from customers and their allocation to receivables (issue 4).
@@ -141,7 +141,7 @@ const RecordPayment = z.object({
     .nullish(),
 });
 
-export type RecordPaymentInput = z.input<typeof RecordPayment>;
+export type RecordPaymentInput = InputOf<typeof RecordPayment>;
 type RecordPaymentData = z.infer<typeof RecordPayment>;
 export interface PaymentPayload { payment: PaymentRow | null; errors: UserError[] }
 

@@ -8,7 +8,7 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, parseInput, text, CURRENCY, MONEY } from './validation';
+import { ID, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
 
 export type ProductRow = Product;
 
@@ -171,8 +171,8 @@ const UpdateProduct = z.object({
 
 /** `optionsSchema` is any JSON object on the way in (a GraphQL JSONObject); the schema checks its shape. */
 type LooseOptions<T> = Omit<T, 'optionsSchema'> & { optionsSchema?: Record<string, unknown> | null };
-export type CreateProductInput = LooseOptions<z.input<typeof CreateProduct>>;
-export type UpdateProductInput = LooseOptions<z.input<typeof UpdateProduct>>;
+export type CreateProductInput = LooseOptions<InputOf<typeof CreateProduct>>;
+export type UpdateProductInput = LooseOptions<InputOf<typeof UpdateProduct>>;
 
 const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'maxDiscountPercent', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const;
 

@@ -8,7 +8,7 @@ import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 import { CASE_STAFF, CASE_WORKERS } from '../auth/roles';
 
 /**
@@ -51,7 +51,7 @@ const UpdateSlaPolicy = z.object({
   firstResponseMinutes: MINUTES,
   resolutionMinutes: MINUTES,
 });
-export type UpdateSlaPolicyInput = z.input<typeof UpdateSlaPolicy>;
+export type UpdateSlaPolicyInput = InputOf<typeof UpdateSlaPolicy>;
 export interface SlaPolicyPayload { slaPolicy: SlaPolicyRow | null; errors: UserError[] }
 
 export async function updateSlaPolicy(ctx: ServiceContext, input: UpdateSlaPolicyInput): Promise<SlaPolicyPayload> {
@@ -120,8 +120,8 @@ const UpdateQueue = z.object({
   managerId: ID('usr').nullish(),
   escalation: z.boolean().nullish(),
 });
-export type CreateQueueInput = z.input<typeof CreateQueue>;
-export type UpdateQueueInput = z.input<typeof UpdateQueue>;
+export type CreateQueueInput = InputOf<typeof CreateQueue>;
+export type UpdateQueueInput = InputOf<typeof UpdateQueue>;
 export interface QueuePayload { serviceQueue: QueueRow | null; errors: UserError[] }
 
 /** Name and escalation flag are unique: checked first (a clear error), and the constraint decides races. */
