@@ -101,7 +101,7 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: ({ req, res }) => limits.guard(req, res, () => buildContext(req, db.orm.em.fork() as any, config, limits.loginThrottle, wiring)),
+      context: ({ req, res }) => limits.guard(req, res, () => buildContext(req, db.orm.em.fork(), config, limits.loginThrottle, wiring)),
     }),
   );
   // Body parser failures (malformed JSON, too large): a JSON error, never Express's HTML page with a stack.

@@ -22,7 +22,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const applied = await migrate(db.orm);
   if (applied.length) log.info({ applied }, 'migrations applied');
   if (config.NODE_ENV !== 'production' && config.SEED_DEMO === 'true') {
-    if (await seedDemo(db.orm.em.fork() as any, { sales: true })) log.info('demo data seeded (users *@demo.crm, password demo1234)');
+    if (await seedDemo(db.orm.em.fork(), { sales: true })) log.info('demo data seeded (users *@demo.crm, password demo1234)');
   }
   const { app, stop } = await createApp(config, db, log);
   const server = await new Promise<Server>((resolve) => {

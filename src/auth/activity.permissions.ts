@@ -1,4 +1,4 @@
-import { ACTIVITY_READERS, ACTIVITY_WRITERS } from '../services/activity.service';
+import { ACTIVITY_READERS, ACTIVITY_WRITERS } from './roles';
 import type { PermissionMap } from './permission-map';
 import { isRole, reachable } from './rules';
 

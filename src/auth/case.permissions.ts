@@ -1,5 +1,5 @@
 import { Role } from '../entities/enums';
-import { CASE_STAFF, CASE_WORKERS } from '../services/queue.service';
+import { CASE_STAFF, CASE_WORKERS } from './roles';
 import type { PermissionMap } from './permission-map';
 import { anyOf, hasScope, isRole, notPartner, reachable } from './rules';
 

@@ -1,6 +1,7 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
 import { readsReceivables } from './receivable.permissions';
+import { CONTRACT_WRITERS } from './roles';
 import { anyOf, hasScope, isRole, notPartner, reachable } from './rules';
 
 /**
@@ -14,7 +15,7 @@ export const readsContracts = anyOf(
 );
 
 /** Creating, changing, signing and terminating: ADMIN, FINANCE (any customer), managers and reps (their scope, in SQL). */
-export const writesContracts = isRole(Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP);
+export const writesContracts = isRole(...CONTRACT_WRITERS);
 
 /** The permission map of contracts (merged in auth/index.ts). Rows are scoped in SQL (`contractScope`). */
 export const contractPermissions: PermissionMap = {

@@ -1,4 +1,4 @@
-import { CREDIT_ASSESSMENT_READERS, CREDIT_DECIDERS, CREDIT_HOLD_READERS } from '../services/credit.service';
+import { CREDIT_ASSESSMENT_READERS, CREDIT_DECIDERS, CREDIT_HOLD_READERS } from './roles';
 import type { PermissionMap } from './permission-map';
 import { creditVisible, isRole, reachable } from './rules';
 

@@ -1,4 +1,4 @@
-import { FEEDBACK_READERS, FEEDBACK_WRITERS, SOURCE_CASE_READERS, SUGGESTION_VALUE_READERS } from '../services/feedback.service';
+import { FEEDBACK_READERS, FEEDBACK_WRITERS, SOURCE_CASE_READERS, SUGGESTION_VALUE_READERS } from './roles';
 import type { PermissionMap } from './permission-map';
 import { allOf, isRole, isUser, reachable } from './rules';
 

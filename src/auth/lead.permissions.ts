@@ -1,5 +1,5 @@
 import { Role } from '../entities/enums';
-import { CAMPAIGN_READERS } from '../services/campaign.service';
+import { CAMPAIGN_READERS } from './roles';
 import { readsDealValues } from './opportunity.permissions';
 import type { PermissionMap } from './permission-map';
 import { anyOf, hasScope, isRole, personNameVisible, piiVisible, reachable } from './rules';

@@ -1,5 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
+import { ORDER_READERS } from './roles';
 import { anyOf, hasScope, isRole, reachable, readsCustomers } from './rules';
 
 /**
@@ -7,7 +8,7 @@ import { anyOf, hasScope, isRole, reachable, readsCustomers } from './rules';
  * `orders:read` or `orders:write` (INTEGRATION: their own pushes; PARTNER: as partner users). Record scope in SQL.
  */
 export const readsOrders = anyOf(
-  isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER),
+  isRole(...ORDER_READERS),
   hasScope('orders:read'),
 );
 

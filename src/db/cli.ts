@@ -29,26 +29,26 @@ async function main(command: string | undefined, arg: string | undefined) {
     if (command === 'create-admin') await createAdmin(db, arg, process.argv[4]);
     if (command === 'seed') {
       if (config.NODE_ENV === 'production') throw new Error('Refusing to seed demo data when NODE_ENV=production.');
-      console.log((await seedDemo(db.orm.em.fork() as any, { sales: true })) ? 'demo data seeded' : 'demo data already present');
+      console.log((await seedDemo(db.orm.em.fork(), { sales: true })) ? 'demo data seeded' : 'demo data already present');
     }
   } finally {
     await db.close();
   }
 }
 
-/** The admin's password from ADMIN_PASSWORD, after checking the arguments: at least 12 characters. */
-function adminPassword(email: string | undefined, name: string | undefined): string {
+/** The checked arguments and the admin's password from ADMIN_PASSWORD (at least 12 characters). */
+function adminPassword(email: string | undefined, name: string | undefined): { email: string; name: string; password: string } {
   const password = process.env.ADMIN_PASSWORD ?? '';
   if (!email || !name) throw new Error('Usage: create-admin <email> <name>  (password in ADMIN_PASSWORD)');
   if (password.length < 12) throw new Error('ADMIN_PASSWORD must be at least 12 characters.');
-  return password;
+  return { email, name, password };
 }
 
 /** The first user of a production database (no demo data there). */
-async function createAdmin(db: Awaited<ReturnType<typeof openDatabase>>, email: string | undefined, name: string | undefined) {
-  const password = adminPassword(email, name);
+async function createAdmin(db: Awaited<ReturnType<typeof openDatabase>>, emailArg: string | undefined, nameArg: string | undefined) {
+  const { email, name, password } = adminPassword(emailArg, nameArg);
   const em = db.orm.em.fork();
-  em.persist(em.create(User, { email: email!.trim().toLowerCase(), name, role: Role.ADMIN, passwordHash: await hashPassword(password) } as any));
+  em.persist(em.create(User, { email: email.trim().toLowerCase(), name, role: Role.ADMIN, passwordHash: await hashPassword(password) }));
   await em.flush();
   console.log(`admin ${email} created`);
 }

@@ -47,7 +47,7 @@ export interface DemoUsers { [email: string]: User }
 async function seedUsers(em: EntityManager): Promise<DemoUsers> {
   const hash = await hashPassword(DEMO_PASSWORD);
   const make = (email: string, name: string, role: Role, extra: Partial<User> = {}) =>
-    em.create(User, { email, name, role, passwordHash: hash, ...extra } as any);
+    em.create(User, { email, name, role, passwordHash: hash, ...extra });
   const admin = make('admin@demo.crm', 'Ada Admin', Role.ADMIN);
   const manager = make('manager@demo.crm', 'Max Manager', Role.SALES_MANAGER, { team: 'Direct sales' });
   const rep1 = make('rep1@demo.crm', 'Rita Rep', Role.SALES_REP, { manager, team: 'Direct sales' });
@@ -121,7 +121,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
         creditLimit: individual ? null : `${rnd.int(5, 500)}000.00`,
         creditCurrency: individual ? null : 'EUR',
         createdAt, updatedAt: createdAt,
-      } as any);
+      });
       if (i > 10 && rnd.chance(0.1)) customer.referredBy = created[rnd.int(0, created.length - 1)];
       created.push(customer);
       if (i % 3 === 0) tx.persist(tx.create(CustomerExternalRef, { customer, system: 'erp', ref: `ERP-${100000 + i}` }));
@@ -140,7 +140,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
           marketingConsent: rnd.chance(0.5),
           primary: j === 0,
           createdAt: new Date(createdAt.getTime() + j * 1000), updatedAt: new Date(createdAt.getTime() + j * 1000),
-        } as any));
+        }));
       }
     }
     tx.persist(created);
@@ -149,7 +149,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
     tx.persist(tx.create(User, {
       email: 'partner@demo.crm', name: 'Pat Partner', role: Role.PARTNER, partnerCustomer: dealer,
       passwordHash: users['admin@demo.crm'].passwordHash,
-    } as any));
+    }));
     await tx.flush();
     if (opts.sales) {
       await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));

@@ -8,11 +8,12 @@ import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 import type { User } from './user.entity';
+import { SoftDeletable } from './base.entity';
 
 @IdPrefix('act')
 @Entity({ tableName: 'activity' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'One interaction with a customer: a call, visit, e-mail, meeting, note, … It lands on the customer\'s timeline.' })
-export class Activity implements Node {
+export class Activity extends SoftDeletable implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`act_…`).' })
   id: string = newId('Activity');
@@ -57,18 +58,12 @@ export class Activity implements Node {
   @ManyToOne({ entity: 'User', fieldName: 'performed_by_id' })
   performedBy!: Rel<User>;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was logged (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ type: 'timestamptz', nullable: true })
-  deletedAt?: Date | null;
-
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateActivity`.' })
-  version: number = 1;
+  version!: number;
 }

@@ -1,4 +1,4 @@
-import { ArrayType, Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { ArrayType, Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
@@ -10,6 +10,8 @@ import { Node } from './node';
 @Entity({ tableName: 'api_key' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A key for a system (e-commerce site, ERP) or a partner. Only ADMIN sees keys; the secret is shown once, at creation.' })
 export class ApiKey implements Node {
+  [OptionalProps]?: 'id' | 'scopes' | 'createdAt';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`key_…`).' })
   id: string = newId('ApiKey');

@@ -8,11 +8,12 @@ import { Node } from './node';
 import type { OrderLine } from './order-line.entity';
 import type { Order } from './order.entity';
 import type { Product } from './product.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('ast')
 @Entity({ tableName: 'asset' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A product a customer owns, identified by its serial number / service tag: the agent\'s first lookup when a customer calls.' })
-export class Asset implements Node {
+export class Asset extends Versioned implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`ast_…`).' })
   id: string = newId('Asset');
@@ -52,15 +53,12 @@ export class Asset implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was registered (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version.' })
-  version: number = 1;
+  version!: number;
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import { ActorType, AuditAction } from './enums';
@@ -17,6 +17,8 @@ export interface FieldChangeValue {
 @Index({ properties: ['customerId', 'at', 'id'] })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An entry of the audit log: who changed which record, when, and how.' })
 export class AuditEvent implements Node {
+  [OptionalProps]?: 'id' | 'at' | 'changes';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`aud_…`).' })
   id: string = newId('AuditEvent');

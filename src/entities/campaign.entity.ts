@@ -5,11 +5,12 @@ import { CampaignChannel, CampaignStatus } from './enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { User } from './user.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('cmp')
 @Entity({ tableName: 'campaign' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A marketing campaign: leads come from it, and won deals are attributed to it.' })
-export class Campaign implements Node {
+export class Campaign extends Versioned<'currency' | 'status'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`cmp_…`).' })
   id: string = newId('Campaign');
@@ -49,15 +50,12 @@ export class Campaign implements Node {
   @ManyToOne({ entity: 'User', fieldName: 'owner_id' })
   owner!: Rel<User>;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateCampaign`.' })
-  version: number = 1;
+  version!: number;
 }

@@ -6,11 +6,12 @@ import type { Customer } from './customer.entity';
 import { BuyingRole, ContactChannel } from './enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
+import { SoftDeletable } from './base.entity';
 
 @IdPrefix('con')
 @Entity({ tableName: 'contact' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A person at a customer, with their role in buying decisions.' })
-export class Contact implements Node {
+export class Contact extends SoftDeletable<'phones' | 'emails' | 'addresses' | 'marketingConsent' | 'primary'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`con_…`).' })
   id: string = newId('Contact');
@@ -73,18 +74,12 @@ export class Contact implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When the contact was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When the contact was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ type: 'timestamptz', nullable: true })
-  deletedAt?: Date | null;
-
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateContact`.' })
-  version: number = 1;
+  version!: number;
 }

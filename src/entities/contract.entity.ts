@@ -6,6 +6,7 @@ import { ContractStatus } from './finance.enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { User } from './user.entity';
+import { Versioned } from './base.entity';
 
 /** One instalment of a contract's payment terms (stored as JSON on the contract). */
 export interface InstalmentTerm {
@@ -18,7 +19,7 @@ export interface InstalmentTerm {
 @IdPrefix('ctr')
 @Entity({ tableName: 'contract' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A contract with a customer: value, period, payment terms (instalments). Signing creates its receivables.' })
-export class Contract implements Node {
+export class Contract extends Versioned<'status'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`ctr_…`).' })
   id: string = newId('Contract');
@@ -84,15 +85,12 @@ export class Contract implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to updates.' })
-  version: number = 1;
+  version!: number;
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../schema/scalars';
 import type { Contract } from './contract.entity';
@@ -14,6 +14,8 @@ import type { User } from './user.entity';
 @Entity({ tableName: 'credit_assessment' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'One credit assessment of a customer by FINANCE (the history is kept; the latest is the customer\'s current rating and limit).' })
 export class CreditAssessment implements Node {
+  [OptionalProps]?: 'id' | 'assessedAt';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`cra_…`).' })
   id: string = newId('CreditAssessment');
@@ -49,6 +51,8 @@ export class CreditAssessment implements Node {
 @Entity({ tableName: 'credit_hold' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An order or contract waiting for a FINANCE credit decision because it would take the customer over its credit limit.' })
 export class CreditHold implements Node {
+  [OptionalProps]?: 'id' | 'status' | 'createdAt' | 'version';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`crh_…`).' })
   id: string = newId('CreditHold');

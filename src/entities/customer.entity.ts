@@ -8,6 +8,7 @@ import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { User } from './user.entity';
 import { DecimalScalar, DateTimeScalar, JSONObjectScalar } from '../schema/scalars';
+import { SoftDeletable } from './base.entity';
 
 @IdPrefix('cus')
 @Entity({ tableName: 'customer' })
@@ -16,7 +17,9 @@ import { DecimalScalar, DateTimeScalar, JSONObjectScalar } from '../schema/scala
   simpleResolvers: true,
   description: 'A person or organisation the company sells to or serves; partners (dealers, resellers) are customers too.',
 })
-export class Customer implements Node {
+export class Customer extends SoftDeletable<
+  'tier' | 'vip' | 'phones' | 'emails' | 'addresses' | 'status' | 'isPartner' | 'tags' | 'customAttributes' | 'marketingConsent'
+> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`cus_…`).' })
   id: string = newId('Customer');
@@ -142,22 +145,16 @@ export class Customer implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When the record was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, {
     description: 'When the customer record itself last changed (UTC): its fields, owner (also by reassignment), credit rating and limit, deletion and restore. '
       + 'Changes of related records (contacts, orders, cases, activities — `lastContactedAt` moves without it) do not count. '
       + 'Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
   })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ type: 'timestamptz', nullable: true })
-  deletedAt?: Date | null;
-
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateCustomer`.' })
-  version: number = 1;
+  version!: number;
 }

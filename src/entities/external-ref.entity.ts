@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import type { Customer } from './customer.entity';
 import { IdPrefix, newId } from './ids';
@@ -8,6 +8,8 @@ import { IdPrefix, newId } from './ids';
 @Unique({ properties: ['system', 'ref'] })
 @ObjectType({ simpleResolvers: true, description: 'The id of a customer in another system (ERP, web shop, dealer portal); unique per system.' })
 export class CustomerExternalRef {
+  [OptionalProps]?: 'id';
+
   @PrimaryKey({ type: 'text' })
   id: string = newId('CustomerExternalRef');
 

@@ -9,11 +9,12 @@ import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
 import type { User } from './user.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('led')
 @Entity({ tableName: 'lead' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A prospective buyer from a campaign or the web, scored and worked until converted or disqualified.' })
-export class Lead implements Node {
+export class Lead extends Versioned<'score' | 'status' | 'marketingConsent'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`led_…`).' })
   id: string = newId('Lead');
@@ -84,15 +85,12 @@ export class Lead implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateLead`.' })
-  version: number = 1;
+  version!: number;
 }

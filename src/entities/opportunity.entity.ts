@@ -8,11 +8,12 @@ import { IdPrefix, newId } from './ids';
 import type { Lead } from './lead.entity';
 import { Node } from './node';
 import type { User } from './user.entity';
+import { SoftDeletable } from './base.entity';
 
 @IdPrefix('opp')
 @Entity({ tableName: 'opportunity' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A potential deal with a customer, moving through the sales stages.' })
-export class Opportunity implements Node {
+export class Opportunity extends SoftDeletable<'currency' | 'stage' | 'probability' | 'competitors'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`opp_…`).' })
   id: string = newId('Opportunity');
@@ -69,18 +70,12 @@ export class Opportunity implements Node {
   @ManyToOne({ entity: 'Lead', nullable: true, fieldName: 'lead_id' })
   lead?: Rel<Lead> | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ type: 'timestamptz', nullable: true })
-  deletedAt?: Date | null;
-
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateOpportunity`.' })
-  version: number = 1;
+  version!: number;
 }

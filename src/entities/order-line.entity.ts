@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, JSONObjectScalar } from '../schema/scalars';
 import { IdPrefix, newId } from './ids';
@@ -9,6 +9,8 @@ import type { Product } from './product.entity';
 @Entity({ tableName: 'sales_order_line' })
 @ObjectType({ simpleResolvers: true, description: 'One line of an order. Lines never change once pushed (in particular not after CONFIRMED).' })
 export class OrderLine {
+  [OptionalProps]?: 'id' | 'discount' | 'configuration';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`oln_…`).' })
   id: string = newId('OrderLine');

@@ -5,6 +5,7 @@ import type { Customer } from './customer.entity';
 import { PaymentTerms } from './finance.enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
+import { Versioned } from './base.entity';
 
 export enum OrderStatus {
   PENDING_CREDIT_APPROVAL = 'PENDING_CREDIT_APPROVAL', PENDING = 'PENDING', CONFIRMED = 'CONFIRMED', FULFILLED = 'FULFILLED', COMPLETED = 'COMPLETED', CANCELLED = 'CANCELLED', RETURNED = 'RETURNED',
@@ -26,7 +27,7 @@ registerEnumType(OrderStatus, {
 @IdPrefix('ord')
 @Entity({ tableName: 'sales_order' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An order pushed by an e-commerce site or partner (or entered by staff): lines, totals, status.' })
-export class Order implements Node {
+export class Order extends Versioned<'paymentTerms' | 'status' | 'discountTotal' | 'pointsRedeemed'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`ord_…`).' })
   id: string = newId('Order');
@@ -78,18 +79,15 @@ export class Order implements Node {
   @Property({ type: 'text' })
   createdBy!: string;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, {
     description: 'When the order last changed (UTC): its push, then every status change (by a user, a key, a credit decision). Lines never change; '
       + 'receivables and assets issued for it are records of their own. Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
   })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateOrderStatus`.' })
-  version: number = 1;
+  version!: number;
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
@@ -11,6 +11,8 @@ import type { Receivable } from './receivable.entity';
 @Entity({ tableName: 'payment' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Money received from a customer, allocated to one or several of its receivables.' })
 export class Payment implements Node {
+  [OptionalProps]?: 'id' | 'createdAt';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`pay_…`).' })
   id: string = newId('Payment');
@@ -55,6 +57,8 @@ export class Payment implements Node {
 @Entity({ tableName: 'payment_allocation' })
 @ObjectType({ simpleResolvers: true, description: 'The part of a payment applied to one receivable.' })
 export class PaymentAllocation {
+  [OptionalProps]?: 'id';
+
   @PrimaryKey({ type: 'text' })
   id: string = newId('PaymentAllocation');
 

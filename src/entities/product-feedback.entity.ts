@@ -5,11 +5,12 @@ import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Product } from './product.entity';
 import { FeedbackStatus } from './service.enums';
+import { Versioned } from './base.entity';
 
 @IdPrefix('fbk')
 @Entity({ tableName: 'product_feedback' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Feedback for the product team, distilled from complaint and suggestion cases.' })
-export class ProductFeedback implements Node {
+export class ProductFeedback extends Versioned<'status'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`fbk_…`).' })
   id: string = newId('ProductFeedback');
@@ -32,15 +33,12 @@ export class ProductFeedback implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version.' })
-  version: number = 1;
+  version!: number;
 }

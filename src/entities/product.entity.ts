@@ -3,11 +3,14 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, JSONObjectScalar } from '../schema/scalars';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
+import { Versioned } from './base.entity';
 
 @IdPrefix('prd')
 @Entity({ tableName: 'product' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An article of the catalogue: priced, optionally configurable (build-to-order).' })
-export class Product implements Node {
+export class Product extends Versioned<
+  'maxDiscountPercent' | 'currency' | 'active' | 'optionsSchema' | 'serialised' | 'warrantyMonths'
+> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`prd_…`).' })
   id: string = newId('Product');
@@ -67,15 +70,12 @@ export class Product implements Node {
   @Field(() => Int, { description: 'Warranty in months from purchase (0: none); sets an asset\'s warrantyEnd.' })
   warrantyMonths: number = 0;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateProduct`.' })
-  version: number = 1;
+  version!: number;
 }

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../schema/scalars';
 import { IdPrefix, newId } from './ids';
@@ -8,6 +8,8 @@ import type { Quote } from './quote.entity';
 @Entity({ tableName: 'quote_line' })
 @ObjectType({ simpleResolvers: true, description: 'One priced line of a quote.' })
 export class QuoteLine {
+  [OptionalProps]?: 'id' | 'discountPercent';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`qln_…`).' })
   id: string = newId('QuoteLine');

@@ -5,11 +5,12 @@ import { QuoteStatus } from './enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Opportunity } from './opportunity.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('quo')
 @Entity({ tableName: 'quote' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An offer to the customer on an opportunity: priced lines, totals, validity.' })
-export class Quote implements Node {
+export class Quote extends Versioned<'status' | 'subtotal' | 'discountTotal' | 'total'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`quo_…`).' })
   id: string = newId('Quote');
@@ -52,15 +53,12 @@ export class Quote implements Node {
   @Property({ type: 'text', nullable: true })
   createdBy?: string | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version.' })
-  version: number = 1;
+  version!: number;
 }

@@ -7,11 +7,12 @@ import { DunningStage, ReceivableStatus } from './finance.enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Order } from './order.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('rcv')
 @Entity({ tableName: 'receivable' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Money a customer owes: one contract instalment, or one order billed on account.' })
-export class Receivable implements Node {
+export class Receivable extends Versioned<'paidAmount' | 'status'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`rcv_…`).' })
   id: string = newId('Receivable');
@@ -73,18 +74,15 @@ export class Receivable implements Node {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was paid in full (UTC); null until then.' })
   settledAt?: Date | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, {
     description: 'When the receivable last changed (UTC): its issue, every payment allocated to it (`paidAmount`, SETTLED), and the collection job '
       + 'flagging it OVERDUE or moving its dunning stage. Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
   })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version.' })
-  version: number = 1;
+  version!: number;
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import type { Asset } from './asset.entity';
@@ -10,11 +10,12 @@ import type { ProductFeedback } from './product-feedback.entity';
 import { CaseChannel, CasePriority, CaseStatus, CaseType, CommentVisibility } from './service.enums';
 import type { ServiceQueue } from './service-queue.entity';
 import type { User } from './user.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('cas')
 @Entity({ tableName: 'service_case' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A service case: a customer\'s request or problem, worked by the service desk under SLA targets.' })
-export class ServiceCase implements Node {
+export class ServiceCase extends Versioned<'status' | 'reopenCount'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`cas_…`).' })
   id: string = newId('ServiceCase');
@@ -97,26 +98,25 @@ export class ServiceCase implements Node {
   @Field(() => Int, { description: 'How often it was reopened.' })
   reopenCount: number = 0;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was opened (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, {
     description: 'When the case last changed (UTC): its fields (status, priority, assignment, queue, SLA escalation by the job, feedback link) '
       + 'and every PUBLIC comment (a reply). INTERNAL notes do not change it. Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
   })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to updates.' })
-  version: number = 1;
+  version!: number;
 }
 
 @IdPrefix('cmt')
 @Entity({ tableName: 'case_comment' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A public reply or an internal note on a case. Internal notes never reach PARTNER or API-key callers.' })
 export class CaseComment implements Node {
+  [OptionalProps]?: 'id' | 'createdAt';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`cmt_…`).' })
   id: string = newId('CaseComment');

@@ -1,15 +1,16 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import { CasePriority } from './service.enums';
 import type { User } from './user.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('que')
 @Entity({ tableName: 'service_queue' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A queue of the service desk (e.g. "Hardware", "Escalations"); its manager is notified of breached cases.' })
-export class ServiceQueue implements Node {
+export class ServiceQueue extends Versioned<'escalation'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`que_…`).' })
   id: string = newId('ServiceQueue');
@@ -29,21 +30,18 @@ export class ServiceQueue implements Node {
   @Field({ description: 'True for the escalation queue (at most one): breached P1 cases move here.' })
   escalation: boolean = false;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
-
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version.' })
-  version: number = 1;
+  version!: number;
 }
 
 @Entity({ tableName: 'sla_policy' })
 @ObjectType({ simpleResolvers: true, description: 'SLA targets of one priority (ADMIN configures them).' })
 export class SlaPolicy {
+  [OptionalProps]?: 'updatedAt' | 'version';
+
   @Enum({ items: () => CasePriority, primary: true })
   @Field(() => CasePriority, { description: 'The priority these targets are for.' })
   priority!: CasePriority;

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import { ActorType, OpportunityStage } from './enums';
@@ -10,6 +10,8 @@ import type { Opportunity } from './opportunity.entity';
 @Entity({ tableName: 'opportunity_stage_change' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An opportunity moved from one stage to another.' })
 export class OpportunityStageChange implements Node {
+  [OptionalProps]?: 'id' | 'reopened' | 'at';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`stg_…`).' })
   id: string = newId('OpportunityStageChange');

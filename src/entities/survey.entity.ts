@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
@@ -10,6 +10,8 @@ import type { ServiceCase } from './service-case.entity';
 @Entity({ tableName: 'survey' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'The satisfaction survey of a resolved case: CSAT 1–5, NPS 0–10 and a comment, answered once.' })
 export class Survey implements Node {
+  [OptionalProps]?: 'id' | 'createdAt';
+
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`srv_…`).' })
   id: string = newId('Survey');

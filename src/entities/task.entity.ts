@@ -10,11 +10,12 @@ import type { Opportunity } from './opportunity.entity';
 import type { Receivable } from './receivable.entity';
 import type { ServiceCase } from './service-case.entity';
 import type { User } from './user.entity';
+import { Versioned } from './base.entity';
 
 @IdPrefix('tsk')
 @Entity({ tableName: 'task' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'Scheduled work for a user: a call to make, a visit, a follow-up, a collection.' })
-export class Task implements Node {
+export class Task extends Versioned<'status'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`tsk_…`).' })
   id: string = newId('Task');
@@ -70,15 +71,12 @@ export class Task implements Node {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was marked DONE or CANCELLED (UTC); null while open.' })
   completedAt?: Date | null;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When it was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
-  @Property({ version: true, type: 'integer' })
   @Field(() => Int, { description: 'Optimistic-concurrency version; pass it back to `updateTask`.' })
-  version: number = 1;
+  version!: number;
 }

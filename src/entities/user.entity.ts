@@ -5,11 +5,12 @@ import { Role } from './enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import { DateTimeScalar } from '../schema/scalars';
+import { Timestamped } from './base.entity';
 
 @IdPrefix('usr')
 @Entity({ tableName: 'app_user' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An employee, or a login of a partner (dealer, reseller).' })
-export class User implements Node {
+export class User extends Timestamped<'active' | 'sessionVersion'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`usr_…`).' })
   id: string = newId('User');
@@ -48,11 +49,9 @@ export class User implements Node {
   @Property({ type: 'integer', hidden: true })
   sessionVersion: number = 0;
 
-  @Property({ type: 'timestamptz' })
   @Field(() => DateTimeScalar, { description: 'When the user was created (UTC).' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   @Field(() => DateTimeScalar, { description: 'When the user was last changed (UTC).' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 }

@@ -76,12 +76,12 @@ export class ActivityResolver {
       + 'ADMIN, SALES_MANAGER, SALES_REP and SERVICE_AGENT.',
   })
   logActivity(@InputArg() input: LogActivityInput, @Ctx() ctx: GraphQLContext) {
-    return activities.logActivity(serviceContext(ctx), input as activities.LogActivityInput);
+    return activities.logActivity(serviceContext(ctx), input);
   }
 
   @Mutation(() => ActivityPayload, { description: 'Change an activity (its author, ADMIN, or a manager the author reports to). Stale `version`: CONFLICT.' })
   updateActivity(@InputArg() input: UpdateActivityInput, @Ctx() ctx: GraphQLContext) {
-    return activities.updateActivity(serviceContext(ctx), input as activities.UpdateActivityInput);
+    return activities.updateActivity(serviceContext(ctx), input);
   }
 
   @Mutation(() => ActivityPayload, { description: 'Soft-delete an activity (same people as `updateActivity`): it leaves every list and the timeline.' })

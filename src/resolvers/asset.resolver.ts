@@ -94,7 +94,7 @@ export class AssetResolver {
       + 'A taken service tag: DUPLICATE at ["input","serviceTag"]. Recorded in the customer\'s history.',
   })
   registerAsset(@InputArg() input: RegisterAssetInput, @Ctx() ctx: GraphQLContext) {
-    return assets.registerAsset(serviceContext(ctx), input as assets.RegisterAssetInput);
+    return assets.registerAsset(serviceContext(ctx), input);
   }
 
   @Mutation(() => AssetPayload, {
@@ -102,7 +102,7 @@ export class AssetResolver {
       + 'Recorded in the customer\'s history (a transfer in both customers\').',
   })
   updateAsset(@InputArg() input: UpdateAssetInput, @Ctx() ctx: GraphQLContext) {
-    return assets.updateAsset(serviceContext(ctx), input as assets.UpdateAssetInput);
+    return assets.updateAsset(serviceContext(ctx), input);
   }
 }
 

@@ -137,19 +137,19 @@ export class CaseResolver {
       + '(channel PARTNER, no assignee or queue). Validation errors name the field and write nothing.',
   })
   createCase(@Arg('input', () => CreateCaseInput, { description: 'The new case.' }) input: CreateCaseInput, @Ctx() ctx: GraphQLContext) {
-    return cases.createCase(serviceContext(ctx), input as cases.CreateCaseInput);
+    return cases.createCase(serviceContext(ctx), input);
   }
 
   @Mutation(() => CasePayload, { description: 'Change a case\'s details (ADMIN, SERVICE_AGENT). CLOSED cases: BUSINESS_RULE; stale `version`: CONFLICT.' })
   updateCase(@Arg('input', () => UpdateCaseInput, { description: 'The case, the version you read and the changes.' }) input: UpdateCaseInput, @Ctx() ctx: GraphQLContext) {
-    return cases.updateCase(serviceContext(ctx), input as cases.UpdateCaseInput);
+    return cases.updateCase(serviceContext(ctx), input);
   }
 
   @Mutation(() => CasePayload, {
     description: 'Assign or unassign a case and/or move it between queues (ADMIN, SERVICE_AGENT). NEW → ASSIGNED when an assignee is set; ASSIGNED → NEW when it is removed.',
   })
   assignCase(@Arg('input', () => AssignCaseInput, { description: 'The case, the version you read, the assignee and/or queue.' }) input: AssignCaseInput, @Ctx() ctx: GraphQLContext) {
-    return cases.assignCase(serviceContext(ctx), input as cases.AssignCaseInput);
+    return cases.assignCase(serviceContext(ctx), input);
   }
 
   @Mutation(() => CasePayload, {
@@ -157,7 +157,7 @@ export class CaseResolver {
       + 'asks the customer for satisfaction (a survey); → CLOSED (only from RESOLVED) sets `closedAt`.',
   })
   changeCaseStatus(@Arg('input', () => ChangeCaseStatusInput, { description: 'The case, the version you read and the new status.' }) input: ChangeCaseStatusInput, @Ctx() ctx: GraphQLContext) {
-    return cases.changeCaseStatus(serviceContext(ctx), input as cases.ChangeCaseStatusInput);
+    return cases.changeCaseStatus(serviceContext(ctx), input);
   }
 
   @Mutation(() => CasePayload, {
@@ -165,7 +165,7 @@ export class CaseResolver {
       + 'IN_PROGRESS when staff reopen it, ASSIGNED (NEW when nobody is assigned) when a partner does. ADMIN, SERVICE_AGENT, and PARTNER users and keys for their cases.',
   })
   reopenCase(@Arg('input', () => ReopenCaseInput, { description: 'The case, the version you read and why it is reopened.' }) input: ReopenCaseInput, @Ctx() ctx: GraphQLContext) {
-    return cases.reopenCase(serviceContext(ctx), input as cases.ReopenCaseInput);
+    return cases.reopenCase(serviceContext(ctx), input);
   }
 
   @Mutation(() => CaseCommentPayload, {
@@ -173,7 +173,7 @@ export class CaseResolver {
       + 'The first PUBLIC reply by staff sets the case\'s `firstRespondedAt`.',
   })
   addCaseComment(@Arg('input', () => AddCaseCommentInput, { description: 'The case, the text and its visibility.' }) input: AddCaseCommentInput, @Ctx() ctx: GraphQLContext) {
-    return comments.addCaseComment(serviceContext(ctx), input as comments.AddCaseCommentInput);
+    return comments.addCaseComment(serviceContext(ctx), input);
   }
 }
 
@@ -224,12 +224,12 @@ export class ServiceQueueResolver {
 
   @Mutation(() => ServiceQueuePayload, { description: 'Create a service queue (ADMIN). Name unique and at most one escalation queue (DUPLICATE otherwise).' })
   createServiceQueue(@Arg('input', () => CreateServiceQueueInput, { description: 'The new queue.' }) input: CreateServiceQueueInput, @Ctx() ctx: GraphQLContext) {
-    return queues.createQueue(serviceContext(ctx), input as queues.CreateQueueInput);
+    return queues.createQueue(serviceContext(ctx), input);
   }
 
   @Mutation(() => ServiceQueuePayload, { description: 'Change a service queue (ADMIN); stale `version`: CONFLICT.' })
   updateServiceQueue(@Arg('input', () => UpdateServiceQueueInput, { description: 'The queue, the version you read and the changes.' }) input: UpdateServiceQueueInput, @Ctx() ctx: GraphQLContext) {
-    return queues.updateQueue(serviceContext(ctx), input as queues.UpdateQueueInput);
+    return queues.updateQueue(serviceContext(ctx), input);
   }
 
   @Mutation(() => SlaPolicyPayload, {
@@ -237,7 +237,7 @@ export class ServiceQueueResolver {
       + 'from now on; open cases keep their due dates.',
   })
   updateSlaPolicy(@Arg('input', () => UpdateSlaPolicyInput, { description: 'The priority, the version you read and the new targets.' }) input: UpdateSlaPolicyInput, @Ctx() ctx: GraphQLContext) {
-    return queues.updateSlaPolicy(serviceContext(ctx), input as queues.UpdateSlaPolicyInput);
+    return queues.updateSlaPolicy(serviceContext(ctx), input);
   }
 }
 

@@ -40,12 +40,12 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload, { description: 'Add a contact to a customer you can see.' })
   createContact(@InputArg() input: CreateContactInput, @Ctx() ctx: GraphQLContext) {
-    return contacts.createContact(serviceContext(ctx), input as contacts.CreateContactInput);
+    return contacts.createContact(serviceContext(ctx), input);
   }
 
   @Mutation(() => ContactPayload, { description: 'Change a contact. Stale `version`: CONFLICT.' })
   updateContact(@InputArg() input: UpdateContactInput, @Ctx() ctx: GraphQLContext) {
-    return contacts.updateContact(serviceContext(ctx), input as contacts.UpdateContactInput);
+    return contacts.updateContact(serviceContext(ctx), input);
   }
 
   @Mutation(() => ContactPayload, { description: 'Soft-delete a contact.' })

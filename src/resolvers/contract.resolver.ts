@@ -88,12 +88,12 @@ export class ContractResolver {
       + 'Validation errors name the field and write nothing.',
   })
   createContract(@InputArg() input: CreateContractInput, @Ctx() ctx: GraphQLContext) {
-    return contracts.createContract(serviceContext(ctx), input as contracts.CreateContractInput);
+    return contracts.createContract(serviceContext(ctx), input);
   }
 
   @Mutation(() => ContractPayload, { description: 'Change a DRAFT contract (BUSINESS_RULE once it is signed or held; stale `version`: CONFLICT). Same roles as createContract.' })
   updateContract(@InputArg() input: UpdateContractInput, @Ctx() ctx: GraphQLContext) {
-    return contracts.updateContract(serviceContext(ctx), input as contracts.UpdateContractInput);
+    return contracts.updateContract(serviceContext(ctx), input);
   }
 
   @Mutation(() => ContractPayload, {
@@ -102,14 +102,14 @@ export class ContractResolver {
       + '(approveCredit signs it, rejectCredit puts it back to DRAFT). Same roles as createContract.',
   })
   signContract(@InputArg() input: SignContractInput, @Ctx() ctx: GraphQLContext) {
-    return contracts.signContract(serviceContext(ctx), input as contracts.SignContractInput);
+    return contracts.signContract(serviceContext(ctx), input);
   }
 
   @Mutation(() => ContractPayload, {
     description: 'Terminate a SIGNED or ACTIVE contract (BUSINESS_RULE otherwise). Its receivables stay: the money is still owed. Same roles as createContract.',
   })
   terminateContract(@InputArg() input: TerminateContractInput, @Ctx() ctx: GraphQLContext) {
-    return contracts.terminateContract(serviceContext(ctx), input as contracts.TerminateContractInput);
+    return contracts.terminateContract(serviceContext(ctx), input);
   }
 }
 

@@ -74,12 +74,12 @@ export class CustomerResolver {
 
   @Mutation(() => CustomerPayload, { description: 'Create a customer. Reps own what they create.' })
   createCustomer(@InputArg() input: CreateCustomerInput, @Ctx() ctx: GraphQLContext) {
-    return customers.createCustomer(serviceContext(ctx), input as customers.CreateCustomerInput);
+    return customers.createCustomer(serviceContext(ctx), input);
   }
 
   @Mutation(() => CustomerPayload, { description: 'Change a customer. Stale `version`: CONFLICT. Every change is audited.' })
   updateCustomer(@InputArg() input: UpdateCustomerInput, @Ctx() ctx: GraphQLContext) {
-    return customers.updateCustomer(serviceContext(ctx), input as customers.UpdateCustomerInput);
+    return customers.updateCustomer(serviceContext(ctx), input);
   }
 
   @Mutation(() => CustomerPayload, { description: 'Soft-delete a customer: it and its contacts disappear from every read until restored.' })

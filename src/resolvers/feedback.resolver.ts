@@ -76,7 +76,7 @@ export class ProductFeedbackResolver {
       + 'Unknown product: NOT_FOUND at ["input","productId"]; a case that cannot be linked: the error of `linkCaseToFeedback` at ["input","caseIds","<i>"].',
   })
   createProductFeedback(@InputArg() input: CreateProductFeedbackInput, @Ctx() ctx: GraphQLContext) {
-    return feedbacks.createFeedback(serviceContext(ctx), input as feedbacks.CreateFeedbackInput);
+    return feedbacks.createFeedback(serviceContext(ctx), input);
   }
 
   @Mutation(() => ProductFeedbackPayload, {
@@ -84,7 +84,7 @@ export class ProductFeedbackResolver {
       + 'illegal: BUSINESS_RULE). ADMIN and SERVICE_AGENT. Stale `version`: CONFLICT.',
   })
   updateProductFeedback(@InputArg() input: UpdateProductFeedbackInput, @Ctx() ctx: GraphQLContext) {
-    return feedbacks.updateFeedback(serviceContext(ctx), input as feedbacks.UpdateFeedbackInput);
+    return feedbacks.updateFeedback(serviceContext(ctx), input);
   }
 
   @Mutation(() => CaseFeedbackLinkPayload, {
@@ -92,7 +92,7 @@ export class ProductFeedbackResolver {
       + 'BUSINESS_RULE (unlink first). ADMIN and SERVICE_AGENT. Audited on the case\'s customer (field `feedbackId`); the case\'s `version` moves on.',
   })
   linkCaseToFeedback(@InputArg() input: LinkCaseToFeedbackInput, @Ctx() ctx: GraphQLContext) {
-    return feedbacks.linkCaseToFeedback(serviceContext(ctx), input as feedbacks.LinkCaseInput);
+    return feedbacks.linkCaseToFeedback(serviceContext(ctx), input);
   }
 
   @Mutation(() => CaseFeedbackLinkPayload, {
@@ -100,7 +100,7 @@ export class ProductFeedbackResolver {
       + 'the case\'s `version` moves on.',
   })
   unlinkCaseFromFeedback(@InputArg() input: UnlinkCaseFromFeedbackInput, @Ctx() ctx: GraphQLContext) {
-    return feedbacks.unlinkCaseFromFeedback(serviceContext(ctx), input as feedbacks.UnlinkCaseInput);
+    return feedbacks.unlinkCaseFromFeedback(serviceContext(ctx), input);
   }
 }
 

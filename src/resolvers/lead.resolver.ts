@@ -53,12 +53,12 @@ export class CampaignResolver {
 
   @Mutation(() => CampaignPayload, { description: 'Create a campaign (MARKETING, ADMIN).' })
   createCampaign(@InputArg() input: CreateCampaignInput, @Ctx() ctx: GraphQLContext) {
-    return campaigns.createCampaign(serviceContext(ctx), input as campaigns.CreateCampaignInput);
+    return campaigns.createCampaign(serviceContext(ctx), input);
   }
 
   @Mutation(() => CampaignPayload, { description: 'Change a campaign (MARKETING, ADMIN). Stale `version`: CONFLICT.' })
   updateCampaign(@InputArg() input: UpdateCampaignInput, @Ctx() ctx: GraphQLContext) {
-    return campaigns.updateCampaign(serviceContext(ctx), input as campaigns.UpdateCampaignInput);
+    return campaigns.updateCampaign(serviceContext(ctx), input);
   }
 }
 
@@ -107,17 +107,17 @@ export class LeadResolver {
 
   @Mutation(() => LeadPayload, { description: 'Create a lead (status NEW). Sales roles, MARKETING, ADMIN, and API keys with `customers:write` (web forms).' })
   createLead(@InputArg() input: CreateLeadInput, @Ctx() ctx: GraphQLContext) {
-    return leads.createLead(serviceContext(ctx), input as leads.CreateLeadInput);
+    return leads.createLead(serviceContext(ctx), input);
   }
 
   @Mutation(() => LeadPayload, { description: 'Change a lead you can see. Stale `version`: CONFLICT. Converted leads are final.' })
   updateLead(@InputArg() input: UpdateLeadInput, @Ctx() ctx: GraphQLContext) {
-    return leads.updateLead(serviceContext(ctx), input as leads.UpdateLeadInput);
+    return leads.updateLead(serviceContext(ctx), input);
   }
 
   @Mutation(() => LeadPayload, { description: 'Give a lead to a sales user: a manager within their team (for leads they see), MARKETING and ADMIN to anyone in sales.' })
   assignLead(@InputArg() input: AssignLeadInput, @Ctx() ctx: GraphQLContext) {
-    return leads.assignLead(serviceContext(ctx), input as leads.AssignLeadInput);
+    return leads.assignLead(serviceContext(ctx), input);
   }
 
   @Mutation(() => ConvertLeadPayload, {
@@ -125,6 +125,6 @@ export class LeadResolver {
       + 'A converted lead cannot be converted again (BUSINESS_RULE).',
   })
   convertLead(@InputArg() input: ConvertLeadInput, @Ctx() ctx: GraphQLContext) {
-    return leads.convertLead(serviceContext(ctx), input as leads.ConvertLeadInput);
+    return leads.convertLead(serviceContext(ctx), input);
   }
 }

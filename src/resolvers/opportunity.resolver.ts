@@ -84,12 +84,12 @@ export class OpportunityResolver {
 
   @Mutation(() => OpportunityPayload, { description: 'Create an opportunity on a customer you can see. You own it unless you (a manager or admin) name someone in your team. Audited on the customer.' })
   createOpportunity(@InputArg() input: CreateOpportunityInput, @Ctx() ctx: GraphQLContext) {
-    return opportunities.createOpportunity(serviceContext(ctx), input as opportunities.CreateOpportunityInput);
+    return opportunities.createOpportunity(serviceContext(ctx), input);
   }
 
   @Mutation(() => OpportunityPayload, { description: 'Change an opportunity. Stale `version`: CONFLICT. A stage change is recorded in `stageHistory` and resets the probability to the stage\'s default unless you pass one; WON/LOST set `closedAt`; a closed deal goes back to an open stage only through `reopenOpportunity` (BUSINESS_RULE). Audited.' })
   updateOpportunity(@InputArg() input: UpdateOpportunityInput, @Ctx() ctx: GraphQLContext) {
-    return opportunities.updateOpportunity(serviceContext(ctx), input as opportunities.UpdateOpportunityInput);
+    return opportunities.updateOpportunity(serviceContext(ctx), input);
   }
 
   @Mutation(() => OpportunityPayload, { description: 'Reopen a WON or LOST deal into an open stage: clears `closedAt` and the loss, adds a stage-history entry with `reopened: true`, audited.' })
@@ -104,12 +104,12 @@ export class OpportunityResolver {
 
   @Mutation(() => QuotePayload, { description: 'Make a DRAFT quote on an open opportunity you can see. Totals are computed exactly (cents, half-up); the number is unique, e.g. "Q-2026-000042".' })
   createQuote(@InputArg() input: CreateQuoteInput, @Ctx() ctx: GraphQLContext) {
-    return quotes.createQuote(serviceContext(ctx), input as quotes.CreateQuoteInput);
+    return quotes.createQuote(serviceContext(ctx), input);
   }
 
   @Mutation(() => QuotePayload, { description: 'Change a DRAFT quote (BUSINESS_RULE otherwise); `lines` replaces all lines. Stale `version`: CONFLICT.' })
   updateQuote(@InputArg() input: UpdateQuoteInput, @Ctx() ctx: GraphQLContext) {
-    return quotes.updateQuote(serviceContext(ctx), input as quotes.UpdateQuoteInput);
+    return quotes.updateQuote(serviceContext(ctx), input);
   }
 
   @Mutation(() => QuotePayload, { description: 'DRAFT → SENT: the quote went to the customer and can no longer be changed.' })

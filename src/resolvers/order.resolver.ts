@@ -71,7 +71,7 @@ export class OrderResolver {
       + '(VALIDATION naming the line otherwise) — unless you are ADMIN or your key has `orders:price-override`. Nothing is written when any line is refused.',
   })
   pushOrder(@InputArg() input: PushOrderInput, @Ctx() ctx: GraphQLContext) {
-    return orders.pushOrder(serviceContext(ctx), input as orders.PushOrderInput);
+    return orders.pushOrder(serviceContext(ctx), input);
   }
 
   @Mutation(() => OrderPayload, {
@@ -81,7 +81,7 @@ export class OrderResolver {
       + 'Illegal transitions: BUSINESS_RULE; stale `version`: CONFLICT.',
   })
   updateOrderStatus(@InputArg() input: UpdateOrderStatusInput, @Ctx() ctx: GraphQLContext) {
-    return orders.updateOrderStatus(serviceContext(ctx), input as orders.UpdateOrderStatusInput);
+    return orders.updateOrderStatus(serviceContext(ctx), input);
   }
 }
 

@@ -46,11 +46,11 @@ export class ProductResolver {
 
   @Mutation(() => ProductPayload, { description: 'Add a product to the catalogue. ADMIN only. Duplicate SKU: DUPLICATE at ["input","sku"].' })
   createProduct(@InputArg() input: CreateProductInput, @Ctx() ctx: GraphQLContext) {
-    return products.createProduct(serviceContext(ctx), input as products.CreateProductInput);
+    return products.createProduct(serviceContext(ctx), input);
   }
 
   @Mutation(() => ProductPayload, { description: 'Change a product. ADMIN only. Stale `version`: CONFLICT.' })
   updateProduct(@InputArg() input: UpdateProductInput, @Ctx() ctx: GraphQLContext) {
-    return products.updateProduct(serviceContext(ctx), input as products.UpdateProductInput);
+    return products.updateProduct(serviceContext(ctx), input);
   }
 }

@@ -116,7 +116,7 @@ export class PaymentResolver {
       + 'is refused (BUSINESS_RULE on input.amount, "overpayment"). Receivables paid in full become SETTLED. One transaction: on any error nothing is written.',
   })
   recordPayment(@Arg('input', () => RecordPaymentInput, { description: 'The payment and, optionally, how to allocate it.' }) input: RecordPaymentInput, @Ctx() ctx: GraphQLContext) {
-    return payments.recordPayment(serviceContext(ctx), input as payments.RecordPaymentInput);
+    return payments.recordPayment(serviceContext(ctx), input);
   }
 
   @FieldResolver(() => ID, { description: 'Id of the customer who paid.' })

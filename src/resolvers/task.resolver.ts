@@ -126,12 +126,12 @@ export class TaskResolver {
 
   @Mutation(() => TaskPayload, { description: 'Create a task; you are its `assignedBy`, and its assignee unless you name another (see `assigneeId`).' })
   createTask(@InputArg() input: CreateTaskInput, @Ctx() ctx: GraphQLContext) {
-    return taskService.createTask(serviceContext(ctx), input as taskService.CreateTaskInput);
+    return taskService.createTask(serviceContext(ctx), input);
   }
 
   @Mutation(() => TaskPayload, { description: 'Change an OPEN task (closed ones: BUSINESS_RULE). Stale `version`: CONFLICT.' })
   updateTask(@InputArg() input: UpdateTaskInput, @Ctx() ctx: GraphQLContext) {
-    return taskService.updateTask(serviceContext(ctx), input as taskService.UpdateTaskInput);
+    return taskService.updateTask(serviceContext(ctx), input);
   }
 
   @Mutation(() => TaskPayload, { description: 'Mark an OPEN task DONE (stamps `completedAt`); a closed one: BUSINESS_RULE.' })

@@ -50,12 +50,12 @@ export class UserResolver {
 
   @Mutation(() => UserPayload, { description: 'Create a user (ADMIN).' })
   createUser(@InputArg() input: CreateUserInput, @Ctx() ctx: GraphQLContext) {
-    return users.createUser(serviceContext(ctx), input as users.CreateUserInput);
+    return users.createUser(serviceContext(ctx), input);
   }
 
   @Mutation(() => UserPayload, { description: 'Change or deactivate a user (ADMIN).' })
   updateUser(@InputArg() input: UpdateUserInput, @Ctx() ctx: GraphQLContext) {
-    return users.updateUser(serviceContext(ctx), input as users.UpdateUserInput);
+    return users.updateUser(serviceContext(ctx), input);
   }
 
   @Mutation(() => ChangePasswordPayload, {
@@ -97,7 +97,7 @@ export class UserResolver {
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Create an API key (ADMIN). The secret is returned once; only a hash is kept.' })
   createApiKey(@InputArg() input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext) {
-    return apiKeys.createApiKey(serviceContext(ctx), input as any);
+    return apiKeys.createApiKey(serviceContext(ctx), input);
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revoke an API key (ADMIN); it stops working at once.' })

@@ -6,6 +6,7 @@ import { SortDirection } from './enums';
 import { DateTimeFilter, IdFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DateTimeScalar } from './scalars';
+import type * as activities from '../services/activity.service';
 
 export const ActivityConnection = connectionType(Activity, 'Activity');
 
@@ -60,7 +61,7 @@ class ActivityFields {
 }
 
 @InputType({ description: 'A new activity. It is performed by you (the signed-in user).' })
-export class LogActivityInput extends ActivityFields {
+export class LogActivityInput extends ActivityFields implements activities.LogActivityInput {
   @Field(() => ID, { description: 'The customer the activity was with (one you can see).' }) customerId!: string;
   @Field(() => ActivityType, { description: 'What kind of interaction.' }) type!: ActivityType;
   @Field({ description: 'Short subject line (1–200 characters).' }) subject!: string;
@@ -69,12 +70,12 @@ export class LogActivityInput extends ActivityFields {
 }
 
 @InputType({ description: 'Changes to an activity (the author, ADMIN, or a manager over the author). Pass the `version` you read; a stale one is a CONFLICT. The customer cannot change.' })
-export class UpdateActivityInput extends ActivityFields {
+export class UpdateActivityInput extends ActivityFields implements activities.UpdateActivityInput {
   @Field(() => ID, { description: 'The activity.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => ActivityType, { nullable: true, description: 'What kind of interaction.' }) type?: ActivityType;
-  @Field(() => String, { nullable: true, description: 'Short subject line (1–200 characters).' }) subject?: string;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it happened; at most 5 minutes in the future.' }) occurredAt?: Date;
+  @Field(() => ActivityType, { nullable: true, description: 'What kind of interaction.' }) type?: ActivityType | null;
+  @Field(() => String, { nullable: true, description: 'Short subject line (1–200 characters).' }) subject?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it happened; at most 5 minutes in the future.' }) occurredAt?: Date | null;
 }
 
 @InputType({ description: 'Identifies one activity.' })

@@ -6,6 +6,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, IdFilter, LocalDateFilter, StringFilter } from './filters';
 import { UserError } from './payload';
 import { LocalDateScalar } from './scalars';
+import type * as assets from '../services/asset.service';
 
 export const AssetConnection = connectionType(Asset, 'Asset');
 
@@ -60,7 +61,7 @@ export class AssetOrderBy {
 }
 
 @InputType({ description: 'A product a customer owns, registered by hand (assets of fulfilled orders are created automatically).' })
-export class RegisterAssetInput {
+export class RegisterAssetInput implements assets.RegisterAssetInput {
   @Field({
     description: 'Serial number / service tag: 3–40 characters of A–Z, 0–9 and "-", starting with a letter or digit; stored upper-case; unique (DUPLICATE otherwise).',
   }) serviceTag!: string;
@@ -78,7 +79,7 @@ export class RegisterAssetInput {
 }
 
 @InputType({ description: 'Changes to an asset. Omitted fields stay as they are; null clears an optional one. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateAssetInput {
+export class UpdateAssetInput implements assets.UpdateAssetInput {
   @Field(() => ID, { description: 'The asset.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => PostalAddressInput, { nullable: true, description: 'Where it is installed now; null clears it.' }) installedAddress?: PostalAddressInput | null;

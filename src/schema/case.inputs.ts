@@ -6,6 +6,9 @@ import { connectionType } from './connection';
 import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
+import type * as queues from '../services/queue.service';
+import type * as comments from '../services/case-comment.service';
+import type * as cases from '../services/case.service';
 
 export const ServiceCaseConnection = connectionType(ServiceCase, 'ServiceCase');
 export const CaseCommentConnection = connectionType(CaseComment, 'CaseComment');
@@ -60,7 +63,7 @@ export class CaseOrderBy {
 // ---------------------------------------------------------------------------------------- cases
 
 @InputType({ description: 'A new case. ADMIN and SERVICE_AGENT: any customer; PARTNER (user or key): itself and the customers it resells to (NOT_FOUND otherwise).' })
-export class CreateCaseInput {
+export class CreateCaseInput implements cases.CreateCaseInput {
   @Field(() => ID, { description: 'The customer the case is for.' }) customerId!: string;
   @Field(() => CaseType, { description: 'What it is about.' }) type!: CaseType;
   @Field(() => CaseChannel, {
@@ -80,7 +83,7 @@ export class CreateCaseInput {
 }
 
 @InputType({ description: 'Changes to a case (not CLOSED). An omitted field stays as it is; null clears an optional one. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateCaseInput {
+export class UpdateCaseInput implements cases.UpdateCaseInput {
   @Field(() => ID, { description: 'The case.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'One-line summary (1–300 characters).' }) subject?: string | null;
@@ -96,7 +99,7 @@ export class UpdateCaseInput {
 }
 
 @InputType({ description: 'Assign a case (not CLOSED) to an agent and/or move it to a queue. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class AssignCaseInput {
+export class AssignCaseInput implements cases.AssignCaseInput {
   @Field(() => ID, { description: 'The case.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => ID, {
@@ -111,7 +114,7 @@ export class AssignCaseInput {
     + 'IN_PROGRESS → WAITING_ON_CUSTOMER | RESOLVED; WAITING_ON_CUSTOMER → IN_PROGRESS | RESOLVED; RESOLVED → CLOSED. Anything else is a BUSINESS_RULE error '
     + 'at `input.status` (RESOLVED and CLOSED cases go back with reopenCase). Pass the `version` you read; a stale one is a CONFLICT.',
 })
-export class ChangeCaseStatusInput {
+export class ChangeCaseStatusInput implements cases.ChangeCaseStatusInput {
   @Field(() => ID, { description: 'The case.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => CaseStatus, { description: 'The new status. ASSIGNED needs an assignee (assignCase sets one and moves NEW → ASSIGNED itself).' }) status!: CaseStatus;
@@ -119,14 +122,14 @@ export class ChangeCaseStatusInput {
 }
 
 @InputType({ description: 'Reopen a RESOLVED or CLOSED case within 14 days after it was resolved. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class ReopenCaseInput {
+export class ReopenCaseInput implements cases.ReopenCaseInput {
   @Field(() => ID, { description: 'The case.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field({ description: 'Why it is reopened (1–1000 characters); kept in the customer\'s history.' }) reason!: string;
 }
 
 @InputType({ description: 'A comment on a case (not CLOSED).' })
-export class AddCaseCommentInput {
+export class AddCaseCommentInput implements comments.AddCaseCommentInput {
   @Field(() => ID, { description: 'The case.' }) caseId!: string;
   @Field({ description: 'The text (1–20000 characters).' }) body!: string;
   @Field(() => CommentVisibility, {
@@ -150,7 +153,7 @@ export class CaseCommentPayload {
 // ---------------------------------------------------------------------------------------- SLA policies and queues
 
 @InputType({ description: 'New SLA targets of one priority (ADMIN). They apply to cases opened (or re-prioritised) from now on; open cases keep their due dates.' })
-export class UpdateSlaPolicyInput {
+export class UpdateSlaPolicyInput implements queues.UpdateSlaPolicyInput {
   @Field(() => CasePriority, { description: 'The priority whose targets change.' }) priority!: CasePriority;
   @Field(() => Int, { description: 'The version you read; a stale one is a CONFLICT.' }) version!: number;
   @Field(() => Int, { description: 'Minutes from opening to the first public reply: 1 or more.' }) firstResponseMinutes!: number;
@@ -164,7 +167,7 @@ export class SlaPolicyPayload {
 }
 
 @InputType({ description: 'A new service queue (ADMIN).' })
-export class CreateServiceQueueInput {
+export class CreateServiceQueueInput implements queues.CreateQueueInput {
   @Field({ description: 'Name (1–100 characters); unique (DUPLICATE otherwise).' }) name!: string;
   @Field(() => String, { nullable: true, description: 'What goes into this queue (up to 1000 characters).' }) description?: string | null;
   @Field(() => ID, { nullable: true, description: 'The manager: an active SERVICE_AGENT or ADMIN user, notified of breached cases and shown the unassigned cases in `myQueue`.' })
@@ -174,7 +177,7 @@ export class CreateServiceQueueInput {
 }
 
 @InputType({ description: 'Changes to a service queue (ADMIN). An omitted field stays as it is; null clears an optional one. Pass the `version` you read.' })
-export class UpdateServiceQueueInput {
+export class UpdateServiceQueueInput implements queues.UpdateQueueInput {
   @Field(() => ID, { description: 'The queue.' }) id!: string;
   @Field(() => Int, { description: 'The version you read; a stale one is a CONFLICT.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'Name (1–100 characters); unique.' }) name?: string | null;

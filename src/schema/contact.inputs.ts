@@ -6,6 +6,7 @@ import { EmailInput, PhoneInput, PostalAddressInput } from './contact-point.inpu
 import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
+import type * as contacts from '../services/contact.service';
 
 export const ContactConnection = connectionType(Contact, 'Contact');
 
@@ -52,29 +53,29 @@ export class ContactOrderBy {
 class ContactFields {
   @Field(() => String, { nullable: true, description: 'Job title.' }) title?: string | null;
   @Field(() => String, { nullable: true, description: 'The department the contact works in (at most 150 characters).' }) department?: string | null;
-  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list).' }) phones?: PhoneInput[];
-  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list).' }) emails?: EmailInput[];
-  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list).' }) addresses?: PostalAddressInput[];
+  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list).' }) phones?: PhoneInput[] | null;
+  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list).' }) emails?: EmailInput[] | null;
+  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list).' }) addresses?: PostalAddressInput[] | null;
   @Field(() => BuyingRole, { nullable: true, description: 'Role in buying decisions.' }) buyingRole?: BuyingRole | null;
   @Field(() => ContactChannel, { nullable: true, description: 'How the contact prefers to be reached; null: no preference.' }) preferredChannel?: ContactChannel | null;
-  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Where consent was given.' }) consentSource?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Make this the primary contact (the previous primary one is demoted).' }) primary?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Make this the primary contact (the previous primary one is demoted).' }) primary?: boolean | null;
 }
 
 @InputType({ description: 'A new contact at a customer.' })
-export class CreateContactInput extends ContactFields {
+export class CreateContactInput extends ContactFields implements contacts.CreateContactInput {
   @Field(() => ID, { description: 'The customer the contact works for.' }) customerId!: string;
   @Field({ description: 'First name (1–100 characters).' }) firstName!: string;
   @Field({ description: 'Last name (1–100 characters).' }) lastName!: string;
 }
 
 @InputType({ description: 'Changes to a contact. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateContactInput extends ContactFields {
+export class UpdateContactInput extends ContactFields implements contacts.UpdateContactInput {
   @Field(() => ID, { description: 'The contact.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string;
-  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string;
+  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string | null;
+  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string | null;
 }
 
 @InputType({ description: 'Identifies one contact.' })

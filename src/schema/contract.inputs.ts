@@ -6,6 +6,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
+import type * as contracts from '../services/contract.service';
 
 export const ContractConnection = connectionType(Contract, 'Contract');
 
@@ -68,7 +69,7 @@ export class ContractInstalmentInput {
 }
 
 @InputType({ description: 'A new DRAFT contract on a customer you may write contracts for.' })
-export class CreateContractInput {
+export class CreateContractInput implements contracts.CreateContractInput {
   @Field(() => ID, { description: 'The customer (ADMIN and FINANCE: any; managers and reps: customers in their scope; NOT_FOUND otherwise).' }) customerId!: string;
   @Field({ description: 'What the contract is for (1–200 characters).' }) title!: string;
   @Field(() => DecimalScalar, { description: 'Total value, more than 0 with at most 2 decimals, e.g. "12000.00".' }) value!: string;
@@ -86,7 +87,7 @@ export class CreateContractInput {
 }
 
 @InputType({ description: 'Changes to a DRAFT contract (BUSINESS_RULE once signed). An omitted field is left as it is; null clears an optional one. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateContractInput {
+export class UpdateContractInput implements contracts.UpdateContractInput {
   @Field(() => ID, { description: 'The contract.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'What the contract is for (1–200 characters).' }) title?: string | null;
@@ -102,13 +103,13 @@ export class UpdateContractInput {
 }
 
 @InputType({ description: 'Sign a DRAFT contract. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class SignContractInput {
+export class SignContractInput implements contracts.SignContractInput {
   @Field(() => ID, { description: 'The contract.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
 }
 
 @InputType({ description: 'Terminate a SIGNED or ACTIVE contract. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class TerminateContractInput {
+export class TerminateContractInput implements contracts.TerminateContractInput {
   @Field(() => ID, { description: 'The contract.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'Why (up to 1000 characters); recorded in the customer\'s history.' }) reason?: string | null;

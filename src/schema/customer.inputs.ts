@@ -7,6 +7,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, IntFilter, StringFilter, TagsFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
+import type * as customers from '../services/customer.service';
 
 export const CustomerConnection = connectionType(Customer, 'Customer');
 
@@ -73,15 +74,15 @@ export class ExternalRefInput {
 @InputType({ description: 'Fields shared by create and update. On update, an omitted field is left as it is; null clears an optional one.' })
 class CustomerFields {
   @Field(() => Sector, { nullable: true, description: 'Sector; on create defaults from kind and employeeCount (CONSUMER, ENTERPRISE at 400+, SMALL_BUSINESS, or OTHER).' }) sector?: Sector | null;
-  @Field(() => Tier, { nullable: true, description: 'Tier; POTENTIAL on create when omitted.' }) tier?: Tier;
-  @Field(() => Boolean, { nullable: true, description: 'VIP flag; only for KEY accounts.' }) vip?: boolean;
+  @Field(() => Tier, { nullable: true, description: 'Tier; POTENTIAL on create when omitted.' }) tier?: Tier | null;
+  @Field(() => Boolean, { nullable: true, description: 'VIP flag; only for KEY accounts.' }) vip?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Industry (up to 100 characters).' }) industry?: string | null;
   @Field(() => Int, { nullable: true, description: 'Headcount (0 or more).' }) employeeCount?: number | null;
   @Field(() => DecimalScalar, { nullable: true, description: 'Annual revenue, e.g. "1250000.00".' }) annualRevenue?: string | null;
   @Field(() => String, { nullable: true, description: 'Web site (http:// or https://).' }) website?: string | null;
-  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list; at most 10).' }) phones?: PhoneInput[];
-  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list; at most 10).' }) emails?: EmailInput[];
-  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list; at most 10).' }) addresses?: PostalAddressInput[];
+  @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list; at most 10).' }) phones?: PhoneInput[] | null;
+  @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list; at most 10).' }) emails?: EmailInput[] | null;
+  @Field(() => [PostalAddressInput], { nullable: true, description: 'Addresses (replaces the list; at most 10).' }) addresses?: PostalAddressInput[] | null;
   @Field(() => ID, { nullable: true, description: 'Owner. A rep always owns what they create; a manager may pick anyone in their team; API keys must pick.' }) ownerId?: string | null;
   @Field(() => CustomerSource, { nullable: true, description: 'Where the customer came from.' }) source?: CustomerSource | null;
   @Field(() => ID, { nullable: true, description: 'The customer who referred this one.' }) referredById?: string | null;
@@ -90,30 +91,30 @@ class CustomerFields {
     description: 'The partner (a customer with isPartner: true, visible to you, not this customer) that resells to this customer; null: served directly. '
       + 'Set by ADMIN, sales managers and sales reps only (API keys: FORBIDDEN). The partner then sees this customer and its orders.',
   }) resoldById?: string | null;
-  @Field(() => CustomerStatus, { nullable: true, description: 'Status; ACTIVE on create when omitted.' }) status?: CustomerStatus;
+  @Field(() => CustomerStatus, { nullable: true, description: 'Status; ACTIVE on create when omitted.' }) status?: CustomerStatus | null;
   @Field(() => ChurnReason, { nullable: true, description: 'Required exactly when status is CHURNED.' }) churnReason?: ChurnReason | null;
   @Field(() => String, { nullable: true, description: 'Note on the churn.' }) churnNote?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Whether the customer is a partner (dealer/reseller).' }) isPartner?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the customer is a partner (dealer/reseller).' }) isPartner?: boolean | null;
   @Field(() => ChannelType, { nullable: true, description: 'Partner channel type; only for partners.' }) channelType?: ChannelType | null;
-  @Field(() => [String], { nullable: true, description: 'Tags (replaces the list; stored lower-case, at most 30).' }) tags?: string[];
-  @Field(() => JSONObjectScalar, { nullable: true, description: 'Custom attributes (replaces the object); keys and types per `customAttributeDefinitions`.' }) customAttributes?: Record<string, unknown>;
-  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean;
+  @Field(() => [String], { nullable: true, description: 'Tags (replaces the list; stored lower-case, at most 30).' }) tags?: string[] | null;
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Custom attributes (replaces the object); keys and types per `customAttributeDefinitions`.' }) customAttributes?: Record<string, unknown> | null;
+  @Field(() => Boolean, { nullable: true, description: 'Marketing consent; a change stamps `consentAt`.' }) marketingConsent?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Where consent was given, e.g. "web form".' }) consentSource?: string | null;
-  @Field(() => [ExternalRefInput], { nullable: true, description: 'References in other systems (replaces the list; one per system).' }) externalRefs?: ExternalRefInput[];
+  @Field(() => [ExternalRefInput], { nullable: true, description: 'References in other systems (replaces the list; one per system).' }) externalRefs?: ExternalRefInput[] | null;
 }
 
 @InputType({ description: 'A new customer.' })
-export class CreateCustomerInput extends CustomerFields {
+export class CreateCustomerInput extends CustomerFields implements customers.CreateCustomerInput {
   @Field({ description: 'Name (1–200 characters).' }) name!: string;
   @Field(() => CustomerKind, { description: 'INDIVIDUAL or BUSINESS.' }) kind!: CustomerKind;
 }
 
 @InputType({ description: 'Changes to a customer. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateCustomerInput extends CustomerFields {
+export class UpdateCustomerInput extends CustomerFields implements customers.UpdateCustomerInput {
   @Field(() => ID, { description: 'The customer.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string;
-  @Field(() => CustomerKind, { nullable: true, description: 'INDIVIDUAL or BUSINESS.' }) kind?: CustomerKind;
+  @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string | null;
+  @Field(() => CustomerKind, { nullable: true, description: 'INDIVIDUAL or BUSINESS.' }) kind?: CustomerKind | null;
 }
 
 @InputType({ description: 'Identifies one customer.' })

@@ -6,6 +6,7 @@ import { connectionType } from './connection';
 import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
+import type * as feedbacks from '../services/feedback.service';
 
 export const ProductFeedbackConnection = connectionType(ProductFeedback, 'ProductFeedback');
 
@@ -41,7 +42,7 @@ export class ProductFeedbackOrderBy {
 }
 
 @InputType({ description: 'New product feedback. It starts NEW.' })
-export class CreateProductFeedbackInput {
+export class CreateProductFeedbackInput implements feedbacks.CreateFeedbackInput {
   @Field(() => ID, { description: 'The product it is about (NOT_FOUND at ["input","productId"] when unknown).' }) productId!: string;
   @Field({ description: 'What should change, in one line (1–300 characters).' }) summary!: string;
   @Field(() => String, { nullable: true, description: 'Details (at most 10,000 characters); omitted or empty: none.' }) description?: string | null;
@@ -53,7 +54,7 @@ export class CreateProductFeedbackInput {
 }
 
 @InputType({ description: 'Changes to product feedback. Pass the `version` you read; a stale one is a CONFLICT. Omitted fields stay as they are.' })
-export class UpdateProductFeedbackInput {
+export class UpdateProductFeedbackInput implements feedbacks.UpdateFeedbackInput {
   @Field(() => ID, { description: 'The feedback.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => String, { nullable: true, description: 'What should change, in one line (1–300 characters); cannot be null.' }) summary?: string | null;
@@ -66,7 +67,7 @@ export class UpdateProductFeedbackInput {
 }
 
 @InputType({ description: 'Link a case to product feedback.' })
-export class LinkCaseToFeedbackInput {
+export class LinkCaseToFeedbackInput implements feedbacks.LinkCaseInput {
   @Field(() => ID, {
     description: 'A COMPLAINT or SUGGESTION case (BUSINESS_RULE otherwise) that is not linked to other feedback (BUSINESS_RULE: unlink it first). '
       + 'Already linked to this feedback: nothing changes.',
@@ -75,7 +76,7 @@ export class LinkCaseToFeedbackInput {
 }
 
 @InputType({ description: 'Remove a case\'s link to product feedback.' })
-export class UnlinkCaseFromFeedbackInput {
+export class UnlinkCaseFromFeedbackInput implements feedbacks.UnlinkCaseInput {
   @Field(() => ID, { description: 'The case; when it is not linked, nothing changes.' }) caseId!: string;
 }
 

@@ -10,6 +10,8 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, IntFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
+import type * as leads from '../services/lead.service';
+import type * as campaigns from '../services/campaign.service';
 
 // ------------------------------------------------------------------------------------------ campaigns
 
@@ -53,14 +55,14 @@ export class CampaignOrderBy {
 @InputType({ description: 'Campaign fields shared by create and update; on update an omitted field is unchanged, null clears an optional one.' })
 class CampaignFields {
   @Field(() => DecimalScalar, { nullable: true, description: 'Budget in `currency`, 0 or more with at most 2 decimals, e.g. "25000.00".' }) budget?: string | null;
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the budget, e.g. "EUR"; "EUR" on create when omitted.' }) currency?: string;
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the budget, e.g. "EUR"; "EUR" on create when omitted.' }) currency?: string | null;
   @Field(() => String, { nullable: true, description: 'What the campaign should achieve (up to 2000 characters).' }) goal?: string | null;
-  @Field(() => CampaignStatus, { nullable: true, description: 'Status; PLANNED on create when omitted.' }) status?: CampaignStatus;
-  @Field(() => ID, { nullable: true, description: 'The responsible user: an active MARKETING or ADMIN user; you when omitted on create.' }) ownerId?: string;
+  @Field(() => CampaignStatus, { nullable: true, description: 'Status; PLANNED on create when omitted.' }) status?: CampaignStatus | null;
+  @Field(() => ID, { nullable: true, description: 'The responsible user: an active MARKETING or ADMIN user; you when omitted on create.' }) ownerId?: string | null;
 }
 
 @InputType({ description: 'A new campaign.' })
-export class CreateCampaignInput extends CampaignFields {
+export class CreateCampaignInput extends CampaignFields implements campaigns.CreateCampaignInput {
   @Field({ description: 'Name (1–200 characters).' }) name!: string;
   @Field(() => CampaignChannel, { description: 'The channel it runs on.' }) channel!: CampaignChannel;
   @Field(() => LocalDateScalar, { description: 'First day.' }) startsOn!: string;
@@ -68,13 +70,13 @@ export class CreateCampaignInput extends CampaignFields {
 }
 
 @InputType({ description: 'Changes to a campaign. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateCampaignInput extends CampaignFields {
+export class UpdateCampaignInput extends CampaignFields implements campaigns.UpdateCampaignInput {
   @Field(() => ID, { description: 'The campaign.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string;
-  @Field(() => CampaignChannel, { nullable: true, description: 'The channel.' }) channel?: CampaignChannel;
-  @Field(() => LocalDateScalar, { nullable: true, description: 'First day.' }) startsOn?: string;
-  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day; not before `startsOn`.' }) endsOn?: string;
+  @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string | null;
+  @Field(() => CampaignChannel, { nullable: true, description: 'The channel.' }) channel?: CampaignChannel | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'First day.' }) startsOn?: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day; not before `startsOn`.' }) endsOn?: string | null;
 }
 
 @ObjectType({ description: 'Result of a campaign mutation.' })
@@ -152,15 +154,15 @@ class LeadFields {
   @Field(() => String, { nullable: true, description: 'E-mail (stored lower-case); used to match an existing contact on conversion.' }) email?: string | null;
   @Field(() => String, { nullable: true, description: 'Phone: digits, spaces and + ( ) . / - only; at least 5 digits.' }) phone?: string | null;
   @Field(() => ID, { nullable: true, description: 'The campaign the lead came from.' }) campaignId?: string | null;
-  @Field(() => Int, { nullable: true, description: 'Score 0–100; 0 on create when omitted.' }) score?: number;
-  @Field(() => Boolean, { nullable: true, description: 'Whether the person agreed to marketing contact; false on create when omitted.' }) marketingConsent?: boolean;
+  @Field(() => Int, { nullable: true, description: 'Score 0–100; 0 on create when omitted.' }) score?: number | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the person agreed to marketing contact; false on create when omitted.' }) marketingConsent?: boolean | null;
 }
 
 @InputType({ description: 'A new lead (status NEW). Web forms push these with an API key holding `customers:write`.' })
-export class CreateLeadInput extends LeadFields {
+export class CreateLeadInput extends LeadFields implements leads.CreateLeadInput {
   @Field({ description: 'First name (1–100 characters).' }) firstName!: string;
   @Field({ description: 'Last name (1–100 characters).' }) lastName!: string;
-  @Field(() => LeadSource, { nullable: true, description: 'Where the lead came from; when omitted CAMPAIGN if `campaignId` is set, else WEB for API keys and OTHER for users.' }) source?: LeadSource;
+  @Field(() => LeadSource, { nullable: true, description: 'Where the lead came from; when omitted CAMPAIGN if `campaignId` is set, else WEB for API keys and OTHER for users.' }) source?: LeadSource | null;
   @Field(() => ID, {
     nullable: true,
     description: 'Owner: an active SALES_REP or SALES_MANAGER. A rep always owns the leads they create; a manager may pick anyone in their team (themselves when omitted); '
@@ -169,18 +171,18 @@ export class CreateLeadInput extends LeadFields {
 }
 
 @InputType({ description: 'Changes to a lead. Pass the `version` you read; a stale one is a CONFLICT. Change the owner with `assignLead`; convert with `convertLead`.' })
-export class UpdateLeadInput extends LeadFields {
+export class UpdateLeadInput extends LeadFields implements leads.UpdateLeadInput {
   @Field(() => ID, { description: 'The lead.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string;
-  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string;
-  @Field(() => LeadSource, { nullable: true, description: 'Where the lead came from.' }) source?: LeadSource;
-  @Field(() => LeadStatus, { nullable: true, description: 'NEW, WORKING, QUALIFIED or DISQUALIFIED (with `disqualifiedReason`). CONVERTED only through `convertLead`.' }) status?: LeadStatus;
+  @Field(() => String, { nullable: true, description: 'New first name (1–100 characters); omit to keep it.' }) firstName?: string | null;
+  @Field(() => String, { nullable: true, description: 'New last name (1–100 characters); omit to keep it.' }) lastName?: string | null;
+  @Field(() => LeadSource, { nullable: true, description: 'Where the lead came from.' }) source?: LeadSource | null;
+  @Field(() => LeadStatus, { nullable: true, description: 'NEW, WORKING, QUALIFIED or DISQUALIFIED (with `disqualifiedReason`). CONVERTED only through `convertLead`.' }) status?: LeadStatus | null;
   @Field(() => String, { nullable: true, description: 'Why the lead is disqualified (1–500 characters); required when status becomes DISQUALIFIED, refused otherwise. Cleared when the lead leaves DISQUALIFIED.' }) disqualifiedReason?: string | null;
 }
 
 @InputType({ description: 'Give a lead to a sales user.' })
-export class AssignLeadInput {
+export class AssignLeadInput implements leads.AssignLeadInput {
   @Field(() => ID, { description: 'The lead.' }) leadId!: string;
   @Field(() => ID, { description: 'The new owner: an active SALES_REP or SALES_MANAGER; for a manager, someone in their team.' }) ownerId!: string;
   @Field(() => Int, { nullable: true, description: 'The version you read; when given and stale, a CONFLICT.' }) version?: number | null;
@@ -190,7 +192,7 @@ export class AssignLeadInput {
 export class ConvertLeadOpportunityInput {
   @Field({ description: 'Name of the deal (1–200 characters).' }) name!: string;
   @Field(() => DecimalScalar, { description: 'Expected value, 0 or more with at most 2 decimals, e.g. "12000.00".' }) amount!: string;
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency, e.g. "USD"; "EUR" when omitted.' }) currency?: string;
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency, e.g. "USD"; "EUR" when omitted.' }) currency?: string | null;
   @Field(() => LocalDateScalar, { description: 'When the deal is expected to close.' }) expectedCloseDate!: string;
 }
 
@@ -198,7 +200,7 @@ export class ConvertLeadOpportunityInput {
   description: 'Convert a lead in one step. The customer is the one given, else the customer (visible to you) with a contact whose e-mail is the lead\'s, '
     + 'else the BUSINESS customer (visible to you) named exactly like the lead\'s company (ignoring case), else a new one.',
 })
-export class ConvertLeadInput {
+export class ConvertLeadInput implements leads.ConvertLeadInput {
   @Field(() => ID, { description: 'The lead; not already converted, not disqualified.' }) leadId!: string;
   @Field(() => ID, { nullable: true, description: 'Attach the lead to this existing customer instead of matching or creating one.' }) customerId?: string | null;
   @Field(() => ConvertLeadOpportunityInput, { nullable: true, description: 'Also open an opportunity (stage PROSPECTING, owned like the customer, linked to the lead and its campaign).' })

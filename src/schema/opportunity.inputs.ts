@@ -8,6 +8,8 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
+import type * as quotes from '../services/quote.service';
+import type * as opportunities from '../services/opportunity.service';
 
 export const OpportunityConnection = connectionType(Opportunity, 'Opportunity');
 export const OpportunityStageChangeConnection = connectionType(OpportunityStageChange, 'OpportunityStageChange');
@@ -53,20 +55,20 @@ export class OpportunityOrderBy {
 
 @InputType({ description: 'Opportunity fields shared by create and update. On update, an omitted field is left as it is; null clears an optional one.' })
 class OpportunityFields {
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the amount (three letters, e.g. "EUR"); EUR on create when omitted.' }) currency?: string;
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the amount (three letters, e.g. "EUR"); EUR on create when omitted.' }) currency?: string | null;
   @Field(() => OpportunityStage, { nullable: true, description: 'The stage; PROSPECTING on create when omitted. On update a change is recorded in `stageHistory`; a closed deal (WON/LOST) goes back to an open stage only through `reopenOpportunity`.' })
-  stage?: OpportunityStage;
+  stage?: OpportunityStage | null;
   @Field(() => Int, { nullable: true, description: 'Chance of winning in % (0–100). On create, omitted or null: the stage\'s default. On update, omitted: unchanged, except that a stage change resets it to the new stage\'s default; null: the stage\'s default. Only open stages may deviate from their default (WON is 100, LOST 0).' })
   probability?: number | null;
   @Field(() => ID, { nullable: true, description: 'Owner. Defaults to you on create; a rep always owns their deals; a manager may pick anyone in their team.' }) ownerId?: string | null;
-  @Field(() => [String], { nullable: true, description: 'Competitors in the deal (replaces the list; at most 20).' }) competitors?: string[];
+  @Field(() => [String], { nullable: true, description: 'Competitors in the deal (replaces the list; at most 20).' }) competitors?: string[] | null;
   @Field(() => ID, { nullable: true, description: 'The campaign the deal is attributed to; null for none.' }) campaignId?: string | null;
   @Field(() => LostReason, { nullable: true, description: 'Why the deal was lost: required when the stage becomes LOST, refused otherwise.' }) lostReason?: LostReason | null;
   @Field(() => String, { nullable: true, description: 'Note on the loss (up to 2000 characters); only with LOST.' }) lostNote?: string | null;
 }
 
 @InputType({ description: 'A new opportunity on a customer you can see.' })
-export class CreateOpportunityInput extends OpportunityFields {
+export class CreateOpportunityInput extends OpportunityFields implements opportunities.CreateOpportunityInput {
   @Field(() => ID, { description: 'The customer (visible to you, not deleted).' }) customerId!: string;
   @Field({ description: 'Name of the deal (1–200 characters).' }) name!: string;
   @Field(() => DecimalScalar, { description: 'Expected value, 0 or more with at most 2 decimals, e.g. "12500.00".' }) amount!: string;
@@ -74,12 +76,12 @@ export class CreateOpportunityInput extends OpportunityFields {
 }
 
 @InputType({ description: 'Changes to an opportunity. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateOpportunityInput extends OpportunityFields {
+export class UpdateOpportunityInput extends OpportunityFields implements opportunities.UpdateOpportunityInput {
   @Field(() => ID, { description: 'The opportunity.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'Name of the deal (1–200 characters).' }) name?: string;
-  @Field(() => DecimalScalar, { nullable: true, description: 'Expected value, 0 or more with at most 2 decimals.' }) amount?: string;
-  @Field(() => LocalDateScalar, { nullable: true, description: 'When the deal is expected to close.' }) expectedCloseDate?: string;
+  @Field(() => String, { nullable: true, description: 'Name of the deal (1–200 characters).' }) name?: string | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Expected value, 0 or more with at most 2 decimals.' }) amount?: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'When the deal is expected to close.' }) expectedCloseDate?: string | null;
 }
 
 @InputType({ description: 'Reopen a closed (WON or LOST) deal: explicit, recorded in the stage history (`reopened: true`) and audited.' })
@@ -112,7 +114,7 @@ export class QuoteLineInput {
 }
 
 @InputType({ description: 'A new DRAFT quote on an open opportunity. Totals are computed from the lines.' })
-export class CreateQuoteInput {
+export class CreateQuoteInput implements quotes.CreateQuoteInput {
   @Field(() => ID, { description: 'The opportunity (visible to you, open).' }) opportunityId!: string;
   @Field(() => LocalDateScalar, { description: 'Last day the offer is valid (today or later, UTC).' }) validUntil!: string;
   @Field(() => String, { nullable: true, description: 'Notes printed on the quote (up to 4000 characters).' }) notes?: string | null;
@@ -120,12 +122,12 @@ export class CreateQuoteInput {
 }
 
 @InputType({ description: 'Changes to a DRAFT quote. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateQuoteInput {
+export class UpdateQuoteInput implements quotes.UpdateQuoteInput {
   @Field(() => ID, { description: 'The quote.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day the offer is valid (today or later, UTC).' }) validUntil?: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day the offer is valid (today or later, UTC).' }) validUntil?: string | null;
   @Field(() => String, { nullable: true, description: 'Notes; null clears them.' }) notes?: string | null;
-  @Field(() => [QuoteLineInput], { nullable: true, description: 'The lines (replaces all lines; 1–100).' }) lines?: QuoteLineInput[];
+  @Field(() => [QuoteLineInput], { nullable: true, description: 'The lines (replaces all lines; 1–100).' }) lines?: QuoteLineInput[] | null;
 }
 
 @InputType({ description: 'Identifies one quote.' })

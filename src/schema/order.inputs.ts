@@ -7,6 +7,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
+import type * as orders from '../services/order.service';
 
 export const OrderConnection = connectionType(Order, 'Order');
 
@@ -84,7 +85,7 @@ export class OrderLineInput {
 }
 
 @InputType({ description: 'An order pushed by an e-commerce site or partner.' })
-export class PushOrderInput {
+export class PushOrderInput implements orders.PushOrderInput {
   @Field({
     description: 'Your idempotency key (1–100 characters), unique per request content: the same key with the same content returns the first result unchanged; '
       + 'with other content it is a CONFLICT. Kept at least 24 hours.',
@@ -99,7 +100,7 @@ export class PushOrderInput {
 }
 
 @InputType({ description: 'A status change. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateOrderStatusInput {
+export class UpdateOrderStatusInput implements orders.UpdateOrderStatusInput {
   @Field(() => ID, { description: 'The order.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
   @Field(() => OrderStatus, { description: 'The new status; an illegal transition is a BUSINESS_RULE error.' }) status!: OrderStatus;

@@ -5,6 +5,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, StringFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
+import type * as products from '../services/product.service';
 
 export const ProductConnection = connectionType(Product, 'Product');
 
@@ -49,32 +50,32 @@ class ProductFields {
     nullable: true,
     description: 'Largest discount off the list price, in percent (0–100, at most 2 decimals), at which web shops and partners may push orders '
       + 'without the `orders:price-override` scope. "0" on create when omitted (list or member price only); null is refused.',
-  }) maxDiscountPercent?: string;
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the prices (e.g. "EUR"); EUR on create when omitted.' }) currency?: string;
-  @Field(() => Boolean, { nullable: true, description: 'Whether it can be sold; true on create when omitted.' }) active?: boolean;
+  }) maxDiscountPercent?: string | null;
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the prices (e.g. "EUR"); EUR on create when omitted.' }) currency?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether it can be sold; true on create when omitted.' }) active?: boolean | null;
   @Field(() => JSONObjectScalar, {
     nullable: true,
     description: 'Configurable options by name (letters, digits, "_"; at most 50), each `{ "type": "enum", "values": [..], "required"?: bool }`, '
       + '`{ "type": "string", "maxLength"?: 1–1000, "required"?: bool }`, `{ "type": "integer", "min"?: n, "max"?: n, "required"?: bool }` '
       + 'or `{ "type": "boolean", "required"?: bool }`. Malformed: VALIDATION at the offending path. Empty on create when omitted.',
   })
-  optionsSchema?: Record<string, unknown>;
+  optionsSchema?: Record<string, unknown> | null;
 
   @Field(() => Boolean, {
     nullable: true,
     description: 'True when each unit carries a serial number / service tag: fulfilling an order of it creates one asset per unit. False on create when omitted.',
   })
-  serialised?: boolean;
+  serialised?: boolean | null;
 
   @Field(() => Int, {
     nullable: true,
     description: 'Warranty in months from purchase, 0–240 (0: none); sets the warranty end of its assets. 0 on create when omitted.',
   })
-  warrantyMonths?: number;
+  warrantyMonths?: number | null;
 }
 
 @InputType({ description: 'A new product.' })
-export class CreateProductInput extends ProductFields {
+export class CreateProductInput extends ProductFields implements products.CreateProductInput {
   @Field({ description: 'SKU: 1–64 characters of A–Z, 0–9, ".", "_", "-" (lower case is upper-cased); unique (DUPLICATE otherwise).' }) sku!: string;
   @Field({ description: 'Name (1–200 characters).' }) name!: string;
   @Field({ description: 'Category (1–100 characters).' }) category!: string;
@@ -82,13 +83,13 @@ export class CreateProductInput extends ProductFields {
 }
 
 @InputType({ description: 'Changes to a product. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateProductInput extends ProductFields {
+export class UpdateProductInput extends ProductFields implements products.UpdateProductInput {
   @Field(() => ID, { description: 'The product.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'SKU (unique; DUPLICATE otherwise).' }) sku?: string;
-  @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string;
-  @Field(() => String, { nullable: true, description: 'Category (1–100 characters).' }) category?: string;
-  @Field(() => DecimalScalar, { nullable: true, description: 'List price, 0 or more with at most 2 decimals.' }) listPrice?: string;
+  @Field(() => String, { nullable: true, description: 'SKU (unique; DUPLICATE otherwise).' }) sku?: string | null;
+  @Field(() => String, { nullable: true, description: 'Name (1–200 characters).' }) name?: string | null;
+  @Field(() => String, { nullable: true, description: 'Category (1–100 characters).' }) category?: string | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'List price, 0 or more with at most 2 decimals.' }) listPrice?: string | null;
 }
 
 @ObjectType({ description: 'Result of a product mutation.' })

@@ -7,6 +7,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
+import type * as payments from '../services/payment.service';
 
 export const ReceivableConnection = connectionType(Receivable, 'Receivable');
 export const PaymentConnection = connectionType(Payment, 'Payment');
@@ -96,7 +97,7 @@ export class PaymentAllocationInput {
 }
 
 @InputType({ description: 'Money received from a customer.' })
-export class RecordPaymentInput {
+export class RecordPaymentInput implements payments.RecordPaymentInput {
   @Field(() => ID, { description: 'The customer who paid.' }) customerId!: string;
   @Field(() => DecimalScalar, {
     description: 'Amount received (> 0, at most 2 decimals), in `currency`. At most what the customer owes in that currency in all: more is an overpayment (BUSINESS_RULE on input.amount).',

@@ -6,6 +6,7 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DateTimeScalar } from './scalars';
+import type * as taskService from '../services/task.service';
 
 export const TaskConnection = connectionType(Task, 'Task');
 
@@ -53,7 +54,7 @@ export class TaskOrderBy {
 }
 
 @InputType({ description: 'A new task.' })
-export class CreateTaskInput {
+export class CreateTaskInput implements taskService.CreateTaskInput {
   @Field({ description: 'What to do (1–200 characters).' }) title!: string;
   @Field(() => TaskType, { description: 'Kind of task.' }) type!: TaskType;
   @Field(() => DateTimeScalar, { description: 'When it is due. May be in the past (the task is then overdue at once).' }) dueAt!: Date;
@@ -67,14 +68,14 @@ export class CreateTaskInput {
 }
 
 @InputType({ description: 'Changes to an OPEN task; an omitted field is left as it is, null clears an optional one. Pass the `version` you read; a stale one is a CONFLICT.' })
-export class UpdateTaskInput {
+export class UpdateTaskInput implements taskService.UpdateTaskInput {
   @Field(() => ID, { description: 'The task.' }) id!: string;
   @Field(() => Int, { description: 'The version you read.' }) version!: number;
-  @Field(() => String, { nullable: true, description: 'What to do (1–200 characters).' }) title?: string;
-  @Field(() => TaskType, { nullable: true, description: 'Kind of task.' }) type?: TaskType;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it is due; the reminder must not be after it.' }) dueAt?: Date;
+  @Field(() => String, { nullable: true, description: 'What to do (1–200 characters).' }) title?: string | null;
+  @Field(() => TaskType, { nullable: true, description: 'Kind of task.' }) type?: TaskType | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it is due; the reminder must not be after it.' }) dueAt?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When to remind the assignee (not after `dueAt`); null removes the reminder.' }) remindAt?: Date | null;
-  @Field(() => ID, { nullable: true, description: 'Reassign (same rule as on create); you become `assignedBy`.' }) assigneeId?: string;
+  @Field(() => ID, { nullable: true, description: 'Reassign (same rule as on create); you become `assignedBy`.' }) assigneeId?: string | null;
   @Field(() => ID, { nullable: true, description: 'The customer (visible to you); null unlinks it unless a contact or opportunity still ties the task to it.' }) customerId?: string | null;
   @Field(() => ID, { nullable: true, description: 'The contact (visible to you, of the task\'s customer); null unlinks it.' }) contactId?: string | null;
   @Field(() => ID, { nullable: true, description: 'The opportunity (visible to you, of the task\'s customer); null unlinks it.' }) opportunityId?: string | null;

@@ -7,6 +7,8 @@ import { connectionType } from './connection';
 import { BooleanFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DateTimeScalar } from './scalars';
+import type * as users from '../services/user.service';
+import type * as apiKeys from '../services/api-key.service';
 
 export const UserConnection = connectionType(User, 'User');
 export const ApiKeyConnection = connectionType(ApiKey, 'ApiKey');
@@ -38,7 +40,7 @@ export class LoginPayload {
 }
 
 @InputType({ description: 'A new API key for a system or a partner.' })
-export class CreateApiKeyInput {
+export class CreateApiKeyInput implements apiKeys.CreateApiKeyInput {
   @Field({ description: 'A name to recognise it by.' }) name!: string;
   @Field(() => Role, { description: 'INTEGRATION (a system such as a web shop) or PARTNER.' }) role!: Role;
   @Field(() => [String], { description: `What it may do (at least one; each scope is for the key roles named):\n${SCOPES.map((s) => `- \`${s}\` (${SCOPE_INFO[s].keyRoles.join(', ')}): ${SCOPE_INFO[s].description}`).join('\n')}` }) scopes!: string[];
@@ -65,7 +67,7 @@ export class ApiKeyPayload {
 }
 
 @InputType({ description: 'A new user (ADMIN).' })
-export class CreateUserInput {
+export class CreateUserInput implements users.CreateUserInput {
   @Field({ description: 'Login e-mail; unique, stored lower-case.' }) email!: string;
   @Field({ description: 'Initial password (8–200 characters); the user can change it with `changePassword`.' }) password!: string;
   @Field({ description: 'Full name.' }) name!: string;
@@ -76,14 +78,14 @@ export class CreateUserInput {
 }
 
 @InputType({ description: 'Changes to a user (ADMIN). Omitted fields stay; null clears an optional one.' })
-export class UpdateUserInput {
+export class UpdateUserInput implements users.UpdateUserInput {
   @Field(() => ID, { description: 'The user.' }) id!: string;
-  @Field(() => String, { nullable: true, description: 'Full name.' }) name?: string;
-  @Field(() => Role, { nullable: true, description: 'New role; it applies from the user\'s next request (tokens carry no role).' }) role?: Role;
+  @Field(() => String, { nullable: true, description: 'Full name.' }) name?: string | null;
+  @Field(() => Role, { nullable: true, description: 'New role; it applies from the user\'s next request (tokens carry no role).' }) role?: Role | null;
   @Field(() => ID, { nullable: true, description: 'Manager; must not be the user or anyone below them.' }) managerId?: string | null;
   @Field(() => String, { nullable: true, description: 'Team name.' }) team?: string | null;
   @Field(() => ID, { nullable: true, description: 'For PARTNER users: the partner customer.' }) partnerCustomerId?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'false deactivates: no more sign-in, tokens stop working; records stay (reassign them with `reassignCustomers`).' }) active?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'false deactivates: no more sign-in, tokens stop working; records stay (reassign them with `reassignCustomers`).' }) active?: boolean | null;
 }
 
 @InputType({ description: 'A new password for yourself.' })

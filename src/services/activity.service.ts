@@ -3,7 +3,8 @@ import type { Principal } from '../auth/principal';
 import { Activity } from '../entities/activity.entity';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';
-import { ActivityDirection, ActivityType, Role } from '../entities/enums';
+import { ActivityDirection, ActivityType } from '../entities/enums';
+import { ACTIVITY_READERS } from '../auth/roles';
 import { refId } from '../entities/ids';
 import { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
@@ -20,16 +21,15 @@ import { pagesByParent } from './pages-by-parent';
 import { userScope, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Activities: one interaction with a customer (call, visit, e-mail, note, …).
  *
- * Rules (also in the schema descriptions):
- * - Read by staff users who read customers, except PARTNER and ANALYST (interaction notes are internal
- *   free text); an activity is visible exactly when its customer is (`customerScope`). API keys read none.
- * - Logged by ADMIN, SALES_MANAGER, SALES_REP and SERVICE_AGENT on a customer they can see; the caller is
- *   `performedBy`. Changed or deleted (soft) by the author, ADMIN, or a manager the author reports to.
+ * Rules (also in the schema descriptions). Who reads and logs activities: `ACTIVITY_READERS` and
+ * `ACTIVITY_WRITERS` (src/auth/roles.ts), used by the permission map and here alike.
+ * - An activity is visible exactly when its customer is (`customerScope`).
+ * - Logged on a customer the caller can see; the caller is `performedBy`. Changed or deleted (soft) by the author, ADMIN, or a manager the author reports to.
  * - `direction` is required for CALL, EMAIL, SMS, CHAT, LETTER and FAX, refused for NOTE and optional for
  *   VISIT, MEETING and WEB. A contact must work for the activity's customer; an opportunity must be a
  *   visible, live deal of that customer. `occurredAt` is at most 5 minutes in the future.
@@ -46,10 +46,6 @@ export interface ActivityListArgs extends ConnectionArgs {
   orderBy?: ActivityOrderBy[] | null;
 }
 
-/** Roles that read activities (of the customers they can see). */
-export const ACTIVITY_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE];
-/** Roles that log activities. */
-export const ACTIVITY_WRITERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT];
 
 export const readsActivities = (p: Principal): boolean => p.type === 'USER' && ACTIVITY_READERS.includes(p.role);
 
@@ -167,8 +163,8 @@ const UpdateActivity = z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]> },
 });
 
-export type LogActivityInput = z.input<typeof LogActivity>;
-export type UpdateActivityInput = z.input<typeof UpdateActivity>;
+export type LogActivityInput = InputOf<typeof LogActivity>;
+export type UpdateActivityInput = InputOf<typeof UpdateActivity>;
 
 const NON_NULLABLE = ['type', 'subject', 'occurredAt'];
 
@@ -242,7 +238,7 @@ export async function logActivity(ctx: ServiceContext, input: LogActivityInput) 
       durationMinutes: data.durationMinutes ?? null,
       occurredAt: data.occurredAt ?? new Date(),
       performedBy: tx.em.getReference(User, ctx.principal.id),
-    } as any);
+    });
     tx.em.persist(activity);
     await tx.em.flush();
     await touchLastContacted(tx, data.customerId, activity.occurredAt);

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SCOPES, SCOPE_INFO, type Principal } from '../auth/principal';
+import { KEY_ROLES } from '../auth/roles';
 import { ApiKey } from '../entities/api-key.entity';
 import { Role } from '../entities/enums';
 import type { ServiceContext } from './context';
@@ -9,7 +10,7 @@ import { customersByIds } from './customer.service';
 import { userError } from './errors';
 import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
 import { columnsOf, list, rows, sql } from './sql';
-import { ID, parseInput, text } from './validation';
+import { ID, parseInput, text, type InputOf } from './validation';
 
 /**
  * API keys look like `crm_<prefix>_<secret>`. The prefix finds the key; only a SHA-256 of the secret is
@@ -19,13 +20,16 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const CreateApiKey = z.object({
   name: text(100),
-  role: z.enum([Role.INTEGRATION, Role.PARTNER], { errorMap: () => ({ message: 'An API key is for an INTEGRATION or a PARTNER.' }) }),
+  role: z.enum(KEY_ROLES, { errorMap: () => ({ message: 'An API key is for an INTEGRATION or a PARTNER.' }) }),
   scopes: z.array(z.enum(SCOPES, { errorMap: () => ({ message: `Unknown scope; known: ${SCOPES.join(', ')}.` }) })).min(1, 'Give the key at least one scope.'),
   partnerCustomerId: ID('cus').nullish(),
   expiresAt: z.date().nullish(),
 });
 
-export async function createApiKey(ctx: ServiceContext, input: z.input<typeof CreateApiKey>) {
+/** What the caller passes: any role and any scope names; the schema refuses the others (VALIDATION naming the field). */
+export type CreateApiKeyInput = Omit<InputOf<typeof CreateApiKey>, 'role' | 'scopes'> & { role: Role; scopes: string[] };
+
+export async function createApiKey(ctx: ServiceContext, input: CreateApiKeyInput) {
   const parsed = parseInput(CreateApiKey, input);
   if (!parsed.ok) return { apiKey: null, secret: null, errors: parsed.errors };
   const data = parsed.data;
@@ -49,7 +53,7 @@ export async function createApiKey(ctx: ServiceContext, input: z.input<typeof Cr
   const key = ctx.em.create(ApiKey, {
     name: data.name, prefix, secretHash: sha256(secret), role: data.role, scopes: [...new Set(data.scopes)],
     partnerCustomer: data.partnerCustomerId ?? null, createdBy: ctx.principal.id, expiresAt: data.expiresAt ?? null,
-  } as any);
+  });
   await ctx.em.persistAndFlush(key);
   return { apiKey: key, secret: `crm_${prefix}_${secret}`, errors: [] };
 }

@@ -13,28 +13,27 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
 import { serviceCustomerId } from './case.service';
-import { CASE_WORKERS } from './queue.service';
+import { CASE_WORKERS } from '../auth/roles';
 import { caseScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput } from './validation';
+import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput, type InputOf } from './validation';
 
 /**
  * Assets: the products customers own, identified by a serial number / service tag (issue 5).
  *
  * Rules (also in the schema descriptions):
- * - Reading: ADMIN and SERVICE_AGENT all assets; SALES_MANAGER, SALES_REP and PARTNER (users and keys)
- *   the assets of the customers in their customer scope — the same readers as cases (`caseScope`,
- *   always in SQL). Everyone else reads none (the root fields are FORBIDDEN for them); an asset
- *   outside the scope is NOT_FOUND, also by service tag and through `node(id)`.
+ * - Who may read and write assets: the permission map (src/auth/asset.permissions.ts). Rows: the same
+ *   as cases (`caseScope`, always in SQL); an asset outside the scope is NOT_FOUND, also by service
+ *   tag and through `node(id)`.
  * - Service tags are stored upper-case (3–40 characters of A–Z, 0–9 and "-", starting with a letter
  *   or digit) and unique; lookups ignore case.
  * - `warrantyStatus` as of today (UTC): NO_WARRANTY without a warranty end, IN_WARRANTY up to and
  *   including the warranty end day, EXPIRED after it.
- * - Registering: ADMIN and SERVICE_AGENT for any customer, PARTNER for itself and the customers it
- *   resells to (dealers install products). The warranty end defaults to the purchase date plus the
- *   product's `warrantyMonths` (none when 0). Updating (address, notes, warranty end, ownership
- *   transfer): ADMIN and SERVICE_AGENT. Every change is audited on the customer (entity type
+ * - Registering: staff for any customer, a PARTNER for itself and the customers it resells to (dealers
+ *   install products). The warranty end defaults to the purchase date plus the product's
+ *   `warrantyMonths` (none when 0). Updating: address, notes, warranty end, ownership transfer
+ *   (`CASE_WORKERS`). Every change is audited on the customer (entity type
  *   'Asset'); an ownership transfer is recorded on both the old and the new customer.
  * - Orders: when an order becomes FULFILLED, every line of a serialised product gets one asset per
  *   unit (`createAssetsForOrder`), with a generated 7-character tag.
@@ -186,8 +185,8 @@ const UpdateAsset = z.object({
   customerId: ID('cus').nullish(),
 });
 
-export type RegisterAssetInput = z.input<typeof RegisterAsset>;
-export type UpdateAssetInput = z.input<typeof UpdateAsset>;
+export type RegisterAssetInput = InputOf<typeof RegisterAsset>;
+export type UpdateAssetInput = InputOf<typeof UpdateAsset>;
 export interface AssetPayload { asset: AssetRow | null; errors: UserError[] }
 
 /** Fields recorded in the audit log. */
@@ -269,7 +268,7 @@ export async function registerAsset(ctx: ServiceContext, input: RegisterAssetInp
       installedAddress: address(data.installedAddress),
       notes: data.notes || null,
       createdBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(asset);
     recordAudit(tx.em, tx.principal, {
       entityType: 'Asset', entityId: asset.id, customerId: data.customerId, action: AuditAction.CREATE,

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import { Campaign } from '../entities/campaign.entity';
 import { CampaignChannel, CampaignStatus, Role } from '../entities/enums';
 import { User } from '../entities/user.entity';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
@@ -12,7 +13,8 @@ import {
 import { leadScope, liveCustomer, opportunityScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf, type NullOrOmitted } from './validation';
+import { CAMPAIGN_READERS } from '../auth/roles';
 
 /**
  * Campaigns: where leads come from and what won deals are attributed to. Campaigns carry no record
@@ -20,9 +22,6 @@ import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DAT
  */
 
 export type CampaignRow = Campaign;
-
-/** Roles that read campaigns (the permission map grants the root fields to the same roles). */
-export const CAMPAIGN_READERS: readonly Role[] = [Role.ADMIN, Role.MARKETING, Role.SALES_MANAGER, Role.SALES_REP, Role.FINANCE, Role.ANALYST];
 
 /** Condition for `campaign` rows: all of them for campaign readers, none for anyone else. */
 function campaignScope(principal: Principal): Sql {
@@ -176,8 +175,8 @@ const UpdateCampaign = z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
 }) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCampaign>>>;
 
-export type CreateCampaignInput = z.input<typeof CreateCampaign>;
-export type UpdateCampaignInput = { id: string; version: number } & Partial<CreateCampaignInput>;
+export type CreateCampaignInput = InputOf<typeof CreateCampaign>;
+export type UpdateCampaignInput = { id: string; version: number } & NullOrOmitted<Partial<CreateCampaignInput>>;
 
 /** Campaign owners: active MARKETING or ADMIN users. */
 async function ownerErrors(tx: ServiceContext, ownerId: string): Promise<UserError[]> {
@@ -196,12 +195,10 @@ function periodErrors(c: Campaign): UserError[] {
   return day(c.endsOn) < day(c.startsOn) ? [userError('VALIDATION', 'The campaign cannot end before it starts.', ['input', 'endsOn'])] : [];
 }
 
-function apply(tx: ServiceContext, c: Campaign, data: Partial<z.infer<typeof CreateCampaign>>) {
-  const { ownerId, ...rest } = data as Record<string, unknown>;
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined && key !== 'id' && key !== 'version') (c as any)[key] = value;
-  }
-  if (ownerId) c.owner = tx.em.getReference(User, ownerId as string);
+function apply(tx: ServiceContext, c: Campaign, data: Partial<z.infer<typeof CreateCampaign>> & { id?: string; version?: number }) {
+  const { ownerId, id: _id, version: _version, ...fields } = data;
+  assignDefined(c, fields);
+  if (ownerId) c.owner = tx.em.getReference(User, ownerId);
 }
 
 export async function createCampaign(ctx: ServiceContext, input: CreateCampaignInput) {
@@ -211,7 +208,7 @@ export async function createCampaign(ctx: ServiceContext, input: CreateCampaignI
   const ownerId = data.ownerId ?? ctx.principal.id;
   const { result, errors } = await inTransaction(ctx, async (tx) => {
     fail(await ownerErrors(tx, ownerId));
-    const campaign = tx.em.create(Campaign, { name: data.name, channel: data.channel, startsOn: data.startsOn, endsOn: data.endsOn, owner: tx.em.getReference(User, ownerId) } as any);
+    const campaign = tx.em.create(Campaign, { name: data.name, channel: data.channel, startsOn: data.startsOn, endsOn: data.endsOn, owner: tx.em.getReference(User, ownerId) });
     apply(tx, campaign, { ...data, ownerId });
     fail(periodErrors(campaign));
     await tx.em.flush();
@@ -223,7 +220,7 @@ export async function createCampaign(ctx: ServiceContext, input: CreateCampaignI
 export async function updateCampaign(ctx: ServiceContext, input: UpdateCampaignInput) {
   const parsed = parseInput(UpdateCampaign, input);
   if (!parsed.ok) return { campaign: null, errors: parsed.errors };
-  const data = parsed.data as UpdateCampaignInput;
+  const data = parsed.data;
   const { result, errors } = await inTransaction(ctx, async (tx) => {
     const [visible] = await campaignsByIds(tx, [data.id]);
     if (!visible) throw new RollbackWithErrors([userError('NOT_FOUND', 'Campaign not found.', ['input', 'id'])]);

@@ -11,7 +11,7 @@ import { type Connection, type ConnectionArgs, type SortKey, expandKeys, pageReq
 import { seesInternalNotes } from './scope';
 import { TRUE, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, parseInput, text } from './validation';
+import { ID, parseInput, text, type InputOf } from './validation';
 
 /**
  * Comments on cases: PUBLIC replies and INTERNAL notes.
@@ -74,7 +74,7 @@ const AddCaseComment = z.object({
   body: text(20000),
   visibility: z.nativeEnum(CommentVisibility),
 });
-export type AddCaseCommentInput = z.input<typeof AddCaseComment>;
+export type AddCaseCommentInput = InputOf<typeof AddCaseComment>;
 export interface CaseCommentPayload { comment: CommentRow | null; errors: UserError[] }
 
 export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentInput): Promise<CaseCommentPayload> {
@@ -98,7 +98,7 @@ export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentI
       authorType: tx.principal.type,
       authorId: tx.principal.id,
       createdAt: now,
-    } as any);
+    });
     tx.em.persist(comment);
     if (data.visibility === CommentVisibility.PUBLIC) {
       // A reply is news for whoever polls cases (`updatedAt`); it changes no field of the case, so the

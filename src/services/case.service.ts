@@ -18,12 +18,13 @@ import {
   type Connection, type ConnectionArgs, type Direction, type SortKey, expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
 } from './pagination';
 import { visibleCustomerId } from './customer.service';
-import { CASE_WORKERS, caseWorkerErrors, slaMinutes } from './queue.service';
+import { caseWorkerErrors, slaMinutes } from './queue.service';
+import { CASE_WORKERS } from '../auth/roles';
 import { caseScope, liveCustomer } from './scope';
 import { createSurvey } from './survey.service';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Service cases (issue 5).
@@ -32,7 +33,7 @@ import { ID, optionalText, parseInput, text } from './validation';
  * - Reads: `caseScope` in SQL — ADMIN and SERVICE_AGENT all cases; SALES_MANAGER and SALES_REP
  *   (read-only) and PARTNER (its own record and the customers it resells to) the cases of customers
  *   in their `customerScope`; cases of deleted customers are hidden. Others: nothing.
- * - Writes: ADMIN and SERVICE_AGENT on every case. A PARTNER (user or key) opens cases for customers
+ * - Writes (who may call: src/auth/case.permissions.ts): `CASE_WORKERS` on every case. A PARTNER (user or key) opens cases for customers
  *   in its scope (channel forced to PARTNER, no assignee or queue), adds PUBLIC comments to and
  *   reopens the cases it sees. Anything else is NOT_FOUND.
  * - SLA: opening sets `firstResponseDueAt` / `resolutionDueAt` = opened + the priority's policy
@@ -355,11 +356,11 @@ const ChangeCaseStatus = z.object({
 
 const ReopenCase = z.object({ id: ID('cas'), version: z.number().int(), reason: text(1000) });
 
-export type CreateCaseInput = z.input<typeof CreateCase>;
-export type UpdateCaseInput = z.input<typeof UpdateCase>;
-export type AssignCaseInput = z.input<typeof AssignCase>;
-export type ChangeCaseStatusInput = z.input<typeof ChangeCaseStatus>;
-export type ReopenCaseInput = z.input<typeof ReopenCase>;
+export type CreateCaseInput = InputOf<typeof CreateCase>;
+export type UpdateCaseInput = InputOf<typeof UpdateCase>;
+export type AssignCaseInput = InputOf<typeof AssignCase>;
+export type ChangeCaseStatusInput = InputOf<typeof ChangeCaseStatus>;
+export type ReopenCaseInput = InputOf<typeof ReopenCase>;
 
 /**
  * Opens a case: number "CS-000001", …; due dates from the priority's policy; NEW, or ASSIGNED with
@@ -403,7 +404,7 @@ export async function createCase(ctx: ServiceContext, input: CreateCaseInput): P
       ...(await dueDates(tx, data.priority, openedAt)),
       createdAt: openedAt,
       updatedAt: openedAt,
-    } as any);
+    });
     tx.em.persist(serviceCase);
     auditCase(tx, serviceCase, AuditAction.CREATE, {});
     await tx.em.flush();

@@ -4,6 +4,7 @@ import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
 import { AuditAction, BuyingRole, ContactChannel } from '../entities/enums';
 import { diff, recordAudit } from './audit.service';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { fail, inTransaction } from './transaction';
@@ -16,7 +17,7 @@ import { pagesByParent } from './pages-by-parent';
 import { maskedSql, personNameVisibleSql, visibleCustomer } from './scope';
 import { contactSearchSql } from './search';
 import { and, columnsOf, list, rows, sql, type Sql } from './sql';
-import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text } from './validation';
+import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text, type InputOf } from './validation';
 
 export type ContactRow = Contact;
 export type ContactOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
@@ -132,19 +133,19 @@ const optionalFields = Object.fromEntries(Object.entries(fields).map(([k, v]) =>
 const CreateContact = z.object({ customerId: ID('cus'), ...optionalFields, firstName: fields.firstName, lastName: fields.lastName });
 const UpdateContact = z.object({ id: ID('con'), version: z.number().int(), ...optionalFields });
 
-export type CreateContactInput = z.input<typeof CreateContact>;
-export type UpdateContactInput = z.input<typeof UpdateContact>;
+export type CreateContactInput = InputOf<typeof CreateContact>;
+export type UpdateContactInput = InputOf<typeof UpdateContact>;
 
 const AUDITED = ['firstName', 'lastName', 'title', 'department', 'phones', 'emails', 'addresses', 'buyingRole', 'preferredChannel',
   'marketingConsent', 'consentAt', 'consentSource', 'primary', 'deletedAt'];
 const NON_NULLABLE = ['firstName', 'lastName', 'phones', 'emails', 'addresses', 'marketingConsent', 'primary'];
 
 
-function apply(contact: Contact, data: Partial<z.infer<typeof UpdateContact>>) {
-  const { marketingConsent, id: _id, version: _v, ...rest } = data as Record<string, unknown>;
-  for (const [key, value] of Object.entries(rest)) if (value !== undefined && key !== 'customerId') (contact as any)[key] = value;
+function apply(contact: Contact, data: Partial<z.infer<typeof UpdateContact>> & { customerId?: string }) {
+  const { marketingConsent, id: _id, version: _v, customerId: _customer, ...rest } = data;
+  assignDefined(contact, rest);
   if (marketingConsent !== undefined && marketingConsent !== contact.marketingConsent) {
-    contact.marketingConsent = marketingConsent as boolean;
+    contact.marketingConsent = marketingConsent;
     contact.consentAt = new Date();
   }
 }
@@ -166,7 +167,7 @@ export async function createContact(ctx: ServiceContext, input: CreateContactInp
   const data = parsed.data;
   const { result, errors } = await inTransaction(ctx, async (tx) => {
     if (!(await visibleCustomerId(tx, data.customerId))) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
-    const contact = tx.em.create(Contact, { customer: tx.em.getReference(Customer, data.customerId), firstName: data.firstName, lastName: data.lastName, createdBy: ctx.principal.id } as any);
+    const contact = tx.em.create(Contact, { customer: tx.em.getReference(Customer, data.customerId), firstName: data.firstName, lastName: data.lastName, createdBy: ctx.principal.id });
     apply(contact, data);
     if (data.marketingConsent === undefined) contact.consentAt = null;
     if (contact.primary) await demoteOtherPrimary(tx, contact, data.customerId);

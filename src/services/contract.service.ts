@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { Contract, type InstalmentTerm } from '../entities/contract.entity';
 import { Customer } from '../entities/customer.entity';
-import { AuditAction, Role } from '../entities/enums';
+import { AuditAction } from '../entities/enums';
 import { ContractStatus } from '../entities/finance.enums';
 import { refId } from '../entities/ids';
 import type { Receivable } from '../entities/receivable.entity';
@@ -21,16 +21,16 @@ import { issueReceivables } from './receivable-issue';
 import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, newIdSql, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, optionalText, parseInput, text } from './validation';
+import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, optionalText, parseInput, text, type InputOf } from './validation';
+import { CONTRACT_WRITERS } from '../auth/roles';
 
 /**
  * Contracts (issue 4): a customer's contract with its payment terms (1–120 instalments).
  *
  * Rules (also in the schema descriptions):
- * - Reads: ADMIN, FINANCE, SALES_MANAGER and SALES_REP (customers in their scope), SERVICE_AGENT (all),
- *   PARTNER (its own account only) — `contractScope` in SQL; contracts of deleted customers are hidden.
- * - Writes (create/update/sign/terminate): ADMIN and FINANCE on any customer, SALES_MANAGER and
- *   SALES_REP on customers in their `customerScope`; any other contract is NOT_FOUND.
+ * - Who may read and write: the permission map (src/auth/contract.permissions.ts; writers are
+ *   `CONTRACT_WRITERS` in src/auth/roles.ts). Rows: `contractScope` in SQL; contracts of deleted
+ *   customers are hidden. Writers change contracts of the customers they see; any other is NOT_FOUND.
  * - Instalments: due dates strictly ascending; a percent on every instalment or on none; percents
  *   > 0 with ≤ 2 decimals summing to exactly 100. Amounts (`splitInstalments`): value × percent / 100
  *   (or value / n) rounded half-up to cents for all but the last, which takes the remainder, so the
@@ -79,8 +79,8 @@ function visible(principal: Principal): Sql {
   ]);
 }
 
-/** Roles that write contracts (the permission map says the same at the root fields). */
-const writableRole = (principal: Principal) => [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP].includes(principal.role);
+/** Roles that write contracts (the permission map grants the root fields to the same list). */
+const writableRole = (principal: Principal) => CONTRACT_WRITERS.includes(principal.role);
 
 /** Contracts the caller may change: ADMIN/FINANCE any, managers and reps those of customers in their scope. */
 function writable(principal: Principal): Sql {
@@ -258,10 +258,10 @@ const UpdateContract = z.object({
 const SignContract = z.object({ id: ID('ctr'), version: z.number().int() });
 const TerminateContract = z.object({ id: ID('ctr'), version: z.number().int(), reason: optionalText(1000) });
 
-export type CreateContractInput = z.input<typeof CreateContract>;
-export type UpdateContractInput = z.input<typeof UpdateContract>;
-export type SignContractInput = z.input<typeof SignContract>;
-export type TerminateContractInput = z.input<typeof TerminateContract>;
+export type CreateContractInput = InputOf<typeof CreateContract>;
+export type UpdateContractInput = InputOf<typeof UpdateContract>;
+export type SignContractInput = InputOf<typeof SignContract>;
+export type TerminateContractInput = InputOf<typeof TerminateContract>;
 export interface ContractPayload { contract: ContractRow | null; errors: UserError[] }
 
 const NON_NULLABLE = ['title', 'value', 'currency', 'startDate', 'ownerId', 'instalments'] as const;
@@ -331,7 +331,7 @@ export async function createContract(ctx: ServiceContext, input: CreateContractI
       status: ContractStatus.DRAFT, instalments,
       owner: tx.em.getReference(User, ownerId),
       notes: data.notes || null, createdBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(contract);
     audit(tx, contract, AuditAction.CREATE, diff({}, snapshot(contract), AUDITED).filter((ch) => ch.new !== null));
     await tx.em.flush();

@@ -69,7 +69,7 @@ export function holdForCredit(
     contract: held.contractId ? tx.em.getReference(Contract, held.contractId) : null,
     amount: held.amount, currency: held.currency, exposure: check.exposure, creditLimit: check.limit, creditCurrency: check.creditCurrency,
     reason: check.holdReason!,
-  } as any);
+  });
   tx.em.persist(hold);
   recordAudit(tx.em, tx.principal, {
     entityType: 'CreditHold', entityId: hold.id, customerId: held.customerId, action: AuditAction.CREATE,

@@ -4,7 +4,8 @@ import type { Principal } from '../auth/principal';
 import { Contract } from '../entities/contract.entity';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
 import { Customer } from '../entities/customer.entity';
-import { AuditAction, CreditRating, Role } from '../entities/enums';
+import { AuditAction, CreditRating } from '../entities/enums';
+import { CREDIT_ASSESSMENT_READERS, CREDIT_HOLD_READERS } from '../auth/roles';
 import { ContractStatus, CreditHoldStatus } from '../entities/finance.enums';
 import { refId } from '../entities/ids';
 import { Order, OrderStatus } from '../entities/order.entity';
@@ -25,7 +26,7 @@ import { pagesByParent } from './pages-by-parent';
 import { accountScope, liveCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, MONEY, optionalText, parseInput, text } from './validation';
+import { CURRENCY, ID, MONEY, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Credit, "3+1" (issue 4): (1) assessment — FINANCE rates a customer A–D and grants a limit in one
@@ -50,13 +51,6 @@ import { CURRENCY, ID, MONEY, optionalText, parseInput, text } from './validatio
 
 export type CreditHoldRow = CreditHold;
 export type CreditAssessmentRow = CreditAssessment;
-
-/** Who reads credit holds (rows by `accountScope`). */
-export const CREDIT_HOLD_READERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP];
-/** Who reads assessments and the credit terms on a hold (limit, its currency). */
-export const CREDIT_ASSESSMENT_READERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER];
-/** The "one" owner of credit decisions. */
-export const CREDIT_DECIDERS: readonly Role[] = [Role.FINANCE];
 
 /** Condition on the `credit_hold` row aliased `h`. */
 function holdScope(principal: Principal): Sql {
@@ -203,7 +197,7 @@ const AssessCredit = z.object({
   currency: CURRENCY,
   note: note(1000),
 });
-export type AssessCreditInput = z.input<typeof AssessCredit>;
+export type AssessCreditInput = InputOf<typeof AssessCredit>;
 
 export interface CreditAssessmentPayload { assessment: CreditAssessmentRow | null; customer: CustomerRow | null; errors: UserError[] }
 
@@ -226,7 +220,7 @@ export async function assessCredit(ctx: ServiceContext, input: AssessCreditInput
     const assessment = tx.em.create(CreditAssessment, {
       customer, rating: data.rating, limit: data.limit, currency: data.currency, note: data.note,
       assessedBy: tx.em.getReference(User, tx.principal.id), assessedAt: new Date(),
-    } as any);
+    });
     tx.em.persist(assessment);
     recordAudit(tx.em, tx.principal, {
       entityType: 'CreditAssessment', entityId: assessment.id, customerId: customer.id, action: AuditAction.CREATE,
@@ -255,8 +249,8 @@ export async function assessCredit(ctx: ServiceContext, input: AssessCreditInput
 
 const ApproveCredit = z.object({ holdId: ID('crh'), version: z.number().int(), note: note(1000) });
 const RejectCredit = z.object({ holdId: ID('crh'), version: z.number().int(), note: text(1000) });
-export type ApproveCreditInput = z.input<typeof ApproveCredit>;
-export type RejectCreditInput = z.input<typeof RejectCredit>;
+export type ApproveCreditInput = InputOf<typeof ApproveCredit>;
+export type RejectCreditInput = InputOf<typeof RejectCredit>;
 
 export interface CreditHoldPayload { creditHold: CreditHoldRow | null; errors: UserError[] }
 

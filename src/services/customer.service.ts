@@ -5,6 +5,7 @@ import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { refId } from '../entities/ids';
 import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { CUSTOM_ATTRIBUTES } from './custom-attributes';
 import { RollbackWithErrors, userError, type UserError } from './errors';
@@ -14,7 +15,8 @@ import { keysetSql, lazyCount, orderSql, pageRequest, toConnection, type Connect
 import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
 import { and, columnsOf, list, newIdSql, or, rows, sql, type Sql } from './sql';
-import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text } from './validation';
+import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text, type InputOf, type NullOrOmitted } from './validation';
+import { CUSTOMER_OWNERS, SETS_RESELLER } from '../auth/roles';
 
 export type CustomerRow = Customer;
 
@@ -164,8 +166,8 @@ const UpdateCustomer = z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
 }) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCustomer>>>;
 
-export type CreateCustomerInput = z.input<typeof CreateCustomer>;
-export type UpdateCustomerInput = { id: string; version: number } & Partial<CreateCustomerInput>;
+export type CreateCustomerInput = InputOf<typeof CreateCustomer>;
+export type UpdateCustomerInput = { id: string; version: number } & NullOrOmitted<Partial<CreateCustomerInput>>;
 
 /** Fields recorded in the audit log (everything a user can change). */
 const AUDITED = [
@@ -226,7 +228,7 @@ export async function ownerErrors(ctx: ServiceContext, ownerId: string, field = 
     where u.id = ${ownerId} and ${assignableUserScope(principal)}`);
   if (!owner) return [userError('NOT_FOUND', 'No such user in your team.', field)];
   if (!owner.active) return [userError('VALIDATION', 'The owner is deactivated.', field)];
-  if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
+  if (!CUSTOMER_OWNERS.includes(owner.role)) {
     return [userError('VALIDATION', `${what[0].toUpperCase()}${what.slice(1)} are owned by sales reps, sales managers or admins.`, field)];
   }
   return [];
@@ -243,9 +245,6 @@ async function referenceErrors(ctx: ServiceContext, referredById: string | null 
   const found = await customersByIds(ctx, [referredById]);
   return found.length ? [] : [userError('NOT_FOUND', 'The referring customer does not exist.', ['input', 'referredById'])];
 }
-
-/** Roles that link a customer to the partner reselling to it (keys never do). */
-const SETS_RESELLER: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP];
 
 /**
  * `resoldById` names the partner that resells to the customer: staff only; a live customer visible
@@ -282,9 +281,7 @@ async function externalRefErrors(ctx: ServiceContext, refs: { system: string; re
 
 function applyFields(em: ServiceContext['em'], c: Customer, data: Partial<z.infer<typeof CreateCustomer>>): void {
   const { ownerId, referredById, resoldById, externalRefs: _refs, marketingConsent, consentSource, ...rest } = data;
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined) (c as any)[key] = value;
-  }
+  assignDefined(c, rest);
   if (ownerId) c.owner = em.getReference(User, ownerId);
   if (referredById !== undefined) c.referredBy = referredById ? em.getReference(Customer, referredById) : null;
   if (resoldById !== undefined) c.resoldBy = resoldById ? em.getReference(Customer, resoldById) : null;
@@ -316,7 +313,7 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomerI
     const customer = tx.em.create(Customer, {
       name: data.name, kind: data.kind, sector: data.sector ?? defaultSector(data.kind, data.employeeCount), owner: tx.em.getReference(User, ownerId),
       createdBy: ctx.principal.id,
-    } as any);
+    });
     // The sector is set above (null or omitted: the default); applying a null one would reach the NOT NULL column.
     applyFields(tx.em, customer, { ...data, sector: undefined, ownerId });
     if (data.marketingConsent === undefined) customer.consentAt = null;
@@ -347,7 +344,7 @@ async function refsOf(tx: ServiceContext, id: string) {
 export async function updateCustomer(ctx: ServiceContext, input: UpdateCustomerInput) {
   const parsed = parseInput(UpdateCustomer, input);
   if (!parsed.ok) return { customer: null, errors: parsed.errors };
-  const data = parsed.data as UpdateCustomerInput & Record<string, unknown>;
+  const data = parsed.data as z.infer<typeof UpdateCustomer> & Record<string, unknown>;
   const nullErrors = NON_NULLABLE.filter((k) => data[k] === null).map((k) => userError('VALIDATION', `${k} cannot be null.`, ['input', k]));
   if (nullErrors.length) return { customer: null, errors: nullErrors };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import { AuditAction, Role } from '../entities/enums';
+import { AuditAction } from '../entities/enums';
 import { Product } from '../entities/product.entity';
 import { ProductFeedback } from '../entities/product-feedback.entity';
 import type { ServiceCase } from '../entities/service-case.entity';
@@ -12,19 +12,18 @@ import { RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { pagesByParent } from './pages-by-parent';
-import { CASE_STAFF } from './queue.service';
+import { FEEDBACK_READERS, SOURCE_CASE_READERS } from '../auth/roles';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Product feedback (issue 5): what the product team should change, distilled from COMPLAINT and
  * SUGGESTION cases, and a customer's suggestion value (for the loyalty metrics).
  *
  * Rules (also in the schema descriptions):
- * - Feedback is not customer-keyed: every reader sees all of it — ADMIN, SERVICE_AGENT, SALES_MANAGER,
- *   SALES_REP, ANALYST, MARKETING. PARTNER and API keys: none (FORBIDDEN at the root fields, null
- *   through `node`). Writes: ADMIN and SERVICE_AGENT.
+ * - Feedback is not customer-keyed: every reader (`FEEDBACK_READERS`) sees all of it; others none
+ *   (FORBIDDEN at the root fields, null through `node`). Writers: `FEEDBACK_WRITERS` (src/auth/roles.ts).
  * - Status: NEW → ACCEPTED | REJECTED; ACCEPTED → SHIPPED | REJECTED; REJECTED → NEW (reconsider);
  *   SHIPPED is final. Anything else is a BUSINESS_RULE error at ["input","status"].
  * - Source cases: only COMPLAINT and SUGGESTION cases are linked (BUSINESS_RULE otherwise); a case links
@@ -43,17 +42,6 @@ import { ID, optionalText, parseInput, text } from './validation';
 
 export type FeedbackRow = ProductFeedback;
 export type FeedbackCaseRow = ServiceCase;
-
-/** Who reads product feedback (all of it: it is not customer-keyed). */
-export const FEEDBACK_READERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP, Role.ANALYST, Role.MARKETING];
-/** Who creates and changes feedback and links cases to it. */
-export const FEEDBACK_WRITERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT];
-/** Who sees the cases behind feedback: the staff who read cases (each within its case scope). */
-export const SOURCE_CASE_READERS = CASE_STAFF;
-/** Who reads a customer's suggestion value: staff, not partners, not API keys. */
-export const SUGGESTION_VALUE_READERS: readonly Role[] = [
-  Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
-];
 
 /** Case types that can become product feedback. */
 const FEEDBACK_CASE_TYPES: readonly CaseType[] = [CaseType.COMPLAINT, CaseType.SUGGESTION];
@@ -213,10 +201,10 @@ const UpdateFeedback = z.object({
 const LinkCase = z.object({ caseId: ID('cas'), feedbackId: ID('fbk') });
 const UnlinkCase = z.object({ caseId: ID('cas') });
 
-export type CreateFeedbackInput = z.input<typeof CreateFeedback>;
-export type UpdateFeedbackInput = z.input<typeof UpdateFeedback>;
-export type LinkCaseInput = z.input<typeof LinkCase>;
-export type UnlinkCaseInput = z.input<typeof UnlinkCase>;
+export type CreateFeedbackInput = InputOf<typeof CreateFeedback>;
+export type UpdateFeedbackInput = InputOf<typeof UpdateFeedback>;
+export type LinkCaseInput = InputOf<typeof LinkCase>;
+export type UnlinkCaseInput = InputOf<typeof UnlinkCase>;
 
 export interface FeedbackPayload { feedback: FeedbackRow | null; errors: UserError[] }
 export interface CaseLinkPayload { serviceCase: FeedbackCaseRow | null; feedback: FeedbackRow | null; errors: UserError[] }
@@ -274,7 +262,7 @@ export async function createFeedback(ctx: ServiceContext, input: CreateFeedbackI
     const feedback = tx.em.create(ProductFeedback, {
       product: tx.em.getReference(Product, data.productId), summary: data.summary, description: data.description || null,
       status: FeedbackStatus.NEW, createdBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(feedback);
     await tx.em.flush();
     // Errors name the first place an id was given.

@@ -9,6 +9,7 @@ import type { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
 import { recordAudit } from './audit.service';
 import { campaignErrors } from './campaign.service';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
@@ -20,7 +21,8 @@ import {
 import { assignableUserScope, customerScope, leadScope } from './scope';
 import { and, columnsOf, likeEscape, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf } from './validation';
+import { CUSTOMER_OWNERS } from '../auth/roles';
 
 /**
  * Leads: people who may buy, from a campaign or the web. Record scope `leadScope` (ADMIN and
@@ -138,10 +140,10 @@ const ConvertLead = z.object({
   }).nullish(),
 });
 
-export type CreateLeadInput = z.input<typeof CreateLead>;
-export type UpdateLeadInput = z.input<typeof UpdateLead>;
-export type AssignLeadInput = z.input<typeof AssignLead>;
-export type ConvertLeadInput = z.input<typeof ConvertLead>;
+export type CreateLeadInput = InputOf<typeof CreateLead>;
+export type UpdateLeadInput = InputOf<typeof UpdateLead>;
+export type AssignLeadInput = InputOf<typeof AssignLead>;
+export type ConvertLeadInput = InputOf<typeof ConvertLead>;
 
 /**
  * Who may own a lead: an active SALES_REP or SALES_MANAGER; a manager may only pick someone in their
@@ -173,12 +175,10 @@ async function ownerOfNewLead(tx: ServiceContext, requested: string | null | und
   return ownerId;
 }
 
-function apply(tx: ServiceContext, lead: Lead, data: Record<string, unknown>) {
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined || ['id', 'version', 'ownerId', 'campaignId'].includes(key)) continue;
-    (lead as any)[key] = value;
-  }
-  if (data.campaignId !== undefined) lead.campaign = data.campaignId ? tx.em.getReference(Campaign, data.campaignId as string) : null;
+function apply(tx: ServiceContext, lead: Lead, data: Partial<z.infer<typeof UpdateLead>> & { ownerId?: string | null }) {
+  const { id: _id, version: _version, ownerId: _owner, campaignId, ...fields } = data;
+  assignDefined(lead, fields);
+  if (campaignId !== undefined) lead.campaign = campaignId ? tx.em.getReference(Campaign, campaignId) : null;
 }
 
 export async function createLead(ctx: ServiceContext, input: CreateLeadInput) {
@@ -193,7 +193,7 @@ export async function createLead(ctx: ServiceContext, input: CreateLeadInput) {
       firstName: data.firstName, lastName: data.lastName, source,
       owner: ownerId ? tx.em.getReference(User, ownerId) : null,
       createdBy: ctx.principal.id,
-    } as any);
+    });
     apply(tx, lead, { ...data, source, ownerId: undefined });
     await tx.em.flush();
     return lead;
@@ -325,7 +325,7 @@ async function conversionOwner(tx: ServiceContext, lead: Lead): Promise<string> 
   const ownerId = refId(lead.owner) ?? tx.principal.id;
   const [owner] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId}`);
   if (!owner?.active) fail([userError('VALIDATION', 'The lead\'s owner is deactivated: assign the lead to an active user first.', ['input', 'leadId'])]);
-  if (![Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN].includes(owner.role)) {
+  if (!CUSTOMER_OWNERS.includes(owner.role)) {
     fail([userError('VALIDATION', 'Customers are owned by sales reps, sales managers or admins: assign the lead first.', ['input', 'leadId'])]);
   }
   return ownerId;
@@ -334,7 +334,7 @@ async function conversionOwner(tx: ServiceContext, lead: Lead): Promise<string> 
 function newCustomer(tx: ServiceContext, lead: Lead, ownerId: string): Customer {
   const individual = !lead.company;
   const customer = tx.em.create(Customer, {
-    name: individual ? `${lead.firstName} ${lead.lastName}` : lead.company,
+    name: lead.company || `${lead.firstName} ${lead.lastName}`, // no company: an individual, named after the person
     kind: individual ? CustomerKind.INDIVIDUAL : CustomerKind.BUSINESS,
     sector: individual ? Sector.CONSUMER : Sector.OTHER,
     owner: tx.em.getReference(User, ownerId),
@@ -346,7 +346,7 @@ function newCustomer(tx: ServiceContext, lead: Lead, ownerId: string): Customer 
     consentAt: individual ? new Date() : null,
     consentSource: individual ? 'lead' : null,
     createdBy: tx.principal.id,
-  } as any);
+  });
   recordAudit(tx.em, tx.principal, {
     entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.CREATE,
     changes: [
@@ -373,7 +373,7 @@ async function newContact(tx: ServiceContext, lead: Lead, customerId: string, cu
     marketingConsent: lead.marketingConsent, consentAt: new Date(), consentSource: 'lead',
     primary: !hasPrimary,
     createdBy: tx.principal.id,
-  } as any);
+  });
   recordAudit(tx.em, tx.principal, {
     entityType: 'Contact', entityId: contact.id, customerId, action: AuditAction.CREATE,
     changes: [

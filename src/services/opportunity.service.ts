@@ -21,7 +21,7 @@ import {
 import { opportunityScope } from './scope';
 import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE } from './validation';
+import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf } from './validation';
 
 export type OpportunityRow = Opportunity;
 export type StageChangeRow = OpportunityStageChange;
@@ -206,8 +206,8 @@ const UpdateOpportunity = z.object({
   lostNote: fields.lostNote,
 });
 
-export type CreateOpportunityInput = z.input<typeof CreateOpportunity>;
-export type UpdateOpportunityInput = z.input<typeof UpdateOpportunity>;
+export type CreateOpportunityInput = InputOf<typeof CreateOpportunity>;
+export type UpdateOpportunityInput = InputOf<typeof UpdateOpportunity>;
 
 /** Fields recorded in the audit log. */
 const AUDITED = [
@@ -259,7 +259,7 @@ export interface NewOpportunity {
 function stageChange(tx: ServiceContext, opportunity: Opportunity, customerId: string, from: OpportunityStage | null, to: OpportunityStage, at: Date, reopened = false) {
   tx.em.persist(tx.em.create(OpportunityStageChange, {
     opportunity, customerId, fromStage: from, toStage: to, probability: opportunity.probability, reopened, ...actorOf(tx.principal), at,
-  } as any));
+  }));
 }
 
 /**
@@ -283,7 +283,7 @@ export function insertOpportunity(tx: ServiceContext, data: NewOpportunity): Opp
     lostReason: stage === OpportunityStage.LOST ? (data.lostReason ?? null) : null,
     lostNote: stage === OpportunityStage.LOST ? (data.lostNote ?? null) : null,
     closedAt: isClosed(stage) ? new Date() : null,
-  } as any);
+  });
   tx.em.persist(opportunity);
   stageChange(tx, opportunity, data.customerId, null, stage, opportunity.createdAt);
   recordAudit(tx.em, tx.principal, {

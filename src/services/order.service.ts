@@ -25,13 +25,16 @@ import { pagesByParent } from './pages-by-parent';
 import { customerScope, maskedSql, orderScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY } from './validation';
+import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
+import { ORDER_WRITERS } from '../auth/roles';
 
 /**
  * Orders pushed by e-commerce sites and partners (issue 4).
  *
- * Rules (also in the schema descriptions):
- * - `pushOrder`: INTEGRATION keys with `orders:write`, and ADMIN. Every push carries an idempotency key
+ * Rules (also in the schema descriptions). Who may call each mutation is stated once, in the permission
+ * map (src/auth/order.permissions.ts, role lists in src/auth/roles.ts); this file enforces what the map
+ * cannot see (whose orders, which customers a partner may name, partners only cancelling).
+ * - `pushOrder`: every push carries an idempotency key
  *   (per caller): the same key with the same content (SHA-256 of the canonical JSON of the input)
  *   returns the stored first result, byte for byte; the same key with other content is a CONFLICT;
  *   concurrent duplicates serialise on the key row (`insert … on conflict do nothing` in the order's
@@ -236,7 +239,7 @@ const PushOrder = z.object({
   paymentTerms: z.nativeEnum(PaymentTerms).nullish(),
 });
 
-export type PushOrderInput = z.input<typeof PushOrder>;
+export type PushOrderInput = InputOf<typeof PushOrder>;
 type PushData = z.infer<typeof PushOrder>;
 export interface OrderPayload { order: OrderRow | null; errors: UserError[] }
 
@@ -339,7 +342,7 @@ async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Pro
     name: c.name!, kind, sector: kind === CustomerKind.INDIVIDUAL ? Sector.CONSUMER : Sector.OTHER, owner: tx.em.getReference(User, ownerId!),
     source: partner ? CustomerSource.PARTNER : CustomerSource.E_COMMERCE, emails: c.email ? [{ label: 'order', address: c.email }] : [], createdBy: tx.principal.id,
     resoldBy: partner ? tx.em.getReference(Customer, partner) : null,
-  } as any);
+  });
   tx.em.persist(customer);
   if (c.externalRef) tx.em.persist(tx.em.create(CustomerExternalRef, { customer, system: c.externalRef.system, ref: c.externalRef.ref }));
   recordAudit(tx.em, tx.principal, {
@@ -399,13 +402,13 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
     externalRef: data.externalRef ?? null, channel: data.channel,
     status: credit?.holdReason ? OrderStatus.PENDING_CREDIT_APPROVAL : OrderStatus.PENDING, currency: data.currency,
     subtotal: subtotal.toFixed(2), discountTotal: discountTotal.toFixed(2), pointsRedeemed: 0, total, createdBy: tx.principal.id,
-  } as any);
+  });
   if (credit?.holdReason) holdForCredit(tx, { customerId: billToId, orderId: order.id, amount: total, currency: data.currency }, credit);
   tx.em.persist(order);
   lines.forEach((l, i) => tx.em.persist(tx.em.create(OrderLine, {
     order, position: i + 1, product: tx.em.getReference(Product, l.product!.id), sku: l.sku, quantity: l.quantity,
     unitPrice: l.unitPrice, discount: l.discount.toFixed(2), configuration: l.configuration ?? {}, lineTotal: l.gross.minus(l.discount).toFixed(2),
-  } as any)));
+  })));
   recordAudit(tx.em, tx.principal, {
     entityType: 'Order', entityId: order.id, customerId, action: AuditAction.CREATE,
     changes: [
@@ -469,7 +472,7 @@ async function billOrder(tx: ServiceContext, order: Order): Promise<void> {
 }
 
 const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
-export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
+export type UpdateOrderStatusInput = InputOf<typeof UpdateOrderStatus>;
 
 /**
  * Orders the caller may change: the orders it reads (`orderScope`), for staff who deal with orders, for
@@ -477,7 +480,7 @@ export type UpdateOrderStatusInput = z.input<typeof UpdateOrderStatus>;
  * they may only cancel, see `partnerStatusErrors`).
  */
 const writableScope = (principal: Principal): Sql =>
-  ([Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.INTEGRATION, Role.PARTNER].includes(principal.role) ? orderScope(principal) : FALSE);
+  (ORDER_WRITERS.includes(principal.role) ? orderScope(principal) : FALSE);
 
 /** Statuses a partner may still cancel an order in: before anyone confirmed it. */
 const PARTNER_CANCELLABLE: readonly OrderStatus[] = [OrderStatus.PENDING, OrderStatus.PENDING_CREDIT_APPROVAL];

@@ -17,13 +17,13 @@ import { outstandingOf, type PaymentAllocationRow } from './receivable.service';
 import { accountScope } from './scope';
 import { and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text } from './validation';
+import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text, type InputOf } from './validation';
 
 /**
  * Payments received from customers and their allocation to receivables (issue 4).
  *
- * Rules (also in the schema descriptions):
- * - `recordPayment`: FINANCE and ADMIN. One transaction that first locks the customer's open
+ * Rules (also in the schema descriptions; who may call: src/auth/receivable.permissions.ts):
+ * - `recordPayment`: one transaction that first locks the customer's open
  *   receivables (`for update`, in allocation order), so concurrent payments of one customer are applied
  *   one after the other and each sees what the other left outstanding.
  * - A payment is always fully allocated, to open receivables of the same customer in the same currency.
@@ -141,7 +141,7 @@ const RecordPayment = z.object({
     .nullish(),
 });
 
-export type RecordPaymentInput = z.input<typeof RecordPayment>;
+export type RecordPaymentInput = InputOf<typeof RecordPayment>;
 type RecordPaymentData = z.infer<typeof RecordPayment>;
 export interface PaymentPayload { payment: PaymentRow | null; errors: UserError[] }
 
@@ -233,7 +233,7 @@ export async function recordPayment(ctx: ServiceContext, input: RecordPaymentInp
     const payment = tx.em.create(Payment, {
       customer: tx.em.getReference(Customer, data.customerId), amount: data.amount, currency: data.currency, receivedOn: data.receivedOn,
       method: data.method, reference: data.reference ?? null, note: data.note ?? null, recordedBy: tx.principal.id,
-    } as any);
+    });
     tx.em.persist(payment);
     recordAudit(tx.em, tx.principal, {
       entityType: 'Payment', entityId: payment.id, customerId: data.customerId, action: AuditAction.CREATE,
@@ -244,7 +244,7 @@ export async function recordPayment(ctx: ServiceContext, input: RecordPaymentInp
     });
     const now = new Date();
     for (const [r, part] of plan) {
-      tx.em.persist(tx.em.create(PaymentAllocation, { payment, receivable: r, amount: part.toFixed(2) } as any));
+      tx.em.persist(tx.em.create(PaymentAllocation, { payment, receivable: r, amount: part.toFixed(2) }));
       const before = { paidAmount: new Decimal(String(r.paidAmount)).toFixed(2), status: r.status };
       const paid = new Decimal(String(r.paidAmount)).plus(part);
       r.paidAmount = paid.toFixed(2);

@@ -1,13 +1,14 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { Product } from '../entities/product.entity';
+import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { InputError, RollbackWithErrors, userError, type UserError } from './errors';
 import { filterSql, type Filter, type FilterSpec } from './filter';
 import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
 import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, parseInput, text, CURRENCY, MONEY } from './validation';
+import { ID, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
 
 export type ProductRow = Product;
 
@@ -168,8 +169,10 @@ const UpdateProduct = z.object({
   warrantyMonths: fields.warrantyMonths.nullish(),
 });
 
-export type CreateProductInput = z.input<typeof CreateProduct>;
-export type UpdateProductInput = z.input<typeof UpdateProduct>;
+/** `optionsSchema` is any JSON object on the way in (a GraphQL JSONObject); the schema checks its shape. */
+type LooseOptions<T> = Omit<T, 'optionsSchema'> & { optionsSchema?: Record<string, unknown> | null };
+export type CreateProductInput = LooseOptions<InputOf<typeof CreateProduct>>;
+export type UpdateProductInput = LooseOptions<InputOf<typeof UpdateProduct>>;
 
 const NON_NULLABLE = ['sku', 'name', 'category', 'listPrice', 'maxDiscountPercent', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const;
 
@@ -201,7 +204,7 @@ export async function createProduct(ctx: ServiceContext, input: CreateProductInp
       memberPrice: data.memberPrice ?? null, cost: data.cost ?? null, maxDiscountPercent: data.maxDiscountPercent ?? '0.00', currency: data.currency ?? 'EUR',
       active: data.active ?? true, optionsSchema: data.optionsSchema ?? {},
       serialised: data.serialised ?? false, warrantyMonths: data.warrantyMonths ?? 0,
-    } as any);
+    });
     tx.em.persist(product);
     await tx.em.flush();
     return product;
@@ -226,9 +229,8 @@ export async function updateProduct(ctx: ServiceContext, input: UpdateProductInp
     const listPrice = data.listPrice ?? new Decimal(product.listPrice).toFixed(2);
     const memberPrice = data.memberPrice !== undefined ? data.memberPrice : product.memberPrice;
     fail(memberPriceErrors(listPrice, memberPrice));
-    for (const key of ['sku', 'name', 'category', 'listPrice', 'memberPrice', 'cost', 'maxDiscountPercent', 'currency', 'active', 'optionsSchema', 'serialised', 'warrantyMonths'] as const) {
-      if (data[key] !== undefined) (product as any)[key] = data[key];
-    }
+    const { id: _id, version: _version, ...fields } = data;
+    assignDefined(product, fields);
     product.updatedAt = new Date();
     await tx.em.flush();
     return product;

@@ -8,25 +8,21 @@ import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
+import { CASE_STAFF, CASE_WORKERS } from '../auth/roles';
 
 /**
  * Service queues and SLA policies (issue 5).
  *
- * - SLA policies: one per priority (P1–P4), read by the staff who read cases; ADMIN changes the
- *   targets (`updateSlaPolicy`: both > 0, resolution ≥ first response). A change applies to cases
+ * Who reads and changes them: the permission map (src/auth/case.permissions.ts).
+ * - SLA policies: one per priority (P1–P4); `updateSlaPolicy` needs both targets > 0 and
+ *   resolution ≥ first response. A change applies to cases
  *   opened (or re-prioritised) afterwards; open cases keep the due dates they were given.
- * - Queues: read by the staff who read cases; ADMIN creates and changes them. Names are unique
+ * - Queues: names are unique
  *   (DUPLICATE at `input.name`), at most one queue is the escalation queue (DUPLICATE at
  *   `input.escalation`), and the manager is an active ADMIN or SERVICE_AGENT user (the SLA job
  *   notifies them of breached cases, so they must be able to work every case).
  */
-
-/** Staff roles that read cases, SLA policies and queues (SALES_* read-only, their customers' cases only). */
-export const CASE_STAFF: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.SALES_REP];
-
-/** Roles whose users can be assigned cases and manage queues: they work every case. */
-export const CASE_WORKERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT];
 
 const queueScope = (ctx: ServiceContext): Sql => (ctx.principal.type === 'USER' && CASE_STAFF.includes(ctx.principal.role) ? TRUE : FALSE);
 
@@ -55,7 +51,7 @@ const UpdateSlaPolicy = z.object({
   firstResponseMinutes: MINUTES,
   resolutionMinutes: MINUTES,
 });
-export type UpdateSlaPolicyInput = z.input<typeof UpdateSlaPolicy>;
+export type UpdateSlaPolicyInput = InputOf<typeof UpdateSlaPolicy>;
 export interface SlaPolicyPayload { slaPolicy: SlaPolicyRow | null; errors: UserError[] }
 
 export async function updateSlaPolicy(ctx: ServiceContext, input: UpdateSlaPolicyInput): Promise<SlaPolicyPayload> {
@@ -124,8 +120,8 @@ const UpdateQueue = z.object({
   managerId: ID('usr').nullish(),
   escalation: z.boolean().nullish(),
 });
-export type CreateQueueInput = z.input<typeof CreateQueue>;
-export type UpdateQueueInput = z.input<typeof UpdateQueue>;
+export type CreateQueueInput = InputOf<typeof CreateQueue>;
+export type UpdateQueueInput = InputOf<typeof UpdateQueue>;
 export interface QueuePayload { serviceQueue: QueueRow | null; errors: UserError[] }
 
 /** Name and escalation flag are unique: checked first (a clear error), and the constraint decides races. */
@@ -161,7 +157,7 @@ export async function createQueue(ctx: ServiceContext, input: CreateQueueInput):
       name: data.name, description: data.description || null,
       manager: data.managerId ? tx.em.getReference(User, data.managerId) : null,
       escalation: data.escalation ?? false,
-    } as any);
+    });
     tx.em.persist(queue);
     await tx.em.flush();
     return queue.id;

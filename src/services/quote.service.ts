@@ -16,7 +16,7 @@ import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type Sor
 import { opportunityScope } from './scope';
 import { columnsOf, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, LOCAL_DATE, isoDate, optionalText, parseInput, text } from './validation';
+import { ID, LOCAL_DATE, isoDate, optionalText, parseInput, text, type InputOf } from './validation';
 
 export type QuoteRow = Quote;
 export type QuoteLineRow = QuoteLine;
@@ -128,9 +128,9 @@ const CreateQuote = z.object({ opportunityId: ID('opp'), validUntil: VALID_UNTIL
 const UpdateQuote = z.object({ id: ID('quo'), version: z.number().int(), validUntil: VALID_UNTIL.optional(), notes: optionalText(4000), lines: LINES.optional() });
 const AcceptQuote = z.object({ id: ID('quo'), markOpportunityWon: z.boolean().default(true) });
 
-export type CreateQuoteInput = z.input<typeof CreateQuote>;
-export type UpdateQuoteInput = z.input<typeof UpdateQuote>;
-export type AcceptQuoteInput = z.input<typeof AcceptQuote>;
+export type CreateQuoteInput = InputOf<typeof CreateQuote>;
+export type UpdateQuoteInput = InputOf<typeof UpdateQuote>;
+export type AcceptQuoteInput = InputOf<typeof AcceptQuote>;
 
 const AUDITED = ['number', 'status', 'currency', 'validUntil', 'notes', 'subtotal', 'discountTotal', 'total', 'lineCount'];
 
@@ -150,7 +150,7 @@ async function replaceLines(tx: ServiceContext, quote: Quote, lines: z.infer<typ
     tx.em.persist(tx.em.create(QuoteLine, {
       quote, position: i + 1, productRef: l.productRef ?? null, description: l.description,
       quantity: l.quantity, unitPrice: l.unitPrice, discountPercent: l.discountPercent ?? '0', lineTotal: totals.lineTotals[i],
-    } as any));
+    }));
   });
   quote.subtotal = totals.subtotal;
   quote.discountTotal = totals.discountTotal;
@@ -186,7 +186,7 @@ export async function createQuote(ctx: ServiceContext, input: CreateQuoteInput) 
     const quote = tx.em.create(Quote, {
       opportunity, number: await nextNumber(tx), currency: opportunity.currency, validUntil: data.validUntil, status: QuoteStatus.DRAFT,
       notes: data.notes ?? null, createdBy: ctx.principal.id,
-    } as any);
+    });
     tx.em.persist(quote);
     await replaceLines(tx, quote, data.lines);
     recordAudit(tx.em, ctx.principal, {

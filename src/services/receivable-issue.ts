@@ -41,7 +41,7 @@ export async function issueReceivables(tx: ServiceContext, items: NewReceivable[
       order: item.orderId ? tx.em.getReference(Order, item.orderId) : null,
       description: item.description, currency: item.currency, amount: item.amount, paidAmount: '0.00',
       issuedOn: item.issuedOn, dueDate: item.dueDate,
-    } as any);
+    });
     tx.em.persist(receivable);
     recordAudit(tx.em, tx.principal, {
       entityType: 'Receivable', entityId: receivable.id, customerId: item.customerId, action: AuditAction.CREATE,

@@ -1,6 +1,7 @@
 import { hasScope, type Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
 import { FALSE, TRUE, raw, sql, type Sql } from './sql';
+import { ALL_CUSTOMER_READERS, ORDER_READERS } from '../auth/roles';
 
 /**
  * Record visibility, always applied inside the SQL. A record outside the scope does not exist for
@@ -22,9 +23,6 @@ export function subtreeSql(userId: string): Sql {
 function ownOrTeam(principal: Principal, userIdExpr: Sql): Sql {
   return principal.role === Role.SALES_MANAGER ? sql`${userIdExpr} in (${subtreeSql(principal.id)})` : sql`${userIdExpr} = ${principal.id}`;
 }
-
-/** Roles that read every customer record (each through its field rules). */
-const ALL_CUSTOMER_READERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST];
 
 /** Condition on the `customer` row aliased `alias` (deleted rows are excluded separately). */
 export function customerScope(principal: Principal, alias = 'c'): Sql {
@@ -114,9 +112,6 @@ export function leadScope(principal: Principal, alias = 'l'): Sql {
       return FALSE;
   }
 }
-
-/** Staff roles that read orders (of the customers they can see). */
-const ORDER_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
 
 /**
  * Condition on the `sales_order` row aliased `o`: orders of visible customers; INTEGRATION keys the

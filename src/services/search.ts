@@ -3,9 +3,7 @@ import { Role } from '../entities/enums';
 import { ForbiddenError, InputError } from './errors';
 import { customerNameVisibleSql, personNameVisibleSql } from './scope';
 import { and, likeEscape, or, raw, sql, type Sql } from './sql';
-
-/** Roles whose search may match contact details (phones, e-mails): those who may read them. */
-const PII_SEARCH: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.FINANCE, Role.PARTNER];
+import { PII_SEARCH } from '../auth/roles';
 
 /** The search term trimmed and lower-cased; at least 2 characters. */
 function normalised(term: string): string {

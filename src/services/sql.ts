@@ -74,7 +74,7 @@ export function textArray(values: string[]): Sql {
  * Timestamps come back as Date on both databases (MikroORM's PostgreSQL driver reads them as text).
  */
 export async function rows<T = Record<string, unknown>>(em: EntityManager, query: Sql): Promise<T[]> {
-  let result = (await em.execute(query.text, query.params as any[], 'all')) as Record<string, unknown>[];
+  let result = (await em.execute(query.text, query.params, 'all')) as Record<string, unknown>[];
   // The embedded database's driver runs any text containing ';' (also inside an inlined string value,
   // e.g. a search term) as a script and returns one result per statement: unwrap the single statement.
   if (result.length === 1 && Array.isArray(result[0])) result = result[0] as Record<string, unknown>[];

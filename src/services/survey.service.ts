@@ -11,11 +11,11 @@ import { Task } from '../entities/task.entity';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { CASE_STAFF } from './queue.service';
+import { CASE_STAFF } from '../auth/roles';
 import { caseScope, liveCustomer } from './scope';
 import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { inTransaction } from './transaction';
-import { ID, optionalText, parseInput } from './validation';
+import { ID, optionalText, parseInput, type InputOf } from './validation';
 
 /**
  * Satisfaction surveys (issue 5). When a case becomes RESOLVED the case transition calls `createSurvey`
@@ -85,7 +85,7 @@ const SubmitSurvey = z.object({
   comment: optionalText(4000),
 });
 
-export type SubmitSurveyInput = z.input<typeof SubmitSurvey>;
+export type SubmitSurveyInput = InputOf<typeof SubmitSurvey>;
 
 const NOT_FOUND = (): UserError => userError('NOT_FOUND', 'There is no open survey for this case and token.', ['input', 'token']);
 const ANSWERED = (): UserError => userError('BUSINESS_RULE', 'This survey was already answered: a survey is answered once.', null);
@@ -130,7 +130,7 @@ const ScheduleFollowUp = z.object({
   note: optionalText(4000),
 });
 
-export type ScheduleFollowUpInput = z.input<typeof ScheduleFollowUp>;
+export type ScheduleFollowUpInput = InputOf<typeof ScheduleFollowUp>;
 
 const TITLE_MAX = 200;
 
@@ -163,7 +163,7 @@ export async function scheduleFollowUp(ctx: ServiceContext, input: ScheduleFollo
       type: TaskType.FOLLOW_UP, dueAt: data.at, remindAt: null, notes: data.note || null,
       assignee: tx.em.getReference(User, assigneeId), assignedBy: tx.em.getReference(User, tx.principal.id),
       customer: tx.em.getReference(Customer, found.customerId), serviceCase: tx.em.getReference(ServiceCase, found.id),
-    } as any);
+    });
     await tx.em.flush();
     return task;
   });

@@ -20,7 +20,7 @@ import {
 import { assignableUserScope, taskScope, userScope } from './scope';
 import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { ID, optionalText, parseInput, text } from './validation';
+import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 /**
  * Tasks: scheduled work for a user. Every read applies `taskScope` in SQL (one's own tasks, a
@@ -206,9 +206,9 @@ const UpdateTask = z.object({
 
 const CloseTask = z.object({ id: ID('tsk'), version: z.number().int().nullish(), notes: optionalText(4000) });
 
-export type CreateTaskInput = z.input<typeof CreateTask>;
-export type UpdateTaskInput = z.input<typeof UpdateTask>;
-export type CloseTaskInput = z.input<typeof CloseTask>;
+export type CreateTaskInput = InputOf<typeof CreateTask>;
+export type UpdateTaskInput = InputOf<typeof UpdateTask>;
+export type CloseTaskInput = InputOf<typeof CloseTask>;
 
 const NON_NULLABLE = ['title', 'type', 'dueAt', 'assigneeId'] as const;
 
@@ -303,7 +303,7 @@ export async function createTask(ctx: ServiceContext, input: CreateTaskInput) {
     const task = tx.em.create(Task, {
       title: data.title, type: data.type, dueAt: data.dueAt, remindAt: data.remindAt ?? null, notes: data.notes ?? null,
       assignee: tx.em.getReference(User, assigneeId), assignedBy: tx.em.getReference(User, ctx.principal.id),
-    } as any);
+    });
     setLinks(tx, task, { ...links, customerId: linked.customerId });
     await tx.em.flush();
     return task;

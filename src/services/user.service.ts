@@ -13,7 +13,7 @@ import { filterSql, type Filter, type FilterSpec } from './filter';
 import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
 import { subtreeSql, userScope } from './scope';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, optionalText, parseInput, text } from './validation';
+import { EMAIL, ID, optionalText, parseInput, text, type InputOf } from './validation';
 import { and, columnsOf, list, rows, sql } from './sql';
 
 export type UserRow = User;
@@ -122,8 +122,8 @@ const UpdateUser = z.object({
   active: z.boolean().optional(),
 });
 
-export type CreateUserInput = z.input<typeof CreateUser>;
-export type UpdateUserInput = z.input<typeof UpdateUser>;
+export type CreateUserInput = InputOf<typeof CreateUser>;
+export type UpdateUserInput = InputOf<typeof UpdateUser>;
 
 /** Rules of the hierarchy and of partner logins, on the state a write would produce. */
 async function userRuleErrors(tx: ServiceContext, user: { id: string; role: Role; managerId: string | null; partnerCustomerId: string | null }): Promise<UserError[]> {
@@ -159,7 +159,7 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput) {
       email: data.email, name: data.name, role: data.role, team: data.team ?? null, passwordHash: await hashPassword(data.password),
       manager: data.managerId ? tx.em.getReference(User, data.managerId) : null,
       partnerCustomer: data.partnerCustomerId ? tx.em.getReference(Customer, data.partnerCustomerId) : null,
-    } as any);
+    });
     fail(await userRuleErrors(tx, { id: user.id, role: data.role, managerId: data.managerId ?? null, partnerCustomerId: data.partnerCustomerId ?? null }));
     await tx.em.flush();
     return user;

@@ -3,6 +3,23 @@ import { userError, type UserError } from './errors';
 
 /** Shared input rules. Services validate with these and return payload errors naming the field. */
 
+/**
+ * What a caller may pass to a service: the schema's input type where every optional field may also be
+ * null, as a nullable GraphQL input field can be (GraphQL input classes implement these types, so the
+ * compiler checks the bridge). The schema decides what null means: a `.nullish()` field accepts it
+ * (clears the value), an `.optional()` one refuses it with a VALIDATION error naming the field.
+ */
+export type InputOf<S extends z.ZodTypeAny> = NullOrOmitted<z.input<S>>;
+
+/** `T` with every optional property (at any depth) also accepting null. */
+export type NullOrOmitted<T> = T extends Date
+  ? T
+  : T extends readonly (infer U)[]
+    ? NullOrOmitted<U>[]
+    : T extends object
+      ? { [K in keyof T]: undefined extends T[K] ? NullOrOmitted<T[K]> | null : NullOrOmitted<T[K]> }
+      : T;
+
 export const PHONE = z
   .string()
   .trim()
