@@ -1,0 +1,176 @@
+import type { ServiceContext } from './context';
+import { filterSql, type FilterOf, type FilterSpec } from './filter';
+import { pagesByParent } from './pages-by-parent';
+import {
+  expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
+  type Connection, type ConnectionArgs, type OrderBy, type SortKey,
+} from './pagination';
+import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+
+/**
+ * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
+ * id, one record, one page per parent for many parents in one statement, and counts per parent. Every
+ * domain describes its table, scope, filters and sort table; the SQL is generated here only, so this is
+ * the one place where reads are optimised.
+ */
+
+/** One sort column without its direction (the direction comes from `orderBy`). */
+export type SortColumn<T> = Omit<SortKey<T>, 'dir'>;
+
+/**
+ * One value of a list's sort enum: its column (`then`: further columns that break its ties, e.g. the
+ * first name after the last name) and the description of the enum value in the schema.
+ */
+export interface SortField<T> extends SortColumn<T> {
+  description: string;
+  then?: SortColumn<T>[];
+}
+
+/** A list's sort table: its keys are the values of the GraphQL enum `XOrderField` (see schema/sort-enum.ts). */
+export type SortTable<T> = Record<string, SortField<T>>;
+
+/** The sort enum of a sort table, as a string union. */
+export type SortFieldOf<O> = Extract<keyof O, string>;
+
+/** The arguments of a list: Relay paging, the filter of its filter spec and the order of its sort table. */
+export interface ListArgs<O, S> extends ConnectionArgs {
+  filter?: FilterOf<S> | null;
+  orderBy?: OrderBy<SortFieldOf<O>>[] | null;
+}
+
+/** A list read in a fixed order (no `orderBy`): its keys, in their directions, and the cursor signature. */
+export interface FixedOrder<T> {
+  keys: SortKey<T>[];
+  signature: string;
+}
+
+export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X> {
+  /** The entity whose columns are read (`columnsOf`), e.g. 'ServiceCase'. */
+  entity: string;
+  /** The table and its alias, e.g. 'service_case' and 'k'. */
+  table: string;
+  alias: string;
+  /**
+   * Joins needed by `visible` for the list and by-id reads, e.g. the parent case of a comment
+   * (`join service_case k on k.id = m.case_id`); pages under a parent do without them.
+   */
+  join?: string;
+  /** The rows the caller may read: the scope, applied in SQL. */
+  visible: (ctx: ServiceContext) => Sql;
+  /** The rows the caller may read under a parent it already sees; `visible` when omitted. */
+  visibleUnderParent?: (ctx: ServiceContext) => Sql;
+  /** The parent column of `pagesByParent` and `countsByParent`, e.g. 'k.customer_id'. */
+  parentColumn?: string;
+  /** Filterable fields (the GraphQL filter input lists the same names). */
+  filter?: S;
+  /** Hook: the filter fields for a caller, e.g. a name masked as null where it may not be read. */
+  filterFor?: (ctx: ServiceContext, spec: S) => FilterSpec;
+  /** Hook: further conditions of the root list from its own arguments, e.g. `search`. */
+  listWhere?: (ctx: ServiceContext, args: X) => Sql;
+  /** The order: a sort table with its default (the cursor signature names `list`), or a fixed order. */
+  order: { list: string; table: O; default: OrderBy<SortFieldOf<O>> } | FixedOrder<T>;
+}
+
+export interface ReadModel<T, O, S, X> {
+  /** The root list: one statement for the page, one more only when `totalCount` is asked for. */
+  list(ctx: ServiceContext, args: ListArgs<O, S> & X): Promise<Connection<T>>;
+  /** Records by id the caller may read; the order of the result is not guaranteed. */
+  byIds(ctx: ServiceContext, ids: readonly string[]): Promise<T[]>;
+  get(ctx: ServiceContext, id: string): Promise<T | null>;
+  /** One page for each of several (already visible) parents, in one statement per page shape. */
+  pagesByParent(
+    ctx: ServiceContext, parentIds: readonly string[], args: ListArgs<O, S>, countFor: (parentId: string) => Promise<number>,
+  ): Promise<Map<string, Connection<T>>>;
+  /** Row counts per (already visible) parent, filtered like the pages, for `totalCount`. */
+  countsByParent(ctx: ServiceContext, parentIds: readonly string[], filter?: FilterOf<S> | null): Promise<Map<string, number>>;
+}
+
+/** Sort keys for `orderBy` over a sort table (see `orderKeys`): a field's `then` columns follow it. */
+function sortKeysOf<T extends { id: string }, O extends SortTable<T>>(
+  list: string, table: O, orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined, fallback: OrderBy<SortFieldOf<O>>, idExpr: string,
+) {
+  const columns = {} as Record<SortFieldOf<O>, SortColumn<T>[]>;
+  for (const [field, { expr, nullable, get, then }] of Object.entries(table)) {
+    columns[field as SortFieldOf<O>] = [{ expr, nullable, get }, ...(then ?? [])];
+  }
+  return orderKeys<T, SortFieldOf<O>>(list, columns, orderBy, fallback, idExpr);
+}
+
+/** A fixed order (newest first, oldest first, …) with the id as the last key. */
+export function fixedOrder<T extends { id: string }>(signature: string, keys: SortKey<T>[]): FixedOrder<T> {
+  return { keys: expandKeys(keys), signature };
+}
+
+/**
+ * The read model of rows `T`: `readModel<CaseRow>()({ … })` (curried so that the row type is given and
+ * the sort table, filter spec and extra list arguments are inferred).
+ */
+export const readModel = <T extends { id: string }>() =>
+  <O extends SortTable<T> = Record<never, SortField<T>>, S extends FilterSpec = Record<never, never>, X = unknown>(
+    spec: ReadModelSpec<T, O, S, X>,
+  ): ReadModel<T, O, S, X> => build(spec);
+
+function build<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X>(spec: ReadModelSpec<T, O, S, X>): ReadModel<T, O, S, X> {
+  const a = spec.alias;
+  const fromTable = `${spec.table} ${a}`;
+  const from = spec.join ? `${fromTable} ${spec.join}` : fromTable;
+  const columns = (ctx: ServiceContext) => columnsOf(ctx.em, spec.entity, a);
+  const underParent = spec.visibleUnderParent ?? spec.visible;
+  const filterOf = (ctx: ServiceContext, filter: FilterOf<S> | null | undefined): Sql => {
+    if (!spec.filter) return raw('true');
+    return filterSql(filter, spec.filterFor ? spec.filterFor(ctx, spec.filter) : spec.filter);
+  };
+  const sortKeys = (orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined): FixedOrder<T> => {
+    const order = spec.order;
+    if ('keys' in order) return order;
+    return sortKeysOf<T, O>(order.list, order.table, orderBy, order.default, `${a}.id`);
+  };
+  const parentColumn = () => {
+    if (!spec.parentColumn) throw new Error(`${spec.entity} has no parent column`);
+    return spec.parentColumn;
+  };
+
+  const byIds = async (ctx: ServiceContext, ids: readonly string[]): Promise<T[]> => {
+    if (!ids.length) return [];
+    return rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
+      where ${raw(a)}.id in ${list([...ids])} and ${spec.visible(ctx)}`);
+  };
+
+  return {
+    async list(ctx, args) {
+      const { keys, signature } = sortKeys(args.orderBy);
+      const req = pageRequest(args, signature);
+      const where = and([spec.visible(ctx), filterOf(ctx, args.filter), spec.listWhere ? spec.listWhere(ctx, args) : raw('true')]);
+      const fetched = await rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
+        where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+        order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+      const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from ${raw(from)} where ${where}`))[0].n);
+      return toConnection(fetched, req, keys, signature, count);
+    },
+
+    byIds,
+
+    async get(ctx, id) {
+      const [row] = await byIds(ctx, [id]);
+      return row ?? null;
+    },
+
+    async pagesByParent(ctx, parentIds, args, countFor) {
+      const { keys, signature } = sortKeys(args.orderBy);
+      return pagesByParent<T>(ctx.em, {
+        parentIds, columns: columns(ctx), from: fromTable, parentColumn: parentColumn(),
+        where: and([underParent(ctx), filterOf(ctx, args.filter)]),
+        keys, req: pageRequest(args, signature), signature, countFor,
+      });
+    },
+
+    async countsByParent(ctx, parentIds, filter) {
+      if (!parentIds.length) return new Map<string, number>();
+      const parent = raw(parentColumn());
+      const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select ${parent} as id, count(*)::int as n from ${raw(fromTable)}
+        where ${parent} in ${list([...parentIds])} and ${and([underParent(ctx), filterOf(ctx, filter)])}
+        group by ${parent}`);
+      return new Map(counted.map((r) => [r.id, r.n]));
+    },
+  };
+}
