@@ -1,11 +1,11 @@
 import type { ServiceContext } from './context';
-import { filterSql, type FilterOf, type FilterSpec } from './filter';
+import { filterSql, type AnyFilter, type FilterOf, type FilterSpec } from './filter';
 import { pagesByParent } from './pages-by-parent';
 import {
   expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
   type Connection, type ConnectionArgs, type OrderBy, type SortKey,
 } from './pagination';
-import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
 
 /**
  * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
@@ -65,6 +65,8 @@ export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>,
   filter?: S;
   /** Hook: the filter fields for a caller, e.g. a name masked as null where it may not be read. */
   filterFor?: (ctx: ServiceContext, spec: S) => FilterSpec;
+  /** Hook: the filter as the compiler reads it, e.g. tags upper-cased or a plain Boolean turned into `{ eq }`. */
+  prepareFilter?: (filter: FilterOf<S> | null | undefined) => AnyFilter | null;
   /** Hook: further conditions of the root list from its own arguments, e.g. `search`. */
   listWhere?: (ctx: ServiceContext, args: X) => Sql;
   /** The order: a sort table with its default (the cursor signature names `list`), or a fixed order. */
@@ -118,7 +120,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   const underParent = spec.visibleUnderParent ?? spec.visible;
   const filterOf = (ctx: ServiceContext, filter: FilterOf<S> | null | undefined): Sql => {
     if (!spec.filter) return raw('true');
-    return filterSql(filter, spec.filterFor ? spec.filterFor(ctx, spec.filter) : spec.filter);
+    return filterSql(spec.prepareFilter ? spec.prepareFilter(filter) : filter, spec.filterFor ? spec.filterFor(ctx, spec.filter) : spec.filter);
   };
   const sortKeys = (orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined): FixedOrder<T> => {
     const order = spec.order;
@@ -165,10 +167,12 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     },
 
     async countsByParent(ctx, parentIds, filter) {
-      if (!parentIds.length) return new Map<string, number>();
+      const scope = underParent(ctx);
+      // Nothing to count for a caller who sees none of these rows (as the domains did before).
+      if (!parentIds.length || scope === FALSE) return new Map<string, number>();
       const parent = raw(parentColumn());
       const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select ${parent} as id, count(*)::int as n from ${raw(fromTable)}
-        where ${parent} in ${list([...parentIds])} and ${and([underParent(ctx), filterOf(ctx, filter)])}
+        where ${parent} in ${list([...parentIds])} and ${and([scope, filterOf(ctx, filter)])}
         group by ${parent}`);
       return new Map(counted.map((r) => [r.id, r.n]));
     },
