@@ -14,13 +14,12 @@ import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import type { FilterSpec } from './filter';
 import {
-  type Connection, type ConnectionArgs, type SortKey, expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection,
-} from './pagination';
+  type Connection, type ConnectionArgs, type SortKey, expandKeys, pageRequest, } from './pagination';
 import { visibleCustomerId } from './customer.service';
 import { CASE_WORKERS, caseWorkerErrors, slaMinutes } from './queue.service';
 import { caseScope, liveCustomer } from './scope';
 import { createSurvey } from './survey.service';
-import { and, columnsOf, raw, rows, sql, type Sql } from './sql';
+import { and, raw, rows, sql, type Sql } from './sql';
 import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text } from './validation';
@@ -157,18 +156,14 @@ const QUEUE_KEYS: SortKey<CaseRow>[] = expandKeys<CaseRow>([
  * assigned to them, and open unassigned cases of the queues they manage.
  */
 export async function myQueue(ctx: ServiceContext, args: ConnectionArgs): Promise<Connection<CaseRow>> {
-  const req = pageRequest(args, 'myQueue');
+  pageRequest(args, 'myQueue'); // argument errors first
   const me = ctx.principal.id;
   const where = and([
     caseVisible(ctx.principal),
     raw(`k.status not in ${FINISHED_STATUSES_SQL}`),
     sql`(k.assignee_id = ${me} or (k.assignee_id is null and k.queue_id in (select q.id from service_queue q where q.manager_id = ${me})))`,
   ]);
-  const fetched = await rows<CaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 'k')} from service_case k
-    where ${where} and ${keysetSql(QUEUE_KEYS, req.cursor, req.backward)}
-    order by ${orderSql(QUEUE_KEYS, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from service_case k where ${where}`))[0].n);
-  return toConnection(fetched, req, QUEUE_KEYS, 'myQueue', count);
+  return caseReads.page(ctx, where, { keys: QUEUE_KEYS, signature: 'myQueue' }, args);
 }
 
 // ---------------------------------------------------------------------------------------- writes

@@ -44,7 +44,7 @@ export interface FixedOrder<T> {
   signature: string;
 }
 
-export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X> {
+export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X, P> {
   /** The entity whose columns are read (`columnsOf`), e.g. 'ServiceCase'. */
   entity: string;
   /** The table and its alias, e.g. 'service_case' and 'k'. */
@@ -69,33 +69,49 @@ export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>,
   prepareFilter?: (filter: FilterOf<S> | null | undefined) => AnyFilter | null;
   /** Hook: further conditions of the root list from its own arguments, e.g. `search`. */
   listWhere?: (ctx: ServiceContext, args: X) => Sql;
+  /**
+   * Hook: arguments of the pages under a parent other than a filter (e.g. the `status` list of
+   * `Customer.tasks`): which of the arguments they are (they key the counts) and their condition.
+   */
+  parentArgs?: { pick: (args: P) => P; where: (ctx: ServiceContext, args: P) => Sql };
   /** The order: a sort table with its default (the cursor signature names `list`), or a fixed order. */
-  order: { list: string; table: O; default: OrderBy<SortFieldOf<O>> } | FixedOrder<T>;
+  order: { list: string; table: O; default: OrderBy<SortFieldOf<O>> | OrderBy<SortFieldOf<O>>[] } | FixedOrder<T>;
 }
 
-export interface ReadModel<T, O, S, X> {
+export interface ReadModel<T, O, S, X, P = unknown> {
   /** The root list: one statement for the page, one more only when `totalCount` is asked for. */
   list(ctx: ServiceContext, args: ListArgs<O, S> & X): Promise<Connection<T>>;
   /** Records by id the caller may read; the order of the result is not guaranteed. */
   byIds(ctx: ServiceContext, ids: readonly string[]): Promise<T[]>;
   get(ctx: ServiceContext, id: string): Promise<T | null>;
+  /**
+   * A page of the rows matching `where` in a fixed order: lists of their own shape (a work queue, an
+   * agenda) that still read the same table the same way. `where` carries the caller's scope itself
+   * (such a list may have its own, e.g. whose reminders a caller may poll).
+   */
+  page(ctx: ServiceContext, where: Sql, order: FixedOrder<T>, args: ConnectionArgs): Promise<Connection<T>>;
   /** One page for each of several (already visible) parents, in one statement per page shape. */
   pagesByParent(
-    ctx: ServiceContext, parentIds: readonly string[], args: ListArgs<O, S>, countFor: (parentId: string) => Promise<number>,
+    ctx: ServiceContext, parentIds: readonly string[], args: ListArgs<O, S> & P, countFor: (parentId: string) => Promise<number>,
   ): Promise<Map<string, Connection<T>>>;
   /** Row counts per (already visible) parent, filtered like the pages, for `totalCount`. */
-  countsByParent(ctx: ServiceContext, parentIds: readonly string[], filter?: FilterOf<S> | null): Promise<Map<string, number>>;
+  countsByParent(ctx: ServiceContext, parentIds: readonly string[], filter?: FilterOf<S> | null, args?: P): Promise<Map<string, number>>;
+  /** What the count of a page depends on: its filter and the `parentArgs` (the key of the count loader). */
+  countKey(args: ListArgs<O, S> & P): { filter: FilterOf<S> | null };
 }
 
 /** Sort keys for `orderBy` over a sort table (see `orderKeys`): a field's `then` columns follow it. */
 function sortKeysOf<T extends { id: string }, O extends SortTable<T>>(
-  list: string, table: O, orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined, fallback: OrderBy<SortFieldOf<O>>, idExpr: string,
+  list: string, table: O, orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined, fallback: OrderBy<SortFieldOf<O>> | OrderBy<SortFieldOf<O>>[],
+  idExpr: string,
 ) {
   const columns = {} as Record<SortFieldOf<O>, SortColumn<T>[]>;
   for (const [field, { expr, nullable, get, then }] of Object.entries(table)) {
     columns[field as SortFieldOf<O>] = [{ expr, nullable, get }, ...(then ?? [])];
   }
-  return orderKeys<T, SortFieldOf<O>>(list, columns, orderBy, fallback, idExpr);
+  // A default of several keys (e.g. waiting first, then oldest first) stands for an omitted `orderBy`.
+  const defaults = ([] as OrderBy<SortFieldOf<O>>[]).concat(fallback);
+  return orderKeys<T, SortFieldOf<O>>(list, columns, orderBy?.length ? orderBy : defaults, defaults[0], idExpr);
 }
 
 /** A fixed order (newest first, oldest first, …) with the id as the last key. */
@@ -108,11 +124,13 @@ export function fixedOrder<T extends { id: string }>(signature: string, keys: So
  * the sort table, filter spec and extra list arguments are inferred).
  */
 export const readModel = <T extends { id: string }>() =>
-  <O extends SortTable<T> = Record<never, SortField<T>>, S extends FilterSpec = Record<never, never>, X = unknown>(
-    spec: ReadModelSpec<T, O, S, X>,
-  ): ReadModel<T, O, S, X> => build(spec);
+  <O extends SortTable<T> = Record<never, SortField<T>>, S extends FilterSpec = Record<never, never>, X = unknown, P = unknown>(
+    spec: ReadModelSpec<T, O, S, X, P>,
+  ): ReadModel<T, O, S, X, P> => build(spec);
 
-function build<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X>(spec: ReadModelSpec<T, O, S, X>): ReadModel<T, O, S, X> {
+function build<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X, P>(
+  spec: ReadModelSpec<T, O, S, X, P>,
+): ReadModel<T, O, S, X, P> {
   const a = spec.alias;
   const fromTable = `${spec.table} ${a}`;
   const from = spec.join ? `${fromTable} ${spec.join}` : fromTable;
@@ -138,17 +156,26 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
       where ${raw(a)}.id in ${list([...ids])} and ${spec.visible(ctx)}`);
   };
 
+  /** A keyset page of the rows matching `where` (which includes the scope): one statement, plus one for a `totalCount`. */
+  const page = async (ctx: ServiceContext, where: Sql, { keys, signature }: FixedOrder<T>, args: ConnectionArgs): Promise<Connection<T>> => {
+    const req = pageRequest(args, signature);
+    const fetched = await rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
+      where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+      order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+    const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from ${raw(from)} where ${where}`))[0].n);
+    return toConnection(fetched, req, keys, signature, count);
+  };
+  const parentWhere = (ctx: ServiceContext, args: P | undefined): Sql =>
+    (spec.parentArgs && args ? spec.parentArgs.where(ctx, args) : raw('true'));
+
   return {
     async list(ctx, args) {
-      const { keys, signature } = sortKeys(args.orderBy);
-      const req = pageRequest(args, signature);
-      const where = and([spec.visible(ctx), filterOf(ctx, args.filter), spec.listWhere ? spec.listWhere(ctx, args) : raw('true')]);
-      const fetched = await rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
-        where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-        order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-      const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from ${raw(from)} where ${where}`))[0].n);
-      return toConnection(fetched, req, keys, signature, count);
+      const order = sortKeys(args.orderBy);
+      pageRequest(args, order.signature); // argument errors before the filter's
+      return page(ctx, and([spec.visible(ctx), filterOf(ctx, args.filter), spec.listWhere ? spec.listWhere(ctx, args) : raw('true')]), order, args);
     },
+
+    page,
 
     byIds,
 
@@ -161,20 +188,22 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
       const { keys, signature } = sortKeys(args.orderBy);
       return pagesByParent<T>(ctx.em, {
         parentIds, columns: columns(ctx), from: fromTable, parentColumn: parentColumn(),
-        where: and([underParent(ctx), filterOf(ctx, args.filter)]),
+        where: and([underParent(ctx), filterOf(ctx, args.filter), parentWhere(ctx, args)]),
         keys, req: pageRequest(args, signature), signature, countFor,
       });
     },
 
-    async countsByParent(ctx, parentIds, filter) {
+    async countsByParent(ctx, parentIds, filter, args) {
       const scope = underParent(ctx);
       // Nothing to count for a caller who sees none of these rows (as the domains did before).
       if (!parentIds.length || scope === FALSE) return new Map<string, number>();
       const parent = raw(parentColumn());
       const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select ${parent} as id, count(*)::int as n from ${raw(fromTable)}
-        where ${parent} in ${list([...parentIds])} and ${and([scope, filterOf(ctx, filter)])}
+        where ${parent} in ${list([...parentIds])} and ${and([scope, filterOf(ctx, filter), parentWhere(ctx, args)])}
         group by ${parent}`);
       return new Map(counted.map((r) => [r.id, r.n]));
     },
+
+    countKey: (args) => ({ filter: args.filter ?? null, ...(spec.parentArgs ? spec.parentArgs.pick(args) : {}) }),
   };
 }
