@@ -45,10 +45,6 @@ export const commentReads = readModel<CommentRow>()({
   ]),
 });
 
-/** One page of comments for each of several (already visible) cases, in one statement. */
-export const commentPagesByCase = commentReads.pagesByParent;
-/** Visible comment counts per (already visible) case, for `totalCount`. */
-export const commentCountsByCase = commentReads.countsByParent;
 /** Comments by id: on cases the caller sees, INTERNAL notes only for staff (also feeds `node(id)`). */
 export const commentsByIds = commentReads.byIds;
 

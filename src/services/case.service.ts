@@ -141,10 +141,6 @@ export const listCases = caseReads.list;
 /** Cases by id, visible to the caller only; the order of the result is not guaranteed. */
 export const casesByIds = caseReads.byIds;
 export const getCase = caseReads.get;
-/** One page of cases for each of several (already visible) customers, in one statement. */
-export const casePagesByCustomer = caseReads.pagesByParent;
-/** Case counts per (already visible) customer, filtered like the pages, for `totalCount`. */
-export const caseCountsByCustomer = caseReads.countsByParent;
 
 const QUEUE_KEYS: SortKey<CaseRow>[] = expandKeys<CaseRow>([
   { expr: 'k.resolution_due_at', dir: 'ASC', get: (r) => r.resolutionDueAt },
