@@ -1,5 +1,5 @@
-import { isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
+import { isIntrospectionType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { applyMiddleware, type IMiddlewareFieldMap, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { deny, shield, type IRules } from 'graphql-shield';
 import { forbiddenMessage } from './access';
 import { forbidden } from './errors';
@@ -30,8 +30,8 @@ export function policyFor(type: string, field: string): Policy | undefined {
 /** Fields of the schema the map does not cover, as "Type.field". Must be empty. */
 export function uncoveredFields(schema: GraphQLSchema): string[] {
   return Object.values(schema.getTypeMap())
-    .filter((t) => isObjectType(t) && !isIntrospectionType(t))
-    .flatMap((t) => Object.keys((t as any).getFields()).map((f) => [t.name, f] as const))
+    .filter((t): t is GraphQLObjectType => isObjectType(t) && !isIntrospectionType(t))
+    .flatMap((t) => Object.keys(t.getFields()).map((f) => [t.name, f] as const))
     .filter(([t, f]) => !policyFor(t, f))
     .map(([t, f]) => `${t}.${f}`);
 }
@@ -44,6 +44,10 @@ export function unknownEntries(schema: GraphQLSchema): string[] {
     return Object.keys(fields).filter((f) => f !== '*' && !t.getFields()[f]).map((f) => `${type}.${f}`);
   });
 }
+
+/** A type's entry of a middleware type map that maps fields (not a middleware for the whole type). */
+const isFieldMap = (entry: IMiddlewareTypeMap[string]): entry is IMiddlewareFieldMap =>
+  typeof entry === 'object' && !('resolve' in entry) && !('fragment' in entry) && !('fragments' in entry);
 
 /**
  * Applies the permission map with graphql-shield, sparsely: shield generates middleware for every
@@ -62,12 +66,14 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
     // The message names what the field needs (a role, an API-key scope), from the field's policy.
     fallbackError: (_thrown, _parent, _args, ctx: any, info) =>
       forbidden(forbiddenMessage(info.parentType.name, info.fieldName, policyFor(info.parentType.name, info.fieldName), ctx?.principal ?? null)),
-  }).generate(schema) as Record<string, Record<string, unknown>>;
+  // graphql-shield generates a type map (type -> field -> middleware); its declared type is the wider IMiddleware.
+  }).generate(schema) as IMiddlewareTypeMap;
   for (const [type, fields] of Object.entries(middleware)) {
+    if (!isFieldMap(fields)) continue; // shield generates field maps only
     for (const field of Object.keys(fields)) {
       if (policyFor(type, field)?.public) delete fields[field];
     }
     if (!Object.keys(fields).length) delete middleware[type];
   }
-  return applyMiddleware(schema, middleware as any);
+  return applyMiddleware(schema, middleware);
 }

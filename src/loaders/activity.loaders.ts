@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
 import type { CallerContext } from '../services/context';
-import {
-  activitiesByIds, activityCountsByCustomer, activityPagesByCustomer, type ActivityListArgs, type ActivityRow,
-} from '../services/activity.service';
+import { activityReads } from '../services/activity.service';
 import type { ServiceContext } from '../services/context';
-import type { Connection } from '../services/pagination';
 import { timelineCountsByCustomer, timelinePagesByCustomer, type TimelineArgs, type TimelinePage } from '../services/timeline.service';
-import { byKey, perArgs } from './batch';
+import { perArgs } from './batch';
+import { readLoaders } from './read-loaders';
 
 /** Dates travel through the argument key as ISO strings. */
 const timelineArgs = (argsKey: string): TimelineArgs => {
@@ -18,21 +16,8 @@ const timelineArgs = (argsKey: string): TimelineArgs => {
 export function createActivityLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
-  /** Activities by id, visible to the caller; null otherwise. */
-  const activityById = new DataLoader<string, ActivityRow | null>(async (ids) => byKey(ids, await activitiesByIds(svc(), ids)));
-
-  /** Activity counts per customer for one filter (`Customer.activities.totalCount`). */
-  const activityCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
-    const counts = await activityCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
-    return ids.map((id) => counts.get(id) ?? 0);
-  }));
-
-  /** `Customer.activities`: one page per customer, one statement per page shape. */
-  const activityPage = perArgs((argsKey) => new DataLoader<string, Connection<ActivityRow>>(async (ids) => {
-    const args = JSON.parse(argsKey) as ActivityListArgs;
-    const pages = await activityPagesByCustomer(svc(), ids, args, (id) => activityCount({ filter: args.filter ?? null }).load(id));
-    return ids.map((id) => pages.get(id)!);
-  }));
+  /** Activities by id, visible to the caller, null otherwise; `Customer.activities` pages and counts. */
+  const activities = readLoaders(ctx, activityReads);
 
   /** Timeline sizes per customer for one set of kinds and time range. */
   const timelineCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
@@ -48,7 +33,7 @@ export function createActivityLoaders(ctx: CallerContext) {
     return ids.map((id) => pages.get(id)!);
   }));
 
-  return { activityById, activityPage, timelinePage };
+  return { activityById: activities.byId, activityPage: activities.page, timelinePage };
 }
 
 // This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).

@@ -1,18 +1,18 @@
 import DataLoader from 'dataloader';
 import type { CallerContext } from '../services/context';
-import { campaignResultsByIds, campaignsByIds, type CampaignResultsRow, type CampaignRow } from '../services/campaign.service';
+import { campaignReads, campaignResultsByIds, type CampaignResultsRow } from '../services/campaign.service';
 import type { ServiceContext } from '../services/context';
-import { leadsByIds, type LeadRow } from '../services/lead.service';
-import { byKey } from './batch';
+import { leadReads } from '../services/lead.service';
+import { readLoaders } from './read-loaders';
 
 /** Loaders of the campaign and lead domain (merged into the request's loaders). */
 export function createLeadLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
   return {
     /** Campaigns by id, visible to the caller; null otherwise. */
-    campaignById: new DataLoader<string, CampaignRow | null>(async (ids) => byKey(ids, await campaignsByIds(svc(), ids))),
+    campaignById: readLoaders(ctx, campaignReads).byId,
     /** Leads by id, visible to the caller; null otherwise. */
-    leadById: new DataLoader<string, LeadRow | null>(async (ids) => byKey(ids, await leadsByIds(svc(), ids))),
+    leadById: readLoaders(ctx, leadReads).byId,
     /** Results of campaigns (already visible), counted within the caller's scope: one statement per batch. */
     campaignResults: new DataLoader<string, CampaignResultsRow>(async (ids) => {
       const results = await campaignResultsByIds(svc(), ids);

@@ -1,18 +1,13 @@
-import DataLoader from 'dataloader';
 import type { CallerContext } from '../services/context';
 import { readsProducts } from '../auth/product.permissions';
-import type { Product } from '../entities/product.entity';
-import type { ServiceContext } from '../services/context';
-import { productsByIds } from '../services/product.service';
-import { byKey } from './batch';
+import { productReads } from '../services/product.service';
+import { readLoaders } from './read-loaders';
 
 /** Loaders of the product domain (merged into the request's loaders). */
 export function createProductLoaders(ctx: CallerContext) {
-  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
-  const mayRead = () => ctx.principal != null && readsProducts.check(ctx.principal, null);
   return {
     /** Products by id, for callers who may read the catalogue; null otherwise (also feeds `node(id)`). */
-    productById: new DataLoader<string, Product | null>(async (ids) => (mayRead() ? byKey(ids, await productsByIds(svc(), ids)) : ids.map(() => null))),
+    productById: readLoaders(ctx, productReads, readsProducts).byId,
   };
 }
 

@@ -2,26 +2,24 @@ import DataLoader from 'dataloader';
 import type { CallerContext } from '../services/context';
 import { refId } from '../entities/ids';
 import type { ServiceContext } from '../services/context';
-import type { Connection } from '../services/pagination';
-import {
-  allocationsByPaymentIds, paymentCountsByCustomer, paymentPagesByCustomer, paymentsByIds, type PaymentListArgs, type PaymentRow,
-} from '../services/payment.service';
-import {
-  allocationsByReceivableIds, receivableCountsByCustomer, receivablePagesByCustomer, receivablesByIds,
-  type PaymentAllocationRow, type ReceivableListArgs, type ReceivableRow,
-} from '../services/receivable.service';
-import { byKeyFor, groupBy, perArgs } from './batch';
+import { allocationsByPaymentIds, paymentReads } from '../services/payment.service';
+import { allocationsByReceivableIds, receivableReads, type PaymentAllocationRow } from '../services/receivable.service';
+import { groupBy } from './batch';
+import { readLoaders } from './read-loaders';
 import { readsReceivables } from '../auth/receivable.permissions';
 
 /** Loaders of receivables and payments (merged into the request's loaders). Every read is scoped by `accountScope`. */
 export function createReceivableLoaders(ctx: CallerContext) {
   const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
 
-  /** Receivables by id, visible to the caller; null otherwise (also feeds `node(id)` and `PaymentAllocation.receivable`). */
-  const receivableById = new DataLoader<string, ReceivableRow | null>(async (ids) => byKeyFor(ctx, readsReceivables, ids, () => receivablesByIds(svc(), ids)));
+  /**
+   * Receivables by id, visible to the caller, null otherwise (also feeds `node(id)` and
+   * `PaymentAllocation.receivable`); `Customer.receivables` pages and counts.
+   */
+  const receivables = readLoaders(ctx, receivableReads, readsReceivables);
 
-  /** Payments by id, visible to the caller; null otherwise (also feeds `node(id)` and `PaymentAllocation.payment`). */
-  const paymentById = new DataLoader<string, PaymentRow | null>(async (ids) => byKeyFor(ctx, readsReceivables, ids, () => paymentsByIds(svc(), ids)));
+  /** Payments by id likewise (`PaymentAllocation.payment`); `Customer.payments` pages and counts. */
+  const payments = readLoaders(ctx, paymentReads, readsReceivables);
 
   /** `Receivable.allocations`: per (already visible) receivable, in the order the money came in. */
   const receivableAllocations = new DataLoader<string, PaymentAllocationRow[]>(async (ids) =>
@@ -31,34 +29,9 @@ export function createReceivableLoaders(ctx: CallerContext) {
   const paymentAllocations = new DataLoader<string, PaymentAllocationRow[]>(async (ids) =>
     groupBy(ids, await allocationsByPaymentIds(svc(), ids), (a) => refId(a.payment)!));
 
-  /** Receivable counts per customer for one filter (`Customer.receivables.totalCount`). */
-  const receivableCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
-    const counts = await receivableCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
-    return ids.map((id) => counts.get(id) ?? 0);
-  }));
-
-  /** `Customer.receivables`: one page per customer, one statement per page shape. */
-  const receivablePage = perArgs((argsKey) => new DataLoader<string, Connection<ReceivableRow>>(async (ids) => {
-    const args = JSON.parse(argsKey) as ReceivableListArgs;
-    const pages = await receivablePagesByCustomer(svc(), ids, args, (id) => receivableCount({ filter: args.filter ?? null }).load(id));
-    return ids.map((id) => pages.get(id)!);
-  }));
-
-  /** Payment counts per customer for one filter (`Customer.payments.totalCount`). */
-  const paymentCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
-    const counts = await paymentCountsByCustomer(svc(), ids, JSON.parse(argsKey).filter);
-    return ids.map((id) => counts.get(id) ?? 0);
-  }));
-
-  /** `Customer.payments`: one page per customer, one statement per page shape. */
-  const paymentPage = perArgs((argsKey) => new DataLoader<string, Connection<PaymentRow>>(async (ids) => {
-    const args = JSON.parse(argsKey) as PaymentListArgs;
-    const pages = await paymentPagesByCustomer(svc(), ids, args, (id) => paymentCount({ filter: args.filter ?? null }).load(id));
-    return ids.map((id) => pages.get(id)!);
-  }));
-
   return {
-    receivableById, paymentById, receivableAllocations, paymentAllocations, receivableCount, receivablePage, paymentCount, paymentPage,
+    receivableById: receivables.byId, paymentById: payments.byId, receivableAllocations, paymentAllocations,
+    receivableCount: receivables.count, receivablePage: receivables.page, paymentCount: payments.count, paymentPage: payments.page,
   };
 }
 

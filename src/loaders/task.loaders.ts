@@ -1,29 +1,18 @@
-import DataLoader from 'dataloader';
 import type { CallerContext } from '../services/context';
 import type { TaskStatus } from '../entities/enums';
-import type { ServiceContext } from '../services/context';
-import type { Connection, ConnectionArgs } from '../services/pagination';
-import { taskCountsByCustomer, taskPagesByCustomer, tasksByIds, type TaskRow } from '../services/task.service';
-import { byKey, perArgs } from './batch';
+import type { ConnectionArgs } from '../services/pagination';
+import { customerTaskReads, taskReads } from '../services/task.service';
+import { readLoaders } from './read-loaders';
 
 export type CustomerTasksArgs = ConnectionArgs & { status?: TaskStatus[] | null };
 
 /** Loaders of the task domain (merged into the request's loaders). */
 export function createTaskLoaders(ctx: CallerContext) {
-  const svc = (): ServiceContext => ({ em: ctx.em, principal: ctx.principal! });
-  const customerTasksCount = perArgs((argsKey) => new DataLoader<string, number>(async (ids) => {
-    const counts = await taskCountsByCustomer(svc(), ids, JSON.parse(argsKey).status);
-    return ids.map((id) => counts.get(id) ?? 0);
-  }));
   return {
     /** Tasks by id, visible to the caller (`taskScope`); null otherwise. */
-    taskById: new DataLoader<string, TaskRow | null>(async (ids) => byKey(ids, await tasksByIds(svc(), ids))),
+    taskById: readLoaders(ctx, taskReads).byId,
     /** `Customer.tasks`: one page per customer, batched across customers (one statement per page shape). */
-    customerTasksPage: perArgs((argsKey) => new DataLoader<string, Connection<TaskRow>>(async (ids) => {
-      const args = JSON.parse(argsKey) as CustomerTasksArgs;
-      const pages = await taskPagesByCustomer(svc(), ids, args, (id) => customerTasksCount({ status: args.status ?? null }).load(id));
-      return ids.map((id) => pages.get(id)!);
-    })),
+    customerTasksPage: readLoaders(ctx, customerTaskReads).page,
   };
 }
 

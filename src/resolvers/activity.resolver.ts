@@ -37,7 +37,7 @@ class TimelineArgs {
 export class ActivityResolver {
   @Query(() => ActivityConnection, { description: 'Activities of the customers visible to you (staff only; not PARTNER, ANALYST or API keys).' })
   activities(@Args() args: ActivitiesArgs, @Ctx() ctx: GraphQLContext) {
-    return activities.listActivities(serviceContext(ctx), args as activities.ActivityListArgs);
+    return activities.listActivities(serviceContext(ctx), args);
   }
 
   @Query(() => Activity, { nullable: true, description: `One activity; ${NULL_WHEN_ABSENT} (also when its customer is not visible to you).` })

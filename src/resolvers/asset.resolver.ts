@@ -19,7 +19,7 @@ class AssetsArgs extends ConnectionArgs {
 
 const listArgs = (args: AssetsArgs): assets.AssetListArgs => ({
   first: args.first, after: args.after, last: args.last, before: args.before,
-  filter: (args.filter ?? null) as assets.AssetListArgs['filter'], orderBy: args.orderBy ?? null,
+  filter: args.filter ?? null, orderBy: args.orderBy ?? null,
 });
 
 const READERS = 'ADMIN and SERVICE_AGENT all; SALES_MANAGER, SALES_REP and PARTNER those of the customers they can see (a partner: itself and the customers it resells to). '

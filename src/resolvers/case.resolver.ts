@@ -25,8 +25,7 @@ class CasesArgs extends ConnectionArgs {
 }
 
 const listArgs = (args: CasesArgs): cases.CaseListArgs => ({
-  first: args.first, after: args.after, last: args.last, before: args.before,
-  filter: (args.filter ?? null) as cases.CaseListArgs['filter'], orderBy: args.orderBy ?? null,
+  first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter ?? null, orderBy: args.orderBy ?? null,
 });
 
 const pageArgs = (args: ConnectionArgs) => ({ first: args.first, after: args.after, last: args.last, before: args.before });

@@ -23,7 +23,7 @@ class ContactsArgs extends ConnectionArgs {
 export class ContactResolver {
   @Query(() => ContactConnection, { description: 'Contacts of the customers visible to you.' })
   contacts(@Args() args: ContactsArgs, @Ctx() ctx: GraphQLContext) {
-    return contacts.listContacts(serviceContext(ctx), args as contacts.ContactListArgs);
+    return contacts.listContacts(serviceContext(ctx), args);
   }
 
   @Query(() => Contact, { nullable: true, description: `One contact; ${NULL_WHEN_ABSENT}.` })

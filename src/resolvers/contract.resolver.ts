@@ -21,7 +21,7 @@ class ContractsArgs extends ConnectionArgs {
 
 const listArgs = (args: ContractsArgs): contracts.ContractListArgs => ({
   first: args.first, after: args.after, last: args.last, before: args.before,
-  filter: (args.filter ?? null) as contracts.ContractListArgs['filter'], orderBy: args.orderBy ?? null,
+  filter: args.filter ?? null, orderBy: args.orderBy ?? null,
 });
 
 /** The contract domain's queries, mutations and field resolvers. */

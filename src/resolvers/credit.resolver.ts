@@ -31,7 +31,7 @@ export class CreditHoldResolver {
   creditHolds(@Args() args: CreditHoldsArgs, @Ctx() ctx: GraphQLContext) {
     return credit.listCreditHolds(serviceContext(ctx), {
       first: args.first, after: args.after, last: args.last, before: args.before,
-      filter: (args.filter ?? null) as credit.CreditHoldListArgs['filter'], orderBy: args.orderBy ?? null,
+      filter: args.filter ?? null, orderBy: args.orderBy ?? null,
     });
   }
 

@@ -33,7 +33,7 @@ class NestedContactsArgs extends ConnectionArgs {
 export class CustomerResolver {
   @Query(() => CustomerConnection, { description: 'Customers visible to you: a rep their own, a manager their team\'s, a partner its own record, other staff all.' })
   customers(@Args() args: CustomersArgs, @Ctx() ctx: GraphQLContext) {
-    return customers.listCustomers(serviceContext(ctx), args as customers.CustomerListArgs);
+    return customers.listCustomers(serviceContext(ctx), args);
   }
 
   @Query(() => Customer, { nullable: true, description: `One customer; ${NULL_WHEN_ABSENT}.` })

@@ -22,7 +22,7 @@ class ProductFeedbackArgs extends ConnectionArgs {
 
 const listArgs = (args: ProductFeedbackArgs): feedbacks.FeedbackListArgs => ({
   first: args.first, after: args.after, last: args.last, before: args.before,
-  filter: (args.filter ?? null) as feedbacks.FeedbackListArgs['filter'], orderBy: args.orderBy ?? null,
+  filter: args.filter ?? null, orderBy: args.orderBy ?? null,
 });
 
 /** Product feedback: reads, writes, and its links to products, cases and users. */

@@ -33,7 +33,7 @@ class LeadsArgs extends ConnectionArgs {
 export class CampaignResolver {
   @Query(() => CampaignConnection, { description: 'Campaigns (all of them; ADMIN, MARKETING, sales roles, FINANCE and ANALYST).' })
   campaigns(@Args() args: CampaignsArgs, @Ctx() ctx: GraphQLContext) {
-    return campaigns.listCampaigns(serviceContext(ctx), args as campaigns.CampaignListArgs);
+    return campaigns.listCampaigns(serviceContext(ctx), args);
   }
 
   @Query(() => Campaign, { nullable: true, description: `One campaign; ${NULL_WHEN_ABSENT} (campaigns are visible to the roles that read them).` })
@@ -67,7 +67,7 @@ export class CampaignResolver {
 export class LeadResolver {
   @Query(() => LeadConnection, { description: 'Leads visible to you: ADMIN and MARKETING all; a manager their team\'s and unassigned ones; a rep their own.' })
   leads(@Args() args: LeadsArgs, @Ctx() ctx: GraphQLContext) {
-    return leads.listLeads(serviceContext(ctx), args as leads.LeadListArgs);
+    return leads.listLeads(serviceContext(ctx), args);
   }
 
   @Query(() => Lead, { nullable: true, description: `One lead; ${NULL_WHEN_ABSENT}.` })

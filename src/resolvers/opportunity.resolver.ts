@@ -31,7 +31,7 @@ const pageArgs = (args: ConnectionArgs) => ({ first: args.first, after: args.aft
 
 /** Filtering or sorting by amount reveals amounts: only for roles that may read them. */
 function listArgs(ctx: GraphQLContext, args: OpportunitiesArgs): opportunities.OpportunityListArgs {
-  const list = { ...pageArgs(args), filter: args.filter ?? null, orderBy: args.orderBy ?? null } as opportunities.OpportunityListArgs;
+  const list = { ...pageArgs(args), filter: args.filter ?? null, orderBy: args.orderBy ?? null };
   if (opportunities.usesAmount(list.filter, list.orderBy) && !(ctx.principal && readsDealValues.check(ctx.principal, null))) {
     throw new ForbiddenError('Your role may not read opportunity amounts, so it may not filter or sort by them either.');
   }

@@ -18,7 +18,7 @@ class OrdersArgs extends ConnectionArgs {
 
 const listArgs = (args: OrdersArgs): orders.OrderListArgs => ({
   first: args.first, after: args.after, last: args.last, before: args.before,
-  filter: (args.filter ?? null) as orders.OrderListArgs['filter'], orderBy: args.orderBy ?? null,
+  filter: args.filter ?? null, orderBy: args.orderBy ?? null,
 });
 
 /** The order domain's queries, mutations and field resolvers. */

@@ -20,7 +20,7 @@ export class ProductResolver {
   products(@Args() args: ProductsArgs, @Ctx() ctx: GraphQLContext) {
     return products.listProducts(serviceContext(ctx), {
       first: args.first, after: args.after, last: args.last, before: args.before,
-      filter: (args.filter ?? null) as products.ProductListArgs['filter'], orderBy: args.orderBy ?? null, search: args.search ?? null,
+      filter: args.filter ?? null, orderBy: args.orderBy ?? null, search: args.search ?? null,
     });
   }
 

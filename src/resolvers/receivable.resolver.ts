@@ -30,12 +30,12 @@ class PaymentsArgs extends ConnectionArgs {
 
 const receivableArgs = (args: ReceivablesArgs): receivables.ReceivableListArgs => ({
   first: args.first, after: args.after, last: args.last, before: args.before,
-  filter: (args.filter ?? null) as receivables.ReceivableListArgs['filter'], orderBy: args.orderBy ?? null,
+  filter: args.filter ?? null, orderBy: args.orderBy ?? null,
 });
 
 const paymentArgs = (args: PaymentsArgs): payments.PaymentListArgs => ({
   first: args.first, after: args.after, last: args.last, before: args.before,
-  filter: (args.filter ?? null) as payments.PaymentListArgs['filter'], orderBy: args.orderBy ?? null,
+  filter: args.filter ?? null, orderBy: args.orderBy ?? null,
 });
 
 const WHO_READS = 'ADMIN and FINANCE see all; SALES_MANAGER and SALES_REP those of the customers in their scope; a PARTNER those of its own account '

@@ -64,7 +64,7 @@ export class TaskResolver {
 
   @Query(() => TaskConnection, { description: 'Tasks visible to you: your own; a SALES_MANAGER also their team\'s; ADMIN all.' })
   tasks(@Args() args: TasksArgs, @Ctx() ctx: GraphQLContext) {
-    return taskService.listTasks(serviceContext(ctx), args as taskService.TaskListArgs);
+    return taskService.listTasks(serviceContext(ctx), args);
   }
 
   @Query(() => Task, { nullable: true, description: `One task; ${NULL_WHEN_ABSENT}.` })

@@ -45,7 +45,7 @@ export class UserResolver {
 
   @Query(() => UserConnection, { description: 'Users: ADMIN sees all, a SALES_MANAGER their team (themselves and everyone below).' })
   users(@Args() args: UsersArgs, @Ctx() ctx: GraphQLContext) {
-    return users.listUsers(serviceContext(ctx), args as any);
+    return users.listUsers(serviceContext(ctx), args);
   }
 
   @Mutation(() => UserPayload, { description: 'Create a user (ADMIN).' })

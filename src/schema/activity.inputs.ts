@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Activity } from '../entities/activity.entity';
 import { ActivityDirection, ActivityType } from '../entities/enums';
 import { connectionType } from './connection';
@@ -7,6 +7,9 @@ import { DateTimeFilter, IdFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DateTimeScalar } from './scalars';
 import type * as activities from '../services/activity.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { ACTIVITY_FILTER, ACTIVITY_ORDER } from '../services/activity.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const ActivityConnection = connectionType(Activity, 'Activity');
 
@@ -29,15 +32,9 @@ export class ActivityFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'When it was logged.' }) createdAt?: DateTimeFilter;
 }
 
-export enum ActivityOrderField { OCCURRED_AT = 'OCCURRED_AT', CREATED_AT = 'CREATED_AT' }
-registerEnumType(ActivityOrderField, {
-  name: 'ActivityOrderField',
-  description: 'Fields activities can be sorted by.',
-  valuesConfig: {
-    OCCURRED_AT: { description: 'When the interaction took place (`occurredAt`).' },
-    CREATED_AT: { description: 'When it was logged, which may be later than it took place.' },
-  },
-});
+export const ActivityOrderField = sortEnum(ACTIVITY_ORDER, 'ActivityOrderField', 'Fields activities can be sorted by.');
+export type ActivityOrderField = SortFieldOf<typeof ACTIVITY_ORDER>;
+export type ActivityFilterMatchesService = Assert<SameFilterFields<ActivityFilter, typeof ACTIVITY_FILTER>>;
 
 @InputType({ description: 'One sort key for activities; the id always breaks the last tie.' })
 export class ActivityOrderBy {

@@ -7,6 +7,9 @@ import { DateTimeFilter, IdFilter, LocalDateFilter, StringFilter } from './filte
 import { UserError } from './payload';
 import { LocalDateScalar } from './scalars';
 import type * as assets from '../services/asset.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { ASSET_FILTER, ASSET_ORDER } from '../services/asset.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const AssetConnection = connectionType(Asset, 'Asset');
 
@@ -42,17 +45,9 @@ export class AssetFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'When the asset was registered.' }) createdAt?: DateTimeFilter;
 }
 
-export enum AssetOrderField { CREATED_AT = 'CREATED_AT', PURCHASE_DATE = 'PURCHASE_DATE', WARRANTY_END = 'WARRANTY_END', SERVICE_TAG = 'SERVICE_TAG' }
-registerEnumType(AssetOrderField, {
-  name: 'AssetOrderField',
-  description: 'Fields assets can be sorted by.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When it was registered.' },
-    PURCHASE_DATE: { description: 'When it was bought.' },
-    WARRANTY_END: { description: 'The last day of the warranty; assets without a warranty come last in both directions.' },
-    SERVICE_TAG: { description: 'The service tag, alphabetically.' },
-  },
-});
+export const AssetOrderField = sortEnum(ASSET_ORDER, 'AssetOrderField', 'Fields assets can be sorted by.');
+export type AssetOrderField = SortFieldOf<typeof ASSET_ORDER>;
+export type AssetFilterMatchesService = Assert<SameFilterFields<AssetFilter, typeof ASSET_FILTER>>;
 
 @InputType({ description: 'One sort key for assets; list several to break ties. The id always breaks the last tie.' })
 export class AssetOrderBy {

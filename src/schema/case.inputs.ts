@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CaseComment, ServiceCase } from '../entities/service-case.entity';
 import { ServiceQueue, SlaPolicy } from '../entities/service-queue.entity';
 import { CaseChannel, CasePriority, CaseStatus, CaseType, CommentVisibility } from '../entities/service.enums';
@@ -9,6 +9,9 @@ import { UserError } from './payload';
 import type * as queues from '../services/queue.service';
 import type * as comments from '../services/case-comment.service';
 import type * as cases from '../services/case.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { CASE_FILTER, CASE_ORDER } from '../services/case.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const ServiceCaseConnection = connectionType(ServiceCase, 'ServiceCase');
 export const CaseCommentConnection = connectionType(CaseComment, 'CaseComment');
@@ -42,17 +45,9 @@ export class CaseFilter {
   }) breached?: BooleanFilter;
 }
 
-export enum CaseOrderField { CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', PRIORITY = 'PRIORITY', RESOLUTION_DUE_AT = 'RESOLUTION_DUE_AT' }
-registerEnumType(CaseOrderField, {
-  name: 'CaseOrderField',
-  description: 'Fields cases can be sorted by.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When the case was opened (the default, newest first).' },
-    UPDATED_AT: { description: 'When the case last changed (`ServiceCase.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
-    PRIORITY: { description: 'The priority; ASC puts P1 (most urgent) first.' },
-    RESOLUTION_DUE_AT: { description: 'When the resolution is due; ASC puts the most pressing first.' },
-  },
-});
+export const CaseOrderField = sortEnum(CASE_ORDER, 'CaseOrderField', 'Fields cases can be sorted by.');
+export type CaseOrderField = SortFieldOf<typeof CASE_ORDER>;
+export type CaseFilterMatchesService = Assert<SameFilterFields<CaseFilter, typeof CASE_FILTER>>;
 
 @InputType({ description: 'One sort key for cases; list several to break ties. The id always breaks the last tie.' })
 export class CaseOrderBy {

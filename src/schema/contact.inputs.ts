@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Contact } from '../entities/contact.entity';
 import { BuyingRole, ContactChannel } from '../entities/enums';
 import { connectionType } from './connection';
@@ -7,6 +7,9 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import type * as contacts from '../services/contact.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { CONTACT_FILTER, CONTACT_ORDER } from '../services/contact.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const ContactConnection = connectionType(Contact, 'Contact');
 
@@ -32,16 +35,9 @@ export class ContactFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Last change time.' }) updatedAt?: DateTimeFilter;
 }
 
-export enum ContactOrderField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
-registerEnumType(ContactOrderField, {
-  name: 'ContactOrderField',
-  description: 'Fields contacts can be sorted by.',
-  valuesConfig: {
-    NAME: { description: 'Last name, then first name.' },
-    CREATED_AT: { description: 'When the contact was created.' },
-    UPDATED_AT: { description: 'When the contact was last changed.' },
-  },
-});
+export const ContactOrderField = sortEnum(CONTACT_ORDER, 'ContactOrderField', 'Fields contacts can be sorted by.');
+export type ContactOrderField = SortFieldOf<typeof CONTACT_ORDER>;
+export type ContactFilterMatchesService = Assert<SameFilterFields<ContactFilter, typeof CONTACT_FILTER>>;
 
 @InputType({ description: 'One sort key for contacts.' })
 export class ContactOrderBy {

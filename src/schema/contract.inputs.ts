@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Contract } from '../entities/contract.entity';
 import { ContractStatus } from '../entities/finance.enums';
 import { connectionType } from './connection';
@@ -7,6 +7,9 @@ import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter,
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 import type * as contracts from '../services/contract.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { CONTRACT_FILTER, CONTRACT_ORDER } from '../services/contract.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const ContractConnection = connectionType(Contract, 'Contract');
 
@@ -29,17 +32,9 @@ export class ContractFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
 }
 
-export enum ContractOrderField { CREATED_AT = 'CREATED_AT', VALUE = 'VALUE', START_DATE = 'START_DATE', RENEWAL_DATE = 'RENEWAL_DATE' }
-registerEnumType(ContractOrderField, {
-  name: 'ContractOrderField',
-  description: 'Fields contracts can be sorted by.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When the contract was created (the default, newest first).' },
-    VALUE: { description: 'The total value, compared as a number regardless of currency.' },
-    START_DATE: { description: 'The first day of the contract.' },
-    RENEWAL_DATE: { description: 'The renewal date; contracts without one come last in both directions.' },
-  },
-});
+export const ContractOrderField = sortEnum(CONTRACT_ORDER, 'ContractOrderField', 'Fields contracts can be sorted by.');
+export type ContractOrderField = SortFieldOf<typeof CONTRACT_ORDER>;
+export type ContractFilterMatchesService = Assert<SameFilterFields<ContractFilter, typeof CONTRACT_FILTER>>;
 
 @InputType({ description: 'One sort key for contracts; list several to break ties. The id always breaks the last tie.' })
 export class ContractOrderBy {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
 import { Customer } from '../entities/customer.entity';
 import { CreditRating } from '../entities/enums';
@@ -8,6 +8,9 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, DecimalFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import { DecimalScalar } from './scalars';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { CREDIT_HOLD_FILTER, CREDIT_HOLD_ORDER } from '../services/credit.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const CreditHoldConnection = connectionType(CreditHold, 'CreditHold');
 export const CreditAssessmentConnection = connectionType(CreditAssessment, 'CreditAssessment');
@@ -32,16 +35,9 @@ export class CreditHoldFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'When it was decided (`isNull: true`: still pending).' }) decidedAt?: DateTimeFilter;
 }
 
-export enum CreditHoldOrderField { STATUS = 'STATUS', CREATED_AT = 'CREATED_AT', AMOUNT = 'AMOUNT' }
-registerEnumType(CreditHoldOrderField, {
-  name: 'CreditHoldOrderField',
-  description: 'Fields credit holds can be sorted by.',
-  valuesConfig: {
-    STATUS: { description: 'Waiting or decided: ASC puts PENDING holds first, DESC puts decided ones (APPROVED, REJECTED, WITHDRAWN) first.' },
-    CREATED_AT: { description: 'When the order or contract was held.' },
-    AMOUNT: { description: 'The held amount, regardless of currency.' },
-  },
-});
+export const CreditHoldOrderField = sortEnum(CREDIT_HOLD_ORDER, 'CreditHoldOrderField', 'Fields credit holds can be sorted by.');
+export type CreditHoldOrderField = SortFieldOf<typeof CREDIT_HOLD_ORDER>;
+export type CreditHoldFilterMatchesService = Assert<SameFilterFields<CreditHoldFilter, typeof CREDIT_HOLD_FILTER>>;
 
 @InputType({ description: 'One sort key for credit holds; list several to break ties. The id always breaks the last tie.' })
 export class CreditHoldOrderBy {

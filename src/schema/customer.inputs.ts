@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Customer } from '../entities/customer.entity';
 import { ChannelType, ChurnReason, CustomerKind, CustomerSource, CustomerStatus, Sector, Tier } from '../entities/enums';
 import { connectionType } from './connection';
@@ -8,6 +8,9 @@ import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, IntFilter, Stri
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
 import type * as customers from '../services/customer.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { CUSTOMER_FILTER, CUSTOMER_ORDER } from '../services/customer.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const CustomerConnection = connectionType(Customer, 'Customer');
 
@@ -46,18 +49,9 @@ export class CustomerFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Customer.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
 }
 
-export enum CustomerOrderField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', ANNUAL_REVENUE = 'ANNUAL_REVENUE', EMPLOYEE_COUNT = 'EMPLOYEE_COUNT' }
-registerEnumType(CustomerOrderField, {
-  name: 'CustomerOrderField',
-  description: 'Fields customers can be sorted by.',
-  valuesConfig: {
-    NAME: { description: 'The name, alphabetically.' },
-    CREATED_AT: { description: 'When the customer was created (the default, newest first).' },
-    UPDATED_AT: { description: 'When the customer last changed (`Customer.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
-    ANNUAL_REVENUE: { description: 'Annual revenue as a number; customers without one come last in both directions.' },
-    EMPLOYEE_COUNT: { description: 'Number of employees; customers without one come last in both directions.' },
-  },
-});
+export const CustomerOrderField = sortEnum(CUSTOMER_ORDER, 'CustomerOrderField', 'Fields customers can be sorted by.');
+export type CustomerOrderField = SortFieldOf<typeof CUSTOMER_ORDER>;
+export type CustomerFilterMatchesService = Assert<SameFilterFields<CustomerFilter, typeof CUSTOMER_FILTER>>;
 
 @InputType({ description: 'One sort key; list several to break ties. The id always breaks the last tie.' })
 export class CustomerOrderBy {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ProductFeedback } from '../entities/product-feedback.entity';
 import { ServiceCase } from '../entities/service-case.entity';
 import { FeedbackStatus } from '../entities/service.enums';
@@ -7,6 +7,9 @@ import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
 import { UserError } from './payload';
 import type * as feedbacks from '../services/feedback.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { FEEDBACK_FILTER, FEEDBACK_ORDER } from '../services/feedback.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const ProductFeedbackConnection = connectionType(ProductFeedback, 'ProductFeedback');
 
@@ -25,15 +28,9 @@ export class ProductFeedbackFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change.' }) updatedAt?: DateTimeFilter;
 }
 
-export enum ProductFeedbackOrderField { CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
-registerEnumType(ProductFeedbackOrderField, {
-  name: 'ProductFeedbackOrderField',
-  description: 'Fields product feedback can be sorted by.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When it was created.' },
-    UPDATED_AT: { description: 'When it was last changed (e.g. its status).' },
-  },
-});
+export const ProductFeedbackOrderField = sortEnum(FEEDBACK_ORDER, 'ProductFeedbackOrderField', 'Fields product feedback can be sorted by.');
+export type ProductFeedbackOrderField = SortFieldOf<typeof FEEDBACK_ORDER>;
+export type ProductFeedbackFilterMatchesService = Assert<SameFilterFields<ProductFeedbackFilter, typeof FEEDBACK_FILTER>>;
 
 @InputType({ description: 'One sort key for product feedback; list several to break ties. The id always breaks the last tie.' })
 export class ProductFeedbackOrderBy {

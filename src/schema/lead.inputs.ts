@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Campaign } from '../entities/campaign.entity';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';
@@ -12,6 +12,10 @@ import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 import type * as leads from '../services/lead.service';
 import type * as campaigns from '../services/campaign.service';
+import { CAMPAIGN_FILTER, CAMPAIGN_ORDER } from '../services/campaign.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { LEAD_FILTER, LEAD_ORDER } from '../services/lead.service';
+import type { SortFieldOf } from '../services/read-model';
 
 // ------------------------------------------------------------------------------------------ campaigns
 
@@ -35,16 +39,9 @@ export class CampaignFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
 }
 
-export enum CampaignOrderField { CREATED_AT = 'CREATED_AT', STARTS_ON = 'STARTS_ON', NAME = 'NAME' }
-registerEnumType(CampaignOrderField, {
-  name: 'CampaignOrderField',
-  description: 'Fields campaigns can be sorted by.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When the campaign was created.' },
-    STARTS_ON: { description: 'The campaign\'s first day.' },
-    NAME: { description: 'The campaign\'s name.' },
-  },
-});
+export const CampaignOrderField = sortEnum(CAMPAIGN_ORDER, 'CampaignOrderField', 'Fields campaigns can be sorted by.');
+export type CampaignOrderField = SortFieldOf<typeof CAMPAIGN_ORDER>;
+export type CampaignFilterMatchesService = Assert<SameFilterFields<CampaignFilter, typeof CAMPAIGN_FILTER>>;
 
 @InputType({ description: 'One sort key for campaigns; the id always breaks the last tie.' })
 export class CampaignOrderBy {
@@ -129,17 +126,9 @@ export class LeadFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Conversion time; `isNull: false` for converted leads.' }) convertedAt?: DateTimeFilter;
 }
 
-export enum LeadOrderField { CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', SCORE = 'SCORE', NAME = 'NAME' }
-registerEnumType(LeadOrderField, {
-  name: 'LeadOrderField',
-  description: 'Fields leads can be sorted by.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When the lead came in.' },
-    UPDATED_AT: { description: 'When the lead was last changed.' },
-    SCORE: { description: 'The lead score (0–100, higher is more promising).' },
-    NAME: { description: 'Last name, then first name.' },
-  },
-});
+export const LeadOrderField = sortEnum(LEAD_ORDER, 'LeadOrderField', 'Fields leads can be sorted by.');
+export type LeadOrderField = SortFieldOf<typeof LEAD_ORDER>;
+export type LeadFilterMatchesService = Assert<SameFilterFields<LeadFilter, typeof LEAD_FILTER>>;
 
 @InputType({ description: 'One sort key for leads; the id always breaks the last tie.' })
 export class LeadOrderBy {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { LostReason, OpportunityStage } from '../entities/enums';
 import { Opportunity } from '../entities/opportunity.entity';
 import { Quote } from '../entities/quote.entity';
@@ -10,6 +10,9 @@ import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 import type * as quotes from '../services/quote.service';
 import type * as opportunities from '../services/opportunity.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { OPPORTUNITY_FILTER, OPPORTUNITY_ORDER } from '../services/opportunity.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const OpportunityConnection = connectionType(Opportunity, 'Opportunity');
 export const OpportunityStageChangeConnection = connectionType(OpportunityStageChange, 'OpportunityStageChange');
@@ -35,17 +38,9 @@ export class OpportunityFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The campaign the deal is attributed to.' }) campaignId?: IdFilter;
 }
 
-export enum OpportunityOrderField { CREATED_AT = 'CREATED_AT', EXPECTED_CLOSE_DATE = 'EXPECTED_CLOSE_DATE', AMOUNT = 'AMOUNT', NAME = 'NAME' }
-registerEnumType(OpportunityOrderField, {
-  name: 'OpportunityOrderField',
-  description: 'Fields opportunities can be sorted by. AMOUNT compares the number regardless of currency and is only for roles that may read amounts.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When the opportunity was created.' },
-    EXPECTED_CLOSE_DATE: { description: 'The day the deal is expected to close.' },
-    AMOUNT: { description: 'The deal amount as a number, regardless of currency (ADMIN, SALES_MANAGER, SALES_REP, FINANCE only).' },
-    NAME: { description: 'The opportunity\'s name.' },
-  },
-});
+export const OpportunityOrderField = sortEnum(OPPORTUNITY_ORDER, 'OpportunityOrderField', 'Fields opportunities can be sorted by. AMOUNT compares the number regardless of currency and is only for roles that may read amounts.');
+export type OpportunityOrderField = SortFieldOf<typeof OPPORTUNITY_ORDER>;
+export type OpportunityFilterMatchesService = Assert<SameFilterFields<OpportunityFilter, typeof OPPORTUNITY_FILTER>>;
 
 @InputType({ description: 'One sort key for opportunities; list several to break ties. The id always breaks the last tie.' })
 export class OpportunityOrderBy {

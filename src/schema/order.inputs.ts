@@ -1,5 +1,5 @@
 import { PaymentTerms } from '../entities/finance.enums';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CustomerKind } from '../entities/enums';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { connectionType } from './connection';
@@ -8,6 +8,9 @@ import { DateTimeFilter, DecimalFilter, IdFilter, StringFilter, enumFilter } fro
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
 import type * as orders from '../services/order.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { ORDER_FILTER, ORDER_ORDER } from '../services/order.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const OrderConnection = connectionType(Order, 'Order');
 
@@ -29,16 +32,9 @@ export class OrderFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Order.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
 }
 
-export enum OrderOrderField { CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', TOTAL = 'TOTAL' }
-registerEnumType(OrderOrderField, {
-  name: 'OrderOrderField',
-  description: 'Fields orders can be sorted by. TOTAL compares the number regardless of currency.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When the order was pushed (the default, newest first).' },
-    UPDATED_AT: { description: 'When the order last changed (`Order.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
-    TOTAL: { description: 'The order total, compared as a number regardless of currency.' },
-  },
-});
+export const OrderOrderField = sortEnum(ORDER_ORDER, 'OrderOrderField', 'Fields orders can be sorted by. TOTAL compares the number regardless of currency.');
+export type OrderOrderField = SortFieldOf<typeof ORDER_ORDER>;
+export type OrderFilterMatchesService = Assert<SameFilterFields<OrderFilter, typeof ORDER_FILTER>>;
 
 @InputType({ description: 'One sort key for orders; list several to break ties. The id always breaks the last tie.' })
 export class OrderOrderBy {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Product } from '../entities/product.entity';
 import { connectionType } from './connection';
 import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
@@ -6,6 +6,9 @@ import { BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, StringFilter } 
 import { UserError } from './payload';
 import { DecimalScalar, JSONObjectScalar } from './scalars';
 import type * as products from '../services/product.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { PRODUCT_FILTER, PRODUCT_ORDER } from '../services/product.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const ProductConnection = connectionType(Product, 'Product');
 
@@ -24,17 +27,9 @@ export class ProductFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
 }
 
-export enum ProductOrderField { NAME = 'NAME', SKU = 'SKU', LIST_PRICE = 'LIST_PRICE', CREATED_AT = 'CREATED_AT' }
-registerEnumType(ProductOrderField, {
-  name: 'ProductOrderField',
-  description: 'Fields products can be sorted by. LIST_PRICE compares the number regardless of currency.',
-  valuesConfig: {
-    NAME: { description: 'The product name (the default sort).' },
-    SKU: { description: 'The stock-keeping unit.' },
-    LIST_PRICE: { description: 'The list price as a number, regardless of currency.' },
-    CREATED_AT: { description: 'When the product was added to the catalogue.' },
-  },
-});
+export const ProductOrderField = sortEnum(PRODUCT_ORDER, 'ProductOrderField', 'Fields products can be sorted by. LIST_PRICE compares the number regardless of currency.');
+export type ProductOrderField = SortFieldOf<typeof PRODUCT_ORDER>;
+export type ProductFilterMatchesService = Assert<SameFilterFields<ProductFilter, typeof PRODUCT_FILTER>>;
 
 @InputType({ description: 'One sort key for products; list several to break ties. The id always breaks the last tie.' })
 export class ProductOrderBy {

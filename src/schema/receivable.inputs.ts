@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { DunningStage, PaymentMethod, ReceivableStatus } from '../entities/finance.enums';
 import { Payment } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
@@ -8,6 +8,10 @@ import { DateTimeFilter, DecimalFilter, IdFilter, LocalDateFilter, StringFilter,
 import { UserError } from './payload';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 import type * as payments from '../services/payment.service';
+import { RECEIVABLE_FILTER, RECEIVABLE_ORDER } from '../services/receivable.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { PAYMENT_FILTER, PAYMENT_ORDER } from '../services/payment.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const ReceivableConnection = connectionType(Receivable, 'Receivable');
 export const PaymentConnection = connectionType(Payment, 'Payment');
@@ -37,17 +41,9 @@ export class ReceivableFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Receivable.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
 }
 
-export enum ReceivableOrderField { DUE_DATE = 'DUE_DATE', AMOUNT = 'AMOUNT', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
-registerEnumType(ReceivableOrderField, {
-  name: 'ReceivableOrderField',
-  description: 'Fields receivables can be sorted by.',
-  valuesConfig: {
-    DUE_DATE: { description: 'Due date, then issue date, then invoice number: ascending, the order payments are applied in.' },
-    AMOUNT: { description: 'The amount billed, compared as a number regardless of currency.' },
-    CREATED_AT: { description: 'When the receivable was created.' },
-    UPDATED_AT: { description: 'When the receivable last changed (`Receivable.updatedAt`); ties are broken by id, so cursors are stable for polling.' },
-  },
-});
+export const ReceivableOrderField = sortEnum(RECEIVABLE_ORDER, 'ReceivableOrderField', 'Fields receivables can be sorted by.');
+export type ReceivableOrderField = SortFieldOf<typeof RECEIVABLE_ORDER>;
+export type ReceivableFilterMatchesService = Assert<SameFilterFields<ReceivableFilter, typeof RECEIVABLE_FILTER>>;
 
 @InputType({ description: 'One sort key for receivables; list several to break ties. The id always breaks the last tie.' })
 export class ReceivableOrderBy {
@@ -70,16 +66,9 @@ export class PaymentFilter {
   @Field(() => PaymentMethodFilter, { nullable: true, description: 'How it was paid.' }) method?: unknown;
 }
 
-export enum PaymentOrderField { RECEIVED_ON = 'RECEIVED_ON', AMOUNT = 'AMOUNT', CREATED_AT = 'CREATED_AT' }
-registerEnumType(PaymentOrderField, {
-  name: 'PaymentOrderField',
-  description: 'Fields payments can be sorted by.',
-  valuesConfig: {
-    RECEIVED_ON: { description: 'The day the money was received, then when it was recorded.' },
-    AMOUNT: { description: 'The amount, compared as a number regardless of currency.' },
-    CREATED_AT: { description: 'When the payment was recorded.' },
-  },
-});
+export const PaymentOrderField = sortEnum(PAYMENT_ORDER, 'PaymentOrderField', 'Fields payments can be sorted by.');
+export type PaymentOrderField = SortFieldOf<typeof PAYMENT_ORDER>;
+export type PaymentFilterMatchesService = Assert<SameFilterFields<PaymentFilter, typeof PAYMENT_FILTER>>;
 
 @InputType({ description: 'One sort key for payments; list several to break ties. The id always breaks the last tie.' })
 export class PaymentOrderBy {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { TaskStatus, TaskType } from '../entities/enums';
 import { Task } from '../entities/task.entity';
 import { connectionType } from './connection';
@@ -7,6 +7,9 @@ import { BooleanFilter, DateTimeFilter, IdFilter, StringFilter, enumFilter } fro
 import { UserError } from './payload';
 import { DateTimeScalar } from './scalars';
 import type * as taskService from '../services/task.service';
+import { Assert, SameFilterFields, sortEnum } from './sort-enum';
+import { TASK_FILTER, TASK_ORDER } from '../services/task.service';
+import type { SortFieldOf } from '../services/read-model';
 
 export const TaskConnection = connectionType(Task, 'Task');
 
@@ -36,16 +39,9 @@ export class TaskFilter {
   @Field(() => BooleanFilter, { nullable: true, description: 'true: OPEN and past its due time; false: everything else.' }) overdue?: BooleanFilter;
 }
 
-export enum TaskOrderField { DUE_AT = 'DUE_AT', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT' }
-registerEnumType(TaskOrderField, {
-  name: 'TaskOrderField',
-  description: 'Fields tasks can be sorted by.',
-  valuesConfig: {
-    DUE_AT: { description: 'When the task is due.' },
-    CREATED_AT: { description: 'When the task was created.' },
-    UPDATED_AT: { description: 'When the task was last changed.' },
-  },
-});
+export const TaskOrderField = sortEnum(TASK_ORDER, 'TaskOrderField', 'Fields tasks can be sorted by.');
+export type TaskOrderField = SortFieldOf<typeof TASK_ORDER>;
+export type TaskFilterMatchesService = Assert<SameFilterFields<TaskFilter, typeof TASK_FILTER>>;
 
 @InputType({ description: 'One sort key for tasks; the id always breaks the last tie.' })
 export class TaskOrderBy {

@@ -9,6 +9,8 @@ import { UserError } from './payload';
 import { DateTimeScalar } from './scalars';
 import type * as users from '../services/user.service';
 import type * as apiKeys from '../services/api-key.service';
+import type { Assert, SameFilterFields } from './sort-enum';
+import type { USER_FILTER } from '../services/user.service';
 
 export const UserConnection = connectionType(User, 'User');
 export const ApiKeyConnection = connectionType(ApiKey, 'ApiKey');
@@ -25,6 +27,7 @@ export class UserFilter {
   @Field(() => BooleanFilter, { nullable: true, description: 'true: users who can sign in; false: deactivated users.' }) active?: BooleanFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The manager.' }) managerId?: IdFilter;
 }
+export type UserFilterMatchesService = Assert<SameFilterFields<UserFilter, typeof USER_FILTER>>;
 
 @InputType({ description: 'Credentials.' })
 export class LoginInput {

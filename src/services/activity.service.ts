@@ -8,18 +8,15 @@ import { ACTIVITY_READERS } from '../auth/roles';
 import { refId } from '../entities/ids';
 import { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { contactsByIds } from './contact.service';
 import { visibleCustomerId } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import {
-  type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
-} from './pagination';
+import { type FilterSpec } from './filter';
 import { visibleOpportunity } from './opportunity.service';
-import { pagesByParent } from './pages-by-parent';
 import { userScope, visibleCustomer } from './scope';
-import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -39,12 +36,8 @@ import { ID, optionalText, parseInput, text, type InputOf } from './validation';
  */
 
 export type ActivityRow = Activity;
-export type ActivityOrderField = 'OCCURRED_AT' | 'CREATED_AT';
-export interface ActivityOrderBy { field: ActivityOrderField; direction: Direction }
-export interface ActivityListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: ActivityOrderBy[] | null;
-}
+export type ActivityOrderField = SortFieldOf<typeof ACTIVITY_ORDER>;
+export type ActivityListArgs = ListArgs<typeof ACTIVITY_ORDER, typeof ACTIVITY_FILTER>;
 
 
 export const readsActivities = (p: Principal): boolean => p.type === 'USER' && ACTIVITY_READERS.includes(p.role);
@@ -57,12 +50,14 @@ const DIRECTED_TYPES: readonly ActivityType[] = [
 /** How far in the future `occurredAt` may lie (clock skew between devices). */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
-const ORDER: Record<ActivityOrderField, Omit<SortKey<ActivityRow>, 'dir'>> = {
-  OCCURRED_AT: { expr: 'a.occurred_at', get: (r) => r.occurredAt },
-  CREATED_AT: { expr: 'a.created_at', get: (r) => r.createdAt },
-};
+/** The sort enum `ActivityOrderField` (schema/activity.inputs.ts registers it from this table). */
+export const ACTIVITY_ORDER = {
+  OCCURRED_AT: { expr: 'a.occurred_at', get: (r) => r.occurredAt, description: 'When the interaction took place (`occurredAt`).' },
+  CREATED_AT: { expr: 'a.created_at', get: (r) => r.createdAt, description: 'When it was logged, which may be later than it took place.' },
+} satisfies SortTable<ActivityRow>;
 
-const ACTIVITY_FILTER: FilterSpec = {
+/** The fields of the GraphQL `ActivityFilter` (which checks it names the same ones). */
+export const ACTIVITY_FILTER = {
   id: { expr: 'a.id', kind: 'scalar' },
   customerId: { expr: 'a.customer_id', kind: 'scalar' },
   contactId: { expr: 'a.contact_id', kind: 'scalar' },
@@ -72,10 +67,7 @@ const ACTIVITY_FILTER: FilterSpec = {
   performedById: { expr: 'a.performed_by_id', kind: 'scalar' },
   occurredAt: { expr: 'a.occurred_at', kind: 'scalar' },
   createdAt: { expr: 'a.created_at', kind: 'scalar' },
-};
-
-const sortKeys = (orderBy: ActivityOrderBy[] | null | undefined) =>
-  orderKeys('activities', ORDER, orderBy, { field: 'OCCURRED_AT', direction: 'DESC' }, 'a.id');
+} satisfies FilterSpec;
 
 /** Live activities of live customers the caller can see (none for roles that do not read activities). */
 function visible(ctx: ServiceContext): Sql {
@@ -83,53 +75,19 @@ function visible(ctx: ServiceContext): Sql {
   return sql`a.deleted_at is null and ${visibleCustomer(ctx.principal, 'a.customer_id')}`;
 }
 
-export async function listActivities(ctx: ServiceContext, args: ActivityListArgs): Promise<Connection<ActivityRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([visible(ctx), filterSql(args.filter, ACTIVITY_FILTER)]);
-  const fetched = await rows<ActivityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Activity', 'a')} from activity a
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from activity a where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const activityReads = readModel<ActivityRow>()({
+  entity: 'Activity', table: 'activity', alias: 'a', parentColumn: 'a.customer_id',
+  visible,
+  // Under a customer the caller already sees: live activities, for roles that read activities.
+  visibleUnderParent: (ctx) => (readsActivities(ctx.principal) ? sql`a.deleted_at is null` : FALSE),
+  filter: ACTIVITY_FILTER,
+  order: { list: 'activities', table: ACTIVITY_ORDER, default: { field: 'OCCURRED_AT', direction: 'DESC' } },
+});
 
+export const listActivities = activityReads.list;
 /** Activities by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function activitiesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<ActivityRow[]> {
-  if (!ids.length) return [];
-  return rows<ActivityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Activity', 'a')} from activity a
-    where a.id in ${list([...ids])} and ${visible(ctx)}`);
-}
-
-export async function getActivity(ctx: ServiceContext, id: string): Promise<ActivityRow | null> {
-  const [row] = await activitiesByIds(ctx, [id]);
-  return row ?? null;
-}
-
-/** One page of activities for each of several (already visible) customers, in one statement. */
-export async function activityPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: ActivityListArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<ActivityRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const guard = readsActivities(ctx.principal) ? sql`a.deleted_at is null` : FALSE;
-  return pagesByParent<ActivityRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Activity', 'a'), from: 'activity a', parentColumn: 'a.customer_id',
-    where: and([guard, filterSql(args.filter, ACTIVITY_FILTER)]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Activity counts per (already visible) customer, filtered like the pages, for `totalCount`. */
-export async function activityCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
-  if (!customerIds.length || !readsActivities(ctx.principal)) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select a.customer_id as id, count(*)::int as n from activity a
-    where a.customer_id in ${list([...customerIds])} and a.deleted_at is null and ${filterSql(filter, ACTIVITY_FILTER)}
-    group by a.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const activitiesByIds = activityReads.byIds;
+export const getActivity = activityReads.get;
 
 // ---------------------------------------------------------------------------------------- writes
 

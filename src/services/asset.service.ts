@@ -7,15 +7,14 @@ import { AuditAction } from '../entities/enums';
 import { refId } from '../entities/ids';
 import { Product } from '../entities/product.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
-import { pagesByParent } from './pages-by-parent';
+import type { AnyFilter, FilterSpec } from './filter';
 import { serviceCustomerId } from './case.service';
 import { CASE_WORKERS } from '../auth/roles';
 import { caseScope } from './scope';
-import { FALSE, TRUE, and, columnsOf, list, newIdSql, raw, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, columnsOf, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput, type InputOf } from './validation';
 
@@ -41,12 +40,8 @@ import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput, type Inpu
 
 export type AssetRow = Asset;
 export type WarrantyStatusValue = 'IN_WARRANTY' | 'EXPIRED' | 'NO_WARRANTY';
-export type AssetOrderField = 'CREATED_AT' | 'PURCHASE_DATE' | 'WARRANTY_END' | 'SERVICE_TAG';
-export interface AssetOrderBy { field: AssetOrderField; direction: Direction }
-export interface AssetListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: AssetOrderBy[] | null;
-}
+export type AssetOrderField = SortFieldOf<typeof ASSET_ORDER>;
+export type AssetListArgs = ListArgs<typeof ASSET_ORDER, typeof ASSET_FILTER>;
 
 /** Warranty status of an asset as of `today` (UTC): the warranty end day itself is still covered. */
 export function warrantyStatus(asset: { warrantyEnd?: string | Date | null }, today: string = isoDate(new Date())): WarrantyStatusValue {
@@ -64,14 +59,19 @@ const SERVICE_TAG_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 
 // ---------------------------------------------------------------------------------------- reads
 
-const ORDER: Record<AssetOrderField, Omit<SortKey<AssetRow>, 'dir'>> = {
-  CREATED_AT: { expr: 'a.created_at', get: (r) => r.createdAt },
-  PURCHASE_DATE: { expr: 'a.purchase_date', get: (r) => r.purchaseDate },
-  WARRANTY_END: { expr: 'a.warranty_end', nullable: true, get: (r) => r.warrantyEnd ?? null },
-  SERVICE_TAG: { expr: 'a.service_tag', get: (r) => r.serviceTag },
-};
+/** The sort enum `AssetOrderField` (schema/asset.inputs.ts registers it from this table). */
+export const ASSET_ORDER = {
+  CREATED_AT: { expr: 'a.created_at', get: (r) => r.createdAt, description: 'When it was registered.' },
+  PURCHASE_DATE: { expr: 'a.purchase_date', get: (r) => r.purchaseDate, description: 'When it was bought.' },
+  WARRANTY_END: {
+    expr: 'a.warranty_end', nullable: true, get: (r) => r.warrantyEnd ?? null,
+    description: 'The last day of the warranty; assets without a warranty come last in both directions.',
+  },
+  SERVICE_TAG: { expr: 'a.service_tag', get: (r) => r.serviceTag, description: 'The service tag, alphabetically.' },
+} satisfies SortTable<AssetRow>;
 
-const ASSET_FILTER: FilterSpec = {
+/** The fields of the GraphQL `AssetFilter` (which checks it names the same ones). */
+export const ASSET_FILTER = {
   id: { expr: 'a.id', kind: 'scalar' },
   customerId: { expr: 'a.customer_id', kind: 'scalar' },
   productId: { expr: 'a.product_id', kind: 'scalar' },
@@ -80,22 +80,19 @@ const ASSET_FILTER: FilterSpec = {
   purchaseDate: { expr: 'a.purchase_date', kind: 'scalar' },
   warrantyEnd: { expr: 'a.warranty_end', kind: 'scalar' },
   createdAt: { expr: 'a.created_at', kind: 'scalar' },
-};
-
-const sortKeys = (orderBy: AssetOrderBy[] | null | undefined) =>
-  orderKeys('assets', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'a.id');
+} satisfies FilterSpec;
 
 /** Tags are stored upper-case: exact comparisons on `serviceTag` (eq, ne, in) ignore case, at any nesting level. */
-function normaliseFilter(filter: Filter | null | undefined): Filter | null {
+function normaliseFilter(filter: AnyFilter | null | undefined): AnyFilter | null {
   if (!filter) return null;
-  const out: Filter = { ...filter };
+  const out: AnyFilter = { ...filter };
   if (filter.and) out.and = filter.and.map((f) => normaliseFilter(f)!);
   if (filter.or) out.or = filter.or.map((f) => normaliseFilter(f)!);
   if (filter.not) out.not = normaliseFilter(filter.not);
   const tag = filter.serviceTag as Record<string, unknown> | null | undefined;
   if (tag) {
     const up = (v: unknown) => (typeof v === 'string' ? normaliseServiceTag(v) : v);
-    out.serviceTag = { ...tag, eq: up(tag.eq), ne: up(tag.ne), in: Array.isArray(tag.in) ? tag.in.map(up) : tag.in } as Filter['serviceTag'];
+    out.serviceTag = { ...tag, eq: up(tag.eq), ne: up(tag.ne), in: Array.isArray(tag.in) ? tag.in.map(up) : tag.in };
   }
   return out;
 }
@@ -103,28 +100,18 @@ function normaliseFilter(filter: Filter | null | undefined): Filter | null {
 /** The caller's assets: those of the customers it may see cases of (`caseScope`). */
 const readable = (principal: Principal): Sql => caseScope(principal, 'a.customer_id');
 
-export async function listAssets(ctx: ServiceContext, args: AssetListArgs): Promise<Connection<AssetRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([readable(ctx.principal), filterSql(normaliseFilter(args.filter), ASSET_FILTER)]);
-  const fetched = await rows<AssetRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Asset', 'a')} from asset a
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from asset a where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const assetReads = readModel<AssetRow>()({
+  entity: 'Asset', table: 'asset', alias: 'a', parentColumn: 'a.customer_id',
+  visible: (ctx) => readable(ctx.principal),
+  filter: ASSET_FILTER,
+  prepareFilter: normaliseFilter,
+  order: { list: 'assets', table: ASSET_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
+export const listAssets = assetReads.list;
 /** Assets by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function assetsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<AssetRow[]> {
-  if (!ids.length) return [];
-  return rows<AssetRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Asset', 'a')} from asset a
-    where a.id in ${list([...ids])} and ${readable(ctx.principal)}`);
-}
-
-export async function getAsset(ctx: ServiceContext, id: string): Promise<AssetRow | null> {
-  const [row] = await assetsByIds(ctx, [id]);
-  return row ?? null;
-}
+export const assetsByIds = assetReads.byIds;
+export const getAsset = assetReads.get;
 
 /** The asset with this service tag (any case, surrounding blanks ignored); null when unknown, malformed or not visible. */
 export async function getAssetByServiceTag(ctx: ServiceContext, tag: string): Promise<AssetRow | null> {
@@ -133,30 +120,6 @@ export async function getAssetByServiceTag(ctx: ServiceContext, tag: string): Pr
   const [row] = await rows<AssetRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Asset', 'a')} from asset a
     where a.service_tag = ${normalised} and ${readable(ctx.principal)}`);
   return row ?? null;
-}
-
-/** One page of assets for each of several (already visible) customers, in one statement. */
-export async function assetPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: AssetListArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<AssetRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<AssetRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Asset', 'a'), from: 'asset a', parentColumn: 'a.customer_id',
-    where: and([readable(ctx.principal), filterSql(normaliseFilter(args.filter), ASSET_FILTER)]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Asset counts per (already visible) customer, filtered like the pages, for `totalCount`. */
-export async function assetCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined): Promise<Map<string, number>> {
-  if (!customerIds.length) return new Map();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select a.customer_id as id, count(*)::int as n from asset a
-    where a.customer_id in ${list([...customerIds])} and ${readable(ctx.principal)} and ${filterSql(normaliseFilter(filter), ASSET_FILTER)}
-    group by a.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
 }
 
 // ---------------------------------------------------------------------------------------- writes

@@ -4,14 +4,12 @@ import { Campaign } from '../entities/campaign.entity';
 import { CampaignChannel, CampaignStatus, Role } from '../entities/enums';
 import { User } from '../entities/user.entity';
 import { assignDefined } from './assign';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import {
-  type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
-} from './pagination';
+import { type FilterSpec } from './filter';
 import { leadScope, liveCustomer, opportunityScope } from './scope';
-import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, and, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf, type NullOrOmitted } from './validation';
 import { CAMPAIGN_READERS } from '../auth/roles';
@@ -28,20 +26,18 @@ function campaignScope(principal: Principal): Sql {
   return CAMPAIGN_READERS.includes(principal.role) ? TRUE : FALSE;
 }
 
-export type CampaignOrderField = 'CREATED_AT' | 'STARTS_ON' | 'NAME';
-export interface CampaignOrderBy { field: CampaignOrderField; direction: Direction }
-export interface CampaignListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: CampaignOrderBy[] | null;
-}
+export type CampaignOrderField = SortFieldOf<typeof CAMPAIGN_ORDER>;
+export type CampaignListArgs = ListArgs<typeof CAMPAIGN_ORDER, typeof CAMPAIGN_FILTER>;
 
-const ORDER: Record<CampaignOrderField, Omit<SortKey<CampaignRow>, 'dir'>> = {
-  CREATED_AT: { expr: 'cp.created_at', get: (r) => r.createdAt },
-  STARTS_ON: { expr: 'cp.starts_on', get: (r) => r.startsOn },
-  NAME: { expr: 'cp.name', get: (r) => r.name },
-};
+/** The sort enum `CampaignOrderField` (schema/lead.inputs.ts registers it from this table). */
+export const CAMPAIGN_ORDER = {
+  CREATED_AT: { expr: 'cp.created_at', get: (r) => r.createdAt, description: 'When the campaign was created.' },
+  STARTS_ON: { expr: 'cp.starts_on', get: (r) => r.startsOn, description: 'The campaign\'s first day.' },
+  NAME: { expr: 'cp.name', get: (r) => r.name, description: 'The campaign\'s name.' },
+} satisfies SortTable<CampaignRow>;
 
-const CAMPAIGN_FILTER: FilterSpec = {
+/** The fields of the GraphQL `CampaignFilter` (which checks it names the same ones). */
+export const CAMPAIGN_FILTER = {
   id: { expr: 'cp.id', kind: 'scalar' },
   name: { expr: 'cp.name', kind: 'text' },
   channel: { expr: 'cp.channel', kind: 'scalar' },
@@ -50,33 +46,19 @@ const CAMPAIGN_FILTER: FilterSpec = {
   startsOn: { expr: 'cp.starts_on', kind: 'scalar' },
   endsOn: { expr: 'cp.ends_on', kind: 'scalar' },
   createdAt: { expr: 'cp.created_at', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
-const sortKeys = (orderBy: CampaignOrderBy[] | null | undefined) =>
-  orderKeys('campaigns', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'cp.id');
+export const campaignReads = readModel<CampaignRow>()({
+  entity: 'Campaign', table: 'campaign', alias: 'cp',
+  visible: (ctx) => campaignScope(ctx.principal),
+  filter: CAMPAIGN_FILTER,
+  order: { list: 'campaigns', table: CAMPAIGN_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
-export async function listCampaigns(ctx: ServiceContext, args: CampaignListArgs) {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([campaignScope(ctx.principal), filterSql(args.filter, CAMPAIGN_FILTER)]);
-  const fetched = await rows<CampaignRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Campaign', 'cp')} from campaign cp
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from campaign cp where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
-
+export const listCampaigns = campaignReads.list;
 /** Campaigns by id, visible to the caller; the order of the result is not guaranteed. */
-export async function campaignsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CampaignRow[]> {
-  if (!ids.length) return [];
-  return rows<CampaignRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Campaign', 'cp')} from campaign cp
-    where cp.id in ${list([...ids])} and ${campaignScope(ctx.principal)}`);
-}
-
-export async function getCampaign(ctx: ServiceContext, id: string): Promise<CampaignRow | null> {
-  const [row] = await campaignsByIds(ctx, [id]);
-  return row ?? null;
-}
+export const campaignsByIds = campaignReads.byIds;
+export const getCampaign = campaignReads.get;
 
 // -------------------------------------------------------------------------------------------- results
 

@@ -6,10 +6,9 @@ import { CaseComment, ServiceCase } from '../entities/service-case.entity';
 import { auditCase, caseSnapshot, caseVisible, loadCaseForWrite } from './case.service';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
-import { pagesByParent } from './pages-by-parent';
-import { type Connection, type ConnectionArgs, type SortKey, expandKeys, pageRequest } from './pagination';
+import { fixedOrder, readModel } from './read-model';
 import { seesInternalNotes } from './scope';
-import { TRUE, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { TRUE, and, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, parseInput, text, type InputOf } from './validation';
 
@@ -33,41 +32,21 @@ export function commentVisible(principal: Principal, alias = 'm'): Sql {
   return seesInternalNotes(principal) ? TRUE : raw(`${alias}.visibility = '${CommentVisibility.PUBLIC}'`);
 }
 
-/** Oldest first; the id breaks ties. */
-const COMMENT_KEYS: SortKey<CommentRow>[] = expandKeys<CommentRow>([
-  { expr: 'm.created_at', dir: 'ASC', get: (r) => r.createdAt },
-  { expr: 'm.id', dir: 'ASC', get: (r) => r.id },
-]);
-
-/** One page of comments for each of several (already visible) cases, in one statement. */
-export async function commentPagesByCase(
-  ctx: ServiceContext,
-  caseIds: readonly string[],
-  args: ConnectionArgs,
-  countFor: (caseId: string) => Promise<number>,
-): Promise<Map<string, Connection<CommentRow>>> {
-  return pagesByParent<CommentRow>(ctx.em, {
-    parentIds: caseIds, columns: columnsOf(ctx.em, 'CaseComment', 'm'), from: 'case_comment m', parentColumn: 'm.case_id',
-    where: commentVisible(ctx.principal),
-    keys: COMMENT_KEYS, req: pageRequest(args, 'caseComments'), signature: 'caseComments', countFor,
-  });
-}
-
-/** Visible comment counts per (already visible) case, for `totalCount`. */
-export async function commentCountsByCase(ctx: ServiceContext, caseIds: readonly string[]): Promise<Map<string, number>> {
-  if (!caseIds.length) return new Map();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select m.case_id as id, count(*)::int as n from case_comment m
-    where m.case_id in ${list([...caseIds])} and ${commentVisible(ctx.principal)} group by m.case_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const commentReads = readModel<CommentRow>()({
+  entity: 'CaseComment', table: 'case_comment', alias: 'm', parentColumn: 'm.case_id',
+  // By id (also `node(id)`): on cases the caller sees; under a case the page's parent is already visible.
+  join: 'join service_case k on k.id = m.case_id',
+  visible: (ctx) => and([commentVisible(ctx.principal), caseVisible(ctx.principal)]),
+  visibleUnderParent: (ctx) => commentVisible(ctx.principal),
+  // Oldest first; the id breaks ties.
+  order: fixedOrder('caseComments', [
+    { expr: 'm.created_at', dir: 'ASC', get: (r) => r.createdAt },
+    { expr: 'm.id', dir: 'ASC', get: (r) => r.id },
+  ]),
+});
 
 /** Comments by id: on cases the caller sees, INTERNAL notes only for staff (also feeds `node(id)`). */
-export async function commentsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CommentRow[]> {
-  if (!ids.length) return [];
-  return rows<CommentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CaseComment', 'm')} from case_comment m
-    join service_case k on k.id = m.case_id
-    where m.id in ${list([...ids])} and ${commentVisible(ctx.principal)} and ${caseVisible(ctx.principal)}`);
-}
+export const commentsByIds = commentReads.byIds;
 
 const AddCaseComment = z.object({
   caseId: ID('cas'),

@@ -12,17 +12,16 @@ import { User } from '../entities/user.entity';
 import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { pagesByParent } from './pages-by-parent';
+import type { FilterSpec } from './filter';
 import {
-  type Connection, type ConnectionArgs, type Direction, type SortKey, expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
-} from './pagination';
+  type Connection, type ConnectionArgs, type SortKey, expandKeys, pageRequest, } from './pagination';
 import { visibleCustomerId } from './customer.service';
 import { caseWorkerErrors, slaMinutes } from './queue.service';
 import { CASE_WORKERS } from '../auth/roles';
 import { caseScope, liveCustomer } from './scope';
 import { createSurvey } from './survey.service';
-import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { and, raw, rows, sql, type Sql } from './sql';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -50,12 +49,8 @@ import { ID, optionalText, parseInput, text, type InputOf } from './validation';
  */
 
 export type CaseRow = ServiceCase;
-export type CaseOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'PRIORITY' | 'RESOLUTION_DUE_AT';
-export interface CaseOrderBy { field: CaseOrderField; direction: Direction }
-export interface CaseListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: CaseOrderBy[] | null;
-}
+export type CaseOrderField = SortFieldOf<typeof CASE_ORDER>;
+export type CaseListArgs = ListArgs<typeof CASE_ORDER, typeof CASE_FILTER>;
 
 /** How long after `resolvedAt` a RESOLVED or CLOSED case can be reopened. */
 const REOPEN_WINDOW_DAYS = 14;
@@ -99,14 +94,19 @@ const TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
 /** The statuses of finished cases; every other status is open. */
 const FINISHED_STATUSES_SQL = `('${CaseStatus.RESOLVED}', '${CaseStatus.CLOSED}')`;
 
-const ORDER: Record<CaseOrderField, Omit<SortKey<CaseRow>, 'dir'>> = {
-  CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt },
-  UPDATED_AT: { expr: 'k.updated_at', get: (r) => r.updatedAt },
-  PRIORITY: { expr: 'k.priority', get: (r) => r.priority },
-  RESOLUTION_DUE_AT: { expr: 'k.resolution_due_at', get: (r) => r.resolutionDueAt },
-};
+/** The sort enum `CaseOrderField` (schema/case.inputs.ts registers it from this table). */
+export const CASE_ORDER = {
+  CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt, description: 'When the case was opened (the default, newest first).' },
+  UPDATED_AT: {
+    expr: 'k.updated_at', get: (r) => r.updatedAt,
+    description: 'When the case last changed (`ServiceCase.updatedAt`); ties are broken by id, so cursors are stable for polling.',
+  },
+  PRIORITY: { expr: 'k.priority', get: (r) => r.priority, description: 'The priority; ASC puts P1 (most urgent) first.' },
+  RESOLUTION_DUE_AT: { expr: 'k.resolution_due_at', get: (r) => r.resolutionDueAt, description: 'When the resolution is due; ASC puts the most pressing first.' },
+} satisfies SortTable<CaseRow>;
 
-const CASE_FILTER: FilterSpec = {
+/** The fields of the GraphQL `CaseFilter` (which checks it names the same ones). */
+export const CASE_FILTER = {
   id: { expr: 'k.id', kind: 'scalar' },
   number: { expr: 'k.number', kind: 'text' },
   status: { expr: 'k.status', kind: 'scalar' },
@@ -121,10 +121,7 @@ const CASE_FILTER: FilterSpec = {
   createdAt: { expr: 'k.created_at', kind: 'scalar' },
   updatedAt: { expr: 'k.updated_at', kind: 'scalar' },
   breached: { expr: BREACHED_SQL('k').text, kind: 'scalar' },
-};
-
-const sortKeys = (orderBy: CaseOrderBy[] | null | undefined) =>
-  orderKeys('cases', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'k.id');
+} satisfies FilterSpec;
 
 /** Cases the caller may read (the `service_case` row aliased `alias`): `caseScope`, live customers only. */
 export function caseVisible(principal: Principal, alias = 'k'): Sql {
@@ -134,16 +131,17 @@ export function caseVisible(principal: Principal, alias = 'k'): Sql {
   ]);
 }
 
-export async function listCases(ctx: ServiceContext, args: CaseListArgs): Promise<Connection<CaseRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([caseVisible(ctx.principal), filterSql(args.filter, CASE_FILTER)]);
-  const fetched = await rows<CaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 'k')} from service_case k
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from service_case k where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const caseReads = readModel<CaseRow>()({
+  entity: 'ServiceCase', table: 'service_case', alias: 'k', parentColumn: 'k.customer_id',
+  visible: (ctx) => caseVisible(ctx.principal),
+  filter: CASE_FILTER,
+  order: { list: 'cases', table: CASE_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
+
+export const listCases = caseReads.list;
+/** Cases by id, visible to the caller only; the order of the result is not guaranteed. */
+export const casesByIds = caseReads.byIds;
+export const getCase = caseReads.get;
 
 const QUEUE_KEYS: SortKey<CaseRow>[] = expandKeys<CaseRow>([
   { expr: 'k.resolution_due_at', dir: 'ASC', get: (r) => r.resolutionDueAt },
@@ -155,54 +153,14 @@ const QUEUE_KEYS: SortKey<CaseRow>[] = expandKeys<CaseRow>([
  * assigned to them, and open unassigned cases of the queues they manage.
  */
 export async function myQueue(ctx: ServiceContext, args: ConnectionArgs): Promise<Connection<CaseRow>> {
-  const req = pageRequest(args, 'myQueue');
+  pageRequest(args, 'myQueue'); // argument errors first
   const me = ctx.principal.id;
   const where = and([
     caseVisible(ctx.principal),
     raw(`k.status not in ${FINISHED_STATUSES_SQL}`),
     sql`(k.assignee_id = ${me} or (k.assignee_id is null and k.queue_id in (select q.id from service_queue q where q.manager_id = ${me})))`,
   ]);
-  const fetched = await rows<CaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 'k')} from service_case k
-    where ${where} and ${keysetSql(QUEUE_KEYS, req.cursor, req.backward)}
-    order by ${orderSql(QUEUE_KEYS, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from service_case k where ${where}`))[0].n);
-  return toConnection(fetched, req, QUEUE_KEYS, 'myQueue', count);
-}
-
-/** Cases by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function casesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CaseRow[]> {
-  if (!ids.length) return [];
-  return rows<CaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 'k')} from service_case k
-    where k.id in ${list([...ids])} and ${caseVisible(ctx.principal)}`);
-}
-
-export async function getCase(ctx: ServiceContext, id: string): Promise<CaseRow | null> {
-  const [row] = await casesByIds(ctx, [id]);
-  return row ?? null;
-}
-
-/** One page of cases for each of several (already visible) customers, in one statement. */
-export async function casePagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: CaseListArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<CaseRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<CaseRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'ServiceCase', 'k'), from: 'service_case k', parentColumn: 'k.customer_id',
-    where: and([caseVisible(ctx.principal), filterSql(args.filter, CASE_FILTER)]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Case counts per (already visible) customer, filtered like the pages, for `totalCount`. */
-export async function caseCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
-  if (!customerIds.length) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select k.customer_id as id, count(*)::int as n from service_case k
-    where k.customer_id in ${list([...customerIds])} and ${caseVisible(ctx.principal)} and ${filterSql(filter, CASE_FILTER)}
-    group by k.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
+  return caseReads.page(ctx, where, { keys: QUEUE_KEYS, signature: 'myQueue' }, args);
 }
 
 // ---------------------------------------------------------------------------------------- writes

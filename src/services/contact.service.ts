@@ -9,32 +9,26 @@ import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { fail, inTransaction } from './transaction';
 import { RollbackWithErrors, userError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import {
-  type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
-} from './pagination';
-import { pagesByParent } from './pages-by-parent';
+import type { FilterSpec } from './filter';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import { maskedSql, personNameVisibleSql, visibleCustomer } from './scope';
 import { contactSearchSql } from './search';
-import { and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { rows, sql, raw } from './sql';
 import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text, type InputOf } from './validation';
 
 export type ContactRow = Contact;
-export type ContactOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
-export interface ContactOrderBy { field: ContactOrderField; direction: Direction }
-export interface ContactListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: ContactOrderBy[] | null;
-  search?: string | null;
-}
+export type ContactOrderField = SortFieldOf<typeof CONTACT_ORDER>;
+export type ContactListArgs = ListArgs<typeof CONTACT_ORDER, typeof CONTACT_FILTER> & { search?: string | null };
 
-const ORDER: Record<ContactOrderField, Omit<SortKey<ContactRow>, 'dir'>[]> = {
-  NAME: [{ expr: 'k.last_name', get: (r) => r.lastName }, { expr: 'k.first_name', get: (r) => r.firstName }],
-  CREATED_AT: [{ expr: 'k.created_at', get: (r) => r.createdAt }],
-  UPDATED_AT: [{ expr: 'k.updated_at', get: (r) => r.updatedAt }],
-};
+/** The sort enum `ContactOrderField` (schema/contact.inputs.ts registers it from this table). */
+export const CONTACT_ORDER = {
+  NAME: { expr: 'k.last_name', get: (r) => r.lastName, then: [{ expr: 'k.first_name', get: (r) => r.firstName }], description: 'Last name, then first name.' },
+  CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt, description: 'When the contact was created.' },
+  UPDATED_AT: { expr: 'k.updated_at', get: (r) => r.updatedAt, description: 'When the contact was last changed.' },
+} satisfies SortTable<ContactRow>;
 
-const CONTACT_FILTER: FilterSpec = {
+/** The fields of the GraphQL `ContactFilter` (which checks it names the same ones). */
+export const CONTACT_FILTER = {
   id: { expr: 'k.id', kind: 'scalar' },
   customerId: { expr: 'k.customer_id', kind: 'scalar' },
   firstName: { expr: 'k.first_name', kind: 'text' },
@@ -47,70 +41,34 @@ const CONTACT_FILTER: FilterSpec = {
   primary: { expr: 'k."primary"', kind: 'scalar' },
   createdAt: { expr: 'k.created_at', kind: 'scalar' },
   updatedAt: { expr: 'k.updated_at', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
-/** The filter fields for a caller: names it may not read are null to its filters (no probing). */
-function contactFilter(ctx: ServiceContext): FilterSpec {
-  const nameVisible = personNameVisibleSql(ctx.principal, 'k');
-  return {
-    ...CONTACT_FILTER,
-    firstName: { expr: maskedSql('k.first_name', nameVisible), kind: 'text' },
-    lastName: { expr: maskedSql('k.last_name', nameVisible), kind: 'text' },
-  };
-}
+export const contactReads = readModel<ContactRow>()({
+  entity: 'Contact', table: 'contact', alias: 'k', parentColumn: 'k.customer_id',
+  // Live contacts of live customers the caller can see; under a customer the caller already sees it.
+  visible: (ctx) => sql`k.deleted_at is null and ${visibleCustomer(ctx.principal, 'k.customer_id')}`,
+  visibleUnderParent: () => raw('k.deleted_at is null'),
+  filter: CONTACT_FILTER,
+  // Names the caller may not read are null to its filters (no probing).
+  filterFor: (ctx, spec) => {
+    const nameVisible = personNameVisibleSql(ctx.principal, 'k');
+    return {
+      ...spec,
+      firstName: { expr: maskedSql('k.first_name', nameVisible), kind: 'text' },
+      lastName: { expr: maskedSql('k.last_name', nameVisible), kind: 'text' },
+    };
+  },
+  listWhere: (ctx, args: { search?: string | null }) => contactSearchSql(ctx.principal, args.search),
+  order: { list: 'contacts', table: CONTACT_ORDER, default: { field: 'NAME', direction: 'ASC' } },
+});
 
-const sortKeys = (orderBy: ContactOrderBy[] | null | undefined) =>
-  orderKeys('contacts', ORDER, orderBy, { field: 'NAME', direction: 'ASC' }, 'k.id');
-
-/** Live contacts of live customers the caller can see. */
-function visible(ctx: ServiceContext): Sql {
-  return sql`k.deleted_at is null and ${visibleCustomer(ctx.principal, 'k.customer_id')}`;
-}
-
-export async function listContacts(ctx: ServiceContext, args: ContactListArgs) {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([visible(ctx), filterSql(args.filter, contactFilter(ctx)), contactSearchSql(ctx.principal, args.search)]);
-  const fetched = await rows<ContactRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contact', 'k')} from contact k
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from contact k where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
-
+export const listContacts = contactReads.list;
 /** One page of contacts for each of several (already visible) customers, in one statement. */
-export async function contactPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: Omit<ContactListArgs, 'search'>,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<ContactRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<ContactRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Contact', 'k'), from: 'contact k', parentColumn: 'k.customer_id',
-    where: sql`k.deleted_at is null and ${filterSql(args.filter, contactFilter(ctx))}`,
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
+export const contactPagesByCustomer = contactReads.pagesByParent;
 /** Contact counts per customer (filtered like the pages), for `totalCount` of nested connections. */
-export async function contactCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
-  if (!customerIds.length) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select k.customer_id as id, count(*)::int as n from contact k
-    where k.customer_id in ${list([...customerIds])} and k.deleted_at is null and ${filterSql(filter, contactFilter(ctx))}
-    group by k.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
-
-export async function contactsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<ContactRow[]> {
-  if (!ids.length) return [];
-  return rows<ContactRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contact', 'k')} from contact k where k.id in ${list([...ids])} and ${visible(ctx)}`);
-}
-
-export async function getContact(ctx: ServiceContext, id: string): Promise<ContactRow | null> {
-  const [row] = await contactsByIds(ctx, [id]);
-  return row ?? null;
-}
+export const contactCountsByCustomer = contactReads.countsByParent;
+export const contactsByIds = contactReads.byIds;
+export const getContact = contactReads.get;
 
 // ---------------------------------------------------------------------------------------- writes
 

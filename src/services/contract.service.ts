@@ -10,13 +10,12 @@ import { refId } from '../entities/ids';
 import type { Receivable } from '../entities/receivable.entity';
 import { User } from '../entities/user.entity';
 import { diff, recordAudit } from './audit.service';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { checkCredit, holdForCredit } from './credit-check';
 import { ownerErrors } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { pagesByParent } from './pages-by-parent';
-import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
+import { type FilterSpec } from './filter';
 import { issueReceivables } from './receivable-issue';
 import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
 import { FALSE, and, columnsOf, list, newIdSql, rows, sql, type Sql } from './sql';
@@ -41,21 +40,22 @@ import { CONTRACT_WRITERS } from '../auth/roles';
  */
 
 export type ContractRow = Contract;
-export type ContractOrderField = 'CREATED_AT' | 'VALUE' | 'START_DATE' | 'RENEWAL_DATE';
-export interface ContractOrderBy { field: ContractOrderField; direction: Direction }
-export interface ContractListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: ContractOrderBy[] | null;
-}
+export type ContractOrderField = SortFieldOf<typeof CONTRACT_ORDER>;
+export type ContractListArgs = ListArgs<typeof CONTRACT_ORDER, typeof CONTRACT_FILTER>;
 
-const ORDER: Record<ContractOrderField, Omit<SortKey<ContractRow>, 'dir'>> = {
-  CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt },
-  VALUE: { expr: 'k.value', get: (r) => r.value },
-  START_DATE: { expr: 'k.start_date', get: (r) => r.startDate },
-  RENEWAL_DATE: { expr: 'k.renewal_date', nullable: true, get: (r) => r.renewalDate ?? null },
-};
+/** The sort enum `ContractOrderField` (schema/contract.inputs.ts registers it from this table). */
+export const CONTRACT_ORDER = {
+  CREATED_AT: { expr: 'k.created_at', get: (r) => r.createdAt, description: 'When the contract was created (the default, newest first).' },
+  VALUE: { expr: 'k.value', get: (r) => r.value, description: 'The total value, compared as a number regardless of currency.' },
+  START_DATE: { expr: 'k.start_date', get: (r) => r.startDate, description: 'The first day of the contract.' },
+  RENEWAL_DATE: {
+    expr: 'k.renewal_date', nullable: true, get: (r) => r.renewalDate ?? null,
+    description: 'The renewal date; contracts without one come last in both directions.',
+  },
+} satisfies SortTable<ContractRow>;
 
-export const CONTRACT_FILTER: FilterSpec = {
+/** The fields of the GraphQL `ContractFilter` (which checks it names the same ones). */
+export const CONTRACT_FILTER = {
   id: { expr: 'k.id', kind: 'scalar' },
   customerId: { expr: 'k.customer_id', kind: 'scalar' },
   status: { expr: 'k.status', kind: 'scalar' },
@@ -66,10 +66,7 @@ export const CONTRACT_FILTER: FilterSpec = {
   endDate: { expr: 'k.end_date', kind: 'scalar' },
   renewalDate: { expr: 'k.renewal_date', kind: 'scalar' },
   createdAt: { expr: 'k.created_at', kind: 'scalar' },
-};
-
-const sortKeys = (orderBy: ContractOrderBy[] | null | undefined) =>
-  orderKeys('contracts', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'k.id');
+} satisfies FilterSpec;
 
 /** Contracts the caller may read (the `contract` row aliased `k`): their scope, live customers only. */
 function visible(principal: Principal): Sql {
@@ -87,52 +84,17 @@ function writable(principal: Principal): Sql {
   return writableRole(principal) ? visibleCustomer(principal, 'k.customer_id') : FALSE;
 }
 
-export async function listContracts(ctx: ServiceContext, args: ContractListArgs): Promise<Connection<ContractRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([visible(ctx.principal), filterSql(args.filter, CONTRACT_FILTER)]);
-  const fetched = await rows<ContractRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contract', 'k')} from contract k
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from contract k where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const contractReads = readModel<ContractRow>()({
+  entity: 'Contract', table: 'contract', alias: 'k', parentColumn: 'k.customer_id',
+  visible: (ctx) => visible(ctx.principal),
+  filter: CONTRACT_FILTER,
+  order: { list: 'contracts', table: CONTRACT_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
+export const listContracts = contractReads.list;
 /** Contracts by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function contractsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<ContractRow[]> {
-  if (!ids.length) return [];
-  return rows<ContractRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Contract', 'k')} from contract k
-    where k.id in ${list([...ids])} and ${visible(ctx.principal)}`);
-}
-
-export async function getContract(ctx: ServiceContext, id: string): Promise<ContractRow | null> {
-  const [row] = await contractsByIds(ctx, [id]);
-  return row ?? null;
-}
-
-/** One page of contracts for each of several (already visible) customers, in one statement. */
-export async function contractPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: ContractListArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<ContractRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<ContractRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Contract', 'k'), from: 'contract k', parentColumn: 'k.customer_id',
-    where: and([visible(ctx.principal), filterSql(args.filter, CONTRACT_FILTER)]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Contract counts per (already visible) customer, filtered like the pages, for `totalCount`. */
-export async function contractCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
-  if (!customerIds.length) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select k.customer_id as id, count(*)::int as n from contract k
-    where k.customer_id in ${list([...customerIds])} and ${visible(ctx.principal)} and ${filterSql(filter, CONTRACT_FILTER)}
-    group by k.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const contractsByIds = contractReads.byIds;
+export const getContract = contractReads.get;
 
 /** Receivables of several (already visible) contracts, by contract and instalment; money follows `accountScope`. */
 export async function receivablesByContractIds(ctx: ServiceContext, contractIds: readonly string[]): Promise<Receivable[]> {

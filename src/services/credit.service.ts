@@ -13,18 +13,16 @@ import { User } from '../entities/user.entity';
 import type { FieldChangeValue } from '../entities/audit-event.entity';
 import { recordAudit } from './audit.service';
 import { completeSigning } from './contract.service';
+import { fixedOrder, readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { exposuresOf } from './credit-check';
 import { customersByIds, type CustomerRow } from './customer.service';
 import { userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
+import { type FilterSpec } from './filter';
 import {
-  expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
-  type Connection, type ConnectionArgs, type Direction, type SortKey,
-} from './pagination';
-import { pagesByParent } from './pages-by-parent';
+  type OrderBy, } from './pagination';
 import { accountScope, liveCustomer } from './scope';
-import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, and, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, MONEY, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -66,24 +64,25 @@ function assessmentScope(principal: Principal): Sql {
 
 // ---------------------------------------------------------------------------------------- holds: reads
 
-export type CreditHoldOrderField = 'STATUS' | 'CREATED_AT' | 'AMOUNT';
-export interface CreditHoldOrderBy { field: CreditHoldOrderField; direction: Direction }
-export interface CreditHoldListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: CreditHoldOrderBy[] | null;
-}
+export type CreditHoldOrderField = SortFieldOf<typeof CREDIT_HOLD_ORDER>;
+export type CreditHoldListArgs = ListArgs<typeof CREDIT_HOLD_ORDER, typeof CREDIT_HOLD_FILTER>;
 
-const HOLD_ORDER: Record<CreditHoldOrderField, Omit<SortKey<CreditHoldRow>, 'dir'>> = {
+/** The sort enum `CreditHoldOrderField` (schema/credit.inputs.ts registers it from this table). */
+export const CREDIT_HOLD_ORDER = {
   // 0 for PENDING, 1 for decided: ascending puts the holds waiting for a decision first.
-  STATUS: { expr: `(case when h.status = 'PENDING' then 0 else 1 end)`, get: (r) => (r.status === CreditHoldStatus.PENDING ? 0 : 1) },
-  CREATED_AT: { expr: 'h.created_at', get: (r) => r.createdAt },
-  AMOUNT: { expr: 'h.amount', get: (r) => r.amount },
-};
+  STATUS: {
+    expr: `(case when h.status = 'PENDING' then 0 else 1 end)`, get: (r) => (r.status === CreditHoldStatus.PENDING ? 0 : 1),
+    description: 'Waiting or decided: ASC puts PENDING holds first, DESC puts decided ones (APPROVED, REJECTED, WITHDRAWN) first.',
+  },
+  CREATED_AT: { expr: 'h.created_at', get: (r) => r.createdAt, description: 'When the order or contract was held.' },
+  AMOUNT: { expr: 'h.amount', get: (r) => r.amount, description: 'The held amount, regardless of currency.' },
+} satisfies SortTable<CreditHoldRow>;
 
 /** Default order: pending first, oldest first (the FINANCE work queue). */
-const DEFAULT_HOLD_ORDER: CreditHoldOrderBy[] = [{ field: 'STATUS', direction: 'ASC' }, { field: 'CREATED_AT', direction: 'ASC' }];
+const DEFAULT_HOLD_ORDER: OrderBy<CreditHoldOrderField>[] = [{ field: 'STATUS', direction: 'ASC' }, { field: 'CREATED_AT', direction: 'ASC' }];
 
-export const CREDIT_HOLD_FILTER: FilterSpec = {
+/** The fields of the GraphQL `CreditHoldFilter` (which checks it names the same ones). */
+export const CREDIT_HOLD_FILTER = {
   id: { expr: 'h.id', kind: 'scalar' },
   customerId: { expr: 'h.customer_id', kind: 'scalar' },
   orderId: { expr: 'h.order_id', kind: 'scalar' },
@@ -94,64 +93,34 @@ export const CREDIT_HOLD_FILTER: FilterSpec = {
   amount: { expr: 'h.amount', kind: 'scalar' },
   createdAt: { expr: 'h.created_at', kind: 'scalar' },
   decidedAt: { expr: 'h.decided_at', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
-export async function listCreditHolds(ctx: ServiceContext, args: CreditHoldListArgs): Promise<Connection<CreditHoldRow>> {
-  const { keys, signature } = orderKeys('creditHolds', HOLD_ORDER, args.orderBy?.length ? args.orderBy : DEFAULT_HOLD_ORDER, DEFAULT_HOLD_ORDER[0], 'h.id');
-  const req = pageRequest(args, signature);
-  const where = and([holdScope(ctx.principal), filterSql(args.filter, CREDIT_HOLD_FILTER)]);
-  const fetched = await rows<CreditHoldRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditHold', 'h')} from credit_hold h
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from credit_hold h where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const creditHoldReads = readModel<CreditHoldRow>()({
+  entity: 'CreditHold', table: 'credit_hold', alias: 'h',
+  visible: (ctx) => holdScope(ctx.principal),
+  filter: CREDIT_HOLD_FILTER,
+  order: { list: 'creditHolds', table: CREDIT_HOLD_ORDER, default: DEFAULT_HOLD_ORDER },
+});
 
+export const listCreditHolds = creditHoldReads.list;
 /** Holds by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function creditHoldsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CreditHoldRow[]> {
-  if (!ids.length) return [];
-  return rows<CreditHoldRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditHold', 'h')} from credit_hold h
-    where h.id in ${list([...ids])} and ${holdScope(ctx.principal)}`);
-}
-
-export async function getCreditHold(ctx: ServiceContext, id: string): Promise<CreditHoldRow | null> {
-  const [row] = await creditHoldsByIds(ctx, [id]);
-  return row ?? null;
-}
+export const creditHoldsByIds = creditHoldReads.byIds;
+export const getCreditHold = creditHoldReads.get;
 
 // ---------------------------------------------------------------------------------------- assessments: reads
 
-const ASSESSMENT_KEYS: SortKey<CreditAssessmentRow>[] = expandKeys<CreditAssessmentRow>([
-  { expr: 'a.assessed_at', dir: 'DESC', get: (r) => r.assessedAt },
-  { expr: 'a.id', dir: 'DESC', get: (r) => r.id },
-]);
+export const assessmentReads = readModel<CreditAssessmentRow>()({
+  entity: 'CreditAssessment', table: 'credit_assessment', alias: 'a', parentColumn: 'a.customer_id',
+  visible: (ctx) => assessmentScope(ctx.principal),
+  // Newest first.
+  order: fixedOrder('creditAssessments', [
+    { expr: 'a.assessed_at', dir: 'DESC', get: (r) => r.assessedAt },
+    { expr: 'a.id', dir: 'DESC', get: (r) => r.id },
+  ]),
+});
 
 /** Assessments by id, visible to the caller only. */
-export async function creditAssessmentsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CreditAssessmentRow[]> {
-  if (!ids.length) return [];
-  return rows<CreditAssessmentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'CreditAssessment', 'a')} from credit_assessment a
-    where a.id in ${list([...ids])} and ${assessmentScope(ctx.principal)}`);
-}
-
-/** One page of assessments, newest first, for each of several (already visible) customers, in one statement. */
-export async function assessmentPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: ConnectionArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<CreditAssessmentRow>>> {
-  return pagesByParent<CreditAssessmentRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'CreditAssessment', 'a'), from: 'credit_assessment a', parentColumn: 'a.customer_id',
-    where: assessmentScope(ctx.principal), keys: ASSESSMENT_KEYS, req: pageRequest(args, 'creditAssessments'), signature: 'creditAssessments', countFor,
-  });
-}
-
-export async function assessmentCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[]): Promise<Map<string, number>> {
-  if (!customerIds.length) return new Map();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select a.customer_id as id, count(*)::int as n from credit_assessment a
-    where a.customer_id in ${list([...customerIds])} and ${assessmentScope(ctx.principal)} group by a.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const creditAssessmentsByIds = assessmentReads.byIds;
 
 // ---------------------------------------------------------------------------------------- exposure
 

@@ -10,34 +10,39 @@ import type { ServiceContext } from './context';
 import { CUSTOM_ATTRIBUTES } from './custom-attributes';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { fail, inTransaction } from './transaction';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type Direction, orderKeys, type SortKey } from './pagination';
+import type { FilterSpec } from './filter';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
-import { and, columnsOf, list, newIdSql, or, rows, sql, type Sql } from './sql';
+import { list, newIdSql, or, rows, sql, type Sql } from './sql';
 import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text, type InputOf, type NullOrOmitted } from './validation';
 import { CUSTOMER_OWNERS, SETS_RESELLER } from '../auth/roles';
 
 export type CustomerRow = Customer;
 
-export type CustomerOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT' | 'ANNUAL_REVENUE' | 'EMPLOYEE_COUNT';
-export interface CustomerOrderBy { field: CustomerOrderField; direction: Direction }
+export type CustomerOrderField = SortFieldOf<typeof CUSTOMER_ORDER>;
+export type CustomerListArgs = ListArgs<typeof CUSTOMER_ORDER, typeof CUSTOMER_FILTER> & { search?: string | null };
 
-export interface CustomerListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: CustomerOrderBy[] | null;
-  search?: string | null;
-}
+/** The sort enum `CustomerOrderField` (schema/customer.inputs.ts registers it from this table). */
+export const CUSTOMER_ORDER = {
+  NAME: { expr: 'c.name', get: (r) => r.name, description: 'The name, alphabetically.' },
+  CREATED_AT: { expr: 'c.created_at', get: (r) => r.createdAt, description: 'When the customer was created (the default, newest first).' },
+  UPDATED_AT: {
+    expr: 'c.updated_at', get: (r) => r.updatedAt,
+    description: 'When the customer last changed (`Customer.updatedAt`); ties are broken by id, so cursors are stable for polling.',
+  },
+  ANNUAL_REVENUE: {
+    expr: 'c.annual_revenue', nullable: true, get: (r) => r.annualRevenue,
+    description: 'Annual revenue as a number; customers without one come last in both directions.',
+  },
+  EMPLOYEE_COUNT: {
+    expr: 'c.employee_count', nullable: true, get: (r) => r.employeeCount,
+    description: 'Number of employees; customers without one come last in both directions.',
+  },
+} satisfies SortTable<CustomerRow>;
 
-const ORDER: Record<CustomerOrderField, Omit<SortKey<CustomerRow>, 'dir'>> = {
-  NAME: { expr: 'c.name', get: (r) => r.name },
-  CREATED_AT: { expr: 'c.created_at', get: (r) => r.createdAt },
-  UPDATED_AT: { expr: 'c.updated_at', get: (r) => r.updatedAt },
-  ANNUAL_REVENUE: { expr: 'c.annual_revenue', nullable: true, get: (r) => r.annualRevenue },
-  EMPLOYEE_COUNT: { expr: 'c.employee_count', nullable: true, get: (r) => r.employeeCount },
-};
-
-const CUSTOMER_FILTER: FilterSpec = {
+/** The fields of the GraphQL `CustomerFilter` (which checks it names the same ones). */
+export const CUSTOMER_FILTER = {
   id: { expr: 'c.id', kind: 'scalar' },
   name: { expr: 'c.name', kind: 'text' },
   kind: { expr: 'c.kind', kind: 'scalar' },
@@ -58,42 +63,27 @@ const CUSTOMER_FILTER: FilterSpec = {
   employeeCount: { expr: 'c.employee_count', kind: 'scalar' },
   createdAt: { expr: 'c.created_at', kind: 'scalar' },
   updatedAt: { expr: 'c.updated_at', kind: 'scalar' },
-};
-
-/** The filter fields for a caller: a name it may not read is null to its filters (no probing). */
-const customerFilter = (ctx: ServiceContext): FilterSpec =>
-  ({ ...CUSTOMER_FILTER, name: { expr: maskedSql('c.name', customerNameVisibleSql(ctx.principal)), kind: 'text' } });
-
-const sortKeys = (orderBy: CustomerOrderBy[] | null | undefined) =>
-  orderKeys('customers', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'c.id');
+} satisfies FilterSpec;
 
 /** Visible, not deleted customers: the one base condition of every customer read. */
 function visible(ctx: ServiceContext): Sql {
   return sql`c.deleted_at is null and ${customerScope(ctx.principal)}`;
 }
 
-export async function listCustomers(ctx: ServiceContext, args: CustomerListArgs) {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([visible(ctx), filterSql(args.filter, customerFilter(ctx)), searchSql(ctx.principal, args.search)]);
-  const fetched = await rows<CustomerRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Customer', 'c')} from customer c
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from customer c where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const customerReads = readModel<CustomerRow>()({
+  entity: 'Customer', table: 'customer', alias: 'c',
+  visible,
+  filter: CUSTOMER_FILTER,
+  // A name the caller may not read is null to its filters (no probing).
+  filterFor: (ctx, spec) => ({ ...spec, name: { expr: maskedSql('c.name', customerNameVisibleSql(ctx.principal)), kind: 'text' } }),
+  listWhere: (ctx, args: { search?: string | null }) => searchSql(ctx.principal, args.search),
+  order: { list: 'customers', table: CUSTOMER_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
+export const listCustomers = customerReads.list;
 /** Customers by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function customersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CustomerRow[]> {
-  if (!ids.length) return [];
-  return rows<CustomerRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Customer', 'c')} from customer c
-    where c.id in ${list([...ids])} and ${visible(ctx)}`);
-}
-
-export async function getCustomer(ctx: ServiceContext, id: string): Promise<CustomerRow | null> {
-  const [row] = await customersByIds(ctx, [id]);
-  return row ?? null;
-}
+export const customersByIds = customerReads.byIds;
+export const getCustomer = customerReads.get;
 
 export async function externalRefsByCustomerIds(ctx: ServiceContext, ids: readonly string[]) {
   if (!ids.length) return [];

@@ -7,13 +7,12 @@ import type { ServiceCase } from '../entities/service-case.entity';
 import { CaseType, FeedbackStatus } from '../entities/service.enums';
 import { recordAudit } from './audit.service';
 import { casesByIds, caseVisible } from './case.service';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
-import { pagesByParent } from './pages-by-parent';
+import { type FilterSpec } from './filter';
 import { FEEDBACK_READERS, SOURCE_CASE_READERS } from '../auth/roles';
-import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -66,76 +65,36 @@ function feedbackScope(principal: Principal): Sql {
 
 // ---------------------------------------------------------------------------------------- reads
 
-export type FeedbackOrderField = 'CREATED_AT' | 'UPDATED_AT';
-export interface FeedbackOrderBy { field: FeedbackOrderField; direction: Direction }
-export interface FeedbackListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: FeedbackOrderBy[] | null;
-}
+export type FeedbackOrderField = SortFieldOf<typeof FEEDBACK_ORDER>;
+export type FeedbackListArgs = ListArgs<typeof FEEDBACK_ORDER, typeof FEEDBACK_FILTER>;
 
-const ORDER: Record<FeedbackOrderField, Omit<SortKey<FeedbackRow>, 'dir'>> = {
-  CREATED_AT: { expr: 'f.created_at', get: (r) => r.createdAt },
-  UPDATED_AT: { expr: 'f.updated_at', get: (r) => r.updatedAt },
-};
+/** The sort enum `ProductFeedbackOrderField` (schema/feedback.inputs.ts registers it from this table). */
+export const FEEDBACK_ORDER = {
+  CREATED_AT: { expr: 'f.created_at', get: (r) => r.createdAt, description: 'When it was created.' },
+  UPDATED_AT: { expr: 'f.updated_at', get: (r) => r.updatedAt, description: 'When it was last changed (e.g. its status).' },
+} satisfies SortTable<FeedbackRow>;
 
-const FEEDBACK_FILTER: FilterSpec = {
+/** The fields of the GraphQL `ProductFeedbackFilter` (which checks it names the same ones). */
+export const FEEDBACK_FILTER = {
   id: { expr: 'f.id', kind: 'scalar' },
   productId: { expr: 'f.product_id', kind: 'scalar' },
   status: { expr: 'f.status', kind: 'scalar' },
   summary: { expr: 'f.summary', kind: 'text' },
   createdAt: { expr: 'f.created_at', kind: 'scalar' },
   updatedAt: { expr: 'f.updated_at', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
-const sortKeys = (orderBy: FeedbackOrderBy[] | null | undefined) =>
-  orderKeys('productFeedback', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'f.id');
+export const feedbackReads = readModel<FeedbackRow>()({
+  entity: 'ProductFeedback', table: 'product_feedback', alias: 'f', parentColumn: 'f.product_id',
+  visible: (ctx) => feedbackScope(ctx.principal),
+  filter: FEEDBACK_FILTER,
+  order: { list: 'productFeedback', table: FEEDBACK_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
-export async function listFeedback(ctx: ServiceContext, args: FeedbackListArgs): Promise<Connection<FeedbackRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([feedbackScope(ctx.principal), filterSql(args.filter, FEEDBACK_FILTER)]);
-  const fetched = await rows<FeedbackRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ProductFeedback', 'f')} from product_feedback f
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from product_feedback f where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
-
+export const listFeedback = feedbackReads.list;
 /** Feedback by id, for readers only; the order of the result is not guaranteed. */
-export async function feedbackByIds(ctx: ServiceContext, ids: readonly string[]): Promise<FeedbackRow[]> {
-  if (!ids.length) return [];
-  return rows<FeedbackRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ProductFeedback', 'f')} from product_feedback f
-    where f.id in ${list([...ids])} and ${feedbackScope(ctx.principal)}`);
-}
-
-export async function getFeedback(ctx: ServiceContext, id: string): Promise<FeedbackRow | null> {
-  const [row] = await feedbackByIds(ctx, [id]);
-  return row ?? null;
-}
-
-/** One page of feedback for each of several products, in one statement (`Product.feedback`). */
-export async function feedbackPagesByProduct(
-  ctx: ServiceContext,
-  productIds: readonly string[],
-  args: FeedbackListArgs,
-  countFor: (productId: string) => Promise<number>,
-): Promise<Map<string, Connection<FeedbackRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<FeedbackRow>(ctx.em, {
-    parentIds: productIds, columns: columnsOf(ctx.em, 'ProductFeedback', 'f'), from: 'product_feedback f', parentColumn: 'f.product_id',
-    where: and([feedbackScope(ctx.principal), filterSql(args.filter, FEEDBACK_FILTER)]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Feedback counts per product, filtered like the pages (`Product.feedback.totalCount`). */
-export async function feedbackCountsByProduct(ctx: ServiceContext, productIds: readonly string[], filter: Filter | null | undefined): Promise<Map<string, number>> {
-  if (!productIds.length) return new Map();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select f.product_id as id, count(*)::int as n from product_feedback f
-    where f.product_id in ${list([...productIds])} and ${feedbackScope(ctx.principal)} and ${filterSql(filter, FEEDBACK_FILTER)}
-    group by f.product_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const feedbackByIds = feedbackReads.byIds;
+export const getFeedback = feedbackReads.get;
 
 /**
  * The cases linked to several feedback records that the caller may see (`caseVisible`, in SQL),

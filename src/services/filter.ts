@@ -27,6 +27,16 @@ export interface Filter {
 }
 
 /**
+ * The filter argument of a list over the filter spec `S`: its fields (which operators a field takes is
+ * the GraphQL filter input's business) combined with `and` / `or` / `not`. The GraphQL filter inputs
+ * satisfy it as they are, so resolvers pass them without a cast.
+ */
+export type FilterOf<S> = { and?: FilterOf<S>[] | null; or?: FilterOf<S>[] | null; not?: FilterOf<S> | null } & { [K in keyof S]?: unknown };
+
+/** A filter over any spec (what the filter compiler and the filter hooks of a read model take). */
+export type AnyFilter = FilterOf<FilterSpec>;
+
+/**
  * Filterable fields of a type: the trusted SQL expression for each (a fragment when it needs parameters,
  * e.g. a value masked as null where the caller may not read it, so a filter cannot probe for it).
  */
@@ -70,7 +80,7 @@ function fieldSql(name: string, expr: string | Sql, kind: 'scalar' | 'text' | 't
 }
 
 /** Translates a filter into a SQL condition; nesting is limited to keep plans sane. */
-export function filterSql(filter: Filter | null | undefined, spec: FilterSpec, path = 'filter', depth = 0): Sql {
+export function filterSql(filter: Filter | AnyFilter | null | undefined, spec: FilterSpec, path = 'filter', depth = 0): Sql {
   if (!filter) return raw('true');
   if (depth > MAX_FILTER_DEPTH) throw new InputError(`Filters nest at most ${MAX_FILTER_DEPTH} levels deep.`, path);
   const parts: Sql[] = [];

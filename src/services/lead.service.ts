@@ -10,16 +10,14 @@ import { User } from '../entities/user.entity';
 import { recordAudit } from './audit.service';
 import { campaignErrors } from './campaign.service';
 import { assignDefined } from './assign';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
+import { type FilterSpec } from './filter';
 import { insertOpportunity } from './opportunity.service';
-import {
-  type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
-} from './pagination';
 import { assignableUserScope, customerScope, leadScope } from './scope';
-import { and, columnsOf, likeEscape, list, rows, sql } from './sql';
+import { likeEscape, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, PHONE, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf } from './validation';
 import { CUSTOMER_OWNERS } from '../auth/roles';
@@ -31,21 +29,19 @@ import { CUSTOMER_OWNERS } from '../auth/roles';
  */
 
 export type LeadRow = Lead;
-export type LeadOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'SCORE' | 'NAME';
-export interface LeadOrderBy { field: LeadOrderField; direction: Direction }
-export interface LeadListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: LeadOrderBy[] | null;
-}
+export type LeadOrderField = SortFieldOf<typeof LEAD_ORDER>;
+export type LeadListArgs = ListArgs<typeof LEAD_ORDER, typeof LEAD_FILTER>;
 
-const ORDER: Record<LeadOrderField, Omit<SortKey<LeadRow>, 'dir'>[]> = {
-  CREATED_AT: [{ expr: 'l.created_at', get: (r) => r.createdAt }],
-  UPDATED_AT: [{ expr: 'l.updated_at', get: (r) => r.updatedAt }],
-  SCORE: [{ expr: 'l.score', get: (r) => r.score }],
-  NAME: [{ expr: 'l.last_name', get: (r) => r.lastName }, { expr: 'l.first_name', get: (r) => r.firstName }],
-};
+/** The sort enum `LeadOrderField` (schema/lead.inputs.ts registers it from this table). */
+export const LEAD_ORDER = {
+  CREATED_AT: { expr: 'l.created_at', get: (r) => r.createdAt, description: 'When the lead came in.' },
+  UPDATED_AT: { expr: 'l.updated_at', get: (r) => r.updatedAt, description: 'When the lead was last changed.' },
+  SCORE: { expr: 'l.score', get: (r) => r.score, description: 'The lead score (0–100, higher is more promising).' },
+  NAME: { expr: 'l.last_name', get: (r) => r.lastName, then: [{ expr: 'l.first_name', get: (r) => r.firstName }], description: 'Last name, then first name.' },
+} satisfies SortTable<LeadRow>;
 
-const LEAD_FILTER: FilterSpec = {
+/** The fields of the GraphQL `LeadFilter` (which checks it names the same ones). */
+export const LEAD_FILTER = {
   id: { expr: 'l.id', kind: 'scalar' },
   status: { expr: 'l.status', kind: 'scalar' },
   source: { expr: 'l.source', kind: 'scalar' },
@@ -57,32 +53,19 @@ const LEAD_FILTER: FilterSpec = {
   createdAt: { expr: 'l.created_at', kind: 'scalar' },
   updatedAt: { expr: 'l.updated_at', kind: 'scalar' },
   convertedAt: { expr: 'l.converted_at', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
-const sortKeys = (orderBy: LeadOrderBy[] | null | undefined) =>
-  orderKeys('leads', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'l.id');
+export const leadReads = readModel<LeadRow>()({
+  entity: 'Lead', table: 'lead', alias: 'l',
+  visible: (ctx) => leadScope(ctx.principal, 'l'),
+  filter: LEAD_FILTER,
+  order: { list: 'leads', table: LEAD_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
-export async function listLeads(ctx: ServiceContext, args: LeadListArgs) {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([leadScope(ctx.principal, 'l'), filterSql(args.filter, LEAD_FILTER)]);
-  const fetched = await rows<LeadRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Lead', 'l')} from lead l
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from lead l where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
-
+export const listLeads = leadReads.list;
 /** Leads by id within the caller's scope; the order of the result is not guaranteed. */
-export async function leadsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<LeadRow[]> {
-  if (!ids.length) return [];
-  return rows<LeadRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Lead', 'l')} from lead l where l.id in ${list([...ids])} and ${leadScope(ctx.principal, 'l')}`);
-}
-
-export async function getLead(ctx: ServiceContext, id: string): Promise<LeadRow | null> {
-  const [row] = await leadsByIds(ctx, [id]);
-  return row ?? null;
-}
+export const leadsByIds = leadReads.byIds;
+export const getLead = leadReads.get;
 
 // ---------------------------------------------------------------------------------------------- writes
 

@@ -9,40 +9,38 @@ import { Opportunity } from '../entities/opportunity.entity';
 import { OpportunityStageChange } from '../entities/stage-change.entity';
 import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
+import { fixedOrder, readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { campaignErrors } from './campaign.service';
 import { ownerErrors, visibleCustomerId } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { pagesByParent } from './pages-by-parent';
-import {
-  type Connection, type ConnectionArgs, type Direction, expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
-} from './pagination';
+import { type FilterSpec } from './filter';
 import { opportunityScope } from './scope';
-import { and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { TRUE, and, columnsOf, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, isoDate, optionalText, parseInput, text, CURRENCY, MONEY, LOCAL_DATE, type InputOf } from './validation';
 
 export type OpportunityRow = Opportunity;
 export type StageChangeRow = OpportunityStageChange;
 
-export type OpportunityOrderField = 'CREATED_AT' | 'EXPECTED_CLOSE_DATE' | 'AMOUNT' | 'NAME';
-export interface OpportunityOrderBy { field: OpportunityOrderField; direction: Direction }
-export interface OpportunityListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: OpportunityOrderBy[] | null;
-}
+export type OpportunityOrderField = SortFieldOf<typeof OPPORTUNITY_ORDER>;
+export type OpportunityListArgs = ListArgs<typeof OPPORTUNITY_ORDER, typeof OPPORTUNITY_FILTER>;
 
 export const isClosed = (stage: OpportunityStage) => stage === OpportunityStage.WON || stage === OpportunityStage.LOST;
 
-const ORDER: Record<OpportunityOrderField, Omit<SortKey<OpportunityRow>, 'dir'>> = {
-  CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt },
-  EXPECTED_CLOSE_DATE: { expr: 'o.expected_close_date', get: (r) => r.expectedCloseDate },
-  AMOUNT: { expr: 'o.amount', get: (r) => r.amount },
-  NAME: { expr: 'o.name', get: (r) => r.name },
-};
+/** The sort enum `OpportunityOrderField` (schema/opportunity.inputs.ts registers it from this table). */
+export const OPPORTUNITY_ORDER = {
+  CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt, description: 'When the opportunity was created.' },
+  EXPECTED_CLOSE_DATE: { expr: 'o.expected_close_date', get: (r) => r.expectedCloseDate, description: 'The day the deal is expected to close.' },
+  AMOUNT: {
+    expr: 'o.amount', get: (r) => r.amount,
+    description: 'The deal amount as a number, regardless of currency (ADMIN, SALES_MANAGER, SALES_REP, FINANCE only).',
+  },
+  NAME: { expr: 'o.name', get: (r) => r.name, description: 'The opportunity\'s name.' },
+} satisfies SortTable<OpportunityRow>;
 
-const OPPORTUNITY_FILTER: FilterSpec = {
+/** The fields of the GraphQL `OpportunityFilter` (which checks it names the same ones). */
+export const OPPORTUNITY_FILTER = {
   id: { expr: 'o.id', kind: 'scalar' },
   name: { expr: 'o.name', kind: 'text' },
   customerId: { expr: 'o.customer_id', kind: 'scalar' },
@@ -54,20 +52,17 @@ const OPPORTUNITY_FILTER: FilterSpec = {
   createdAt: { expr: 'o.created_at', kind: 'scalar' },
   closedAt: { expr: 'o.closed_at', kind: 'scalar' },
   campaignId: { expr: 'o.campaign_id', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
 /** Whether a filter (at any depth) or an order uses the amount: those reveal amounts and need the right to read them. */
-export function usesAmount(filter: Filter | null | undefined, orderBy: OpportunityOrderBy[] | null | undefined): boolean {
-  const inFilter = (f: Filter | null | undefined): boolean => {
+export function usesAmount(filter: OpportunityListArgs['filter'], orderBy: OpportunityListArgs['orderBy']): boolean {
+  const inFilter = (f: OpportunityListArgs['filter']): boolean => {
     if (!f) return false;
     if (f.amount != null) return true;
     return (f.and ?? []).some(inFilter) || (f.or ?? []).some(inFilter) || inFilter(f.not);
   };
   return inFilter(filter) || (orderBy ?? []).some((o) => o.field === 'AMOUNT');
 }
-
-const sortKeys = (orderBy: OpportunityOrderBy[] | null | undefined) =>
-  orderKeys('opportunities', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'o.id');
 
 /** Live opportunities in the caller's scope whose customer is not deleted: the base of every read. */
 export function visibleOpportunity(ctx: ServiceContext, alias = 'o'): Sql {
@@ -76,90 +71,37 @@ export function visibleOpportunity(ctx: ServiceContext, alias = 'o'): Sql {
 }
 const visible = visibleOpportunity;
 
-export async function listOpportunities(ctx: ServiceContext, args: OpportunityListArgs): Promise<Connection<OpportunityRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([visible(ctx), filterSql(args.filter, OPPORTUNITY_FILTER)]);
-  const fetched = await rows<OpportunityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from opportunity o where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const opportunityReads = readModel<OpportunityRow>()({
+  entity: 'Opportunity', table: 'opportunity', alias: 'o', parentColumn: 'o.customer_id',
+  visible,
+  // Under a customer the caller already sees (so its customer is live).
+  visibleUnderParent: (ctx) => and([sql`o.deleted_at is null`, opportunityScope(ctx.principal)]),
+  filter: OPPORTUNITY_FILTER,
+  order: { list: 'opportunities', table: OPPORTUNITY_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
+export const listOpportunities = opportunityReads.list;
 /** Opportunities by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function opportunitiesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<OpportunityRow[]> {
-  if (!ids.length) return [];
-  return rows<OpportunityRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Opportunity', 'o')} from opportunity o
-    where o.id in ${list([...ids])} and ${visible(ctx)}`);
-}
-
-export async function getOpportunity(ctx: ServiceContext, id: string): Promise<OpportunityRow | null> {
-  const [row] = await opportunitiesByIds(ctx, [id]);
-  return row ?? null;
-}
-
-/** One page of opportunities for each of several (already visible) customers, in one statement. */
-export async function opportunityPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: OpportunityListArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<OpportunityRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<OpportunityRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Opportunity', 'o'), from: 'opportunity o', parentColumn: 'o.customer_id',
-    where: and([sql`o.deleted_at is null`, opportunityScope(ctx.principal), filterSql(args.filter, OPPORTUNITY_FILTER)]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Visible opportunities per customer (filtered like the pages), for `totalCount` of `Customer.opportunities`. */
-export async function opportunityCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
-  if (!customerIds.length) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select o.customer_id as id, count(*)::int as n from opportunity o
-    where o.customer_id in ${list([...customerIds])} and o.deleted_at is null and ${opportunityScope(ctx.principal)}
-      and ${filterSql(filter, OPPORTUNITY_FILTER)}
-    group by o.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const opportunitiesByIds = opportunityReads.byIds;
+export const getOpportunity = opportunityReads.get;
 
 // ---------------------------------------------------------------------------------- stage history
 
-/** Stage history reads oldest first (the path the deal took); `last: n` gives the latest n changes. */
-const STAGE_KEYS: SortKey<StageChangeRow>[] = expandKeys<StageChangeRow>([
-  { expr: 's.at', dir: 'ASC', get: (r) => r.at },
-  { expr: 's.id', dir: 'ASC', get: (r) => r.id },
-]);
-
-/** One page of stage changes for each of several (already visible) opportunities, in one statement. */
-export async function stageChangePagesByOpportunity(
-  ctx: ServiceContext,
-  opportunityIds: readonly string[],
-  args: ConnectionArgs,
-  countFor: (opportunityId: string) => Promise<number>,
-): Promise<Map<string, Connection<StageChangeRow>>> {
-  return pagesByParent<StageChangeRow>(ctx.em, {
-    parentIds: opportunityIds, columns: columnsOf(ctx.em, 'OpportunityStageChange', 's'), from: 'opportunity_stage_change s',
-    parentColumn: 's.opportunity_id', where: sql`true`,
-    keys: STAGE_KEYS, req: pageRequest(args, 'stageHistory'), signature: 'stageHistory', countFor,
-  });
-}
-
-export async function stageChangeCountsByOpportunity(ctx: ServiceContext, opportunityIds: readonly string[]): Promise<Map<string, number>> {
-  if (!opportunityIds.length) return new Map();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select s.opportunity_id as id, count(*)::int as n
-    from opportunity_stage_change s where s.opportunity_id in ${list([...opportunityIds])} group by s.opportunity_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const stageChangeReads = readModel<StageChangeRow>()({
+  entity: 'OpportunityStageChange', table: 'opportunity_stage_change', alias: 's', parentColumn: 's.opportunity_id',
+  // By id: visible when their opportunity is; under an opportunity the caller already sees it.
+  join: 'join opportunity o on o.id = s.opportunity_id',
+  visible,
+  visibleUnderParent: () => TRUE,
+  // Oldest first (the path the deal took); `last: n` gives the latest n changes.
+  order: fixedOrder('stageHistory', [
+    { expr: 's.at', dir: 'ASC', get: (r) => r.at },
+    { expr: 's.id', dir: 'ASC', get: (r) => r.id },
+  ]),
+});
 
 /** Stage changes by id, visible when their opportunity is. */
-export async function stageChangesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<StageChangeRow[]> {
-  if (!ids.length) return [];
-  return rows<StageChangeRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'OpportunityStageChange', 's')} from opportunity_stage_change s
-    join opportunity o on o.id = s.opportunity_id
-    where s.id in ${list([...ids])} and ${visible(ctx)}`);
-}
+export const stageChangesByIds = stageChangeReads.byIds;
 
 // ---------------------------------------------------------------------------------------- writes
 

@@ -16,14 +16,13 @@ import { ORDER_PAYMENT_DAYS, issueReceivables } from './receivable-issue';
 import { User } from '../entities/user.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { recordAudit } from './audit.service';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { ownerErrors } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
-import { pagesByParent } from './pages-by-parent';
+import { type FilterSpec } from './filter';
 import { customerScope, maskedSql, orderScope } from './scope';
-import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
 import { ORDER_WRITERS } from '../auth/roles';
@@ -61,12 +60,8 @@ import { ORDER_WRITERS } from '../auth/roles';
 
 export type OrderRow = Order;
 export type OrderLineRow = OrderLine;
-export type OrderOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'TOTAL';
-export interface OrderOrderBy { field: OrderOrderField; direction: Direction }
-export interface OrderListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: OrderOrderBy[] | null;
-}
+export type OrderOrderField = SortFieldOf<typeof ORDER_ORDER>;
+export type OrderListArgs = ListArgs<typeof ORDER_ORDER, typeof ORDER_FILTER>;
 
 /** Legal status transitions. */
 const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
@@ -83,13 +78,18 @@ const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
 /** How long idempotency keys are kept at least, and when the purge removes them. */
 const IDEMPOTENCY_KEEP_HOURS = 48;
 
-const ORDER: Record<OrderOrderField, Omit<SortKey<OrderRow>, 'dir'>> = {
-  CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt },
-  UPDATED_AT: { expr: 'o.updated_at', get: (r) => r.updatedAt },
-  TOTAL: { expr: 'o.total', get: (r) => r.total },
-};
+/** The sort enum `OrderOrderField` (schema/order.inputs.ts registers it from this table). */
+export const ORDER_ORDER = {
+  CREATED_AT: { expr: 'o.created_at', get: (r) => r.createdAt, description: 'When the order was pushed (the default, newest first).' },
+  UPDATED_AT: {
+    expr: 'o.updated_at', get: (r) => r.updatedAt,
+    description: 'When the order last changed (`Order.updatedAt`); ties are broken by id, so cursors are stable for polling.',
+  },
+  TOTAL: { expr: 'o.total', get: (r) => r.total, description: 'The order total, compared as a number regardless of currency.' },
+} satisfies SortTable<OrderRow>;
 
-export const ORDER_FILTER: FilterSpec = {
+/** The fields of the GraphQL `OrderFilter` (which checks it names the same ones). */
+export const ORDER_FILTER = {
   id: { expr: 'o.id', kind: 'scalar' },
   customerId: { expr: 'o.customer_id', kind: 'scalar' },
   externalRef: { expr: 'o.external_ref', kind: 'text' },
@@ -99,7 +99,7 @@ export const ORDER_FILTER: FilterSpec = {
   total: { expr: 'o.total', kind: 'scalar' },
   createdAt: { expr: 'o.created_at', kind: 'scalar' },
   updatedAt: { expr: 'o.updated_at', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
 /**
  * Callers who may not read customers (INTEGRATION keys without a customers scope). Matching by external
@@ -111,64 +111,27 @@ const matchHidden = (principal: Principal) =>
   principal.role === Role.INTEGRATION && !hasScope(principal, 'customers:read') && !hasScope(principal, 'customers:write');
 
 /** The filter fields for a caller: the customer id is null to the filters of callers who may not read it (no probing). */
-const orderFilter = (principal: Principal): FilterSpec =>
-  ({ ...ORDER_FILTER, customerId: { expr: maskedSql('o.customer_id', matchHidden(principal) ? FALSE : TRUE), kind: 'scalar' } });
+const orderFilter = (principal: Principal, spec: FilterSpec = ORDER_FILTER): FilterSpec =>
+  ({ ...spec, customerId: { expr: maskedSql('o.customer_id', matchHidden(principal) ? FALSE : TRUE), kind: 'scalar' } });
 
-const sortKeys = (orderBy: OrderOrderBy[] | null | undefined) =>
-  orderKeys('orders', ORDER, orderBy, { field: 'CREATED_AT', direction: 'DESC' }, 'o.id');
+export const orderReads = readModel<OrderRow>()({
+  entity: 'Order', table: 'sales_order', alias: 'o', parentColumn: 'o.customer_id',
+  visible: (ctx) => orderScope(ctx.principal),
+  filter: ORDER_FILTER,
+  filterFor: (ctx, spec) => orderFilter(ctx.principal, spec),
+  order: { list: 'orders', table: ORDER_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+});
 
-export async function listOrders(ctx: ServiceContext, args: OrderListArgs): Promise<Connection<OrderRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([orderScope(ctx.principal), filterSql(args.filter, orderFilter(ctx.principal))]);
-  const fetched = await rows<OrderRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Order', 'o')} from sales_order o
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from sales_order o where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
-
+export const listOrders = orderReads.list;
 /** Orders by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function ordersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<OrderRow[]> {
-  if (!ids.length) return [];
-  return rows<OrderRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Order', 'o')} from sales_order o
-    where o.id in ${list([...ids])} and ${orderScope(ctx.principal)}`);
-}
-
-export async function getOrder(ctx: ServiceContext, id: string): Promise<OrderRow | null> {
-  const [row] = await ordersByIds(ctx, [id]);
-  return row ?? null;
-}
+export const ordersByIds = orderReads.byIds;
+export const getOrder = orderReads.get;
 
 /** Lines of several (already visible) orders, by position. */
 export async function linesByOrderIds(ctx: ServiceContext, orderIds: readonly string[]): Promise<OrderLineRow[]> {
   if (!orderIds.length) return [];
   return rows<OrderLineRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'OrderLine', 'l')} from sales_order_line l
     where l.order_id in ${list([...orderIds])} order by l.order_id, l.position`);
-}
-
-/** One page of orders for each of several (already visible) customers, in one statement. */
-export async function orderPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: OrderListArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<OrderRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<OrderRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Order', 'o'), from: 'sales_order o', parentColumn: 'o.customer_id',
-    where: and([orderScope(ctx.principal), filterSql(args.filter, orderFilter(ctx.principal))]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Order counts per (already visible) customer, filtered like the pages, for `totalCount`. */
-export async function orderCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
-  if (!customerIds.length) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select o.customer_id as id, count(*)::int as n from sales_order o
-    where o.customer_id in ${list([...customerIds])} and ${orderScope(ctx.principal)} and ${filterSql(filter, orderFilter(ctx.principal))}
-    group by o.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
 }
 
 // ---------------------------------------------------------------------------------------- configuration

@@ -8,14 +8,13 @@ import { Payment, PaymentAllocation } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
 import { diff, recordAudit } from './audit.service';
 import { closeSettledCollectionTasks } from './collection.service';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
-import { pagesByParent } from './pages-by-parent';
+import { type FilterSpec } from './filter';
 import { outstandingOf, type PaymentAllocationRow } from './receivable.service';
 import { accountScope } from './scope';
-import { and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { columnsOf, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text, type InputOf } from './validation';
 
@@ -40,79 +39,42 @@ import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text, type InputO
  */
 
 export type PaymentRow = Payment;
-export type PaymentOrderField = 'RECEIVED_ON' | 'AMOUNT' | 'CREATED_AT';
-export interface PaymentOrderBy { field: PaymentOrderField; direction: Direction }
-export interface PaymentListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: PaymentOrderBy[] | null;
-}
+export type PaymentOrderField = SortFieldOf<typeof PAYMENT_ORDER>;
+export type PaymentListArgs = ListArgs<typeof PAYMENT_ORDER, typeof PAYMENT_FILTER>;
 
-const ORDER: Record<PaymentOrderField, Omit<SortKey<PaymentRow>, 'dir'>[]> = {
-  RECEIVED_ON: [{ expr: 'p.received_on', get: (r) => r.receivedOn }, { expr: 'p.created_at', get: (r) => r.createdAt }],
-  AMOUNT: [{ expr: 'p.amount', get: (r) => r.amount }],
-  CREATED_AT: [{ expr: 'p.created_at', get: (r) => r.createdAt }],
-};
+/** The sort enum `PaymentOrderField` (schema/receivable.inputs.ts registers it from this table). */
+export const PAYMENT_ORDER = {
+  RECEIVED_ON: {
+    expr: 'p.received_on', get: (r) => r.receivedOn, then: [{ expr: 'p.created_at', get: (r) => r.createdAt }],
+    description: 'The day the money was received, then when it was recorded.',
+  },
+  AMOUNT: { expr: 'p.amount', get: (r) => r.amount, description: 'The amount, compared as a number regardless of currency.' },
+  CREATED_AT: { expr: 'p.created_at', get: (r) => r.createdAt, description: 'When the payment was recorded.' },
+} satisfies SortTable<PaymentRow>;
 
-export const PAYMENT_FILTER: FilterSpec = {
+/** The fields of the GraphQL `PaymentFilter` (which checks it names the same ones). */
+export const PAYMENT_FILTER = {
   id: { expr: 'p.id', kind: 'scalar' },
   customerId: { expr: 'p.customer_id', kind: 'scalar' },
   currency: { expr: 'p.currency', kind: 'text' },
   amount: { expr: 'p.amount', kind: 'scalar' },
   receivedOn: { expr: 'p.received_on', kind: 'scalar' },
   method: { expr: 'p.method', kind: 'scalar' },
-};
-
-const sortKeys = (orderBy: PaymentOrderBy[] | null | undefined) =>
-  orderKeys('payments', ORDER, orderBy, { field: 'RECEIVED_ON', direction: 'DESC' }, 'p.id');
+} satisfies FilterSpec;
 
 const visible = (ctx: ServiceContext): Sql => accountScope(ctx.principal, 'p.customer_id');
 
-export async function listPayments(ctx: ServiceContext, args: PaymentListArgs): Promise<Connection<PaymentRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([visible(ctx), filterSql(args.filter, PAYMENT_FILTER)]);
-  const fetched = await rows<PaymentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Payment', 'p')} from payment p
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from payment p where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const paymentReads = readModel<PaymentRow>()({
+  entity: 'Payment', table: 'payment', alias: 'p', parentColumn: 'p.customer_id',
+  visible,
+  filter: PAYMENT_FILTER,
+  order: { list: 'payments', table: PAYMENT_ORDER, default: { field: 'RECEIVED_ON', direction: 'DESC' } },
+});
 
+export const listPayments = paymentReads.list;
 /** Payments by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function paymentsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<PaymentRow[]> {
-  if (!ids.length) return [];
-  return rows<PaymentRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Payment', 'p')} from payment p
-    where p.id in ${list([...ids])} and ${visible(ctx)}`);
-}
-
-export async function getPayment(ctx: ServiceContext, id: string): Promise<PaymentRow | null> {
-  const [row] = await paymentsByIds(ctx, [id]);
-  return row ?? null;
-}
-
-/** One page of payments for each of several (already visible) customers, in one statement. */
-export async function paymentPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: PaymentListArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<PaymentRow>>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  return pagesByParent<PaymentRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Payment', 'p'), from: 'payment p', parentColumn: 'p.customer_id',
-    where: and([visible(ctx), filterSql(args.filter, PAYMENT_FILTER)]),
-    keys, req: pageRequest(args, signature), signature, countFor,
-  });
-}
-
-/** Payment counts per (already visible) customer, filtered like the pages, for `totalCount`. */
-export async function paymentCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], filter: Filter | null | undefined) {
-  if (!customerIds.length) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select p.customer_id as id, count(*)::int as n from payment p
-    where p.customer_id in ${list([...customerIds])} and ${visible(ctx)} and ${filterSql(filter, PAYMENT_FILTER)}
-    group by p.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const paymentsByIds = paymentReads.byIds;
+export const getPayment = paymentReads.get;
 
 /** Allocations of several (already visible) payments, in the order they were applied (due date, issue date, invoice number). */
 export async function allocationsByPaymentIds(ctx: ServiceContext, paymentIds: readonly string[]): Promise<PaymentAllocationRow[]> {

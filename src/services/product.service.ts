@@ -2,32 +2,29 @@ import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { Product } from '../entities/product.entity';
 import { assignDefined } from './assign';
+import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { InputError, RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection } from './pagination';
-import { and, columnsOf, likeEscape, list, raw, rows, sql, type Sql } from './sql';
+import { type FilterSpec } from './filter';
+import { TRUE, columnsOf, likeEscape, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
 
 export type ProductRow = Product;
 
-export type ProductOrderField = 'NAME' | 'SKU' | 'LIST_PRICE' | 'CREATED_AT';
-export interface ProductOrderBy { field: ProductOrderField; direction: Direction }
-export interface ProductListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: ProductOrderBy[] | null;
-  search?: string | null;
-}
+export type ProductOrderField = SortFieldOf<typeof PRODUCT_ORDER>;
+export type ProductListArgs = ListArgs<typeof PRODUCT_ORDER, typeof PRODUCT_FILTER> & { search?: string | null };
 
-const ORDER: Record<ProductOrderField, Omit<SortKey<ProductRow>, 'dir'>> = {
-  NAME: { expr: 'p.name', get: (r) => r.name },
-  SKU: { expr: 'p.sku', get: (r) => r.sku },
-  LIST_PRICE: { expr: 'p.list_price', get: (r) => r.listPrice },
-  CREATED_AT: { expr: 'p.created_at', get: (r) => r.createdAt },
-};
+/** The sort enum `ProductOrderField` (schema/product.inputs.ts registers it from this table). */
+export const PRODUCT_ORDER = {
+  NAME: { expr: 'p.name', get: (r) => r.name, description: 'The product name (the default sort).' },
+  SKU: { expr: 'p.sku', get: (r) => r.sku, description: 'The stock-keeping unit.' },
+  LIST_PRICE: { expr: 'p.list_price', get: (r) => r.listPrice, description: 'The list price as a number, regardless of currency.' },
+  CREATED_AT: { expr: 'p.created_at', get: (r) => r.createdAt, description: 'When the product was added to the catalogue.' },
+} satisfies SortTable<ProductRow>;
 
-export const PRODUCT_FILTER: FilterSpec = {
+/** The fields of the GraphQL `ProductFilter` (which checks it names the same ones). */
+export const PRODUCT_FILTER = {
   id: { expr: 'p.id', kind: 'scalar' },
   sku: { expr: 'p.sku', kind: 'text' },
   name: { expr: 'p.name', kind: 'text' },
@@ -36,10 +33,7 @@ export const PRODUCT_FILTER: FilterSpec = {
   listPrice: { expr: 'p.list_price', kind: 'scalar' },
   currency: { expr: 'p.currency', kind: 'text' },
   createdAt: { expr: 'p.created_at', kind: 'scalar' },
-};
-
-const sortKeys = (orderBy: ProductOrderBy[] | null | undefined) =>
-  orderKeys('products', ORDER, orderBy, { field: 'NAME', direction: 'ASC' }, 'p.id');
+} satisfies FilterSpec;
 
 /** Case-insensitive substring match on name and SKU (trigram indexes on both). */
 function productSearchSql(term: string | null | undefined): Sql {
@@ -51,27 +45,18 @@ function productSearchSql(term: string | null | undefined): Sql {
   return sql`(p.name ilike ${pattern} or p.sku ilike ${pattern})`;
 }
 
-/** The catalogue is not record-scoped: whoever may read products reads all of them (the root field's rule decides). */
-export async function listProducts(ctx: ServiceContext, args: ProductListArgs): Promise<Connection<ProductRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  const req = pageRequest(args, signature);
-  const where = and([filterSql(args.filter, PRODUCT_FILTER), productSearchSql(args.search)]);
-  const fetched = await rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from product p where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const productReads = readModel<ProductRow>()({
+  entity: 'Product', table: 'product', alias: 'p',
+  // The catalogue is not record-scoped: whoever may read products reads all of them (the root field's rule decides).
+  visible: () => TRUE,
+  filter: PRODUCT_FILTER,
+  listWhere: (_ctx, args: { search?: string | null }) => productSearchSql(args.search),
+  order: { list: 'products', table: PRODUCT_ORDER, default: { field: 'NAME', direction: 'ASC' } },
+});
 
-export async function productsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<ProductRow[]> {
-  if (!ids.length) return [];
-  return rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p where p.id in ${list([...ids])}`);
-}
-
-export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductRow | null> {
-  const [row] = await productsByIds(ctx, [id]);
-  return row ?? null;
-}
+export const listProducts = productReads.list;
+export const productsByIds = productReads.byIds;
+export const getProduct = productReads.get;
 
 export async function getProductBySku(ctx: ServiceContext, sku: string): Promise<ProductRow | null> {
   const [row] = await rows<ProductRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Product', 'p')} from product p where p.sku = ${sku.trim().toUpperCase()}`);

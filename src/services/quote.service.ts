@@ -6,15 +6,14 @@ import type { Opportunity } from '../entities/opportunity.entity';
 import { QuoteLine } from '../entities/quote-line.entity';
 import { Quote } from '../entities/quote.entity';
 import { diff, recordAudit } from './audit.service';
+import { fixedOrder, readModel } from './read-model';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import {
   isClosed, loadOpportunityForWrite, moveStage, opportunityChanges, opportunityPayloadRow, opportunitySnapshot, visibleOpportunity,
 } from './opportunity.service';
-import { pagesByParent } from './pages-by-parent';
-import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
 import { opportunityScope } from './scope';
-import { columnsOf, list, rows, sql } from './sql';
+import { TRUE, columnsOf, list, rows, sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, LOCAL_DATE, isoDate, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -60,37 +59,22 @@ const todayUtc = () => isoDate(new Date());
 
 // ------------------------------------------------------------------------------------------ reads
 
-const QUOTE_KEYS: SortKey<QuoteRow>[] = expandKeys<QuoteRow>([
-  { expr: 'q.created_at', dir: 'DESC', get: (r) => r.createdAt },
-  { expr: 'q.id', dir: 'DESC', get: (r) => r.id },
-]);
-
-/** One page of quotes (newest first) for each of several (already visible) opportunities, in one statement. */
-export async function quotePagesByOpportunity(
-  ctx: ServiceContext,
-  opportunityIds: readonly string[],
-  args: ConnectionArgs,
-  countFor: (opportunityId: string) => Promise<number>,
-): Promise<Map<string, Connection<QuoteRow>>> {
-  return pagesByParent<QuoteRow>(ctx.em, {
-    parentIds: opportunityIds, columns: columnsOf(ctx.em, 'Quote', 'q'), from: 'quote q', parentColumn: 'q.opportunity_id',
-    where: sql`true`, keys: QUOTE_KEYS, req: pageRequest(args, 'quotes'), signature: 'quotes', countFor,
-  });
-}
-
-export async function quoteCountsByOpportunity(ctx: ServiceContext, opportunityIds: readonly string[]): Promise<Map<string, number>> {
-  if (!opportunityIds.length) return new Map();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select q.opportunity_id as id, count(*)::int as n
-    from quote q where q.opportunity_id in ${list([...opportunityIds])} group by q.opportunity_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
+export const quoteReads = readModel<QuoteRow>()({
+  entity: 'Quote', table: 'quote', alias: 'q', parentColumn: 'q.opportunity_id',
+  // By id: visible when their opportunity is (whether the caller may read quotes at all is the caller's
+  // check); under an opportunity the caller already sees it.
+  join: 'join opportunity o on o.id = q.opportunity_id',
+  visible: (ctx) => visibleOpportunity(ctx),
+  visibleUnderParent: () => TRUE,
+  // Newest first.
+  order: fixedOrder('quotes', [
+    { expr: 'q.created_at', dir: 'DESC', get: (r) => r.createdAt },
+    { expr: 'q.id', dir: 'DESC', get: (r) => r.id },
+  ]),
+});
 
 /** Quotes by id, visible when their opportunity is (whether the caller may read quotes at all is the caller's check). */
-export async function quotesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<QuoteRow[]> {
-  if (!ids.length) return [];
-  return rows<QuoteRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Quote', 'q')} from quote q join opportunity o on o.id = q.opportunity_id
-    where q.id in ${list([...ids])} and ${visibleOpportunity(ctx)}`);
-}
+export const quotesByIds = quoteReads.byIds;
 
 /** The lines of several (already visible) quotes, in position order. */
 export async function linesByQuoteIds(ctx: ServiceContext, quoteIds: readonly string[]): Promise<QuoteLineRow[]> {

@@ -8,17 +8,16 @@ import { Opportunity } from '../entities/opportunity.entity';
 import { Task } from '../entities/task.entity';
 import { User } from '../entities/user.entity';
 import { contactsByIds } from './contact.service';
+import { fixedOrder, readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { customersByIds } from './customer.service';
 import { InputError, NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
+import { type FilterSpec } from './filter';
 import { visibleOpportunity } from './opportunity.service';
-import { pagesByParent } from './pages-by-parent';
 import {
-  type Connection, type ConnectionArgs, type Direction, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, type SortKey, toConnection,
-} from './pagination';
+  type Connection, type ConnectionArgs, pageRequest, type SortKey, } from './pagination';
 import { assignableUserScope, taskScope, userScope } from './scope';
-import { FALSE, TRUE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, and, list, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -28,12 +27,8 @@ import { ID, optionalText, parseInput, text, type InputOf } from './validation';
  */
 
 export type TaskRow = Task;
-export type TaskOrderField = 'DUE_AT' | 'CREATED_AT' | 'UPDATED_AT';
-export interface TaskOrderBy { field: TaskOrderField; direction: Direction }
-export interface TaskListArgs extends ConnectionArgs {
-  filter?: Filter | null;
-  orderBy?: TaskOrderBy[] | null;
-}
+export type TaskOrderField = SortFieldOf<typeof TASK_ORDER>;
+export type TaskListArgs = ListArgs<typeof TASK_ORDER, typeof TASK_FILTER>;
 export interface AgendaArgs extends ConnectionArgs {
   from: Date;
   to: Date;
@@ -47,13 +42,15 @@ const OVERDUE_SQL = `(t.status = 'OPEN' and t.due_at < now())`;
 export const isOverdue = (task: Pick<Task, 'status' | 'dueAt'>, now = new Date()): boolean =>
   task.status === TaskStatus.OPEN && new Date(task.dueAt).getTime() < now.getTime();
 
-const ORDER: Record<TaskOrderField, Omit<SortKey<TaskRow>, 'dir'>> = {
-  DUE_AT: { expr: 't.due_at', get: (r) => r.dueAt },
-  CREATED_AT: { expr: 't.created_at', get: (r) => r.createdAt },
-  UPDATED_AT: { expr: 't.updated_at', get: (r) => r.updatedAt },
-};
+/** The sort enum `TaskOrderField` (schema/task.inputs.ts registers it from this table). */
+export const TASK_ORDER = {
+  DUE_AT: { expr: 't.due_at', get: (r) => r.dueAt, description: 'When the task is due.' },
+  CREATED_AT: { expr: 't.created_at', get: (r) => r.createdAt, description: 'When the task was created.' },
+  UPDATED_AT: { expr: 't.updated_at', get: (r) => r.updatedAt, description: 'When the task was last changed.' },
+} satisfies SortTable<TaskRow>;
 
-const TASK_FILTER: FilterSpec = {
+/** The fields of the GraphQL `TaskFilter` (which checks it names the same ones). */
+export const TASK_FILTER = {
   id: { expr: 't.id', kind: 'scalar' },
   title: { expr: 't.title', kind: 'text' },
   type: { expr: 't.type', kind: 'scalar' },
@@ -70,12 +67,9 @@ const TASK_FILTER: FilterSpec = {
   completedAt: { expr: 't.completed_at', kind: 'scalar' },
   createdAt: { expr: 't.created_at', kind: 'scalar' },
   overdue: { expr: OVERDUE_SQL, kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
-const sortKeys = (orderBy: TaskOrderBy[] | null | undefined) =>
-  orderKeys('tasks', ORDER, orderBy, { field: 'DUE_AT', direction: 'ASC' }, 't.id');
-
-/** Agendas and reminders: soonest first, the id breaking ties. */
+/** Agendas, reminders and a customer's tasks: soonest first, the id breaking ties. */
 const BY_DUE: SortKey<TaskRow>[] = [
   { expr: 't.due_at', dir: 'ASC', get: (r) => r.dueAt },
   { expr: 't.id', dir: 'ASC', get: (r) => r.id },
@@ -90,20 +84,28 @@ const iso = (d: Date) => d.toISOString();
 const statusIn = (status: TaskStatus[] | null | undefined): Sql =>
   status == null ? TRUE : status.length ? sql`t.status in ${list(status)}` : FALSE;
 
-async function page(ctx: ServiceContext, where: Sql, keys: SortKey<TaskRow>[], args: ConnectionArgs, signature: string): Promise<Connection<TaskRow>> {
-  const req = pageRequest(args, signature);
-  const fetched = await rows<TaskRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Task', 't')} from task t
-    where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from task t where ${where}`))[0].n);
-  return toConnection(fetched, req, keys, signature, count);
-}
+export const taskReads = readModel<TaskRow>()({
+  entity: 'Task', table: 'task', alias: 't',
+  visible: (ctx) => taskScope(ctx.principal),
+  filter: TASK_FILTER,
+  order: { list: 'tasks', table: TASK_ORDER, default: { field: 'DUE_AT', direction: 'ASC' } },
+});
 
-export async function listTasks(ctx: ServiceContext, args: TaskListArgs): Promise<Connection<TaskRow>> {
-  const { keys, signature } = sortKeys(args.orderBy);
-  pageRequest(args, signature); // argument errors before the filter's
-  return page(ctx, and([taskScope(ctx.principal), filterSql(args.filter, TASK_FILTER)]), keys, args, signature);
-}
+/** `Customer.tasks`: the visible tasks of a customer, soonest first, optionally of some statuses only. */
+export const customerTaskReads = readModel<TaskRow>()({
+  entity: 'Task', table: 'task', alias: 't', parentColumn: 't.customer_id',
+  visible: (ctx) => taskScope(ctx.principal),
+  parentArgs: {
+    pick: (args: { status?: TaskStatus[] | null }) => ({ status: args.status ?? null }),
+    where: (_ctx, args) => statusIn(args.status),
+  },
+  order: fixedOrder('customerTasks', BY_DUE),
+});
+
+export const listTasks = taskReads.list;
+/** Tasks by id, visible to the caller only; the order of the result is not guaranteed. */
+export const tasksByIds = taskReads.byIds;
+export const getTask = taskReads.get;
 
 /**
  * A user's tasks due in [from, to), soonest first. The caller sees their own agenda; a manager
@@ -123,7 +125,7 @@ export async function agenda(ctx: ServiceContext, userId: string, args: AgendaAr
     sql`t.due_at >= ${iso(args.from)} and t.due_at < ${iso(args.to)}`,
     statusIn(args.status),
   ]);
-  return page(ctx, where, BY_DUE, args, 'agenda');
+  return taskReads.page(ctx, where, { keys: BY_DUE, signature: 'agenda' }, args);
 }
 
 /** Whose reminders a caller may poll: ADMIN and INTEGRATION keys with `tasks:read` everyone's, other users their own. */
@@ -139,39 +141,7 @@ export async function dueReminders(ctx: ServiceContext, now: Date | null | undef
   pageRequest(args, 'dueReminders');
   const at = now ?? new Date();
   const where = and([reminderScope(ctx.principal), sql`t.status = 'OPEN' and t.remind_at is not null and t.remind_at <= ${iso(at)}`]);
-  return page(ctx, where, BY_REMIND, args, 'dueReminders');
-}
-
-/** Tasks by id, visible to the caller only; the order of the result is not guaranteed. */
-export async function tasksByIds(ctx: ServiceContext, ids: readonly string[]): Promise<TaskRow[]> {
-  if (!ids.length) return [];
-  return rows<TaskRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Task', 't')} from task t where t.id in ${list([...ids])} and ${taskScope(ctx.principal)}`);
-}
-
-export async function getTask(ctx: ServiceContext, id: string): Promise<TaskRow | null> {
-  const [row] = await tasksByIds(ctx, [id]);
-  return row ?? null;
-}
-
-/** One page of visible tasks for each of several (already visible) customers, soonest first, in one statement. */
-export async function taskPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: ConnectionArgs & { status?: TaskStatus[] | null },
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<TaskRow>>> {
-  return pagesByParent<TaskRow>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'Task', 't'), from: 'task t', parentColumn: 't.customer_id',
-    where: and([taskScope(ctx.principal), statusIn(args.status)]),
-    keys: BY_DUE, req: pageRequest(args, 'customerTasks'), signature: 'customerTasks', countFor,
-  });
-}
-
-export async function taskCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[], status: TaskStatus[] | null | undefined) {
-  if (!customerIds.length) return new Map<string, number>();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select t.customer_id as id, count(*)::int as n from task t
-    where t.customer_id in ${list([...customerIds])} and ${taskScope(ctx.principal)} and ${statusIn(status)} group by t.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
+  return taskReads.page(ctx, where, { keys: BY_REMIND, signature: 'dueReminders' }, args);
 }
 
 // ---------------------------------------------------------------------------------------- writes

@@ -9,16 +9,17 @@ import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import type { LoginThrottle } from './login-throttle';
 import { NotFoundError, userError, type UserError } from './errors';
-import { filterSql, type Filter, type FilterSpec } from './filter';
-import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
+import type { FilterSpec } from './filter';
+import { fixedOrder, readModel } from './read-model';
 import { subtreeSql, userScope } from './scope';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, optionalText, parseInput, text, type InputOf } from './validation';
-import { and, columnsOf, list, rows, sql } from './sql';
+import { columnsOf, list, rows, sql } from './sql';
 
 export type UserRow = User;
 
-const USER_FILTER: FilterSpec = {
+/** The fields of the GraphQL `UserFilter` (which checks it names the same ones). */
+export const USER_FILTER = {
   id: { expr: 'u.id', kind: 'scalar' },
   email: { expr: 'u.email', kind: 'text' },
   name: { expr: 'u.name', kind: 'text' },
@@ -26,22 +27,22 @@ const USER_FILTER: FilterSpec = {
   team: { expr: 'u.team', kind: 'text' },
   active: { expr: 'u.active', kind: 'scalar' },
   managerId: { expr: 'u.manager_id', kind: 'scalar' },
-};
+} satisfies FilterSpec;
 
-const KEYS: SortKey<UserRow>[] = expandKeys([
-  { expr: 'u.name', dir: 'ASC', get: (r) => r.name },
-  { expr: 'u.id', dir: 'ASC', get: (r) => r.id },
-]);
+const userReads = readModel<UserRow>()({
+  entity: 'User', table: 'app_user', alias: 'u',
+  // Users the caller manages: ADMIN all, a SALES_MANAGER their subtree (themselves included).
+  visible: (ctx) => userScope(ctx.principal),
+  filter: USER_FILTER,
+  // By name; the id breaks ties.
+  order: fixedOrder('users', [
+    { expr: 'u.name', dir: 'ASC', get: (r) => r.name },
+    { expr: 'u.id', dir: 'ASC', get: (r) => r.id },
+  ]),
+});
 
 /** Users the caller manages: ADMIN all, a SALES_MANAGER their subtree (themselves included). */
-export async function listUsers(ctx: ServiceContext, args: ConnectionArgs & { filter?: Filter | null }) {
-  const req = pageRequest(args, 'users');
-  const where = and([userScope(ctx.principal), filterSql(args.filter, USER_FILTER)]);
-  const fetched = await rows<UserRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'User', 'u')} from app_user u
-    where ${where} and ${keysetSql(KEYS, req.cursor, req.backward)} order by ${orderSql(KEYS, req.backward)} limit ${req.limit + 1}`);
-  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from app_user u where ${where}`))[0].n);
-  return toConnection(fetched, req, KEYS, 'users', count);
-}
+export const listUsers = userReads.list;
 
 /**
  * Users by id without a scope: a user appears as the owner or manager of records the caller already
@@ -53,10 +54,7 @@ export async function usersByIds(em: EntityManager, ids: readonly string[]): Pro
 }
 
 /** A user visible through `users` / `node`. */
-export async function scopedUsersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<UserRow[]> {
-  if (!ids.length) return [];
-  return rows<UserRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'User', 'u')} from app_user u where u.id in ${list([...ids])} and ${userScope(ctx.principal)}`);
-}
+export const scopedUsersByIds = userReads.byIds;
 
 export async function getMe(ctx: ServiceContext): Promise<UserRow> {
   const [me] = await usersByIds(ctx.em, [ctx.principal.id]);

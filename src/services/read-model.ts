@@ -1,0 +1,209 @@
+import type { ServiceContext } from './context';
+import { filterSql, type AnyFilter, type FilterOf, type FilterSpec } from './filter';
+import { pagesByParent } from './pages-by-parent';
+import {
+  expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
+  type Connection, type ConnectionArgs, type OrderBy, type SortKey,
+} from './pagination';
+import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+
+/**
+ * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
+ * id, one record, one page per parent for many parents in one statement, and counts per parent. Every
+ * domain describes its table, scope, filters and sort table; the SQL is generated here only, so this is
+ * the one place where reads are optimised.
+ */
+
+/** One sort column without its direction (the direction comes from `orderBy`). */
+export type SortColumn<T> = Omit<SortKey<T>, 'dir'>;
+
+/**
+ * One value of a list's sort enum: its column (`then`: further columns that break its ties, e.g. the
+ * first name after the last name) and the description of the enum value in the schema.
+ */
+export interface SortField<T> extends SortColumn<T> {
+  description: string;
+  then?: SortColumn<T>[];
+}
+
+/** A list's sort table: its keys are the values of the GraphQL enum `XOrderField` (see schema/sort-enum.ts). */
+export type SortTable<T> = Record<string, SortField<T>>;
+
+/** The sort enum of a sort table, as a string union. */
+export type SortFieldOf<O> = Extract<keyof O, string>;
+
+/** The arguments of a list: Relay paging, the filter of its filter spec and the order of its sort table. */
+export interface ListArgs<O, S> extends ConnectionArgs {
+  filter?: FilterOf<S> | null;
+  orderBy?: OrderBy<SortFieldOf<O>>[] | null;
+}
+
+/** A list read in a fixed order (no `orderBy`): its keys, in their directions, and the cursor signature. */
+export interface FixedOrder<T> {
+  keys: SortKey<T>[];
+  signature: string;
+}
+
+export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X, P> {
+  /** The entity whose columns are read (`columnsOf`), e.g. 'ServiceCase'. */
+  entity: string;
+  /** The table and its alias, e.g. 'service_case' and 'k'. */
+  table: string;
+  alias: string;
+  /**
+   * Joins needed by `visible` for the list and by-id reads, e.g. the parent case of a comment
+   * (`join service_case k on k.id = m.case_id`); pages under a parent do without them.
+   */
+  join?: string;
+  /** The rows the caller may read: the scope, applied in SQL. */
+  visible: (ctx: ServiceContext) => Sql;
+  /** The rows the caller may read under a parent it already sees; `visible` when omitted. */
+  visibleUnderParent?: (ctx: ServiceContext) => Sql;
+  /** The parent column of `pagesByParent` and `countsByParent`, e.g. 'k.customer_id'. */
+  parentColumn?: string;
+  /** Filterable fields (the GraphQL filter input lists the same names). */
+  filter?: S;
+  /** Hook: the filter fields for a caller, e.g. a name masked as null where it may not be read. */
+  filterFor?: (ctx: ServiceContext, spec: S) => FilterSpec;
+  /** Hook: the filter as the compiler reads it, e.g. tags upper-cased or a plain Boolean turned into `{ eq }`. */
+  prepareFilter?: (filter: FilterOf<S> | null | undefined) => AnyFilter | null;
+  /** Hook: further conditions of the root list from its own arguments, e.g. `search`. */
+  listWhere?: (ctx: ServiceContext, args: X) => Sql;
+  /**
+   * Hook: arguments of the pages under a parent other than a filter (e.g. the `status` list of
+   * `Customer.tasks`): which of the arguments they are (they key the counts) and their condition.
+   */
+  parentArgs?: { pick: (args: P) => P; where: (ctx: ServiceContext, args: P) => Sql };
+  /** The order: a sort table with its default (the cursor signature names `list`), or a fixed order. */
+  order: { list: string; table: O; default: OrderBy<SortFieldOf<O>> | OrderBy<SortFieldOf<O>>[] } | FixedOrder<T>;
+}
+
+export interface ReadModel<T, O, S, X, P = unknown> {
+  /** The root list: one statement for the page, one more only when `totalCount` is asked for. */
+  list(ctx: ServiceContext, args: ListArgs<O, S> & X): Promise<Connection<T>>;
+  /** Records by id the caller may read; the order of the result is not guaranteed. */
+  byIds(ctx: ServiceContext, ids: readonly string[]): Promise<T[]>;
+  get(ctx: ServiceContext, id: string): Promise<T | null>;
+  /**
+   * A page of the rows matching `where` in a fixed order: lists of their own shape (a work queue, an
+   * agenda) that still read the same table the same way. `where` carries the caller's scope itself
+   * (such a list may have its own, e.g. whose reminders a caller may poll).
+   */
+  page(ctx: ServiceContext, where: Sql, order: FixedOrder<T>, args: ConnectionArgs): Promise<Connection<T>>;
+  /** One page for each of several (already visible) parents, in one statement per page shape. */
+  pagesByParent(
+    ctx: ServiceContext, parentIds: readonly string[], args: ListArgs<O, S> & P, countFor: (parentId: string) => Promise<number>,
+  ): Promise<Map<string, Connection<T>>>;
+  /** Row counts per (already visible) parent, filtered like the pages, for `totalCount`. */
+  countsByParent(ctx: ServiceContext, parentIds: readonly string[], filter?: FilterOf<S> | null, args?: P): Promise<Map<string, number>>;
+  /** What the count of a page depends on: its filter and the `parentArgs` (the key of the count loader). */
+  countKey(args: ListArgs<O, S> & P): { filter: FilterOf<S> | null };
+}
+
+/** Sort keys for `orderBy` over a sort table (see `orderKeys`): a field's `then` columns follow it. */
+function sortKeysOf<T extends { id: string }, O extends SortTable<T>>(
+  list: string, table: O, orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined, fallback: OrderBy<SortFieldOf<O>> | OrderBy<SortFieldOf<O>>[],
+  idExpr: string,
+) {
+  const columns = {} as Record<SortFieldOf<O>, SortColumn<T>[]>;
+  for (const [field, { expr, nullable, get, then }] of Object.entries(table)) {
+    columns[field as SortFieldOf<O>] = [{ expr, nullable, get }, ...(then ?? [])];
+  }
+  // A default of several keys (e.g. waiting first, then oldest first) stands for an omitted `orderBy`.
+  const defaults = ([] as OrderBy<SortFieldOf<O>>[]).concat(fallback);
+  return orderKeys<T, SortFieldOf<O>>(list, columns, orderBy?.length ? orderBy : defaults, defaults[0], idExpr);
+}
+
+/** A fixed order (newest first, oldest first, …) with the id as the last key. */
+export function fixedOrder<T extends { id: string }>(signature: string, keys: SortKey<T>[]): FixedOrder<T> {
+  return { keys: expandKeys(keys), signature };
+}
+
+/**
+ * The read model of rows `T`: `readModel<CaseRow>()({ … })` (curried so that the row type is given and
+ * the sort table, filter spec and extra list arguments are inferred).
+ */
+export const readModel = <T extends { id: string }>() =>
+  <O extends SortTable<T> = Record<never, SortField<T>>, S extends FilterSpec = Record<never, never>, X = unknown, P = unknown>(
+    spec: ReadModelSpec<T, O, S, X, P>,
+  ): ReadModel<T, O, S, X, P> => build(spec);
+
+function build<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X, P>(
+  spec: ReadModelSpec<T, O, S, X, P>,
+): ReadModel<T, O, S, X, P> {
+  const a = spec.alias;
+  const fromTable = `${spec.table} ${a}`;
+  const from = spec.join ? `${fromTable} ${spec.join}` : fromTable;
+  const columns = (ctx: ServiceContext) => columnsOf(ctx.em, spec.entity, a);
+  const underParent = spec.visibleUnderParent ?? spec.visible;
+  const filterOf = (ctx: ServiceContext, filter: FilterOf<S> | null | undefined): Sql => {
+    if (!spec.filter) return raw('true');
+    return filterSql(spec.prepareFilter ? spec.prepareFilter(filter) : filter, spec.filterFor ? spec.filterFor(ctx, spec.filter) : spec.filter);
+  };
+  const sortKeys = (orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined): FixedOrder<T> => {
+    const order = spec.order;
+    if ('keys' in order) return order;
+    return sortKeysOf<T, O>(order.list, order.table, orderBy, order.default, `${a}.id`);
+  };
+  const parentColumn = () => {
+    if (!spec.parentColumn) throw new Error(`${spec.entity} has no parent column`);
+    return spec.parentColumn;
+  };
+
+  const byIds = async (ctx: ServiceContext, ids: readonly string[]): Promise<T[]> => {
+    if (!ids.length) return [];
+    return rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
+      where ${raw(a)}.id in ${list([...ids])} and ${spec.visible(ctx)}`);
+  };
+
+  /** A keyset page of the rows matching `where` (which includes the scope): one statement, plus one for a `totalCount`. */
+  const page = async (ctx: ServiceContext, where: Sql, { keys, signature }: FixedOrder<T>, args: ConnectionArgs): Promise<Connection<T>> => {
+    const req = pageRequest(args, signature);
+    const fetched = await rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
+      where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
+      order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+    const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from ${raw(from)} where ${where}`))[0].n);
+    return toConnection(fetched, req, keys, signature, count);
+  };
+  const parentWhere = (ctx: ServiceContext, args: P | undefined): Sql =>
+    (spec.parentArgs && args ? spec.parentArgs.where(ctx, args) : raw('true'));
+
+  return {
+    async list(ctx, args) {
+      const order = sortKeys(args.orderBy);
+      pageRequest(args, order.signature); // argument errors before the filter's
+      return page(ctx, and([spec.visible(ctx), filterOf(ctx, args.filter), spec.listWhere ? spec.listWhere(ctx, args) : raw('true')]), order, args);
+    },
+
+    page,
+
+    byIds,
+
+    async get(ctx, id) {
+      const [row] = await byIds(ctx, [id]);
+      return row ?? null;
+    },
+
+    async pagesByParent(ctx, parentIds, args, countFor) {
+      const { keys, signature } = sortKeys(args.orderBy);
+      return pagesByParent<T>(ctx.em, {
+        parentIds, columns: columns(ctx), from: fromTable, parentColumn: parentColumn(),
+        where: and([underParent(ctx), filterOf(ctx, args.filter), parentWhere(ctx, args)]),
+        keys, req: pageRequest(args, signature), signature, countFor,
+      });
+    },
+
+    async countsByParent(ctx, parentIds, filter, args) {
+      const scope = underParent(ctx);
+      // Nothing to count for a caller who sees none of these rows (as the domains did before).
+      if (!parentIds.length || scope === FALSE) return new Map<string, number>();
+      const parent = raw(parentColumn());
+      const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select ${parent} as id, count(*)::int as n from ${raw(fromTable)}
+        where ${parent} in ${list([...parentIds])} and ${and([scope, filterOf(ctx, filter), parentWhere(ctx, args)])}
+        group by ${parent}`);
+      return new Map(counted.map((r) => [r.id, r.n]));
+    },
+
+    countKey: (args) => ({ filter: args.filter ?? null, ...(spec.parentArgs ? spec.parentArgs.pick(args) : {}) }),
+  };
+}
