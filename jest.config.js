@@ -16,6 +16,8 @@ module.exports = {
   // One seeded template database per seed and run, copied by each file (test/support/seeded-database.ts).
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  // The application (src/ and its packages) loads once per worker, not once per file; see the file.
+  runtime: '<rootDir>/test/support/shared-runtime.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

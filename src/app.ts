@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { applyPermissions } from './auth';
 import { buildContext, type GraphQLContext } from './auth/context';
@@ -43,12 +44,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
+// The schema depends only on the code (never on config or database), so it is built once per process:
+// type-graphql + graphql-shield take ~0.5 s, and the tests start many apps in one process.
+let permittedSchema: Promise<GraphQLSchema> | undefined;
+
 /** Express + Apollo over an open database: what `server.ts` serves and what the tests call. */
 export async function createApp(config: Config, db: Database, log: Logger): Promise<App> {
   const production = config.NODE_ENV === 'production';
   const development = config.NODE_ENV === 'development';
   setCursorSecret(config.jwtSecret);
-  const schema = applyPermissions(await buildBareSchema());
+  const schema = await (permittedSchema ??= buildBareSchema().then(applyPermissions));
   const protection = protectQueries(production);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
