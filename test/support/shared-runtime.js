@@ -17,7 +17,8 @@
  * compares constructors) and `instanceof Array`/`Object` across the two would not hold; `toEqual`,
  * `toMatchObject`, `toThrow` and `instanceof` with classes imported from src/ do. `Date` is the one
  * built-in that crosses often (tests pass dates to services, which check `instanceof Date`), so the
- * test file's `Date` is the application's.
+ * test file's `Date` is the application's. `jest.mock` cannot reach modules outside test/ (no test
+ * mocks; a test that needs to would have to go through the default runtime).
  */
 const Module = require('node:module');
 const path = require('node:path');
