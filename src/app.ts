@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { applyPermissions } from './auth';
 import { buildContext, type DomainWiring, type GraphQLContext } from './context';
@@ -45,15 +46,24 @@ export interface App {
   stop(): Promise<void>;
 }
 
+// The schema depends only on the code (never on config or database), so it is built once per process:
+// type-graphql + graphql-shield take ~0.5 s, and the tests start many apps in one process.
+let permittedSchema: Promise<GraphQLSchema> | undefined;
+
+/** The schema with the permission map applied, after checking that every domain is complete (else start-up fails). */
+async function buildPermittedSchema(): Promise<GraphQLSchema> {
+  const bare = await buildBareSchema();
+  const incomplete = domainProblems(DOMAINS, bare);
+  if (incomplete.length) throw new Error(`A domain is incomplete: ${incomplete.join(' ')}`);
+  return applyPermissions(bare);
+}
+
 /** Express + Apollo over an open database: what `server.ts` serves and what the tests call. */
 export async function createApp(config: Config, db: Database, log: Logger): Promise<App> {
   const production = config.NODE_ENV === 'production';
   const development = config.NODE_ENV === 'development';
   setCursorSecret(config.jwtSecret);
-  const bare = await buildBareSchema();
-  const incomplete = domainProblems(DOMAINS, bare);
-  if (incomplete.length) throw new Error(`A domain is incomplete: ${incomplete.join(' ')}`);
-  const schema = applyPermissions(bare);
+  const schema = await (permittedSchema ??= buildPermittedSchema());
   const wiring: DomainWiring = {
     loaderFactories: DOMAINS.flatMap((d) => d.loaders ?? []),
     nodeLoaders: new Map(DOMAINS.flatMap((d) => Object.entries(d.nodes ?? {}))),

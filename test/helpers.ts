@@ -8,6 +8,9 @@ import type { Database } from '../src/db/orm';
 import { queryCounter } from '../src/db/query-counter';
 import { createLogger } from '../src/logger';
 import { seededDatabase, type SeedOptions } from './support/seeded-database';
+import { profile } from './support/profile';
+
+profile.mark('modules');
 
 /** Demo users by role (all with password demo1234). */
 export const USERS = {
@@ -74,10 +77,13 @@ export async function freshPostgres(url: string): Promise<{ url: string; drop: (
  * deterministic set of customers; with `fullDemo`, the demo data of `npm start` instead.
  */
 export async function startTestApp(opts: SeedOptions = {}): Promise<TestApp> {
+  profile.mark('before startTestApp');
   const { config, db, drop } = await seededDatabase(opts);
+  profile.mark('database');
   let created: App;
   try {
     created = await createApp(config, db, createLogger('silent'));
+    profile.mark('createApp');
   } catch (error) {
     // Leave nothing open, or Jest waits forever for the database.
     await db.close();
@@ -119,9 +125,11 @@ export async function startTestApp(opts: SeedOptions = {}): Promise<TestApp> {
       return db.orm.em.fork().getConnection().execute(text, params as any[], 'all');
     },
     async close() {
+      profile.mark('tests');
       await stop();
       await db.close();
       await drop();
+      profile.write();
     },
   };
 }

@@ -35,7 +35,7 @@ interface LineAmounts { quantity: string; unitPrice: string; discountPercent: st
  * Quote totals, exact: lineTotal = round2(quantity × unitPrice × (1 − discount / 100)); subtotal =
  * Σ round2(quantity × unitPrice); discountTotal = subtotal − Σ lineTotal; total = Σ lineTotal.
  */
-function quoteTotals(lines: LineAmounts[]) {
+export function quoteTotals(lines: LineAmounts[]) {
   let subtotal = new Money(0);
   let total = new Money(0);
   const lineTotals = lines.map((line) => {

@@ -1,4 +1,5 @@
-/* Removes this run's seeded templates: the PostgreSQL template databases and the embedded database's tarballs. */
+/* Removes this run's seeded templates (the PostgreSQL template databases and the embedded database's tarballs)
+ * and the PostgreSQL databases its test files used. */
 const { rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -12,7 +13,9 @@ module.exports = async function globalTeardown() {
   const c = new Client({ connectionString: process.env.DATABASE_URL });
   await c.connect();
   try {
-    const { rows } = await c.query("select datname from pg_database where datname like $1", [`crm_tpl_${run}_%`]);
+    // The run's templates and the databases its test files copied from them (test/support/seeded-database.ts).
+    const { rows } = await c.query('select datname from pg_database where datname like $1 or datname like $2',
+      [`crm_tpl_${run}_%`, `crm_test_${run}_%`]);
     for (const { datname } of rows) await c.query(`drop database if exists "${datname}" with (force)`);
   } finally {
     await c.end();
