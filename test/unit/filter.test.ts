@@ -1,6 +1,6 @@
 /** The filter compiler: a `filter` input to one SQL condition with parameters, and clear errors naming the field. */
 import { filterSql, MAX_FILTER_DEPTH, type Filter, type FilterSpec } from '../../src/services/filter';
-import { InputError } from '../../src/services/errors';
+import { inputError } from './support/input-error';
 import { raw, sql } from '../../src/services/sql';
 
 const SPEC: FilterSpec = {
@@ -11,17 +11,6 @@ const SPEC: FilterSpec = {
   // A masked expression with its own parameter (a value the caller may not read reads as null).
   secret: { expr: sql`case when c.owner_id = ${'usr_me'} then c.secret end`, kind: 'scalar' },
 };
-
-/** The error `fn` throws (an InputError), for its message and field. */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 test('no filter (null, undefined, {}) is `true`', () => {
   expect(filterSql(null, SPEC)).toEqual({ text: 'true', params: [] });

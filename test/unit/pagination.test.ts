@@ -1,5 +1,5 @@
 /** Keyset pagination: sort keys (orderKeys), the keyset condition (keysetSql), page arguments and the cursor codec. */
-import { InputError } from '../../src/services/errors';
+import { inputError } from './support/input-error';
 import {
   keysetSql, lazyCount, orderKeys, orderSql, pageRequest, setCursorSecret, toConnection, type PageRequest,
 } from '../../src/services/pagination';
@@ -15,16 +15,6 @@ const ORDER = {
 type Field = keyof typeof ORDER;
 const keysFor = (orderBy: { field: Field; direction: 'ASC' | 'DESC' }[] | null) =>
   orderKeys<Row, Field>('customers', ORDER, orderBy, { field: 'NAME', direction: 'ASC' }, 'c.id');
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 beforeAll(() => setCursorSecret(Buffer.from('a unit-test secret of enough length')));
 
