@@ -3,10 +3,9 @@ import type { Principal } from '../auth/principal';
 import { AuditEvent, type FieldChangeValue } from '../entities/audit-event.entity';
 import { ActorType, AuditAction } from '../entities/enums';
 import type { ServiceContext } from './context';
-import { expandKeys, pageRequest, type Connection, type ConnectionArgs, type SortKey } from './pagination';
-import { pagesByParent } from './pages-by-parent';
+import { fixedOrder, readModel } from './read-model';
 import { visibleCustomer } from './scope';
-import { FALSE, columnsOf, join, list, or, raw, rows, sql, type Sql } from './sql';
+import { FALSE, and, join, list, or, raw, sql, type Sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -44,10 +43,6 @@ export function recordAudit(
   return event;
 }
 
-const HISTORY_KEYS: SortKey<AuditEvent>[] = expandKeys<AuditEvent>([
-  { expr: 'a.at', dir: 'DESC', get: (r) => r.at },
-  { expr: 'a.id', dir: 'DESC', get: (r) => r.id },
-]);
 
 /** Who may read the audit entries of some audited types: a condition on the entry aliased `a` (trusted SQL). */
 export interface AuditScope {
@@ -87,32 +82,19 @@ export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
 }
 
 /**
- * Audit entries of several (already visible) customers and their contacts, newest first: one page
- * per customer in one statement.
+ * The audit log of customers and their contacts, newest first (the id breaks ties): by id for
+ * `node(id)` when the customer is visible, and one page per (already visible) customer in one
+ * statement for `Customer.history`; entries of records the caller may not see are left out.
  */
-export async function historyPagesByCustomer(
-  ctx: ServiceContext,
-  customerIds: readonly string[],
-  args: ConnectionArgs,
-  countFor: (customerId: string) => Promise<number>,
-): Promise<Map<string, Connection<AuditEvent>>> {
-  return pagesByParent<AuditEvent>(ctx.em, {
-    parentIds: customerIds, columns: columnsOf(ctx.em, 'AuditEvent', 'a'), from: 'audit_event a', parentColumn: 'a.customer_id',
-    where: auditVisible(ctx),
-    keys: HISTORY_KEYS, req: pageRequest(args, 'history'), signature: 'history', countFor,
-  });
-}
+export const historyReads = readModel<AuditEvent>()({
+  entity: 'AuditEvent', table: 'audit_event', alias: 'a', parentColumn: 'a.customer_id',
+  visible: (ctx) => and([visibleCustomer(ctx.principal, 'a.customer_id'), auditVisible(ctx)]),
+  visibleUnderParent: (ctx) => auditVisible(ctx),
+  order: fixedOrder('history', [
+    { expr: 'a.at', dir: 'DESC', get: (r) => r.at },
+    { expr: 'a.id', dir: 'DESC', get: (r) => r.id },
+  ]),
+});
 
-export async function historyCountsByCustomer(ctx: ServiceContext, customerIds: readonly string[]): Promise<Map<string, number>> {
-  if (!customerIds.length) return new Map();
-  const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select a.customer_id as id, count(*)::int as n
-    from audit_event a where a.customer_id in ${list([...customerIds])} and ${auditVisible(ctx)} group by a.customer_id`);
-  return new Map(counted.map((r) => [r.id, r.n]));
-}
-
-/** One audit entry by id, if its customer is visible to the caller. */
-export async function auditEventsByIds(ctx: ServiceContext, ids: readonly string[]) {
-  if (!ids.length) return [];
-  return rows<AuditEvent>(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
-    where a.id in ${list([...ids])} and ${visibleCustomer(ctx.principal, 'a.customer_id')} and ${auditVisible(ctx)}`);
-}
+/** Audit entries by id, if their customer is visible to the caller (and their type to its role). */
+export const auditEventsByIds = historyReads.byIds;

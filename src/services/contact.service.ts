@@ -63,10 +63,6 @@ export const contactReads = readModel<ContactRow>()({
 });
 
 export const listContacts = contactReads.list;
-/** One page of contacts for each of several (already visible) customers, in one statement. */
-export const contactPagesByCustomer = contactReads.pagesByParent;
-/** Contact counts per customer (filtered like the pages), for `totalCount` of nested connections. */
-export const contactCountsByCustomer = contactReads.countsByParent;
 export const contactsByIds = contactReads.byIds;
 export const getContact = contactReads.get;
 
