@@ -4,7 +4,7 @@ import {
   STAGE_PROBABILITY, TaskStatus, TaskType,
 } from '../entities/enums';
 import { newId } from '../entities/ids';
-import type { prng } from './seed';
+import type { prng } from './prng';
 import { insertRows, type Value } from './seed-sql';
 
 /**
