@@ -151,11 +151,7 @@ const CreateCampaign = z.object({
   ownerId: fields.ownerId.optional(),
 });
 
-const UpdateCampaign = z.object({
-  id: ID('cmp'),
-  version: z.number().int(),
-  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
-}) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCampaign>>>;
+const UpdateCampaign = z.object(fields).partial().extend({ id: ID('cmp'), version: z.number().int() });
 
 export type CreateCampaignInput = InputOf<typeof CreateCampaign>;
 export type UpdateCampaignInput = { id: string; version: number } & NullOrOmitted<Partial<CreateCampaignInput>>;

@@ -150,11 +150,7 @@ const CreateCustomer = z.object({
   externalRefs: fields.externalRefs.optional(),
 });
 
-const UpdateCustomer = z.object({
-  id: ID('cus'),
-  version: z.number().int(),
-  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])),
-}) as unknown as z.ZodType<{ id: string; version: number } & Partial<z.infer<typeof CreateCustomer>>>;
+const UpdateCustomer = z.object(fields).partial().extend({ id: ID('cus'), version: z.number().int() });
 
 export type CreateCustomerInput = InputOf<typeof CreateCustomer>;
 export type UpdateCustomerInput = { id: string; version: number } & NullOrOmitted<Partial<CreateCustomerInput>>;
