@@ -118,5 +118,5 @@ export class CustomerAssetsResolver {
   }
 }
 
-/** The resolvers of this domain, registered in build-schema.ts through this list. */
+/** The resolvers of this file, registered through their domain's manifest (src/domains). */
 export const assetResolvers = [AssetResolver, CustomerAssetsResolver];

@@ -253,5 +253,5 @@ export class CustomerCasesResolver {
   }
 }
 
-/** The resolvers of this domain, registered in build-schema.ts through this list. */
+/** The resolvers of this file, registered through their domain's manifest (src/domains). */
 export const caseResolvers = [CaseResolver, CaseCommentResolver, ServiceQueueResolver, CustomerCasesResolver];

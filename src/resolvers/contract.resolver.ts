@@ -126,5 +126,5 @@ export class CustomerContractsResolver {
   }
 }
 
-/** The resolvers of this domain, registered in build-schema.ts through this list. */
+/** The resolvers of this file, registered through their domain's manifest (src/domains). */
 export const contractResolvers = [ContractResolver, CustomerContractsResolver];

@@ -72,5 +72,5 @@ export class ReceivablesSummaryRowResolver {
   }
 }
 
-/** The resolvers of this domain, registered in build-schema.ts through this list. */
+/** The resolvers of this file, registered through their domain's manifest (src/domains). */
 export const financeReportResolvers = [FinanceReportResolver, ReceivablesSummaryRowResolver];

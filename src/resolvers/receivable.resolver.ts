@@ -186,5 +186,5 @@ export class CustomerReceivablesResolver {
   }
 }
 
-/** The resolvers of this domain, registered in build-schema.ts through this list. */
+/** The resolvers of this file, registered through their domain's manifest (src/domains). */
 export const receivableResolvers = [ReceivableResolver, PaymentResolver, PaymentAllocationResolver, CustomerReceivablesResolver];

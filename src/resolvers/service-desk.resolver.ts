@@ -124,5 +124,5 @@ export class TaskCaseResolver {
   }
 }
 
-/** The resolvers of this domain, registered in build-schema.ts through this list. */
+/** The resolvers of this file, registered through their domain's manifest (src/domains). */
 export const serviceDeskResolvers = [ServiceDeskResolver, CaseSurveyResolver, SurveyResolver, ServiceStatsRowResolver, TaskCaseResolver];
