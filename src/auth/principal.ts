@@ -1,4 +1,5 @@
 import { Role } from '../entities/enums';
+import { KEY_ROLES } from './roles';
 
 /** Who is calling: a signed-in user, or a system/partner holding an API key. */
 export interface Principal {
@@ -27,7 +28,7 @@ export interface ScopeInfo {
   includes?: readonly Scope[];
 }
 
-const BOTH = [Role.INTEGRATION, Role.PARTNER] as const;
+const BOTH = KEY_ROLES;
 
 /**
  * The scopes of API keys. A key is governed by its scopes alone for what it may reach (its role then

@@ -3,6 +3,7 @@ import type { IRule } from 'graphql-shield';
 import { Role } from '../entities/enums';
 import { unauthenticated } from './errors';
 import { SCOPE_INFO, hasScope as principalHasScope, scopesGranting, type Principal, type Scope } from './principal';
+import { KEY_ROLES } from './roles';
 
 /** What each kind of caller needs to pass a policy, in words: '' = nothing more, null = never. */
 export interface Needs {
@@ -31,7 +32,6 @@ export interface Policy {
 const policy = (name: string, check: Policy['check'], needs: Needs, perRecord = false): Policy => ({ name, check, perRecord, needs });
 
 const ANYONE: Needs = { USER: '', API_KEY: '' };
-const KEY_ROLES: readonly Role[] = [Role.INTEGRATION, Role.PARTNER];
 const list = (items: readonly string[]) => items.join(', ');
 const aKey = (role: Role) => `${/^[AEIOU]/.test(role) ? 'an' : 'a'} ${role} key`;
 
@@ -100,7 +100,7 @@ export const not = (...roles: Role[]): Policy => {
   const keyRoles = KEY_ROLES.filter((r) => !roles.includes(r));
   return policy(`not:${roles.join('|')}`, (p) => !roles.includes(p.role), {
     USER: userRoles.length ? `a role other than ${userRoles.join(' or ')}` : '',
-    API_KEY: !keyRoles.length ? null : keyRoles.length === KEY_ROLES.length ? '' : `a role other than ${roles.filter((r) => KEY_ROLES.includes(r)).join(' or ')}`,
+    API_KEY: !keyRoles.length ? null : keyRoles.length === KEY_ROLES.length ? '' : `a role other than ${KEY_ROLES.filter((r) => roles.includes(r)).join(' or ')}`,
   });
 };
 
