@@ -2,6 +2,9 @@ import type { PermissionMap } from './permission-map';
 import { Role } from '../entities/enums';
 import { everyone, isRole, notPartner, reachable, signedIn } from './rules';
 
+/** API keys (and their secrets) are ADMIN's alone. */
+export const readsApiKeys = isRole(Role.ADMIN);
+
 /** Entry points every caller shares, and the generic wrapper types. */
 export const commonPermissions: PermissionMap = {
   Query: {
@@ -23,9 +26,9 @@ export const commonPermissions: PermissionMap = {
   Phone: { '*': reachable },
   Email: { '*': reachable },
   PostalAddress: { '*': reachable },
-  ApiKey: { '*': isRole(Role.ADMIN) },
+  ApiKey: { '*': readsApiKeys },
   ApiKeyConnection: { '*': reachable },
   ApiKeyEdge: { '*': reachable },
-  CreateApiKeyPayload: { '*': reachable, secret: isRole(Role.ADMIN) },
+  CreateApiKeyPayload: { '*': reachable, secret: readsApiKeys },
   ApiKeyPayload: { '*': reachable },
 };

@@ -1,18 +1,18 @@
 import { FEEDBACK_READERS, FEEDBACK_WRITERS, SOURCE_CASE_READERS, SUGGESTION_VALUE_READERS } from './roles';
 import type { PermissionMap } from './permission-map';
-import { allOf, isRole, isUser, reachable } from './rules';
+import { isRole, reachable } from './rules';
 
 /** Product feedback is read by ADMIN, SERVICE_AGENT, SALES_MANAGER, SALES_REP, ANALYST and MARKETING users (all of it; never partners or keys). */
-export const readsFeedback = allOf(isUser, isRole(...FEEDBACK_READERS));
+export const readsFeedback = isRole(...FEEDBACK_READERS);
 
 /** Only ADMIN and SERVICE_AGENT record feedback, change it and link cases to it. */
-export const writesFeedback = allOf(isUser, isRole(...FEEDBACK_WRITERS));
+export const writesFeedback = isRole(...FEEDBACK_WRITERS);
 
 /** The cases behind feedback: roles that read cases (each within its case scope, in SQL); not ANALYST or MARKETING. */
-export const readsSourceCases = allOf(isUser, isRole(...SOURCE_CASE_READERS));
+export const readsSourceCases = isRole(...SOURCE_CASE_READERS);
 
 /** A customer's suggestion value: staff users, never PARTNER, never API keys. */
-export const readsSuggestionValue = allOf(isUser, isRole(...SUGGESTION_VALUE_READERS));
+export const readsSuggestionValue = isRole(...SUGGESTION_VALUE_READERS);
 
 /** The permission map of product feedback (merged in auth/index.ts). */
 export const feedbackPermissions: PermissionMap = {

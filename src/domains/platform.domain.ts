@@ -1,6 +1,7 @@
-import { commonPermissions } from '../auth/common.permissions';
+import { commonPermissions, readsApiKeys } from '../auth/common.permissions';
+import { notPartner } from '../auth/rules';
+import { byKeyFor } from '../loaders/batch';
 import { userPermissions } from '../auth/user.permissions';
-import { Role } from '../entities/enums';
 import { ApiKey } from '../entities/api-key.entity';
 import { AuditEvent } from '../entities/audit-event.entity';
 import { User } from '../entities/user.entity';
@@ -32,8 +33,9 @@ export const platformDomain: Domain = {
   permissions: [commonPermissions, userPermissions],
   nodes: {
     User: (ctx, ids) => scopedUsersByIds(serviceContext(ctx), ids),
-    ApiKey: async (ctx, ids) => (ctx.principal?.role === Role.ADMIN ? apiKeysByIds(serviceContext(ctx), ids) : []),
-    AuditEvent: async (ctx, ids) => (ctx.principal && ctx.principal.role !== Role.PARTNER ? auditEventsByIds(serviceContext(ctx), ids) : []),
+    // The policies of the types' fields in the permission map: keys for ADMIN, the audit log for all but partners.
+    ApiKey: (ctx, ids) => byKeyFor(ctx, readsApiKeys, ids, () => apiKeysByIds(serviceContext(ctx), ids)),
+    AuditEvent: (ctx, ids) => byKeyFor(ctx, notPartner, ids, () => auditEventsByIds(serviceContext(ctx), ids)),
   },
   uniqueFields: { app_user_email_key: ['input', 'email'] },
   timeline: [{
