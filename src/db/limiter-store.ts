@@ -14,13 +14,12 @@ export interface LimiterOptions {
 
 /** Where the counters of the request limits and the login throttle live (rate-limiter-flexible limiters). */
 export interface LimiterStore {
-  kind: 'redis' | 'postgresql' | 'memory';
   limiter(opts: LimiterOptions): RateLimiterAbstract;
   close(): Promise<void>;
 }
 
 /** Created by a migration: the app never creates tables at run time (`tableCreated: true`). */
-export const RATE_LIMIT_TABLE = 'rate_limit';
+const RATE_LIMIT_TABLE = 'rate_limit';
 
 /** Rows expired for longer than this are deleted every 5 minutes (as the library's own timer would, but stoppable). */
 const CLEAR_EXPIRED_AFTER_MS = 3_600_000;
@@ -55,7 +54,6 @@ export async function openLimiterStore(config: Config, db: Database, log: Logger
       throw new Error(`REDIS_URL is set but Redis cannot be reached: ${(error as Error).message}`);
     }
     return {
-      kind: 'redis',
       limiter: (o) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${o.name}`, points: o.points, duration: o.duration,
         blockDuration: o.blockDuration ?? 0, insuranceLimiter: memory(prefix, o) }),
       async close() {
@@ -72,7 +70,6 @@ export async function openLimiterStore(config: Config, db: Database, log: Logger
     }, CLEAR_EVERY_MS);
     sweeper.unref();
     return {
-      kind: 'postgresql',
       limiter: (o) => new RateLimiterPostgres({ storeClient: knex, storeType: 'knex', tableName: RATE_LIMIT_TABLE, tableCreated: true,
         clearExpiredByTimeout: false, keyPrefix: `${prefix}:${o.name}`, points: o.points, duration: o.duration,
         blockDuration: o.blockDuration ?? 0, insuranceLimiter: memory(prefix, o) }),
@@ -81,5 +78,5 @@ export async function openLimiterStore(config: Config, db: Database, log: Logger
       },
     };
   }
-  return { kind: 'memory', limiter: (o) => memory(prefix, o), close: async () => {} };
+  return { limiter: (o) => memory(prefix, o), close: async () => {} };
 }

@@ -4,16 +4,15 @@ import type { Logger } from 'pino';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config';
-import { openLimiterStore, type LimiterStore } from '../db/limiter-store';
+import { openLimiterStore } from '../db/limiter-store';
 import type { Database } from '../db/database';
 import { LoginThrottle, retrySeconds } from '../services/login-throttle';
 import { clientAddress } from './client-address';
 
 const WINDOW_SECONDS = 60;
 
-/** The request limits, the login throttle, and the store they share. */
+/** The request limits and the login throttle (they share one counter store). */
 export interface RateLimits {
-  store: LimiterStore;
   loginThrottle: LoginThrottle;
   /**
    * Builds the request's context (which authenticates the caller) and charges the request: to the user
@@ -62,7 +61,6 @@ export async function openRateLimits(config: Config, db: Database, log: Logger):
   }
 
   return {
-    store,
     loginThrottle: new LoginThrottle(store.limiter, {
       maxFailures: config.LOGIN_MAX_FAILURES,
       delayAfterFailures: config.LOGIN_DELAY_AFTER_FAILURES,
