@@ -5,7 +5,7 @@ import { ActorType, AuditAction } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { fixedOrder, readModel } from './read-model';
 import { visibleCustomer } from './scope';
-import { FALSE, and, join, list, or, raw, sql, type Sql } from './sql';
+import { FALSE, and, join, list, or, raw, sql, type Sql, isTrue, isFalse } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -74,9 +74,9 @@ export function auditedTypes(): string[] {
 export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
   const allowed = AUDIT_SCOPES.flatMap(({ types, visible }) => {
     const scope = visible(ctx.principal, alias);
-    if (scope.text === 'false') return [];
+    if (isFalse(scope)) return [];
     const ofType = sql`${raw(alias)}.entity_type in ${list(types)}`;
-    return [scope.text === 'true' ? ofType : sql`(${ofType} and ${scope})`];
+    return [isTrue(scope) ? ofType : sql`(${ofType} and ${scope})`];
   });
   return allowed.length ? sql`(${or(allowed)})` : FALSE;
 }

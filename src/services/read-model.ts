@@ -5,7 +5,7 @@ import {
   expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
   type Connection, type ConnectionArgs, type OrderBy, type SortKey,
 } from './pagination';
-import { FALSE, and, columnsOf, list, raw, rows, sql, type Sql } from './sql';
+import { and, columnsOf, list, raw, rows, sql, type Sql, isFalse } from './sql';
 
 /**
  * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
@@ -132,6 +132,8 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   spec: ReadModelSpec<T, O, S, X, P>,
 ): ReadModel<T, O, S, X, P> {
   const a = spec.alias;
+  // Pages and counts under a parent read the table alone: a `visible` that needs the join cannot serve them.
+  if (spec.join && !spec.visibleUnderParent) throw new Error(`Read model of ${spec.entity}: a join needs its own visibleUnderParent.`);
   const fromTable = `${spec.table} ${a}`;
   const from = spec.join ? `${fromTable} ${spec.join}` : fromTable;
   const columns = (ctx: ServiceContext) => columnsOf(ctx.em, spec.entity, a);
@@ -196,7 +198,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     async countsByParent(ctx, parentIds, filter, args) {
       const scope = underParent(ctx);
       // Nothing to count for a caller who sees none of these rows (as the domains did before).
-      if (!parentIds.length || scope === FALSE) return new Map<string, number>();
+      if (!parentIds.length || isFalse(scope)) return new Map<string, number>();
       const parent = raw(parentColumn());
       const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select ${parent} as id, count(*)::int as n from ${raw(fromTable)}
         where ${parent} in ${list([...parentIds])} and ${and([scope, filterOf(ctx, filter), parentWhere(ctx, args)])}

@@ -1,6 +1,6 @@
 import { hasScope, type Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
-import { FALSE, TRUE, raw, sql, type Sql } from './sql';
+import { FALSE, TRUE, raw, sql, type Sql, isTrue, isFalse } from './sql';
 import { ALL_CUSTOMER_READERS, ORDER_READERS } from '../auth/roles';
 
 /**
@@ -198,8 +198,8 @@ export function personNameVisibleSql(principal: Principal, alias = 'k'): Sql {
 
 /** A column read as null where `visible` does not hold: for filters on values a field rule may hide. */
 export function maskedSql(column: string, visible: Sql): string | Sql {
-  if (visible.text === 'true') return column;
-  return visible.text === 'false' ? raw('null::text') : sql`(case when ${visible} then ${raw(column)} end)`;
+  if (isTrue(visible)) return column;
+  return isFalse(visible) ? raw('null::text') : sql`(case when ${visible} then ${raw(column)} end)`;
 }
 
 /** Internal notes of cases: staff only — never PARTNER, never API-key callers. */

@@ -38,12 +38,16 @@ export const raw = (text: string): Sql => ({ text, params: [] });
 export const TRUE = raw('true');
 export const FALSE = raw('false');
 
+/** Whether a condition is the constant `true` / `false` (by its text: scopes build new objects, so identity does not tell). */
+export const isTrue = (condition: Sql): boolean => condition.text === 'true';
+export const isFalse = (condition: Sql): boolean => condition.text === 'false';
+
 export function join(parts: Sql[], separator: string): Sql {
   return { text: parts.map((p) => p.text).join(separator), params: parts.flatMap((p) => p.params) };
 }
 
 export function and(parts: Sql[]): Sql {
-  const useful = parts.filter((p) => p.text !== 'true');
+  const useful = parts.filter((p) => !isTrue(p));
   if (useful.length === 0) return TRUE;
   if (useful.length === 1) return useful[0];
   return join(useful.map((p) => sql`(${p})`), ' and ');

@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
-import { FALSE, TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql } from './sql';
+import { TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql, isFalse } from './sql';
 
 /**
  * The customer timeline: one stream, newest first, merging every source of things that happened with a
@@ -112,7 +112,7 @@ function position(cursor: unknown[] | null): Position | null {
 }
 
 function selectedSources(ctx: ServiceContext, types: TimelineKind[] | null | undefined) {
-  return SOURCES.filter((s) => !types || types.includes(s.kind)).map((s) => ({ source: s, visible: s.visible(ctx) })).filter((s) => s.visible !== FALSE);
+  return SOURCES.filter((s) => !types || types.includes(s.kind)).map((s) => ({ source: s, visible: s.visible(ctx) })).filter((s) => !isFalse(s.visible));
 }
 
 /** Rows of one source for the customer `p.parent`: within the time range and the caller's view. */
