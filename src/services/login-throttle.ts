@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimiterOptions } from '../db/limiter-store';
+import { normalizeEmail } from './validation';
 
 /** The limits of `LoginThrottle` (from the configuration). */
 export interface LoginLimits {
@@ -30,7 +31,7 @@ export const retrySeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  * Counters are kept per e-mail whether or not a user has it, so that an unknown e-mail is throttled and
  * locked exactly like a real one (the answers never tell them apart). Hashed: the store holds no e-mails.
  */
-const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+const accountKey = (email: string) => createHash('sha256').update(normalizeEmail(email)).digest('hex');
 
 /**
  * Throttles password guessing, per e-mail and per client address:

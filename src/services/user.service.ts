@@ -13,7 +13,7 @@ import type { FilterSpec } from './filter';
 import { fixedOrder, readModel } from './read-model';
 import { subtreeSql, userScope } from './scope';
 import { fail, inTransaction } from './transaction';
-import { EMAIL, ID, optionalText, parseInput, text, type InputOf } from './validation';
+import { EMAIL, ID, normalizeEmail, optionalText, parseInput, text, type InputOf } from './validation';
 import { columnsOf, list, rows, sql } from './sql';
 
 export type UserRow = User;
@@ -81,8 +81,6 @@ export interface SignedIn {
 }
 
 /** Login e-mails are stored trimmed and lower-case. */
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
 /**
  * The principal of a signed-in user, or null when the user no longer exists or is deactivated, or when
  * `sessionVersion` (a token's) is given and the user's sessions have ended since (password change).

@@ -28,7 +28,10 @@ export const PHONE = z
   .regex(/^\+?[0-9 ()./-]+$/, 'Phone number may contain digits, spaces and + ( ) . / - only.')
   .refine((v) => v.replace(/\D/g, '').length >= 5, 'Phone number needs at least 5 digits.');
 
-export const EMAIL = z.string().trim().max(254, 'E-mail address is too long.').email('Not a valid e-mail address.').transform((v) => v.toLowerCase());
+/** How e-mail addresses are compared everywhere (stored users, sign-in, the login throttle's keys). */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export const EMAIL = z.string().trim().max(254, 'E-mail address is too long.').email('Not a valid e-mail address.').transform(normalizeEmail);
 
 const label = z.string().trim().min(1, 'Label is required.').max(40, 'Label is at most 40 characters.');
 
