@@ -9,7 +9,7 @@ import { ContractStatus } from '../entities/finance.enums';
 import { refId } from '../entities/ids';
 import type { Receivable } from '../entities/receivable.entity';
 import { User } from '../entities/user.entity';
-import { diff, recordAudit } from './audit.service';
+import { changesSql, diff, recordAudit } from './audit.service';
 import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { checkCredit, holdForCredit } from './credit-check';
@@ -478,7 +478,7 @@ export async function applyContractDates(em: EntityManager, now: Date): Promise<
     audited as (
       insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
       select ${newIdSql('AuditEvent')}, 'Contract', c.id, c.customer_id, 'UPDATE', 'SYSTEM', null, ${at},
-        jsonb_build_array(jsonb_build_object('field', 'status', 'old', c.old_status, 'new', c.new_status))
+        ${changesSql([['status', 'c.old_status', 'c.new_status']])}
       from changed c
       returning 1
     )
