@@ -8,7 +8,7 @@ import { ACTIVITY_READERS } from '../auth/roles';
 import { refId } from '../entities/ids';
 import { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
-import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { contactsByIds } from './contact.service';
 import { visibleCustomerId } from './customer.service';
@@ -37,7 +37,6 @@ import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 export type ActivityRow = Activity;
 export type ActivityOrderField = SortFieldOf<typeof ACTIVITY_ORDER>;
-export type ActivityListArgs = ListArgs<typeof ACTIVITY_ORDER, typeof ACTIVITY_FILTER>;
 
 
 export const readsActivities = (p: Principal): boolean => p.type === 'USER' && ACTIVITY_READERS.includes(p.role);
@@ -85,8 +84,6 @@ export const activityReads = readModel<ActivityRow>()({
 });
 
 export const listActivities = activityReads.list;
-/** Activities by id, visible to the caller only; the order of the result is not guaranteed. */
-export const activitiesByIds = activityReads.byIds;
 export const getActivity = activityReads.get;
 
 // ---------------------------------------------------------------------------------------- writes

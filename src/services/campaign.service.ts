@@ -4,7 +4,7 @@ import { Campaign } from '../entities/campaign.entity';
 import { CampaignChannel, CampaignStatus, Role } from '../entities/enums';
 import { User } from '../entities/user.entity';
 import { assignDefined } from './assign';
-import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
@@ -27,7 +27,6 @@ function campaignScope(principal: Principal): Sql {
 }
 
 export type CampaignOrderField = SortFieldOf<typeof CAMPAIGN_ORDER>;
-export type CampaignListArgs = ListArgs<typeof CAMPAIGN_ORDER, typeof CAMPAIGN_FILTER>;
 
 /** The sort enum `CampaignOrderField` (schema/lead.inputs.ts registers it from this table). */
 export const CAMPAIGN_ORDER = {

@@ -10,7 +10,7 @@ import { visibleCustomerId } from './customer.service';
 import { fail, inTransaction } from './transaction';
 import { RollbackWithErrors, userError } from './errors';
 import type { FilterSpec } from './filter';
-import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type SortFieldOf, type SortTable } from './read-model';
 import { maskedSql, personNameVisibleSql, visibleCustomer } from './scope';
 import { contactSearchSql } from './search';
 import { rows, sql, raw } from './sql';
@@ -18,7 +18,6 @@ import { ADDRESSES, EMAILS, ID, PHONES, optionalText, parseInput, text, type Inp
 
 export type ContactRow = Contact;
 export type ContactOrderField = SortFieldOf<typeof CONTACT_ORDER>;
-export type ContactListArgs = ListArgs<typeof CONTACT_ORDER, typeof CONTACT_FILTER> & { search?: string | null };
 
 /** The sort enum `ContactOrderField` (schema/contact.inputs.ts registers it from this table). */
 export const CONTACT_ORDER = {

@@ -13,7 +13,7 @@ import { User } from '../entities/user.entity';
 import type { FieldChangeValue } from '../entities/audit-event.entity';
 import { recordAudit } from './audit.service';
 import { completeSigning } from './contract.service';
-import { fixedOrder, readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { fixedOrder, readModel, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { exposuresOf } from './credit-check';
 import { customersByIds, type CustomerRow } from './customer.service';
@@ -65,7 +65,6 @@ function assessmentScope(principal: Principal): Sql {
 // ---------------------------------------------------------------------------------------- holds: reads
 
 export type CreditHoldOrderField = SortFieldOf<typeof CREDIT_HOLD_ORDER>;
-export type CreditHoldListArgs = ListArgs<typeof CREDIT_HOLD_ORDER, typeof CREDIT_HOLD_FILTER>;
 
 /** The sort enum `CreditHoldOrderField` (schema/credit.inputs.ts registers it from this table). */
 export const CREDIT_HOLD_ORDER = {

@@ -11,7 +11,7 @@ import { CUSTOM_ATTRIBUTES } from './custom-attributes';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { fail, inTransaction } from './transaction';
 import type { FilterSpec } from './filter';
-import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type SortFieldOf, type SortTable } from './read-model';
 import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
 import { list, newIdSql, or, rows, sql, type Sql } from './sql';
@@ -21,7 +21,6 @@ import { CUSTOMER_OWNERS, SETS_RESELLER } from '../auth/roles';
 export type CustomerRow = Customer;
 
 export type CustomerOrderField = SortFieldOf<typeof CUSTOMER_ORDER>;
-export type CustomerListArgs = ListArgs<typeof CUSTOMER_ORDER, typeof CUSTOMER_FILTER> & { search?: string | null };
 
 /** The sort enum `CustomerOrderField` (schema/customer.inputs.ts registers it from this table). */
 export const CUSTOMER_ORDER = {

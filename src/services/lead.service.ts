@@ -10,7 +10,7 @@ import { User } from '../entities/user.entity';
 import { recordAudit } from './audit.service';
 import { campaignErrors } from './campaign.service';
 import { assignDefined } from './assign';
-import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { visibleCustomerId } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
@@ -30,7 +30,6 @@ import { CUSTOMER_OWNERS } from '../auth/roles';
 
 export type LeadRow = Lead;
 export type LeadOrderField = SortFieldOf<typeof LEAD_ORDER>;
-export type LeadListArgs = ListArgs<typeof LEAD_ORDER, typeof LEAD_FILTER>;
 
 /** The sort enum `LeadOrderField` (schema/lead.inputs.ts registers it from this table). */
 export const LEAD_ORDER = {
@@ -63,8 +62,6 @@ export const leadReads = readModel<LeadRow>()({
 });
 
 export const listLeads = leadReads.list;
-/** Leads by id within the caller's scope; the order of the result is not guaranteed. */
-export const leadsByIds = leadReads.byIds;
 export const getLead = leadReads.get;
 
 // ---------------------------------------------------------------------------------------------- writes

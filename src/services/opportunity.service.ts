@@ -81,8 +81,6 @@ export const opportunityReads = readModel<OpportunityRow>()({
 });
 
 export const listOpportunities = opportunityReads.list;
-/** Opportunities by id, visible to the caller only; the order of the result is not guaranteed. */
-export const opportunitiesByIds = opportunityReads.byIds;
 export const getOpportunity = opportunityReads.get;
 
 // ---------------------------------------------------------------------------------- stage history
@@ -100,8 +98,6 @@ export const stageChangeReads = readModel<StageChangeRow>()({
   ]),
 });
 
-/** Stage changes by id, visible when their opportunity is. */
-export const stageChangesByIds = stageChangeReads.byIds;
 
 // ---------------------------------------------------------------------------------------- writes
 

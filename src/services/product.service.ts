@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { Product } from '../entities/product.entity';
 import { assignDefined } from './assign';
-import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { InputError, RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
@@ -13,7 +13,6 @@ import { ID, parseInput, text, CURRENCY, MONEY, type InputOf } from './validatio
 export type ProductRow = Product;
 
 export type ProductOrderField = SortFieldOf<typeof PRODUCT_ORDER>;
-export type ProductListArgs = ListArgs<typeof PRODUCT_ORDER, typeof PRODUCT_FILTER> & { search?: string | null };
 
 /** The sort enum `ProductOrderField` (schema/product.inputs.ts registers it from this table). */
 export const PRODUCT_ORDER = {
@@ -55,7 +54,6 @@ export const productReads = readModel<ProductRow>()({
 });
 
 export const listProducts = productReads.list;
-export const productsByIds = productReads.byIds;
 export const getProduct = productReads.get;
 
 export async function getProductBySku(ctx: ServiceContext, sku: string): Promise<ProductRow | null> {

@@ -73,8 +73,6 @@ export const quoteReads = readModel<QuoteRow>()({
   ]),
 });
 
-/** Quotes by id, visible when their opportunity is (whether the caller may read quotes at all is the caller's check). */
-export const quotesByIds = quoteReads.byIds;
 
 /** The lines of several (already visible) quotes, in position order. */
 export async function linesByQuoteIds(ctx: ServiceContext, quoteIds: readonly string[]): Promise<QuoteLineRow[]> {

@@ -87,8 +87,6 @@ export const receivableReads = readModel<ReceivableRow>()({
 });
 
 export const listReceivables = receivableReads.list;
-/** Receivables by id, visible to the caller only; the order of the result is not guaranteed. */
-export const receivablesByIds = receivableReads.byIds;
 export const getReceivable = receivableReads.get;
 
 /**

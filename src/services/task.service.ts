@@ -8,7 +8,7 @@ import { Opportunity } from '../entities/opportunity.entity';
 import { Task } from '../entities/task.entity';
 import { User } from '../entities/user.entity';
 import { contactsByIds } from './contact.service';
-import { fixedOrder, readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { fixedOrder, readModel, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { customersByIds } from './customer.service';
 import { InputError, NotFoundError, RollbackWithErrors, userError, type UserError } from './errors';
@@ -28,7 +28,6 @@ import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
 export type TaskRow = Task;
 export type TaskOrderField = SortFieldOf<typeof TASK_ORDER>;
-export type TaskListArgs = ListArgs<typeof TASK_ORDER, typeof TASK_FILTER>;
 export interface AgendaArgs extends ConnectionArgs {
   from: Date;
   to: Date;
