@@ -5,6 +5,7 @@ import { registerUniqueFields } from '../services/transaction';
 import { customersDomain } from './customers.domain';
 import type { Domain } from './domain';
 import { financeDomain } from './finance.domain';
+import { loyaltyDomain } from './loyalty.domain';
 import { ordersDomain } from './orders.domain';
 import { platformDomain } from './platform.domain';
 import { salesDomain } from './sales.domain';
@@ -18,6 +19,7 @@ export const DOMAINS: readonly Domain[] = [
   ordersDomain,
   financeDomain,
   serviceDomain,
+  loyaltyDomain,
 ];
 
 // The parts that services and auth read deep inside a request (they cannot import the domains, which

@@ -1,7 +1,8 @@
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, JSONObjectScalar } from '../schema/scalars';
 import { IdPrefix, newId } from './ids';
+import { PriceSource } from './loyalty.enums';
 import type { Order } from './order.entity';
 import type { Product } from './product.entity';
 
@@ -9,7 +10,7 @@ import type { Product } from './product.entity';
 @Entity({ tableName: 'sales_order_line' })
 @ObjectType({ simpleResolvers: true, description: 'One line of an order. Lines never change once pushed (in particular not after CONFIRMED).' })
 export class OrderLine {
-  [OptionalProps]?: 'id' | 'discount' | 'configuration';
+  [OptionalProps]?: 'id' | 'discount' | 'configuration' | 'priceSource';
 
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`oln_…`).' })
@@ -36,6 +37,10 @@ export class OrderLine {
   @Property({ type: 'decimal', precision: 18, scale: 2 })
   @Field(() => DecimalScalar, { description: 'Price of one unit in the order\'s currency.' })
   unitPrice!: string;
+
+  @Enum({ items: () => PriceSource })
+  @Field(() => PriceSource, { description: 'Where `unitPrice` came from: SHOP (pushed), or, when the push omitted it, MEMBER (the member price, for a member) or LIST.' })
+  priceSource: PriceSource = PriceSource.SHOP;
 
   @Property({ type: 'decimal', precision: 18, scale: 2 })
   @Field(() => DecimalScalar, { description: 'Discount on the line (an amount in the order\'s currency).' })

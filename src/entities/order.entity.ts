@@ -27,7 +27,7 @@ registerEnumType(OrderStatus, {
 @IdPrefix('ord')
 @Entity({ tableName: 'sales_order' })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An order pushed by an e-commerce site or partner (or entered by staff): lines, totals, status.' })
-export class Order extends Versioned<'paymentTerms' | 'status' | 'discountTotal' | 'pointsRedeemed'> implements Node {
+export class Order extends Versioned<'paymentTerms' | 'status' | 'discountTotal' | 'pointsRedeemed' | 'pointsValue' | 'offerDiscount' | 'completedAt'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`ord_…`).' })
   id: string = newId('Order');
@@ -68,12 +68,24 @@ export class Order extends Versioned<'paymentTerms' | 'status' | 'discountTotal'
   discountTotal: string = '0.00';
 
   @Property({ type: 'integer' })
-  @Field(() => Int, { description: 'Loyalty points redeemed on the order (always 0 until the loyalty programme exists).' })
+  @Field(() => Int, { description: 'Loyalty points redeemed on the order (`pushOrder(pointsToRedeem)`); 0 when none.' })
   pointsRedeemed: number = 0;
 
   @Property({ type: 'decimal', precision: 18, scale: 2 })
-  @Field(() => DecimalScalar, { description: 'What the customer pays: subtotal − discounts.' })
+  @Field(() => DecimalScalar, { description: 'The money value of `pointsRedeemed` (points × the programme\'s point value at the push, rounded down to the cent), taken off the total.' })
+  pointsValue: string = '0.00';
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'The discount of the offers applied (`pushOrder(offerCodes)`), taken off the total; 0 when none.' })
+  offerDiscount: string = '0.00';
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'What the customer pays in money: subtotal − line discounts − offerDiscount − pointsValue.' })
   total!: string;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the order became COMPLETED (UTC); null before. Loyalty spend counts completed orders by this time.' })
+  completedAt?: Date | null;
 
   /** The API key or user that pushed it (`key_…` / `usr_…`). */
   @Property({ type: 'text' })
