@@ -35,6 +35,8 @@ export interface PricedOffers {
  */
 export async function priceOffers(_tx: ServiceContext, input: {
   customerId: string; currency: string; codes: string[]; lines: OfferLine[]; netBeforeOffers: Decimal;
+  /** False for keys that may not read customers and did not name it by id: only EVERYONE offers apply. */
+  customerKnown: boolean;
 }): Promise<PricedOffers> {
   if (input.codes.length) fail([userError('VALIDATION', 'Offers are not available yet.', ['input', 'offerCodes', '0'])]);
   return { discount: '0.00', offers: [] };
