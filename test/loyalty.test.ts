@@ -149,6 +149,23 @@ describe('membership, member prices, earning and tiers', () => {
     expect(await membership(custs[2])).toMatchObject({ tier: 'STANDARD', pointsBalance: 100 });
   });
 
+  test('quotes price lines without a unit price from the catalogue: member price for members, list price for others', async () => {
+    const quote = async (customerId: string) => {
+      const opp = ok(await t.gql('mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { opportunity { id } errors { code } } }',
+        { i: { customerId, name: 'Loyal deal', amount: '1000', expectedCloseDate: '2027-06-30', currency: 'EUR' } }, 'SALES_REP')).createOpportunity.opportunity;
+      return ok(await t.gql('mutation($i: CreateQuoteInput!) { createQuote(input: $i) { quote { total lines { unitPrice } } errors { code field } } }', { i: {
+        opportunityId: opp.id, validUntil: '2099-01-01', lines: [
+          { productRef: 'loy-a', description: 'Headphones', quantity: '2' },
+          { productRef: 'LOY-B', description: 'Case', quantity: '1' },
+          { description: 'Service', quantity: '1', unitPrice: '10.00' },
+        ] } }, 'SALES_REP')).createQuote;
+    };
+    const member = await quote(custs[0]);
+    expect(member.errors).toEqual([]);
+    expect(member.quote).toEqual({ total: '420.00', lines: [{ unitPrice: '180.00' }, { unitPrice: '50.00' }, { unitPrice: '10.00' }] });
+    expect((await quote(custs[1])).quote).toEqual({ total: '460.00', lines: [{ unitPrice: '200.00' }, { unitPrice: '50.00' }, { unitPrice: '10.00' }] });
+  });
+
   test('EARN on COMPLETED (once), REDEEM in the push, tiers up at once, REVERSAL on return, down only at the job', async () => {
     const a = custs[3];
     await enrol(a); // 100

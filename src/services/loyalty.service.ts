@@ -189,6 +189,11 @@ export async function enrolMember(ctx: ServiceContext, input: EnrolInput): Promi
   return { membership: await membershipById(ctx, outcome.result), errors: [] };
 }
 
+/** Whether the customer is a member of the loyalty programme. */
+export async function isMember(ctx: Pick<ServiceContext, 'em'>, customerId: string): Promise<boolean> {
+  return (await rows(ctx.em, sql`select 1 as x from loyalty_membership m where m.customer_id = ${customerId}`)).length > 0;
+}
+
 export async function membershipById(ctx: Pick<ServiceContext, 'em'>, id: string): Promise<MembershipRow> {
   const [m] = await rows<MembershipRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Membership', 'm')} from loyalty_membership m where m.id = ${id}`);
   return m;
