@@ -145,6 +145,10 @@ beforeAll(async () => {
   await t.sql(`insert into service_case (id, number, type, channel, priority, status, subject, customer_id, opened_by, first_response_due_at,
       resolution_due_at, resolved_at) values (?, 'CS-MATRIX-1', 'TECH_SUPPORT', 'PHONE', 'P3', 'RESOLVED', 'Matrix case', ?, ?, now(), now(), now())`,
   [ids.case, ids.bizConsent, ids.service]);
+  // Loyalty fixtures: rep1's customer and the partner's own record are members.
+  for (const customerId of [ids.bizConsent, ids.partnerOwn]) {
+    expect(ok(await t.gql('mutation($i: EnrolMemberInput!) { enrolMember(input: $i) { errors { message } } }', { i: { customerId } }, 'ADMIN')).enrolMember.errors).toEqual([]);
+  }
   ids.internalNote = `cmt_${'a'.repeat(31)}1`;
   await t.sql(`insert into case_comment (id, case_id, visibility, body, author_type, author_id) values (?, ?, 'INTERNAL', 'between us', 'USER', ?)`,
     [ids.internalNote, ids.case, ids.service]);
@@ -359,6 +363,43 @@ const ROWS: Row[] = [
   { name: 'Query.serviceStats', query: '{ serviceStats(from: "2025-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", groupBy: TYPE) { key caseCount } }', path: ['serviceStats'], vars: () => ({}), expect: 'V V F V F F V F F' },
   { name: 'Query.productFeedback', query: '{ productFeedback(first: 5) { totalCount } }', path: ['productFeedback'], vars: () => ({}), expect: 'V V V V V F V F F' },
   { name: 'Customer.suggestionValue', query: customerField('suggestionValue { suggestionCount }'), path: ['customer', 'suggestionValue'], vars: byId('bizConsent'), expect: 'V V V V V V V A F' },
+  // Loyalty (issue 11): memberships for staff and keys that read customers (a partner its own); the ledger not for ANALYST.
+  { name: 'Customer.membership', query: customerField('membership { tier pointsBalance }'), path: ['customer', 'membership'], vars: byId('bizConsent'), expect: 'V V V V V V V A V' },
+  { name: 'Customer.membership (partner\'s own)', query: customerField('membership { tier pointsBalance }'), path: ['customer', 'membership'], vars: byId('partnerOwn'), expect: 'V V A V V V V V V' },
+  { name: 'Customer.pointsLedger', query: customerField('pointsLedger(first: 5) { totalCount }'), path: ['customer', 'pointsLedger'], vars: byId('bizConsent'), expect: 'V V V V V V F A V' },
+  { name: 'Query.loyaltyProgramme', query: '{ loyaltyProgramme { currency } }', path: ['loyaltyProgramme'], vars: () => ({}), expect: 'V V V V V V V F F' },
+  { name: 'Query.loyaltyLiability', query: '{ loyaltyLiability { points } }', path: ['loyaltyLiability'], vars: () => ({}), expect: 'V F F F F V F F F' },
+  {
+    name: 'Mutation.enrolMember',
+    query: 'mutation($i: EnrolMemberInput!) { enrolMember(input: $i) { membership { id } errors { code field message } } }',
+    path: ['enrolMember'],
+    vars: async (role) => {
+      const id = `cus_${Buffer.from(role).toString('hex').padEnd(32, '0').slice(0, 32)}`;
+      await t.sql(`insert into customer (id, name, kind, sector, owner_id, created_by) values (?, ?, 'BUSINESS', 'OTHER', ?, ?)`, [id, `Enrol ${role}`, ids.rep1, ids.rep1]);
+      return { i: { customerId: id } };
+    },
+    expect: 'V V V F F F F F F',
+    effect: (_role, vars) => exists('select 1 from loyalty_membership where customer_id = ?', [(vars.i as { customerId: string }).customerId]),
+  },
+  {
+    name: 'Mutation.adjustPoints',
+    query: 'mutation($i: AdjustPointsInput!) { adjustPoints(input: $i) { membership { id } errors { code field message } } }',
+    path: ['adjustPoints'],
+    vars: (role) => ({ i: { customerId: ids.bizConsent, points: 5, reason: `matrix-${role}` } }),
+    expect: 'V F F V F F F F F',
+    effect: (role) => exists('select 1 from points_entry where reason = ?', [`matrix-${role}`]),
+  },
+  {
+    name: 'Mutation.updateLoyaltyProgramme',
+    query: 'mutation($i: UpdateLoyaltyProgrammeInput!) { updateLoyaltyProgramme(input: $i) { programme { version } errors { code field message } } }',
+    path: ['updateLoyaltyProgramme'],
+    vars: async (role) => {
+      const [p] = await t.sql<{ version: number }>('select version from loyalty_programme');
+      return { i: { version: p.version, signupBonus: 100 + ROLES.indexOf(role) + 1 } };
+    },
+    expect: 'V F F F F F F F F',
+    effect: (role) => exists('select 1 from loyalty_programme where signup_bonus = ?', [100 + ROLES.indexOf(role) + 1]),
+  },
   { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
 ];
 
@@ -395,6 +436,8 @@ describe('the role matrix through HTTP', () => {
       'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
       'Query.productFeedback', 'Customer.suggestionValue',
+      'Customer.membership', 'Customer.pointsLedger', 'Query.loyaltyProgramme', 'Query.loyaltyLiability', 'Mutation.enrolMember', 'Mutation.adjustPoints',
+      'Mutation.updateLoyaltyProgramme',
     ]));
   });
 
