@@ -8,6 +8,7 @@ import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { User } from '../entities/user.entity';
 import { hashPassword } from '../services/user.service';
 import { seedCommerce } from './seed-commerce';
+import { seedLoyalty } from './seed-loyalty';
 import { seedFinance } from './seed-finance';
 import { seedSales } from './seed-sales';
 import { seedService } from './seed-service';
@@ -141,6 +142,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
       await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));
       await seedFinance(tx as EntityManager);
       await seedCommerce(tx as EntityManager);
+      await seedLoyalty(tx as EntityManager);
       await seedService(tx as EntityManager);
     }
   });

@@ -1,0 +1,66 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../auth/principal';
+import { Role } from '../entities/enums';
+import { PaymentTerms } from '../entities/finance.enums';
+import { OrderStatus } from '../entities/order.entity';
+import { expirePoints } from '../services/loyalty-ledger';
+import { enrolInTx } from '../services/loyalty.service';
+import { pushOrder, updateOrderStatus, type PushOrderInput } from '../services/order.service';
+
+/**
+ * The demo's loyalty programme (issue 11), on top of the catalogue (`seedCommerce`), through the API's own
+ * services so that every point is what the rules make:
+ * - four members of rep1, one per tier, their tiers earned by completed web-shop orders at member prices
+ *   (PLATINUM 17 laptops, GOLD 5, SILVER 1, STANDARD none);
+ * - the SILVER member's ledger shows BONUS, EARN, REDEEM (orders paid partly with points) and REVERSAL (a
+ *   returned order: redeemed points back, earned points taken back); the STANDARD member's an EXPIRE (300
+ *   points migrated from the previous programme 25 months ago, expired by the job);
+ * - the offers are seeded by `seedOffers` (offers need the members).
+ */
+export async function seedLoyalty(em: EntityManager): Promise<{ members: number }> {
+  const [admin] = await em.execute<{ id: string }[]>(`select id from app_user where email = 'admin@demo.crm'`);
+  const [rep1] = await em.execute<{ id: string }[]>(`select id from app_user where email = 'rep1@demo.crm'`);
+  if (!admin || !rep1) return { members: 0 };
+  const members = (await em.execute<{ id: string }[]>(`select id from customer where deleted_at is null and status <> 'CHURNED' and not is_partner
+    and resold_by_id is null and owner_id = ? order by created_at, id offset 2 limit 4`, [rep1.id])).map((c) => c.id);
+  if (members.length < 4) return { members: 0 };
+  const ctx = { em, principal: { type: 'USER', id: admin.id, role: Role.ADMIN, scopes: [], partnerCustomerId: null } as Principal };
+  let n = 0;
+  const push = async (customerId: string, input: Partial<PushOrderInput>) => {
+    n += 1;
+    const { order, errors } = await pushOrder(ctx, {
+      idempotencyKey: `demo-loyalty-${n}`, externalRef: `WEB-2${String(n).padStart(4, '0')}`, channel: 'WEB', currency: 'EUR',
+      paymentTerms: PaymentTerms.PREPAID, customer: { customerId }, lines: [], ...input,
+    });
+    if (!order) throw new Error(`Demo loyalty order ${n} refused: ${JSON.stringify(errors)}`);
+    return order;
+  };
+  const move = async (order: { id: string }, ...statuses: OrderStatus[]) => {
+    for (const status of statuses) {
+      const [{ version }] = await em.execute<{ version: number }[]>('select version from sales_order where id = ?', [order.id]);
+      const res = await updateOrderStatus(ctx, { id: order.id, version, status });
+      if (!res.order) throw new Error(`Demo loyalty order not ${status}: ${JSON.stringify(res.errors)}`);
+    }
+  };
+  const complete = (order: { id: string }) => move(order, OrderStatus.CONFIRMED, OrderStatus.FULFILLED, OrderStatus.COMPLETED);
+  const laptops = (quantity: number) => [{ sku: 'LAP-14-PRO', quantity, configuration: { ram: '16GB' } }];
+
+  const [platinum, gold, silver, standard] = members;
+  for (const id of members) await enrolInTx(ctx, id);
+  await complete(await push(platinum, { lines: laptops(17) })); // 17 × 1199 = 20,383.00
+  await complete(await push(gold, { lines: laptops(5) })); // 5,995.00
+  // SILVER: a laptop (1,199.00 → 1,199 points), then a monitor paid partly with 1,000 points, then a dock returned.
+  await complete(await push(silver, { lines: laptops(1) }));
+  await complete(await push(silver, { lines: [{ sku: 'MON-27-4K', quantity: 1 }], pointsToRedeem: 1000 }));
+  const returned = await push(silver, { lines: [{ sku: 'DOCK-USB-C', quantity: 1 }], pointsToRedeem: 500 });
+  await complete(returned);
+  await move(returned, OrderStatus.RETURNED);
+  // Points migrated from the previous programme, credited 25 months ago: expired by the job.
+  await em.execute(`insert into points_entry (id, membership_id, customer_id, kind, points, balance_after, expires_on, reason, created_by, created_at)
+    select 'pte_' || replace(gen_random_uuid()::text, '-', ''), m.id, m.customer_id, 'ADJUST', 300,
+      (select e.balance_after from points_entry e where e.membership_id = m.id order by e.seq desc limit 1) + 300,
+      (current_date - interval '1 month')::date, 'Points migrated from the previous programme', ?, now() - interval '25 months'
+    from loyalty_membership m where m.customer_id = ?`, [admin.id, standard]);
+  await expirePoints(em, new Date());
+  return { members: members.length };
+}
