@@ -10,7 +10,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
  * id than its ids are, and the server waits for the missing bytes.
  */
 
-interface Job { url: string; token: string; template: string; connections: number; seconds: number }
+/** `template` is one body for every loop; `templates` (when given) one per loop, round-robin (e.g. one customer per connection). */
+interface Job { url: string; token: string; template: string; templates?: string[]; connections: number; seconds: number }
 export interface UniqueLoadResult { latencies: number[]; failures: number; seconds: number; firstFailure: string | null }
 
 async function run(job: Job): Promise<UniqueLoadResult> {
@@ -19,14 +20,15 @@ async function run(job: Job): Promise<UniqueLoadResult> {
   let firstFailure: string | null = null;
   const started = performance.now();
   const deadline = started + job.seconds * 1000;
-  const loop = async () => {
+  const loop = async (index: number) => {
+    const template = job.templates?.length ? job.templates[index % job.templates.length] : job.template;
     while (performance.now() < deadline) {
       const t0 = performance.now();
       try {
         const response = await fetch(job.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${job.token}` },
-          body: job.template.replaceAll('__ID__', randomUUID()),
+          body: template.replaceAll('__ID__', randomUUID()),
         });
         const text = await response.text();
         // A GraphQL error or a payload error is a failure too, although the status is 200.
@@ -38,7 +40,7 @@ async function run(job: Job): Promise<UniqueLoadResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: job.connections }, loop));
+  await Promise.all(Array.from({ length: job.connections }, (_, i) => loop(i)));
   return { latencies, failures, seconds: (performance.now() - started) / 1000, firstFailure };
 }
 
