@@ -149,7 +149,7 @@ describe('pushOrder', () => {
     expect(errorsOf(await push(input({ idempotencyKey: 'k'.repeat(101) })))).toEqual([{ code: 'VALIDATION', field: ['input', 'idempotencyKey'] }]);
     expect(errorsOf(await push(input({ customer: { customerId: 'cus_' + '0'.repeat(32) } })))).toEqual([{ code: 'NOT_FOUND', field: ['input', 'customer', 'customerId'] }]);
     const points = await push(input({ pointsToRedeem: 100 }));
-    expect(points.errors).toEqual([{ code: 'VALIDATION', message: 'points redemption comes with loyalty', field: ['input', 'pointsToRedeem'] }]);
+    expect(points.errors).toEqual([{ code: 'BUSINESS_RULE', message: 'The customer is not a member of the loyalty programme: no points to redeem.', field: ['input', 'pointsToRedeem'] }]);
     expect(await orderCount()).toBe(before);
     await pushed(input({ externalRef: 'DUP-1' }));
     expect(errorsOf(await push(input({ externalRef: 'DUP-1' })))).toEqual([{ code: 'DUPLICATE', field: ['input', 'externalRef'] }]);

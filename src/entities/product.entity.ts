@@ -32,7 +32,7 @@ export class Product extends Versioned<
   listPrice!: string;
 
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
-  @Field(() => DecimalScalar, { nullable: true, description: 'Price for members (loyalty programme); null when there is none. Pushed orders may use it today without a membership check (membership comes with loyalty).' })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Price for members of the loyalty programme (any tier); null when there is none. Pushed orders accept it only for members, and price lines without `unitPrice` with it for members.' })
   memberPrice?: string | null;
 
   @Property({ type: 'decimal', precision: 5, scale: 2 })

@@ -69,9 +69,11 @@ export class OrderLineInput {
   @Field({ description: 'SKU of an active product (case-insensitive).' }) sku!: string;
   @Field(() => Int, { description: 'Quantity, 1 or more.' }) quantity!: number;
   @Field(() => DecimalScalar, {
-    description: 'Price of one unit in the order\'s currency (the product\'s currency), at most 2 decimals: the list price, the member price, or at most the product\'s '
-      + '`maxDiscountPercent` below the list price (also after `discount`); other prices only for ADMIN and keys with `orders:price-override` (VALIDATION at this line otherwise).',
-  }) unitPrice!: string;
+    nullable: true,
+    description: 'Price of one unit in the order\'s currency (the product\'s currency), at most 2 decimals: the list price, the member price (for members only), or at most the product\'s '
+      + '`maxDiscountPercent` below the list price (also after `discount`); other prices only for ADMIN and keys with `orders:price-override` (VALIDATION at this line otherwise). '
+      + 'Omit it to let the API price the line: the member price for a member of the loyalty programme (any tier) when the product has one, else the list price (`OrderLine.priceSource` says which).',
+  }) unitPrice?: string | null;
   @Field(() => DecimalScalar, { nullable: true, description: 'Discount amount on the line (at most quantity × unitPrice); 0 when omitted.' }) discount?: string | null;
   @Field(() => JSONObjectScalar, {
     nullable: true,
@@ -91,7 +93,21 @@ export class PushOrderInput implements orders.PushOrderInput {
   @Field({ description: 'ISO 4217 currency of every amount, e.g. "EUR"; every line\'s product must be sold in it (VALIDATION here, naming the line, otherwise).' }) currency!: string;
   @Field(() => OrderCustomerInput, { description: 'Who ordered.' }) customer!: OrderCustomerInput;
   @Field(() => [OrderLineInput], { description: 'The lines (1–500).' }) lines!: OrderLineInput[];
-  @Field(() => Int, { nullable: true, description: 'Loyalty points to redeem: only 0 until the loyalty programme exists (VALIDATION otherwise).' }) pointsToRedeem?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Loyalty points to pay part of the order with (0 or omitted: none). The customer must be a member, the order in the programme\'s currency, the points at most the balance, and their value '
+      + '(points × `loyaltyProgramme.pointValue`, rounded down to the cent) at most `maxRedeemPercent` of the total after line discounts and offers; BUSINESS_RULE at this field otherwise. '
+      + 'The value is taken off the total (`Order.pointsValue`); the points leave the ledger in the order\'s transaction (REDEEM) and come back if it is RETURNED or CANCELLED.',
+  }) pointsToRedeem?: number | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Offer codes to apply (at most 10, case-insensitive, each once), in this order, each on what the previous ones left. Each is checked for this customer now '
+      + '(validity, target, quantity left, once per customer, early access); a refusal names the code\'s position, e.g. ["input","offerCodes","0"], and nothing is created.',
+  }) offerCodes?: string[] | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Enrol the customer in the loyalty programme with this order (nothing happens when it is a member already). The order then gets member prices and counts for the new member.',
+  }) enrol?: boolean | null;
   @Field(() => PaymentTerms, { nullable: true, description: 'PREPAID (paid at checkout) or ON_ACCOUNT (billed when FULFILLED; credit-checked: over the limit the order starts PENDING_CREDIT_APPROVAL). Default: ON_ACCOUNT for partners, PREPAID for everyone else. Keys without a customers scope may use ON_ACCOUNT only with `customer.customerId`.' }) paymentTerms?: PaymentTerms | null;
 }
 

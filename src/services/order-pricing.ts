@@ -12,9 +12,8 @@ import { userError, type UserError } from './errors';
  *   price by at most the product's `maxDiscountPercent`; a line `discount` counts too (the line's net
  *   unit price, (quantity × unitPrice − discount) / quantity, must stay at or above that floor unless
  *   the unit price is exactly the member price with no discount). Above the list price is refused.
- * - Member price: the CRM has no membership yet (it comes with loyalty), so it cannot check that the
- *   shopper is a member: the pusher vouches for it. Once loyalty lands, the member price is meant to be
- *   accepted only for customers who are members.
+ * - Member price: accepted only for customers who are members of the loyalty programme (issue 11);
+ *   `createOrder` passes the product without a member price for anyone else.
  * - Override: ADMIN users (staff entering a negotiated order) and API keys with the
  *   `orders:price-override` scope may push any price; the order's audit entry lists the lines that
  *   broke the rules. PARTNER users and other keys may not.

@@ -11,6 +11,10 @@ import { Product } from '../entities/product.entity';
 import { PaymentTerms } from '../entities/finance.enums';
 import { checkCredit, holdForCredit, withdrawHold } from './credit-check';
 import { lineCurrencyErrors, linePriceErrors, overridesPrices } from './order-pricing';
+import { PointsEntryKind, PriceSource } from '../entities/loyalty.enums';
+import { appendEntry, lockMembership, type LockedMembership } from './loyalty-ledger';
+import { enrolInTx, getProgramme, orderCompleted, orderReversed } from './loyalty.service';
+import { priceOffers, recordRedemptions } from './offer.service';
 import { createAssetsForOrder } from './asset.service';
 import { ORDER_PAYMENT_DAYS, issueReceivables } from './receivable-issue';
 import { User } from '../entities/user.entity';
@@ -194,11 +198,14 @@ const PushOrder = z.object({
   lines: z.array(z.object({
     sku: z.string().trim().min(1, 'Must not be empty.').max(64).transform((v) => v.toUpperCase()),
     quantity: z.number().int('A whole number.').min(1, 'At least 1.').max(1_000_000, 'At most 1000000.'),
-    unitPrice: MONEY,
+    unitPrice: MONEY.nullish(),
     discount: MONEY.nullish(),
     configuration: z.record(z.unknown()).nullish(),
   })).min(1, 'An order needs at least one line.').max(500, 'At most 500 lines.'),
-  pointsToRedeem: z.number().int('A whole number.').nullish(),
+  pointsToRedeem: z.number().int('A whole number.').min(0, 'At least 0.').max(100_000_000, 'At most 100000000.').nullish(),
+  offerCodes: z.array(z.string().trim().min(1, 'Must not be empty.').max(40, 'At most 40 characters.').transform((v) => v.toUpperCase()))
+    .max(10, 'At most 10 offer codes.').refine((codes) => new Set(codes).size === codes.length, 'An offer code may be given once.').nullish(),
+  enrol: z.boolean().nullish(),
   paymentTerms: z.nativeEnum(PaymentTerms).nullish(),
 });
 
@@ -319,7 +326,7 @@ async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Pro
   return customer.id;
 }
 
-/** Creates the order (customer, lines, totals); returns its id. */
+/** Creates the order (customer, membership, lines, offers, points, totals); returns its id. */
 async function createOrder(tx: ServiceContext, data: PushData): Promise<string> {
   if (data.externalRef) {
     const [taken] = await rows(tx.em, sql`select 1 as x from sales_order o where o.created_by = ${tx.principal.id} and o.external_ref = ${data.externalRef}`);
@@ -327,7 +334,20 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   }
   const skus = [...new Set(data.lines.map((l) => l.sku))];
   const products = new Map((await rows<Product>(tx.em, sql`select ${columnsOf(tx.em, 'Product', 'p')} from product p where p.sku in ${list(skus)}`)).map((p) => [p.sku, p]));
-  const errors: UserError[] = [...hiddenMatchErrors(tx, data)];
+  const errors: UserError[] = [...hiddenMatchErrors(tx, data), ...loyaltyInputErrors(tx, data)];
+  data.lines.forEach((l, i) => {
+    const path = ['input', 'lines', String(i)];
+    const product = products.get(l.sku);
+    if (!product) errors.push(userError('NOT_FOUND', `No product with SKU "${l.sku}".`, [...path, 'sku']));
+    else if (!product.active) errors.push(userError('VALIDATION', `Product "${l.sku}" is not sold any more.`, [...path, 'sku']));
+    else errors.push(...configurationErrors(product.optionsSchema ?? {}, l.configuration ?? {}, [...path, 'configuration']), ...lineCurrencyErrors(product, data.currency, i));
+  });
+  fail(errors);
+  const customerId = await resolveCustomer(tx, data.customer);
+  // Loyalty reads who the customer is: only for callers who may know (see `loyaltyInputErrors`).
+  const knowsCustomer = !matchHidden(tx.principal) || !!data.customer.customerId;
+  if (data.enrol && knowsCustomer) await enrolInTx(tx, customerId);
+  const member = knowsCustomer ? await lockMembership(tx, customerId) : null;
   const override = overridesPrices(tx.principal);
   /** Positions of lines whose price only an override allows (for the audit entry). */
   const overridden: number[] = [];
@@ -335,41 +355,50 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   let discountTotal = new Decimal(0);
   const lines = data.lines.map((l, i) => {
     const path = ['input', 'lines', String(i)];
-    const product = products.get(l.sku);
-    if (!product) errors.push(userError('NOT_FOUND', `No product with SKU "${l.sku}".`, [...path, 'sku']));
-    else if (!product.active) errors.push(userError('VALIDATION', `Product "${l.sku}" is not sold any more.`, [...path, 'sku']));
-    else errors.push(...configurationErrors(product.optionsSchema ?? {}, l.configuration ?? {}, [...path, 'configuration']));
-    const gross = new Decimal(l.unitPrice).times(l.quantity);
+    const product = products.get(l.sku)!;
+    // The member price counts only for members (issue 11): for anyone else it is just a price under the rules.
+    const priced = { ...product, memberPrice: member ? product.memberPrice : null };
+    const priceSource = l.unitPrice != null ? PriceSource.SHOP : priced.memberPrice != null ? PriceSource.MEMBER : PriceSource.LIST;
+    const unitPrice = l.unitPrice ?? (priceSource === PriceSource.MEMBER ? priced.memberPrice! : product.listPrice);
+    const gross = new Decimal(unitPrice).times(l.quantity);
     const discount = new Decimal(l.discount ?? '0');
     if (discount.gt(gross)) errors.push(userError('VALIDATION', 'The discount cannot exceed quantity × unit price.', [...path, 'discount']));
-    else if (product?.active) {
-      const currency = lineCurrencyErrors(product, data.currency, i);
-      const price = currency.length ? [] : linePriceErrors(l, product, i, path);
-      errors.push(...currency);
+    else {
+      const price = linePriceErrors({ ...l, unitPrice }, priced, i, path);
       if (price.length && override) overridden.push(i + 1);
       else errors.push(...price);
     }
     subtotal = subtotal.plus(gross);
     discountTotal = discountTotal.plus(discount);
-    return { ...l, product, gross, discount };
+    return { ...l, unitPrice, priceSource, product, gross, discount };
   });
   fail(errors);
-  const customerId = await resolveCustomer(tx, data.customer);
+  const netBeforeOffers = subtotal.minus(discountTotal);
+  const offers = await priceOffers(tx, {
+    customerId, currency: data.currency, codes: data.offerCodes ?? [], customerKnown: knowsCustomer, netBeforeOffers,
+    lines: lines.map((l, i) => ({
+      index: i, productId: l.product.id, sku: l.sku, category: l.product.category, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount.toFixed(2),
+    })),
+  });
+  const beforePoints = netBeforeOffers.minus(offers.discount);
+  const points = data.pointsToRedeem ? await redemption(tx, member, data, beforePoints) : null;
+  const pointsValue = points?.value ?? new Decimal(0);
+  const total = beforePoints.minus(pointsValue).toFixed(2);
   // A partner is billed for the orders it pushes (it resells); everyone else bills the customer.
   const billToId = partnerOf(tx.principal) ?? customerId;
   const paymentTerms = data.paymentTerms ?? (partnerOf(tx.principal) ? PaymentTerms.ON_ACCOUNT : PaymentTerms.PREPAID);
-  const total = subtotal.minus(discountTotal).toFixed(2);
   const credit = paymentTerms === PaymentTerms.ON_ACCOUNT ? await checkCredit(tx, billToId, total, data.currency) : null;
   const order = tx.em.create(Order, {
     customer: tx.em.getReference(Customer, customerId), billTo: tx.em.getReference(Customer, billToId), paymentTerms,
     externalRef: data.externalRef ?? null, channel: data.channel,
     status: credit?.holdReason ? OrderStatus.PENDING_CREDIT_APPROVAL : OrderStatus.PENDING, currency: data.currency,
-    subtotal: subtotal.toFixed(2), discountTotal: discountTotal.toFixed(2), pointsRedeemed: 0, total, createdBy: tx.principal.id,
+    subtotal: subtotal.toFixed(2), discountTotal: discountTotal.toFixed(2), offerDiscount: offers.discount,
+    pointsRedeemed: points?.points ?? 0, pointsValue: pointsValue.toFixed(2), total, createdBy: tx.principal.id,
   });
   if (credit?.holdReason) holdForCredit(tx, { customerId: billToId, orderId: order.id, amount: total, currency: data.currency }, credit);
   tx.em.persist(order);
   lines.forEach((l, i) => tx.em.persist(tx.em.create(OrderLine, {
-    order, position: i + 1, product: tx.em.getReference(Product, l.product!.id), sku: l.sku, quantity: l.quantity,
+    order, position: i + 1, product: tx.em.getReference(Product, l.product.id), sku: l.sku, quantity: l.quantity, priceSource: l.priceSource,
     unitPrice: l.unitPrice, discount: l.discount.toFixed(2), configuration: l.configuration ?? {}, lineTotal: l.gross.minus(l.discount).toFixed(2),
   })));
   recordAudit(tx.em, tx.principal, {
@@ -377,19 +406,53 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
     changes: [
       { field: 'status', old: null, new: order.status }, { field: 'total', old: null, new: order.total },
       ...(overridden.length ? [{ field: 'priceOverrideLines', old: null, new: overridden }] : []),
+      ...(offers.offers.length ? [{ field: 'offerCodes', old: null, new: offers.offers.map((o) => o.code) }, { field: 'offerDiscount', old: null, new: offers.discount }] : []),
+      ...(points ? [{ field: 'pointsRedeemed', old: null, new: points.points }, { field: 'pointsValue', old: null, new: pointsValue.toFixed(2) }] : []),
     ],
   });
   await tx.em.flush();
+  if (offers.offers.length) await recordRedemptions(tx, { orderId: order.id, customerId, currency: data.currency, priced: offers });
+  if (points) {
+    await appendEntry(tx, member!, { kind: PointsEntryKind.REDEEM, points: -points.points, orderId: order.id, createdBy: tx.principal.id });
+  }
   return order.id;
+}
+
+/** Loyalty parts of a push that a caller from whom the customer match is hidden may not use (they would tell whether it matched a member). */
+function loyaltyInputErrors(tx: ServiceContext, data: PushData): UserError[] {
+  if (!matchHidden(tx.principal) || data.customer.customerId) return [];
+  const errors: UserError[] = [];
+  if (data.pointsToRedeem) errors.push(userError('VALIDATION', 'Redeeming points needs the customer named by customerId (or a key that may read customers).', ['input', 'pointsToRedeem']));
+  if (data.enrol) errors.push(userError('VALIDATION', 'Enrolling needs the customer named by customerId (or a key that may read customers).', ['input', 'enrol']));
+  return errors;
+}
+
+/**
+ * Points paying part of an order: the customer must be a member (its membership row is locked for the
+ * whole push, so concurrent pushes redeem one after the other), the order in the programme's currency,
+ * the points at most the balance, and their value — points × point value, rounded down to the cent — at
+ * most `maxRedeemPercent` of the order's total after line discounts and offers.
+ */
+async function redemption(tx: ServiceContext, member: LockedMembership | null, data: PushData, beforePoints: Decimal): Promise<{ points: number; value: Decimal }> {
+  const field = ['input', 'pointsToRedeem'];
+  const points = data.pointsToRedeem!;
+  if (!member) fail([userError('BUSINESS_RULE', 'The customer is not a member of the loyalty programme: no points to redeem.', field)]);
+  const p = await getProgramme(tx);
+  if (p.currency !== data.currency) fail([userError('BUSINESS_RULE', `Points pay only orders in the programme's currency (${p.currency}).`, field)]);
+  if (points > member!.balance) fail([userError('BUSINESS_RULE', `Balance too low: the member has ${member!.balance} points.`, field)]);
+  const value = new Decimal(points).times(p.pointValue).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+  const most = beforePoints.times(p.maxRedeemPercent).div(100);
+  if (value.gt(most)) {
+    const maxPoints = most.div(p.pointValue).floor();
+    fail([userError('BUSINESS_RULE', `Points may pay at most ${new Decimal(p.maxRedeemPercent).toFixed(2)} % of the order (${most.toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2)} ${data.currency}): at most ${maxPoints} points.`, field)]);
+  }
+  return { points, value };
 }
 
 export async function pushOrder(ctx: ServiceContext, input: PushOrderInput): Promise<OrderPayload> {
   const parsed = parseInput(PushOrder, input);
   if (!parsed.ok) return { order: null, errors: parsed.errors };
   const data = parsed.data;
-  if ((data.pointsToRedeem ?? 0) !== 0) {
-    return { order: null, errors: [userError('VALIDATION', 'points redemption comes with loyalty', ['input', 'pointsToRedeem'])] };
-  }
   const hash = requestHash(input);
   const owner = ctx.principal.id;
   const outcome = await inTransaction(ctx, async (tx) => {
@@ -432,6 +495,13 @@ async function billOrder(tx: ServiceContext, order: Order): Promise<void> {
     customerId: refId(order.billTo)!, orderId: order.id, description: `Order ${order.externalRef ?? order.id}`,
     currency: order.currency, amount: order.total, issuedOn: isoDate(today), dueDate: isoDate(today, ORDER_PAYMENT_DAYS),
   }]);
+}
+
+/** What loyalty does when an order reaches a status (in the status change's transaction): earn on COMPLETED, reverse on RETURNED / CANCELLED. */
+export async function loyaltyOnStatus(tx: ServiceContext, order: Order): Promise<void> {
+  const ref = { id: order.id, customerId: refId(order.customer)!, total: order.total, currency: order.currency };
+  if (order.status === OrderStatus.COMPLETED) await orderCompleted(tx, ref);
+  else if (order.status === OrderStatus.RETURNED || order.status === OrderStatus.CANCELLED) await orderReversed(tx, ref);
 }
 
 const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
@@ -482,11 +552,13 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
     });
     order.status = data.status;
     order.updatedAt = new Date();
+    if (data.status === OrderStatus.COMPLETED) order.completedAt = new Date();
     await tx.em.flush();
     if (data.status === OrderStatus.FULFILLED) {
       await billOrder(tx, order);
       await createAssetsForOrder(tx, order.id);
     }
+    await loyaltyOnStatus(tx, order);
     return order.id;
   });
   if (!outcome.result) return { order: null, errors: outcome.errors };
