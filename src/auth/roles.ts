@@ -33,6 +33,14 @@ export const ORDER_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, R
 /** Roles that change orders within their order scope (partners only cancel, see the order service). */
 export const ORDER_WRITERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.INTEGRATION, Role.PARTNER];
 
+// Loyalty
+/** Staff who read memberships and tiers (of the customers they can see); PARTNER its own, keys with `customers:read` too. */
+export const LOYALTY_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST];
+/** Who moves points by hand (goodwill after a complaint, corrections). */
+export const POINTS_ADJUSTERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT];
+/** Who enrols customers: those who write customers (reps and managers within their scope). */
+export const MEMBER_ENROLLERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP];
+
 // Finance
 /** Roles that write contracts (ADMIN/FINANCE any, managers and reps those of customers in their scope). */
 export const CONTRACT_WRITERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP];

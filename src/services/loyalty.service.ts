@@ -6,7 +6,7 @@ import { MEMBERSHIP_TIERS, MembershipTier, PointsEntryKind, TierChangeReason } f
 import { recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
-import { appendEntry, lockMembership } from './loyalty-ledger';
+import { appendEntry, expirePoints, lockMembership } from './loyalty-ledger';
 import { customerScope } from './scope';
 import { columnsOf, join, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
@@ -275,4 +275,38 @@ export async function adjustPoints(ctx: ServiceContext, input: AdjustPointsInput
   });
   if (!outcome.result) return { membership: null, errors: outcome.errors };
   return { membership: await membershipById(ctx, outcome.result), errors: [] };
+}
+
+// ------------------------------------------------------------------------------------------ nightly job
+
+/**
+ * Re-evaluates every member's tier on the spend of the 12 months before `now`, up or down (set-based:
+ * one statement for all members, a tier change row for each that moved). The update's condition is on
+ * the locked row itself, so a concurrent run changes nothing twice.
+ */
+export async function reevaluateTiers(em: ServiceContext['em'], now: Date): Promise<number> {
+  const changed = await rows<{ id: string }>(em, sql`
+    with p as (select * from loyalty_programme where id = 1),
+    target as (
+      select s.id, s.customer_id, s.tier, s.spend,
+        case when s.spend >= p.platinum_spend then 'PLATINUM' when s.spend >= p.gold_spend then 'GOLD'
+             when s.spend >= p.silver_spend then 'SILVER' else 'STANDARD' end as new_tier
+      from (select m.id, m.customer_id, m.tier, ${spend12mSql('m.customer_id', now)} as spend from loyalty_membership m) s, p
+    ),
+    moved as (
+      update loyalty_membership m set tier = t.new_tier, tier_since = now(), updated_at = now(), version = m.version + 1
+      from target t where t.id = m.id and m.tier <> t.new_tier
+      returning m.id, m.customer_id, t.tier as from_tier, t.new_tier, t.spend
+    )
+    insert into loyalty_tier_change (id, membership_id, customer_id, from_tier, to_tier, spend12m, reason)
+    select ${newIdSql('TierChange')}, id, customer_id, from_tier, new_tier, spend, 'JOB' from moved
+    returning id`);
+  return changed.length;
+}
+
+/** The nightly loyalty job: expire points past their date, then re-evaluate tiers. Safe to run twice or concurrently. */
+export async function runLoyaltyJob(em: ServiceContext['em'], now: Date): Promise<{ expired: number; tierChanges: number }> {
+  const expired = await expirePoints(em, now);
+  const tierChanges = await reevaluateTiers(em, now);
+  return { expired, tierChanges };
 }
