@@ -19,7 +19,7 @@ describe('the domain manifests', () => {
   beforeAll(async () => { schema = await buildBareSchema(); });
 
   test('every domain is complete: each Node entity has an id prefix, a node(id) loader and permission rows of its own domain', () => {
-    expect(DOMAINS.map((d) => d.name)).toEqual(['platform', 'customers', 'sales', 'orders', 'finance', 'service']);
+    expect(DOMAINS.map((d) => d.name)).toEqual(['platform', 'customers', 'sales', 'orders', 'finance', 'service', 'loyalty']);
     expect(domainProblems(DOMAINS, schema)).toEqual([]);
   });
 
@@ -50,7 +50,7 @@ describe('the domain manifests', () => {
     const declared = DOMAINS.flatMap((d) => d.migrations.map((m) => m.name)).sort();
     expect(declared).toEqual(files);
     expect(new Set(JOBS.map((j) => j.name)).size).toBe(JOBS.length);
-    expect(JOBS.map((j) => j.name).sort()).toEqual(['overdue', 'purgeIdempotencyKeys', 'sla']);
+    expect(JOBS.map((j) => j.name).sort()).toEqual(['loyalty', 'overdue', 'purgeIdempotencyKeys', 'sla']);
     const kinds = DOMAINS.flatMap((d) => (d.timeline ?? []).map((s) => s.kind));
     expect(new Set(kinds).size).toBe(kinds.length);
   });

@@ -104,7 +104,11 @@ export class QuoteLineInput {
   @Field(() => String, { nullable: true, description: 'Product reference (SKU, up to 60 characters); omit for a free-text line.' }) productRef?: string | null;
   @Field({ description: 'What is offered (1–500 characters).' }) description!: string;
   @Field(() => DecimalScalar, { description: 'Quantity, more than 0, at most 3 decimals, e.g. "2" or "1.5".' }) quantity!: string;
-  @Field(() => DecimalScalar, { description: 'Price of one unit in the opportunity\'s currency, 0 or more, at most 2 decimals.' }) unitPrice!: string;
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Price of one unit in the opportunity\'s currency, 0 or more, at most 2 decimals. Omit it to price the line from the catalogue by `productRef`: '
+      + 'the member price when the customer is a member of the loyalty programme and the product has one, else the list price.',
+  }) unitPrice?: string | null;
   @Field(() => DecimalScalar, { nullable: true, description: 'Discount on the line in % (0–100, at most 2 decimals); 0 when omitted.' }) discountPercent?: string | null;
 }
 

@@ -62,7 +62,7 @@ export function nextTier(p: ProgrammeRow, tier: MembershipTier, spend: string): 
 export const pointsFor = (amount: string, rate: string): number => new Decimal(amount).times(rate).floor().toNumber();
 
 /** SQL: the spend of the member whose customer id is `customerIdExpr` (trusted SQL) in the 12 months before `now`. */
-export function spend12mSql(customerIdExpr: string, now: Date | Sql): Sql {
+export function spend12mSql(customerIdExpr: string, now: Date): Sql {
   return sql`coalesce((select sum(o.total) from sales_order o where o.customer_id = ${raw(customerIdExpr)} and o.status = 'COMPLETED'
     and o.completed_at > ${now}::timestamptz - interval '12 months' and o.completed_at <= ${now}::timestamptz
     and o.currency = (select lp.currency from loyalty_programme lp where lp.id = 1)), 0)`;
@@ -141,7 +141,7 @@ export async function enrolInTx(tx: ServiceContext, customerId: string): Promise
   const [existing] = await rows<{ id: string }>(tx.em, sql`select id from loyalty_membership where customer_id = ${customerId}`);
   if (existing) return { id: existing.id, created: false };
   const p = await getProgramme(tx);
-  const [spend] = await rows<{ spend: string }>(tx.em, sql`select ${spend12mSql('c.id', sql`now()`)}::text as spend from customer c where c.id = ${customerId}`);
+  const [spend] = await rows<{ spend: string }>(tx.em, sql`select ${spend12mSql('c.id', new Date())}::text as spend from customer c where c.id = ${customerId}`);
   const tier = tierForSpend(p, spend.spend);
   const inserted = await rows<{ id: string }>(tx.em, sql`insert into loyalty_membership (id, customer_id, number, tier, created_by)
     values (${newIdSql('Membership')}, ${customerId}, 'M' || nextval('loyalty_member_number_seq'), ${tier}, ${tx.principal.id})
@@ -189,6 +189,11 @@ export async function enrolMember(ctx: ServiceContext, input: EnrolInput): Promi
   return { membership: await membershipById(ctx, outcome.result), errors: [] };
 }
 
+/** Whether the customer is a member of the loyalty programme. */
+export async function isMember(ctx: Pick<ServiceContext, 'em'>, customerId: string): Promise<boolean> {
+  return (await rows(ctx.em, sql`select 1 as x from loyalty_membership m where m.customer_id = ${customerId}`)).length > 0;
+}
+
 export async function membershipById(ctx: Pick<ServiceContext, 'em'>, id: string): Promise<MembershipRow> {
   const [m] = await rows<MembershipRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Membership', 'm')} from loyalty_membership m where m.id = ${id}`);
   return m;
@@ -211,7 +216,7 @@ export async function orderCompleted(tx: ServiceContext, order: { id: string; cu
 
 /** Raises a member's tier when the spend reaches a higher one (never lowers it: only the job does). */
 async function raiseTier(tx: ServiceContext, p: ProgrammeRow, membershipId: string, customerId: string, orderId: string | null): Promise<void> {
-  const [row] = await rows<{ tier: MembershipTier; spend: string }>(tx.em, sql`select m.tier, ${spend12mSql('m.customer_id', sql`now()`)}::text as spend
+  const [row] = await rows<{ tier: MembershipTier; spend: string }>(tx.em, sql`select m.tier, ${spend12mSql('m.customer_id', new Date())}::text as spend
     from loyalty_membership m where m.id = ${membershipId}`);
   const tier = tierForSpend(p, row.spend);
   if (MEMBERSHIP_TIERS.indexOf(tier) <= MEMBERSHIP_TIERS.indexOf(row.tier)) return;

@@ -6,6 +6,7 @@ import type { Opportunity } from '../entities/opportunity.entity';
 import { QuoteLine } from '../entities/quote-line.entity';
 import { Quote } from '../entities/quote.entity';
 import { diff, recordAudit } from './audit.service';
+import { isMember } from './loyalty.service';
 import { fixedOrder, readModel } from './read-model';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
@@ -100,7 +101,7 @@ const LINE = z.object({
   productRef: optionalText(60),
   description: text(500),
   quantity: DECIMAL(11, 3, '2.5').refine((v) => !dec(v)?.isZero(), 'The quantity must be more than 0.'),
-  unitPrice: DECIMAL(16, 2, '199.99'),
+  unitPrice: DECIMAL(16, 2, '199.99').nullish(),
   discountPercent: DECIMAL(3, 2, '12.5').refine((v) => !dec(v)?.greaterThan(100), 'A discount is between 0 and 100 %.').nullish(),
 });
 const LINES = z.array(LINE).min(1, 'A quote needs at least one line.').max(100, 'At most 100 lines.');
@@ -123,8 +124,36 @@ function snapshot(q: Quote, lineCount: number): Record<string, unknown> {
   return { ...q, validUntil: dateText(q.validUntil), lineCount };
 }
 
+/**
+ * Lines without a unit price are priced from the catalogue by their `productRef` (an active SKU in the
+ * quote's currency): the member price when the customer is a member of the loyalty programme and the
+ * product has one (issue 11), else the list price.
+ */
+async function priceFromCatalogue(tx: ServiceContext, quote: Quote, lines: z.infer<typeof LINES>) {
+  const at = (i: number, field: string) => ['input', 'lines', String(i), field];
+  const errors = lines.flatMap((l, i) => (l.unitPrice == null && !l.productRef
+    ? [userError('VALIDATION', 'Give the unit price, or a productRef (SKU) to price the line from the catalogue.', at(i, 'unitPrice'))] : []));
+  fail(errors);
+  const skus = [...new Set(lines.filter((l) => l.unitPrice == null).map((l) => l.productRef!.toUpperCase()))];
+  if (!skus.length) return lines.map((l) => ({ ...l, unitPrice: l.unitPrice! }));
+  const products = new Map((await rows<{ sku: string; listPrice: string; memberPrice: string | null; currency: string }>(tx.em, sql`select p.sku,
+    p.list_price::text as "listPrice", p.member_price::text as "memberPrice", p.currency from product p where p.sku in ${list(skus)} and p.active`)).map((p) => [p.sku, p]));
+  const member = await isMember(tx, customerOf(quote));
+  const priced = lines.map((l, i) => {
+    if (l.unitPrice != null) return { ...l, unitPrice: l.unitPrice };
+    const product = products.get(l.productRef!.toUpperCase());
+    if (!product) errors.push(userError('NOT_FOUND', `No active product with SKU "${l.productRef}" to price the line from.`, at(i, 'productRef')));
+    else if (product.currency !== quote.currency) errors.push(userError('VALIDATION', `The product is priced in ${product.currency}, the quote is in ${quote.currency}: give the unit price.`, at(i, 'productRef')));
+    const unitPrice = product ? (member && product.memberPrice != null ? product.memberPrice : product.listPrice) : '0.00';
+    return { ...l, unitPrice };
+  });
+  fail(errors);
+  return priced;
+}
+
 /** Writes the lines of a quote (after removing any old ones) and its totals. */
-async function replaceLines(tx: ServiceContext, quote: Quote, lines: z.infer<typeof LINES>): Promise<void> {
+async function replaceLines(tx: ServiceContext, quote: Quote, input: z.infer<typeof LINES>): Promise<void> {
+  const lines = await priceFromCatalogue(tx, quote, input);
   const totals = quoteTotals(lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice, discountPercent: l.discountPercent ?? '0' })));
   if (totals.tooLarge) fail([userError('VALIDATION', 'The quote total is too large.', ['input', 'lines'])]);
   await tx.em.nativeDelete(QuoteLine, { quote: quote.id });
