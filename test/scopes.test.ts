@@ -27,6 +27,7 @@ const QUERY_GRANTS: Record<Scope, string[]> = {
   'cases:read': ['cases', 'case', 'assets', 'asset', 'assetByServiceTag'],
   'cases:write': ['cases', 'case', 'assets', 'asset', 'assetByServiceTag'],
   'finance:read': ['contracts', 'contract', 'receivables', 'receivable', 'payments', 'payment', 'myStatement'],
+  'offers:read': ['offersFor'],
 };
 
 /** The mutation roots each scope opens to a key (the business rules inside may still refuse the input). */
@@ -34,6 +35,7 @@ const MUTATION_GRANTS: Partial<Record<Scope, string[]>> = {
   'customers:write': ['createCustomer', 'updateCustomer', 'createContact', 'updateContact', 'deleteContact', 'createLead'],
   'orders:write': ['pushOrder', 'updateOrderStatus'],
   'cases:write': ['createCase', 'reopenCase', 'addCaseComment', 'registerAsset'],
+  'offers:read': ['registerInterest'],
 };
 
 /** Roots every signed-in caller reaches; what they return is limited by record scope (checked below for node). */

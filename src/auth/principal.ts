@@ -15,7 +15,7 @@ export interface Principal {
 
 export const SCOPES = [
   'customers:read', 'customers:write', 'orders:read', 'orders:write', 'orders:price-override', 'products:read', 'tasks:read',
-  'cases:read', 'cases:write', 'finance:read',
+  'cases:read', 'cases:write', 'finance:read', 'offers:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -78,6 +78,10 @@ export const SCOPE_INFO: Record<Scope, ScopeInfo> = {
   'finance:read': {
     keyRoles: [Role.PARTNER],
     description: 'PARTNER keys: read the partner\'s own account: contracts, receivables, payments, `myStatement`, and the credit rating, limit and exposure of its own record.',
+  },
+  'offers:read': {
+    keyRoles: [Role.INTEGRATION],
+    description: 'INTEGRATION keys (a shop): ask `offersFor` any live customer by id (the offers to show a signed-in shopper) and `registerInterest` for them ("notify me first"). It grants no customer data: an offer\'s `targetCustomerId` still needs `customers:read`.',
   },
 };
 

@@ -3,6 +3,9 @@ import { Offer, OfferRedemption, ProductInterest } from '../entities/offer.entit
 import { Migration20261215000000Loyalty } from '../../migrations/Migration20261215000000Loyalty';
 import { offerPermissions } from '../auth/offer.permissions';
 import { loyaltyPermissions } from '../auth/loyalty.permissions';
+import { createOfferLoaders } from '../loaders/offer.loaders';
+import { OfferRedemptionResolver, OfferResolver, ProductInterestResolver } from '../resolvers/offer.resolver';
+import { OFFER_READERS } from '../services/offer.service';
 import { createLoyaltyLoaders } from '../loaders/loyalty.loaders';
 import { CustomerLoyaltyResolver, LoyaltyProgrammeResolver, MembershipResolver, PointsEntryResolver, TierChangeResolver } from '../resolvers/loyalty.resolver';
 import { membershipScope } from '../services/loyalty-reads';
@@ -19,18 +22,24 @@ export const loyaltyDomain: Domain = {
   migrations: [
     { name: 'Migration20261215000000Loyalty', class: Migration20261215000000Loyalty },
   ],
-  resolvers: [LoyaltyProgrammeResolver, MembershipResolver, TierChangeResolver, PointsEntryResolver, CustomerLoyaltyResolver],
+  resolvers: [
+    LoyaltyProgrammeResolver, MembershipResolver, TierChangeResolver, PointsEntryResolver, CustomerLoyaltyResolver,
+    OfferResolver, OfferRedemptionResolver, ProductInterestResolver,
+  ],
   permissions: [loyaltyPermissions, offerPermissions],
-  loaders: [createLoyaltyLoaders],
+  loaders: [createLoyaltyLoaders, createOfferLoaders],
   nodes: {
     Membership: (ctx, ids) => ctx.loaders.membershipById.loadMany(ids),
-    Offer: async (_ctx, ids) => ids.map(() => null),
+    Offer: (ctx, ids) => ctx.loaders.offerById.loadMany(ids),
   },
   audit: [
     { types: ['Membership'], visible: (p, a) => membershipScope(p, `${a}.customer_id`) },
     // Programme changes are filed under a pseudo customer id; every staff role reads the settings.
     { types: ['LoyaltyProgramme'], visible: (p) => (LOYALTY_READERS.includes(p.role) ? TRUE : FALSE) },
+    // Offers for one customer are recorded in that customer's history (offer.service.ts): staff who read offers see those entries.
+    { types: ['Offer'], visible: (p) => (p.type === 'USER' && OFFER_READERS.includes(p.role) ? TRUE : FALSE) },
   ],
+  uniqueFields: { offer_code_key: ['input', 'code'] },
   timeline: [{
     kind: 'TIER_CHANGE', rank: 9, entity: TierChange,
     description: 'A member\'s tier changed (enrolment, an order, the nightly job): the node is a `TierChange`, `at` is when. Shown to those who read the customer\'s membership.',
