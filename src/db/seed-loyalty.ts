@@ -5,6 +5,8 @@ import { PaymentTerms } from '../entities/finance.enums';
 import { OrderStatus } from '../entities/order.entity';
 import { expirePoints } from '../services/loyalty-ledger';
 import { enrolInTx } from '../services/loyalty.service';
+import { createOffer, registerInterest } from '../services/offer.service';
+import { MembershipTier, OfferAppliesTo, OfferDiscountType, OfferTarget } from '../entities/loyalty.enums';
 import { pushOrder, updateOrderStatus, type PushOrderInput } from '../services/order.service';
 
 /**
@@ -15,7 +17,10 @@ import { pushOrder, updateOrderStatus, type PushOrderInput } from '../services/o
  * - the SILVER member's ledger shows BONUS, EARN, REDEEM (orders paid partly with points) and REVERSAL (a
  *   returned order: redeemed points back, earned points taken back); the STANDARD member's an EXPIRE (300
  *   points migrated from the previous programme 25 months ago, expired by the job);
- * - the offers are seeded by `seedOffers` (offers need the members).
+ * - two offers through `createOffer`: GOLD10 (10 % off the order for GOLD members and above, limited to
+ *   the first 100 orders, once per customer), and MON-LAUNCH (the 27" monitor at 50.00 off per unit,
+ *   for everyone, 20 units, with 48 hours of early access for the customers who asked to be notified:
+ *   the STANDARD and SILVER members registered interest first, so their owner got a task each).
  */
 export async function seedLoyalty(em: EntityManager): Promise<{ members: number }> {
   const [admin] = await em.execute<{ id: string }[]>(`select id from app_user where email = 'admin@demo.crm'`);
@@ -62,5 +67,24 @@ export async function seedLoyalty(em: EntityManager): Promise<{ members: number 
       (current_date - interval '1 month')::date, 'Points migrated from the previous programme', ?, now() - interval '25 months'
     from loyalty_membership m where m.customer_id = ?`, [admin.id, standard]);
   await expirePoints(em, new Date());
+
+  const [monitor] = await em.execute<{ id: string }[]>(`select id from product where sku = 'MON-27-4K'`);
+  for (const customerId of [standard, silver]) {
+    const interest = await registerInterest(ctx, { customerId, productId: monitor.id });
+    if (!interest.interest) throw new Error(`Demo interest refused: ${JSON.stringify(interest.errors)}`);
+  }
+  const now = Date.now();
+  const day = 86400_000;
+  for (const input of [
+    { code: 'GOLD10', name: '10 % for Gold members', description: 'Thank you for your loyalty: 10 % off your next order.', discountType: OfferDiscountType.PERCENT,
+      appliesTo: OfferAppliesTo.ORDER, percent: '10', target: OfferTarget.TIER, targetTier: MembershipTier.GOLD, quantityLimit: 100, oncePerCustomer: true,
+      validFrom: new Date(now - day), validUntil: new Date(now + 60 * day) },
+    { code: 'MON-LAUNCH', name: '27" 4K monitor launch', description: '50.00 off each of the first 20 monitors.', discountType: OfferDiscountType.AMOUNT,
+      appliesTo: OfferAppliesTo.PRODUCT, productId: monitor.id, amount: '50.00', currency: 'EUR', target: OfferTarget.EVERYONE, quantityLimit: 20,
+      validFrom: new Date(now - day), validUntil: new Date(now + 30 * day), earlyAccessUntil: new Date(now + 2 * day) },
+  ]) {
+    const made = await createOffer(ctx, input);
+    if (!made.offer) throw new Error(`Demo offer ${input.code} refused: ${JSON.stringify(made.errors)}`);
+  }
   return { members: members.length };
 }
