@@ -400,6 +400,18 @@ const ROWS: Row[] = [
     expect: 'V F F F F F F F F',
     effect: (role) => exists('select 1 from loyalty_programme where signup_bonus = ?', [100 + ROLES.indexOf(role) + 1]),
   },
+  // Offers: staff read them, MARKETING and ADMIN write them, shops (keys with offers:read) ask what a shopper is offered.
+  { name: 'Query.offers', query: '{ offers(first: 5) { totalCount } }', path: ['offers'], vars: () => ({}), expect: 'V V V V V V V F F' },
+  { name: 'Query.offersFor', query: 'query($id: ID!) { offersFor(customerId: $id) { code } }', path: ['offersFor'], vars: byId('bizConsent'), expect: 'V V V V V F F F F' },
+  {
+    name: 'Mutation.createOffer',
+    query: 'mutation($i: CreateOfferInput!) { createOffer(input: $i) { offer { id } errors { code field message } } }',
+    path: ['createOffer'],
+    vars: (role) => ({ i: { code: `MATRIX-${ROLES.indexOf(role)}`, name: `Matrix ${role}`, discountType: 'PERCENT', appliesTo: 'ORDER', percent: '5',
+      target: 'EVERYONE', validFrom: '2026-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' } }),
+    expect: 'V F F F V F F F F',
+    effect: (role) => exists('select 1 from offer where code = ?', [`MATRIX-${ROLES.indexOf(role)}`]),
+  },
   { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
 ];
 
@@ -437,7 +449,7 @@ describe('the role matrix through HTTP', () => {
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
       'Query.productFeedback', 'Customer.suggestionValue',
       'Customer.membership', 'Customer.pointsLedger', 'Query.loyaltyProgramme', 'Query.loyaltyLiability', 'Mutation.enrolMember', 'Mutation.adjustPoints',
-      'Mutation.updateLoyaltyProgramme',
+      'Mutation.updateLoyaltyProgramme', 'Query.offers', 'Query.offersFor', 'Mutation.createOffer',
     ]));
   });
 
