@@ -8,7 +8,8 @@ import { Migration } from '@mikro-orm/migrations';
  *
  * The ledger is never updated or deleted: a balance is the sum of a membership's entries, and each
  * entry also stores the balance after it (`balance_after`, written under the membership's row lock,
- * checked ≥ 0), which is the running balance of `Customer.pointsLedger`. `seq` orders the ledger.
+ * checked ≥ 0), which is the running balance of `Customer.pointsLedger`. `seq` orders the ledger. A
+ * trigger refuses every update and delete of ledger entries and offer redemptions.
  * Positive entries are lots: what is left of them expires on `expires_on` (FIFO, see loyalty-ledger.ts).
  */
 export class Migration20261215000000Loyalty extends Migration {
@@ -136,10 +137,16 @@ export class Migration20261215000000Loyalty extends Migration {
       unique (customer_id, product_id)
     );`);
     this.addSql(`create index product_interest_product_idx on product_interest (product_id);`);
+    // The ledger and redemptions are history: the database refuses to change or delete them, whoever asks.
+    this.addSql(`create function refuse_change_of_history() returns trigger language plpgsql as $$
+      begin raise exception '% is append-only: its rows are never changed or deleted', tg_table_name; end $$;`);
+    this.addSql(`create trigger points_entry_append_only before update or delete on points_entry for each row execute function refuse_change_of_history();`);
+    this.addSql(`create trigger offer_redemption_append_only before update or delete on offer_redemption for each row execute function refuse_change_of_history();`);
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop table if exists product_interest, offer_redemption, offer, points_entry, loyalty_tier_change, loyalty_membership, loyalty_programme;`);
+    this.addSql(`drop function if exists refuse_change_of_history();`);
     this.addSql(`drop sequence if exists loyalty_member_number_seq;`);
     this.addSql(`alter table sales_order_line drop column if exists price_source;`);
     this.addSql(`alter table sales_order drop column if exists points_value, drop column if exists offer_discount, drop column if exists completed_at;`);

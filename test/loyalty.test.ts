@@ -242,6 +242,9 @@ describe('membership, member prices, earning and tiers', () => {
     const [last] = (await ledger(c)).edges.map((e: any) => e.node);
     expect(last).toMatchObject({ kind: 'REVERSAL', points: -100, balanceAfter: 0, unrecovered: 900, orderId: o.id });
     expect(await ledgerSum(c)).toBe(0);
+    // the ledger is history: the database itself refuses to change or delete it
+    await expect(t.sql('update points_entry set points = 0 where customer_id = ?', [c])).rejects.toThrow(/append-only/);
+    await expect(t.sql('delete from points_entry where customer_id = ?', [c])).rejects.toThrow(/append-only/);
     const audit = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where entity_type = 'Membership' and customer_id = ?`, [c]);
     expect(audit[0].n).toBe(2); // enrolment + adjustment
   });
