@@ -10,6 +10,7 @@ import { ordersDomain } from './orders.domain';
 import { platformDomain } from './platform.domain';
 import { salesDomain } from './sales.domain';
 import { serviceDomain } from './service.domain';
+import { valueDomain } from './value.domain';
 
 /** Every domain of the API. Adding a domain is its files and one line here. */
 export const DOMAINS: readonly Domain[] = [
@@ -20,6 +21,7 @@ export const DOMAINS: readonly Domain[] = [
   financeDomain,
   serviceDomain,
   loyaltyDomain,
+  valueDomain,
 ];
 
 // The parts that services and auth read deep inside a request (they cannot import the domains, which

@@ -98,6 +98,17 @@ export class Customer extends SoftDeletable<
   @Field(() => String, { nullable: true, description: 'Free-text note on the churn; null when none.' })
   churnNote?: string | null;
 
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the customer became CHURNED (UTC); null while it is not.' })
+  churnedAt?: Date | null;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'What the customer declares it spends a year in our categories, in the loyalty programme\'s currency (the base of `metrics.shareOfWallet`); null when unknown.',
+  })
+  annualCategoryBudget?: string | null;
+
   @Property({ type: 'boolean' })
   @Field({ description: 'True when this customer is a partner (dealer or reseller).' })
   isPartner: boolean = false;

@@ -73,6 +73,7 @@ class CustomerFields {
   @Field(() => String, { nullable: true, description: 'Industry (up to 100 characters).' }) industry?: string | null;
   @Field(() => Int, { nullable: true, description: 'Headcount (0 or more).' }) employeeCount?: number | null;
   @Field(() => DecimalScalar, { nullable: true, description: 'Annual revenue, e.g. "1250000.00".' }) annualRevenue?: string | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'What the customer spends a year in our categories, in the loyalty programme\'s currency (base of `metrics.shareOfWallet`), e.g. "20000.00".' }) annualCategoryBudget?: string | null;
   @Field(() => String, { nullable: true, description: 'Web site (http:// or https://).' }) website?: string | null;
   @Field(() => [PhoneInput], { nullable: true, description: 'Phone numbers (replaces the list; at most 10).' }) phones?: PhoneInput[] | null;
   @Field(() => [EmailInput], { nullable: true, description: 'E-mail addresses (replaces the list; at most 10).' }) emails?: EmailInput[] | null;

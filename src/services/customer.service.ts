@@ -112,6 +112,7 @@ const fields = {
   industry: optionalText(100),
   employeeCount: z.number().int().min(0, 'Must be 0 or more.').max(10_000_000).nullish(),
   annualRevenue: MONEY.nullish(),
+  annualCategoryBudget: MONEY.nullish(),
   website: URL_TEXT.nullish(),
   phones: PHONES,
   emails: EMAILS,
@@ -156,7 +157,7 @@ export type UpdateCustomerInput = { id: string; version: number } & NullOrOmitte
 
 /** Fields recorded in the audit log (everything a user can change). */
 const AUDITED = [
-  'name', 'kind', 'sector', 'tier', 'vip', 'industry', 'employeeCount', 'annualRevenue', 'website', 'phones', 'emails',
+  'name', 'kind', 'sector', 'tier', 'vip', 'industry', 'employeeCount', 'annualRevenue', 'annualCategoryBudget', 'website', 'phones', 'emails',
   'addresses', 'ownerId', 'source', 'referredById', 'resoldById', 'status', 'churnReason', 'churnNote', 'isPartner', 'channelType',
   'tags', 'customAttributes', 'marketingConsent', 'consentAt', 'consentSource', 'externalRefs', 'deletedAt',
 ];
@@ -275,6 +276,9 @@ function applyFields(em: ServiceContext['em'], c: Customer, data: Partial<z.infe
     c.consentAt = new Date();
   }
   if (consentSource !== undefined) c.consentSource = consentSource;
+  // When it churned: stamped when the status becomes CHURNED, cleared when it leaves it (churn analysis, issue 12).
+  if (c.status === CustomerStatus.CHURNED) c.churnedAt ??= new Date();
+  else c.churnedAt = null;
 }
 
 async function replaceExternalRefs(em: ServiceContext['em'], customer: Customer, refs: { system: string; ref: string }[]) {

@@ -1,0 +1,14 @@
+import { CustomerMetrics } from '../entities/metrics.entity';
+import { Migration20261216000000CustomerValue } from '../../migrations/Migration20261216000000CustomerValue';
+import type { Domain } from './domain';
+
+/** Customer value and loyalty metrics (issue 12): RFM, CLV, trend, Pareto, C3 segments, churn risk, and the analytics over them. */
+export const valueDomain: Domain = {
+  name: 'value',
+  entities: [CustomerMetrics],
+  migrations: [
+    { name: 'Migration20261216000000CustomerValue', class: Migration20261216000000CustomerValue },
+  ],
+  resolvers: [],
+  permissions: [],
+};
