@@ -208,6 +208,14 @@ describe('who sees what', () => {
     expect((await t.gql(refreshM, {}, 'SALES_MANAGER')).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  test('refreshes run beside reads and beside each other: reads never fail or wait for them, the figures come out the same', async () => {
+    const before = await metricsOf('a');
+    const Q = 'query($id: ID!) { customer(id: $id) { metrics { paretoClass clvHistoric } } }';
+    const results = await Promise.all([refresh(), refresh(), ...Array.from({ length: 5 }, () => t.gql(Q, { id: id('a') }, 'ADMIN'))]);
+    for (const r of results.slice(2) as Awaited<ReturnType<TestApp['gql']>>[]) expect(ok(r).customer.metrics).toEqual({ paretoClass: 'A', clvHistoric: '720.00' });
+    expect({ ...(await metricsOf('a')), computedAt: before.computedAt }).toEqual(before);
+  });
+
   test('metrics of a list cost one statement, whatever the number of customers', async () => {
     const Q = 'query($n: Int!) { customers(first: $n) { edges { node { id metrics { rfm { score } churnRisk { level reasons { reason } } referralValue { customers } } } } } }';
     const few = await t.countQueries(async () => ok(await t.gql(Q, { n: 2 }, 'ADMIN')));
