@@ -1,5 +1,6 @@
 import { CustomerMetrics } from '../entities/metrics.entity';
 import { Migration20261216000000CustomerValue } from '../../migrations/Migration20261216000000CustomerValue';
+import { Migration20261217000000CustomerMetricsSortIndexes } from '../../migrations/Migration20261217000000CustomerMetricsSortIndexes';
 import type { Domain } from './domain';
 
 /** Customer value and loyalty metrics (issue 12): RFM, CLV, trend, Pareto, C3 segments, churn risk, and the analytics over them. */
@@ -8,6 +9,7 @@ export const valueDomain: Domain = {
   entities: [CustomerMetrics],
   migrations: [
     { name: 'Migration20261216000000CustomerValue', class: Migration20261216000000CustomerValue },
+    { name: 'Migration20261217000000CustomerMetricsSortIndexes', class: Migration20261217000000CustomerMetricsSortIndexes },
   ],
   resolvers: [],
   permissions: [],
