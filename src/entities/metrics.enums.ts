@@ -15,7 +15,10 @@ export enum LoyaltyLevel { HIGH = 'HIGH', LOW = 'LOW' }
 registerEnumType(LoyaltyLevel, {
   name: 'LoyaltyLevel',
   description: 'High or low, for the attitude (latest NPS ≥ 9) and the behaviour (growing revenue and frequency ≥ the median) of a customer.',
-  valuesConfig: { HIGH: { description: 'High.' }, LOW: { description: 'Low (or unknown: no NPS answer, no orders).' } },
+  valuesConfig: {
+    HIGH: { description: 'Attitude: the latest NPS answer is 9 or 10. Behaviour: revenue is growing and the customer orders at least as often as the median.' },
+    LOW: { description: 'Not HIGH, including unknown (no NPS answer; no orders).' },
+  },
 });
 
 /** The eight C3 segments: attitude × behaviour × value (Pareto A), as (attitude, behaviour, value). */
