@@ -1,5 +1,7 @@
 import { CustomerMetrics } from '../entities/metrics.entity';
 import { Migration20261216000000CustomerValue } from '../../migrations/Migration20261216000000CustomerValue';
+import { valueAnalyticsPermissions } from '../auth/value-analytics.permissions';
+import { ChurnGroupResolver, ValueAnalyticsResolver } from '../resolvers/value-analytics.resolver';
 import type { Domain } from './domain';
 
 /** Customer value and loyalty metrics (issue 12): RFM, CLV, trend, Pareto, C3 segments, churn risk, and the analytics over them. */
@@ -9,6 +11,6 @@ export const valueDomain: Domain = {
   migrations: [
     { name: 'Migration20261216000000CustomerValue', class: Migration20261216000000CustomerValue },
   ],
-  resolvers: [],
-  permissions: [],
+  resolvers: [ValueAnalyticsResolver, ChurnGroupResolver],
+  permissions: [valueAnalyticsPermissions],
 };
