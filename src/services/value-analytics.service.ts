@@ -20,8 +20,14 @@ import { FALSE, raw, rows, sql, type Sql } from './sql';
  * decimals; a group whose value is unknown or absent is keyed `NONE` (and listed last).
  */
 
-/** Who reads the value analytics: staff who see customers' metrics (reps and managers their own book). Not PARTNER, not API keys. */
-export const VALUE_ANALYTICS_READERS: readonly Role[] = LOYALTY_READERS;
+/**
+ * Who reads the value analytics: staff who see customers' metrics (reps and managers their own book).
+ * Not PARTNER (not even its own figures), not API keys. The same roles read memberships (LOYALTY_READERS),
+ * which tierMigration relies on: its rows are scoped by `membershipScope`.
+ */
+export const VALUE_ANALYTICS_READERS: readonly Role[] = [
+  Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
+];
 /** Who reads cost-based figures (margins, CLV): they reveal our costs. */
 export const COST_FIGURE_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.FINANCE];
 
@@ -358,8 +364,8 @@ const TIER_ARRAY = raw(`ARRAY[${quoted(MEMBERSHIP_TIERS)}]::text[]`);
  */
 export async function tierMigration(ctx: ServiceContext, args: Period): Promise<TierMigrationResult> {
   checkPeriod(args);
-  const scope = ctx.principal.type === 'USER' && VALUE_ANALYTICS_READERS.includes(ctx.principal.role)
-    ? membershipScope(ctx.principal, 'm.customer_id') : FALSE;
+  const reads = ctx.principal.type === 'USER' && VALUE_ANALYTICS_READERS.includes(ctx.principal.role) && LOYALTY_READERS.includes(ctx.principal.role);
+  const scope = reads ? membershipScope(ctx.principal, 'm.customer_id') : FALSE;
   const heldAt = (at: Date) => sql`(select t.to_tier from loyalty_tier_change t where t.membership_id = m.id and t.created_at < ${ts(at)}
       order by t.created_at desc, t.id desc limit 1)`;
   const found = await rows<TierMoveRow & { isTotal: boolean; newMembers: number; upgraded: number; downgraded: number; unchanged: number }>(ctx.em, sql`
