@@ -53,6 +53,8 @@ export class Migration20261216000000CustomerValue extends Migration {
     this.addSql(`create index customer_metrics_clv_idx on customer_metrics (clv_historic, customer_id);`);
     this.addSql(`create index customer_metrics_clv_predicted_idx on customer_metrics (clv_predicted_12m, customer_id);`);
     this.addSql(`create index customer_metrics_rfm_idx on customer_metrics (rfm_total, customer_id);`);
+    this.addSql(`create index customer_metrics_churn_score_idx on customer_metrics (churn_score, customer_id);`);
+    this.addSql(`create index customer_metrics_margin_idx on customer_metrics (margin_12m, customer_id);`);
     this.addSql(`create index sales_order_customer_status_idx on sales_order (customer_id, status);`);
     // Offers (issue 11) may target a segment of these metrics.
     this.addSql(`alter table offer drop constraint offer_target_check;`);
