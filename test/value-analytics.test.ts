@@ -444,9 +444,10 @@ describe('cohortRetention', () => {
   // First COMPLETED order per live customer: K1 2025-01-05, K2 2025-01-31 23:59:59, K5 2025-01-10, K9 2025-01-15 → January;
   // K3 2025-02-14 → February; K11 2025-05-01 → May; K12 2025-06-30 → June. Not: K7 (first order 2024-12-31 23:59:59),
   // K8 (2024-03), K6 (deleted).
-  // January's customers ordering later: February K2 (Q5, 02-01 00:00), K5 (Q10, USD counts too), not K9 (O8 RETURNED); March K1 (Q3).
+  // January's customers ordering later: February K2 (Q5, 02-01 00:00), not K5 (Q10 is in USD, not the programme's currency),
+  // not K9 (O8 RETURNED); March K1 (Q3).
   const ALL = [
-    cohort('2025-01', 4, [[4, 1], [2, 0.5], [1, 0.25], [0, 0]]),
+    cohort('2025-01', 4, [[4, 1], [1, 0.25], [1, 0.25], [0, 0]]),
     cohort('2025-02', 1, [[1, 1], [0, 0], [1, 1], [0, 0]]), // K3 again in April (Q7)
     cohort('2025-03', 0, [[0, null], [0, null], [0, null], [0, null]]),
     cohort('2025-04', 0, [[0, null], [0, null], [0, null], [0, null]]),

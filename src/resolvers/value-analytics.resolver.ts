@@ -57,7 +57,7 @@ export class ValueAnalyticsResolver {
   }
 
   @Query(() => CohortRetention, {
-    description: `Customers by month of their first COMPLETED order, and the share of each cohort that ordered again 0 … months months later. ${SCOPE}`,
+    description: `Customers by month of their first COMPLETED order (in the programme's currency), and the share of each cohort that ordered 0 … months months later. ${SCOPE}`,
   })
   cohortRetention(@Args() args: CohortRetentionArgs, @Ctx() ctx: GraphQLContext) {
     return valueAnalytics.cohortRetention(serviceContext(ctx), args);

@@ -167,7 +167,7 @@ export class RetentionMonth {
   @Field({ description: 'The calendar month, "YYYY-MM" (UTC).' })
   month!: string;
 
-  @Field(() => Int, { nullable: true, description: 'Customers of the cohort with a COMPLETED order completed in this month; null when the month has not begun yet.' })
+  @Field(() => Int, { nullable: true, description: 'Customers of the cohort with a COMPLETED order in the programme\'s currency completed in this month; null when the month has not begun yet.' })
   customers!: number | null;
 
   @Field(() => Float, {
@@ -178,9 +178,9 @@ export class RetentionMonth {
   share!: number | null;
 }
 
-@ObjectType({ description: 'The customers whose first COMPLETED order was completed in one month, and their ordering in the months after.' })
+@ObjectType({ description: 'The customers whose first COMPLETED order (in the programme\'s currency, as in the metrics\' firstOrderAt) was completed in one month, and their ordering in the months after.' })
 export class Cohort {
-  @Field({ description: 'The cohort\'s month, "YYYY-MM" (UTC): the month in which its customers\' first COMPLETED order was completed.' })
+  @Field({ description: 'The cohort\'s month, "YYYY-MM" (UTC): the month in which its customers\' first COMPLETED order in the programme\'s currency was completed.' })
   month!: string;
 
   @Field(() => Int, { description: 'Customers in the cohort (live, in your scope); 0 for a month without first orders.' })

@@ -266,6 +266,9 @@ function monthStart(d: Date, plus = 0): string {
 const monthsBetween = (a: Date, b: Date) => (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
 
 /**
+ * Orders count as everywhere in issue 12 (the metrics refresh): COMPLETED, in the programme's currency —
+ * so a customer's cohort is the month of its `metrics.firstOrderAt`.
+ *
  * Customers (live, in scope) by the UTC month of their first COMPLETED order, from `from`'s month on,
  * `cohorts` cohorts (default: up to the current month): each cohort's size, and for each month offset
  * 0…`months` how many of its customers had a COMPLETED order completed in that month and the share of
@@ -298,7 +301,7 @@ export async function cohortRetention(ctx: ServiceContext, args: { from: Date; m
       select o.customer_id, min(o.completed_at) as first_at
       from sales_order o
       join customer c on c.id = o.customer_id and c.deleted_at is null
-      where o.status = 'COMPLETED' and o.completed_at is not null and ${valueScope(ctx.principal)}
+      where o.status = 'COMPLETED' and o.completed_at is not null and o.currency = ${PROGRAMME_CURRENCY} and ${valueScope(ctx.principal)}
       group by o.customer_id
     ),
     members as (
@@ -315,6 +318,7 @@ export async function cohortRetention(ctx: ServiceContext, args: { from: Date; m
             + extract(month from o.completed_at at time zone 'UTC') - extract(month from mb.cohort))::int as off
         from members mb
         join sales_order o on o.customer_id = mb.customer_id and o.status = 'COMPLETED' and o.completed_at is not null
+          and o.currency = ${PROGRAMME_CURRENCY}
       ) x
       where x.off between 0 and ${args.months}
       group by x.cohort, x.off
