@@ -1,5 +1,5 @@
-import { COST_FIGURE_READERS, VALUE_ANALYTICS_READERS } from '../services/value-analytics.service';
 import type { PermissionMap } from './permission-map';
+import { MARGIN_READERS, METRICS_READERS } from './roles';
 import { isRole, reachable } from './rules';
 
 /**
@@ -9,8 +9,8 @@ import { isRole, reachable } from './rules';
  * (margins, CLV) only for SALES_MANAGER, FINANCE and ADMIN. No customer names are output at all; the
  * owner behind a churn group is a User, whose name and e-mail rules hide them from ANALYST.
  */
-export const readsValueAnalytics = isRole(...VALUE_ANALYTICS_READERS);
-export const readsCostFigures = isRole(...COST_FIGURE_READERS);
+export const readsValueAnalytics = isRole(...METRICS_READERS);
+export const readsCostFigures = isRole(...MARGIN_READERS);
 
 export const valueAnalyticsPermissions: PermissionMap = {
   Query: {

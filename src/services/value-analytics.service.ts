@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
-import { LOYALTY_READERS } from '../auth/roles';
-import { ChurnReason, Role, Sector } from '../entities/enums';
+import { LOYALTY_READERS, MARGIN_READERS, METRICS_READERS } from '../auth/roles';
+import { ChurnReason, Sector } from '../entities/enums';
 import { MEMBERSHIP_TIERS, MembershipTier } from '../entities/loyalty.enums';
 import { C3Segment, ParetoClass } from '../entities/metrics.enums';
 import type { ServiceContext } from './context';
@@ -21,15 +21,12 @@ import { FALSE, raw, rows, sql, type Sql } from './sql';
  */
 
 /**
- * Who reads the value analytics: staff who see customers' metrics (reps and managers their own book).
- * Not PARTNER (not even its own figures), not API keys. The same roles read memberships (LOYALTY_READERS),
- * which tierMigration relies on: its rows are scoped by `membershipScope`.
+ * Who reads the value analytics: METRICS_READERS (staff; reps and managers the customers in their scope;
+ * not PARTNER, not even its own figures; not API keys). Cost-based figures (margins, CLV): MARGIN_READERS.
+ * METRICS_READERS are also membership readers (LOYALTY_READERS), which tierMigration relies on: its rows
+ * are scoped by `membershipScope`.
  */
-export const VALUE_ANALYTICS_READERS: readonly Role[] = [
-  Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
-];
-/** Who reads cost-based figures (margins, CLV): they reveal our costs. */
-export const COST_FIGURE_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.FINANCE];
+const readsAnalytics = (principal: Principal) => principal.type === 'USER' && METRICS_READERS.includes(principal.role);
 
 /** The key of the group of customers without a value for the grouping (no segment, no membership, no orders…). */
 export const NONE = 'NONE';
@@ -40,11 +37,11 @@ export const NONE = 'NONE';
  * root rule already refuses them; this keeps the SQL closed should a rule ever be loosened.
  */
 function valueScope(principal: Principal, alias = 'c'): Sql {
-  if (principal.type !== 'USER' || !VALUE_ANALYTICS_READERS.includes(principal.role)) return FALSE;
+  if (!readsAnalytics(principal)) return FALSE;
   return customerScope(principal, alias);
 }
 
-const seesCosts = (principal: Principal) => principal.type === 'USER' && COST_FIGURE_READERS.includes(principal.role);
+const seesCosts = (principal: Principal) => principal.type === 'USER' && MARGIN_READERS.includes(principal.role);
 
 const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 /** Position of `key` in an enum's order (null for NONE, which `order by … asc` puts last). */
@@ -106,7 +103,7 @@ const SEGMENT_KEY: Record<SegmentBy, { key: Sql; join?: Sql; order: Sql }> = {
 /**
  * Customers with a metrics row, live and in the caller's scope, grouped by `by`: per group and in
  * total their number, Σ revenue12m, Σ margin12m, the average clvHistoric, and the group's share of the
- * total revenue12m. Margins and CLV are computed for everyone but handed only to COST_FIGURE_READERS
+ * total revenue12m. Margins and CLV are computed for everyone but handed only to MARGIN_READERS
  * (the field rules refuse the others too; null here keeps them out of any other path).
  */
 export async function segmentSummary(ctx: ServiceContext, args: { by: SegmentBy }): Promise<SegmentSummaryResult> {
@@ -368,8 +365,7 @@ const TIER_ARRAY = raw(`ARRAY[${quoted(MEMBERSHIP_TIERS)}]::text[]`);
  */
 export async function tierMigration(ctx: ServiceContext, args: Period): Promise<TierMigrationResult> {
   checkPeriod(args);
-  const reads = ctx.principal.type === 'USER' && VALUE_ANALYTICS_READERS.includes(ctx.principal.role) && LOYALTY_READERS.includes(ctx.principal.role);
-  const scope = reads ? membershipScope(ctx.principal, 'm.customer_id') : FALSE;
+  const scope = readsAnalytics(ctx.principal) && LOYALTY_READERS.includes(ctx.principal.role) ? membershipScope(ctx.principal, 'm.customer_id') : FALSE;
   const heldAt = (at: Date) => sql`(select t.to_tier from loyalty_tier_change t where t.membership_id = m.id and t.created_at < ${ts(at)}
       order by t.created_at desc, t.id desc limit 1)`;
   const found = await rows<TierMoveRow & { isTotal: boolean; newMembers: number; upgraded: number; downgraded: number; unchanged: number }>(ctx.em, sql`
