@@ -1,7 +1,9 @@
 import { CustomerMetrics } from '../entities/metrics.entity';
 import { Migration20261216000000CustomerValue } from '../../migrations/Migration20261216000000CustomerValue';
+import { valueAnalyticsPermissions } from '../auth/value-analytics.permissions';
 import { valuePermissions } from '../auth/value.permissions';
 import { createValueLoaders } from '../loaders/value.loaders';
+import { ChurnGroupResolver, ValueAnalyticsResolver } from '../resolvers/value-analytics.resolver';
 import { CustomerMetricsFieldsResolver, CustomerMetricsResolver } from '../resolvers/value.resolver';
 import { refreshMetrics } from '../services/metrics-refresh';
 import type { Domain } from './domain';
@@ -13,8 +15,8 @@ export const valueDomain: Domain = {
   migrations: [
     { name: 'Migration20261216000000CustomerValue', class: Migration20261216000000CustomerValue },
   ],
-  resolvers: [CustomerMetricsResolver, CustomerMetricsFieldsResolver],
-  permissions: [valuePermissions],
+  resolvers: [CustomerMetricsResolver, CustomerMetricsFieldsResolver, ValueAnalyticsResolver, ChurnGroupResolver],
+  permissions: [valuePermissions, valueAnalyticsPermissions],
   loaders: [createValueLoaders],
   jobs: [{ name: 'metrics', run: (em, now) => refreshMetrics(em, now) }],
 };
