@@ -419,11 +419,24 @@ const ROWS: Row[] = [
   { name: 'Customer.metrics (partner\'s own)', query: customerField('metrics { paretoClass }'), path: ['customer', 'metrics'], vars: byId('partnerOwn'), expect: 'V V A V V V V F F' },
   { name: 'CustomerMetrics.clvHistoric', query: customerField('metrics { clvHistoric }'), path: ['customer', 'metrics', 'clvHistoric'], vars: byId('bizConsent'), expect: 'V V F F F V F A F' },
   { name: 'Mutation.refreshCustomerMetrics', query: 'mutation { refreshCustomerMetrics { customers } }', path: ['refreshCustomerMetrics'], vars: () => ({}), expect: 'V F F F F F F F F' },
+  {
+    name: 'Query.segmentSummary', query: '{ segmentSummary(by: PARETO) { groups { key customers revenue12m } } }', path: ['segmentSummary'], vars: () => ({}),
+    expect: 'V V V V V V V F F',
+  },
+  {
+    name: 'SegmentGroup.margin12m', query: '{ segmentSummary(by: PARETO) { groups { key margin12m } } }', path: ['segmentSummary', 'groups', '0', 'margin12m'], vars: () => ({}),
+    expect: 'V V F F F V F F F',
+  },
+  {
+    name: 'Query.churnAnalysis', query: 'query($from: DateTime!, $to: DateTime!) { churnAnalysis(from: $from, to: $to, by: REASON) { total { customers } } }', path: ['churnAnalysis'],
+    vars: () => ({ from: '2020-01-01T00:00:00Z', to: '2040-01-01T00:00:00Z' }), expect: 'V V V V V V V F F',
+  },
+  { name: 'Query.tierMigration', query: '{ tierMigration(from: "2020-01-01T00:00:00Z", to: "2040-01-01T00:00:00Z") { members } }', path: ['tierMigration'], vars: () => ({}), expect: 'V V V V V V V F F' },
   { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
 ];
 
 const at = (data: any, path: string[]) => path.reduce((v, k) => (v == null ? v : v[k]), data);
-const isPrefix = (a: readonly (string | number)[] | undefined, b: string[]) => !!a && a.length <= b.length && a.every((x, i) => x === b[i]);
+const isPrefix = (a: readonly (string | number)[] | undefined, b: string[]) => !!a && a.length <= b.length && a.every((x, i) => String(x) === b[i]);
 
 /** What happened, as V / F / A, or a description of anything else. */
 function outcome(res: GqlResult, path: string[]): string {
@@ -458,6 +471,7 @@ describe('the role matrix through HTTP', () => {
       'Customer.membership', 'Customer.pointsLedger', 'Query.loyaltyProgramme', 'Query.loyaltyLiability', 'Mutation.enrolMember', 'Mutation.adjustPoints',
       'Mutation.updateLoyaltyProgramme', 'Query.offers', 'Query.offersFor', 'Mutation.createOffer',
       'Customer.metrics', 'CustomerMetrics.clvHistoric', 'Mutation.refreshCustomerMetrics',
+      'Query.segmentSummary', 'SegmentGroup.margin12m', 'Query.churnAnalysis', 'Query.tierMigration',
     ]));
   });
 

@@ -98,6 +98,8 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
         source: rnd.pick(Object.values(CustomerSource)),
         status,
         churnReason: status === CustomerStatus.CHURNED ? rnd.pick(Object.values(ChurnReason)) : null,
+        // churned over the last six months (churn analysis needs the moment)
+        churnedAt: status === CustomerStatus.CHURNED ? new Date(Date.now() - ((i * 7) % 180 + 1) * 86_400_000) : null,
         isPartner,
         channelType: isPartner ? channels[(i / 10) % channels.length | 0] : null,
         tags: TAGS.filter(() => rnd.chance(0.2)),
