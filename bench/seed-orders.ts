@@ -174,6 +174,14 @@ async function main() {
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     const totals = { customers: 0, orders: 0, lines: 0, cases: 0, surveys: 0 };
     let lastReport = -2;
+    // Time per statement kind, printed at the end: where a batch spends its time.
+    const spent = new Map<string, number>();
+    const timed = async (label: string, text: string, params: unknown[] = []) => {
+      const t0 = process.hrtime.bigint();
+      const result = await client.query(text, params);
+      spent.set(label, (spent.get(label) ?? 0) + Number(process.hrtime.bigint() - t0) / 1e9);
+      return result;
+    };
     let lo = '';
     for (;;) {
       // The batch is a range of ids (random, so each range spreads over every creation time).
@@ -182,20 +190,20 @@ async function main() {
       if (!n) break;
       await client.query('begin');
       try {
-        await client.query(CHURNED_AT_SQL, [lo, hi, now, seed]);
-        await client.query(BUDGET_SQL, [lo, hi, seed]);
-        await client.query(`create temp table bv_product on commit drop as
+        await timed('churned_at', CHURNED_AT_SQL, [lo, hi, now, seed]);
+        await timed('budgets', BUDGET_SQL, [lo, hi, seed]);
+        await timed('products', `create temp table bv_product on commit drop as
           select id, sku, list_price, row_number() over (order by sku)::int as rn from product where sku like 'BENCH-VAL-%' and sku <= $1`,
         [`BENCH-VAL-${String(productCount).padStart(4, '0')}`]);
-        await client.query(BATCH_CUSTOMERS_SQL, [lo, hi, seed, mean, now, months]);
-        await client.query(BATCH_ORDERS_SQL, [seed]);
-        await client.query(BATCH_LINES_SQL, [productCount]);
-        const orders = await client.query(INSERT_ORDERS_SQL, [adminId]);
-        const lines = await client.query(INSERT_LINES_SQL);
-        await client.query(BATCH_CASES_SQL, [seed, now]);
-        const cases = await client.query(INSERT_CASES_SQL, [adminId]);
-        const surveys = await client.query(INSERT_SURVEYS_SQL);
-        await client.query('commit');
+        await timed('customers', BATCH_CUSTOMERS_SQL, [lo, hi, seed, mean, now, months]);
+        await timed('orders (generate)', BATCH_ORDERS_SQL, [seed]);
+        await timed('lines (generate)', BATCH_LINES_SQL, [productCount]);
+        const orders = await timed('orders (insert)', INSERT_ORDERS_SQL, [adminId]);
+        const lines = await timed('lines (insert)', INSERT_LINES_SQL);
+        await timed('cases (generate)', BATCH_CASES_SQL, [seed, now]);
+        const cases = await timed('cases (insert)', INSERT_CASES_SQL, [adminId]);
+        const surveys = await timed('surveys (insert)', INSERT_SURVEYS_SQL);
+        await timed('commit', 'commit');
         totals.customers += n;
         totals.orders += orders.rowCount ?? 0;
         totals.lines += lines.rowCount ?? 0;
@@ -215,6 +223,7 @@ async function main() {
       }
     }
     const insertSeconds = elapsed();
+    if (spent.size) console.log(`time per step: ${[...spent].map(([label, seconds]) => `${label} ${seconds.toFixed(1)} s`).join(', ')}`);
     const analyzeStart = process.hrtime.bigint();
     for (const table of ['customer', 'product', 'sales_order', 'sales_order_line', 'service_case', 'survey']) await client.query(`analyze ${table}`);
     const analyzeSeconds = Number(process.hrtime.bigint() - analyzeStart) / 1e9;
