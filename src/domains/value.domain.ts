@@ -1,5 +1,9 @@
 import { CustomerMetrics } from '../entities/metrics.entity';
 import { Migration20261216000000CustomerValue } from '../../migrations/Migration20261216000000CustomerValue';
+import { valuePermissions } from '../auth/value.permissions';
+import { createValueLoaders } from '../loaders/value.loaders';
+import { CustomerMetricsFieldsResolver, CustomerMetricsResolver } from '../resolvers/value.resolver';
+import { refreshMetrics } from '../services/metrics-refresh';
 import type { Domain } from './domain';
 
 /** Customer value and loyalty metrics (issue 12): RFM, CLV, trend, Pareto, C3 segments, churn risk, and the analytics over them. */
@@ -9,6 +13,8 @@ export const valueDomain: Domain = {
   migrations: [
     { name: 'Migration20261216000000CustomerValue', class: Migration20261216000000CustomerValue },
   ],
-  resolvers: [],
-  permissions: [],
+  resolvers: [CustomerMetricsResolver, CustomerMetricsFieldsResolver],
+  permissions: [valuePermissions],
+  loaders: [createValueLoaders],
+  jobs: [{ name: 'metrics', run: (em, now) => refreshMetrics(em, now) }],
 };

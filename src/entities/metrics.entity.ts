@@ -79,19 +79,21 @@ export class CustomerMetrics {
 
   @Property({ type: 'decimal', precision: 18, scale: 2 })
   @Field(() => DecimalScalar, {
-    description: 'Historic customer lifetime value: gross margin of all COMPLETED orders to date — Σ lines (lineTotal − quantity × the product\'s cost; lines of products without a cost count 0) − the order\'s offer discount − its points value. Returned orders are not COMPLETED and do not count.',
+    nullable: true,
+    description: 'SALES_MANAGER, FINANCE and ADMIN only (cost-based). Historic customer lifetime value: gross margin of all COMPLETED orders to date — Σ lines (lineTotal − quantity × the product\'s cost; lines of products without a cost count 0) − the order\'s offer discount − its points value. Returned orders are not COMPLETED and do not count.',
   })
   clvHistoric!: string;
 
   @Property({ type: 'decimal', precision: 18, scale: 2, fieldName: 'clv_predicted_12m' })
   @Field(() => DecimalScalar, {
-    description: 'Predicted margin of the next 12 months. Model: average margin per COMPLETED order × expected orders, where expected orders = 365 / typicalIntervalDays '
+    nullable: true,
+    description: 'SALES_MANAGER, FINANCE and ADMIN only (cost-based). Predicted margin of the next 12 months. Model: average margin per COMPLETED order × expected orders, where expected orders = 365 / typicalIntervalDays '
       + '(customers with one order: their orders of the last 365 days), damped by recency — × typicalIntervalDays / recencyDays when the last order is older than the interval. 0 without orders.',
   })
   clvPredicted12m!: string;
 
   @Property({ type: 'decimal', precision: 18, scale: 2, fieldName: 'margin_12m' })
-  @Field(() => DecimalScalar, { description: 'Gross margin (as in clvHistoric) of the orders COMPLETED in the last 12 months.' })
+  @Field(() => DecimalScalar, { nullable: true, description: 'SALES_MANAGER, FINANCE and ADMIN only (cost-based). Gross margin (as in clvHistoric) of the orders COMPLETED in the last 12 months.' })
   margin12m!: string;
 
   @Property({ type: 'decimal', precision: 10, scale: 2, nullable: true })
@@ -106,7 +108,7 @@ export class CustomerMetrics {
   @Field(() => ParetoClass, { description: 'A, B or C by 12-month gross margin (see the enum).' })
   paretoClass!: ParetoClass;
 
-  @Enum({ items: () => C3Segment, nullable: true })
+  @Enum({ items: () => C3Segment, nullable: true, fieldName: 'c3_segment' })
   @Field(() => C3Segment, { nullable: true, description: 'Attitude × behaviour × value (Pareto A); null for customers without a COMPLETED order.' })
   c3Segment?: C3Segment | null;
 
