@@ -53,12 +53,22 @@ export class Migration20261216000000CustomerValue extends Migration {
     this.addSql(`create index customer_metrics_clv_idx on customer_metrics (clv_historic, customer_id);`);
     this.addSql(`create index customer_metrics_clv_predicted_idx on customer_metrics (clv_predicted_12m, customer_id);`);
     this.addSql(`create index customer_metrics_rfm_idx on customer_metrics (rfm_total, customer_id);`);
+    this.addSql(`create index customer_metrics_churn_score_idx on customer_metrics (churn_score, customer_id);`);
+    this.addSql(`create index customer_metrics_margin_idx on customer_metrics (margin_12m, customer_id);`);
     this.addSql(`create index sales_order_customer_status_idx on sales_order (customer_id, status);`);
+    // Offers (issue 11) may target a segment of these metrics.
+    this.addSql(`alter table offer drop constraint offer_target_check;`);
+    this.addSql(`alter table offer add constraint offer_target_check check (target in ('EVERYONE', 'CUSTOMER', 'TIER', 'SEGMENT'));`);
+    this.addSql(`alter table offer add column target_pareto_class text null check (target_pareto_class in ('A', 'B', 'C')),
+      add column target_c3_segment text null, add column target_rfm_min smallint null check (target_rfm_min between 3 and 15),
+      add column target_rfm_max smallint null check (target_rfm_max between 3 and 15);`);
     this.addSql(`create index survey_customer_submitted_idx on survey (customer_id, submitted_at) where submitted_at is not null;`);
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop table if exists customer_metrics;`);
+    this.addSql(`alter table offer drop column if exists target_pareto_class, drop column if exists target_c3_segment,
+      drop column if exists target_rfm_min, drop column if exists target_rfm_max;`);
     this.addSql(`drop index if exists sales_order_customer_status_idx;`);
     this.addSql(`drop index if exists survey_customer_submitted_idx;`);
     this.addSql(`alter table customer drop column if exists annual_category_budget, drop column if exists churned_at;`);

@@ -163,6 +163,30 @@ describe('every metric against the hand computation', () => {
   });
 });
 
+describe('offers for a segment (issue 11)', () => {
+  test('a SEGMENT offer reaches the customers in it as of the last refresh, and is refused to the others', async () => {
+    const create = (input: Record<string, unknown>) => t.gql('mutation($i: CreateOfferInput!) { createOffer(input: $i) { offer { id target targetParetoClass targetC3Segment targetRfmMin } errors { code field } } }',
+      { i: { name: 'Champions', discountType: 'PERCENT', appliesTo: 'ORDER', percent: '5', validFrom: '2026-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', ...input } }, 'MARKETING');
+    expect(ok(await create({ code: 'SEG-NONE', target: 'SEGMENT' })).createOffer.errors).toEqual([{ code: 'VALIDATION', field: ['input', 'targetParetoClass'] }]);
+    expect(ok(await create({ code: 'SEG-BAD', target: 'SEGMENT', targetRfmMin: 12, targetRfmMax: 5 })).createOffer.errors).toEqual([{ code: 'VALIDATION', field: ['input', 'targetRfmMax'] }]);
+    expect(ok(await create({ code: 'SEG-TIER', target: 'TIER', targetTier: 'GOLD', targetParetoClass: 'A' })).createOffer.errors).toEqual([{ code: 'VALIDATION', field: ['input', 'targetParetoClass'] }]);
+    const made = ok(await create({ code: 'SEG-CHAMP', target: 'SEGMENT', targetParetoClass: 'A', targetC3Segment: 'CHAMPION', targetRfmMin: 12 })).createOffer;
+    expect(made.errors).toEqual([]);
+    const offersFor = async (c: string) => ok(await t.gql('query($id: ID!) { offersFor(customerId: $id) { code } }', { id: id(c) }, 'SALES_REP')).offersFor.map((o: any) => o.code);
+    expect(await offersFor('a')).toContain('SEG-CHAMP'); // Pareto A, CHAMPION, RFM 3 + 4 + 5 = 12 ("345" since G's order above) ≥ 12
+    expect(await offersFor('b')).not.toContain('SEG-CHAMP'); // Pareto B
+    expect(await offersFor('e')).not.toContain('SEG-CHAMP'); // no orders: no segment
+    await t.sql(`insert into product (id, sku, name, category, list_price, currency) values (?, 'SEG-SKU', 'Seg', 'Test', 10, 'EUR')`, [`prd_${'5'.repeat(32)}`]);
+    const shop = { apiKey: ok(await t.gql('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }',
+      { input: { name: 'seg shop', role: 'INTEGRATION', scopes: ['orders:write', 'customers:read'] } }, 'ADMIN')).createApiKey.secret as string };
+    const push = async (c: string) => ok(await t.gql('mutation($i: PushOrderInput!) { pushOrder(input: $i) { order { offerDiscount total } errors { code field } } }', { i: {
+      idempotencyKey: `seg-${c}`, channel: 'WEB', currency: 'EUR', customer: { customerId: id(c) }, lines: [{ sku: 'SEG-SKU', quantity: 2, unitPrice: '10.00' }], offerCodes: ['seg-champ'],
+    } }, shop)).pushOrder;
+    expect((await push('a')).order).toEqual({ offerDiscount: '1.00', total: '19.00' }); // 5 % of 20.00
+    expect((await push('b')).errors).toEqual([{ code: 'BUSINESS_RULE', field: ['input', 'offerCodes', '0'] }]);
+  });
+});
+
 describe('who sees what', () => {
   test('reps their customers without margins and CLV; FINANCE and managers with them; PARTNER and keys nothing; refresh is ADMIN\'s', async () => {
     const Q = 'query($id: ID!) { customer(id: $id) { metrics { paretoClass rfm { score } clvHistoric margin12m } } }';
@@ -182,6 +206,14 @@ describe('who sees what', () => {
     expect(partner.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const refreshM = 'mutation { refreshCustomerMetrics { customers computedAt } }';
     expect((await t.gql(refreshM, {}, 'SALES_MANAGER')).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  test('refreshes run beside reads and beside each other: reads never fail or wait for them, the figures come out the same', async () => {
+    const before = await metricsOf('a');
+    const Q = 'query($id: ID!) { customer(id: $id) { metrics { paretoClass clvHistoric } } }';
+    const results = await Promise.all([refresh(), refresh(), ...Array.from({ length: 5 }, () => t.gql(Q, { id: id('a') }, 'ADMIN'))]);
+    for (const r of results.slice(2) as Awaited<ReturnType<TestApp['gql']>>[]) expect(ok(r).customer.metrics).toEqual({ paretoClass: 'A', clvHistoric: '720.00' });
+    expect({ ...(await metricsOf('a')), computedAt: before.computedAt }).toEqual(before);
   });
 
   test('metrics of a list cost one statement, whatever the number of customers', async () => {

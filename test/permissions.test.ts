@@ -149,6 +149,8 @@ beforeAll(async () => {
   for (const customerId of [ids.bizConsent, ids.partnerOwn]) {
     expect(ok(await t.gql('mutation($i: EnrolMemberInput!) { enrolMember(input: $i) { errors { message } } }', { i: { customerId } }, 'ADMIN')).enrolMember.errors).toEqual([]);
   }
+  // Customer value fixtures: everyone's metrics computed once.
+  expect(ok(await t.gql('mutation { refreshCustomerMetrics { customers } }', {}, 'ADMIN')).refreshCustomerMetrics.customers).toBeGreaterThan(3);
   ids.internalNote = `cmt_${'a'.repeat(31)}1`;
   await t.sql(`insert into case_comment (id, case_id, visibility, body, author_type, author_id) values (?, ?, 'INTERNAL', 'between us', 'USER', ?)`,
     [ids.internalNote, ids.case, ids.service]);
@@ -412,6 +414,11 @@ const ROWS: Row[] = [
     expect: 'V F F F V F F F F',
     effect: (role) => exists('select 1 from offer where code = ?', [`MATRIX-${ROLES.indexOf(role)}`]),
   },
+  // Customer value (issue 12): staff in their scope, no partner, no key; cost-based figures for managers, finance, admin.
+  { name: 'Customer.metrics', query: customerField('metrics { paretoClass rfm { score } churnRisk { level } }'), path: ['customer', 'metrics'], vars: byId('bizConsent'), expect: 'V V V V V V V A F' },
+  { name: 'Customer.metrics (partner\'s own)', query: customerField('metrics { paretoClass }'), path: ['customer', 'metrics'], vars: byId('partnerOwn'), expect: 'V V A V V V V F F' },
+  { name: 'CustomerMetrics.clvHistoric', query: customerField('metrics { clvHistoric }'), path: ['customer', 'metrics', 'clvHistoric'], vars: byId('bizConsent'), expect: 'V V F F F V F A F' },
+  { name: 'Mutation.refreshCustomerMetrics', query: 'mutation { refreshCustomerMetrics { customers } }', path: ['refreshCustomerMetrics'], vars: () => ({}), expect: 'V F F F F F F F F' },
   { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
 ];
 
@@ -450,6 +457,7 @@ describe('the role matrix through HTTP', () => {
       'Query.productFeedback', 'Customer.suggestionValue',
       'Customer.membership', 'Customer.pointsLedger', 'Query.loyaltyProgramme', 'Query.loyaltyLiability', 'Mutation.enrolMember', 'Mutation.adjustPoints',
       'Mutation.updateLoyaltyProgramme', 'Query.offers', 'Query.offersFor', 'Mutation.createOffer',
+      'Customer.metrics', 'CustomerMetrics.clvHistoric', 'Mutation.refreshCustomerMetrics',
     ]));
   });
 

@@ -72,7 +72,7 @@ registerEnumType(OfferAppliesTo, {
   },
 });
 
-export enum OfferTarget { EVERYONE = 'EVERYONE', CUSTOMER = 'CUSTOMER', TIER = 'TIER' }
+export enum OfferTarget { EVERYONE = 'EVERYONE', CUSTOMER = 'CUSTOMER', TIER = 'TIER', SEGMENT = 'SEGMENT' }
 registerEnumType(OfferTarget, {
   name: 'OfferTarget',
   description: 'Who may redeem an offer.',
@@ -80,5 +80,6 @@ registerEnumType(OfferTarget, {
     EVERYONE: { description: 'Every customer (members or not).' },
     CUSTOMER: { description: 'One customer (`targetCustomerId`).' },
     TIER: { description: 'Members of `targetTier` or a higher tier.' },
+    SEGMENT: { description: 'Customers in a segment of their value metrics as of the last metrics refresh (`Customer.metrics`): `targetParetoClass`, `targetC3Segment` and / or an RFM score range (`targetRfmMin`–`targetRfmMax`), all that are given.' },
   },
 });

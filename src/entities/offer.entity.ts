@@ -4,6 +4,7 @@ import { DateTimeScalar, DecimalScalar } from '../schema/scalars';
 import type { Customer } from './customer.entity';
 import { IdPrefix, newId } from './ids';
 import { OfferAppliesTo, OfferDiscountType, OfferTarget, MembershipTier } from './loyalty.enums';
+import { C3Segment, ParetoClass } from './metrics.enums';
 import { Node } from './node';
 import type { Order } from './order.entity';
 import type { Product } from './product.entity';
@@ -94,6 +95,22 @@ export class Offer extends Versioned<'redeemedCount' | 'oncePerCustomer'> implem
   @Enum({ items: () => MembershipTier, nullable: true })
   @Field(() => MembershipTier, { nullable: true, description: 'For TIER offers: the lowest tier that may redeem it; null otherwise.' })
   targetTier?: MembershipTier | null;
+
+  @Enum({ items: () => ParetoClass, nullable: true })
+  @Field(() => ParetoClass, { nullable: true, description: 'For SEGMENT offers: the Pareto class the customer must be in; null when any.' })
+  targetParetoClass?: ParetoClass | null;
+
+  @Enum({ items: () => C3Segment, nullable: true, fieldName: 'target_c3_segment' })
+  @Field(() => C3Segment, { nullable: true, description: 'For SEGMENT offers: the C3 segment the customer must be in; null when any.' })
+  targetC3Segment?: C3Segment | null;
+
+  @Property({ type: 'smallint', nullable: true })
+  @Field(() => Int, { nullable: true, description: 'For SEGMENT offers: the lowest RFM score total (3–15) the customer must have; null when none.' })
+  targetRfmMin?: number | null;
+
+  @Property({ type: 'smallint', nullable: true })
+  @Field(() => Int, { nullable: true, description: 'For SEGMENT offers: the highest RFM score total (3–15); null when none.' })
+  targetRfmMax?: number | null;
 
   @Property({ type: 'timestamptz', nullable: true })
   @Field(() => DateTimeScalar, {

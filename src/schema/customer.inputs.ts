@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Customer } from '../entities/customer.entity';
 import { ChannelType, ChurnReason, CustomerKind, CustomerSource, CustomerStatus, Sector, Tier } from '../entities/enums';
+import { C3Segment, ChurnLevel, ParetoClass } from '../entities/metrics.enums';
 import { connectionType } from './connection';
 import { EmailInput, PhoneInput, PostalAddressInput } from './contact-point.inputs';
 import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
@@ -21,6 +22,14 @@ const CustomerKindFilter = enumFilter(CustomerKind, 'CustomerKind');
 const ChurnReasonFilter = enumFilter(ChurnReason, 'ChurnReason');
 const CustomerSourceFilter = enumFilter(CustomerSource, 'CustomerSource');
 const ChannelTypeFilter = enumFilter(ChannelType, 'ChannelType');
+const ParetoClassFilter = enumFilter(ParetoClass, 'ParetoClass');
+const C3SegmentFilter = enumFilter(C3Segment, 'C3Segment');
+const ChurnLevelFilter = enumFilter(ChurnLevel, 'ChurnLevel');
+
+/** Said of every metric filter field. */
+const NOT_COMPUTED = 'Customers without metrics yet (created after the last refresh) have none: `isNull: true` finds them.';
+const METRICS_ROLES = 'Not for PARTNER or API keys (null to their filters: `isNull: true` matches every customer, any other condition none).';
+const MONEY_ROLES = 'SALES_MANAGER, FINANCE and ADMIN only (null to other callers\' filters: `isNull: true` matches every customer, any other condition none).';
 
 @InputType({ description: 'Which customers to list. Fields are and-ed; combine filters with `and`, `or`, `not`.' })
 export class CustomerFilter {
@@ -47,6 +56,12 @@ export class CustomerFilter {
   @Field(() => IntFilter, { nullable: true, description: 'Headcount.' }) employeeCount?: IntFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Creation time.' }) createdAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Customer.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
+  @Field(() => ParetoClassFilter, { nullable: true, description: `The Pareto class by 12-month gross margin (\`CustomerMetrics.paretoClass\`). ${NOT_COMPUTED} ${METRICS_ROLES}` }) paretoClass?: object;
+  @Field(() => C3SegmentFilter, { nullable: true, description: `The C3 segment (\`CustomerMetrics.c3Segment\`; null also for customers without a COMPLETED order). ${NOT_COMPUTED} ${METRICS_ROLES}` }) c3Segment?: object;
+  @Field(() => ChurnLevelFilter, { nullable: true, description: `The churn risk level (see \`ChurnLevel\`). ${NOT_COMPUTED} ${METRICS_ROLES}` }) churnLevel?: object;
+  @Field(() => IntFilter, { nullable: true, description: `The RFM score: R + F + M, each scored 1–5 by quintile over the customers with orders (3–15; null for customers without orders). ${NOT_COMPUTED} ${METRICS_ROLES}` }) rfmScore?: IntFilter;
+  @Field(() => DecimalFilter, { nullable: true, description: `Historic customer lifetime value (\`CustomerMetrics.clvHistoric\`), in the metrics currency. ${NOT_COMPUTED} ${MONEY_ROLES}` }) clvHistoric?: DecimalFilter;
+  @Field(() => DecimalFilter, { nullable: true, description: `Predicted margin of the next 12 months (\`CustomerMetrics.clvPredicted12m\`), in the metrics currency. ${NOT_COMPUTED} ${MONEY_ROLES}` }) clvPredicted12m?: DecimalFilter;
 }
 
 export const CustomerOrderField = sortEnum(CUSTOMER_ORDER, 'CustomerOrderField', 'Fields customers can be sorted by.');

@@ -4,6 +4,7 @@ import { Offer, OfferRedemption, ProductInterest } from '../entities/offer.entit
 import type * as offers from '../services/offer.service';
 import { OFFER_FILTER, OFFER_ORDER } from '../services/offer.service';
 import type { SortFieldOf } from '../services/read-model';
+import { C3Segment, ParetoClass } from '../entities/metrics.enums';
 import { connectionType } from './connection';
 import { ASCENDING_BY_DEFAULT, SortDirection } from './enums';
 import { DateTimeFilter, IdFilter, StringFilter, enumFilter } from './filters';
@@ -59,7 +60,11 @@ const TERMS = {
   validUntil: 'Redeemable until (UTC, exclusive); after `validFrom`.',
   quantityLimit: 'At most this many redemptions in all (the first N orders, race-safe); omitted = unlimited.',
   oncePerCustomer: 'Whether a customer may redeem it only once (default false).',
-  target: 'EVERYONE, CUSTOMER (needs `targetCustomerId`) or TIER (needs `targetTier`).',
+  target: 'EVERYONE, CUSTOMER (needs `targetCustomerId`), TIER (needs `targetTier`) or SEGMENT (needs at least one of `targetParetoClass`, `targetC3Segment`, `targetRfmMin`, `targetRfmMax`).',
+  targetParetoClass: 'SEGMENT offers: the Pareto class of the customer\'s metrics.',
+  targetC3Segment: 'SEGMENT offers: the C3 segment of the customer\'s metrics.',
+  targetRfmMin: 'SEGMENT offers: the lowest RFM score total (3–15).',
+  targetRfmMax: 'SEGMENT offers: the highest RFM score total (3–15), at least targetRfmMin.',
   targetCustomerId: 'CUSTOMER offers: the one customer who may redeem it (a live customer; NOT_FOUND otherwise).',
   targetTier: 'TIER offers: the lowest membership tier that may redeem it.',
   earlyAccessUntil: '"Notify first": until then only customers who registered interest in the product may redeem it. Only for PRODUCT offers with a `quantityLimit`, '
@@ -87,6 +92,10 @@ export class CreateOfferInput implements offers.CreateOfferInput {
   @Field(() => OfferTarget, { description: TERMS.target }) target!: OfferTarget;
   @Field(() => ID, { nullable: true, description: TERMS.targetCustomerId }) targetCustomerId?: string | null;
   @Field(() => MembershipTier, { nullable: true, description: TERMS.targetTier }) targetTier?: MembershipTier | null;
+  @Field(() => ParetoClass, { nullable: true, description: TERMS.targetParetoClass }) targetParetoClass?: ParetoClass | null;
+  @Field(() => C3Segment, { nullable: true, description: TERMS.targetC3Segment }) targetC3Segment?: C3Segment | null;
+  @Field(() => Int, { nullable: true, description: TERMS.targetRfmMin }) targetRfmMin?: number | null;
+  @Field(() => Int, { nullable: true, description: TERMS.targetRfmMax }) targetRfmMax?: number | null;
   @Field(() => DateTimeScalar, { nullable: true, description: TERMS.earlyAccessUntil }) earlyAccessUntil?: Date | null;
 }
 
@@ -119,6 +128,10 @@ export class UpdateOfferInput implements offers.UpdateOfferInput {
   @Field(() => OfferTarget, { nullable: true, description: `${TERMS.target} ${FROZEN}` }) target?: OfferTarget;
   @Field(() => ID, { nullable: true, description: `${TERMS.targetCustomerId} ${FROZEN}` }) targetCustomerId?: string | null;
   @Field(() => MembershipTier, { nullable: true, description: `${TERMS.targetTier} ${FROZEN}` }) targetTier?: MembershipTier | null;
+  @Field(() => ParetoClass, { nullable: true, description: `${TERMS.targetParetoClass} ${FROZEN}` }) targetParetoClass?: ParetoClass | null;
+  @Field(() => C3Segment, { nullable: true, description: `${TERMS.targetC3Segment} ${FROZEN}` }) targetC3Segment?: C3Segment | null;
+  @Field(() => Int, { nullable: true, description: `${TERMS.targetRfmMin} ${FROZEN}` }) targetRfmMin?: number | null;
+  @Field(() => Int, { nullable: true, description: `${TERMS.targetRfmMax} ${FROZEN}` }) targetRfmMax?: number | null;
   @Field(() => DateTimeScalar, { nullable: true, description: `${TERMS.earlyAccessUntil} Tasks are created only when the offer is created. ${KEEP}` }) earlyAccessUntil?: Date | null;
 }
 

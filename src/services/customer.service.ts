@@ -11,10 +11,16 @@ import { CUSTOM_ATTRIBUTES } from './custom-attributes';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { fail, inTransaction } from './transaction';
 import type { FilterSpec } from './filter';
-import { readModel, type SortFieldOf, type SortTable } from './read-model';
+import {
+  METRICS_JOIN, METRIC_FILTER, METRIC_FILTER_NULL, METRIC_SORT_FIELDS, isMetricSort, listByMetrics, metricFilterFor, refuseMetricSorts, sortAlias,
+  type MetricSortKey,
+} from './customer-metrics-list';
+import { filterSql, type FilterOf } from './filter';
+import type { OrderBy } from './pagination';
+import { readModel, type ListArgs, type SortField, type SortFieldOf, type SortTable } from './read-model';
 import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
-import { list, newIdSql, or, rows, sql, type Sql } from './sql';
+import { and, list, newIdSql, or, rows, sql, type Sql } from './sql';
 import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text, type InputOf, type NullOrOmitted } from './validation';
 import { CUSTOMER_OWNERS, SETS_RESELLER } from '../auth/roles';
 
@@ -38,7 +44,17 @@ export const CUSTOMER_ORDER = {
     expr: 'c.employee_count', nullable: true, get: (r) => r.employeeCount,
     description: 'Number of employees; customers without one come last in both directions.',
   },
+  ...metricOrder(),
 } satisfies SortTable<CustomerRow>;
+
+/** The metric sort keys (issue 12), read from `customer_metrics` (see customer-metrics-list.ts). */
+function metricOrder(): Record<MetricSortKey, SortField<CustomerRow>> {
+  const entries = Object.entries(METRIC_SORT_FIELDS).map(([field, f]) => [field, {
+    expr: `m.${f.column}`, nullable: true, description: f.description,
+    get: (r: CustomerRow) => (r as unknown as Record<string, unknown>)[sortAlias(field as MetricSortKey)] ?? null,
+  }]);
+  return Object.fromEntries(entries) as Record<MetricSortKey, SortField<CustomerRow>>;
+}
 
 /** The fields of the GraphQL `CustomerFilter` (which checks it names the same ones). */
 export const CUSTOMER_FILTER = {
@@ -62,6 +78,7 @@ export const CUSTOMER_FILTER = {
   employeeCount: { expr: 'c.employee_count', kind: 'scalar' },
   createdAt: { expr: 'c.created_at', kind: 'scalar' },
   updatedAt: { expr: 'c.updated_at', kind: 'scalar' },
+  ...METRIC_FILTER,
 } satisfies FilterSpec;
 
 /** Visible, not deleted customers: the one base condition of every customer read. */
@@ -69,17 +86,45 @@ function visible(ctx: ServiceContext): Sql {
   return sql`c.deleted_at is null and ${customerScope(ctx.principal)}`;
 }
 
+/** The filter fields for a caller: a name it may not read, and metrics it may not use, are null to its filters (no probing). */
+function customerFilterFor(ctx: ServiceContext, spec: typeof CUSTOMER_FILTER): FilterSpec {
+  return { ...spec, name: { expr: maskedSql('c.name', customerNameVisibleSql(ctx.principal)), kind: 'text' }, ...metricFilterFor(ctx.principal) };
+}
+
+const listWhere = (ctx: ServiceContext, args: { search?: string | null }) => searchSql(ctx.principal, args.search);
+const DEFAULT_ORDER: OrderBy<CustomerOrderField> = { field: 'CREATED_AT', direction: 'DESC' };
+
 export const customerReads = readModel<CustomerRow>()({
   entity: 'Customer', table: 'customer', alias: 'c',
+  // For the metric filters; unused (no metric filtered on), PostgreSQL removes the join, so plain lists and reads by id are unchanged.
+  join: METRICS_JOIN,
   visible,
+  visibleUnderParent: visible,
   filter: CUSTOMER_FILTER,
-  // A name the caller may not read is null to its filters (no probing).
-  filterFor: (ctx, spec) => ({ ...spec, name: { expr: maskedSql('c.name', customerNameVisibleSql(ctx.principal)), kind: 'text' } }),
-  listWhere: (ctx, args: { search?: string | null }) => searchSql(ctx.principal, args.search),
-  order: { list: 'customers', table: CUSTOMER_ORDER, default: { field: 'CREATED_AT', direction: 'DESC' } },
+  filterFor: customerFilterFor,
+  listWhere,
+  order: { list: 'customers', table: CUSTOMER_ORDER, default: DEFAULT_ORDER },
 });
 
-export const listCustomers = customerReads.list;
+export type CustomerListArgs = ListArgs<typeof CUSTOMER_ORDER, typeof CUSTOMER_FILTER> & { search?: string | null };
+
+/**
+ * The customer list. Sorted by a metric, it is read by `listByMetrics` (index-served, see there), after
+ * refusing a metric the caller may not use; otherwise by the read model.
+ */
+export async function listCustomers(ctx: ServiceContext, args: CustomerListArgs) {
+  const orderBy = args.orderBy ?? [];
+  if (!orderBy.some((o) => isMetricSort(o.field))) return customerReads.list(ctx, args);
+  refuseMetricSorts(ctx.principal, orderBy);
+  const spec = customerFilterFor(ctx, CUSTOMER_FILTER);
+  const filter = args.filter as FilterOf<typeof CUSTOMER_FILTER> | null | undefined;
+  const base = (filterSpec: FilterSpec) => and([visible(ctx), filterSql(filter, filterSpec), listWhere(ctx, args)]);
+  // For customers without a metrics row every metric is null: spelled so in SQL, PostgreSQL folds e.g. `paretoClass: { eq: A }` to false.
+  const withoutMetrics = { ...spec, ...METRIC_FILTER_NULL };
+  const table: SortTable<CustomerRow> = CUSTOMER_ORDER;
+  const columns = Object.fromEntries(Object.entries(table).map(([field, { expr, nullable, get }]) => [field, [{ expr, nullable, get }]]));
+  return listByMetrics<CustomerRow>(ctx, { columns, orderBy, where: base(spec), whereWithoutMetrics: base(withoutMetrics), args });
+}
 /** Customers by id, visible to the caller only; the order of the result is not guaranteed. */
 export const customersByIds = customerReads.byIds;
 export const getCustomer = customerReads.get;

@@ -156,6 +156,8 @@ export function refreshSql(now: Date): Sql {
     case when fi.churn_score >= 60 or fi.overdue_ratio > 2 then ${at} end,
     fi.referral_customers, fi.referral_revenue_12m
   from final fi cross join p
+  -- one order of row locks for every refresh: two at once queue instead of deadlocking
+  order by fi.customer_id
   on conflict (customer_id) do update set
     computed_at = excluded.computed_at, currency = excluded.currency, first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at,
     orders_total = excluded.orders_total, recency_days = excluded.recency_days, frequency = excluded.frequency, monetary = excluded.monetary,

@@ -5,6 +5,7 @@ import { Customer } from '../entities/customer.entity';
 import { AuditAction, Role } from '../entities/enums';
 import { refId } from '../entities/ids';
 import { MEMBERSHIP_TIERS, MembershipTier, OfferAppliesTo, OfferDiscountType, OfferTarget } from '../entities/loyalty.enums';
+import { C3Segment, ParetoClass } from '../entities/metrics.enums';
 import { Offer, type OfferRedemption, type ProductInterest } from '../entities/offer.entity';
 import { Product } from '../entities/product.entity';
 import { diff, recordAudit } from './audit.service';
@@ -131,7 +132,10 @@ function shopperScope(principal: Principal, customerIdExpr: string): Sql {
 /** Whether the offer `f` is for the customer (target, early access, once per customer): the rules of `offersFor` and pushes. */
 const targetMatches = (customerId: string): Sql => sql`(f.target = 'EVERYONE'
   or (f.target = 'CUSTOMER' and f.target_customer_id = ${customerId})
-  or (f.target = 'TIER' and exists (select 1 from loyalty_membership m where m.customer_id = ${customerId} and ${tierRank('m.tier')} >= ${tierRank('f.target_tier')})))`;
+  or (f.target = 'TIER' and exists (select 1 from loyalty_membership m where m.customer_id = ${customerId} and ${tierRank('m.tier')} >= ${tierRank('f.target_tier')}))
+  or (f.target = 'SEGMENT' and exists (select 1 from customer_metrics cm where cm.customer_id = ${customerId}
+    and (f.target_pareto_class is null or cm.pareto_class = f.target_pareto_class) and (f.target_c3_segment is null or cm.c3_segment = f.target_c3_segment)
+    and (f.target_rfm_min is null or cm.rfm_total >= f.target_rfm_min) and (f.target_rfm_max is null or cm.rfm_total <= f.target_rfm_max))))`;
 const interested = (customerId: string): Sql =>
   sql`exists (select 1 from product_interest i where i.customer_id = ${customerId} and i.product_id = f.product_id)`;
 const redeemedBy = (customerId: string): Sql =>
@@ -153,7 +157,7 @@ export async function offersFor(ctx: ServiceContext, customerId: string, now = n
       and ${targetMatches(customerId)}
       and (not f.once_per_customer or not ${redeemedBy(customerId)})
       and (f.early_access_until is null or f.early_access_until <= ${now} or ${interested(customerId)})
-    order by case f.target when 'CUSTOMER' then 0 when 'TIER' then 1 else 2 end, ${tierRank('f.target_tier')} desc nulls last,
+    order by case f.target when 'CUSTOMER' then 0 when 'TIER' then 1 when 'SEGMENT' then 1 else 2 end, ${tierRank('f.target_tier')} desc nulls last,
       case f.discount_type when 'PERCENT' then 0 when 'AMOUNT' then 1 else 2 end,
       coalesce(f.percent, f.amount, (select sum(p.list_price) from jsonb_array_elements_text(f.bundle_skus) s(sku) join product p on p.sku = s.sku) - f.bundle_price) desc nulls last,
       f.valid_until, f.id`);
@@ -186,6 +190,10 @@ const termFields = {
   target: z.nativeEnum(OfferTarget),
   targetCustomerId: ID('cus').nullish(),
   targetTier: z.nativeEnum(MembershipTier).nullish(),
+  targetParetoClass: z.nativeEnum(ParetoClass).nullish(),
+  targetC3Segment: z.nativeEnum(C3Segment).nullish(),
+  targetRfmMin: z.number().int('A whole number.').min(3, 'At least 3.').max(15, 'At most 15.').nullish(),
+  targetRfmMax: z.number().int('A whole number.').min(3, 'At least 3.').max(15, 'At most 15.').nullish(),
   earlyAccessUntil: z.date().nullish(),
 };
 const CODE = z.string().trim().regex(/^[A-Za-z0-9_-]{3,40}$/, '3–40 letters, digits, "-" or "_".').transform((v) => v.toUpperCase());
@@ -206,12 +214,14 @@ export interface OfferTerms {
   productId: string | null; category: string | null; bundleSkus: string[] | null; bundlePrice: string | null;
   validFrom: Date; validUntil: Date; quantityLimit: number | null; oncePerCustomer: boolean;
   target: OfferTarget; targetCustomerId: string | null; targetTier: MembershipTier | null; earlyAccessUntil: Date | null;
+  targetParetoClass: ParetoClass | null; targetC3Segment: C3Segment | null; targetRfmMin: number | null; targetRfmMax: number | null;
 }
 const TERM_NAMES = ['code', 'name', 'description', 'discountType', 'appliesTo', 'percent', 'amount', 'currency', 'productId', 'category', 'bundleSkus',
-  'bundlePrice', 'validFrom', 'validUntil', 'quantityLimit', 'oncePerCustomer', 'target', 'targetCustomerId', 'targetTier', 'earlyAccessUntil'] as const;
+  'bundlePrice', 'validFrom', 'validUntil', 'quantityLimit', 'oncePerCustomer', 'target', 'targetCustomerId', 'targetTier', 'earlyAccessUntil',
+  'targetParetoClass', 'targetC3Segment', 'targetRfmMin', 'targetRfmMax'] as const;
 /** Terms a redeemed offer keeps: its redemptions were priced by them. */
 const FROZEN_WHEN_REDEEMED: readonly (keyof OfferTerms)[] = ['code', 'discountType', 'appliesTo', 'percent', 'amount', 'currency', 'productId', 'category',
-  'bundleSkus', 'bundlePrice', 'target', 'targetCustomerId', 'targetTier'];
+  'bundleSkus', 'bundlePrice', 'target', 'targetCustomerId', 'targetTier', 'targetParetoClass', 'targetC3Segment', 'targetRfmMin', 'targetRfmMax'];
 
 /** The rules between an offer's fields, each error at the field to fix. */
 export function termsErrors(t: OfferTerms): UserError[] {
@@ -233,9 +243,15 @@ export function termsErrors(t: OfferTerms): UserError[] {
   if (t.appliesTo === OfferAppliesTo.PRODUCT) { need('productId', 'PRODUCT offers'); none('category', 'PRODUCT offers'); }
   else if (t.appliesTo === OfferAppliesTo.CATEGORY) { need('category', 'CATEGORY offers'); none('productId', 'CATEGORY offers'); }
   else { none('productId', `offers that apply to the ${t.discountType === OfferDiscountType.BUNDLE ? 'bundle' : 'ORDER'}`); none('category', 'ORDER offers'); }
+  const SEGMENT_FIELDS = ['targetParetoClass', 'targetC3Segment', 'targetRfmMin', 'targetRfmMax'] as const;
   if (t.target === OfferTarget.CUSTOMER) { need('targetCustomerId', 'CUSTOMER offers'); none('targetTier', 'CUSTOMER offers'); }
   else if (t.target === OfferTarget.TIER) { need('targetTier', 'TIER offers'); none('targetCustomerId', 'TIER offers'); }
-  else { none('targetCustomerId', 'EVERYONE offers'); none('targetTier', 'EVERYONE offers'); }
+  else if (t.target === OfferTarget.SEGMENT) {
+    none('targetCustomerId', 'SEGMENT offers'); none('targetTier', 'SEGMENT offers');
+    if (SEGMENT_FIELDS.every((f) => t[f] == null)) at('targetParetoClass', 'A SEGMENT offer names at least one of targetParetoClass, targetC3Segment, targetRfmMin, targetRfmMax.');
+    if (t.targetRfmMin != null && t.targetRfmMax != null && t.targetRfmMin > t.targetRfmMax) at('targetRfmMax', 'Must be at least targetRfmMin.');
+  } else { none('targetCustomerId', 'EVERYONE offers'); none('targetTier', 'EVERYONE offers'); }
+  if (t.target !== OfferTarget.SEGMENT) for (const f of SEGMENT_FIELDS) none(f, `${t.target} offers`);
   if (t.validFrom >= t.validUntil) at('validUntil', 'Must be after validFrom.');
   if (t.earlyAccessUntil) {
     if (t.appliesTo !== OfferAppliesTo.PRODUCT || t.quantityLimit == null) {
@@ -315,6 +331,7 @@ export async function createOffer(ctx: ServiceContext, input: CreateOfferInput):
     bundleSkus: d.bundleSkus ?? null, bundlePrice: d.bundlePrice ?? null, validFrom: d.validFrom, validUntil: d.validUntil,
     quantityLimit: d.quantityLimit ?? null, oncePerCustomer: d.oncePerCustomer ?? false, target: d.target, targetCustomerId: d.targetCustomerId ?? null,
     targetTier: d.targetTier ?? null, earlyAccessUntil: d.earlyAccessUntil ?? null,
+    targetParetoClass: d.targetParetoClass ?? null, targetC3Segment: d.targetC3Segment ?? null, targetRfmMin: d.targetRfmMin ?? null, targetRfmMax: d.targetRfmMax ?? null,
   };
   const errors = termsErrors(terms);
   if (errors.length) return { offer: null, errors };
@@ -342,6 +359,7 @@ const termsOf = (o: Offer): OfferTerms => ({
   bundlePrice: o.bundlePrice == null ? null : new Decimal(o.bundlePrice).toFixed(2), validFrom: o.validFrom, validUntil: o.validUntil,
   quantityLimit: o.quantityLimit ?? null, oncePerCustomer: o.oncePerCustomer, target: o.target, targetCustomerId: refId(o.targetCustomer),
   targetTier: o.targetTier ?? null, earlyAccessUntil: o.earlyAccessUntil ?? null,
+  targetParetoClass: o.targetParetoClass ?? null, targetC3Segment: o.targetC3Segment ?? null, targetRfmMin: o.targetRfmMin ?? null, targetRfmMax: o.targetRfmMax ?? null,
 });
 
 const REQUIRED_TERMS = ['code', 'name', 'discountType', 'appliesTo', 'validFrom', 'validUntil', 'target', 'oncePerCustomer'] as const;
