@@ -1,16 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
+import { refreshMetrics, refreshSql } from '../src/services/metrics-refresh';
 import { intArg, parseArgs } from './args';
 import { type Bench, fail, fmt, loadAverage, ms, percentile, postJson, printResults, printSetup, runApi, runMain, runRaw, withBench } from './scenario';
 
 /**
  * Scenario "customer value metrics" (issue 12), two parts:
  * 1. **Refresh.** Times `refreshMetrics(em, now)` (services/metrics-refresh.ts: customer_metrics for every
- *    customer, set-based) `--runs` times, while `--readers` loops read a page of `customer_metrics` sorted by
- *    CLV with raw `pg`; reports the refresh time, customers/s, the readers' latency before and during the
- *    refresh (max, p99) and how often a reader was seen waiting on a lock (pg_locks polled every 50 ms):
- *    "never blocks reads" is the claim under test.
+ *    customer in one set-based statement) `--runs` times, each followed by the same statement (`refreshSql`)
+ *    run raw with `pg`, while `--readers` loops read a page of `customer_metrics` sorted by CLV; reports the
+ *    refresh times, customers/s, the ratio raw / service, the readers' latency before and during each refresh
+ *    (max, p99) and how often a backend was seen waiting on a lock (pg_locks polled every 50 ms): "never
+ *    blocks reads" is the claim under test.
  * 2. **A page of 50 customers sorted by historic CLV**, through the API (`customers(first: 50, orderBy:
  *    [{ field: CLV_HISTORIC, direction: DESC }])` with a few metric fields, as ADMIN) vs the same read with
  *    raw `pg` (one query on customer_metrics joined to customer and owner), as requests/s and the ratio.
@@ -20,38 +22,63 @@ import { type Bench, fail, fmt, loadAverage, ms, percentile, postJson, printResu
  */
 
 const USAGE = `Usage: DATABASE_URL=postgres://… npm run bench:metrics -- [--runs N] [--readers N] [--duration S] [--connections N] [--warmup S]
-    [--skip-refresh 1] [--skip-page 1] [--refresh-budget S]
-  --runs            refreshes to time (default 2: the first fills an empty table, the next update it)
+    [--truncate 1] [--skip-refresh 1] [--skip-page 1] [--refresh-budget S] [--explain 1]
+  --runs            refreshes to time, each through the service then raw (default 2)
+  --truncate        1: empty customer_metrics first, so the first refresh fills the table
   --readers         concurrent raw read loops on customer_metrics during each refresh (default 2; 0: none)
   --duration        seconds of measurement for each side of the page scenario (default 10)
   --connections     concurrent HTTP connections, and concurrent raw query loops (default 10)
   --warmup          seconds of unmeasured load before each side (default 2; 0 for none)
   --skip-refresh    1: do not refresh (the table must be filled already)
   --skip-page       1: only the refresh
+  --explain         1: only print EXPLAIN (ANALYZE, BUFFERS) of the refresh statement (rolled back) and stop
   --refresh-budget  seconds the refreshes may take in all before the watchdog stops the run (default 1800)`;
 
 const PAGE = 50;
 
-/** The refresh, as the lead's service exports it. */
-type RefreshMetrics = (em: EntityManager, now: Date) => Promise<{ customers: number }>;
+/** The refresh's statement for `pg`: its `?` placeholders as `$n`. */
+function numberedRefreshSql(now: Date): { text: string; params: unknown[] } {
+  const { text, params } = refreshSql(now);
+  let n = 0;
+  const numbered = text.replace(/\?/g, () => `$${++n}`);
+  if (n !== params.length) throw new Error(`refreshSql: ${n} placeholders for ${params.length} parameters (a literal "?" in the SQL?)`);
+  return { text: numbered, params };
+}
 
-/** Loaded at run time so that this script builds before services/metrics-refresh.ts exists. */
-async function loadRefresh(): Promise<{ refresh: RefreshMetrics | null; exported: string[] }> {
-  // The compiled script is CommonJS with native import(): the path needs its extension.
-  const path = '../src/services/metrics-refresh.js';
+/** `--explain 1`: EXPLAIN (ANALYZE, BUFFERS) of the refresh statement in a transaction that is rolled back. */
+async function explainRefresh(pool: Pool): Promise<void> {
+  const { text, params } = numberedRefreshSql(new Date());
+  const client = await pool.connect();
   try {
-    const mod = await import(path) as Record<string, unknown>;
-    return { refresh: typeof mod.refreshMetrics === 'function' ? mod.refreshMetrics as RefreshMetrics : null, exported: Object.keys(mod) };
+    await client.query('begin');
+    const { rows } = await client.query(`explain (analyze, buffers) ${text}`, params);
+    console.log(rows.map((r) => r['QUERY PLAN']).join('\n'));
+  } finally {
+    await client.query('rollback').catch(() => undefined);
+    client.release();
+  }
+}
+
+/** The refresh's statement run raw, in one transaction on one connection, as the service does. */
+async function refreshRaw(pool: Pool, now: Date): Promise<{ customers: number }> {
+  const { text: numbered, params } = numberedRefreshSql(now);
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const { rowCount } = await client.query(numbered, params);
+    await client.query('commit');
+    return { customers: rowCount ?? 0 };
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return { refresh: null, exported: [] };
+    await client.query('rollback').catch(() => undefined);
     throw error;
+  } finally {
+    client.release();
   }
 }
 
 /** What the reader loops do during a refresh: the top of the CLV ranking (the index a CLV-sorted list walks). */
-const READ_METRICS = `select customer_id, clv_historic::text, pareto_class, churn_level from customer_metrics
-  order by clv_historic desc, customer_id desc limit ${PAGE}`;
+const READ_METRICS = `select m.customer_id, m.clv_historic::text as clv, m.pareto_class, m.churn_level from customer_metrics m
+  order by m.clv_historic desc, m.customer_id desc limit ${PAGE}`;
 
 interface ReaderStats { reads: number; p50: number; p99: number; max: number; failures: number; emptyPages: number }
 
@@ -101,45 +128,65 @@ async function lockWaits(pool: Pool, until: Promise<unknown>): Promise<{ polls: 
 const line = (label: string, s: ReaderStats) =>
   `${label}: ${fmt(s.reads)} reads, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}${s.emptyPages ? `, ${s.emptyPages} EMPTY pages` : ''}${s.failures ? `, ${s.failures} failures` : ''}`;
 
-/** Part 1: the refresh, timed, with readers and a lock watch alongside. */
-async function refreshPart(bench: Bench, runs: number, readers: number): Promise<Record<string, unknown>> {
-  const { refresh, exported } = await loadRefresh();
-  if (!refresh) {
-    console.log(`  refresh: SKIPPED — services/metrics-refresh.ts ${exported.length ? `exports no refreshMetrics (it exports ${exported.join(', ')})` : 'is not there yet'}`);
-    return { refresh: null };
-  }
+/** One timed refresh (service or raw) with readers and the lock watch alongside; prints and returns its figures. */
+async function timedRefresh(bench: Bench, label: string, readers: number, run: () => Promise<{ customers: number }>): Promise<Record<string, unknown>> {
   const { pool } = bench;
+  const { rows: [{ rows: before }] } = await pool.query(`select count(*)::int as rows from customer_metrics`);
+  // Readers' baseline: the same loops for 3 s with no refresh running.
+  const baseline = readers && before ? await readWhile(pool, readers, new Promise((resolve) => setTimeout(resolve, 3000))) : null;
+  const t0 = performance.now();
+  const refreshing = run();
+  const watched = refreshing.catch(() => undefined);
+  const [result, during, locks] = await Promise.all([refreshing, readers ? readWhile(pool, readers, watched) : null, lockWaits(pool, watched)]);
+  const seconds = (performance.now() - t0) / 1000;
+  const { rows: [{ rows: after }] } = await pool.query(`select count(*)::int as rows from customer_metrics`);
+  console.log(`  ${label} (table had ${fmt(before)} rows, now ${fmt(after)}): ${seconds.toFixed(1)} s for ${fmt(result.customers)} customers ` +
+    `(${fmt(result.customers / seconds)} customers/s); load average ${loadAverage()}`);
+  if (baseline) console.log(`    ${line('readers before', baseline)}`);
+  if (during) console.log(`    ${line('readers during', during)}`);
+  console.log(`    lock waits: ${locks.waiting} of ${locks.polls} polls saw a backend waiting${locks.relations.length ? ` (on ${locks.relations.join(', ')})` : ''}`);
+  return {
+    label, before, after, seconds: +seconds.toFixed(2), customers: result.customers, customersPerSecond: Math.round(result.customers / seconds),
+    readersBefore: baseline, readersDuring: during, lockWaitPolls: locks.waiting, polls: locks.polls,
+  };
+}
+
+/**
+ * Part 1: `runs` times the service's refresh, each followed by the same statement run raw (so every raw run
+ * and every service run after the first update a full table, like for like; the first may fill it).
+ */
+async function refreshPart(bench: Bench, runs: number, readers: number, truncate: boolean): Promise<Record<string, unknown>> {
+  const { pool } = bench;
+  if (truncate) await pool.query(`truncate customer_metrics`);
   const [{ customers, orders }] = (await pool.query(`select (select count(*)::int from customer where deleted_at is null) as customers,
     (select count(*)::int from sales_order where status = 'COMPLETED') as orders`)).rows;
   console.log(`  data: ${fmt(customers)} customers, ${fmt(orders)} COMPLETED orders`);
-  const results: Record<string, unknown>[] = [];
+  const service: Record<string, unknown>[] = [];
+  const raw: Record<string, unknown>[] = [];
   for (let run = 1; run <= runs; run++) {
-    const { rows: [{ rows: before }] } = await pool.query(`select count(*)::int as rows from customer_metrics`);
-    // Readers' baseline: the same loops for 3 s with no refresh running.
-    const baseline = readers && before ? await readWhile(pool, readers, new Promise((resolve) => setTimeout(resolve, 3000))) : null;
-    const t0 = performance.now();
-    const refreshing = refresh(bench.db.orm.em.fork() as EntityManager, new Date());
-    const watched = refreshing.catch(() => undefined);
-    const [result, during, locks] = await Promise.all([refreshing, readers ? readWhile(pool, readers, watched) : null, lockWaits(pool, watched)]);
-    const seconds = (performance.now() - t0) / 1000;
-    const { rows: [{ rows: after }] } = await pool.query(`select count(*)::int as rows from customer_metrics`);
-    console.log(`  refresh ${run}/${runs} (table had ${fmt(before)} rows, now ${fmt(after)}): ${seconds.toFixed(1)} s for ${fmt(result.customers)} customers ` +
-      `(${fmt(result.customers / seconds)} customers/s); load average ${loadAverage()}`);
-    if (baseline) console.log(`    ${line('readers before', baseline)}`);
-    if (during) console.log(`    ${line('readers during', during)}`);
-    console.log(`    lock waits: ${locks.waiting} of ${locks.polls} polls saw a backend waiting${locks.relations.length ? ` (on ${locks.relations.join(', ')})` : ''}`);
-    results.push({ run, before, after, seconds: +seconds.toFixed(2), customers: result.customers, customersPerSecond: Math.round(result.customers / seconds),
-      readersBefore: baseline, readersDuring: during, lockWaitPolls: locks.waiting, polls: locks.polls });
+    service.push(await timedRefresh(bench, `refreshMetrics ${run}/${runs}`, readers,
+      () => refreshMetrics(bench.db.orm.em.fork() as EntityManager, new Date())));
+    raw.push(await timedRefresh(bench, `raw pg ${run}/${runs}`, readers, () => refreshRaw(pool, new Date())));
   }
-  return { refresh: results };
+  // Like for like: service runs that updated a full table vs every raw run (all of them did).
+  const updates = service.filter((r) => (r.before as number) > 0);
+  const mean = (xs: Record<string, unknown>[]) => xs.reduce((sum, r) => sum + (r.seconds as number), 0) / xs.length;
+  const ratio = updates.length ? mean(raw) / mean(updates) : null;
+  if (ratio !== null) {
+    console.log(`  refresh time: service ${mean(updates).toFixed(1)} s vs raw ${mean(raw).toFixed(1)} s (mean of full-table updates); ` +
+      `ratio raw / service ${ratio.toFixed(2)} (throughput through the service as a share of raw)`);
+  }
+  return { service, raw, ratio: ratio === null ? null : +ratio.toFixed(3) };
 }
 
 // ------------------------------------------------------------------------------- part 2: the page
 
 /** The metric fields the page asks for, when the schema has them (GraphQL name → raw column). */
-const METRIC_FIELDS: [string, string][] = [
-  ['clvHistoric', 'm.clv_historic::text'], ['clvPredicted12m', 'm.clv_predicted_12m::text'], ['margin12m', 'm.margin_12m::text'],
-  ['revenue12m', 'm.revenue_12m::text'], ['paretoClass', 'm.pareto_class'], ['c3Segment', 'm.c3_segment'], ['churnLevel', 'm.churn_level'],
+const METRIC_FIELDS: [selection: string, columns: string][] = [
+  ['clvHistoric', 'm.clv_historic::text as "clvHistoric"'], ['clvPredicted12m', 'm.clv_predicted_12m::text as "clvPredicted12m"'],
+  ['margin12m', 'm.margin_12m::text as "margin12m"'], ['revenue12m', 'm.revenue_12m::text as "revenue12m"'],
+  ['paretoClass', 'm.pareto_class as "paretoClass"'], ['c3Segment', 'm.c3_segment as "c3Segment"'],
+  ['rfm { scoreTotal }', 'm.rfm_total as "rfmTotal"'], ['churnRisk { level score }', 'm.churn_level as "churnLevel", m.churn_score as "churnScore"'],
 ];
 
 const pageQuery = (fields: string[]) => `query CustomersByClv {
@@ -167,7 +214,7 @@ async function pageSchema(url: string, token: string): Promise<{ fields: string[
     if (messages.some((m) => /Cannot query field "metrics" on type "Customer"/.test(m))) return { fields, why: '`Customer.metrics` is not in the schema yet' };
     const unknown = new Set(messages.map((m) => /Cannot query field "(\w+)"/.exec(m)?.[1]).filter((f): f is string => !!f));
     if (!unknown.size) throw new Error(`The CLV page query failed: ${JSON.stringify(json).slice(0, 500)}`);
-    fields = fields.filter((f) => !unknown.has(f));
+    fields = fields.filter((f) => !unknown.has(f.split(' ')[0]));
   }
   if (!fields.includes('clvHistoric')) return { fields, why: '`CustomerMetrics.clvHistoric` is not readable through the API' };
   return { fields };
@@ -178,7 +225,7 @@ async function pageSchema(url: string, token: string): Promise<{ fields: string[
  * metrics row after a refresh (one per customer), so walking customer_metrics is the same list as the
  * API's customers sorted by CLV (id desc breaks ties, as the API's last key follows the sort direction).
  */
-const RAW_PAGE = `select c.id, c.name, c.tier, u.name as owner_name, ${METRIC_FIELDS.map(([name, col]) => `${col} as "${name}"`).join(', ')}
+const RAW_PAGE = `select c.id, c.name, c.tier, u.name as owner_name, ${METRIC_FIELDS.map(([, columns]) => columns).join(', ')}
   from customer_metrics m
   join customer c on c.id = m.customer_id and c.deleted_at is null
   join app_user u on u.id = c.owner_id
@@ -246,7 +293,9 @@ async function pagePart(bench: Bench, duration: number, connections: number, war
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), ['runs', 'readers', 'duration', 'connections', 'warmup', 'skip-refresh', 'skip-page', 'refresh-budget'], USAGE);
+  const args = parseArgs(process.argv.slice(2), ['runs', 'readers', 'duration', 'connections', 'warmup', 'truncate', 'skip-refresh', 'skip-page', 'refresh-budget', 'explain'], USAGE);
+  const explain = intArg(args, 'explain', 0, 0, 1, USAGE) === 1;
+  const truncate = intArg(args, 'truncate', 0, 0, 1, USAGE) === 1;
   const runs = intArg(args, 'runs', 2, 1, 10, USAGE);
   const readers = intArg(args, 'readers', 2, 0, 50, USAGE);
   const duration = intArg(args, 'duration', 10, 1, 600, USAGE);
@@ -260,9 +309,11 @@ async function main() {
     const { rows: [{ customers, admin }] } = await bench.pool.query(`select (select count(*)::int from customer where deleted_at is null) as customers,
       (select count(*)::int from app_user where email = 'admin@demo.crm') as admin`);
     if (!admin || !customers) fail('No data: run `npm run bench:seed -- --customers 100000` and `npm run bench:seed-orders` against this database first.');
+    if (explain) return explainRefresh(bench.pool);
     if (!skipRefresh) {
-      console.log(`Scenario: the metrics refresh (refreshMetrics, every customer), ${runs} run(s), ${readers} reader loop(s) on customer_metrics alongside`);
-      const out = await refreshPart(bench, runs, readers);
+      console.log(`Scenario: the metrics refresh (refreshMetrics, every customer) vs the same statement raw (refreshSql), ${runs} run(s) each, ` +
+        `${readers} reader loop(s) on customer_metrics alongside`);
+      const out = await refreshPart(bench, runs, readers, truncate);
       console.log(JSON.stringify({ scenario: 'metrics-refresh', customers, ...out }));
     }
     if (!skipPage) await pagePart(bench, duration, connections, warmup);
