@@ -22,9 +22,10 @@ import { type Bench, fail, fmt, loadAverage, ms, percentile, postJson, printResu
  */
 
 const USAGE = `Usage: DATABASE_URL=postgres://… npm run bench:metrics -- [--runs N] [--readers N] [--duration S] [--connections N] [--warmup S]
-    [--truncate 1] [--skip-refresh 1] [--skip-page 1] [--refresh-budget S] [--explain 1]
+    [--truncate 1] [--vacuum 0|1] [--skip-refresh 1] [--skip-page 1] [--refresh-budget S] [--explain 1]
   --runs            refreshes to time, each through the service then raw (default 2)
   --truncate        1: empty customer_metrics first, so the first refresh fills the table
+  --vacuum          1 (default): VACUUM (ANALYZE) customer_metrics before each refresh, untimed, as autovacuum would; 0: never
   --readers         concurrent raw read loops on customer_metrics during each refresh (default 2; 0: none)
   --duration        seconds of measurement for each side of the page scenario (default 10)
   --connections     concurrent HTTP connections, and concurrent raw query loops (default 10)
@@ -129,8 +130,10 @@ const line = (label: string, s: ReaderStats) =>
   `${label}: ${fmt(s.reads)} reads, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}${s.emptyPages ? `, ${s.emptyPages} EMPTY pages` : ''}${s.failures ? `, ${s.failures} failures` : ''}`;
 
 /** One timed refresh (service or raw) with readers and the lock watch alongside; prints and returns its figures. */
-async function timedRefresh(bench: Bench, label: string, readers: number, run: () => Promise<{ customers: number }>): Promise<Record<string, unknown>> {
+async function timedRefresh(bench: Bench, label: string, readers: number, vacuum: boolean, run: () => Promise<{ customers: number }>): Promise<Record<string, unknown>> {
   const { pool } = bench;
+  // Every refresh rewrites every row: without a vacuum in between, each run works on more dead rows than the last.
+  if (vacuum) await pool.query(`vacuum (analyze) customer_metrics`);
   const { rows: [{ rows: before }] } = await pool.query(`select count(*)::int as rows from customer_metrics`);
   // Readers' baseline: the same loops for 3 s with no refresh running.
   const baseline = readers && before ? await readWhile(pool, readers, new Promise((resolve) => setTimeout(resolve, 3000))) : null;
@@ -155,18 +158,20 @@ async function timedRefresh(bench: Bench, label: string, readers: number, run: (
  * Part 1: `runs` times the service's refresh, each followed by the same statement run raw (so every raw run
  * and every service run after the first update a full table, like for like; the first may fill it).
  */
-async function refreshPart(bench: Bench, runs: number, readers: number, truncate: boolean): Promise<Record<string, unknown>> {
+async function refreshPart(bench: Bench, runs: number, readers: number, truncate: boolean, vacuum: boolean): Promise<Record<string, unknown>> {
   const { pool } = bench;
   if (truncate) await pool.query(`truncate customer_metrics`);
+  const { rows: [{ autovacuum }] } = await pool.query(`select current_setting('autovacuum') as autovacuum`);
+  console.log(`  autovacuum ${autovacuum}; ${vacuum ? 'VACUUM (ANALYZE) customer_metrics before each refresh (not timed)' : 'no vacuum between refreshes (--vacuum 0)'}`);
   const [{ customers, orders }] = (await pool.query(`select (select count(*)::int from customer where deleted_at is null) as customers,
     (select count(*)::int from sales_order where status = 'COMPLETED') as orders`)).rows;
   console.log(`  data: ${fmt(customers)} customers, ${fmt(orders)} COMPLETED orders`);
   const service: Record<string, unknown>[] = [];
   const raw: Record<string, unknown>[] = [];
   for (let run = 1; run <= runs; run++) {
-    service.push(await timedRefresh(bench, `refreshMetrics ${run}/${runs}`, readers,
+    service.push(await timedRefresh(bench, `refreshMetrics ${run}/${runs}`, readers, vacuum,
       () => refreshMetrics(bench.db.orm.em.fork() as EntityManager, new Date())));
-    raw.push(await timedRefresh(bench, `raw pg ${run}/${runs}`, readers, () => refreshRaw(pool, new Date())));
+    raw.push(await timedRefresh(bench, `raw pg ${run}/${runs}`, readers, vacuum, () => refreshRaw(pool, new Date())));
   }
   // Like for like: service runs that updated a full table vs every raw run (all of them did).
   const updates = service.filter((r) => (r.before as number) > 0);
@@ -176,7 +181,7 @@ async function refreshPart(bench: Bench, runs: number, readers: number, truncate
     console.log(`  refresh time: service ${mean(updates).toFixed(1)} s vs raw ${mean(raw).toFixed(1)} s (mean of full-table updates); ` +
       `ratio raw / service ${ratio.toFixed(2)} (throughput through the service as a share of raw)`);
   }
-  return { service, raw, ratio: ratio === null ? null : +ratio.toFixed(3) };
+  return { autovacuum, vacuum, service, raw, ratio: ratio === null ? null : +ratio.toFixed(3) };
 }
 
 // ------------------------------------------------------------------------------- part 2: the page
@@ -293,7 +298,8 @@ async function pagePart(bench: Bench, duration: number, connections: number, war
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), ['runs', 'readers', 'duration', 'connections', 'warmup', 'truncate', 'skip-refresh', 'skip-page', 'refresh-budget', 'explain'], USAGE);
+  const args = parseArgs(process.argv.slice(2), ['runs', 'readers', 'duration', 'connections', 'warmup', 'truncate', 'skip-refresh', 'skip-page', 'refresh-budget', 'explain', 'vacuum'], USAGE);
+  const vacuum = intArg(args, 'vacuum', 1, 0, 1, USAGE) === 1;
   const explain = intArg(args, 'explain', 0, 0, 1, USAGE) === 1;
   const truncate = intArg(args, 'truncate', 0, 0, 1, USAGE) === 1;
   const runs = intArg(args, 'runs', 2, 1, 10, USAGE);
@@ -313,7 +319,7 @@ async function main() {
     if (!skipRefresh) {
       console.log(`Scenario: the metrics refresh (refreshMetrics, every customer) vs the same statement raw (refreshSql), ${runs} run(s) each, ` +
         `${readers} reader loop(s) on customer_metrics alongside`);
-      const out = await refreshPart(bench, runs, readers, truncate);
+      const out = await refreshPart(bench, runs, readers, truncate, vacuum);
       console.log(JSON.stringify({ scenario: 'metrics-refresh', customers, ...out }));
     }
     if (!skipPage) await pagePart(bench, duration, connections, warmup);
