@@ -41,6 +41,12 @@ export const POINTS_ADJUSTERS: readonly Role[] = [Role.ADMIN, Role.SERVICE_AGENT
 /** Who enrols customers: those who write customers (reps and managers within their scope). */
 export const MEMBER_ENROLLERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP];
 
+// Customer value (issue 12)
+/** Who reads customer metrics (of the customers in their scope), lists by them and sees the analytics over them: staff users, never partners or keys. */
+export const METRICS_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST];
+/** Who reads the cost-based figures (margins, CLV), and filters or sorts by them: those who see product costs. */
+export const MARGIN_READERS: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.FINANCE];
+
 // Finance
 /** Roles that write contracts (ADMIN/FINANCE any, managers and reps those of customers in their scope). */
 export const CONTRACT_WRITERS: readonly Role[] = [Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.SALES_REP];

@@ -1,5 +1,6 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
+import { MARGIN_READERS, METRICS_READERS } from './roles';
 import { isRole, reachable } from './rules';
 
 /**
@@ -7,8 +8,8 @@ import { isRole, reachable } from './rules';
  * scope, the others all); PARTNER and API keys none, not even their own. Cost-based figures (margins,
  * CLV) only for the roles that see product costs.
  */
-export const readsMetrics = isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST);
-export const readsMargins = isRole(Role.ADMIN, Role.SALES_MANAGER, Role.FINANCE);
+export const readsMetrics = isRole(...METRICS_READERS);
+export const readsMargins = isRole(...MARGIN_READERS);
 
 export const valuePermissions: PermissionMap = {
   Mutation: { refreshCustomerMetrics: isRole(Role.ADMIN) },

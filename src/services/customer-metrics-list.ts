@@ -1,5 +1,5 @@
+import { MARGIN_READERS, METRICS_READERS } from '../auth/roles';
 import type { Principal } from '../auth/principal';
-import { Role } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { ForbiddenError } from './errors';
 import type { FilterSpec } from './filter';
@@ -19,14 +19,8 @@ import { and, columnsOf, raw, rows, sql, type Sql } from './sql';
 export const METRICS_JOIN = 'left join customer_metrics m on m.customer_id = c.id';
 
 /** Who may filter and sort customers by metrics: the staff who read metrics. Never PARTNER, never API keys. */
-export const METRICS_LIST_ROLES: readonly Role[] = [
-  Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
-];
-/** …and by the cost-based figures (CLV, margin), which reveal margins: only those who read margins. */
-export const MONEY_METRICS_LIST_ROLES: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.FINANCE];
-
-const usesMetrics = (p: Principal) => p.type === 'USER' && METRICS_LIST_ROLES.includes(p.role);
-const usesMoneyMetrics = (p: Principal) => usesMetrics(p) && MONEY_METRICS_LIST_ROLES.includes(p.role);
+const usesMetrics = (p: Principal) => p.type === 'USER' && METRICS_READERS.includes(p.role);
+const usesMoneyMetrics = (p: Principal) => usesMetrics(p) && MARGIN_READERS.includes(p.role);
 
 /** The metric fields of `CustomerFilter`: column of `customer_metrics`, its SQL type (for the null mask), cost-based or not. */
 export const METRIC_FILTER_FIELDS = {
