@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { refreshMetrics, refreshSql } from '../src/services/metrics-refresh';
 import { intArg, parseArgs } from './args';
@@ -11,8 +11,9 @@ import { type Bench, fail, fmt, loadAverage, ms, percentile, postJson, printResu
  *    customer in one set-based statement) `--runs` times, each followed by the same statement (`refreshSql`)
  *    run raw with `pg`, while `--readers` loops read a page of `customer_metrics` sorted by CLV; reports the
  *    refresh times, customers/s, the ratio raw / service, the readers' latency before and during each refresh
- *    (max, p99) and how often a backend was seen waiting on a lock (pg_locks polled every 50 ms): "never
- *    blocks reads" is the claim under test.
+ *    (max, p99), how often a backend was seen waiting on a lock (pg_locks polled every 50 ms) — "never
+ *    blocks reads" is the claim under test — and the longest stall of this process's event loop (the
+ *    refresh runs in the app's process: a stall there delays every request it serves).
  * 2. **A page of 50 customers sorted by historic CLV**, through the API (`customers(first: 50, orderBy:
  *    [{ field: CLV_HISTORIC, direction: DESC }])` with a few metric fields, as ADMIN) vs the same read with
  *    raw `pg` (one query on customer_metrics joined to customer and owner), as requests/s and the ratio.
@@ -137,20 +138,26 @@ async function timedRefresh(bench: Bench, label: string, readers: number, vacuum
   const { rows: [{ rows: before }] } = await pool.query(`select count(*)::int as rows from customer_metrics`);
   // Readers' baseline: the same loops for 3 s with no refresh running.
   const baseline = readers && before ? await readWhile(pool, readers, new Promise((resolve) => setTimeout(resolve, 3000))) : null;
+  // The refresh runs in this process, as in the app: a stall of its event loop delays every request it serves.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const t0 = performance.now();
   const refreshing = run();
   const watched = refreshing.catch(() => undefined);
   const [result, during, locks] = await Promise.all([refreshing, readers ? readWhile(pool, readers, watched) : null, lockWaits(pool, watched)]);
   const seconds = (performance.now() - t0) / 1000;
+  loopDelay.disable();
+  const loopMax = loopDelay.max / 1e6;
   const { rows: [{ rows: after }] } = await pool.query(`select count(*)::int as rows from customer_metrics`);
   console.log(`  ${label} (table had ${fmt(before)} rows, now ${fmt(after)}): ${seconds.toFixed(1)} s for ${fmt(result.customers)} customers ` +
     `(${fmt(result.customers / seconds)} customers/s); load average ${loadAverage()}`);
   if (baseline) console.log(`    ${line('readers before', baseline)}`);
   if (during) console.log(`    ${line('readers during', during)}`);
-  console.log(`    lock waits: ${locks.waiting} of ${locks.polls} polls saw a backend waiting${locks.relations.length ? ` (on ${locks.relations.join(', ')})` : ''}`);
+  console.log(`    lock waits: ${locks.waiting} of ${locks.polls} polls saw a backend waiting${locks.relations.length ? ` (on ${locks.relations.join(', ')})` : ''}; ` +
+    `this process's event loop stalled at most ${ms(loopMax)}`);
   return {
     label, before, after, seconds: +seconds.toFixed(2), customers: result.customers, customersPerSecond: Math.round(result.customers / seconds),
-    readersBefore: baseline, readersDuring: during, lockWaitPolls: locks.waiting, polls: locks.polls,
+    readersBefore: baseline, readersDuring: during, lockWaitPolls: locks.waiting, polls: locks.polls, eventLoopMaxMs: +loopMax.toFixed(1),
   };
 }
 
