@@ -1,3 +1,4 @@
+import { JOBS } from '../src/jobs';
 import { refreshMetrics } from '../src/services/metrics-refresh';
 import { ok, startTestApp, type TestApp } from './helpers';
 
@@ -206,6 +207,14 @@ describe('who sees what', () => {
     expect(partner.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const refreshM = 'mutation { refreshCustomerMetrics { customers computedAt } }';
     expect((await t.gql(refreshM, {}, 'SALES_MANAGER')).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  test('the metrics job (refresh, then vacuum) computes the same figures', async () => {
+    const before = await metricsOf('a');
+    const job = JOBS.find((j) => j.name === 'metrics')!;
+    const later = new Date(NOW.getTime() + 7200_000);
+    expect(await job.run(t.db.orm.em.fork() as any, later)).toEqual({ customers: expect.any(Number), computedAt: later });
+    expect({ ...(await metricsOf('a')), computedAt: before.computedAt, rfm: before.rfm }).toEqual(before);
   });
 
   test('refreshes run beside reads and beside each other: reads never fail or wait for them, the figures come out the same', async () => {

@@ -5,7 +5,7 @@ import { valuePermissions } from '../auth/value.permissions';
 import { createValueLoaders } from '../loaders/value.loaders';
 import { ChurnGroupResolver, ValueAnalyticsResolver } from '../resolvers/value-analytics.resolver';
 import { CustomerMetricsFieldsResolver, CustomerMetricsResolver } from '../resolvers/value.resolver';
-import { refreshMetrics } from '../services/metrics-refresh';
+import { metricsJob } from '../services/metrics-refresh';
 import type { Domain } from './domain';
 
 /** Customer value and loyalty metrics (issue 12): RFM, CLV, trend, Pareto, C3 segments, churn risk, and the analytics over them. */
@@ -18,5 +18,5 @@ export const valueDomain: Domain = {
   resolvers: [CustomerMetricsResolver, CustomerMetricsFieldsResolver, ValueAnalyticsResolver, ChurnGroupResolver],
   permissions: [valuePermissions, valueAnalyticsPermissions],
   loaders: [createValueLoaders],
-  jobs: [{ name: 'metrics', run: (em, now) => refreshMetrics(em, now) }],
+  jobs: [{ name: 'metrics', run: (em, now) => metricsJob(em, now) }],
 };
