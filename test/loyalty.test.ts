@@ -110,6 +110,12 @@ describe('the programme', () => {
     expect(audit.map((a) => (typeof a.changes === 'string' ? JSON.parse(a.changes) : a.changes))).toEqual([
       [{ field: 'signupBonus', old: 100, new: 150 }], [{ field: 'signupBonus', old: 150, new: 100 }],
     ]);
+    // …and readable by staff, newest first, with who made the change
+    const history = ok(await t.gql('{ loyaltyProgramme { history(first: 5) { action actor { email } changes { field oldValue newValue redacted } } } }', {}, 'FINANCE'));
+    expect(history.loyaltyProgramme.history).toEqual([
+      { action: 'UPDATE', actor: { email: 'admin@demo.crm' }, changes: [{ field: 'signupBonus', oldValue: 150, newValue: 100, redacted: false }] },
+      { action: 'UPDATE', actor: { email: 'admin@demo.crm' }, changes: [{ field: 'signupBonus', oldValue: 100, newValue: 150, redacted: false }] },
+    ]);
   });
 });
 

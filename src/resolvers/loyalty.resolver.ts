@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../context';
+import { AuditEvent } from '../entities/audit-event.entity';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
 import { LoyaltyProgramme, Membership, PointsEntry, TierChange } from '../entities/loyalty.entity';
@@ -25,6 +26,11 @@ export class LoyaltyProgrammeResolver {
   @FieldResolver(() => [TierRule], { description: 'The four tiers, lowest first, with the 12-month spend that reaches each and its earn rate.' })
   tiers(@Root() p: Row<LoyaltyProgramme>): TierRule[] {
     return MEMBERSHIP_TIERS.map((tier) => ({ tier, minSpend12m: loyalty.tierThreshold(p, tier), earnRate: loyalty.earnRate(p, tier) }));
+  }
+
+  @FieldResolver(() => [AuditEvent], { description: 'Changes of the settings, newest first: who changed which setting from what to what, and when.' })
+  history(@Arg('first', () => Int, { defaultValue: 20, description: 'How many entries (1–100).' }) first: number, @Ctx() ctx: GraphQLContext) {
+    return loyalty.programmeHistory(serviceContext(ctx), first);
   }
 
   @Mutation(() => LoyaltyProgrammePayload, {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { AuditAction } from '../entities/enums';
 import type { LoyaltyProgramme, Membership } from '../entities/loyalty.entity';
 import { MEMBERSHIP_TIERS, MembershipTier, PointsEntryKind, TierChangeReason } from '../entities/loyalty.enums';
-import { recordAudit } from './audit.service';
+import type { AuditEvent } from '../entities/audit-event.entity';
+import { auditVisible, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { appendEntry, expirePoints, lockMembership } from './loyalty-ledger';
@@ -97,6 +98,13 @@ const COLUMN: Record<(typeof PROGRAMME_FIELDS)[number], string> = {
 };
 /** Audit entries of the programme are filed under this pseudo customer id (the programme belongs to no customer). */
 export const PROGRAMME_AUDIT_KEY = 'loyalty-programme';
+
+/** The programme's audit entries, newest first (who changed which setting from what to what). */
+export async function programmeHistory(ctx: ServiceContext, first: number): Promise<AuditEvent[]> {
+  return rows<AuditEvent>(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
+    where a.entity_type = 'LoyaltyProgramme' and a.customer_id = ${PROGRAMME_AUDIT_KEY} and ${auditVisible(ctx)}
+    order by a.at desc, a.id desc limit ${Math.max(1, Math.min(first, 100))}`);
+}
 
 export interface ProgrammePayload { programme: ProgrammeRow | null; errors: UserError[] }
 
