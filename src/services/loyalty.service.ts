@@ -8,7 +8,7 @@ import { auditVisible, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { appendEntry, expirePoints, lockMembership } from './loyalty-ledger';
-import { customerScope } from './scope';
+import { getCustomer } from './customer.service';
 import { columnsOf, join, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, CURRENCY, parseInput, text, type InputOf } from './validation';
@@ -176,10 +176,6 @@ export async function enrolInTx(tx: ServiceContext, customerId: string): Promise
 
 export interface MembershipPayload { membership: MembershipRow | null; errors: UserError[] }
 
-/** Who may enrol a customer: those who write it (ADMIN all; managers and reps the customers in their scope). */
-const writableCustomer = (ctx: ServiceContext, customerId: string) =>
-  rows<{ id: string }>(ctx.em, sql`select c.id from customer c where c.id = ${customerId} and c.deleted_at is null and ${customerScope(ctx.principal)}`);
-
 const Enrol = z.object({ customerId: ID('cus') });
 export type EnrolInput = InputOf<typeof Enrol>;
 
@@ -187,9 +183,10 @@ export async function enrolMember(ctx: ServiceContext, input: EnrolInput): Promi
   const parsed = parseInput(Enrol, input);
   if (!parsed.ok) return { membership: null, errors: parsed.errors };
   const outcome = await inTransaction(ctx, async (tx) => {
-    const [c] = await writableCustomer(tx, parsed.data.customerId);
+    // Visible and live (the roles that may enrol see their book; ADMIN all): the customer read model's own rule.
+    const c = await getCustomer(tx, parsed.data.customerId);
     if (!c) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
-    const enrolled = await enrolInTx(tx, c.id);
+    const enrolled = await enrolInTx(tx, c!.id);
     if (!enrolled.created) fail([userError('DUPLICATE', 'This customer is a member already.', ['input', 'customerId'])]);
     return enrolled.id;
   });
@@ -269,9 +266,9 @@ export async function adjustPoints(ctx: ServiceContext, input: AdjustPointsInput
   if (!parsed.ok) return { membership: null, errors: parsed.errors };
   const data = parsed.data;
   const outcome = await inTransaction(ctx, async (tx) => {
-    const [c] = await rows<{ id: string }>(tx.em, sql`select c.id from customer c where c.id = ${data.customerId} and c.deleted_at is null and ${customerScope(tx.principal)}`);
+    const c = await getCustomer(tx, data.customerId);
     if (!c) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
-    const m = await lockMembership(tx, c.id);
+    const m = await lockMembership(tx, c!.id);
     if (!m) fail([userError('BUSINESS_RULE', 'This customer is not a member of the loyalty programme.', ['input', 'customerId'])]);
     if (m!.balance + data.points < 0) {
       fail([userError('BUSINESS_RULE', `The balance is ${m!.balance} points: at most ${m!.balance} can be taken off.`, ['input', 'points'])]);
@@ -280,7 +277,7 @@ export async function adjustPoints(ctx: ServiceContext, input: AdjustPointsInput
     const before = m!.balance;
     await appendEntry(tx, m!, { kind: PointsEntryKind.ADJUST, points: data.points, expiryMonths: p.expiryMonths, reason: data.reason, createdBy: tx.principal.id });
     recordAudit(tx.em, tx.principal, {
-      entityType: 'Membership', entityId: m!.id, customerId: c.id, action: AuditAction.UPDATE,
+      entityType: 'Membership', entityId: m!.id, customerId: c!.id, action: AuditAction.UPDATE,
       changes: [{ field: 'pointsBalance', old: before, new: m!.balance }, { field: 'adjustReason', old: null, new: data.reason }],
     });
     await tx.em.flush();
