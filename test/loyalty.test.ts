@@ -234,6 +234,15 @@ describe('membership, member prices, earning and tiers', () => {
     // cancelling gives the points back
     await moveTo(ok2500.id, 'CANCELLED');
     expect(await balance(a)).toBe(5100);
+    // …and so does FINANCE refusing the credit of a held order (over a 1.00 EUR limit)
+    await t.sql(`update customer set credit_limit = 1, credit_currency = 'EUR' where id = ?`, [a]);
+    const held = await pushed(a, [{ sku: 'LOY-B', quantity: 1 }], { pointsToRedeem: 1000, paymentTerms: 'ON_ACCOUNT' });
+    expect([held.status, await balance(a)]).toEqual(['PENDING_CREDIT_APPROVAL', 4100]);
+    const [hold] = await t.sql<{ id: string; version: number }>('select id, version from credit_hold where order_id = ?', [held.id]);
+    const rejected = ok(await t.gql('mutation($i: RejectCreditInput!) { rejectCredit(input: $i) { errors { message } } }',
+      { i: { holdId: hold.id, version: hold.version, note: 'No limit' } }, 'FINANCE')).rejectCredit;
+    expect(rejected.errors).toEqual([]);
+    expect(await balance(a)).toBe(5100);
   });
 
   test('a reversal takes back only what the balance holds and records the rest as unrecovered', async () => {

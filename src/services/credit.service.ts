@@ -11,7 +11,7 @@ import { refId } from '../entities/ids';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { User } from '../entities/user.entity';
 import type { FieldChangeValue } from '../entities/audit-event.entity';
-import { orderReversed } from './loyalty.service';
+import { loyaltyOnOrderStatus } from './loyalty.service';
 import { recordAudit } from './audit.service';
 import { completeSigning } from './contract.service';
 import { fixedOrder, readModel, type SortFieldOf, type SortTable } from './read-model';
@@ -260,7 +260,7 @@ async function decide(ctx: ServiceContext, data: { holdId: string; version: numb
       order.status = next;
       order.updatedAt = new Date();
       // A refused order gives back the points it redeemed (loyalty, issue 11).
-      if (next === OrderStatus.CANCELLED) await orderReversed(tx, { id: order.id, customerId: refId(order.customer)! });
+      await loyaltyOnOrderStatus(tx, order);
     }
     if (contractId) {
       const contract = await tx.em.findOneOrFail(Contract, contractId, { refresh: true });

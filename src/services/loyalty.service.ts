@@ -1,6 +1,8 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { AuditAction } from '../entities/enums';
+import { refId } from '../entities/ids';
+import { OrderStatus, type Order } from '../entities/order.entity';
 import type { LoyaltyProgramme, Membership } from '../entities/loyalty.entity';
 import { MEMBERSHIP_TIERS, MembershipTier, PointsEntryKind, TierChangeReason } from '../entities/loyalty.enums';
 import type { AuditEvent } from '../entities/audit-event.entity';
@@ -206,8 +208,18 @@ export async function membershipById(ctx: Pick<ServiceContext, 'em'>, id: string
 
 // ------------------------------------------------------------------------------------------ orders
 
+/**
+ * What loyalty does when an order reaches a status, in the status change's transaction — whoever changes it
+ * (`updateOrderStatus`, a credit decision): earn on COMPLETED, reverse on RETURNED or CANCELLED.
+ */
+export async function loyaltyOnOrderStatus(tx: ServiceContext, order: Order): Promise<void> {
+  const ref = { id: order.id, customerId: refId(order.customer)!, total: order.total, currency: order.currency };
+  if (order.status === OrderStatus.COMPLETED) await orderCompleted(tx, ref);
+  else if (order.status === OrderStatus.RETURNED || order.status === OrderStatus.CANCELLED) await orderReversed(tx, ref);
+}
+
 /** An order became COMPLETED: earn its points (once), then raise the tier if the spend now reaches a higher one. */
-export async function orderCompleted(tx: ServiceContext, order: { id: string; customerId: string; total: string; currency: string }): Promise<void> {
+async function orderCompleted(tx: ServiceContext, order: { id: string; customerId: string; total: string; currency: string }): Promise<void> {
   const m = await lockMembership(tx, order.customerId);
   if (!m) return;
   const p = await getProgramme(tx);
@@ -231,7 +243,7 @@ async function raiseTier(tx: ServiceContext, p: ProgrammeRow, membershipId: stri
 }
 
 /** An order became RETURNED or CANCELLED: give back what it redeemed, take back what it earned (as far as the balance allows). */
-export async function orderReversed(tx: ServiceContext, order: { id: string; customerId: string }): Promise<void> {
+async function orderReversed(tx: ServiceContext, order: { id: string; customerId: string }): Promise<void> {
   const m = await lockMembership(tx, order.customerId);
   if (!m) return;
   const entries = await rows<{ id: string; kind: PointsEntryKind; points: number }>(tx.em, sql`select e.id, e.kind, e.points from points_entry e

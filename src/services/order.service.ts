@@ -13,7 +13,7 @@ import { checkCredit, holdForCredit, withdrawHold } from './credit-check';
 import { lineCurrencyErrors, linePriceErrors, overridesPrices } from './order-pricing';
 import { PointsEntryKind, PriceSource } from '../entities/loyalty.enums';
 import { appendEntry, lockMembership, type LockedMembership } from './loyalty-ledger';
-import { enrolInTx, getProgramme, orderCompleted, orderReversed } from './loyalty.service';
+import { enrolInTx, getProgramme, loyaltyOnOrderStatus } from './loyalty.service';
 import { priceOffers, recordRedemptions } from './offer.service';
 import { createAssetsForOrder } from './asset.service';
 import { ORDER_PAYMENT_DAYS, issueReceivables } from './receivable-issue';
@@ -253,6 +253,9 @@ function hiddenMatchErrors(tx: ServiceContext, data: PushData): UserError[] {
     // The credit decision (PENDING or PENDING_CREDIT_APPROVAL) would tell a known customer from a new one.
     errors.push(userError('VALIDATION', 'ON_ACCOUNT orders of a key without a customers scope name the customer by customerId.', ['input', 'paymentTerms']));
   }
+  // Points and enrolment would tell whether the shopper matched a member (issue 11).
+  if (data.pointsToRedeem) errors.push(userError('VALIDATION', 'Redeeming points needs the customer named by customerId (or a key that may read customers).', ['input', 'pointsToRedeem']));
+  if (data.enrol) errors.push(userError('VALIDATION', 'Enrolling needs the customer named by customerId (or a key that may read customers).', ['input', 'enrol']));
   return errors;
 }
 
@@ -334,7 +337,7 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   }
   const skus = [...new Set(data.lines.map((l) => l.sku))];
   const products = new Map((await rows<Product>(tx.em, sql`select ${columnsOf(tx.em, 'Product', 'p')} from product p where p.sku in ${list(skus)}`)).map((p) => [p.sku, p]));
-  const errors: UserError[] = [...hiddenMatchErrors(tx, data), ...loyaltyInputErrors(tx, data)];
+  const errors: UserError[] = hiddenMatchErrors(tx, data);
   data.lines.forEach((l, i) => {
     const path = ['input', 'lines', String(i)];
     const product = products.get(l.sku);
@@ -418,15 +421,6 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
   return order.id;
 }
 
-/** Loyalty parts of a push that a caller from whom the customer match is hidden may not use (they would tell whether it matched a member). */
-function loyaltyInputErrors(tx: ServiceContext, data: PushData): UserError[] {
-  if (!matchHidden(tx.principal) || data.customer.customerId) return [];
-  const errors: UserError[] = [];
-  if (data.pointsToRedeem) errors.push(userError('VALIDATION', 'Redeeming points needs the customer named by customerId (or a key that may read customers).', ['input', 'pointsToRedeem']));
-  if (data.enrol) errors.push(userError('VALIDATION', 'Enrolling needs the customer named by customerId (or a key that may read customers).', ['input', 'enrol']));
-  return errors;
-}
-
 /**
  * Points paying part of an order: the customer must be a member (its membership row is locked for the
  * whole push, so concurrent pushes redeem one after the other), the order in the programme's currency,
@@ -497,13 +491,6 @@ async function billOrder(tx: ServiceContext, order: Order): Promise<void> {
   }]);
 }
 
-/** What loyalty does when an order reaches a status (in the status change's transaction): earn on COMPLETED, reverse on RETURNED / CANCELLED. */
-export async function loyaltyOnStatus(tx: ServiceContext, order: Order): Promise<void> {
-  const ref = { id: order.id, customerId: refId(order.customer)!, total: order.total, currency: order.currency };
-  if (order.status === OrderStatus.COMPLETED) await orderCompleted(tx, ref);
-  else if (order.status === OrderStatus.RETURNED || order.status === OrderStatus.CANCELLED) await orderReversed(tx, ref);
-}
-
 const UpdateOrderStatus = z.object({ id: ID('ord'), version: z.number().int(), status: z.nativeEnum(OrderStatus) });
 export type UpdateOrderStatusInput = InputOf<typeof UpdateOrderStatus>;
 
@@ -558,7 +545,7 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
       await billOrder(tx, order);
       await createAssetsForOrder(tx, order.id);
     }
-    await loyaltyOnStatus(tx, order);
+    await loyaltyOnOrderStatus(tx, order);
     return order.id;
   });
   if (!outcome.result) return { order: null, errors: outcome.errors };
