@@ -249,7 +249,8 @@ describe('membership, member prices, earning and tiers', () => {
     const c = custs[5];
     await enrol(c); // 100
     const o = await pushed(c, [{ sku: 'LOY-B', quantity: 20 }]); // 1000.00
-    await complete(o.id); // EARN 1000 → 1100, SILVER
+    await complete(o.id); // EARN 1000 → 1100
+    expect((await membership(c)).tier).toBe('SILVER'); // a spend of exactly the threshold (1000.00) reaches it
     expect((await adjust(c, -1101, 'SERVICE_AGENT')).errors).toEqual([{ code: 'BUSINESS_RULE', field: ['input', 'points'], message: 'The balance is 1100 points: at most 1100 can be taken off.' }]);
     expect((await adjust(c, -1000, 'SERVICE_AGENT')).membership.pointsBalance).toBe(100);
     expect((await t.gql(ADJUST, { i: { customerId: c, points: 5, reason: 'x' } }, 'SALES_REP')).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');

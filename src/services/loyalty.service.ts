@@ -48,10 +48,13 @@ export function earnRate(p: Pick<ProgrammeRow, 'standardRate' | 'silverRate' | '
   return { STANDARD: p.standardRate, SILVER: p.silverRate, GOLD: p.goldRate, PLATINUM: p.platinumRate }[tier];
 }
 
-/** The tier a 12-month spend earns: the highest whose threshold it reaches. */
-export function tierForSpend(p: Pick<ProgrammeRow, 'silverSpend' | 'goldSpend' | 'platinumSpend'>, spend: string): MembershipTier {
-  const s = new Decimal(spend);
-  return [...MEMBERSHIP_TIERS].reverse().find((t) => s.gte(tierThreshold(p, t))) ?? MembershipTier.STANDARD;
+/**
+ * The tier a 12-month spend earns — the highest whose threshold it reaches — as SQL over `spend` (trusted
+ * SQL, e.g. a column): the one statement of the rule, used by enrolment, the upgrade on an order and the job.
+ */
+export function tierOfSpendSql(spend: string): Sql {
+  return raw(`(select case when ${spend} >= lp.platinum_spend then 'PLATINUM' when ${spend} >= lp.gold_spend then 'GOLD'
+    when ${spend} >= lp.silver_spend then 'SILVER' else 'STANDARD' end from loyalty_programme lp where lp.id = 1)`);
 }
 
 /** The next tier above `tier` and the spend still missing to reach it (null at the top). */
@@ -151,8 +154,9 @@ export async function enrolInTx(tx: ServiceContext, customerId: string): Promise
   const [existing] = await rows<{ id: string }>(tx.em, sql`select id from loyalty_membership where customer_id = ${customerId}`);
   if (existing) return { id: existing.id, created: false };
   const p = await getProgramme(tx);
-  const [spend] = await rows<{ spend: string }>(tx.em, sql`select ${spend12mSql('c.id', new Date())}::text as spend from customer c where c.id = ${customerId}`);
-  const tier = tierForSpend(p, spend.spend);
+  const [spend] = await rows<{ spend: string; tier: MembershipTier }>(tx.em, sql`select x.spend::text as spend, ${tierOfSpendSql('x.spend')} as tier
+    from (select ${spend12mSql('c.id', new Date())} as spend from customer c where c.id = ${customerId}) x`);
+  const tier = spend.tier;
   const inserted = await rows<{ id: string }>(tx.em, sql`insert into loyalty_membership (id, customer_id, number, tier, created_by)
     values (${newIdSql('Membership')}, ${customerId}, 'M' || nextval('loyalty_member_number_seq'), ${tier}, ${tx.principal.id})
     on conflict (customer_id) do nothing returning id`);
@@ -228,14 +232,15 @@ async function orderCompleted(tx: ServiceContext, order: { id: string; customerI
   if (points > 0) {
     await appendEntry(tx, m, { kind: PointsEntryKind.EARN, points, expiryMonths: p.expiryMonths, orderId: order.id, createdBy: tx.principal.id });
   }
-  await raiseTier(tx, p, m.id, order.customerId, order.id);
+  await raiseTier(tx, m.id, order.customerId, order.id);
 }
 
 /** Raises a member's tier when the spend reaches a higher one (never lowers it: only the job does). */
-async function raiseTier(tx: ServiceContext, p: ProgrammeRow, membershipId: string, customerId: string, orderId: string | null): Promise<void> {
-  const [row] = await rows<{ tier: MembershipTier; spend: string }>(tx.em, sql`select m.tier, ${spend12mSql('m.customer_id', new Date())}::text as spend
-    from loyalty_membership m where m.id = ${membershipId}`);
-  const tier = tierForSpend(p, row.spend);
+async function raiseTier(tx: ServiceContext, membershipId: string, customerId: string, orderId: string | null): Promise<void> {
+  const [row] = await rows<{ tier: MembershipTier; spend: string; target: MembershipTier }>(tx.em, sql`select x.tier, x.spend::text as spend,
+    ${tierOfSpendSql('x.spend')} as target
+    from (select m.tier, ${spend12mSql('m.customer_id', new Date())} as spend from loyalty_membership m where m.id = ${membershipId}) x`);
+  const tier = row.target;
   if (MEMBERSHIP_TIERS.indexOf(tier) <= MEMBERSHIP_TIERS.indexOf(row.tier)) return;
   await rows(tx.em, sql`update loyalty_membership set tier = ${tier}, tier_since = now(), updated_at = now(), version = version + 1 where id = ${membershipId}`);
   await rows(tx.em, sql`insert into loyalty_tier_change (id, membership_id, customer_id, from_tier, to_tier, spend12m, reason, order_id)
@@ -308,12 +313,9 @@ export async function adjustPoints(ctx: ServiceContext, input: AdjustPointsInput
  */
 export async function reevaluateTiers(em: ServiceContext['em'], now: Date): Promise<number> {
   const changed = await rows<{ id: string }>(em, sql`
-    with p as (select * from loyalty_programme where id = 1),
-    target as (
-      select s.id, s.customer_id, s.tier, s.spend,
-        case when s.spend >= p.platinum_spend then 'PLATINUM' when s.spend >= p.gold_spend then 'GOLD'
-             when s.spend >= p.silver_spend then 'SILVER' else 'STANDARD' end as new_tier
-      from (select m.id, m.customer_id, m.tier, ${spend12mSql('m.customer_id', now)} as spend from loyalty_membership m) s, p
+    with target as (
+      select s.id, s.customer_id, s.tier, s.spend, ${tierOfSpendSql('s.spend')} as new_tier
+      from (select m.id, m.customer_id, m.tier, ${spend12mSql('m.customer_id', now)} as spend from loyalty_membership m) s
     ),
     moved as (
       update loyalty_membership m set tier = t.new_tier, tier_since = now(), updated_at = now(), version = m.version + 1

@@ -1,28 +1,15 @@
-/** The loyalty programme's pure rules: which tier a spend earns, what is missing to the next, points for an amount. */
+/**
+ * The loyalty programme's pure rules: what is missing to the next tier, points for an amount. (Which tier a spend
+ * earns is SQL — `tierOfSpendSql`, shared by enrolment, orders and the job — and tested through HTTP in loyalty.test.ts.)
+ */
 import { MembershipTier } from '../../src/entities/loyalty.enums';
 import type { ProgrammeRow } from '../../src/services/loyalty.service';
-import { nextTier, pointsFor, tierForSpend } from '../../src/services/loyalty.service';
+import { nextTier, pointsFor } from '../../src/services/loyalty.service';
 
 const programme = {
   currency: 'EUR', silverSpend: '1000.00', goldSpend: '5000.00', platinumSpend: '20000.00',
   standardRate: '1.0000', silverRate: '1.2500', goldRate: '1.5000', platinumRate: '2.0000',
 } as ProgrammeRow;
-
-test.each([
-  ['0.00', MembershipTier.STANDARD],
-  ['999.99', MembershipTier.STANDARD],
-  ['1000.00', MembershipTier.SILVER], // a threshold is reached when the spend equals it
-  ['4999.99', MembershipTier.SILVER],
-  ['5000.00', MembershipTier.GOLD],
-  ['20000.00', MembershipTier.PLATINUM],
-  ['1000000.00', MembershipTier.PLATINUM],
-])('a 12-month spend of %s earns %s', (spend, tier) => {
-  expect(tierForSpend(programme, spend)).toBe(tier);
-});
-
-test('equal thresholds skip a tier (SILVER = GOLD: the spend that reaches them is GOLD)', () => {
-  expect(tierForSpend({ ...programme, silverSpend: '5000.00' }, '5000.00')).toBe(MembershipTier.GOLD);
-});
 
 test('next tier: the one above, with what is missing, never negative; none at PLATINUM', () => {
   expect(nextTier(programme, MembershipTier.STANDARD, '250.50')).toEqual({ tier: MembershipTier.SILVER, missing: '749.50' });
