@@ -94,6 +94,9 @@ export function scopesGranting(scope: Scope): Scope[] {
  * Whether an API key holds `scope`, directly or through a scope that includes it, where the held scope
  * is one for the key's role. Users never hold scopes: they act through their role.
  */
+/** A signed-in user (never an API key, whatever its role) with one of the roles: the services' twin of the `isRole` policy. */
+export const isUserIn = (principal: Principal, roles: readonly Role[]): boolean => principal.type === 'USER' && roles.includes(principal.role);
+
 export function hasScope(principal: Principal | null, scope: Scope): boolean {
   if (!principal || principal.type !== 'API_KEY') return false;
   return scopesGranting(scope).some((s) => principal.scopes.includes(s) && SCOPE_INFO[s].keyRoles.includes(principal.role));

@@ -1,3 +1,4 @@
+import { isUserIn } from '../auth/principal';
 import { LoyaltyProgramme, Membership, PointsEntry, TierChange } from '../entities/loyalty.entity';
 import { Offer, OfferRedemption, ProductInterest } from '../entities/offer.entity';
 import { Migration20261215000000Loyalty } from '../../migrations/Migration20261215000000Loyalty';
@@ -37,7 +38,7 @@ export const loyaltyDomain: Domain = {
     // Programme changes are filed under a pseudo customer id; every staff role reads the settings.
     { types: ['LoyaltyProgramme'], visible: (p) => (LOYALTY_READERS.includes(p.role) ? TRUE : FALSE) },
     // Offers for one customer are recorded in that customer's history (offer.service.ts): staff who read offers see those entries.
-    { types: ['Offer'], visible: (p) => (p.type === 'USER' && OFFER_READERS.includes(p.role) ? TRUE : FALSE) },
+    { types: ['Offer'], visible: (p) => (isUserIn(p, OFFER_READERS) ? TRUE : FALSE) },
   ],
   uniqueFields: { offer_code_key: ['input', 'code'] },
   timeline: [{

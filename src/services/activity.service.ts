@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from '../auth/principal';
+import { isUserIn, type Principal } from '../auth/principal';
 import { Activity } from '../entities/activity.entity';
 import { Contact } from '../entities/contact.entity';
 import { Customer } from '../entities/customer.entity';
@@ -39,7 +39,7 @@ export type ActivityRow = Activity;
 export type ActivityOrderField = SortFieldOf<typeof ACTIVITY_ORDER>;
 
 
-export const readsActivities = (p: Principal): boolean => p.type === 'USER' && ACTIVITY_READERS.includes(p.role);
+export const readsActivities = (p: Principal): boolean => isUserIn(p, ACTIVITY_READERS);
 
 /** Types that are always INBOUND or OUTBOUND; a NOTE never has a direction; the others may. */
 const DIRECTED_TYPES: readonly ActivityType[] = [

@@ -1,5 +1,5 @@
 import { MARGIN_READERS, METRICS_READERS } from '../auth/roles';
-import type { Principal } from '../auth/principal';
+import { isUserIn, type Principal } from '../auth/principal';
 import type { ServiceContext } from './context';
 import { ForbiddenError } from './errors';
 import type { FilterSpec } from './filter';
@@ -19,7 +19,7 @@ import { and, columnsOf, raw, rows, sql, type Sql } from './sql';
 export const METRICS_JOIN = 'left join customer_metrics m on m.customer_id = c.id';
 
 /** Who may filter and sort customers by metrics: the staff who read metrics. Never PARTNER, never API keys. */
-const usesMetrics = (p: Principal) => p.type === 'USER' && METRICS_READERS.includes(p.role);
+const usesMetrics = (p: Principal) => isUserIn(p, METRICS_READERS);
 const usesMoneyMetrics = (p: Principal) => usesMetrics(p) && MARGIN_READERS.includes(p.role);
 
 /** The metric fields of `CustomerFilter`: column of `customer_metrics`, its SQL type (for the null mask), cost-based or not. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from '../auth/principal';
+import { isUserIn, type Principal } from '../auth/principal';
 import { AuditAction } from '../entities/enums';
 import { Product } from '../entities/product.entity';
 import { ProductFeedback } from '../entities/product-feedback.entity';
@@ -56,7 +56,7 @@ const FEEDBACK_TRANSITIONS: Record<FeedbackStatus, readonly FeedbackStatus[]> = 
 /** Statuses that count toward a customer's suggestion value. */
 const ACCEPTED_STATUSES = [FeedbackStatus.ACCEPTED, FeedbackStatus.SHIPPED];
 
-const readsFeedback = (p: Principal) => p.type === 'USER' && FEEDBACK_READERS.includes(p.role);
+const readsFeedback = (p: Principal) => isUserIn(p, FEEDBACK_READERS);
 
 /** Condition for feedback rows: all of them for readers, none for anyone else. */
 function feedbackScope(principal: Principal): Sql {

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { hasScope, type Principal } from '../auth/principal';
+import { hasScope, isUserIn, type Principal } from '../auth/principal';
 import { Customer } from '../entities/customer.entity';
 import { AuditAction, Role } from '../entities/enums';
 import { refId } from '../entities/ids';
@@ -48,7 +48,6 @@ export const REDEMPTION_READERS: readonly Role[] = [Role.ADMIN, Role.MARKETING, 
 /** Staff who ask what a customer is offered, and register a customer's interest (customers they can see). */
 export const SHOPPER_STAFF: readonly Role[] = [Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING];
 
-const isUserIn = (p: Principal, roles: readonly Role[]) => p.type === 'USER' && roles.includes(p.role);
 
 // ------------------------------------------------------------------------------------ reads
 

@@ -1,3 +1,4 @@
+import { isUserIn } from '../auth/principal';
 import { z } from 'zod';
 import { Role } from '../entities/enums';
 import { refId } from '../entities/ids';
@@ -24,7 +25,7 @@ import { CASE_STAFF, CASE_WORKERS } from '../auth/roles';
  *   notifies them of breached cases, so they must be able to work every case).
  */
 
-const queueScope = (ctx: ServiceContext): Sql => (ctx.principal.type === 'USER' && CASE_STAFF.includes(ctx.principal.role) ? TRUE : FALSE);
+const queueScope = (ctx: ServiceContext): Sql => (isUserIn(ctx.principal, CASE_STAFF) ? TRUE : FALSE);
 
 // ---------------------------------------------------------------------------------------- SLA policies
 

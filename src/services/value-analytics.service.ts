@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal';
+import { isUserIn, type Principal } from '../auth/principal';
 import { LOYALTY_READERS, MARGIN_READERS, METRICS_READERS } from '../auth/roles';
 import { ChurnReason, Sector } from '../entities/enums';
 import { MEMBERSHIP_TIERS, MembershipTier } from '../entities/loyalty.enums';
@@ -26,7 +26,7 @@ import { FALSE, raw, rows, sql, type Sql } from './sql';
  * METRICS_READERS are also membership readers (LOYALTY_READERS), which tierMigration relies on: its rows
  * are scoped by `membershipScope`.
  */
-const readsAnalytics = (principal: Principal) => principal.type === 'USER' && METRICS_READERS.includes(principal.role);
+const readsAnalytics = (principal: Principal) => isUserIn(principal, METRICS_READERS);
 
 /** The key of the group of customers without a value for the grouping (no segment, no membership, no orders…). */
 export const NONE = 'NONE';
@@ -41,7 +41,7 @@ function valueScope(principal: Principal, alias = 'c'): Sql {
   return customerScope(principal, alias);
 }
 
-const seesCosts = (principal: Principal) => principal.type === 'USER' && MARGIN_READERS.includes(principal.role);
+const seesCosts = (principal: Principal) => isUserIn(principal, MARGIN_READERS);
 
 const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 /** Position of `key` in an enum's order (null for NONE, which `order by … asc` puts last). */
