@@ -67,7 +67,7 @@ export class MembershipResolver {
   }
 
   @FieldResolver(() => DecimalScalar, {
-    description: 'Rolling 12-month net spend: Σ `total` (money paid, after discounts, offers and points) of the member\'s orders COMPLETED in the last 12 months (by `completedAt`) in the programme\'s currency; returned orders leave it.',
+    description: 'Rolling 12-month net spend: Σ `total` (money paid, after discounts, offers and points) of the member\'s orders COMPLETED in the last 12 months (365 days, by `completedAt`) in the programme\'s currency; returned orders leave it.',
   })
   async spend12m(@Root() m: Row<Membership>, @Ctx() ctx: GraphQLContext) {
     return (await ctx.loaders.membershipFigures.load(m)).spend12m;

@@ -19,7 +19,7 @@ import { ID, CURRENCY, parseInput, text, type InputOf } from './validation';
  * The loyalty programme (issue 11): settings, enrolment, tiers, and what orders do to points.
  *
  * - Spend (`spend12m`): the sum of `total` (money paid: after line discounts, offers and points) of the
- *   member's orders COMPLETED in the 12 months before now (by `completedAt`), in the programme's
+ *   member's orders COMPLETED in the 365 days before now (by `completedAt`; the value metrics' "12 months" too), in the programme's
  *   currency; orders in other currencies do not count (currencies are never converted). A RETURNED order
  *   is no longer COMPLETED, so it leaves the spend.
  * - Tier: the highest tier whose threshold the spend reaches. It goes up at once when an order becomes
@@ -67,10 +67,10 @@ export function nextTier(p: ProgrammeRow, tier: MembershipTier, spend: string): 
 /** Points a paid amount earns at a rate: floor(amount × rate). */
 export const pointsFor = (amount: string, rate: string): number => new Decimal(amount).times(rate).floor().toNumber();
 
-/** SQL: the spend of the member whose customer id is `customerIdExpr` (trusted SQL) in the 12 months before `now`. */
+/** SQL: the spend of the member whose customer id is `customerIdExpr` (trusted SQL) in the 12 months — 365 days, as in the value metrics — before `now`. */
 export function spend12mSql(customerIdExpr: string, now: Date): Sql {
   return sql`coalesce((select sum(o.total) from sales_order o where o.customer_id = ${raw(customerIdExpr)} and o.status = 'COMPLETED'
-    and o.completed_at > ${now}::timestamptz - interval '12 months' and o.completed_at <= ${now}::timestamptz
+    and o.completed_at > ${now}::timestamptz - interval '365 days' and o.completed_at <= ${now}::timestamptz
     and o.currency = (select lp.currency from loyalty_programme lp where lp.id = 1)), 0)`;
 }
 
