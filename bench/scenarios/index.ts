@@ -1,0 +1,4 @@
+import type { ReadScenario } from './types';
+
+/** Every read scenario, in report order (filled in by the scenario files). */
+export const SCENARIOS: ReadScenario<any>[] = [];
