@@ -3,6 +3,7 @@ import { applyMiddleware, type IMiddlewareFieldMap, type IMiddlewareTypeMap } fr
 import { deny, shield, type IRules } from 'graphql-shield';
 import { forbiddenMessage } from './access';
 import { forbidden } from './errors';
+import { guardField } from './field-guard';
 import type { PermissionMap } from './permission-map';
 import { toShieldRule, type Policy } from './rules';
 
@@ -50,15 +51,19 @@ const isFieldMap = (entry: IMiddlewareTypeMap[string]): entry is IMiddlewareFiel
   typeof entry === 'object' && !('resolve' in entry) && !('fragment' in entry) && !('fragments' in entry);
 
 /**
- * Applies the permission map with graphql-shield, sparsely: shield generates middleware for every
- * field, and only the fields whose policy is not open keep theirs (wrapping every field in an async
- * function costs 3-4x on large lists). Refuses to start when a field has no policy.
+ * Applies the permission map. graphql-shield guards the operations (the root fields of Query and
+ * Mutation), deny by default; the fields of object types get a synchronous guard (auth/field-guard.ts)
+ * that decides once per caller what the caller alone decides and checks the record only where the
+ * policy needs it. Fields whose policy is open (`reachable`, `everyone`) are not wrapped at all.
+ * Refuses to start when a field has no policy, or the map names a field the schema does not have.
  */
 export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   const missing = [...uncoveredFields(schema), ...unknownEntries(schema)];
   if (missing.length) throw new Error(`Permission map does not match the schema: ${missing.join(', ')}`);
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
   const tree: IRules = Object.fromEntries(
-    Object.entries(permissionMap).map(([type, fields]) => [type, Object.fromEntries(Object.entries(fields).map(([f, p]) => [f, toShieldRule(p)]))]),
+    Object.entries(permissionMap).filter(([type]) => roots.has(type))
+      .map(([type, fields]) => [type, Object.fromEntries(Object.entries(fields).map(([f, p]) => [f, toShieldRule(p)]))]),
   );
   const middleware = shield(tree, {
     fallbackRule: deny,
@@ -69,11 +74,22 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   // graphql-shield generates a type map (type -> field -> middleware); its declared type is the wider IMiddleware.
   }).generate(schema) as IMiddlewareTypeMap;
   for (const [type, fields] of Object.entries(middleware)) {
-    if (!isFieldMap(fields)) continue; // shield generates field maps only
+    if (!roots.has(type) || !isFieldMap(fields)) {
+      delete middleware[type]; // object types: the synchronous guards below
+      continue;
+    }
     for (const field of Object.keys(fields)) {
       if (policyFor(type, field)?.public) delete fields[field];
     }
     if (!Object.keys(fields).length) delete middleware[type];
   }
-  return applyMiddleware(schema, middleware);
+  const guarded = applyMiddleware(schema, middleware);
+  for (const type of Object.values(guarded.getTypeMap())) {
+    if (!isObjectType(type) || isIntrospectionType(type) || roots.has(type.name)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const policy = policyFor(type.name, field.name)!;
+      if (!policy.public) field.resolve = guardField(type.name, field.name, policy, field.resolve);
+    }
+  }
+  return guarded;
 }

@@ -27,22 +27,31 @@ export interface Policy {
   public?: boolean;
   /** For `isRole` policies: the roles, so that `anyOf` can name them in one list. */
   roles?: readonly Role[];
+  /**
+   * What the caller alone decides, without the record: true or false when every record gets the same
+   * answer for this caller, undefined when the record must be looked at. Evaluated once per caller (see
+   * `permits` in auth/field-guard.ts), so that only the rows of callers whose answer truly depends on the
+   * record pay for a per-row check (an ADMIN never does). Must agree with `check` (test/unit/policy-decide.test.ts).
+   */
+  decide: (principal: Principal) => boolean | undefined;
 }
 
-const policy = (name: string, check: Policy['check'], needs: Needs, perRecord = false): Policy => ({ name, check, perRecord, needs });
+/** A policy; one that reads the record (`perRecord`) says what the caller alone decides with `decide` (else: always the record). */
+const policy = (name: string, check: Policy['check'], needs: Needs, perRecord = false, decide?: Policy['decide']): Policy =>
+  ({ name, check, perRecord, needs, decide: decide ?? (perRecord ? () => undefined : (p) => check(p, null)) });
 
 const ANYONE: Needs = { USER: '', API_KEY: '' };
 const list = (items: readonly string[]) => items.join(', ');
 const aKey = (role: Role) => `${/^[AEIOU]/.test(role) ? 'an' : 'a'} ${role} key`;
 
-export const everyone: Policy = { name: 'everyone', check: () => true, perRecord: false, public: true, needs: ANYONE };
+export const everyone: Policy = { name: 'everyone', check: () => true, decide: () => true, perRecord: false, public: true, needs: ANYONE };
 export const signedIn = policy('signedIn', () => true, ANYONE);
 
 /**
  * For fields of object types: whoever reached the parent may read the field. The root field's rule
  * and the record scope (applied in SQL) already decided; such fields are not wrapped at run time.
  */
-export const reachable: Policy = { name: 'reachable', check: () => true, perRecord: false, public: true, needs: ANYONE };
+export const reachable: Policy = { name: 'reachable', check: () => true, decide: () => true, perRecord: false, public: true, needs: ANYONE };
 
 /** A signed-in user (not an API key). */
 export const isUser: Policy = policy('isUser', (p) => p.type === 'USER', { USER: '', API_KEY: null });
@@ -88,11 +97,17 @@ function allNeeds(policies: Policy[], kind: keyof Needs): string | null {
 
 export const anyOf = (...policies: Policy[]): Policy =>
   policy(`any(${policies.map((p) => p.name).join(',')})`, (p, parent) => policies.some((x) => x.check(p, parent)),
-    { USER: anyNeeds(policies, 'USER'), API_KEY: anyNeeds(policies, 'API_KEY') }, policies.some((x) => x.perRecord));
+    { USER: anyNeeds(policies, 'USER'), API_KEY: anyNeeds(policies, 'API_KEY') }, policies.some((x) => x.perRecord), (p) => {
+      const answers = policies.map((x) => x.decide(p));
+      return answers.includes(true) ? true : answers.includes(undefined) ? undefined : false;
+    });
 
 export const allOf = (...policies: Policy[]): Policy =>
   policy(`all(${policies.map((p) => p.name).join(',')})`, (p, parent) => policies.every((x) => x.check(p, parent)),
-    { USER: allNeeds(policies, 'USER'), API_KEY: allNeeds(policies, 'API_KEY') }, policies.some((x) => x.perRecord));
+    { USER: allNeeds(policies, 'USER'), API_KEY: allNeeds(policies, 'API_KEY') }, policies.some((x) => x.perRecord), (p) => {
+      const answers = policies.map((x) => x.decide(p));
+      return answers.includes(false) ? false : answers.includes(undefined) ? undefined : true;
+    });
 
 /** Any caller, user or API key, whose role is not one of these (a restriction on top of the root's rule). */
 export const not = (...roles: Role[]): Policy => {
@@ -128,21 +143,22 @@ export const piiVisible = policy('piiVisible', (p, parent) => {
 }, {
   USER: 'a role other than ANALYST (MARKETING: only with the person\'s marketing consent)',
   API_KEY: 'a PARTNER key, or an INTEGRATION key that created the record',
-}, true);
+}, true, (p) => (p.role === Role.ANALYST ? false : p.role === Role.MARKETING || p.role === Role.INTEGRATION ? undefined : true));
 
 /** Names of people: hidden from ANALYST (and from INTEGRATION keys for records they did not create). */
 export const personNameVisible = policy('personNameVisible', (p, parent) => {
   if (p.role === Role.ANALYST) return false;
   if (p.role === Role.INTEGRATION) return parent?.createdBy === p.id;
   return true;
-}, { USER: 'a role other than ANALYST', API_KEY: 'a PARTNER key, or an INTEGRATION key that created the record' }, true);
+}, { USER: 'a role other than ANALYST', API_KEY: 'a PARTNER key, or an INTEGRATION key that created the record' }, true,
+(p) => (p.role === Role.ANALYST ? false : p.role === Role.INTEGRATION ? undefined : true));
 
 /** A customer's name is a person's name when the customer is an individual. */
 export const customerNameVisible = policy('customerNameVisible', (p, parent) =>
   parent?.kind === 'BUSINESS' || personNameVisible.check(p, parent), {
   USER: 'a business customer, or a role other than ANALYST (the name of an INDIVIDUAL is a person\'s name)',
   API_KEY: 'a business customer, or a PARTNER key, or an INTEGRATION key that created the record',
-}, true);
+}, true, (p) => (p.role === Role.ANALYST || p.role === Role.INTEGRATION ? undefined : true));
 
 /**
  * A partner's own record: a PARTNER user, or a PARTNER key with `finance:read` (its credit terms are
@@ -152,14 +168,14 @@ const ownPartnerAccount = policy('ownPartnerAccount', (p, parent) =>
   p.role === Role.PARTNER && (p.type === 'USER' || principalHasScope(p, 'finance:read')) && parent?.id != null && parent.id === p.partnerCustomerId, {
   USER: 'the role PARTNER (its own record only)',
   API_KEY: `${scopeText('finance:read')} (its own record only)`,
-}, true);
+}, true, (p) => (p.role === Role.PARTNER && (p.type === 'USER' || principalHasScope(p, 'finance:read')) ? undefined : false));
 
 /** Credit rating and limit: FINANCE, SALES_MANAGER, ADMIN, and a partner for its own record. */
 export const creditVisible = anyOf(isRole(Role.FINANCE, Role.SALES_MANAGER, Role.ADMIN), ownPartnerAccount);
 
 /** A user's name and e-mail: everyone but ANALYST, who sees only their own. */
 export const userPiiVisible = policy('userPiiVisible', (p, parent) => p.role !== Role.ANALYST || parent?.id === p.id,
-  { USER: 'a role other than ANALYST (who sees their own only)', API_KEY: '' }, true);
+  { USER: 'a role other than ANALYST (who sees their own only)', API_KEY: '' }, true, (p) => (p.role === Role.ANALYST ? undefined : true));
 
 export const notPartner = not(Role.PARTNER);
 
