@@ -10,6 +10,7 @@ import { DOMAINS } from '../domains';
 import { sendSingleStatementsAsQueries } from './pglite-semicolons';
 import type { Database } from './database';
 import { queryCounter } from './query-counter';
+import { enableDirectReads } from '../services/direct-read';
 
 /** Connections of the PostgreSQL pool (the benchmarks give their raw side the same). */
 export const POOL_SIZE = 10;
@@ -57,6 +58,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDi
       clientUrl: config.DATABASE_URL,
       pool: { min: 0, max: POOL_SIZE },
     });
+    enableDirectReads(orm.em.getConnection());
     return { orm, kind: 'postgresql', close: () => orm.close(true) };
   }
   let dataDir: string | undefined;

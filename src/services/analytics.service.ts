@@ -3,7 +3,7 @@ import { OPEN_STAGES, OpportunityStage, Role, Sector, Tier } from '../entities/e
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { subtreeSql } from './scope';
-import { FALSE, TRUE, and, list, raw, rows, sql, type Sql } from './sql';
+import { and, FALSE, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { DATE_RANGE, yearInRange } from './validation';
 
 /**
@@ -68,7 +68,7 @@ const ts = (d: Date): Sql => sql`${d.toISOString()}::timestamptz`;
 function ownersSql(ownerIds: readonly string[] | null | undefined, column: string): Sql {
   if (ownerIds == null) return TRUE;
   if (ownerIds.length > MAX_OWNER_IDS) throw new InputError(`At most ${MAX_OWNER_IDS} owner ids.`, 'ownerIds');
-  return ownerIds.length ? sql`${raw(column)} in ${list([...new Set(ownerIds)])}` : FALSE;
+  return ownerIds.length ? sql`${raw(column)} = any(${textArray([...new Set(ownerIds)])})` : FALSE;
 }
 
 /** Opportunities that count: not deleted, their customer not deleted, in the caller's scope. */

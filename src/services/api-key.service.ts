@@ -9,7 +9,7 @@ import type { ServiceContext } from './context';
 import { customersByIds } from './customer.service';
 import { userError } from './errors';
 import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
-import { columnsOf, list, rows, sql } from './sql';
+import { columnsOf, rows, sql, textArray } from './sql';
 import { ID, parseInput, text, type InputOf } from './validation';
 
 /**
@@ -81,7 +81,7 @@ export async function listApiKeys(ctx: ServiceContext, args: ConnectionArgs) {
 
 export async function apiKeysByIds(ctx: ServiceContext, ids: readonly string[]) {
   if (!ids.length) return [];
-  return rows<ApiKey>(ctx.em, sql`select ${columnsOf(ctx.em, 'ApiKey', 'k')} from api_key k where k.id in ${list([...ids])}`);
+  return rows<ApiKey>(ctx.em, sql`select ${columnsOf(ctx.em, 'ApiKey', 'k')} from api_key k where k.id = any(${textArray([...ids])})`);
 }
 
 /** The principal for an `x-api-key` header, or null when the key is unknown, wrong, revoked or expired. */

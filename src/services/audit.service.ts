@@ -5,7 +5,7 @@ import { ActorType, AuditAction } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { fixedOrder, readModel } from './read-model';
 import { visibleCustomer } from './scope';
-import { FALSE, and, join, list, or, raw, sql, type Sql, isTrue, isFalse } from './sql';
+import { and, FALSE, isFalse, isTrue, join, or, raw, sql, textArray, type Sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -75,7 +75,7 @@ export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
   const allowed = AUDIT_SCOPES.flatMap(({ types, visible }) => {
     const scope = visible(ctx.principal, alias);
     if (isFalse(scope)) return [];
-    const ofType = sql`${raw(alias)}.entity_type in ${list(types)}`;
+    const ofType = sql`${raw(alias)}.entity_type = any(${textArray(types)})`;
     return [isTrue(scope) ? ofType : sql`(${ofType} and ${scope})`];
   });
   return allowed.length ? sql`(${or(allowed)})` : FALSE;

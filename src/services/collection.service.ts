@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DunningStage } from '../entities/finance.enums';
 import { changesSql } from './audit.service';
 import { applyContractDates } from './contract.service';
-import { TRUE, join, list, newIdSql, raw, rows, sql, type Sql } from './sql';
+import { join, newIdSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { isoDate } from './validation';
 
 /**
@@ -153,7 +153,7 @@ export async function closeSettledCollectionTasks(em: EntityManager, at: Date, r
       update task t set status = 'DONE', completed_at = ${time}, updated_at = ${time}, version = t.version + 1
       from receivable r
       where r.id = t.receivable_id and t.type = 'COLLECTION' and t.status = 'OPEN' and r.status = 'SETTLED'
-        and ${receivableIds ? sql`r.id in ${list([...receivableIds])}` : TRUE}
+        and ${receivableIds ? sql`r.id = any(${textArray([...receivableIds])})` : TRUE}
       returning 1
     )
     select count(*)::int as n from done`);

@@ -18,7 +18,7 @@ import { RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
 import { issueReceivables } from './receivable-issue';
 import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
-import { FALSE, and, columnsOf, list, newIdSql, rows, sql, type Sql } from './sql';
+import { and, columnsOf, FALSE, newIdSql, rows, sql, textArray, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, optionalText, parseInput, text, type InputOf } from './validation';
 import { CONTRACT_WRITERS } from '../auth/roles';
@@ -100,7 +100,7 @@ export const getContract = contractReads.get;
 export async function receivablesByContractIds(ctx: ServiceContext, contractIds: readonly string[]): Promise<Receivable[]> {
   if (!contractIds.length) return [];
   return rows<Receivable>(ctx.em, sql`select ${columnsOf(ctx.em, 'Receivable', 'r')} from receivable r
-    where r.contract_id in ${list([...contractIds])} and ${accountScope(ctx.principal, 'r.customer_id')}
+    where r.contract_id = any(${textArray([...contractIds])}) and ${accountScope(ctx.principal, 'r.customer_id')}
     order by r.contract_id, r.instalment`);
 }
 

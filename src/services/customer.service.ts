@@ -20,7 +20,7 @@ import type { OrderBy } from './pagination';
 import { readModel, type ListArgs, type SortField, type SortFieldOf, type SortTable } from './read-model';
 import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
-import { and, list, newIdSql, or, rows, sql, type Sql } from './sql';
+import { and, newIdSql, or, rows, sql, textArray, type Sql } from './sql';
 import { ADDRESSES, EMAILS, ID, MONEY, PHONES, TAGS, URL_TEXT, optionalText, parseInput, text, type InputOf, type NullOrOmitted } from './validation';
 import { CUSTOMER_OWNERS, SETS_RESELLER } from '../auth/roles';
 
@@ -132,7 +132,7 @@ export const getCustomer = customerReads.get;
 export async function externalRefsByCustomerIds(ctx: ServiceContext, ids: readonly string[]) {
   if (!ids.length) return [];
   return rows<{ customerId: string; system: string; ref: string }>(ctx.em, sql`select r.customer_id as "customerId", r.system, r.ref
-    from customer_external_ref r where r.customer_id in ${list([...ids])} order by r.system, r.ref`);
+    from customer_external_ref r where r.customer_id = any(${textArray([...ids])}) order by r.system, r.ref`);
 }
 
 // ---------------------------------------------------------------------------------------- writes

@@ -12,7 +12,7 @@ import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
 import { FEEDBACK_READERS, SOURCE_CASE_READERS } from '../auth/roles';
-import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
+import { columnsOf, FALSE, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -103,7 +103,7 @@ export const getFeedback = feedbackReads.get;
 export async function sourceCasesByFeedbackIds(ctx: ServiceContext, feedbackIds: readonly string[]): Promise<FeedbackCaseRow[]> {
   if (!feedbackIds.length || !SOURCE_CASE_READERS.includes(ctx.principal.role)) return [];
   return rows<FeedbackCaseRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceCase', 's')} from service_case s
-    where s.feedback_id in ${list([...feedbackIds])} and ${caseVisible(ctx.principal, 's')}
+    where s.feedback_id = any(${textArray([...feedbackIds])}) and ${caseVisible(ctx.principal, 's')}
     order by s.feedback_id, s.created_at, s.id`);
 }
 
@@ -111,7 +111,7 @@ export async function sourceCasesByFeedbackIds(ctx: ServiceContext, feedbackIds:
 export async function caseCountsByFeedbackIds(ctx: ServiceContext, feedbackIds: readonly string[]): Promise<Map<string, number>> {
   if (!feedbackIds.length) return new Map();
   const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select s.feedback_id as id, count(*)::int as n from service_case s
-    where s.feedback_id in ${list([...feedbackIds])} group by s.feedback_id`);
+    where s.feedback_id = any(${textArray([...feedbackIds])}) group by s.feedback_id`);
   return new Map(counted.map((r) => [r.id, r.n]));
 }
 
@@ -124,10 +124,10 @@ export interface SuggestionValue {
 export async function suggestionValuesByCustomerIds(ctx: ServiceContext, customerIds: readonly string[]): Promise<Map<string, SuggestionValue>> {
   if (!customerIds.length) return new Map();
   const found = await rows<{ id: string } & SuggestionValue>(ctx.em, sql`select s.customer_id as id,
-      count(distinct f.id) filter (where f.status in ${list(ACCEPTED_STATUSES)})::int as "acceptedFeedbackCount",
-      count(*) filter (where s.type in ${list([...FEEDBACK_CASE_TYPES])})::int as "suggestionCount"
+      count(distinct f.id) filter (where f.status = any(${textArray(ACCEPTED_STATUSES)}))::int as "acceptedFeedbackCount",
+      count(*) filter (where s.type = any(${textArray([...FEEDBACK_CASE_TYPES])}))::int as "suggestionCount"
     from service_case s join product_feedback f on f.id = s.feedback_id
-    where s.customer_id in ${list([...customerIds])}
+    where s.customer_id = any(${textArray([...customerIds])})
     group by s.customer_id`);
   return new Map(found.map(({ id, ...value }) => [id, value]));
 }
@@ -178,7 +178,7 @@ interface LockedCase { id: string; number: string; type: CaseType; feedbackId: s
 async function linkCases(tx: ServiceContext, feedbackId: string, caseIds: string[], at: (i: number) => string[]): Promise<void> {
   if (!caseIds.length) return;
   const locked = await rows<LockedCase>(tx.em, sql`select s.id, s.number, s.type, s.feedback_id as "feedbackId", s.customer_id as "customerId"
-    from service_case s where s.id in ${list(caseIds)} and ${caseVisible(tx.principal, 's')}
+    from service_case s where s.id = any(${textArray(caseIds)}) and ${caseVisible(tx.principal, 's')}
     order by s.id for update of s`); // a fixed lock order: concurrent links of overlapping cases never deadlock
   const byId = new Map(locked.map((c) => [c.id, c]));
   const errors: UserError[] = [];
@@ -195,7 +195,7 @@ async function linkCases(tx: ServiceContext, feedbackId: string, caseIds: string
   fail(errors);
   if (!toLink.length) return;
   await rows(tx.em, sql`update service_case set feedback_id = ${feedbackId}, version = version + 1, updated_at = now()
-    where id in ${list(toLink.map((c) => c.id))}`);
+    where id = any(${textArray(toLink.map((c) => c.id))})`);
   for (const c of toLink) {
     recordAudit(tx.em, tx.principal, {
       entityType: 'ServiceCase', entityId: c.id, customerId: c.customerId, action: AuditAction.UPDATE,

@@ -15,7 +15,7 @@ import type { FilterSpec } from './filter';
 import { priceOfferLines, type PricingOffer } from './offer-pricing';
 import { fixedOrder, readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import { liveCustomer, visibleCustomer } from './scope';
-import { FALSE, TRUE, columnsOf, join, list, newIdSql, raw, rows, sql, type Sql } from './sql';
+import { columnsOf, FALSE, join, newIdSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, MONEY, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -115,7 +115,7 @@ export async function offerResults(ctx: ServiceContext, offerIds: readonly strin
   return rows<OfferResultRow>(ctx.em, sql`select r.offer_id as "offerId", r.currency, count(*)::int as orders,
       sum(o.total)::text as revenue, sum(r.discount)::text as "discountGiven"
     from offer_redemption r join sales_order o on o.id = r.order_id
-    where r.offer_id in ${list([...offerIds])} and o.status not in ('CANCELLED', 'RETURNED')
+    where r.offer_id = any(${textArray([...offerIds])}) and o.status not in ('CANCELLED', 'RETURNED')
     group by r.offer_id, r.currency order by r.offer_id, r.currency`);
 }
 
@@ -278,7 +278,7 @@ async function referenceErrors(tx: ServiceContext, t: OfferTerms, exceptId: stri
     if (!c) errors.push(userError('NOT_FOUND', 'Customer not found.', ['input', 'targetCustomerId']));
   }
   if (t.bundleSkus?.length && changed('bundleSkus')) {
-    const known = new Set((await rows<{ sku: string }>(tx.em, sql`select p.sku from product p where p.sku in ${list(t.bundleSkus)}`)).map((r) => r.sku));
+    const known = new Set((await rows<{ sku: string }>(tx.em, sql`select p.sku from product p where p.sku = any(${textArray(t.bundleSkus)})`)).map((r) => r.sku));
     t.bundleSkus.forEach((sku, i) => {
       if (!known.has(sku)) errors.push(userError('NOT_FOUND', `No product with SKU "${sku}".`, ['input', 'bundleSkus', String(i)]));
     });
@@ -496,7 +496,7 @@ export async function priceOffers(tx: ServiceContext, input: {
   codes.forEach((c, i) => { if (codes.indexOf(c) !== i) errors.push(codeError('VALIDATION', `Offer ${c} is given twice: each code at most once per order.`, i)); });
   const found = new Map((await rows<CheckedOffer>(tx.em, sql`select ${columnsOf(tx.em, 'Offer', 'f')},
       ${targetMatches(input.customerId)} as "targetOk", ${interested(input.customerId)} as "interested", ${redeemedBy(input.customerId)} as "redeemed"
-    from offer f where f.code in ${list([...new Set(codes)])}`)).map((o) => [o.code, o]));
+    from offer f where f.code = any(${textArray([...new Set(codes)])})`)).map((o) => [o.code, o]));
   const usable: { offer: CheckedOffer; index: number }[] = [];
   codes.forEach((c, index) => {
     if (codes.indexOf(c) !== index) return;

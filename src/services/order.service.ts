@@ -26,7 +26,7 @@ import { ownerErrors } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
 import { customerScope, maskedSql, orderScope } from './scope';
-import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
+import { columnsOf, FALSE, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
 import { ORDER_WRITERS } from '../auth/roles';
@@ -135,7 +135,7 @@ export const getOrder = orderReads.get;
 export async function linesByOrderIds(ctx: ServiceContext, orderIds: readonly string[]): Promise<OrderLineRow[]> {
   if (!orderIds.length) return [];
   return rows<OrderLineRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'OrderLine', 'l')} from sales_order_line l
-    where l.order_id in ${list([...orderIds])} order by l.order_id, l.position`);
+    where l.order_id = any(${textArray([...orderIds])}) order by l.order_id, l.position`);
 }
 
 // ---------------------------------------------------------------------------------------- configuration
@@ -336,7 +336,7 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
     if (taken) fail([userError('DUPLICATE', `You already pushed an order "${data.externalRef}" (with another idempotency key).`, ['input', 'externalRef'])]);
   }
   const skus = [...new Set(data.lines.map((l) => l.sku))];
-  const products = new Map((await rows<Product>(tx.em, sql`select ${columnsOf(tx.em, 'Product', 'p')} from product p where p.sku in ${list(skus)}`)).map((p) => [p.sku, p]));
+  const products = new Map((await rows<Product>(tx.em, sql`select ${columnsOf(tx.em, 'Product', 'p')} from product p where p.sku = any(${textArray(skus)})`)).map((p) => [p.sku, p]));
   const errors: UserError[] = hiddenMatchErrors(tx, data);
   data.lines.forEach((l, i) => {
     const path = ['input', 'lines', String(i)];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keysetSql, orderSql, toConnection, type Connection, type PageRequest, type SortKey } from './pagination';
-import { list, raw, rows, sql, type Sql } from './sql';
+import { raw, rows, sql, textArray, type Sql } from './sql';
 
 /**
  * One page of child rows for each of several (already visible) parents, in one statement: rows are
@@ -25,7 +25,7 @@ export async function pagesByParent<T>(em: EntityManager, opts: {
         select ${opts.columns}, ${raw(opts.parentColumn)} as "__parent",
           row_number() over (partition by ${raw(opts.parentColumn)} order by ${orderSql(keys, req.backward)}) as "__rn"
         from ${raw(opts.from)}
-        where ${raw(opts.parentColumn)} in ${list([...parentIds])} and ${opts.where} and ${keysetSql(keys, req.cursor, req.backward)}
+        where ${raw(opts.parentColumn)} = any(${textArray(parentIds)}) and ${opts.where} and ${keysetSql(keys, req.cursor, req.backward)}
       ) page where page."__rn" <= ${req.limit + 1} order by page."__parent", page."__rn"`)
     : [];
   const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));

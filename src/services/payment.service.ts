@@ -14,7 +14,7 @@ import { userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
 import { outstandingOf, type PaymentAllocationRow } from './receivable.service';
 import { accountScope } from './scope';
-import { columnsOf, list, rows, sql, type Sql } from './sql';
+import { columnsOf, rows, sql, textArray, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text, type InputOf } from './validation';
 
@@ -81,7 +81,7 @@ export async function allocationsByPaymentIds(ctx: ServiceContext, paymentIds: r
   if (!paymentIds.length) return [];
   return rows<PaymentAllocationRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'PaymentAllocation', 'a')} from payment_allocation a
     join receivable r on r.id = a.receivable_id
-    where a.payment_id in ${list([...paymentIds])} and ${accountScope(ctx.principal, 'r.customer_id')}
+    where a.payment_id = any(${textArray([...paymentIds])}) and ${accountScope(ctx.principal, 'r.customer_id')}
     order by a.payment_id, r.due_date, r.issued_on, r.number`);
 }
 
@@ -116,7 +116,7 @@ async function explicitAllocations(tx: ServiceContext, data: RecordPaymentData, 
   const missing = [...new Set(given.map((a) => a.receivableId).filter((id) => !openById.has(id)))];
   const others = new Map((missing.length
     ? await rows<{ id: string; customerId: string; status: ReceivableStatus }>(tx.em, sql`select r.id, r.customer_id as "customerId", r.status
-        from receivable r where r.id in ${list(missing)}`)
+        from receivable r where r.id = any(${textArray(missing)})`)
     : []).map((r) => [r.id, r]));
   const errors: UserError[] = [];
   const seen = new Set<string>();

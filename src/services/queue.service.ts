@@ -7,7 +7,7 @@ import { ServiceQueue, SlaPolicy } from '../entities/service-queue.entity';
 import { User } from '../entities/user.entity';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
-import { FALSE, TRUE, columnsOf, list, rows, sql, type Sql } from './sql';
+import { columnsOf, FALSE, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 import { CASE_STAFF, CASE_WORKERS } from '../auth/roles';
@@ -95,7 +95,7 @@ export async function listQueues(ctx: ServiceContext): Promise<QueueRow[]> {
 export async function queuesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<QueueRow[]> {
   if (!ids.length) return [];
   return rows<QueueRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'ServiceQueue', 'q')} from service_queue q
-    where q.id in ${list([...ids])} and ${queueScope(ctx)}`);
+    where q.id = any(${textArray([...ids])}) and ${queueScope(ctx)}`);
 }
 
 /** Errors for a user who should work cases (an assignee, a queue manager): exists, active, ADMIN or SERVICE_AGENT. */

@@ -14,7 +14,7 @@ import {
   isClosed, loadOpportunityForWrite, moveStage, opportunityChanges, opportunityPayloadRow, opportunitySnapshot, visibleOpportunity,
 } from './opportunity.service';
 import { opportunityScope } from './scope';
-import { TRUE, columnsOf, list, rows, sql } from './sql';
+import { columnsOf, rows, sql, textArray, TRUE } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, LOCAL_DATE, isoDate, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -79,7 +79,7 @@ export const quoteReads = readModel<QuoteRow>()({
 export async function linesByQuoteIds(ctx: ServiceContext, quoteIds: readonly string[]): Promise<QuoteLineRow[]> {
   if (!quoteIds.length) return [];
   return rows<QuoteLineRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'QuoteLine', 'ql')} from quote_line ql
-    where ql.quote_id in ${list([...quoteIds])} order by ql.quote_id, ql.position`);
+    where ql.quote_id = any(${textArray([...quoteIds])}) order by ql.quote_id, ql.position`);
 }
 
 // ---------------------------------------------------------------------------------------- writes
@@ -137,7 +137,7 @@ async function priceFromCatalogue(tx: ServiceContext, quote: Quote, lines: z.inf
   const skus = [...new Set(lines.filter((l) => l.unitPrice == null).map((l) => l.productRef!.toUpperCase()))];
   if (!skus.length) return lines.map((l) => ({ ...l, unitPrice: l.unitPrice! }));
   const products = new Map((await rows<{ sku: string; listPrice: string; memberPrice: string | null; currency: string }>(tx.em, sql`select p.sku,
-    p.list_price::text as "listPrice", p.member_price::text as "memberPrice", p.currency from product p where p.sku in ${list(skus)} and p.active`)).map((p) => [p.sku, p]));
+    p.list_price::text as "listPrice", p.member_price::text as "memberPrice", p.currency from product p where p.sku = any(${textArray(skus)}) and p.active`)).map((p) => [p.sku, p]));
   const member = await isMember(tx, customerOf(quote));
   const priced = lines.map((l, i) => {
     if (l.unitPrice != null) return { ...l, unitPrice: l.unitPrice };

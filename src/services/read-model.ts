@@ -5,7 +5,7 @@ import {
   expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
   type Connection, type ConnectionArgs, type OrderBy, type SortKey,
 } from './pagination';
-import { and, columnsOf, list, raw, rows, sql, type Sql, isFalse } from './sql';
+import { and, columnsOf, isFalse, raw, rows, sql, textArray, type Sql } from './sql';
 
 /**
  * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
@@ -155,7 +155,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   const byIds = async (ctx: ServiceContext, ids: readonly string[]): Promise<T[]> => {
     if (!ids.length) return [];
     return rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
-      where ${raw(a)}.id in ${list([...ids])} and ${spec.visible(ctx)}`);
+      where ${raw(a)}.id = any(${textArray([...ids])}) and ${spec.visible(ctx)}`);
   };
 
   /** A keyset page of the rows matching `where` (which includes the scope): one statement, plus one for a `totalCount`. */
@@ -201,7 +201,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
       if (!parentIds.length || isFalse(scope)) return new Map<string, number>();
       const parent = raw(parentColumn());
       const counted = await rows<{ id: string; n: number }>(ctx.em, sql`select ${parent} as id, count(*)::int as n from ${raw(fromTable)}
-        where ${parent} in ${list([...parentIds])} and ${and([scope, filterOf(ctx, filter), parentWhere(ctx, args)])}
+        where ${parent} = any(${textArray([...parentIds])}) and ${and([scope, filterOf(ctx, filter), parentWhere(ctx, args)])}
         group by ${parent}`);
       return new Map(counted.map((r) => [r.id, r.n]));
     },

@@ -5,7 +5,7 @@ import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './re
 import type { ServiceContext } from './context';
 import type { AnyFilter, FilterSpec } from './filter';
 import { accountScope } from './scope';
-import { columnsOf, list, rows, sql, type Sql } from './sql';
+import { columnsOf, rows, sql, textArray, type Sql } from './sql';
 
 /**
  * Receivables: money a customer owes (issue 4). They come into being only through `issueReceivables`
@@ -97,6 +97,6 @@ export async function allocationsByReceivableIds(ctx: ServiceContext, receivable
   if (!receivableIds.length) return [];
   return rows<PaymentAllocationRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'PaymentAllocation', 'a')} from payment_allocation a
     join payment p on p.id = a.payment_id
-    where a.receivable_id in ${list([...receivableIds])} and ${accountScope(ctx.principal, 'p.customer_id')}
+    where a.receivable_id = any(${textArray([...receivableIds])}) and ${accountScope(ctx.principal, 'p.customer_id')}
     order by a.receivable_id, p.received_on, p.created_at, p.id`);
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { prefixOf, type NodeTypeName } from '../entities/ids';
+import { directReader, mapPlaceholders, TextList } from './direct-read';
 
 /**
  * A fragment of SQL with `?` placeholders and its parameters. Column names and other identifiers only
@@ -68,17 +69,26 @@ export function list(values: unknown[]): Sql {
   return { text: `(${values.map(() => '?').join(', ')})`, params: values };
 }
 
-/** `ARRAY[?, ?]::text[]` (MikroORM 6 inlines parameters, so arrays are spelled out). */
-export function textArray(values: string[]): Sql {
-  return { text: values.length ? `ARRAY[${values.map(() => '?').join(', ')}]::text[]` : `'{}'::text[]`, params: values };
+/**
+ * A text[] value: `x = any(${textArray(ids)})`. Passed as ONE array parameter through `pg` (`$n::text[]`:
+ * one statement text whatever the number of values, so one prepared statement); through the ORM (the
+ * embedded database, transactions), which inlines parameters, spelled out as `ARRAY[?, …]::text[]`.
+ */
+export function textArray(values: readonly string[]): Sql {
+  return { text: '?', params: [new TextList(values)] };
 }
 
 /**
  * Runs a read and returns plain rows (not managed entities); inside a transaction when `em` is in one.
- * Timestamps come back as Date on both databases (MikroORM's PostgreSQL driver reads them as text).
+ * Timestamps come back as Date on both databases. On PostgreSQL, outside a transaction, the statement
+ * goes straight to a connection of the ORM's pool as a named prepared statement with `$n` parameters
+ * (services/direct-read.ts): PostgreSQL parses and plans it once per connection, not on every request.
  */
 export async function rows<T = Record<string, unknown>>(em: EntityManager, query: Sql): Promise<T[]> {
-  let result = (await em.execute(query.text, query.params, 'all')) as Record<string, unknown>[];
+  const direct = directReader(em);
+  if (direct) return (await direct(query)) as T[];
+  const { text, params } = spellArrays(query);
+  let result = (await em.execute(text, params, 'all')) as Record<string, unknown>[];
   // The embedded database's driver runs any text containing ';' (also inside an inlined string value,
   // e.g. a search term) as a script and returns one result per statement: unwrap the single statement.
   if (result.length === 1 && Array.isArray(result[0])) result = result[0] as Record<string, unknown>[];
@@ -100,6 +110,23 @@ function dateProperties(em: EntityManager): Set<string> {
       meta.props.filter((p) => p.type !== 'date' && (p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? ''))).map((p) => p.name)),
   );
   return dateProps;
+}
+
+/** The statement for the ORM: each TextList spelled out as `ARRAY[?, …]::text[]` (MikroORM inlines parameters). */
+export function spellArrays(query: Sql): Sql {
+  if (!query.params.some((p) => p instanceof TextList)) return query;
+  const params: unknown[] = [];
+  let i = 0;
+  const text = mapPlaceholders(query.text, () => {
+    const value = query.params[i++];
+    if (!(value instanceof TextList)) {
+      params.push(value);
+      return '?';
+    }
+    params.push(...value.values);
+    return value.values.length ? `ARRAY[${value.values.map(() => '?').join(', ')}]::text[]` : `'{}'::text[]`;
+  });
+  return { text, params };
 }
 
 /** Escapes LIKE wildcards so user text matches literally. */

@@ -13,7 +13,7 @@ import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { CASE_STAFF } from '../auth/roles';
 import { caseScope, liveCustomer } from './scope';
-import { FALSE, and, columnsOf, list, rows, sql, type Sql } from './sql';
+import { and, columnsOf, FALSE, rows, sql, textArray, type Sql } from './sql';
 import { inTransaction } from './transaction';
 import { ID, optionalText, parseInput, type InputOf } from './validation';
 
@@ -57,14 +57,14 @@ export async function createSurvey(tx: ServiceContext, caseId: string): Promise<
 export async function surveysByIds(ctx: ServiceContext, ids: readonly string[]): Promise<SurveyRow[]> {
   if (!ids.length) return [];
   return rows<SurveyRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Survey', 's')} from survey s
-    where s.id in ${list([...ids])} and ${surveyScope(ctx.principal)}`);
+    where s.id = any(${textArray([...ids])}) and ${surveyScope(ctx.principal)}`);
 }
 
 /** The survey of each of several cases (at most one each), visible to the caller only. */
 export async function surveysByCaseIds(ctx: ServiceContext, caseIds: readonly string[]): Promise<SurveyRow[]> {
   if (!caseIds.length) return [];
   return rows<SurveyRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Survey', 's')} from survey s
-    where s.case_id in ${list([...caseIds])} and ${surveyScope(ctx.principal)}`);
+    where s.case_id = any(${textArray([...caseIds])}) and ${surveyScope(ctx.principal)}`);
 }
 
 /** Path and query of the customer's survey link (prefix it with the customer-facing site's origin). */

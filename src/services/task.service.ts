@@ -17,7 +17,7 @@ import { visibleOpportunity } from './opportunity.service';
 import {
   type Connection, type ConnectionArgs, pageRequest, type SortKey, } from './pagination';
 import { assignableUserScope, taskScope, userScope } from './scope';
-import { FALSE, TRUE, and, list, rows, sql, type Sql } from './sql';
+import { and, FALSE, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, optionalText, parseInput, text, type InputOf } from './validation';
 
@@ -81,7 +81,7 @@ const BY_REMIND: SortKey<TaskRow>[] = [
 const iso = (d: Date) => d.toISOString();
 
 const statusIn = (status: TaskStatus[] | null | undefined): Sql =>
-  status == null ? TRUE : status.length ? sql`t.status in ${list(status)}` : FALSE;
+  status == null ? TRUE : status.length ? sql`t.status = any(${textArray(status)})` : FALSE;
 
 export const taskReads = readModel<TaskRow>()({
   entity: 'Task', table: 'task', alias: 't',

@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
-import { TRUE, columnsOf, join, list, raw, rows, sql, textArray, type Sql, isFalse } from './sql';
+import { columnsOf, isFalse, join, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 
 /**
  * The customer timeline: one stream, newest first, merging every source of things that happened with a
@@ -39,7 +39,7 @@ export interface TimelineSource {
 
 /** The `load` of a source whose rows are one table's: the rows by id, every column. */
 export const timelineRowsById = (entity: string, table: string, alias: string) => (ctx: ServiceContext, ids: string[]) =>
-  rows<{ id: string }>(ctx.em, sql`select ${columnsOf(ctx.em, entity, alias)} from ${raw(table)} ${raw(alias)} where ${raw(alias)}.id in ${list(ids)}`);
+  rows<{ id: string }>(ctx.em, sql`select ${columnsOf(ctx.em, entity, alias)} from ${raw(table)} ${raw(alias)} where ${raw(alias)}.id = any(${textArray(ids)})`);
 
 /**
  * The sources of the stream; each domain registers its own (`Domain.timeline`) when the domains load.

@@ -14,7 +14,7 @@ import { fixedOrder, readModel } from './read-model';
 import { subtreeSql, userScope } from './scope';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, normalizeEmail, optionalText, parseInput, text, type InputOf } from './validation';
-import { columnsOf, list, rows, sql } from './sql';
+import { columnsOf, rows, sql, textArray } from './sql';
 
 export type UserRow = User;
 
@@ -50,7 +50,7 @@ export const listUsers = userReads.list;
  */
 export async function usersByIds(em: EntityManager, ids: readonly string[]): Promise<UserRow[]> {
   if (!ids.length) return [];
-  return rows<UserRow>(em, sql`select ${columnsOf(em, 'User', 'u')} from app_user u where u.id in ${list([...ids])}`);
+  return rows<UserRow>(em, sql`select ${columnsOf(em, 'User', 'u')} from app_user u where u.id = any(${textArray([...ids])})`);
 }
 
 /** A user visible through `users` / `node`. */

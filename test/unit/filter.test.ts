@@ -1,4 +1,5 @@
 /** The filter compiler: a `filter` input to one SQL condition with parameters, and clear errors naming the field. */
+import { TextList } from '../../src/services/direct-read';
 import { filterSql, MAX_FILTER_DEPTH, type Filter, type FilterSpec } from '../../src/services/filter';
 import { inputError } from './support/input-error';
 import { raw, sql } from '../../src/services/sql';
@@ -59,8 +60,8 @@ test('dates are compared as ISO text', () => {
 });
 
 test('tags: hasAny is overlap, hasAll is containment, both trimmed and lower-cased', () => {
-  expect(filterSql({ tags: { hasAny: [' VIP ', 'b'] } }, SPEC)).toEqual({ text: 'c.tags && ARRAY[?, ?]::text[]', params: ['vip', 'b'] });
-  expect(filterSql({ tags: { hasAll: ['A'] } }, SPEC)).toEqual({ text: 'c.tags @> ARRAY[?]::text[]', params: ['a'] });
+  expect(filterSql({ tags: { hasAny: [' VIP ', 'b'] } }, SPEC)).toEqual({ text: 'c.tags && ?', params: [new TextList(['vip', 'b'])] });
+  expect(filterSql({ tags: { hasAll: ['A'] } }, SPEC)).toEqual({ text: 'c.tags @> ?', params: [new TextList(['a'])] });
   // Only a tags field offers them: on a scalar they are ignored.
   expect(filterSql({ name: { hasAny: ['x'] } }, SPEC)).toEqual({ text: 'true', params: [] });
 });

@@ -1,5 +1,6 @@
 /** The `sql` builder: values always travel as parameters, fragments splice in with theirs, in order. */
-import { and, FALSE, join, likeEscape, list, or, raw, sql, textArray, TRUE } from '../../src/services/sql';
+import { mapPlaceholders, TextList } from '../../src/services/direct-read';
+import { and, FALSE, join, likeEscape, list, or, raw, spellArrays, sql, textArray, TRUE } from '../../src/services/sql';
 
 describe('sql``', () => {
   test('a value becomes a `?` placeholder and a parameter, never text', () => {
@@ -53,9 +54,21 @@ describe('list / textArray / likeEscape', () => {
     expect(list(['a', 'b', 'c'])).toEqual({ text: '(?, ?, ?)', params: ['a', 'b', 'c'] });
   });
 
-  test('textArray spells out an ARRAY; the empty one is a typed literal without parameters', () => {
-    expect(textArray(['x', 'y'])).toEqual({ text: 'ARRAY[?, ?]::text[]', params: ['x', 'y'] });
-    expect(textArray([])).toEqual({ text: "'{}'::text[]", params: [] });
+  test('textArray is one parameter (one statement text for any number of values, for `pg`)', () => {
+    expect(textArray(['x', 'y'])).toEqual({ text: '?', params: [new TextList(['x', 'y'])] });
+    expect(sql`id = any(${textArray(['x'])}) and a = ${1}`.params).toEqual([new TextList(['x']), 1]);
+  });
+
+  test('for the ORM (which inlines values), spellArrays spells each textArray out; the empty one is a typed literal', () => {
+    expect(spellArrays(sql`a = ${1} and id = any(${textArray(['x', 'y'])}) and b = ${2}`))
+      .toEqual({ text: 'a = ? and id = any(ARRAY[?, ?]::text[]) and b = ?', params: [1, 'x', 'y', 2] });
+    expect(spellArrays(sql`id = any(${textArray([])})`)).toEqual({ text: "id = any('{}'::text[])", params: [] });
+  });
+
+  test('placeholders are found outside string literals, quoted names and comments only', () => {
+    let n = 0;
+    const text = mapPlaceholders(`select '?' as "a?", x -- why?\n from t where a = ? and b = ?`, () => `$${++n}`);
+    expect(text).toBe(`select '?' as "a?", x -- why?\n from t where a = $1 and b = $2`);
   });
 
   test('likeEscape escapes %, _ and the escape character itself, nothing else', () => {
