@@ -30,6 +30,8 @@ const USAGE = `Usage: DATABASE_URL=postgres://… npm run bench:compare -- [opti
   --size             page size where a scenario has one (default 50)
   --p99-connections  concurrency of the p50/p99 phase, API and PostGraphile only (default 50; 0: skip it)
   --warmup           seconds of unmeasured load per side before the first round (default 2; 0: none)
+  --pg-cpu           PostgreSQL CPU in the totals and ratios: db = the bench database's backends (default),
+                     all = every postgres process (also other databases' work on a shared machine)
   --json             also write the results to this file`;
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -38,6 +40,7 @@ const SIDES = ['api', 'postgraphile', 'raw'] as const;
 type SideName = typeof SIDES[number];
 const LABEL: Record<SideName, string> = { api: 'API', postgraphile: 'PostGraphile 4', raw: 'raw pg' };
 const SHORT: Record<SideName, string> = { api: 'API', postgraphile: 'PG4', raw: 'raw' };
+type PgCpu = 'db' | 'all';
 
 // ---------------------------------------------------------------------------------------------------
 // Child processes: the API and PostGraphile, stopped with SIGTERM whatever way this process ends.
@@ -260,10 +263,11 @@ interface Round {
   pgCpuMs: number;
   /** CPU of the backends connected to the bench database per request (part of pgCpuMs). */
   pgOwnDbCpuMs: number;
+  /** nodeCpuMs + pgOwnDbCpuMs, or + pgCpuMs with `--pg-cpu all`. */
   totalCpuMs: number;
 }
 
-async function measure(target: Target, connections: number, seconds: number, database: string): Promise<Round> {
+async function measure(target: Target, connections: number, seconds: number, database: string, pgCpu: PgCpu): Promise<Round> {
   const load = loadavg()[0];
   const pgBefore = postgresSnapshot(database);
   const ownBefore = process.cpuUsage();
@@ -276,9 +280,10 @@ async function measure(target: Target, connections: number, seconds: number, dat
   const per = (ms: number) => (side.requests ? ms / side.requests : NaN);
   const nodeCpuMs = per(nodeMs);
   const pgCpuMs = per(ticksToMs(pg.all));
+  const pgOwnDbCpuMs = per(ticksToMs(pg.ownDb));
   return {
     rps: side.rate, p50: side.p50, p99: side.p99, requests: side.requests, failures: side.failures, seconds: side.seconds,
-    load, nodeCpuMs, pgCpuMs, pgOwnDbCpuMs: per(ticksToMs(pg.ownDb)), totalCpuMs: nodeCpuMs + pgCpuMs,
+    load, nodeCpuMs, pgCpuMs, pgOwnDbCpuMs, totalCpuMs: nodeCpuMs + (pgCpu === 'all' ? pgCpuMs : pgOwnDbCpuMs),
   };
 }
 
@@ -367,7 +372,7 @@ interface ScenarioResult {
 }
 
 function printScenario(r: ScenarioResult): void {
-  const rows = [['', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'Node CPU ms/req', 'PG CPU ms/req', '(own db)', 'total CPU ms/req']];
+  const rows = [['', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'Node CPU ms/req', 'PG CPU ms/req: all', 'this db', 'total CPU ms/req']];
   for (const side of SIDES) {
     const m = r.medians[side];
     rows.push([side === 'raw' ? 'raw pg (Node CPU incl. load generator)' : LABEL[side], num(m.rps), num(m.p50, 2), num(m.p99, 2), String(m.failures),
@@ -385,21 +390,21 @@ function printScenario(r: ScenarioResult): void {
   }
 }
 
-function printSummary(results: ScenarioResult[]): void {
+function printSummary(results: ScenarioResult[], pgCpu: PgCpu): void {
   const rows = [['scenario', 'API rps', 'PG4 rps', 'raw rps', 'API/PG4', 'API/raw', 'CPU ms/req API', 'PG4', 'raw']];
   for (const r of results) {
     const m = r.medians;
     rows.push([r.name, num(m.api.rps), num(m.postgraphile.rps), num(m.raw.rps), ratio(m.api.rps, m.postgraphile.rps), ratio(m.api.rps, m.raw.rps),
       num(m.api.totalCpuMs, 2), num(m.postgraphile.totalCpuMs, 2), num(m.raw.totalCpuMs, 2)]);
   }
-  console.log('\nSummary (medians; CPU = Node + all PostgreSQL processes, per request)');
+  console.log(`\nSummary (medians; CPU per request = Node + ${pgCpu === 'all' ? 'every PostgreSQL process' : 'the PostgreSQL backends of this database'})`);
   console.log(table(rows));
 }
 
 // ---------------------------------------------------------------------------------------------------
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), ['scenario', 'rounds', 'seconds', 'connections', 'count', 'size', 'p99-connections', 'warmup', 'json'], USAGE);
+  const args = parseArgs(process.argv.slice(2), ['scenario', 'rounds', 'seconds', 'connections', 'count', 'size', 'p99-connections', 'warmup', 'json', 'pg-cpu'], USAGE);
   const rounds = intArg(args, 'rounds', 3, 1, 20, USAGE);
   const seconds = intArg(args, 'seconds', 10, 1, 600, USAGE);
   const connections = intArg(args, 'connections', 10, 1, 500, USAGE);
@@ -408,6 +413,8 @@ async function main() {
   const p99Connections = intArg(args, 'p99-connections', 50, 0, 1000, USAGE);
   const warmup = intArg(args, 'warmup', 2, 0, 60, USAGE);
   const jsonFile = args.get('json');
+  const pgCpu = (args.get('pg-cpu') ?? 'db') as PgCpu;
+  if (pgCpu !== 'db' && pgCpu !== 'all') fail(`\`--pg-cpu\` is db or all.\n${USAGE}`);
 
   const known = new Map([...SCENARIOS, smokeScenario].map((s) => [s.name, s]));
   const wanted = args.get('scenario') ?? 'all';
@@ -464,7 +471,7 @@ async function main() {
 
     console.log(`bench:compare — API vs PostGraphile 4 vs raw pg, ${scenarios.map((s) => s.name).join(', ')}`);
     console.log(`  PostgreSQL ${version} on ${dbHost} (database ${database}: ${fmt(customers)} customers, ${fmt(contacts)} contacts); Node ${process.version}; ${cpus().length} CPU(s)`);
-    console.log(`  ${rounds} round(s) × ${seconds} s per side, ${connections} connections, pools of ${POOL_SIZE}, ${count} inputs, size ${size}, warm-up ${warmup} s per side; clock ticks ${CLK_TCK}/s`);
+    console.log(`  ${rounds} round(s) × ${seconds} s per side, ${connections} connections, pools of ${POOL_SIZE}, ${count} inputs, size ${size}, warm-up ${warmup} s per side; clock ticks ${CLK_TCK}/s; PostgreSQL CPU in totals: ${pgCpu === 'db' ? 'this database' : 'all processes'}`);
     console.log(`  load average before: ${loadavg()[0].toFixed(2)}${loadavg()[0] > cpus().length / 2 ? '  (WARNING: the machine is busy; figures will be low and noisy)' : ''}`);
 
     const results: ScenarioResult[] = [];
@@ -488,7 +495,7 @@ async function main() {
         const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]);
         const loads: number[] = [];
         for (const side of order) {
-          const figures = await measure(targets[side], connections, seconds, database);
+          const figures = await measure(targets[side], connections, seconds, database, pgCpu);
           perSide[side].push(figures);
           loads.push(figures.load);
         }
@@ -500,8 +507,8 @@ async function main() {
       if (p99Connections) {
         highConcurrency = {
           connections: p99Connections,
-          api: await measure(targets.api, p99Connections, seconds, database),
-          postgraphile: await measure(targets.postgraphile, p99Connections, seconds, database),
+          api: await measure(targets.api, p99Connections, seconds, database, pgCpu),
+          postgraphile: await measure(targets.postgraphile, p99Connections, seconds, database, pgCpu),
         };
       }
 
@@ -519,7 +526,7 @@ async function main() {
     }
 
     const rss = { apiMb: rssMb(api.pid), postgraphileMb: rssMb(peer.pid) };
-    printSummary(results);
+    printSummary(results, pgCpu);
     console.log(`\nRSS after all load: API ${rss.apiMb === null ? '–' : `${rss.apiMb.toFixed(0)} MB`}, PostGraphile ${rss.postgraphileMb === null ? '–' : `${rss.postgraphileMb.toFixed(0)} MB`} (VmRSS)`);
     const failures = results.reduce((n, r) => n + SIDES.reduce((k, s) => k + r.medians[s].failures, 0) + (r.highConcurrency ? r.highConcurrency.api.failures + r.highConcurrency.postgraphile.failures : 0), 0);
     if (failures) {
@@ -528,7 +535,7 @@ async function main() {
     }
     if (jsonFile) {
       writeFileSync(jsonFile, `${JSON.stringify({
-        settings: { rounds, seconds, connections, count, size, p99Connections, warmup, poolSize: POOL_SIZE, clockTicks: CLK_TCK },
+        settings: { rounds, seconds, connections, count, size, p99Connections, warmup, pgCpu, poolSize: POOL_SIZE, clockTicks: CLK_TCK },
         environment: { postgres: version, node: process.version, cpus: cpus().length, database, customers, contacts },
         scenarios: results, rss,
       }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
