@@ -7,7 +7,7 @@ export function parseArgs(argv: string[], known: string[], usage: string): Map<s
       console.log(usage);
       process.exit(0);
     }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
     if (!match || !known.includes(match[1])) fail(`Unknown argument \`${arg}\`.`, usage);
     const value = match[2] ?? argv[++i];
     if (value === undefined) fail(`\`--${match[1]}\` needs a value.`, usage);

@@ -120,12 +120,10 @@ export async function runRaw<T>(loops: number, seconds: number, read: () => Prom
 }
 
 /**
- * Checks DATABASE_URL (set, on loopback), arms the watchdog, opens the app's database (migrated) and a
- * raw pool, runs `body`, then stops the server (if started) and closes everything. `runCommand` is
- * the command shown in the "set DATABASE_URL" hint; `extraSeconds` widens the watchdog for work that is
- * not a measured side (the metrics refresh).
+ * DATABASE_URL, checked: set (else exits with a hint naming `runCommand`), a URL, on loopback. The
+ * benchmarks load the machine hard and must never do that to a database elsewhere.
  */
-export async function withBench(runCommand: string, duration: number, warmup: number, body: (bench: Bench) => Promise<void>, extraSeconds = 0): Promise<void> {
+export function requireLoopbackDatabase(runCommand: string): { databaseUrl: string; dbHost: string } {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     fail('This benchmark needs PostgreSQL: set DATABASE_URL, e.g.\n' +
@@ -139,6 +137,17 @@ export async function withBench(runCommand: string, duration: number, warmup: nu
     fail('DATABASE_URL is not a valid URL.');
   }
   if (!LOOPBACK.has(dbHost)) fail(`This benchmark only talks to 127.0.0.1: DATABASE_URL points at \`${dbHost}\`.`);
+  return { databaseUrl, dbHost };
+}
+
+/**
+ * Checks DATABASE_URL (set, on loopback), arms the watchdog, opens the app's database (migrated) and a
+ * raw pool, runs `body`, then stops the server (if started) and closes everything. `runCommand` is
+ * the command shown in the "set DATABASE_URL" hint; `extraSeconds` widens the watchdog for work that is
+ * not a measured side (the metrics refresh).
+ */
+export async function withBench(runCommand: string, duration: number, warmup: number, body: (bench: Bench) => Promise<void>, extraSeconds = 0): Promise<void> {
+  const { databaseUrl, dbHost } = requireLoopbackDatabase(runCommand);
 
   // A hard stop, whatever happens: both sides, their warm-ups, start-up and shutdown.
   const budget = (2 * (duration + warmup) + 120 + extraSeconds) * 1000;
