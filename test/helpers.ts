@@ -49,6 +49,11 @@ export interface TestApp {
   countQueries(fn: () => Promise<unknown>): Promise<number>;
   /** Raw SQL against the test database (for fixtures and assertions). */
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Raw SQL with `$1…$n` parameters, sent as a `pg` client sends it (arrays as array parameters), on one
+   * of the app's own connections: the `RawQuery` of the bench scenarios. Not counted by `countQueries`.
+   */
+  query(text: string, params?: unknown[]): Promise<Record<string, any>[]>;
   close(): Promise<void>;
 }
 
@@ -123,6 +128,16 @@ export async function startTestApp(opts: SeedOptions = {}): Promise<TestApp> {
     },
     async sql(text, params = []) {
       return db.orm.em.fork().getConnection().execute(text, params as any[], 'all');
+    },
+    async query(text, params = []) {
+      // The driver's own connection (pg's Client or the PGlite instance): both take `$n` and return `{ rows }`.
+      const client = db.orm.em.getConnection().getKnex().client;
+      const connection = await client.acquireConnection();
+      try {
+        return (await connection.query(text, params)).rows;
+      } finally {
+        await client.releaseConnection(connection);
+      }
     },
     async close() {
       profile.mark('tests');
