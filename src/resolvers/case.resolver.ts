@@ -1,5 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Info, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { EDGE_NODE, selectedFields } from './selection';
 import { serviceContext, type GraphQLContext } from '../context';
 import { Asset } from '../entities/asset.entity';
 import { Contact } from '../entities/contact.entity';
@@ -248,8 +250,8 @@ export class CustomerCasesResolver {
     description: 'Service cases of this customer visible to you, newest first (batched across customers: one query per page shape). '
       + 'Null with FORBIDDEN for roles that do not read cases (MARKETING, FINANCE, ANALYST, INTEGRATION keys).',
   })
-  cases(@Root() customer: Row<Customer>, @Args() args: CasesArgs, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.customerCasePage(listArgs(args)).load(customer.id);
+  cases(@Root() customer: Row<Customer>, @Args() args: CasesArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.customerCasePage({ ...listArgs(args), select: selectedFields(info, EDGE_NODE) }).load(customer.id);
   }
 }
 

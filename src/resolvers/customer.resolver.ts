@@ -1,5 +1,6 @@
 import type { Row } from './row';
-import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../context';
 import { Customer } from '../entities/customer.entity';
 import { CustomerExternalRef } from '../entities/external-ref.entity';
@@ -13,6 +14,7 @@ import {
   CreateCustomerInput, CustomAttributeDefinition, CustomerConnection, CustomerFilter, CustomerIdInput, CustomerOrderBy, CustomerPayload,
   ReassignCustomersInput, ReassignCustomersPayload, UpdateCustomerInput,
 } from '../schema/customer.inputs';
+import { EDGE_NODE, selectedFields } from './selection';
 import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
@@ -32,8 +34,8 @@ class NestedContactsArgs extends ConnectionArgs {
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => CustomerConnection, { description: 'Customers visible to you: a rep their own, a manager their team\'s, a partner its own record, other staff all.' })
-  customers(@Args() args: CustomersArgs, @Ctx() ctx: GraphQLContext) {
-    return customers.listCustomers(serviceContext(ctx), args);
+  customers(@Args() args: CustomersArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return customers.listCustomers(serviceContext(ctx), { ...args, select: selectedFields(info, EDGE_NODE) });
   }
 
   @Query(() => Customer, { nullable: true, description: `One customer; ${NULL_WHEN_ABSENT}.` })
@@ -63,8 +65,10 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => ContactConnection, { description: 'The people at this customer (batched across customers: one query per page shape).' })
-  contacts(@Root() customer: Row<Customer>, @Args() args: NestedContactsArgs, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.contactPage({ first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy }).load(customer.id);
+  contacts(@Root() customer: Row<Customer>, @Args() args: NestedContactsArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.contactPage({
+      first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy, select: selectedFields(info, EDGE_NODE),
+    }).load(customer.id);
   }
 
   @FieldResolver(() => AuditEventConnection, { nullable: true, description: 'Audit log of this customer and its contacts, newest first. Values of fields you may not see are redacted. Not for PARTNER.' })

@@ -1,5 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Row } from './row';
-import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { EDGE_NODE, selectedFields } from './selection';
 import { serviceContext, type GraphQLContext } from '../context';
 import { readsDealValues } from '../auth/opportunity.permissions';
 import { Campaign } from '../entities/campaign.entity';
@@ -157,7 +159,7 @@ export class QuoteResolver {
 @Resolver(() => Customer)
 export class CustomerOpportunitiesResolver {
   @FieldResolver(() => OpportunityConnection, { nullable: true, description: 'Deals with this customer that you can see (a rep their own, a manager their team\'s), newest first unless ordered. Not for ANALYST, PARTNER or API keys. Batched across customers.' })
-  opportunities(@Root() customer: Row<Customer>, @Args() args: OpportunitiesArgs, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.customerOpportunityPage(listArgs(ctx, args)).load(customer.id);
+  opportunities(@Root() customer: Row<Customer>, @Args() args: OpportunitiesArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.customerOpportunityPage({ ...listArgs(ctx, args), select: selectedFields(info, EDGE_NODE) }).load(customer.id);
   }
 }

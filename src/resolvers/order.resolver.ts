@@ -1,5 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Row } from './row';
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Info, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { EDGE_NODE, selectedFields } from './selection';
 import { serviceContext, type GraphQLContext } from '../context';
 import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
@@ -100,7 +102,7 @@ export class CustomerOrdersResolver {
     nullable: true,
     description: 'Orders of this customer visible to you, newest first (batched across customers: one query per page shape).',
   })
-  orders(@Root() customer: Row<Customer>, @Args() args: OrdersArgs, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.orderPage(listArgs(args)).load(customer.id);
+  orders(@Root() customer: Row<Customer>, @Args() args: OrdersArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.orderPage({ ...listArgs(args), select: selectedFields(info, EDGE_NODE) }).load(customer.id);
   }
 }

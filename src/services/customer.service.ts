@@ -98,6 +98,8 @@ export const customerReads = readModel<CustomerRow>()({
   entity: 'Customer', table: 'customer', alias: 'c',
   // For the metric filters; unused (no metric filtered on), PostgreSQL removes the join, so plain lists and reads by id are unchanged.
   join: METRICS_JOIN,
+  // Field resolvers that read only the id and the references (projection: see ReadModelSpec.fieldNeeds).
+  fieldNeeds: { contacts: [], externalRefs: [], history: [], opportunities: [], orders: [], cases: [], membership: [], metrics: [], timeline: [] },
   visible,
   visibleUnderParent: visible,
   filter: CUSTOMER_FILTER,

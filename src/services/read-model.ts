@@ -5,7 +5,7 @@ import {
   expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
   type Connection, type ConnectionArgs, type OrderBy, type SortKey,
 } from './pagination';
-import { and, columnsOf, isFalse, raw, rows, sql, textArray, type Sql } from './sql';
+import { and, columnProps, columnsOf, isFalse, raw, rows, sql, textArray, type Sql } from './sql';
 
 /**
  * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
@@ -36,6 +36,11 @@ export type SortFieldOf<O> = Extract<keyof O, string>;
 export interface ListArgs<O, S> extends ConnectionArgs {
   filter?: FilterOf<S> | null;
   orderBy?: OrderBy<SortFieldOf<O>>[] | null;
+  /**
+   * The fields the client selected on the rows (from the resolver: `selectedFields`): only the columns
+   * they need are read (see `fieldNeeds`). Absent: every column.
+   */
+  select?: readonly string[] | null;
 }
 
 /** A list read in a fixed order (no `orderBy`): its keys, in their directions, and the cursor signature. */
@@ -76,6 +81,31 @@ export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>,
   parentArgs?: { pick: (args: P) => P; where: (ctx: ServiceContext, args: P) => Sql };
   /** The order: a sort table with its default (the cursor signature names `list`), or a fixed order. */
   order: { list: string; table: O; default: OrderBy<SortFieldOf<O>> | OrderBy<SortFieldOf<O>>[] } | FixedOrder<T>;
+  /**
+   * For projection: the GraphQL fields of the row's type that are not columns (field resolvers) and the
+   * column properties each reads besides the id and the references, which are always read. A selected
+   * field that is neither a column nor listed here makes the read take every column (safe by default).
+   */
+  fieldNeeds?: Record<string, readonly string[]>;
+}
+
+/** What the per-record permission policies read from a record (auth/rules.ts): always selected when the entity has them. */
+const POLICY_PROPS = ['id', 'marketingConsent', 'createdBy', 'kind'];
+
+/** The row properties a sort key's `get` reads, recorded once by calling it on a recording proxy; null when it cannot be told. */
+const keyProps = new WeakMap<object, string[] | null>();
+function propsReadBy(key: SortKey<any>): string[] | null {
+  if (keyProps.has(key.get)) return keyProps.get(key.get)!;
+  const read = new Set<string>();
+  let props: string[] | null;
+  try {
+    key.get(new Proxy({}, { get: (_target, prop) => { if (typeof prop === 'string') read.add(prop); return undefined; } }));
+    props = [...read];
+  } catch {
+    props = null;
+  }
+  keyProps.set(key.get, props);
+  return props;
 }
 
 export interface ReadModel<T, O, S, X, P = unknown> {
@@ -128,6 +158,11 @@ export const readModel = <T extends { id: string }>() =>
     spec: ReadModelSpec<T, O, S, X, P>,
   ): ReadModel<T, O, S, X, P> => build(spec);
 
+/** The reference (many-to-one) properties of an entity: always read, for the field resolvers that follow them. */
+function referenceProps(ctx: ServiceContext, entity: string): string[] {
+  return ctx.em.getMetadata().find(entity)!.props.filter((p) => p.kind === 'm:1' && p.fieldNames?.length === 1).map((p) => p.name);
+}
+
 function build<T extends { id: string }, O extends SortTable<T>, S extends FilterSpec, X, P>(
   spec: ReadModelSpec<T, O, S, X, P>,
 ): ReadModel<T, O, S, X, P> {
@@ -136,7 +171,25 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   if (spec.join && !spec.visibleUnderParent) throw new Error(`Read model of ${spec.entity}: a join needs its own visibleUnderParent.`);
   const fromTable = `${spec.table} ${a}`;
   const from = spec.join ? `${fromTable} ${spec.join}` : fromTable;
-  const columns = (ctx: ServiceContext) => columnsOf(ctx.em, spec.entity, a);
+  const columns = (ctx: ServiceContext, select?: readonly string[] | null, keys?: SortKey<T>[]) =>
+    columnsOf(ctx.em, spec.entity, a, select ? projection(ctx, select, keys ?? []) : null);
+  let known: { columns: Set<string>; references: string[] } | null = null;
+  /** The column properties a page needs for `select` (null: all): the selected columns, what the listed field resolvers, the policies and the sort keys read. */
+  const projection = (ctx: ServiceContext, select: readonly string[], keys: SortKey<T>[]): Set<string> | null => {
+    known ??= { columns: columnProps(ctx.em, spec.entity), references: referenceProps(ctx, spec.entity) };
+    const props = new Set([...POLICY_PROPS, ...known.references]);
+    for (const field of select) {
+      if (known.columns.has(field)) props.add(field);
+      else if (spec.fieldNeeds?.[field]) spec.fieldNeeds[field].forEach((p) => props.add(p));
+      else return null;
+    }
+    for (const key of keys) {
+      const read = propsReadBy(key);
+      if (!read) return null;
+      read.forEach((p) => props.add(p));
+    }
+    return props;
+  };
   const underParent = spec.visibleUnderParent ?? spec.visible;
   const filterOf = (ctx: ServiceContext, filter: FilterOf<S> | null | undefined): Sql => {
     if (!spec.filter) return raw('true');
@@ -159,9 +212,9 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   };
 
   /** A keyset page of the rows matching `where` (which includes the scope): one statement, plus one for a `totalCount`. */
-  const page = async (ctx: ServiceContext, where: Sql, { keys, signature }: FixedOrder<T>, args: ConnectionArgs): Promise<Connection<T>> => {
+  const page = async (ctx: ServiceContext, where: Sql, { keys, signature }: FixedOrder<T>, args: ConnectionArgs & { select?: readonly string[] | null }): Promise<Connection<T>> => {
     const req = pageRequest(args, signature);
-    const fetched = await rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
+    const fetched = await rows<T>(ctx.em, sql`select ${columns(ctx, args.select, keys)} from ${raw(from)}
       where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
       order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
     const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from ${raw(from)} where ${where}`))[0].n);
@@ -189,7 +242,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     async pagesByParent(ctx, parentIds, args, countFor) {
       const { keys, signature } = sortKeys(args.orderBy);
       return pagesByParent<T>(ctx.em, {
-        parentIds, columns: columns(ctx), from: fromTable, parentColumn: parentColumn(),
+        parentIds, columns: columns(ctx, args.select, keys), from: fromTable, parentColumn: parentColumn(),
         where: and([underParent(ctx), filterOf(ctx, args.filter), parentWhere(ctx, args)]),
         keys, req: pageRequest(args, signature), signature, countFor,
       });

@@ -140,18 +140,35 @@ export function likeEscape(term: string): string {
  */
 const selectLists = new Map<string, Sql>();
 
-export function columnsOf(em: EntityManager, entity: string, alias: string): Sql {
-  const key = `${entity}:${alias}`;
+/**
+ * The select list of an entity's columns; with `props`, only those properties (projection: a page
+ * reads only what the request needs, see `ReadModelSpec.fieldNeeds`), unknown names ignored.
+ */
+export function columnsOf(em: EntityManager, entity: string, alias: string, props?: ReadonlySet<string> | null): Sql {
+  const key = props ? `${entity}:${alias}:${[...props].sort().join(',')}` : `${entity}:${alias}`;
   let cached = selectLists.get(key);
-  if (!cached) selectLists.set(key, (cached = buildColumns(em, entity, alias)));
+  if (!cached) {
+    // Bounded: the projections come from request shapes, which a client can vary.
+    if (selectLists.size > 5000) selectLists.clear();
+    selectLists.set(key, (cached = buildColumns(em, entity, alias, props ?? null)));
+  }
   return cached;
 }
 
-function buildColumns(em: EntityManager, entity: string, alias: string): Sql {
+/** The names of an entity's readable column properties (what `columnsOf` can select). */
+export function columnProps(em: EntityManager, entity: string): Set<string> {
+  return new Set(readableProps(em, entity).map((p) => p.name));
+}
+
+function readableProps(em: EntityManager, entity: string) {
   const meta = em.getMetadata().find(entity);
   if (!meta) throw new Error(`Unknown entity ${entity}`);
-  const parts = meta.props
-    .filter((p) => !p.hidden && p.persist !== false && p.fieldNames?.length === 1 && (p.kind === 'scalar' || p.kind === 'm:1'))
+  return meta.props.filter((p) => !p.hidden && p.persist !== false && p.fieldNames?.length === 1 && (p.kind === 'scalar' || p.kind === 'm:1'));
+}
+
+function buildColumns(em: EntityManager, entity: string, alias: string, props: ReadonlySet<string> | null): Sql {
+  const parts = readableProps(em, entity)
+    .filter((p) => !props || props.has(p.name))
     .map((p) => {
       const column = `${alias}.${p.fieldNames[0]}`;
       // Decimals and calendar dates are read as text on both databases ("1234.50", "2026-04-30").

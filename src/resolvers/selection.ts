@@ -1,0 +1,30 @@
+import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+
+/** The path from a connection to its rows. */
+export const EDGE_NODE = ['edges', 'node'] as const;
+
+/**
+ * The fields a client selected on the objects below the current field, following `path` (e.g.
+ * `['edges', 'node']` for a connection), through fragments and inline fragments, by field name
+ * (aliases resolved). A field under `@skip`/`@include` counts as selected (a superset is safe).
+ * The read models use it to read only the columns a request needs (services see plain names only).
+ */
+export function selectedFields(info: GraphQLResolveInfo, path: readonly string[] = []): string[] {
+  let sets: SelectionSetNode[] = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  for (const step of path) sets = sets.flatMap((set) => fieldsOf(set, info.fragments).filter((f) => f.name.value === step && f.selectionSet).map((f) => f.selectionSet!));
+  const names = new Set<string>();
+  for (const set of sets) for (const field of fieldsOf(set, info.fragments)) if (!field.name.value.startsWith('__')) names.add(field.name.value);
+  return [...names].sort();
+}
+
+function fieldsOf(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+  return set.selections.flatMap((selection) => {
+    if (selection.kind === 'Field') return [selection];
+    if (selection.kind === 'InlineFragment') return fieldsOf(selection.selectionSet, fragments, seen);
+    const name = selection.name.value;
+    const fragment = fragments[name];
+    if (!fragment || seen.has(name)) return [];
+    seen.add(name);
+    return fieldsOf(fragment.selectionSet, fragments, seen);
+  });
+}
