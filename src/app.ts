@@ -95,6 +95,8 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: hashing every response body costs CPU on each read, and a POST is never revalidated.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
   app.get('/health', async (_req, res) => {
     try {

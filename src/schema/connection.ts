@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 
-@ObjectType({ description: 'Where a page sits in the whole list (Relay).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in the whole list (Relay).' })
 export class PageInfo {
   @Field({ description: 'More rows follow this page (ask with `first` + `after: endCursor`).' })
   hasNextPage!: boolean;
@@ -20,7 +20,7 @@ export class PageInfo {
  * rows are inserted or deleted, never an offset.
  */
 export function connectionType<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} in a page, with its cursor.` })
   class Edge {
     @Field({ description: 'Opaque position of this row; pass it as `after` or `before`.' })
     cursor!: string;
@@ -29,7 +29,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} records.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} records.` })
   class Connection {
     @Field(() => [Edge], { description: 'The rows of this page, in order.' })
     edges!: Edge[];
