@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 
 const ISSUER = 'crm-api';
@@ -29,10 +30,18 @@ export async function signUserToken(userId: string, secret: Uint8Array, ttlSecon
   return { token, expiresAt: new Date((now + ttlSeconds) * 1000) };
 }
 
+/** The secret as a key object, made once per secret (jose would import the raw bytes again on every request). */
+const keys = new WeakMap<Uint8Array, KeyObject>();
+function keyOf(secret: Uint8Array): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(secret)));
+  return key;
+}
+
 /** The claims of a valid token, or null for an expired, tampered or foreign one. */
 export async function verifyUserToken(token: string, secret: Uint8Array): Promise<TokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string') return null;
     const sv = payload.sv ?? 0;
     if (!Number.isSafeInteger(sv)) return null;

@@ -10,6 +10,18 @@ export const EDGE_NODE = ['edges', 'node'] as const;
  * The read models use it to read only the columns a request needs (services see plain names only).
  */
 export function selectedFields(info: GraphQLResolveInfo, path: readonly string[] = []): string[] {
+  // A nested field resolves once per parent row with the same field nodes: work it out once per execution.
+  let byPath = memo.get(info.fieldNodes);
+  if (!byPath) memo.set(info.fieldNodes, (byPath = new Map()));
+  const key = path.join('.');
+  let found = byPath.get(key);
+  if (!found) byPath.set(key, (found = collectSelected(info, path)));
+  return found;
+}
+
+const memo = new WeakMap<readonly FieldNode[], Map<string, string[]>>();
+
+function collectSelected(info: GraphQLResolveInfo, path: readonly string[]): string[] {
   let sets: SelectionSetNode[] = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
   for (const step of path) sets = sets.flatMap((set) => fieldsOf(set, info.fragments).filter((f) => f.name.value === step && f.selectionSet).map((f) => f.selectionSet!));
   const names = new Set<string>();
