@@ -23,7 +23,7 @@ export function createCaseLoaders(ctx: CallerContext) {
   const serviceQueueById = new DataLoader<string, ServiceQueue | null>(async (ids) => byKey(ids, await queuesByIds(svc(), ids)));
 
   return {
-    caseById: cases.byId, customerCaseCount: cases.count, customerCasePage: cases.page,
+    caseById: cases.byId, customerCaseCount: cases.count, customerCasePage: cases.page, customerCaseEmbedded: cases.embedded,
     caseCommentById: comments.byId, caseCommentCount: comments.count, caseCommentPage: comments.page,
     serviceQueueById,
   };

@@ -20,7 +20,7 @@ export function createCustomerLoaders(ctx: CallerContext) {
     groupBy(ids, await externalRefsByCustomerIds(svc(), ids), (r) => r.customerId));
   return {
     customer: customers.byId, contact: contacts.byId, user, externalRefs,
-    contactPage: contacts.page, contactCount: contacts.count, historyPage: history.page,
+    contactPage: contacts.page, contactEmbedded: contacts.embedded, contactCount: contacts.count, historyPage: history.page,
   };
 }
 

@@ -33,7 +33,7 @@ export function createOpportunityLoaders(ctx: CallerContext) {
     quoteLines: new DataLoader<string, QuoteLine[]>(async (ids) =>
       groupBy(ids, await linesByQuoteIds(svc(), ids), (line) => refId(line.quote)!)),
     /** `Customer.opportunities`: a page per (visible) customer, in the caller's opportunity scope. */
-    customerOpportunityPage: opportunities.page,
+    customerOpportunityPage: opportunities.page, customerOpportunityEmbedded: opportunities.embedded,
   };
 }
 

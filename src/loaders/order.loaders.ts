@@ -17,7 +17,7 @@ export function createOrderLoaders(ctx: CallerContext) {
   /** Lines per (already visible) order, by position. */
   const orderLines = new DataLoader<string, OrderLineRow[]>(async (ids) => groupBy(ids, await linesByOrderIds(svc(), ids), (l) => refId(l.order)!));
 
-  return { orderById: orders.byId, orderLines, orderCount: orders.count, orderPage: orders.page };
+  return { orderById: orders.byId, orderLines, orderCount: orders.count, orderPage: orders.page, orderEmbedded: orders.embedded };
 }
 
 // This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).

@@ -10,7 +10,8 @@ import { byKey, byKeyFor, perArgs } from './batch';
  * - `byId`: records by id in the caller's scope; with `readers` (the domain's read policy) only for
  *   callers it admits, null for everyone else (see `byKeyFor`);
  * - `count(key)`: counts per parent for one filter (and `parentArgs`) (`totalCount` of nested connections);
- * - `page(args)`: one page per parent, one statement per page shape, its count through `count`.
+ * - `page(args)`: one page per parent, one statement per page shape, its count through `count`;
+ * - `embedded(args, parentId, rows)`: the same page from rows read with the parent (read-model `Embed`).
  * The domain's loader file gives them their public names.
  */
 export function readLoaders<T, O, S, X, P>(ctx: CallerContext, model: ReadModel<T, O, S, X, P>, readers?: Policy) {
@@ -31,5 +32,9 @@ export function readLoaders<T, O, S, X, P>(ctx: CallerContext, model: ReadModel<
     return ids.map((id) => pages.get(id)!);
   }));
 
-  return { byId, count, page };
+  /** The page of one parent whose rows were read with the parent (`Embed`): the same connection as `page(args).load(parentId)`. */
+  const embedded = (args: ListArgs<O, S> & P, parentId: string, fetched: T[]): Connection<T> =>
+    model.pageOf(svc(), fetched, args, () => count(model.countKey(args)).load(parentId));
+
+  return { byId, count, page, embedded };
 }

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Row } from './row';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Info, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nestedPage, registerNested } from './embed';
 import { EDGE_NODE, selectedFields } from './selection';
 import { serviceContext, type GraphQLContext } from '../context';
 import { Asset } from '../entities/asset.entity';
@@ -242,6 +243,8 @@ export class ServiceQueueResolver {
   }
 }
 
+registerNested('Customer', 'cases', { model: cases.caseReads, listArgs });
+
 /** Cases under a customer. */
 @Resolver(() => Customer)
 export class CustomerCasesResolver {
@@ -251,7 +254,7 @@ export class CustomerCasesResolver {
       + 'Null with FORBIDDEN for roles that do not read cases (MARKETING, FINANCE, ANALYST, INTEGRATION keys).',
   })
   cases(@Root() customer: Row<Customer>, @Args() args: CasesArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.customerCasePage({ ...listArgs(args), select: selectedFields(info, EDGE_NODE) }).load(customer.id);
+    return nestedPage(customer, info, { ...listArgs(args), select: selectedFields(info, EDGE_NODE) }, ctx.loaders.customerCasePage, ctx.loaders.customerCaseEmbedded);
   }
 }
 

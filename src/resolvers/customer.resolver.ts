@@ -14,7 +14,9 @@ import {
   CreateCustomerInput, CustomAttributeDefinition, CustomerConnection, CustomerFilter, CustomerIdInput, CustomerOrderBy, CustomerPayload,
   ReassignCustomersInput, ReassignCustomersPayload, UpdateCustomerInput,
 } from '../schema/customer.inputs';
+import { embeddedReference, embedsOf, nestedPage, registerNested } from './embed';
 import { EDGE_NODE, selectedFields } from './selection';
+import { contactReads } from '../services/contact.service';
 import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT, filterDescription, orderByDescription } from './args';
 
 @ArgsType()
@@ -31,16 +33,22 @@ class NestedContactsArgs extends ConnectionArgs {
   @Field(() => [ContactOrderBy], { nullable: true, description: orderByDescription('by name') }) orderBy?: ContactOrderBy[] | null;
 }
 
+const nestedContactArgs = (args: NestedContactsArgs) =>
+  ({ first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy });
+registerNested('Customer', 'contacts', { model: contactReads, listArgs: nestedContactArgs });
+// Owners are read without a record scope (see usersByIds), so they can come with the customer row.
+registerNested('Customer', 'owner', { reference: 'owner', entity: 'User', table: 'app_user', alias: 'u' });
+
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => CustomerConnection, { description: 'Customers visible to you: a rep their own, a manager their team\'s, a partner its own record, other staff all.' })
   customers(@Args() args: CustomersArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return customers.listCustomers(serviceContext(ctx), { ...args, select: selectedFields(info, EDGE_NODE) });
+    return customers.listCustomers(serviceContext(ctx), { ...args, select: selectedFields(info, EDGE_NODE), embed: embedsOf(ctx, info, EDGE_NODE, 'Customer') });
   }
 
   @Query(() => Customer, { nullable: true, description: `One customer; ${NULL_WHEN_ABSENT}.` })
-  customer(@IdArg('Customer', 'customer') id: string, @Ctx() ctx: GraphQLContext) {
-    return customers.getCustomer(serviceContext(ctx), id);
+  customer(@IdArg('Customer', 'customer') id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return customers.getCustomer(serviceContext(ctx), id, embedsOf(ctx, info, [], 'Customer'));
   }
 
   @Query(() => [CustomAttributeDefinition], { description: 'The custom attributes customers may carry, with their types.' })
@@ -49,8 +57,8 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => User, { description: 'The user who owns (is responsible for) this customer.' })
-  owner(@Root() customer: Row<Customer>, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.user.load(refId(customer.owner)!);
+  owner(@Root() customer: Row<Customer>, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return embeddedReference(customer, info) ?? ctx.loaders.user.load(refId(customer.owner)!);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The customer who referred this one; null when none or not visible to you.' })
@@ -66,9 +74,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => ContactConnection, { description: 'The people at this customer (batched across customers: one query per page shape).' })
   contacts(@Root() customer: Row<Customer>, @Args() args: NestedContactsArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.contactPage({
-      first: args.first, after: args.after, last: args.last, before: args.before, filter: args.filter, orderBy: args.orderBy, select: selectedFields(info, EDGE_NODE),
-    }).load(customer.id);
+    return nestedPage(customer, info, { ...nestedContactArgs(args), select: selectedFields(info, EDGE_NODE) }, ctx.loaders.contactPage, ctx.loaders.contactEmbedded);
   }
 
   @FieldResolver(() => AuditEventConnection, { nullable: true, description: 'Audit log of this customer and its contacts, newest first. Values of fields you may not see are redacted. Not for PARTNER.' })

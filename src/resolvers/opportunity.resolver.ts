@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Row } from './row';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nestedPage, registerNested } from './embed';
 import { EDGE_NODE, selectedFields } from './selection';
 import { serviceContext, type GraphQLContext } from '../context';
 import { readsDealValues } from '../auth/opportunity.permissions';
@@ -156,10 +157,12 @@ export class QuoteResolver {
   }
 }
 
+registerNested('Customer', 'opportunities', { model: opportunities.opportunityReads, listArgs: (args: OpportunitiesArgs, ctx: GraphQLContext) => listArgs(ctx, args) });
+
 @Resolver(() => Customer)
 export class CustomerOpportunitiesResolver {
   @FieldResolver(() => OpportunityConnection, { nullable: true, description: 'Deals with this customer that you can see (a rep their own, a manager their team\'s), newest first unless ordered. Not for ANALYST, PARTNER or API keys. Batched across customers.' })
   opportunities(@Root() customer: Row<Customer>, @Args() args: OpportunitiesArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.customerOpportunityPage({ ...listArgs(ctx, args), select: selectedFields(info, EDGE_NODE) }).load(customer.id);
+    return nestedPage(customer, info, { ...listArgs(ctx, args), select: selectedFields(info, EDGE_NODE) }, ctx.loaders.customerOpportunityPage, ctx.loaders.customerOpportunityEmbedded);
   }
 }

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Row } from './row';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Info, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nestedPage, registerNested } from './embed';
 import { EDGE_NODE, selectedFields } from './selection';
 import { serviceContext, type GraphQLContext } from '../context';
 import { Customer } from '../entities/customer.entity';
@@ -95,6 +96,8 @@ export class OrderLineResolver {
   }
 }
 
+registerNested('Customer', 'orders', { model: orders.orderReads, listArgs });
+
 /** Orders under a customer. */
 @Resolver(() => Customer)
 export class CustomerOrdersResolver {
@@ -103,6 +106,6 @@ export class CustomerOrdersResolver {
     description: 'Orders of this customer visible to you, newest first (batched across customers: one query per page shape).',
   })
   orders(@Root() customer: Row<Customer>, @Args() args: OrdersArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.orderPage({ ...listArgs(args), select: selectedFields(info, EDGE_NODE) }).load(customer.id);
+    return nestedPage(customer, info, { ...listArgs(args), select: selectedFields(info, EDGE_NODE) }, ctx.loaders.orderPage, ctx.loaders.orderEmbedded);
   }
 }

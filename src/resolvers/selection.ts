@@ -3,6 +3,8 @@ import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSe
 /** The path from a connection to its rows. */
 export const EDGE_NODE = ['edges', 'node'] as const;
 
+type Fragments = Record<string, FragmentDefinitionNode>;
+
 /**
  * The fields a client selected on the objects below the current field, following `path` (e.g.
  * `['edges', 'node']` for a connection), through fragments and inline fragments, by field name
@@ -15,21 +17,27 @@ export function selectedFields(info: GraphQLResolveInfo, path: readonly string[]
   if (!byPath) memo.set(info.fieldNodes, (byPath = new Map()));
   const key = path.join('.');
   let found = byPath.get(key);
-  if (!found) byPath.set(key, (found = collectSelected(info, path)));
+  if (!found) byPath.set(key, (found = selectedIn(info.fieldNodes, info.fragments, path)));
   return found;
 }
 
 const memo = new WeakMap<readonly FieldNode[], Map<string, string[]>>();
 
-function collectSelected(info: GraphQLResolveInfo, path: readonly string[]): string[] {
-  let sets: SelectionSetNode[] = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-  for (const step of path) sets = sets.flatMap((set) => fieldsOf(set, info.fragments).filter((f) => f.name.value === step && f.selectionSet).map((f) => f.selectionSet!));
+/** The names selected below `nodes` at `path` (see `selectedFields`), sorted. */
+export function selectedIn(nodes: readonly FieldNode[], fragments: Fragments, path: readonly string[]): string[] {
   const names = new Set<string>();
-  for (const set of sets) for (const field of fieldsOf(set, info.fragments)) if (!field.name.value.startsWith('__')) names.add(field.name.value);
+  for (const field of fieldsAt(nodes, fragments, path)) if (!field.name.value.startsWith('__')) names.add(field.name.value);
   return [...names].sort();
 }
 
-function fieldsOf(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+/** The field nodes selected below `nodes` at `path`, fragments spread. */
+export function fieldsAt(nodes: readonly FieldNode[], fragments: Fragments, path: readonly string[]): FieldNode[] {
+  let sets: SelectionSetNode[] = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  for (const step of path) sets = sets.flatMap((set) => fieldsOf(set, fragments).filter((f) => f.name.value === step && f.selectionSet).map((f) => f.selectionSet!));
+  return sets.flatMap((set) => fieldsOf(set, fragments));
+}
+
+function fieldsOf(set: SelectionSetNode, fragments: Fragments, seen = new Set<string>()): FieldNode[] {
   return set.selections.flatMap((selection) => {
     if (selection.kind === 'Field') return [selection];
     if (selection.kind === 'InlineFragment') return fieldsOf(selection.selectionSet, fragments, seen);

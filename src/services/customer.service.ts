@@ -17,7 +17,7 @@ import {
 } from './customer-metrics-list';
 import { filterSql, type FilterOf } from './filter';
 import type { OrderBy } from './pagination';
-import { readModel, type ListArgs, type SortField, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type Embed, type ListArgs, type SortField, type SortFieldOf, type SortTable } from './read-model';
 import { assignableUserScope, customerNameVisibleSql, customerScope, maskedSql } from './scope';
 import { searchSql } from './search';
 import { and, newIdSql, or, rows, sql, textArray, type Sql } from './sql';
@@ -108,7 +108,7 @@ export const customerReads = readModel<CustomerRow>()({
   order: { list: 'customers', table: CUSTOMER_ORDER, default: DEFAULT_ORDER },
 });
 
-export type CustomerListArgs = ListArgs<typeof CUSTOMER_ORDER, typeof CUSTOMER_FILTER> & { search?: string | null };
+export type CustomerListArgs = ListArgs<typeof CUSTOMER_ORDER, typeof CUSTOMER_FILTER> & { search?: string | null; embed?: readonly Embed[] };
 
 /**
  * The customer list. Sorted by a metric, it is read by `listByMetrics` (index-served, see there), after

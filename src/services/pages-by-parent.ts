@@ -32,3 +32,25 @@ export async function pagesByParent<T>(em: EntityManager, opts: {
   for (const { __rn: _rn, __parent, ...row } of fetched) byParent.get(__parent)?.push(row as T);
   return new Map([...byParent].map(([id, page]) => [id, toConnection(page, opts.req, keys, opts.signature, () => opts.countFor(id))]));
 }
+
+/**
+ * The same page of child rows for ONE parent, as a JSON array computed inside the parent's own
+ * statement (`parentId` is the parent row's id expression, e.g. `c.id`): a list of customers with
+ * their contacts, or one customer with its contacts, deals, orders and cases, is then one statement
+ * instead of one per level, as PostGraphile does it. `ARRAY(select … order by … limit …)` keeps the
+ * page order; the rows are the ones `pagesByParent` would return (same where, order and limit).
+ */
+export function embeddedPageSql<T>(opts: {
+  object: Sql;
+  from: string;
+  parentColumn: string;
+  parentId: string;
+  where: Sql;
+  keys: SortKey<T>[];
+  req: PageRequest;
+}): Sql {
+  const { keys, req } = opts;
+  return sql`array_to_json(array(select ${opts.object} from ${raw(opts.from)}
+    where ${raw(opts.parentColumn)} = ${raw(opts.parentId)} and ${opts.where} and ${keysetSql(keys, req.cursor, req.backward)}
+    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}))`;
+}

@@ -1,11 +1,12 @@
 import type { ServiceContext } from './context';
 import { filterSql, type AnyFilter, type FilterOf, type FilterSpec } from './filter';
-import { pagesByParent } from './pages-by-parent';
+import { embeddedPageSql, pagesByParent } from './pages-by-parent';
 import {
   expandKeys, keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
   type Connection, type ConnectionArgs, type OrderBy, type SortKey,
 } from './pagination';
-import { and, columnProps, columnsOf, isFalse, raw, rows, sql, textArray, type Sql } from './sql';
+import { InputError } from './errors';
+import { and, columnProps, columnsOf, isFalse, join, jsonObjectOf, parseEmbedded, raw, rows, sql, textArray, type Sql } from './sql';
 
 /**
  * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
@@ -89,6 +90,33 @@ export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>,
   fieldNeeds?: Record<string, readonly string[]>;
 }
 
+/**
+ * A nested page to read with the parent rows, in the parent's statement: `key` names it on each row
+ * (`row.__embedded[key]`: the fetched child rows), `model` and `args` are the child list's.
+ */
+export type Embed = EmbeddedPage | EmbeddedReference;
+
+export interface EmbeddedPage {
+  key: string;
+  // The child's row and argument types are its own; the parent only splices its SQL.
+  model: ReadModel<any, any, any, any, any>;
+  args: ConnectionArgs & { select?: readonly string[] | null };
+}
+
+/**
+ * A record the parent references (e.g. a customer's owner), read with the parent: `row.__embedded[key]`
+ * is a one-row list, empty when the reference is null. Only for references read without a record scope
+ * (users as owners: see `usersByIds`), as their loader does.
+ */
+export interface EmbeddedReference {
+  key: string;
+  /** The parent's reference property, e.g. 'owner'. */
+  reference: string;
+  entity: string;
+  table: string;
+  alias: string;
+}
+
 /** What the per-record permission policies read from a record (auth/rules.ts): always selected when the entity has them. */
 const POLICY_PROPS = ['id', 'marketingConsent', 'createdBy', 'kind'];
 
@@ -110,10 +138,11 @@ function propsReadBy(key: SortKey<any>): string[] | null {
 
 export interface ReadModel<T, O, S, X, P = unknown> {
   /** The root list: one statement for the page, one more only when `totalCount` is asked for. */
-  list(ctx: ServiceContext, args: ListArgs<O, S> & X): Promise<Connection<T>>;
+  list(ctx: ServiceContext, args: ListArgs<O, S> & X & { embed?: readonly Embed[] }): Promise<Connection<T>>;
   /** Records by id the caller may read; the order of the result is not guaranteed. */
   byIds(ctx: ServiceContext, ids: readonly string[]): Promise<T[]>;
-  get(ctx: ServiceContext, id: string): Promise<T | null>;
+  /** One record; with `embed`, nested pages read in the same statement (see `Embed`). */
+  get(ctx: ServiceContext, id: string, embed?: readonly Embed[]): Promise<T | null>;
   /**
    * A page of the rows matching `where` in a fixed order: lists of their own shape (a work queue, an
    * agenda) that still read the same table the same way. `where` carries the caller's scope itself
@@ -124,6 +153,13 @@ export interface ReadModel<T, O, S, X, P = unknown> {
   pagesByParent(
     ctx: ServiceContext, parentIds: readonly string[], args: ListArgs<O, S> & P, countFor: (parentId: string) => Promise<number>,
   ): Promise<Map<string, Connection<T>>>;
+  /**
+   * One parent's page as SQL inside the parent's statement (`parentId`: the parent's id expression),
+   * or null when the arguments are not valid (the nested field then reads on its own and reports the error).
+   */
+  embeddedPageSql(ctx: ServiceContext, parentId: string, args: ListArgs<O, S> & P): Sql | null;
+  /** The connection of one parent's embedded rows (as `pagesByParent` would give it). */
+  pageOf(ctx: ServiceContext, fetched: T[], args: ListArgs<O, S> & P, countFor: () => Promise<number>): Connection<T>;
   /** Row counts per (already visible) parent, filtered like the pages, for `totalCount`. */
   countsByParent(ctx: ServiceContext, parentIds: readonly string[], filter?: FilterOf<S> | null, args?: P): Promise<Map<string, number>>;
   /** What the count of a page depends on: its filter and the `parentArgs` (the key of the count loader). */
@@ -205,18 +241,50 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     return spec.parentColumn;
   };
 
-  const byIds = async (ctx: ServiceContext, ids: readonly string[]): Promise<T[]> => {
+  /** The select list with the embedded pages appended (`"__embed0"`, …), and how to move them onto each row. */
+  const withEmbeds = (ctx: ServiceContext, base: Sql, embed: readonly Embed[] | undefined) => {
+    const used = (embed ?? []).flatMap((e, i) => {
+      const part = 'model' in e ? e.model.embeddedPageSql(ctx, `${a}.id`, e.args) : referenceSql(ctx, e);
+      return part ? [{ key: e.key, column: `__embed${i}`, part }] : [];
+    });
+    const select = used.length ? join([base, ...used.map((u) => sql`${u.part} as ${raw(`"${u.column}"`)}`)], ', ') : base;
+    const place = (fetched: T[]) => {
+      if (!used.length) return fetched;
+      for (const row of fetched as Record<string, unknown>[]) {
+        const embedded: Record<string, unknown[]> = {};
+        for (const u of used) {
+          embedded[u.key] = parseEmbedded(ctx.em, row[u.column]);
+          delete row[u.column];
+        }
+        row.__embedded = embedded;
+      }
+      return fetched;
+    };
+    return { select, place };
+  };
+
+  const referenceSql = (ctx: ServiceContext, e: EmbeddedReference): Sql | null => {
+    const prop = ctx.em.getMetadata().find(spec.entity)!.props.find((p) => p.name === e.reference && p.kind === 'm:1');
+    if (!prop || e.alias === a) return null;
+    return sql`array_to_json(array(select ${jsonObjectOf(ctx.em, e.entity, e.alias)} from ${raw(`${e.table} ${e.alias}`)}
+      where ${raw(`${e.alias}.id = ${a}.${prop.fieldNames[0]}`)}))`;
+  };
+
+  const byIds = async (ctx: ServiceContext, ids: readonly string[], embed?: readonly Embed[]): Promise<T[]> => {
     if (!ids.length) return [];
-    return rows<T>(ctx.em, sql`select ${columns(ctx)} from ${raw(from)}
-      where ${raw(a)}.id = any(${textArray([...ids])}) and ${spec.visible(ctx)}`);
+    const { select, place } = withEmbeds(ctx, columns(ctx), embed);
+    return place(await rows<T>(ctx.em, sql`select ${select} from ${raw(from)}
+      where ${raw(a)}.id = any(${textArray([...ids])}) and ${spec.visible(ctx)}`));
   };
 
   /** A keyset page of the rows matching `where` (which includes the scope): one statement, plus one for a `totalCount`. */
-  const page = async (ctx: ServiceContext, where: Sql, { keys, signature }: FixedOrder<T>, args: ConnectionArgs & { select?: readonly string[] | null }): Promise<Connection<T>> => {
+  const page = async (ctx: ServiceContext, where: Sql, { keys, signature }: FixedOrder<T>,
+    args: ConnectionArgs & { select?: readonly string[] | null; embed?: readonly Embed[] }): Promise<Connection<T>> => {
     const req = pageRequest(args, signature);
-    const fetched = await rows<T>(ctx.em, sql`select ${columns(ctx, args.select, keys)} from ${raw(from)}
+    const { select, place } = withEmbeds(ctx, columns(ctx, args.select, keys), args.embed);
+    const fetched = place(await rows<T>(ctx.em, sql`select ${select} from ${raw(from)}
       where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-      order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`);
+      order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`));
     const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from ${raw(from)} where ${where}`))[0].n);
     return toConnection(fetched, req, keys, signature, count);
   };
@@ -234,9 +302,31 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
 
     byIds,
 
-    async get(ctx, id) {
-      const [row] = await byIds(ctx, [id]);
+    async get(ctx, id, embed) {
+      const [row] = await byIds(ctx, [id], embed);
       return row ?? null;
+    },
+
+    embeddedPageSql(ctx, parentId, args) {
+      // The parent's alias must not be this table's (the child's own alias would capture `parentId`).
+      if (parentId.startsWith(`${a}.`)) return null;
+      try {
+        const { keys, signature } = sortKeys(args.orderBy);
+        const req = pageRequest(args, signature);
+        const select = args.select ? projection(ctx, args.select, keys) : null;
+        return embeddedPageSql<T>({
+          object: jsonObjectOf(ctx.em, spec.entity, a, select), from: fromTable, parentColumn: parentColumn(), parentId,
+          where: and([underParent(ctx), filterOf(ctx, args.filter), parentWhere(ctx, args)]), keys, req,
+        });
+      } catch (error) {
+        if (error instanceof InputError) return null;
+        throw error;
+      }
+    },
+
+    pageOf(_ctx, fetched, args, countFor) {
+      const { keys, signature } = sortKeys(args.orderBy);
+      return toConnection(fetched, pageRequest(args, signature), keys, signature, countFor);
     },
 
     async pagesByParent(ctx, parentIds, args, countFor) {

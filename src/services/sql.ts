@@ -166,14 +166,46 @@ function readableProps(em: EntityManager, entity: string) {
   return meta.props.filter((p) => !p.hidden && p.persist !== false && p.fieldNames?.length === 1 && (p.kind === 'scalar' || p.kind === 'm:1'));
 }
 
+/** The column expression of a property: decimals and calendar dates read as text on both databases ("1234.50", "2026-04-30"). */
+function columnExpr(p: ReturnType<typeof readableProps>[number], alias: string): string {
+  const column = `${alias}.${p.fieldNames[0]}`;
+  const asText = p.type === 'decimal' || p.type === 'date' || /^(numeric|decimal|date)\b/.test(p.columnTypes?.[0] ?? '');
+  return asText ? `${column}::text` : column;
+}
+
 function buildColumns(em: EntityManager, entity: string, alias: string, props: ReadonlySet<string> | null): Sql {
-  const parts = readableProps(em, entity)
-    .filter((p) => !props || props.has(p.name))
-    .map((p) => {
-      const column = `${alias}.${p.fieldNames[0]}`;
-      // Decimals and calendar dates are read as text on both databases ("1234.50", "2026-04-30").
-      const asText = p.type === 'decimal' || p.type === 'date' || /^(numeric|decimal|date)\b/.test(p.columnTypes?.[0] ?? '');
-      return `${asText ? `${column}::text` : column} as "${p.name}"`;
-    });
+  const parts = readableProps(em, entity).filter((p) => !props || props.has(p.name)).map((p) => `${columnExpr(p, alias)} as "${p.name}"`);
   return raw(parts.join(', '));
+}
+
+const jsonObjects = new Map<string, Sql>();
+
+/**
+ * The same columns as `columnsOf`, as one JSON object per row keyed by property name
+ * (`json_build_object('id', k.id, …)`): rows of a nested page embedded in their parent's row
+ * (services/pages-by-parent.ts). Timestamps come back as text: `parseEmbedded` turns them into Date.
+ */
+export function jsonObjectOf(em: EntityManager, entity: string, alias: string, props?: ReadonlySet<string> | null): Sql {
+  const key = props ? `${entity}:${alias}:${[...props].sort().join(',')}` : `${entity}:${alias}`;
+  let cached = jsonObjects.get(key);
+  if (!cached) {
+    if (jsonObjects.size > 5000) jsonObjects.clear();
+    const parts = readableProps(em, entity).filter((p) => !props || props.has(p.name)).map((p) => `'${p.name}', ${columnExpr(p, alias)}`);
+    // json_build_object takes at most 100 arguments (50 properties): wider rows are built in parts and merged.
+    const chunks = Array.from({ length: Math.ceil(parts.length / 50) }, (_, i) => `json_build_object(${parts.slice(i * 50, i * 50 + 50).join(', ')})`);
+    jsonObjects.set(key, (cached = raw(chunks.length === 1 ? chunks[0] : `(${chunks.map((c) => `${c}::jsonb`).join(' || ')})`)));
+  }
+  return cached;
+}
+
+/** Rows embedded as JSON (see `jsonObjectOf`), as `rows` returns them: timestamps as Date. */
+export function parseEmbedded<T>(em: EntityManager, value: unknown): T[] {
+  const list = (typeof value === 'string' ? JSON.parse(value) : value ?? []) as Record<string, unknown>[];
+  const dates = dateProperties(em);
+  for (const row of list) {
+    for (const key in row) {
+      if (typeof row[key] === 'string' && dates.has(key)) row[key] = new Date(row[key] as string);
+    }
+  }
+  return list as T[];
 }

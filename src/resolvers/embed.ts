@@ -1,0 +1,87 @@
+import { getArgumentValues, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import type DataLoader from 'dataloader';
+import { policyFor } from '../auth';
+import { permits } from '../auth/field-guard';
+import type { GraphQLContext } from '../context';
+import type { Embed, EmbeddedPage, EmbeddedReference, ReadModel } from '../services/read-model';
+import { EDGE_NODE, fieldsAt, selectedIn } from './selection';
+
+/**
+ * Nested connections read in their parent's statement (read-model `Embed`): a page of customers with
+ * their contacts, or one customer with its contacts, deals, orders and cases, is one SQL statement and
+ * resolves without a DataLoader round, as PostGraphile answers it. The parent's resolver looks ahead
+ * at what the client selected (`embedsOf`); each nested field's resolver takes the rows read with its
+ * parent when they are there (`nestedPage`) and reads on its own otherwise (the batched loader).
+ */
+
+/** A nested connection that can be read with its parent: the child read model and the field's list arguments. */
+export interface Nested {
+  model: ReadModel<any, any, any, any, any>;
+  /** The list arguments from the field's GraphQL arguments: the same function the field's resolver uses. */
+  listArgs: (args: any, ctx: GraphQLContext) => EmbeddedPage['args'];
+}
+
+/** A referenced record that can be read with its parent (see read-model `EmbeddedReference`). */
+export type NestedReference = Omit<EmbeddedReference, 'key'>;
+
+const nested = new Map<string, Map<string, Nested | NestedReference>>();
+
+/** Declares `Type.field` embeddable (next to the field's resolver). */
+export function registerNested(type: string, field: string, how: Nested | NestedReference): void {
+  let fields = nested.get(type);
+  if (!fields) nested.set(type, (fields = new Map()));
+  fields.set(field, how);
+}
+
+/**
+ * The nested connections of `type` selected below the current field at `path` that can be read with
+ * the parent rows. A field the caller may not read is left out (its guard refuses it anyway), as are
+ * arguments that do not make a valid page: the field then reads on its own and reports its error.
+ */
+export function embedsOf(ctx: GraphQLContext, info: GraphQLResolveInfo, path: readonly string[], type: string): Embed[] {
+  const fields = nested.get(type);
+  const objectType = info.schema.getType(type) as GraphQLObjectType | undefined;
+  if (!fields || !objectType || !ctx.principal) return [];
+  const byKey = new Map<string, FieldNode[]>();
+  for (const node of fieldsAt(info.fieldNodes, info.fragments, path)) {
+    if (!fields.has(node.name.value)) continue;
+    const key = node.alias?.value ?? node.name.value;
+    byKey.set(key, [...(byKey.get(key) ?? []), node]);
+  }
+  const embeds: Embed[] = [];
+  for (const [key, nodes] of byKey) {
+    const name = nodes[0].name.value;
+    const policy = policyFor(type, name);
+    if (!policy || permits(ctx.principal, policy) === false) continue;
+    const how = fields.get(name)!;
+    if (!('model' in how)) {
+      embeds.push({ key, ...how });
+      continue;
+    }
+    try {
+      const args = how.listArgs(getArgumentValues(objectType.getFields()[name], nodes[0], info.variableValues), ctx);
+      embeds.push({ key, model: how.model, args: { ...args, select: selectedIn(nodes, info.fragments, EDGE_NODE) } });
+    } catch {
+      // Invalid or refused arguments: the field's own resolver reads (and reports) them.
+    }
+  }
+  return embeds;
+}
+
+/**
+ * A nested page: from the rows read with the parent when there are some for this field (same arguments,
+ * same rows as the loader would read), else through the batched loader.
+ */
+export function nestedPage<A, C>(
+  parent: { id: string }, info: GraphQLResolveInfo, args: A,
+  page: (args: A) => DataLoader<string, C>, embedded: (args: A, parentId: string, rows: never[]) => C,
+): C | Promise<C> {
+  const rows = (parent as { __embedded?: Record<string, never[]> }).__embedded?.[info.fieldNodes[0].alias?.value ?? info.fieldName];
+  return rows ? embedded(args, parent.id, rows) : page(args).load(parent.id);
+}
+
+/** A referenced record read with the parent (null when the reference is null), or undefined when it was not read with it. */
+export function embeddedReference<T>(parent: object, info: GraphQLResolveInfo): T | null | undefined {
+  const found = (parent as { __embedded?: Record<string, T[]> }).__embedded?.[info.fieldNodes[0].alias?.value ?? info.fieldName];
+  return found ? (found[0] ?? null) : undefined;
+}
