@@ -77,3 +77,26 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+
+/**
+ * A PostGraphile query written with `nodes { … }` turned into the Relay shape the API serves,
+ * `edges { node { … } }`, so that both servers answer the same request (same nesting, same number of
+ * fields to resolve); read the result with `nodes()`.
+ */
+export function relay(query: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const at = query.indexOf('nodes {', i);
+    if (at < 0) return out + query.slice(i);
+    // the block's closing brace
+    let depth = 0;
+    let end = at + 'nodes '.length;
+    for (; end < query.length; end++) {
+      if (query[end] === '{') depth++;
+      else if (query[end] === '}' && --depth === 0) break;
+    }
+    out += `${query.slice(i, at)}edges { node ${relay(query.slice(at + 'nodes '.length, end + 1))} }`;
+    i = end + 1;
+  }
+}

@@ -1,4 +1,4 @@
-import { addresses, day, iso, nodes, numbers } from './canonical';
+import { addresses, day, iso, nodes, numbers, relay } from './canonical';
 import type { ReadScenario } from './types';
 
 /**
@@ -101,13 +101,13 @@ export const caseLookup: ReadScenario<CaseLookupInput> = {
   },
 
   postgraphile: {
-    query: PG4_QUERY,
+    query: relay(PG4_QUERY),
     variables: ({ tag }) => ({ tag }),
     canonical: ({ assetByServiceTag: a }) => {
       if (!a) return null;
       const c = a.customerByCustomerId?.deletedAt ? null : a.customerByCustomerId;
       return lookupRow({ ...a, warrantyStatus: warrantyStatus(a.warrantyEnd) }, a.productByProductId, c,
-        c?.contactsByCustomerId.nodes ?? [], c?.serviceCasesByCustomerId.nodes ?? []);
+        nodes(c?.contactsByCustomerId), nodes(c?.serviceCasesByCustomerId));
     },
   },
 

@@ -1,6 +1,6 @@
 import { OPEN_STAGES } from '../../src/entities/enums';
 import { CaseStatus } from '../../src/entities/service.enums';
-import { addresses, compareIds, dec, day, iso, millis, nodes, numbers } from './canonical';
+import { addresses, compareIds, dec, day, iso, millis, nodes, numbers, relay } from './canonical';
 import type { ReadScenario } from './types';
 
 /**
@@ -144,13 +144,13 @@ export const customer360: ReadScenario<Customer360Input> = {
   },
 
   postgraphile: {
-    query: PG4_QUERY,
+    query: relay(PG4_QUERY),
     variables: ({ id }) => ({ id }),
     canonical: ({ customerById: c }) => c && !c.deletedAt ? customerRow(c, c.appUserByOwnerId?.name, {
-      contacts: c.contactsByCustomerId.nodes,
-      deals: newest(OPEN_STAGES.map((s) => c[`deals_${s}`].nodes), DEALS),
-      orders: c.salesOrdersByCustomerId.nodes,
-      cases: newest(OPEN_CASES.map((s) => c[`cases_${s}`].nodes), CASES),
+      contacts: nodes(c.contactsByCustomerId),
+      deals: newest(OPEN_STAGES.map((s) => nodes(c[`deals_${s}`])), DEALS),
+      orders: nodes(c.salesOrdersByCustomerId),
+      cases: newest(OPEN_CASES.map((s) => nodes(c[`cases_${s}`])), CASES),
     }) : null,
   },
 

@@ -1,4 +1,4 @@
-import { addresses, dec, nodes, numbers } from './canonical';
+import { addresses, dec, nodes, numbers, relay } from './canonical';
 import type { ReadScenario } from './types';
 
 /**
@@ -86,10 +86,10 @@ export const customersPage: ReadScenario<PageInput> = {
   },
 
   postgraphile: {
-    query: PG4_QUERY,
+    query: relay(PG4_QUERY),
     variables: ({ size }) => ({ size }),
-    canonical: (data) => data.allCustomers.nodes.map((c: any) =>
-      customerRow(c, c.appUserByOwnerId?.name, c.contactsByCustomerId.nodes.map(contactRow))),
+    canonical: (data) => nodes(data.allCustomers).map((c: any) =>
+      customerRow(c, c.appUserByOwnerId?.name, nodes(c.contactsByCustomerId).map(contactRow))),
   },
 
   async raw(query, { size }) {

@@ -1,4 +1,4 @@
-import { compareIds, dec, day, iso, json, millis } from './canonical';
+import { compareIds, dec, day, iso, json, millis, nodes, relay } from './canonical';
 import type { ReadScenario } from './types';
 
 /**
@@ -183,19 +183,19 @@ export const timeline: ReadScenario<TimelineInput> = {
   },
 
   postgraphile: {
-    query: PG4_QUERY,
+    query: relay(PG4_QUERY),
     variables: ({ id }) => ({ id }),
     canonical: ({ customerById: c, allAuditEvents: audit }) => {
       if (!c || c.deletedAt) return null;
       const rows = [
-        ...c.loyaltyTierChangesByCustomerId.nodes.map((n: any) => ({ kind: 'TIER_CHANGE', at: n.createdAt, id: n.id, n })),
-        ...c.serviceCasesByCustomerId.nodes.map((n: any) => ({ kind: 'CASE', at: n.createdAt, id: n.id, n })),
-        ...c.salesOrdersByCustomerId.nodes.map((n: any) => ({ kind: 'ORDER', at: n.createdAt, id: n.id, n })),
-        ...c.contractsByCustomerId.nodes.map((n: any) => ({ kind: 'CONTRACT', at: n.createdAt, id: n.id, n })),
-        ...c.paymentsByCustomerId.nodes.map((n: any) => ({ kind: 'PAYMENT', at: n.createdAt, id: n.id, n })),
-        ...c.activitiesByCustomerId.nodes.map((n: any) => ({ kind: 'ACTIVITY', at: n.occurredAt, id: n.id, n: { ...n, performedBy: n.appUserByPerformedById?.name } })),
-        ...c.opportunityStageChangesByCustomerId.nodes.map((n: any) => ({ kind: 'STAGE_CHANGE', at: n.at, id: n.id, n })),
-        ...audit.nodes.map((n: any) => ({ kind: 'AUDIT_EVENT', at: n.at, id: n.id, n: { ...n, changes: storedChanges(n.changes) } })),
+        ...nodes(c.loyaltyTierChangesByCustomerId).map((n: any) => ({ kind: 'TIER_CHANGE', at: n.createdAt, id: n.id, n })),
+        ...nodes(c.serviceCasesByCustomerId).map((n: any) => ({ kind: 'CASE', at: n.createdAt, id: n.id, n })),
+        ...nodes(c.salesOrdersByCustomerId).map((n: any) => ({ kind: 'ORDER', at: n.createdAt, id: n.id, n })),
+        ...nodes(c.contractsByCustomerId).map((n: any) => ({ kind: 'CONTRACT', at: n.createdAt, id: n.id, n })),
+        ...nodes(c.paymentsByCustomerId).map((n: any) => ({ kind: 'PAYMENT', at: n.createdAt, id: n.id, n })),
+        ...nodes(c.activitiesByCustomerId).map((n: any) => ({ kind: 'ACTIVITY', at: n.occurredAt, id: n.id, n: { ...n, performedBy: n.appUserByPerformedById?.name } })),
+        ...nodes(c.opportunityStageChangesByCustomerId).map((n: any) => ({ kind: 'STAGE_CHANGE', at: n.at, id: n.id, n })),
+        ...nodes(audit).map((n: any) => ({ kind: 'AUDIT_EVENT', at: n.at, id: n.id, n: { ...n, changes: storedChanges(n.changes) } })),
       ].sort(newestFirst).slice(0, TAKE);
       return page(c, rows.map((r) => entry(r.kind, r.at, r.n)));
     },
