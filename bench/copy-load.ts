@@ -48,10 +48,33 @@ export async function secondaryIndexes(client: ClientBase, tables: readonly stri
   return rows;
 }
 
-/** Every index of the schema with its definition: compared before and after, it must not change. */
-export async function indexFingerprint(client: ClientBase): Promise<string> {
-  const { rows: [row] } = await client.query<{ fp: string }>(`select coalesce(string_agg(indexname || ' ' || indexdef, E'\\n' order by indexname), '') as fp
-    from pg_indexes where schemaname = current_schema()`);
+/**
+ * The foreign keys of `tables` (the rows they load point through them): PostgreSQL checks each one row
+ * by row during a load (a lookup per row and key), and checks a whole table at once, with a join, when
+ * the constraint is added back.
+ */
+export async function foreignKeys(client: ClientBase, tables: readonly string[]): Promise<IndexDef[]> {
+  const { rows } = await client.query<IndexDef>(`
+    select c.conname as name, t.relname as "table", pg_get_constraintdef(c.oid) as definition
+    from pg_constraint c
+    join pg_class t on t.oid = c.conrelid
+    join pg_namespace n on n.oid = t.relnamespace
+    where n.nspname = current_schema() and c.contype = 'f' and t.relname = any($1)
+    order by t.relname, c.conname`, [tables]);
+  return rows;
+}
+
+/**
+ * Every index and constraint of the schema with its definition, one per line: compared before and
+ * after the load, it must not change.
+ */
+export async function schemaFingerprint(client: ClientBase): Promise<string> {
+  const { rows: [row] } = await client.query<{ fp: string }>(`select coalesce(string_agg(line, E'\\n' order by line), '') as fp from (
+      select 'index ' || tablename || ' ' || indexname || ' ' || indexdef as line from pg_indexes where schemaname = current_schema()
+      union all
+      select 'constraint ' || t.relname || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) || case when c.convalidated then '' else ' (not valid)' end
+      from pg_constraint c join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace
+      where n.nspname = current_schema()) s`);
   return row.fp;
 }
 
@@ -63,20 +86,44 @@ export function pendingIndexFile(database: string): string {
   return `.bench-seed-indexes-${database.replace(/[^A-Za-z0-9_-]/g, '_')}.json`;
 }
 
-export function savePendingIndexes(file: string, defs: IndexDef[]): void {
-  writeFileSync(file, JSON.stringify(defs, null, 2));
+/** What the seeder dropped and must put back. */
+export interface Dropped { indexes: IndexDef[]; foreignKeys: IndexDef[] }
+
+export function savePending(file: string, dropped: Dropped): void {
+  writeFileSync(file, JSON.stringify(dropped, null, 2));
 }
 
-export function loadPendingIndexes(file: string): IndexDef[] | null {
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as IndexDef[] : null;
+export function loadPending(file: string): Dropped | null {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Dropped : null;
 }
 
-export function clearPendingIndexes(file: string): void {
+export function clearPending(file: string): void {
   if (existsSync(file)) unlinkSync(file);
 }
 
 export async function dropIndexes(client: ClientBase, defs: readonly IndexDef[]): Promise<void> {
   for (const def of defs) await client.query(`drop index if exists "${def.name}"`);
+}
+
+export async function dropForeignKeys(client: ClientBase, defs: readonly IndexDef[]): Promise<void> {
+  for (const def of defs) await client.query(`alter table "${def.table}" drop constraint if exists "${def.name}"`);
+}
+
+/**
+ * Adds foreign keys back under their own names and definitions; adding one checks every existing row
+ * (and fails if one points nowhere). Skips one that exists (a resumed run). Up to `clients.length` at a time.
+ */
+export async function recreateForeignKeys(clients: readonly ClientBase[], defs: readonly IndexDef[],
+  report: (def: IndexDef, seconds: number) => void): Promise<void> {
+  const queue = [...defs];
+  await Promise.all(clients.map(async (client) => {
+    for (let def = queue.shift(); def; def = queue.shift()) {
+      const started = process.hrtime.bigint();
+      const { rows: [exists] } = await client.query(`select 1 from pg_constraint where conname = $1 and conrelid = $2::regclass`, [def.name, def.table]);
+      if (!exists) await client.query(`alter table "${def.table}" add constraint "${def.name}" ${def.definition}`);
+      report(def, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }));
 }
 
 /**

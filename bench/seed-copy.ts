@@ -53,7 +53,7 @@ export function inlineSource(ctx: SeedContext, batch: number): BatchSource {
 }
 
 /** Generates in a worker thread (dist/bench/seed-worker.js), `ahead` batches in advance. */
-export function workerSource(ctx: SeedContext, batch: number, ahead = 2): BatchSource {
+export function workerSource(ctx: SeedContext, batch: number, ahead = 1): BatchSource {
   const worker = new Worker(join(__dirname, 'seed-worker.js'), { workerData: ctx });
   const plan = sizes(ctx.total, batch);
   const waiting: { resolve: (b: EncodedBatch) => void; reject: (e: unknown) => void }[] = [];

@@ -7,8 +7,8 @@ import { seedDemo } from '../src/db/seed';
 import { prefixOf } from '../src/entities/ids';
 import { intArg, parseArgs } from './args';
 import {
-  clearPendingIndexes, copyInto, dropIndexes, indexFingerprint, loadPendingIndexes, pendingIndexFile, recreateIndexes, savePendingIndexes,
-  secondaryIndexes, type IndexDef,
+  clearPending, copyInto, dropForeignKeys, dropIndexes, foreignKeys, loadPending, pendingIndexFile, recreateForeignKeys, recreateIndexes, savePending,
+  schemaFingerprint, secondaryIndexes, type Dropped, type IndexDef,
 } from './copy-load';
 import { copyLines } from './copy-text';
 import { ensureBenchQueues, ensureSerialProducts, ensureValueProducts, type Query } from './seed-catalogue';
@@ -29,7 +29,8 @@ import { CASE_NUMBER_COLUMN, SeedGenerator, TABLE_ORDER, TABLES, type Batch, typ
 
 const USAGE = `Usage: npm run bench:seed -- [--customers N] [--contacts-per-customer AVG] [--activities-per-customer AVG]
     [--opportunities-per-customer AVG] [--task-percent P] [--orders-per-customer AVG] [--months M] [--cases-per-customer AVG]
-    [--assets-per-customer AVG] [--products N] [--batch CUSTOMERS] [--seed N] [--method copy|insert] [--drop-indexes 0|1] [--worker 0|1]
+    [--assets-per-customer AVG] [--products N] [--batch CUSTOMERS] [--seed N] [--method copy|insert] [--drop-indexes 0|1]
+    [--drop-foreign-keys 0|1] [--worker 0|1]
   --customers                   customers to add (default 10000)
   --contacts-per-customer       average contacts per customer (default 5; individuals have 1)
   --activities-per-customer     average activities per customer (default 10; 1 % busy accounts have 10 × more)
@@ -40,11 +41,13 @@ const USAGE = `Usage: npm run bench:seed -- [--customers N] [--contacts-per-cust
   --cases-per-customer          average service cases per customer (default 0.5)
   --assets-per-customer         average assets (serialised products with a service tag) per customer (default 0.3)
   --products                    size of the bench catalogue BENCH-VAL-0001… orders are made of (default 200)
-  --batch                       customers per transaction (default 5000 with COPY, 500 with INSERT)
+  --batch                       customers per transaction (default 2000 with COPY, 500 with INSERT)
   --seed                        PRNG seed of the generated values (default: random)
   --method                      copy (PostgreSQL only, the default there) or insert (the embedded database's only way)
   --drop-indexes                1: drop the secondary (non-unique) indexes of the tables written and rebuild them at the end
                                 (default 1 with COPY); the schema ends exactly as migrated, which is checked
+  --drop-foreign-keys           1: drop the foreign keys of the tables written and add them back at the end, which checks
+                                every row at once instead of one lookup per row and key (default 1 with COPY)
   --worker                      1: generate rows in a worker thread while PostgreSQL loads (default 1 with COPY)`;
 
 const MAX_PARAMS = 65_535;
@@ -65,6 +68,10 @@ function numArg(args: Map<string, string>, name: string, fallback: number, min: 
 /** Rows written so far per table, and the progress line. */
 class Progress {
   readonly rows = Object.fromEntries(TABLE_ORDER.map((t) => [t, 0])) as Record<TableName, number>;
+  /** Seconds spent writing each table (the COPY or the INSERTs, until PostgreSQL acknowledged them). */
+  readonly seconds = Object.fromEntries(TABLE_ORDER.map((t) => [t, 0])) as Record<TableName, number>;
+  /** Seconds the writer waited for the next batch to be generated. */
+  waitSeconds = 0;
   customers = 0;
   phase = 'loading';
   private readonly started = process.hrtime.bigint();
@@ -98,22 +105,30 @@ async function loadWithCopy(pool: Pool, source: BatchSource, progress: Progress)
   try {
     // A bench database: losing the last batches in a crash is fine, waiting for each commit's WAL flush is not.
     await client.query('set synchronous_commit = off');
-    for (let batch = await source.next(); batch; batch = await source.next()) {
+    const next = async () => {
+      const t0 = process.hrtime.bigint();
+      const batch = await source.next();
+      progress.waitSeconds += Number(process.hrtime.bigint() - t0) / 1e9;
+      return batch;
+    };
+    for (let batch = await next(); batch; batch = await next()) {
       await client.query('begin');
       try {
         for (const table of TABLE_ORDER) {
           const columns = TABLES[table].map(([name]) => name);
+          const t0 = process.hrtime.bigint();
           if (table === 'service_case') {
             if (!batch.cases.length) continue;
             await numberCases(query, batch.cases);
             await copyInto(client, table, columns, new TextEncoder().encode(copyLines(batch.cases)));
             progress.rows[table] += batch.cases.length;
-            continue;
+          } else {
+            const part = batch.tables[table];
+            if (!part) continue;
+            await copyInto(client, table, columns, part.data);
+            progress.rows[table] += part.rows;
           }
-          const part = batch.tables[table];
-          if (!part) continue;
-          await copyInto(client, table, columns, part.data);
-          progress.rows[table] += part.rows;
+          progress.seconds[table] += Number(process.hrtime.bigint() - t0) / 1e9;
         }
         await client.query('commit');
       } catch (error) {
@@ -200,7 +215,7 @@ async function loadWithInsert(writer: Writer, placeholder: (n: number) => string
 async function main() {
   const args = parseArgs(process.argv.slice(2), ['customers', 'contacts-per-customer', 'activities-per-customer', 'opportunities-per-customer',
     'task-percent', 'orders-per-customer', 'months', 'cases-per-customer', 'assets-per-customer', 'products', 'batch', 'seed', 'method',
-    'drop-indexes', 'worker'], USAGE);
+    'drop-indexes', 'drop-foreign-keys', 'worker'], USAGE);
   const total = intArg(args, 'customers', 10_000, 1, 100_000_000, USAGE);
   const volumes: Volumes = {
     contacts: numArg(args, 'contacts-per-customer', 5, 1, 50),
@@ -228,9 +243,10 @@ async function main() {
     process.exit(1);
   }
   const copy = method === 'copy';
-  const batchSize = intArg(args, 'batch', copy ? 5000 : 500, 1, 200_000, USAGE);
+  const batchSize = intArg(args, 'batch', copy ? 2000 : 500, 1, 200_000, USAGE);
   const dropIdx = copy && intArg(args, 'drop-indexes', 1, 0, 1, USAGE) === 1;
   const useWorker = copy && intArg(args, 'worker', 1, 0, 1, USAGE) === 1;
+  const dropFks = copy && intArg(args, 'drop-foreign-keys', 1, 0, 1, USAGE) === 1;
   const pool = db.kind === 'postgresql' ? new Pool({ connectionString: config.DATABASE_URL!, max: 2 }) : null;
   const query: Query = pool ? async (text, params) => (await pool.query(text, params)).rows : ormQuery(db.orm.em.fork() as unknown as EntityManager);
   let source = null as BatchSource | null;
@@ -266,7 +282,7 @@ async function main() {
       `${copy ? 'COPY' : 'multi-row INSERT'}, ${fmt(batchSize)} customers per transaction, seed ${seed}; averages per customer: ` +
       `${volumes.contacts} contacts, ${volumes.activities} activities, ${volumes.opportunities} opportunities, ${volumes.orders} orders, ` +
       `${volumes.cases} cases, ${volumes.assets} assets; a task for ${volumes.taskPercent} %` +
-      `${copy ? `; ${dropIdx ? 'secondary indexes dropped while loading' : 'indexes kept'}; rows made ${useWorker ? 'in a worker thread' : 'in this thread'}` : ''}`);
+      `${copy ? `; ${dropIdx ? 'secondary indexes' : 'no indexes'} and ${dropFks ? 'foreign keys' : 'no foreign keys'} dropped while loading; rows made ${useWorker ? 'in a worker thread' : 'in this thread'}` : ''}`);
 
     const progress = new Progress(total);
     const ticker = setInterval(() => console.log(progress.line()), 3000);
@@ -278,22 +294,26 @@ async function main() {
         const dbName = new URL(config.DATABASE_URL!).pathname.slice(1);
         const pendingFile = pendingIndexFile(dbName);
         const admin = await pool!.connect();
-        let dropped: IndexDef[] = [];
+        const dropped: Dropped = { indexes: [], foreignKeys: [] };
         let before = '';
         try {
-          const pending = loadPendingIndexes(pendingFile);
+          const pending = loadPending(pendingFile);
           if (pending) {
-            console.log(`an earlier run stopped with ${pending.length} indexes dropped (${pendingFile}): recreating them first`);
+            console.log(`an earlier run stopped with ${pending.indexes.length} indexes and ${pending.foreignKeys.length} foreign keys dropped ` +
+              `(${pendingFile}): putting them back first`);
             await rebuild(pool!, pending, progress);
-            clearPendingIndexes(pendingFile);
+            clearPending(pendingFile);
           }
-          before = await indexFingerprint(admin);
-          if (dropIdx) {
-            dropped = await secondaryIndexes(admin, TABLE_ORDER);
-            // Written before dropping: if this process dies, the next run (or anyone) recreates them from the file.
-            savePendingIndexes(pendingFile, dropped);
-            await dropIndexes(admin, dropped);
-            console.log(`dropped ${dropped.length} secondary indexes of ${TABLE_ORDER.length} tables for the load (definitions kept in ${pendingFile})`);
+          before = await schemaFingerprint(admin);
+          if (dropIdx) dropped.indexes = await secondaryIndexes(admin, TABLE_ORDER);
+          if (dropFks) dropped.foreignKeys = await foreignKeys(admin, TABLE_ORDER);
+          if (dropped.indexes.length || dropped.foreignKeys.length) {
+            // Written before dropping: if this process dies, the next run puts them back from the file.
+            savePending(pendingFile, dropped);
+            await dropForeignKeys(admin, dropped.foreignKeys);
+            await dropIndexes(admin, dropped.indexes);
+            console.log(`dropped for the load: ${dropped.indexes.length} secondary indexes and ${dropped.foreignKeys.length} foreign keys ` +
+              `of the ${TABLE_ORDER.length} tables written (definitions kept in ${pendingFile} until they are back)`);
           }
         } finally {
           admin.release();
@@ -305,20 +325,18 @@ async function main() {
         } finally {
           await source?.close();
           source = null;
-          if (dropped.length) {
+          if (dropped.indexes.length || dropped.foreignKeys.length) {
             const t0 = progress.elapsed();
-            progress.phase = 'rebuilding indexes';
-            console.log(`rebuilding ${dropped.length} indexes (2 at a time)`);
             await rebuild(pool!, dropped, progress);
-            clearPendingIndexes(pendingFile);
+            clearPending(pendingFile);
             indexSeconds = progress.elapsed() - t0;
           }
         }
         const check = await pool!.connect();
         try {
-          const after = await indexFingerprint(check);
-          if (after !== before) throw new Error('The indexes differ from those before the load: compare `\\di` with the migrations.');
-          console.log(`indexes checked: the ${after.split('\n').length} indexes of the schema are exactly those before the load`);
+          const after = await schemaFingerprint(check);
+          if (after !== before) throw new Error('The indexes or constraints differ from those before the load: compare `\\d` of the tables with the migrations.');
+          console.log(`schema checked: its ${after.split('\n').length} indexes and constraints are exactly those before the load`);
         } finally {
           check.release();
         }
@@ -341,8 +359,13 @@ async function main() {
     const rows = progress.totalRows();
     const perTable = TABLE_ORDER.map((t) => `${fmt(progress.rows[t])} ${t}`).join(', ');
     console.log(`done: ${perTable} = ${fmt(rows)} rows`);
+    if (copy) {
+      console.log(`COPY time per table (rows/s): ${TABLE_ORDER.filter((t) => progress.seconds[t]).map((t) =>
+        `${t} ${progress.seconds[t].toFixed(1)} s (${fmt(progress.rows[t] / progress.seconds[t])})`).join(', ')}; ` +
+        `waiting for the generator ${progress.waitSeconds.toFixed(1)} s`);
+    }
     console.log(`time: load ${loadSeconds.toFixed(1)} s (${fmt(rows / loadSeconds)} rows/s, ${fmt(total / loadSeconds)} customers/s)` +
-      `${indexSeconds ? `, index rebuild ${indexSeconds.toFixed(1)} s` : ''}, analyze ${analyzeSeconds.toFixed(1)} s; ` +
+      `${indexSeconds ? `, indexes and foreign keys back ${indexSeconds.toFixed(1)} s` : ''}, analyze ${analyzeSeconds.toFixed(1)} s; ` +
       `total ${seconds.toFixed(1)} s (${(seconds / 60).toFixed(1)} min, ${fmt(rows / seconds)} rows/s)`);
     const [size] = pool ? await query<{ size: string; bytes: string }>(
       'select pg_size_pretty(pg_database_size(current_database())) as size, pg_database_size(current_database())::text as bytes') : [];
@@ -359,18 +382,31 @@ async function main() {
   }
 }
 
-/** Rebuilds indexes on two connections (the machine has two CPUs) with room to sort in memory. */
-async function rebuild(pool: Pool, defs: IndexDef[], progress: Progress): Promise<void> {
+/**
+ * Puts back what was dropped, on two connections (the machine has two CPUs) with room to sort in memory:
+ * the indexes, then the foreign keys (adding one checks every row).
+ */
+async function rebuild(pool: Pool, dropped: Dropped, progress: Progress): Promise<void> {
   const clients = [await pool.connect(), await pool.connect()];
   try {
     for (const c of clients) await c.query(`set maintenance_work_mem = '512MB'`);
     let quick = 0;
-    await recreateIndexes(clients, defs, (def, seconds) => {
-      // Only the builds worth knowing about; the rest are counted.
-      if (seconds >= 1) console.log(`  [${progress.elapsed().toFixed(0).padStart(5)} s] index ${def.name} on ${def.table}: ${seconds.toFixed(1)} s`);
+    // Only the steps worth knowing about are printed; the rest are counted.
+    const report = (kind: string) => (def: IndexDef, seconds: number) => {
+      if (seconds >= 1) console.log(`  [${progress.elapsed().toFixed(0).padStart(5)} s] ${kind} ${def.name} on ${def.table}: ${seconds.toFixed(1)} s`);
       else quick++;
-    });
-    if (quick) console.log(`  ${quick} more indexes took less than a second each`);
+    };
+    if (dropped.indexes.length) {
+      progress.phase = 'rebuilding indexes';
+      console.log(`rebuilding ${dropped.indexes.length} indexes, two at a time`);
+      await recreateIndexes(clients, dropped.indexes, report('index'));
+    }
+    if (dropped.foreignKeys.length) {
+      progress.phase = 'adding foreign keys back';
+      console.log(`adding ${dropped.foreignKeys.length} foreign keys back, two at a time (each checks every row of its table)`);
+      await recreateForeignKeys(clients, dropped.foreignKeys, report('foreign key'));
+    }
+    if (quick) console.log(`  ${quick} more took less than a second each`);
   } finally {
     for (const c of clients) c.release();
   }
