@@ -1,5 +1,7 @@
 import { once } from 'node:events';
 import { writeFileSync, existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
@@ -82,8 +84,10 @@ export async function schemaFingerprint(client: ClientBase): Promise<string> {
  * Where the definitions of dropped indexes wait until they are recreated: if the process dies in between,
  * the next run finds the file and recreates them first (and the message says so).
  */
-export function pendingIndexFile(database: string): string {
-  return `.bench-seed-indexes-${database.replace(/[^A-Za-z0-9_-]/g, '_')}.json`;
+export function pendingIndexFile(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const name = `${url.hostname}_${url.port || '5432'}_${url.pathname.slice(1)}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  return join(tmpdir(), `bench-seed-dropped-${name}.json`);
 }
 
 /** What the seeder dropped and must put back. */

@@ -81,6 +81,7 @@ class Progress {
   totalRows(): number { return TABLE_ORDER.reduce((sum, t) => sum + this.rows[t], 0); }
   line(): string {
     const t = this.elapsed();
+    if (this.phase !== 'loading') return `  [${t.toFixed(0).padStart(5)} s] ${this.phase}`;
     const rows = this.totalRows();
     const recent = (rows - this.last.rows) / Math.max(t - this.last.at, 0.001);
     this.last = { at: t, rows };
@@ -173,9 +174,12 @@ function pgWriter(pool: Pool): Writer {
   };
 }
 
-/** The ORM's `execute` takes `?` placeholders: `$n` (each used once, in order) become `?`. */
+/**
+ * The ORM's `execute` takes `?` placeholders: `$n` (each used once, in order) become `?`. A statement
+ * without parameters goes as it is (a function body's own `$1` stays).
+ */
 const ormQuery = (em: EntityManager): Query => async (text, params = []) =>
-  em.execute(text.replace(/\$\d+/g, '?'), params as unknown[], 'all') as never;
+  em.execute(params.length ? text.replace(/\$\d+/g, '?') : text, params as unknown[], 'all') as never;
 
 function ormWriter(db: Database): Writer {
   return {
@@ -291,8 +295,7 @@ async function main() {
     let indexSeconds = 0;
     try {
       if (copy) {
-        const dbName = new URL(config.DATABASE_URL!).pathname.slice(1);
-        const pendingFile = pendingIndexFile(dbName);
+        const pendingFile = pendingIndexFile(config.DATABASE_URL!);
         const admin = await pool!.connect();
         const dropped: Dropped = { indexes: [], foreignKeys: [] };
         let before = '';
@@ -322,6 +325,7 @@ async function main() {
           source = useWorker ? workerSource(ctx, batchSize) : inlineSource(ctx, batchSize);
           await loadWithCopy(pool!, source, progress);
           loadSeconds = progress.elapsed();
+          console.log(progress.line());
         } finally {
           await source?.close();
           source = null;
@@ -344,12 +348,11 @@ async function main() {
         const writer = pool ? pgWriter(pool) : ormWriter(db);
         await loadWithInsert(writer, pool ? (n) => `$${n}` : () => '?', ctx, batchSize, progress);
         loadSeconds = progress.elapsed();
+        console.log(progress.line());
       }
     } finally {
       clearInterval(ticker);
     }
-    console.log(progress.line());
-
     // Fresh statistics so the planner sees the new sizes right away (autovacuum would take a while).
     progress.phase = 'analyze';
     const t0 = progress.elapsed();
