@@ -251,8 +251,11 @@ async function main() {
   const dropIdx = copy && intArg(args, 'drop-indexes', 1, 0, 1, USAGE) === 1;
   const useWorker = copy && intArg(args, 'worker', 1, 0, 1, USAGE) === 1;
   const dropFks = copy && intArg(args, 'drop-foreign-keys', 1, 0, 1, USAGE) === 1;
-  const pool = db.kind === 'postgresql' ? new Pool({ connectionString: config.DATABASE_URL!, max: 2 }) : null;
-  const query: Query = pool ? async (text, params) => (await pool.query(text, params)).rows : ormQuery(db.orm.em.fork() as unknown as EntityManager);
+  // Three connections: this one for set-up and the end (the hash function of the catalogue lives in its session),
+  // the loader, and a second one for rebuilding indexes two at a time.
+  const pool = db.kind === 'postgresql' ? new Pool({ connectionString: config.DATABASE_URL!, max: 3 }) : null;
+  const session = pool ? await pool.connect() : null;
+  const query: Query = session ? async (text, params) => (await session.query(text, params)).rows : ormQuery(db.orm.em.fork() as unknown as EntityManager);
   let source = null as BatchSource | null;
   try {
     const applied = await migrate(db.orm);
@@ -380,6 +383,7 @@ async function main() {
       `peak RSS of this process (worker included) ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {
     await source?.close();
+    session?.release();
     await pool?.end();
     await db.close();
   }
