@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { intArg, parseArgs } from './args';
+import { ensureSerialProducts } from './seed-catalogue';
 import { fail, fmt, loadAverage, postJson, printResults, printSetup, runApi, runMain, runRaw, withBench } from './scenario';
 
 /**
@@ -40,18 +41,13 @@ const QUERY = `query AgentLookup($tag: String!) {
   }
 }`;
 
-const BENCH_PRODUCT = `prd_${'c'.repeat(31)}1`;
-
 /**
  * Adds what the scenario reads when missing: the serialised product, one asset per customer for the
  * `count` oldest live customers (deterministic ids and tags), and three cases per bench asset.
  * Set-based, idempotent (`on conflict do nothing` on the unique tag and case number).
  */
 async function ensureData(pool: Pool, count: number): Promise<{ assets: number; cases: number }> {
-  await pool.query(`insert into product (id, sku, name, category, list_price, currency, active, options_schema, serialised, warranty_months)
-    values ($1, 'BENCH-SERIAL-1', 'Bench notebook', 'notebooks', 999.00, 'EUR', true, '{}', true, 24)
-    on conflict (sku) do nothing`, [BENCH_PRODUCT]);
-  const { rows: [product] } = await pool.query(`select id from product where sku = 'BENCH-SERIAL-1'`);
+  const [product] = await ensureSerialProducts(async (text, params) => (await pool.query(text, params)).rows, 1);
   // Purchases spread over the last ~4 years: about half of the warranties (24 months) have expired; every fifth asset has none.
   await pool.query(`insert into asset (id, service_tag, product_id, customer_id, purchase_date, warranty_end, notes, created_by)
     select 'ast_' || md5(c.id || ':bench-asset'), 'BENCH-TAG-' || lpad(c.rn::text, 6, '0'), $1, c.id,

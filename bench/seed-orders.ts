@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import { intArg, parseArgs } from './args';
+import { HASH_FUNCTION, PRODUCTS_SQL } from './seed-catalogue';
 
 /**
  * Order history at scale for the value metrics (issue 12): `npm run bench:seed-orders -- [--orders-per-customer MEAN]
@@ -27,23 +28,7 @@ const USAGE = `Usage: DATABASE_URL=postgres://… npm run bench:seed-orders -- [
   --batch                customers per transaction (default 5000)
   --seed                 seed of the hashes behind every value (default 1)`;
 
-/**
- * A uniform number in [0, 1) from 52 bits of md5(label): deterministic, independent of row order and
- * parallel plans, and inlined by the planner (a plain SQL function).
- */
-const HASH_FUNCTION = `create or replace function pg_temp.bv_u(text) returns double precision language sql immutable parallel safe as
-  $$ select ('x' || substr(md5($1), 1, 13))::bit(52)::bigint / 4503599627370496.0 $$`;
-
 const SURVEY_TYPES = ['TECH_SUPPORT', 'DELIVERY', 'REPAIR', 'INSTALLATION', 'RETURN', 'PRE_SALES'];
-
-/** The products: list price 5–2,000 EUR (log-uniform), cost 50–85 % of it. */
-const PRODUCTS_SQL = `insert into product (id, sku, name, category, list_price, cost, currency, active)
-  select 'prd_' || md5('bv-product:' || g), 'BENCH-VAL-' || lpad(g::text, 4, '0'), 'Bench value product ' || g,
-    (array['accessories', 'displays', 'computers', 'printing', 'networking', 'services'])[1 + (g % 6)],
-    p.price, round(p.price * (0.5 + 0.35 * pg_temp.bv_u('bv-cost:' || g))::numeric, 2), 'EUR', true
-  from generate_series(1, $1::int) g,
-    lateral (select round((5 * power(400, pg_temp.bv_u('bv-price:' || g)))::numeric, 2) as price) p
-  on conflict (sku) do nothing`;
 
 /** Customer-level facts of one batch (`$1` < id ≤ `$2`): how many orders, over which window. */
 const BATCH_CUSTOMERS_SQL = `create temp table bv_customer on commit drop as
@@ -163,6 +148,13 @@ async function main() {
       throw new Error('No bench data (or not migrated): run `npm run bench:seed -- --customers 100000` against this database first.');
     }
     const adminId = check.admin as string;
+    // bench:seed writes the same kind of history itself (orders BS-…, cases, surveys, churned_at, budgets): adding this on top would double it.
+    const { rows: [fromSeed] } = await client.query(`select exists (select 1 from sales_order where external_ref like 'BS-%') as yes`);
+    if (fromSeed.yes) {
+      console.log('This database already has the order history of bench:seed (orders BS-…; see --orders-per-customer): nothing to add. ' +
+        'bench:seed-orders is for databases seeded with `--orders-per-customer 0 --cases-per-customer 0`.');
+      return;
+    }
     await client.query(HASH_FUNCTION);
     // One "now" for the whole run, so batches agree on the windows.
     const { rows: [{ now }] } = await client.query(`select date_trunc('second', now()) as now`);

@@ -3,404 +3,166 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Pool, type PoolClient } from 'pg';
 import { loadConfig } from '../src/config';
 import { migrate, openDatabase, type Database } from '../src/db/orm';
-import { prng, seedDemo } from '../src/db/seed';
-import {
-  ActivityDirection, ActivityType, BuyingRole, ChannelType, ChurnReason, ContactChannel, CreditRating, CustomerSource, LostReason, OPEN_STAGES,
-  OpportunityStage, STAGE_PROBABILITY, Sector, TaskType, Tier,
-} from '../src/entities/enums';
-import { newId } from '../src/entities/ids';
+import { seedDemo } from '../src/db/seed';
+import { prefixOf } from '../src/entities/ids';
 import { intArg, parseArgs } from './args';
+import {
+  clearPending, copyInto, dropForeignKeys, dropIndexes, foreignKeys, loadPending, pendingIndexFile, recreateForeignKeys, recreateIndexes, savePending,
+  schemaFingerprint, secondaryIndexes, type Dropped, type IndexDef,
+} from './copy-load';
+import { copyLines } from './copy-text';
+import { ensureBenchQueues, ensureSerialProducts, ensureValueProducts, type Query } from './seed-catalogue';
+import { inlineSource, workerSource, type BatchSource } from './seed-copy';
+import { CASE_NUMBER_COLUMN, SeedGenerator, TABLE_ORDER, TABLES, type Batch, type Row, type SeedContext, type TableName, type Value, type Volumes } from './seed-generate';
 
 /**
- * Bulk data for benchmarks: `npm run bench:seed -- --customers 100000 [--contacts-per-customer 5]
- * [--activities-per-customer 8] [--opportunities-per-customer 2] [--task-percent 20] [--batch 1000]
- * [--seed 1]`. Opens the database the way the app does (PostgreSQL when DATABASE_URL is set, else the
- * embedded database in DATA_DIR), applies migrations, makes sure the demo users exist, then adds
- * customers (with 1..N contacts each and some external references) and their sales history
- * (opportunities with stage history, activities, tasks, and the audit entries the API would have
- * written: customer and deal creation, stage changes) in parameterised multi-row INSERTs, one
- * transaction per batch of customers. Running it again adds more rows: ids are random and external
- * references derive from them, so no unique constraint can be hit.
+ * Bulk data for benchmarks: `npm run bench:seed -- --customers 1000000 [volumes…] [--seed 1]`. Opens the
+ * database the way the app does (PostgreSQL when DATABASE_URL is set, else the embedded database in
+ * DATA_DIR), applies migrations, makes sure the demo users exist, then adds customers with contacts,
+ * external references, sales history (opportunities with stage history, activities, tasks, audit
+ * entries), order history with lines, assets with service tags, and service cases with surveys.
+ * On PostgreSQL every table is loaded with `COPY … FROM STDIN` (one transaction per batch of customers,
+ * rows generated in a worker thread while the previous batch loads); on the embedded database, or with
+ * `--method insert`, with multi-row INSERTs. Running it again adds more rows: ids are random and every
+ * unique value derives from them or from a sequence.
  */
 
-const USAGE = `Usage: npm run bench:seed -- [--customers N] [--contacts-per-customer MAX] [--activities-per-customer MAX]
-    [--opportunities-per-customer MAX] [--task-percent P] [--batch ROWS] [--seed N]
+const USAGE = `Usage: npm run bench:seed -- [--customers N] [--contacts-per-customer AVG] [--activities-per-customer AVG]
+    [--opportunities-per-customer AVG] [--task-percent P] [--orders-per-customer AVG] [--months M] [--cases-per-customer AVG]
+    [--assets-per-customer AVG] [--products N] [--batch CUSTOMERS] [--seed N] [--method copy|insert] [--drop-indexes 0|1]
+    [--drop-foreign-keys 0|1] [--worker 0|1]
   --customers                   customers to add (default 10000)
-  --contacts-per-customer       each business customer gets 1..MAX contacts, random (default 5; individuals get 1)
-  --activities-per-customer     each customer gets 0..MAX activities, random (default 8; individuals up to MAX/2)
-  --opportunities-per-customer  each business customer gets 0..MAX opportunities with stage history (default 2; individuals 0 or 1)
+  --contacts-per-customer       average contacts per customer (default 5; individuals have 1)
+  --activities-per-customer     average activities per customer (default 10; 1 % busy accounts have 10 × more)
+  --opportunities-per-customer  average opportunities per customer, with stage history (default 0.8)
   --task-percent                this % of customers get a task for their owner (default 20)
-  --batch                       customers per transaction / multi-row INSERT (default 1000, at most 2114)
-  --seed                        PRNG seed for the generated values (default: random)`;
+  --orders-per-customer         average orders per customer, 1–4 lines each (default 2)
+  --months                      orders over the last M months (default 30)
+  --cases-per-customer          average service cases per customer (default 0.5)
+  --assets-per-customer         average assets (serialised products with a service tag) per customer (default 0.3)
+  --products                    size of the bench catalogue BENCH-VAL-0001… orders are made of (default 200)
+  --batch                       customers per transaction (default 2000 with COPY, 500 with INSERT)
+  --seed                        PRNG seed of the generated values (default: random)
+  --method                      copy (PostgreSQL only, the default there) or insert (the embedded database's only way)
+  --drop-indexes                1: drop the secondary (non-unique) indexes of the tables written and rebuild them at the end
+                                (default 1 with COPY); the schema ends exactly as migrated, which is checked
+  --drop-foreign-keys           1: drop the foreign keys of the tables written and add them back at the end, which checks
+                                every row at once instead of one lookup per row and key (default 1 with COPY)
+  --worker                      1: generate rows in a worker thread while PostgreSQL loads (default 1 with COPY)`;
 
-// ------------------------------------------------------------------------------------ value pools
-
-const FIRST = ['Anna', 'Ben', 'Chen', 'Daria', 'Emil', 'Fatima', 'Gustav', 'Hana', 'Ivan', 'Julia', 'Kenji', 'Lena', 'Marco', 'Nadia',
-  'Omar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wei', 'Yusuf', 'Zoe', 'Aisha', 'Bruno', 'Camille', 'Diego',
-  'Elif', 'Felix', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kaito', 'Laura', 'Mateo', 'Noor', 'Oskar', 'Paula', 'Ravi', 'Sofia', 'Tomás',
-  'Ulla', 'Viktor', 'Wanda', 'Xavier', 'Yara', 'Zeynep', 'Amélie', 'Björn', 'Chiara', 'Dmitri', 'Eva', 'Farid', 'Giulia', 'Henrik'];
-const LAST = ['Adler', 'Brandt', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Huang', 'Ivanova', 'Jensen', 'Kowalski', 'Lindqvist',
-  'Moreau', 'Novak', 'Okafor', 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Újvári', 'Vogel', 'Weber', 'Young', 'Zhang', 'Andersson',
-  'Becker', 'Carvalho', 'De Vries', 'Esposito', 'Ferreira', 'Gonzalez', 'Hoffmann', 'Ishikawa', 'Janssen', 'Keller', 'Lehmann',
-  'Martin', 'Nielsen', "O'Brien", 'Papadopoulos', 'Quinn', 'Richter', 'Santos', 'Takahashi', 'Unger', 'Virtanen', 'Wagner', 'Yilmaz'];
-const COMPANY_A = ['Northwind', 'Bluebird', 'Granite', 'Silverline', 'Harbor', 'Summit', 'Redwood', 'Evergreen', 'Ironbridge', 'Lakeside',
-  'Maple', 'Orion', 'Pioneer', 'Quartz', 'Riverside', 'Sterling', 'Horizon', 'Atlas', 'Beacon', 'Cobalt', 'Alpine', 'Baltic', 'Cedar',
-  'Delta', 'Eastgate', 'Falcon', 'Golden', 'Highland', 'Island', 'Juniper', 'Kestrel', 'Lighthouse', 'Meridian', 'Nordic', 'Oakwood'];
-const COMPANY_B = ['Logistics', 'Foods', 'Electronics', 'Retail', 'Health', 'Motors', 'Systems', 'Textiles', 'Energy', 'Media',
-  'Furniture', 'Appliances', 'Pharma', 'Builders', 'Telecom', 'Outdoor', 'Optics', 'Robotics', 'Dental', 'Bakeries', 'Software'];
-const SUFFIX = ['GmbH', 'Ltd', 'Inc', 'SA', 'AB', 'BV', 'Co', 'AG', 'SRL', 'Oy', 'KK', 'LLC'];
-const INDUSTRIES = ['Retail', 'Logistics', 'Manufacturing', 'Healthcare', 'Education', 'Public sector', 'Finance', 'Hospitality', 'Telecom',
-  'Energy', 'Construction', 'Automotive', 'Agriculture', 'Media'];
-const SCHOOLS = ['School', 'Academy', 'College', 'University', 'Institute'];
-const AGENCIES = ['City of', 'Ministry of Transport of', 'County Council of', 'Port Authority of', 'Public Library of'];
-const TITLES = ['CEO', 'Head of Purchasing', 'IT Manager', 'Office Manager', 'CFO', 'Store Manager', 'Procurement Officer',
-  'Operations Director', 'Facility Manager', 'Buyer', 'CTO', 'Head of Marketing'];
-const DEPARTMENTS = ['Management', 'Purchasing', 'IT', 'Finance', 'Operations', 'Marketing', 'Facilities'];
-const STREETS = ['Market Street', 'Station Road', 'Hauptstraße', 'Rue de la Paix', 'Via Roma', 'Calle Mayor', 'Kerkstraat',
-  'Storgatan', 'Main Street', 'Harbour Lane', 'Industrieweg', 'Mill Road'];
-const CITIES: [string, string, string][] = [['Berlin', 'DE', '+49 30'], ['Lyon', 'FR', '+33 4'], ['Milan', 'IT', '+39 02'],
-  ['Madrid', 'ES', '+34 91'], ['Leeds', 'GB', '+44 113'], ['Utrecht', 'NL', '+31 30'], ['Malmö', 'SE', '+46 40'],
-  ['Austin', 'US', '+1 512'], ['Osaka', 'JP', '+81 6'], ['Shanghai', 'CN', '+86 21'], ['Hamburg', 'DE', '+49 40'],
-  ['Vienna', 'AT', '+43 1'], ['Zürich', 'CH', '+41 44'], ['Warsaw', 'PL', '+48 22'], ['Dublin', 'IE', '+353 1'],
-  ['Lisbon', 'PT', '+351 21'], ['Toronto', 'CA', '+1 416'], ['Sydney', 'AU', '+61 2']];
-const TAGS = ['priority', 'north', 'south', 'east', 'west', 'newsletter', 'trade-show', 'renewal', 'upsell', 'pilot', 'reference',
-  'webinar', 'enterprise-deal', 'churn-risk', 'beta'];
-const SECTORS = Object.values(Sector);
-const CHANNELS = Object.values(ChannelType);
-const SOURCES = Object.values(CustomerSource);
-const CHURN = Object.values(ChurnReason);
-const RATINGS = Object.values(CreditRating);
-const BUYING = Object.values(BuyingRole);
-const PREFERRED = Object.values(ContactChannel);
-const ERP = ['erp', 'shop', 'billing', 'legacy-crm'];
-
-// --------------------------------------------------------------------------------------- columns
-
-/** A column and the cast its parameter gets (explicit casts keep multi-row VALUES typed on both drivers). */
-type Column = [name: string, cast: string];
-
-const CUSTOMER_COLUMNS: Column[] = [
-  ['id', 'text'], ['name', 'text'], ['kind', 'text'], ['sector', 'text'], ['tier', 'text'], ['vip', 'boolean'], ['industry', 'text'],
-  ['employee_count', 'int'], ['annual_revenue', 'numeric'], ['website', 'text'], ['phones', 'jsonb'], ['emails', 'jsonb'],
-  ['addresses', 'jsonb'], ['owner_id', 'text'], ['source', 'text'], ['referred_by_id', 'text'], ['status', 'text'],
-  ['churn_reason', 'text'], ['churn_note', 'text'], ['is_partner', 'boolean'], ['channel_type', 'text'], ['tags', 'text[]'],
-  ['custom_attributes', 'jsonb'], ['marketing_consent', 'boolean'], ['consent_at', 'timestamptz'], ['consent_source', 'text'],
-  ['credit_rating', 'text'], ['credit_limit', 'numeric'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-  ['last_contacted_at', 'timestamptz'],
-];
-const CONTACT_COLUMNS: Column[] = [
-  ['id', 'text'], ['customer_id', 'text'], ['first_name', 'text'], ['last_name', 'text'], ['title', 'text'], ['department', 'text'],
-  ['phones', 'jsonb'], ['emails', 'jsonb'], ['addresses', 'jsonb'], ['buying_role', 'text'], ['preferred_channel', 'text'],
-  ['marketing_consent', 'boolean'], ['consent_at', 'timestamptz'], ['consent_source', 'text'], ['"primary"', 'boolean'],
-  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-];
-const REF_COLUMNS: Column[] = [['id', 'text'], ['customer_id', 'text'], ['system', 'text'], ['ref', 'text']];
-const OPPORTUNITY_COLUMNS: Column[] = [
-  ['id', 'text'], ['customer_id', 'text'], ['name', 'text'], ['amount', 'numeric'], ['currency', 'text'], ['stage', 'text'], ['probability', 'int'],
-  ['expected_close_date', 'date'], ['owner_id', 'text'], ['competitors', 'text[]'], ['lost_reason', 'text'], ['closed_at', 'timestamptz'],
-  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-];
-const STAGE_CHANGE_COLUMNS: Column[] = [
-  ['id', 'text'], ['opportunity_id', 'text'], ['customer_id', 'text'], ['from_stage', 'text'], ['to_stage', 'text'], ['probability', 'int'],
-  ['reopened', 'boolean'], ['actor_type', 'text'], ['actor_id', 'text'], ['at', 'timestamptz'],
-];
-const AUDIT_COLUMNS: Column[] = [
-  ['id', 'text'], ['entity_type', 'text'], ['entity_id', 'text'], ['customer_id', 'text'], ['action', 'text'], ['actor_type', 'text'],
-  ['actor_id', 'text'], ['at', 'timestamptz'], ['changes', 'jsonb'],
-];
-const ACTIVITY_COLUMNS: Column[] = [
-  ['id', 'text'], ['customer_id', 'text'], ['contact_id', 'text'], ['opportunity_id', 'text'], ['type', 'text'], ['direction', 'text'],
-  ['subject', 'text'], ['body', 'text'], ['outcome', 'text'], ['duration_minutes', 'int'], ['occurred_at', 'timestamptz'],
-  ['performed_by_id', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-];
-const TASK_COLUMNS: Column[] = [
-  ['id', 'text'], ['title', 'text'], ['type', 'text'], ['due_at', 'timestamptz'], ['remind_at', 'timestamptz'], ['assignee_id', 'text'],
-  ['assigned_by_id', 'text'], ['customer_id', 'text'], ['opportunity_id', 'text'], ['status', 'text'], ['completed_at', 'timestamptz'],
-  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-];
-
-type Value = string | number | boolean | null;
-type Row = Value[];
-
-/** PostgreSQL allows 65,535 parameters per statement. */
 const MAX_PARAMS = 65_535;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-// ---------------------------------------------------------------------------------- generation
-
-interface Owners { rep1: string; rep2: string; manager: string }
-
-type Rnd = ReturnType<typeof prng>;
-
-const slugOf = (text: string) => text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '');
-const iso = (ms: number) => new Date(ms).toISOString();
-const json = (value: unknown) => JSON.stringify(value);
-const textArray = (items: string[]) => `{${items.join(',')}}`;
-const digits = (rnd: Rnd, n: number) => Array.from({ length: n }, () => rnd.int(0, 9)).join('');
-
-function address(rnd: Rnd, label: string, city: [string, string, string]) {
-  return {
-    label, line1: `${rnd.int(1, 240)} ${rnd.pick(STREETS)}`, line2: rnd.chance(0.15) ? `Floor ${rnd.int(1, 12)}` : null,
-    city: city[0], region: null, postalCode: String(rnd.int(10000, 99999)), country: city[1],
-  };
+/** A decimal option within [min, max], or its default. */
+function numArg(args: Map<string, string>, name: string, fallback: number, min: number, max: number): number {
+  const text = args.get(name);
+  if (text === undefined) return fallback;
+  const value = Number(text.replace(/_/g, ''));
+  if (!Number.isFinite(value) || value < min || value > max) {
+    console.error(`\`--${name}\` must be a number from ${min} to ${max}.\n${USAGE}`);
+    process.exit(1);
+  }
+  return value;
 }
 
-/** Annual revenue as a decimal string, roughly 40k–400k per employee (headcount unknown: 50k–50M). */
-function revenue(rnd: Rnd, employees: number | null): string {
-  const units = employees == null ? rnd.int(50, 50_000) : Math.max(1, Math.round(employees * (40 + rnd.next() * 360)));
-  return `${units}${String(rnd.int(0, 999)).padStart(3, '0')}.${String(rnd.int(0, 99)).padStart(2, '0')}`;
+/** Rows written so far per table, and the progress line. */
+class Progress {
+  readonly rows = Object.fromEntries(TABLE_ORDER.map((t) => [t, 0])) as Record<TableName, number>;
+  /** Seconds spent writing each table (the COPY or the INSERTs, until PostgreSQL acknowledged them). */
+  readonly seconds = Object.fromEntries(TABLE_ORDER.map((t) => [t, 0])) as Record<TableName, number>;
+  /** Seconds the writer waited for the next batch to be generated. */
+  waitSeconds = 0;
+  customers = 0;
+  phase = 'loading';
+  private readonly started = process.hrtime.bigint();
+  private last = { at: 0, rows: 0 };
+  constructor(private readonly total: number) {}
+  elapsed(): number { return Number(process.hrtime.bigint() - this.started) / 1e9; }
+  totalRows(): number { return TABLE_ORDER.reduce((sum, t) => sum + this.rows[t], 0); }
+  line(): string {
+    const t = this.elapsed();
+    if (this.phase !== 'loading') return `  [${t.toFixed(0).padStart(5)} s] ${this.phase}`;
+    const rows = this.totalRows();
+    const recent = (rows - this.last.rows) / Math.max(t - this.last.at, 0.001);
+    this.last = { at: t, rows };
+    const tables = TABLE_ORDER.filter((x) => this.rows[x]).map((x) => `${x} ${fmt(this.rows[x])}`).join(', ');
+    return `  [${t.toFixed(0).padStart(5)} s] ${this.phase}: ${fmt(this.customers)}/${fmt(this.total)} customers; ${fmt(rows)} rows ` +
+      `(${fmt(rows / Math.max(t, 0.001))} rows/s overall, ${fmt(recent)} rows/s now) — ${tables}`;
+  }
 }
 
-/** How much sales history each customer gets. */
-interface SalesShape { activities: number; opportunities: number; taskPercent: number; now: number }
-
-interface Generated {
-  customers: Row[]; contacts: Row[]; refs: Row[];
-  opportunities: Row[]; stageChanges: Row[]; audits: Row[]; activities: Row[]; tasks: Row[];
+/** Case numbers as the API makes them (CS-000123), taken from the sequence in one statement per batch. */
+async function numberCases(query: Query, cases: Row[]): Promise<void> {
+  if (!cases.length) return;
+  const numbers = await query<{ n: string }>(`select nextval('service_case_number_seq')::text as n from generate_series(1, $1::int)`, [cases.length]);
+  cases.forEach((row, i) => { row[CASE_NUMBER_COLUMN] = `CS-${numbers[i].n.padStart(6, '0')}`; });
 }
 
-const DAY = 86_400_000;
-const DEALS = ['Laptop refresh', 'Store roll-out', 'Support contract', 'Fleet renewal', 'Office refit', 'Server upgrade', 'POS terminals',
-  'Training package', 'Cloud migration', 'Printer fleet', 'Warranty extension', 'Network upgrade', 'Tablet pilot', 'Managed services'];
-const COMPETITORS = ['Acme Corp', 'Globex', 'Initech', 'Umbrella', 'Stark Supplies', 'Wayne Systems'];
-const SUBJECTS = ['Discovery call', 'Follow-up call', 'Sent the proposal', 'Answered questions on the quote', 'On-site demo', 'Site visit',
-  'Negotiation meeting', 'Quarterly review', 'Chat about delivery times', 'Internal note: budget approved', 'Filled in the contact form'];
-const OUTCOMES = ['Interested', 'Needs a quote', 'Call back next week', 'No answer', 'Decision pending', 'Positive'];
-const TASK_TITLES = ['Call back about the quote', 'Send the revised proposal', 'Follow up on the trial', 'Prepare the quarterly review',
-  'Visit the head office', 'Chase the overdue invoice'];
-const ACTIVITY_TYPES = Object.values(ActivityType);
-const TASK_TYPES = Object.values(TaskType).filter((t) => t !== TaskType.ESCALATION); // escalation notices come from the SLA job
-const LOST_REASONS = Object.values(LostReason);
+// ------------------------------------------------------------------------------------ COPY path
 
-/**
- * The sales history of one customer: opportunities walking through the stages from their creation to
- * now (WON/LOST or still open), with a stage-change row and an audit entry per move; activities
- * between the customer's creation and now; maybe a task for the owner. Returns the last activity time.
- */
-function generateSales(rnd: Rnd, out: Generated, shape: SalesShape, customer: { id: string; owner: string; individual: boolean; sector: Sector;
-  createdMs: number; contactIds: string[] }): number | null {
-  const { now } = shape;
-  const span = Math.max(now - customer.createdMs, DAY);
-  const audit = (entityType: string, entityId: string, action: string, atMs: number, changes: unknown[]) =>
-    out.audits.push([newId('AuditEvent'), entityType, entityId, customer.id, action, 'USER', customer.owner, iso(atMs), json(changes)]);
-  audit('Customer', customer.id, 'CREATE', customer.createdMs, [{ field: 'ownerId', old: null, new: customer.owner }]);
-
-  const deals: { id: string; fromMs: number; toMs: number }[] = [];
-  const count = customer.individual ? (rnd.chance(0.2) ? 1 : 0) : rnd.int(0, shape.opportunities);
-  for (let k = 0; k < count; k++) {
-    const id = newId('Opportunity');
-    const createdMs = customer.createdMs + Math.floor(rnd.next() * span);
-    let stage: OpportunityStage = rnd.chance(0.75) ? OpportunityStage.PROSPECTING : OpportunityStage.QUALIFICATION;
-    let probability = STAGE_PROBABILITY[stage];
-    const amount = customer.sector === Sector.ENTERPRISE ? `${rnd.int(20_000, 480_000)}.${String(rnd.int(0, 99)).padStart(2, '0')}`
-      : customer.individual ? `${rnd.int(200, 4_000)}.${String(rnd.int(0, 99)).padStart(2, '0')}`
-        : `${rnd.int(1_000, 60_000)}.${String(rnd.int(0, 99)).padStart(2, '0')}`;
-    out.stageChanges.push([newId('OpportunityStageChange'), id, customer.id, null, stage, probability, false, 'USER', customer.owner, iso(createdMs)]);
-    audit('Opportunity', id, 'CREATE', createdMs, [{ field: 'amount', old: null, new: amount }, { field: 'stage', old: null, new: stage }]);
-    let t = createdMs;
-    let closedMs: number | null = null;
-    for (;;) {
-      t += rnd.int(3 * 3600, 30 * 86_400) * 1000 + rnd.int(0, 999);
-      if (t >= now) break;
-      const r = rnd.next();
-      const position = OPEN_STAGES.indexOf(stage);
-      const next: OpportunityStage | null = stage === OpportunityStage.NEGOTIATION ? (r < 0.5 ? OpportunityStage.WON : r < 0.75 ? OpportunityStage.LOST : null)
-        : r < 0.55 ? OPEN_STAGES[position + 1] : r < 0.67 ? OpportunityStage.LOST : null;
-      if (!next) continue;
-      probability = STAGE_PROBABILITY[next];
-      out.stageChanges.push([newId('OpportunityStageChange'), id, customer.id, stage, next, probability, false, 'USER', customer.owner, iso(t)]);
-      audit('Opportunity', id, 'UPDATE', t, [{ field: 'stage', old: stage, new: next }, { field: 'probability', old: STAGE_PROBABILITY[stage], new: probability }]);
-      stage = next;
-      if (stage === OpportunityStage.WON || stage === OpportunityStage.LOST) {
-        closedMs = t;
-        break;
+async function loadWithCopy(pool: Pool, source: BatchSource, progress: Progress): Promise<void> {
+  const client = await pool.connect();
+  const query: Query = async (text, params) => (await client.query(text, params)).rows;
+  try {
+    // A bench database: losing the last batches in a crash is fine, waiting for each commit's WAL flush is not.
+    await client.query('set synchronous_commit = off');
+    const next = async () => {
+      const t0 = process.hrtime.bigint();
+      const batch = await source.next();
+      progress.waitSeconds += Number(process.hrtime.bigint() - t0) / 1e9;
+      return batch;
+    };
+    for (let batch = await next(); batch; batch = await next()) {
+      await client.query('begin');
+      try {
+        for (const table of TABLE_ORDER) {
+          const columns = TABLES[table].map(([name]) => name);
+          const t0 = process.hrtime.bigint();
+          if (table === 'service_case') {
+            if (!batch.cases.length) continue;
+            await numberCases(query, batch.cases);
+            await copyInto(client, table, columns, new TextEncoder().encode(copyLines(batch.cases)));
+            progress.rows[table] += batch.cases.length;
+          } else {
+            const part = batch.tables[table];
+            if (!part) continue;
+            await copyInto(client, table, columns, part.data);
+            progress.rows[table] += part.rows;
+          }
+          progress.seconds[table] += Number(process.hrtime.bigint() - t0) / 1e9;
+        }
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
       }
+      progress.customers += batch.customers;
     }
-    const expectedMs = closedMs ?? (rnd.chance(0.1) ? now - rnd.int(1, 45) * DAY : now + rnd.int(3, 180) * DAY);
-    out.opportunities.push([
-      id, customer.id, `${rnd.pick(DEALS)} ${new Date(createdMs).getUTCFullYear()}`, amount, rnd.chance(0.9) ? 'EUR' : 'USD', stage, probability,
-      iso(expectedMs).slice(0, 10), customer.owner, textArray(rnd.chance(0.3) ? COMPETITORS.filter(() => rnd.chance(0.3)) : []),
-      stage === OpportunityStage.LOST ? rnd.pick(LOST_REASONS) : null, closedMs === null ? null : iso(closedMs), iso(createdMs), iso(Math.min(t, now)),
-    ]);
-    deals.push({ id, fromMs: createdMs, toMs: closedMs ?? now });
+  } finally {
+    client.release();
   }
-
-  let lastContact: number | null = null;
-  // 1 % of business customers are busy accounts with ten times the activities (long timelines)
-  const busy = !customer.individual && rnd.chance(0.01) ? 10 : 1;
-  const activities = rnd.int(0, customer.individual ? Math.floor(shape.activities / 2) : shape.activities * busy);
-  for (let k = 0; k < activities; k++) {
-    const at = customer.createdMs + Math.floor(rnd.next() * span);
-    const type = rnd.chance(0.5) ? rnd.pick([ActivityType.CALL, ActivityType.EMAIL]) : rnd.pick(ACTIVITY_TYPES);
-    const live = deals.filter((d) => d.fromMs <= at && at <= d.toMs);
-    const timed = type === ActivityType.CALL || type === ActivityType.MEETING || type === ActivityType.VISIT;
-    out.activities.push([
-      newId('Activity'), customer.id, customer.contactIds.length && rnd.chance(0.7) ? rnd.pick(customer.contactIds) : null,
-      live.length && rnd.chance(0.5) ? rnd.pick(live).id : null, type,
-      type === ActivityType.NOTE ? null : rnd.chance(0.7) ? ActivityDirection.OUTBOUND : ActivityDirection.INBOUND,
-      rnd.pick(SUBJECTS), rnd.chance(0.5) ? 'Discussed requirements, timeline and budget. Next step agreed.' : null,
-      type === ActivityType.NOTE ? null : rnd.pick(OUTCOMES), timed ? rnd.pick([5, 10, 15, 30, 45, 60, 90]) : null,
-      iso(at), customer.owner, iso(at), iso(at),
-    ]);
-    lastContact = Math.max(lastContact ?? 0, at);
-  }
-
-  if (rnd.int(1, 100) <= shape.taskPercent) {
-    const due = now + rnd.int(-30, 30) * DAY;
-    const past = due < now;
-    const status = past ? (rnd.chance(0.7) ? 'DONE' : rnd.chance(0.3) ? 'CANCELLED' : 'OPEN') : 'OPEN';
-    const completed = status === 'OPEN' ? null : Math.min(now, due + rnd.int(-48, 24) * 3600_000);
-    const open = deals.find((d) => d.toMs >= now);
-    const created = Math.min(due, now) - rnd.int(1, 20) * DAY;
-    out.tasks.push([
-      newId('Task'), rnd.pick(TASK_TITLES), rnd.pick(TASK_TYPES), iso(due), rnd.chance(0.5) ? iso(due - DAY) : null, customer.owner, customer.owner,
-      customer.id, open && rnd.chance(0.5) ? open.id : null, status, completed === null ? null : iso(completed), iso(created), iso(completed ?? created),
-    ]);
-  }
-  return lastContact;
 }
 
-/**
- * One batch of customers with their contacts. Every enum value occurs; the combinations respect the
- * schema's checks and the API's business rules (INDIVIDUAL → CONSUMER, ENTERPRISE → 400+ employees,
- * VIP → KEY, CHURNED ⇔ churnReason, channelType only for partners).
- */
-function generateBatch(rnd: Rnd, n: number, maxContacts: number, owners: Owners, timeAt: (i: number) => number, start: number, earlier: string[],
-  shape: SalesShape): Generated {
-  const out: Generated = { customers: [], contacts: [], refs: [], opportunities: [], stageChanges: [], audits: [], activities: [], tasks: [] };
-  for (let b = 0; b < n; b++) {
-    const i = start + b;
-    const id = newId('Customer');
-    const individual = rnd.chance(0.25);
-    const city = rnd.pick(CITIES);
-    const first = rnd.pick(FIRST);
-    const last = rnd.pick(LAST);
-    let sector: Sector = individual ? Sector.CONSUMER : rnd.pick(SECTORS.filter((s) => s !== Sector.CONSUMER));
-    if (individual && rnd.chance(0.02)) sector = Sector.OTHER;
-    const employees = individual ? null
-      : sector === Sector.ENTERPRISE ? rnd.int(400, 120_000)
-        : rnd.chance(0.85) ? rnd.int(1, sector === Sector.SMALL_BUSINESS ? 250 : 399) : null;
-    const name = individual ? `${first} ${last}`
-      : sector === Sector.EDUCATION ? `${rnd.pick(COMPANY_A)} ${rnd.pick(SCHOOLS)}`
-        : sector === Sector.GOVERNMENT ? `${rnd.pick(AGENCIES)} ${city[0]}`
-          : `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(SUFFIX)}`;
-    const slug = slugOf(name);
-    const domain = individual ? 'mail.example' : `${slug}${rnd.int(1, 999)}.example`;
-    const tier = rnd.next() < 0.55 ? Tier.POTENTIAL : rnd.next() < 0.7 ? Tier.TARGET : Tier.KEY;
-    const roll = rnd.next();
-    const status = roll < 0.08 ? 'CHURNED' : roll < 0.2 ? 'AT_RISK' : 'ACTIVE';
-    const isPartner = !individual && rnd.chance(0.06);
-    const createdMs = timeAt(i);
-    const updatedMs = rnd.chance(0.6) ? createdMs + rnd.int(1_000, 200 * 86_400_000) : createdMs;
-    const consent = rnd.chance(0.6);
-    const attributes: Record<string, unknown> = {};
-    if (rnd.chance(0.3)) attributes.preferredDeliveryDay = rnd.pick(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']);
-    if (rnd.chance(0.2)) attributes.newsletter = rnd.chance(0.5);
-    if (individual && rnd.chance(0.3)) attributes.loyaltyCardNumber = `LC-${digits(rnd, 10)}`;
-    if (!individual && rnd.chance(0.15)) attributes.fleetSize = rnd.int(0, 5000);
-    if (!individual && rnd.chance(0.1)) attributes.itBudget = `${rnd.int(10, 9000)}000.00`;
-    if (!individual && rnd.chance(0.1)) attributes.fiscalYearStart = `2026-${String(rnd.pick([1, 4, 7, 10])).padStart(2, '0')}-01`;
-    const ownerRoll = rnd.next();
-    const phones = [{ label: individual ? 'mobile' : 'switchboard', number: `${city[2]} ${digits(rnd, 7)}` }];
-    if (rnd.chance(0.2)) phones.push({ label: 'fax', number: `${city[2]} ${digits(rnd, 7)}` });
-    const emails = [{ label: individual ? 'personal' : 'info', address: individual ? `${slugOf(first)}.${slugOf(last)}${rnd.int(1, 99999)}@${domain}` : `info@${domain}` }];
-    if (!individual && rnd.chance(0.3)) emails.push({ label: 'billing', address: `billing@${domain}` });
-    const addresses = [address(rnd, individual ? 'home' : 'head office', city)];
-    if (!individual && rnd.chance(0.2)) addresses.push(address(rnd, 'shipping', rnd.pick(CITIES)));
-
-    out.customers.push([
-      id, name, individual ? 'INDIVIDUAL' : 'BUSINESS', sector, tier, tier === Tier.KEY && rnd.chance(0.3),
-      individual ? null : rnd.chance(0.9) ? rnd.pick(INDUSTRIES) : null,
-      employees,
-      individual || rnd.chance(0.1) ? null : revenue(rnd, employees),
-      individual ? null : `https://www.${domain.replace('.example', '')}.example`,
-      json(phones), json(emails), json(addresses),
-      ownerRoll < 0.45 ? owners.rep1 : ownerRoll < 0.9 ? owners.rep2 : owners.manager,
-      rnd.chance(0.9) ? rnd.pick(SOURCES) : null,
-      earlier.length && rnd.chance(0.05) ? rnd.pick(earlier) : null,
-      status,
-      status === 'CHURNED' ? rnd.pick(CHURN) : null,
-      status === 'CHURNED' && rnd.chance(0.3) ? 'Noted in the exit call.' : null,
-      isPartner,
-      isPartner ? rnd.pick(CHANNELS) : null,
-      textArray(TAGS.filter(() => rnd.chance(0.12))),
-      json(attributes),
-      consent, consent ? iso(createdMs) : null, consent ? rnd.pick(['web form', 'trade show', 'phone call', 'import']) : null,
-      individual ? null : rnd.pick(RATINGS),
-      individual ? null : `${rnd.int(1, 900)}000.00`,
-      iso(createdMs), iso(updatedMs),
-      null, // last_contacted_at: set below from the activities
-    ]);
-    const customerRow = out.customers[out.customers.length - 1];
-    const contactIds: string[] = [];
-
-    const contacts = individual ? 1 : rnd.int(1, maxContacts);
-    for (let j = 0; j < contacts; j++) {
-      const cf = individual ? first : rnd.pick(FIRST);
-      const cl = individual ? last : rnd.pick(LAST);
-      const at = createdMs + j * 1000 + rnd.int(0, 999);
-      const contactConsent = rnd.chance(0.5);
-      const contactPhones = [{ label: 'mobile', number: `${city[2]} 1${digits(rnd, 8)}` }];
-      if (!individual && rnd.chance(0.4)) contactPhones.push({ label: 'work', number: `${city[2]} ${digits(rnd, 7)}` });
-      const contactId = newId('Contact');
-      contactIds.push(contactId);
-      out.contacts.push([
-        contactId, id, cf, cl,
-        individual ? null : rnd.pick(TITLES),
-        individual ? null : rnd.pick(DEPARTMENTS),
-        json(contactPhones),
-        json([{ label: individual ? 'personal' : 'work', address: `${slugOf(cf)}.${slugOf(cl)}${individual ? rnd.int(1, 99999) : ''}@${domain}` }]),
-        json(rnd.chance(0.1) ? [address(rnd, 'office', city)] : []),
-        individual ? BuyingRole.DECISION_MAKER : rnd.pick(BUYING),
-        rnd.chance(0.85) ? rnd.pick(PREFERRED) : null,
-        contactConsent, contactConsent ? iso(at) : null, contactConsent ? 'web form' : null,
-        j === 0,
-        iso(at), iso(at),
-      ]);
-    }
-    if (!individual && rnd.chance(0.35)) {
-      out.refs.push([newId('CustomerExternalRef'), id, rnd.pick(ERP), `${id.slice(4, 12).toUpperCase()}-${id.slice(12)}`]);
-    }
-    const owner = customerRow[13] as string;
-    const lastContact = generateSales(rnd, out, shape, { id, owner, individual, sector, createdMs, contactIds });
-    if (lastContact !== null) customerRow[customerRow.length - 1] = iso(lastContact);
-    earlier.push(id);
-  }
-  return out;
-}
-
-// ------------------------------------------------------------------------------------ inserting
+// ---------------------------------------------------------------------------------- INSERT path
 
 /** Runs statements of one batch in one transaction: `pg` (real bind parameters) or the ORM's connection. */
 interface Writer {
-  transaction(fn: (exec: (text: string, params: Value[]) => Promise<void>) => Promise<void>): Promise<void>;
-  close(): Promise<void>;
+  transaction(fn: (exec: (text: string, params: Value[]) => Promise<void>, query: Query) => Promise<void>): Promise<void>;
 }
 
-function insertSql(table: string, columns: Column[], rows: number, placeholder: (n: number) => string): string {
+function insertSql(table: string, columns: readonly (readonly [string, string])[], rows: number, placeholder: (n: number) => string): string {
   let n = 0;
   const tuple = () => `(${columns.map(([, cast]) => `${placeholder(++n)}::${cast}`).join(', ')})`;
   return `insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
 }
 
-async function insertRows(exec: (text: string, params: Value[]) => Promise<void>, placeholder: (n: number) => string,
-  table: string, columns: Column[], rows: Row[], chunk: number) {
-  const size = Math.min(chunk, Math.floor(MAX_PARAMS / columns.length));
-  for (let at = 0; at < rows.length; at += size) {
-    const part = rows.slice(at, at + size);
-    await exec(insertSql(table, columns, part.length, placeholder), part.flat());
-  }
-}
-
-function pgWriter(url: string): Writer {
-  const pool = new Pool({ connectionString: url, max: 1 });
+function pgWriter(pool: Pool): Writer {
   return {
     async transaction(fn) {
       const client: PoolClient = await pool.connect();
       try {
         await client.query('begin');
-        await fn(async (text, params) => {
-          await client.query(text, params);
-        });
+        await fn(async (text, params) => { await client.query(text, params); }, async (text, params) => (await client.query(text, params)).rows);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
@@ -409,131 +171,255 @@ function pgWriter(url: string): Writer {
         client.release();
       }
     },
-    close: () => pool.end(),
   };
 }
+
+/**
+ * The ORM's `execute` takes `?` placeholders: `$n` (each used once, in order) become `?`. A statement
+ * without parameters goes as it is (a function body's own `$1` stays).
+ */
+const ormQuery = (em: EntityManager): Query => async (text, params = []) =>
+  em.execute(params.length ? text.replace(/\$\d+/g, '?') : text, params as unknown[], 'all') as never;
 
 function ormWriter(db: Database): Writer {
   return {
     async transaction(fn) {
       await db.orm.em.fork().transactional(async (tx) => {
-        await fn(async (text, params) => {
-          await (tx as EntityManager).execute(text, params, 'run');
-        });
+        const em = tx as EntityManager;
+        await fn(async (text, params) => { await em.execute(text, params, 'run'); }, ormQuery(em));
       });
     },
-    close: async () => undefined,
   };
+}
+
+async function loadWithInsert(writer: Writer, placeholder: (n: number) => string, ctx: SeedContext, batchSize: number, progress: Progress) {
+  const generator = new SeedGenerator(ctx);
+  for (let done = 0; done < ctx.total; done += batchSize) {
+    const n = Math.min(batchSize, ctx.total - done);
+    const batch: Batch = generator.batch(n);
+    await writer.transaction(async (exec, query) => {
+      await numberCases(query, batch.service_case);
+      for (const table of TABLE_ORDER) {
+        const rows = batch[table];
+        const columns = TABLES[table];
+        const size = Math.min(1000, Math.floor(MAX_PARAMS / columns.length));
+        for (let at = 0; at < rows.length; at += size) {
+          const part = rows.slice(at, at + size);
+          await exec(insertSql(table, columns, part.length, placeholder), part.flat());
+        }
+      }
+    });
+    for (const table of TABLE_ORDER) progress.rows[table] += batch[table].length;
+    progress.customers += n;
+  }
 }
 
 // ----------------------------------------------------------------------------------------- main
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
 async function main() {
-  const args = parseArgs(process.argv.slice(2),
-    ['customers', 'contacts-per-customer', 'activities-per-customer', 'opportunities-per-customer', 'task-percent', 'batch', 'seed'], USAGE);
+  const args = parseArgs(process.argv.slice(2), ['customers', 'contacts-per-customer', 'activities-per-customer', 'opportunities-per-customer',
+    'task-percent', 'orders-per-customer', 'months', 'cases-per-customer', 'assets-per-customer', 'products', 'batch', 'seed', 'method',
+    'drop-indexes', 'drop-foreign-keys', 'worker'], USAGE);
   const total = intArg(args, 'customers', 10_000, 1, 100_000_000, USAGE);
-  const maxContacts = intArg(args, 'contacts-per-customer', 5, 1, 50, USAGE);
-  const maxActivities = intArg(args, 'activities-per-customer', 8, 0, 500, USAGE);
-  const maxOpportunities = intArg(args, 'opportunities-per-customer', 2, 0, 50, USAGE);
-  const taskPercent = intArg(args, 'task-percent', 20, 0, 100, USAGE);
-  const batch = intArg(args, 'batch', 1000, 1, Math.floor(MAX_PARAMS / CUSTOMER_COLUMNS.length), USAGE);
+  const volumes: Volumes = {
+    contacts: numArg(args, 'contacts-per-customer', 5, 1, 50),
+    activities: numArg(args, 'activities-per-customer', 10, 0, 500),
+    opportunities: numArg(args, 'opportunities-per-customer', 0.8, 0, 50),
+    taskPercent: intArg(args, 'task-percent', 20, 0, 100, USAGE),
+    orders: numArg(args, 'orders-per-customer', 2, 0, 50),
+    months: intArg(args, 'months', 30, 1, 120, USAGE),
+    cases: numArg(args, 'cases-per-customer', 0.5, 0, 20),
+    assets: numArg(args, 'assets-per-customer', 0.3, 0, 20),
+  };
+  const productCount = intArg(args, 'products', 200, 1, 9999, USAGE);
   const seed = intArg(args, 'seed', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31, USAGE);
 
   const config = loadConfig();
+  const method = args.get('method') ?? (config.DATABASE_URL ? 'copy' : 'insert');
+  if (method !== 'copy' && method !== 'insert') {
+    console.error(`\`--method\` is copy or insert.\n${USAGE}`);
+    process.exit(1);
+  }
   const db = await openDatabase(config);
-  const pgUrl = db.kind === 'postgresql' ? config.DATABASE_URL! : null;
-  const writer = pgUrl ? pgWriter(pgUrl) : ormWriter(db);
-  const placeholder = pgUrl ? (n: number) => `$${n}` : () => '?';
+  if (method === 'copy' && db.kind !== 'postgresql') {
+    await db.close();
+    console.error('COPY needs PostgreSQL (DATABASE_URL); the embedded database loads with --method insert (the default without DATABASE_URL).');
+    process.exit(1);
+  }
+  const copy = method === 'copy';
+  const batchSize = intArg(args, 'batch', copy ? 2000 : 500, 1, 200_000, USAGE);
+  const dropIdx = copy && intArg(args, 'drop-indexes', 1, 0, 1, USAGE) === 1;
+  const useWorker = copy && intArg(args, 'worker', 1, 0, 1, USAGE) === 1;
+  const dropFks = copy && intArg(args, 'drop-foreign-keys', 1, 0, 1, USAGE) === 1;
+  // Three connections: this one for set-up and the end (the hash function of the catalogue lives in its session),
+  // the loader, and a second one for rebuilding indexes two at a time.
+  const pool = db.kind === 'postgresql' ? new Pool({ connectionString: config.DATABASE_URL!, max: 3 }) : null;
+  const session = pool ? await pool.connect() : null;
+  const query: Query = session ? async (text, params) => (await session.query(text, params)).rows : ormQuery(db.orm.em.fork() as unknown as EntityManager);
+  let source = null as BatchSource | null;
   try {
     const applied = await migrate(db.orm);
     if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
     if (await seedDemo(db.orm.em.fork() as unknown as EntityManager, { customers: 0 })) console.log('demo users created (*@demo.crm, password demo1234)');
-    const users = await db.orm.em.fork().getConnection().execute<{ id: string; email: string }[]>(
-      `select id, email from app_user where email in ('rep1@demo.crm', 'rep2@demo.crm', 'manager@demo.crm')`,
-    );
+    const users = await query<{ id: string; email: string }>(`select id, email from app_user
+      where email in ('rep1@demo.crm', 'rep2@demo.crm', 'manager@demo.crm', 'admin@demo.crm', 'service@demo.crm')`);
     const idOf = (email: string) => {
       const found = users.find((u) => u.email === email);
       if (!found) throw new Error(`Demo user ${email} is missing: this database has a different admin set-up.`);
       return found.id;
     };
-    const owners: Owners = { rep1: idOf('rep1@demo.crm'), rep2: idOf('rep2@demo.crm'), manager: idOf('manager@demo.crm') };
+    const adminId = idOf('admin@demo.crm');
+    const agentId = idOf('service@demo.crm');
+    // The tables' id prefixes, from the entities (the generator does not load the ORM).
+    const classes = new Map(Object.values(db.orm.getMetadata().getAll()).map((m) => [m.tableName, m.className]));
+    const prefixes = Object.fromEntries(TABLE_ORDER.map((t) => [t, prefixOf(classes.get(t)!)])) as Record<TableName, string>;
+    const sla = Object.fromEntries((await query<{ priority: string; first_response_minutes: number; resolution_minutes: number }>(
+      'select priority, first_response_minutes, resolution_minutes from sla_policy')).map((p) =>
+      [p.priority, { first: Number(p.first_response_minutes), resolution: Number(p.resolution_minutes) }]));
+    const ctx: SeedContext = {
+      seed, now: Date.now(), total, volumes, adminId, agentId,
+      owners: { rep1: idOf('rep1@demo.crm'), rep2: idOf('rep2@demo.crm'), manager: idOf('manager@demo.crm') },
+      queues: await ensureBenchQueues(query, agentId, adminId),
+      products: await ensureValueProducts(query, productCount),
+      serialProducts: await ensureSerialProducts(query),
+      sla, prefixes,
+    };
 
-    console.log(`seeding ${fmt(total)} customers (1..${maxContacts} contacts, 0..${maxActivities} activities, 0..${maxOpportunities} opportunities each, ` +
-      `a task for ${taskPercent} %) into ${db.kind === 'postgresql' ? 'PostgreSQL' : 'the embedded database'}, ${fmt(batch)} per transaction, seed ${seed}`);
-    const rnd = prng(seed);
-    // Creation times spread over the last three years, oldest first, millisecond precision.
-    const now = Date.now();
-    const shape: SalesShape = { activities: maxActivities, opportunities: maxOpportunities, taskPercent, now };
-    const span = 3 * 365 * 86_400_000;
-    const step = span / total;
-    const timeAt = (i: number) => Math.floor(now - span + i * step + rnd.next() * step);
-    const earlier: string[] = [];
-    const started = process.hrtime.bigint();
-    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
-    let customers = 0;
-    let contacts = 0;
-    let refs = 0;
-    const sales = { opportunities: 0, stageChanges: 0, audits: 0, activities: 0, tasks: 0 };
-    const salesRows = () => sales.opportunities + sales.stageChanges + sales.audits + sales.activities + sales.tasks;
-    let lastReport = 0;
-    for (let start = 0; start < total; start += batch) {
-      const n = Math.min(batch, total - start);
-      const rows = generateBatch(rnd, n, maxContacts, owners, timeAt, start, earlier, shape);
-      await writer.transaction(async (exec) => {
-        await insertRows(exec, placeholder, 'customer', CUSTOMER_COLUMNS, rows.customers, batch);
-        await insertRows(exec, placeholder, 'contact', CONTACT_COLUMNS, rows.contacts, 1000);
-        if (rows.refs.length) await insertRows(exec, placeholder, 'customer_external_ref', REF_COLUMNS, rows.refs, 1000);
-        // deals before what points at them (stage changes, activities, tasks)
-        if (rows.opportunities.length) await insertRows(exec, placeholder, 'opportunity', OPPORTUNITY_COLUMNS, rows.opportunities, 1000);
-        if (rows.stageChanges.length) await insertRows(exec, placeholder, 'opportunity_stage_change', STAGE_CHANGE_COLUMNS, rows.stageChanges, 1000);
-        if (rows.audits.length) await insertRows(exec, placeholder, 'audit_event', AUDIT_COLUMNS, rows.audits, 1000);
-        if (rows.activities.length) await insertRows(exec, placeholder, 'activity', ACTIVITY_COLUMNS, rows.activities, 1000);
-        if (rows.tasks.length) await insertRows(exec, placeholder, 'task', TASK_COLUMNS, rows.tasks, 1000);
-      });
-      customers += rows.customers.length;
-      contacts += rows.contacts.length;
-      refs += rows.refs.length;
-      sales.opportunities += rows.opportunities.length;
-      sales.stageChanges += rows.stageChanges.length;
-      sales.audits += rows.audits.length;
-      sales.activities += rows.activities.length;
-      sales.tasks += rows.tasks.length;
-      const t = elapsed();
-      if (t - lastReport >= 2 || customers === total) {
-        lastReport = t;
-        const done = customers + contacts + refs + salesRows();
-        console.log(`  ${fmt(customers)}/${fmt(total)} customers, ${fmt(contacts)} contacts, ${fmt(refs)} refs, ${fmt(sales.opportunities)} opportunities ` +
-          `(${fmt(sales.stageChanges)} stage changes), ${fmt(sales.activities)} activities, ${fmt(sales.tasks)} tasks, ${fmt(sales.audits)} audit entries — ` +
-          `${fmt(done)} rows in ${t.toFixed(1)} s (${fmt(done / t)} rows/s, ${fmt(customers / t)} customers/s)`);
+    console.log(`seeding ${fmt(total)} customers into ${db.kind === 'postgresql' ? 'PostgreSQL' : 'the embedded database'} with ` +
+      `${copy ? 'COPY' : 'multi-row INSERT'}, ${fmt(batchSize)} customers per transaction, seed ${seed}; averages per customer: ` +
+      `${volumes.contacts} contacts, ${volumes.activities} activities, ${volumes.opportunities} opportunities, ${volumes.orders} orders, ` +
+      `${volumes.cases} cases, ${volumes.assets} assets; a task for ${volumes.taskPercent} %` +
+      `${copy ? `; ${dropIdx ? 'secondary indexes' : 'no indexes'} and ${dropFks ? 'foreign keys' : 'no foreign keys'} dropped while loading; rows made ${useWorker ? 'in a worker thread' : 'in this thread'}` : ''}`);
+
+    const progress = new Progress(total);
+    const ticker = setInterval(() => console.log(progress.line()), 3000);
+    ticker.unref();
+    let loadSeconds = 0;
+    let indexSeconds = 0;
+    try {
+      if (copy) {
+        const pendingFile = pendingIndexFile(config.DATABASE_URL!);
+        const admin = await pool!.connect();
+        const dropped: Dropped = { indexes: [], foreignKeys: [] };
+        let before = '';
+        try {
+          const pending = loadPending(pendingFile);
+          if (pending) {
+            console.log(`an earlier run stopped with ${pending.indexes.length} indexes and ${pending.foreignKeys.length} foreign keys dropped ` +
+              `(${pendingFile}): putting them back first`);
+            await rebuild(pool!, pending, progress);
+            clearPending(pendingFile);
+          }
+          before = await schemaFingerprint(admin);
+          if (dropIdx) dropped.indexes = await secondaryIndexes(admin, TABLE_ORDER);
+          if (dropFks) dropped.foreignKeys = await foreignKeys(admin, TABLE_ORDER);
+          if (dropped.indexes.length || dropped.foreignKeys.length) {
+            // Written before dropping: if this process dies, the next run puts them back from the file.
+            savePending(pendingFile, dropped);
+            await dropForeignKeys(admin, dropped.foreignKeys);
+            await dropIndexes(admin, dropped.indexes);
+            console.log(`dropped for the load: ${dropped.indexes.length} secondary indexes and ${dropped.foreignKeys.length} foreign keys ` +
+              `of the ${TABLE_ORDER.length} tables written (definitions kept in ${pendingFile} until they are back)`);
+          }
+        } finally {
+          admin.release();
+        }
+        try {
+          source = useWorker ? workerSource(ctx, batchSize) : inlineSource(ctx, batchSize);
+          await loadWithCopy(pool!, source, progress);
+          loadSeconds = progress.elapsed();
+          console.log(progress.line());
+        } finally {
+          await source?.close();
+          source = null;
+          if (dropped.indexes.length || dropped.foreignKeys.length) {
+            const t0 = progress.elapsed();
+            await rebuild(pool!, dropped, progress);
+            clearPending(pendingFile);
+            indexSeconds = progress.elapsed() - t0;
+          }
+        }
+        const check = await pool!.connect();
+        try {
+          const after = await schemaFingerprint(check);
+          if (after !== before) throw new Error('The indexes or constraints differ from those before the load: compare `\\d` of the tables with the migrations.');
+          console.log(`schema checked: its ${after.split('\n').length} indexes and constraints are exactly those before the load`);
+        } finally {
+          check.release();
+        }
+      } else {
+        const writer = pool ? pgWriter(pool) : ormWriter(db);
+        await loadWithInsert(writer, pool ? (n) => `$${n}` : () => '?', ctx, batchSize, progress);
+        loadSeconds = progress.elapsed();
+        console.log(progress.line());
       }
+    } finally {
+      clearInterval(ticker);
     }
-    const insertSeconds = elapsed();
-    const rowsDone = customers + contacts + refs + salesRows();
     // Fresh statistics so the planner sees the new sizes right away (autovacuum would take a while).
-    const analyzeStart = process.hrtime.bigint();
-    for (const table of ['customer', 'contact', 'customer_external_ref', 'opportunity', 'opportunity_stage_change', 'audit_event', 'activity', 'task']) {
-      await db.orm.em.fork().getConnection().execute(`analyze ${table}`);
+    progress.phase = 'analyze';
+    const t0 = progress.elapsed();
+    for (const table of TABLE_ORDER) await query(`analyze ${table}`);
+    const analyzeSeconds = progress.elapsed() - t0;
+    const seconds = progress.elapsed();
+    const rows = progress.totalRows();
+    const perTable = TABLE_ORDER.map((t) => `${fmt(progress.rows[t])} ${t}`).join(', ');
+    console.log(`done: ${perTable} = ${fmt(rows)} rows`);
+    if (copy) {
+      console.log(`COPY time per table (rows/s): ${TABLE_ORDER.filter((t) => progress.seconds[t]).map((t) =>
+        `${t} ${progress.seconds[t].toFixed(1)} s (${fmt(progress.rows[t] / progress.seconds[t])})`).join(', ')}; ` +
+        `waiting for the generator ${progress.waitSeconds.toFixed(1)} s`);
     }
-    const analyzeSeconds = Number(process.hrtime.bigint() - analyzeStart) / 1e9;
-    const [counts] = await db.orm.em.fork().getConnection().execute<{ customers: number; contacts: number; opportunities: number; activities: number; tasks: number }[]>(
-      `select (select count(*)::int from customer) as customers, (select count(*)::int from contact) as contacts,
-        (select count(*)::int from opportunity) as opportunities, (select count(*)::int from activity) as activities, (select count(*)::int from task) as tasks`,
-    );
-    console.log(`done: ${fmt(customers)} customers + ${fmt(contacts)} contacts + ${fmt(refs)} external refs + ${fmt(sales.opportunities)} opportunities ` +
-      `+ ${fmt(sales.stageChanges)} stage changes + ${fmt(sales.activities)} activities + ${fmt(sales.tasks)} tasks + ${fmt(sales.audits)} audit entries ` +
-      `= ${fmt(rowsDone)} rows in ${insertSeconds.toFixed(1)} s (${fmt(rowsDone / insertSeconds)} rows/s, ${fmt(customers / insertSeconds)} customers/s); ` +
-      `analyze ${analyzeSeconds.toFixed(1)} s`);
-    console.log(`database now holds ${fmt(counts.customers)} customers, ${fmt(counts.contacts)} contacts, ${fmt(counts.opportunities)} opportunities, ` +
-      `${fmt(counts.activities)} activities and ${fmt(counts.tasks)} tasks`);
+    console.log(`time: load ${loadSeconds.toFixed(1)} s (${fmt(rows / loadSeconds)} rows/s, ${fmt(total / loadSeconds)} customers/s)` +
+      `${indexSeconds ? `, indexes and foreign keys back ${indexSeconds.toFixed(1)} s` : ''}, analyze ${analyzeSeconds.toFixed(1)} s; ` +
+      `total ${seconds.toFixed(1)} s (${(seconds / 60).toFixed(1)} min, ${fmt(rows / seconds)} rows/s)`);
+    const [size] = pool ? await query<{ size: string; bytes: string }>(
+      'select pg_size_pretty(pg_database_size(current_database())) as size, pg_database_size(current_database())::text as bytes') : [];
+    const [counts] = await query<Record<string, number>>(`select (select count(*)::int from customer) as customers,
+      (select count(*)::int from contact) as contacts, (select count(*)::int from activity) as activities,
+      (select count(*)::int from sales_order) as orders, (select count(*)::int from service_case) as cases`);
+    console.log(`database now holds ${fmt(counts.customers)} customers, ${fmt(counts.contacts)} contacts, ${fmt(counts.activities)} activities, ` +
+      `${fmt(counts.orders)} orders, ${fmt(counts.cases)} cases${size ? `; size ${size.size}` : ''}; ` +
+      `peak RSS of this process (worker included) ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {
-    await writer.close();
+    await source?.close();
+    session?.release();
+    await pool?.end();
     await db.close();
   }
 }
 
+/**
+ * Puts back what was dropped, on two connections (the machine has two CPUs) with room to sort in memory:
+ * the indexes, then the foreign keys (adding one checks every row).
+ */
+async function rebuild(pool: Pool, dropped: Dropped, progress: Progress): Promise<void> {
+  const clients = [await pool.connect(), await pool.connect()];
+  try {
+    for (const c of clients) await c.query(`set maintenance_work_mem = '512MB'`);
+    let quick = 0;
+    // Only the steps worth knowing about are printed; the rest are counted.
+    const report = (kind: string) => (def: IndexDef, seconds: number) => {
+      if (seconds >= 1) console.log(`  [${progress.elapsed().toFixed(0).padStart(5)} s] ${kind} ${def.name} on ${def.table}: ${seconds.toFixed(1)} s`);
+      else quick++;
+    };
+    if (dropped.indexes.length) {
+      progress.phase = 'rebuilding indexes';
+      console.log(`rebuilding ${dropped.indexes.length} indexes, two at a time`);
+      await recreateIndexes(clients, dropped.indexes, report('index'));
+    }
+    if (dropped.foreignKeys.length) {
+      progress.phase = 'adding foreign keys back';
+      console.log(`adding ${dropped.foreignKeys.length} foreign keys back, two at a time (each checks every row of its table)`);
+      await recreateForeignKeys(clients, dropped.foreignKeys, report('foreign key'));
+    }
+    if (quick) console.log(`  ${quick} more took less than a second each`);
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
   process.exit(1);
 });
