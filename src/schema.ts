@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DOMAINS } from './domains';
 import { nonEmpty } from './schema/non-empty';
+import { callResolversDirectly } from './schema/plain-resolvers';
 import { policyFor } from './auth';
 import { describeAccess } from './auth/access';
 
@@ -21,6 +22,7 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
     resolvers: nonEmpty(DOMAINS.flatMap((d) => d.resolvers), 'resolvers'),
     validate: false, // input rules live in the services, which return payload errors naming the field
   }), policyFor);
+  callResolversDirectly(schema);
   schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;
   schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
   return schema;
