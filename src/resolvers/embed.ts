@@ -55,7 +55,7 @@ export function embedsOf(ctx: GraphQLContext, info: GraphQLResolveInfo, path: re
     if (!policy || permits(ctx.principal, policy) === false) continue;
     const how = fields.get(name)!;
     if (!('model' in how)) {
-      embeds.push({ key, ...how });
+      embeds.push({ key, ...how, select: selectedIn(nodes, info.fragments, []) });
       continue;
     }
     try {

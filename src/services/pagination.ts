@@ -133,6 +133,15 @@ export function keysetSql<T>(keys: SortKey<T>[], values: unknown[] | null, backw
   return disjuncts.length ? sql`(${or(disjuncts)})` : FALSE;
 }
 
+/** An edge whose cursor is made (encrypted) only when a client asks for it; a class, so that a page of edges shares one shape. */
+class Edge<T> {
+  constructor(readonly node: T, private readonly cursorOf: (node: T) => string) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
 /** Turns `limit + 1` fetched rows into a Relay connection. */
 export function toConnection<T>(
   fetched: T[],
@@ -146,7 +155,7 @@ export function toConnection<T>(
   if (req.backward) page.reverse();
   // Cursors are encrypted only when a client asks for them.
   const cursorOf = (node: T) => encodeCursor(keys.map((k) => k.get(node)), signature);
-  const edges = page.map((node) => ({ get cursor() { return cursorOf(node); }, node }));
+  const edges = page.map((node) => new Edge(node, cursorOf));
   return {
     edges,
     pageInfo: {

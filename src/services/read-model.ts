@@ -115,6 +115,8 @@ export interface EmbeddedReference {
   entity: string;
   table: string;
   alias: string;
+  /** The fields selected on the referenced record: when all are columns, only those are read (with the id). */
+  select?: readonly string[];
 }
 
 /** What the per-record permission policies read from a record (auth/rules.ts): always selected when the entity has them. */
@@ -231,10 +233,20 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     if (!spec.filter) return raw('true');
     return filterSql(spec.prepareFilter ? spec.prepareFilter(filter) : filter, spec.filterFor ? spec.filterFor(ctx, spec.filter) : spec.filter);
   };
+  // The keys of an order are the same for every page in that order: made once (a nested page asks per parent row).
+  const keysByOrder = new Map<string, FixedOrder<T>>();
   const sortKeys = (orderBy: OrderBy<SortFieldOf<O>>[] | null | undefined): FixedOrder<T> => {
     const order = spec.order;
     if ('keys' in order) return order;
-    return sortKeysOf<T, O>(order.list, order.table, orderBy, order.default, `${a}.id`);
+    const key = orderBy?.length ? orderBy.map((o) => `${o.field}.${o.direction}`).join(',') : '';
+    let found = keysByOrder.get(key);
+    if (!found) {
+      found = sortKeysOf<T, O>(order.list, order.table, orderBy, order.default, `${a}.id`);
+      // Bounded by the sort enum's combinations in practice; cleared if a client cycles through very many.
+      if (keysByOrder.size > 1000) keysByOrder.clear();
+      keysByOrder.set(key, found);
+    }
+    return found;
   };
   const parentColumn = () => {
     if (!spec.parentColumn) throw new Error(`${spec.entity} has no parent column`);
@@ -266,7 +278,9 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   const referenceSql = (ctx: ServiceContext, e: EmbeddedReference): Sql | null => {
     const prop = ctx.em.getMetadata().find(spec.entity)!.props.find((p) => p.name === e.reference && p.kind === 'm:1');
     if (!prop || e.alias === a) return null;
-    return sql`array_to_json(array(select ${jsonObjectOf(ctx.em, e.entity, e.alias)} from ${raw(`${e.table} ${e.alias}`)}
+    const columns = columnProps(ctx.em, e.entity);
+    const props = e.select?.every((f) => columns.has(f)) ? new Set(['id', ...e.select]) : null;
+    return sql`array_to_json(array(select ${jsonObjectOf(ctx.em, e.entity, e.alias, props)} from ${raw(`${e.table} ${e.alias}`)}
       where ${raw(`${e.alias}.id = ${a}.${prop.fieldNames[0]}`)}))`;
   };
 
