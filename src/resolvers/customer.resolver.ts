@@ -48,7 +48,7 @@ export class CustomerResolver {
 
   @Query(() => Customer, { nullable: true, description: `One customer; ${NULL_WHEN_ABSENT}.` })
   customer(@IdArg('Customer', 'customer') id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return customers.getCustomer(serviceContext(ctx), id, embedsOf(ctx, info, [], 'Customer'));
+    return customers.getCustomer(serviceContext(ctx), id, { embed: embedsOf(ctx, info, [], 'Customer'), select: selectedFields(info) });
   }
 
   @Query(() => [CustomAttributeDefinition], { description: 'The custom attributes customers may carry, with their types.' })

@@ -143,8 +143,11 @@ export interface ReadModel<T, O, S, X, P = unknown> {
   list(ctx: ServiceContext, args: ListArgs<O, S> & X & { embed?: readonly Embed[] }): Promise<Connection<T>>;
   /** Records by id the caller may read; the order of the result is not guaranteed. */
   byIds(ctx: ServiceContext, ids: readonly string[]): Promise<T[]>;
-  /** One record; with `embed`, nested pages read in the same statement (see `Embed`). */
-  get(ctx: ServiceContext, id: string, embed?: readonly Embed[]): Promise<T | null>;
+  /**
+   * One record; with `embed`, nested pages read in the same statement (see `Embed`); with `select`,
+   * only the columns those fields need (see `ListArgs.select`).
+   */
+  get(ctx: ServiceContext, id: string, read?: { embed?: readonly Embed[]; select?: readonly string[] }): Promise<T | null>;
   /**
    * A page of the rows matching `where` in a fixed order: lists of their own shape (a work queue, an
    * agenda) that still read the same table the same way. `where` carries the caller's scope itself
@@ -284,9 +287,9 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
       where ${raw(`${e.alias}.id = ${a}.${prop.fieldNames[0]}`)}))`;
   };
 
-  const byIds = async (ctx: ServiceContext, ids: readonly string[], embed?: readonly Embed[]): Promise<T[]> => {
+  const byIds = async (ctx: ServiceContext, ids: readonly string[], embed?: readonly Embed[], fields?: readonly string[]): Promise<T[]> => {
     if (!ids.length) return [];
-    const { select, place } = withEmbeds(ctx, columns(ctx), embed);
+    const { select, place } = withEmbeds(ctx, columns(ctx, fields), embed);
     return place(await rows<T>(ctx.em, sql`select ${select} from ${raw(from)}
       where ${raw(a)}.id = any(${textArray([...ids])}) and ${spec.visible(ctx)}`));
   };
@@ -316,8 +319,8 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
 
     byIds,
 
-    async get(ctx, id, embed) {
-      const [row] = await byIds(ctx, [id], embed);
+    async get(ctx, id, read) {
+      const [row] = await byIds(ctx, [id], read?.embed, read?.select);
       return row ?? null;
     },
 
