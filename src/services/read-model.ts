@@ -269,7 +269,8 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
         const embedded: Record<string, unknown[]> = {};
         for (const u of used) {
           embedded[u.key] = parseEmbedded(ctx.em, row[u.column]);
-          delete row[u.column];
+          // Not `delete`: that turns the row into a slow (dictionary) object for every field read after.
+          row[u.column] = undefined;
         }
         row.__embedded = embedded;
       }

@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
-import { columnsOf, isFalse, join, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
+import { columnsOf, isFalse, join, jsonObjectOf, parseEmbedded, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 
 /**
  * The customer timeline: one stream, newest first, merging every source of things that happened with a
@@ -33,13 +33,32 @@ export interface TimelineSource {
   customer: string;
   /** Which rows of a visible customer the caller may see; FALSE leaves the source out. */
   visible: (ctx: ServiceContext) => Sql;
-  /** The rows by id (ids come from the scoped merge; no scope needed again). */
-  load: (ctx: ServiceContext, ids: string[]) => Promise<{ id: string }[]>;
+  /**
+   * The rows by id (ids come from the scoped merge; no scope needed again). One made by
+   * `timelineRowsById` says its table (`row`): such rows are read in the merge statement itself.
+   */
+  load: ((ctx: ServiceContext, ids: string[]) => Promise<{ id: string }[]>) & { row?: { entity: string; table: string; alias: string } };
 }
 
 /** The `load` of a source whose rows are one table's: the rows by id, every column. */
-export const timelineRowsById = (entity: string, table: string, alias: string) => (ctx: ServiceContext, ids: string[]) =>
-  rows<{ id: string }>(ctx.em, sql`select ${columnsOf(ctx.em, entity, alias)} from ${raw(table)} ${raw(alias)} where ${raw(alias)}.id = any(${textArray(ids)})`);
+export const timelineRowsById = (entity: string, table: string, alias: string): TimelineSource['load'] => Object.assign(
+  (ctx: ServiceContext, ids: string[]) =>
+    rows<{ id: string }>(ctx.em, sql`select ${columnsOf(ctx.em, entity, alias)} from ${raw(table)} ${raw(alias)} where ${raw(alias)}.id = any(${textArray(ids)})`),
+  { row: { entity, table, alias } },
+);
+
+/**
+ * The row of each merged entry of a kind whose table is known, as JSON in the merge statement (one
+ * primary-key lookup per entry on the page): the page is one statement instead of one more per kind.
+ */
+function rowSql(ctx: ServiceContext, sources: TimelineSource[]): Sql {
+  const tables = sources.filter((s) => s.load.row);
+  if (!tables.length) return raw('null::json');
+  return sql`case t.kind ${join(tables.map((s) => {
+    const { entity, table, alias } = s.load.row!;
+    return sql`when ${raw(`'${s.kind}'`)} then (select ${jsonObjectOf(ctx.em, entity, alias)} from ${raw(`${table} ${alias}`)} where ${raw(alias)}.id = t.id)`;
+  }), ' ')} end`;
+}
 
 /**
  * The sources of the stream; each domain registers its own (`Domain.timeline`) when the domains load.
@@ -148,7 +167,8 @@ export async function timelinePagesByCustomer(
   const sources = selectedSources(ctx, args.types);
   const take = req.limit + 1;
   const fetched = customerIds.length && sources.length
-    ? await rows<{ parent: string; kind: TimelineKind; id: string; at: Date | string }>(ctx.em, sql`select p.parent, t.kind, t.id, t.at
+    ? await rows<{ parent: string; kind: TimelineKind; id: string; at: Date | string; row: unknown }>(ctx.em, sql`select p.parent, t.kind, t.id, t.at,
+          ${rowSql(ctx, sources.map((s) => s.source))} as "row"
         from unnest(${textArray([...customerIds])}) as p(parent)
         cross join lateral (
           select u.kind, u.kind_rank, u.id, u.at from (${join(sources.map(({ source, visible }) => sql`(
@@ -163,10 +183,16 @@ export async function timelinePagesByCustomer(
         order by p.parent, t.at desc, t.kind_rank desc, t.id desc`)
     : [];
 
-  // The rows of each kind, in one statement per kind.
-  const idsByKind = new Map<TimelineKind, string[]>();
-  for (const r of fetched) idsByKind.set(r.kind, [...(idsByKind.get(r.kind) ?? []), r.id]);
+  // The rows read with the merge; those of kinds without a known table, in one statement per kind.
   const nodes = new Map<string, { id: string }>();
+  const idsByKind = new Map<TimelineKind, string[]>();
+  for (const r of fetched) {
+    if (SOURCE.get(r.kind)!.load.row) {
+      const value = typeof r.row === 'string' ? JSON.parse(r.row) : r.row;
+      const [row] = parseEmbedded<{ id: string }>(ctx.em, value == null ? [] : [value]);
+      if (row) nodes.set(row.id, row);
+    } else idsByKind.set(r.kind, [...(idsByKind.get(r.kind) ?? []), r.id]);
+  }
   await Promise.all([...idsByKind].map(async ([kind, ids]) => {
     for (const row of await SOURCE.get(kind)!.load(ctx, [...new Set(ids)])) nodes.set(row.id, row);
   }));
