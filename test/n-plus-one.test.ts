@@ -145,3 +145,37 @@ test('a list of customers each with its history (one page of audit entries per c
   expect(edges.filter((e: any) => e.node.history.edges.some((h: any) => h.node.action === 'UPDATE')).length).toBe(50);
   expect(large.count).toBe(small.count);
 });
+
+describe('nested pages read in their parent\'s statement (issue 13)', () => {
+  // The caller is looked up first (one statement: revocation holds on the next request); the rest is one statement.
+  test('a page of customers with owners and contacts is one statement after the caller\'s, as ADMIN and as a rep', async () => {
+    const query = `query($n: Int) { customers(first: $n) { edges { node { id name owner { name }
+      contacts(first: 3) { edges { node { id firstName emails { address } } } } } } } }`;
+    for (const who of ['ADMIN', 'SALES_REP'] as const) {
+      const { small, large } = await compare(query, { n: 5 }, { n: 50 }, who);
+      expect(large.data.customers.edges.length).toBeGreaterThan(5);
+      expect(large.data.customers.edges.some((e: any) => e.node.contacts.edges.length > 0)).toBe(true);
+      expect([small.count, large.count]).toEqual([2, 2]);
+    }
+  });
+
+  test('one customer with owner, contacts, deals, orders and cases is one statement after the caller\'s', async () => {
+    const [{ id }] = await t.sql<{ id: string }>('select c.id from customer c where exists (select 1 from contact k where k.customer_id = c.id) order by c.created_at limit 1');
+    const query = `query($id: ID!) { customer(id: $id) { id name owner { name } contacts(first: 10) { edges { node { id lastName } } }
+      opportunities(first: 5) { edges { node { id name } } } orders(first: 5) { edges { node { id status } } }
+      cases(first: 5) { edges { node { id subject } } } } }`;
+    await t.gql(query, { id }, 'ADMIN');
+    const run = await measure(query, { id }, 'ADMIN');
+    expect(run.data.customer.contacts.edges.length).toBeGreaterThan(0);
+    expect(run.count).toBe(2);
+  });
+
+  test('the rows are the batched loader\'s: the same contacts through customer(id) (read with the customer) and node(id) (through the loader)', async () => {
+    const [{ id }] = await t.sql<{ id: string }>('select c.id from customer c where (select count(*) from contact k where k.customer_id = c.id) > 1 order by c.created_at limit 1');
+    const nested = 'contacts(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id firstName lastName phones { number } } } }';
+    const embedded = ok(await t.gql(`query($id: ID!) { customer(id: $id) { ${nested} } }`, { id }, 'SALES_MANAGER')).customer.contacts;
+    const loaded = ok(await t.gql(`query($id: ID!) { node(id: $id) { ... on Customer { ${nested} } } }`, { id }, 'SALES_MANAGER')).node.contacts;
+    expect(embedded.edges.length).toBeGreaterThan(0);
+    expect(embedded).toEqual(loaded);
+  });
+});
