@@ -19,7 +19,7 @@ import { type Bench, fail, fmt, loadAverage, ms, percentile, postJson, printResu
  *    raw `pg` (one query on customer_metrics joined to customer and owner), as requests/s and the ratio.
  *    The query is validated first (metric fields the schema lacks are dropped): while the sort key or
  *    `Customer.metrics` is missing from the schema, the API side is skipped (and said so) and only the raw side runs.
- * Needs DATABASE_URL (PostgreSQL) with data from `npm run bench:seed` and `npm run bench:seed-orders`.
+ * Needs DATABASE_URL (PostgreSQL) with data from `npm run bench:seed` (orders included; older bench databases: plus `npm run bench:seed-orders`).
  */
 
 const USAGE = `Usage: DATABASE_URL=postgres://… npm run bench:metrics -- [--runs N] [--readers N] [--duration S] [--connections N] [--warmup S]
@@ -321,7 +321,7 @@ async function main() {
   await withBench('npm run bench:metrics', duration, warmup, async (bench) => {
     const { rows: [{ customers, admin }] } = await bench.pool.query(`select (select count(*)::int from customer where deleted_at is null) as customers,
       (select count(*)::int from app_user where email = 'admin@demo.crm') as admin`);
-    if (!admin || !customers) fail('No data: run `npm run bench:seed -- --customers 100000` and `npm run bench:seed-orders` against this database first.');
+    if (!admin || !customers) fail('No data: run `npm run bench:seed -- --customers 100000` against this database first (it seeds the order history the metrics read).');
     if (explain) return explainRefresh(bench.pool);
     if (!skipRefresh) {
       console.log(`Scenario: the metrics refresh (refreshMetrics, every customer) vs the same statement raw (refreshSql), ${runs} run(s) each, ` +
