@@ -179,3 +179,22 @@ describe('nested pages read in their parent\'s statement (issue 13)', () => {
     expect(embedded).toEqual(loaded);
   });
 });
+
+describe('an agent\'s lookup (issue 13)', () => {
+  test('an asset with its product, its customer and the customer\'s contacts and cases is one statement after the caller\'s', async () => {
+    const productId = ok(await t.gql('mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } } }',
+      { i: { sku: 'nplus1-lookup', name: 'Lookup', category: 'Tests', listPrice: '10.00' } }, 'ADMIN')).createProduct.product.id;
+    const [{ id: customerId }] = await t.sql<{ id: string }>('select c.id from customer c where exists (select 1 from contact k where k.customer_id = c.id) order by c.created_at limit 1');
+    const registered = ok(await t.gql(`mutation($i: RegisterAssetInput!) { registerAsset(input: $i) { asset { serviceTag } errors { code field } } }`,
+      { i: { serviceTag: 'NPLUS1-LOOKUP', productId, customerId, purchaseDate: '2026-01-15' } }, 'ADMIN')).registerAsset;
+    expect(registered.errors).toEqual([]);
+    const query = `query($tag: String!) { assetByServiceTag(tag: $tag) { serviceTag warrantyStatus product { name } customer { id name
+      contacts(first: 10) { edges { node { id lastName phones { number } } } } cases(first: 5) { edges { node { id subject } } } } } }`;
+    await t.gql(query, { tag: 'nplus1-lookup' }, 'SERVICE_AGENT');
+    const run = await measure(query, { tag: 'nplus1-lookup' }, 'SERVICE_AGENT');
+    expect(run.data.assetByServiceTag.customer.id).toBe(customerId);
+    expect(run.data.assetByServiceTag.product.name).toEqual(expect.any(String));
+    expect(run.data.assetByServiceTag.customer.contacts.edges.length).toBeGreaterThan(0);
+    expect(run.count).toBe(2);
+  });
+});

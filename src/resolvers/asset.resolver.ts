@@ -1,5 +1,12 @@
 import type { Row } from './row';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { readsCustomers } from '../auth/rules';
+import { readsProducts } from '../auth/product.permissions';
+import { customerReads } from '../services/customer.service';
+import { productReads } from '../services/product.service';
+import { embeddedReference, embedsOf, registerNested } from './embed';
+import { selectedFields } from './selection';
 import { serviceContext, type GraphQLContext } from '../context';
 import { Asset } from '../entities/asset.entity';
 import { PostalAddress } from '../entities/contact-points';
@@ -26,6 +33,10 @@ const READERS = 'ADMIN and SERVICE_AGENT all; SALES_MANAGER, SALES_REP and PARTN
   + 'FINANCE, MARKETING, ANALYST and INTEGRATION keys: FORBIDDEN.';
 
 /** The asset domain's queries, mutations and field resolvers. */
+// An agent's lookup reads the asset with its product and customer (and the customer's contacts and cases) in one statement.
+registerNested('Asset', 'customer', { record: customerReads, reference: 'customer', type: 'Customer', readers: readsCustomers });
+registerNested('Asset', 'product', { record: productReads, reference: 'product', type: 'Product', readers: readsProducts });
+
 @Resolver(() => Asset)
 export class AssetResolver {
   @Query(() => AssetConnection, { description: `Assets (products customers own) visible to you, newest registration first. ${READERS}` })
@@ -44,8 +55,8 @@ export class AssetResolver {
       + 'e.g. `assetByServiceTag(tag: "7kx2m9q") { warrantyStatus product { name } customer { name contacts(first: 5) { edges { node { firstName lastName phones { number } } } } } }` '
       + 'in one request with a fixed number of statements. Null (and no error) when the tag is unknown or its customer is not visible to you.',
   })
-  assetByServiceTag(@Arg('tag', { description: 'The serial number / service tag, in any case.' }) tag: string, @Ctx() ctx: GraphQLContext) {
-    return assets.getAssetByServiceTag(serviceContext(ctx), tag);
+  assetByServiceTag(@Arg('tag', { description: 'The serial number / service tag, in any case.' }) tag: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return assets.getAssetByServiceTag(serviceContext(ctx), tag, { embed: embedsOf(ctx, info, [], 'Asset'), select: selectedFields(info) });
   }
 
   @FieldResolver(() => WarrantyStatus, { description: 'Whether it is under warranty today (UTC): IN_WARRANTY up to and including `warrantyEnd`, EXPIRED after it, NO_WARRANTY without one.' })
@@ -64,8 +75,9 @@ export class AssetResolver {
   }
 
   @FieldResolver(() => Product, { nullable: true, description: 'The product; null when you may not read the catalogue.' })
-  product(@Root() asset: Row<Asset>, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.productById.load(refId(asset.product)!);
+  product(@Root() asset: Row<Asset>, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    const embedded = embeddedReference(asset, info);
+    return embedded !== undefined ? embedded : ctx.loaders.productById.load(refId(asset.product)!);
   }
 
   @FieldResolver(() => ID, { description: 'Id of the customer who owns it (also when the customer record itself is not readable for you).' })
@@ -74,8 +86,9 @@ export class AssetResolver {
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The customer who owns it, with its contacts; null when the customer record is not visible to you (e.g. deleted).' })
-  customer(@Root() asset: Row<Asset>, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.customer.load(refId(asset.customer)!);
+  customer(@Root() asset: Row<Asset>, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    const embedded = embeddedReference(asset, info);
+    return embedded !== undefined ? embedded : ctx.loaders.customer.load(refId(asset.customer)!);
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'Id of the order it came from; null when it was registered directly.' })

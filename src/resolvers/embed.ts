@@ -3,7 +3,8 @@ import type DataLoader from 'dataloader';
 import { policyFor } from '../auth';
 import { permits } from '../auth/field-guard';
 import type { GraphQLContext } from '../context';
-import type { Embed, EmbeddedPage, EmbeddedReference, ReadModel } from '../services/read-model';
+import type { Policy } from '../auth/rules';
+import type { Embed, EmbeddedPage, EmbeddedRecord, EmbeddedReference, ReadModel } from '../services/read-model';
 import { EDGE_NODE, fieldsAt, selectedIn } from './selection';
 
 /**
@@ -24,10 +25,23 @@ export interface Nested {
 /** A referenced record that can be read with its parent (see read-model `EmbeddedReference`). */
 export type NestedReference = Omit<EmbeddedReference, 'key'>;
 
-const nested = new Map<string, Map<string, Nested | NestedReference>>();
+/**
+ * A referenced record read within its own read model's scope (see read-model `EmbeddedRecord`), with the
+ * nested pages selected on it; `type` is its GraphQL type, `readers` the read policy its loader applies.
+ */
+export interface NestedRecord {
+  record: EmbeddedRecord['record'];
+  reference: string;
+  type: string;
+  readers?: Policy;
+}
+
+type NestedField = Nested | NestedReference | NestedRecord;
+
+const nested = new Map<string, Map<string, NestedField>>();
 
 /** Declares `Type.field` embeddable (next to the field's resolver). */
-export function registerNested(type: string, field: string, how: Nested | NestedReference): void {
+export function registerNested(type: string, field: string, how: NestedField): void {
   let fields = nested.get(type);
   if (!fields) nested.set(type, (fields = new Map()));
   fields.set(field, how);
@@ -39,11 +53,15 @@ export function registerNested(type: string, field: string, how: Nested | Nested
  * arguments that do not make a valid page: the field then reads on its own and reports its error.
  */
 export function embedsOf(ctx: GraphQLContext, info: GraphQLResolveInfo, path: readonly string[], type: string): Embed[] {
+  return embedsAt(ctx, info, fieldsAt(info.fieldNodes, info.fragments, path), type);
+}
+
+function embedsAt(ctx: GraphQLContext, info: GraphQLResolveInfo, selected: FieldNode[], type: string): Embed[] {
   const fields = nested.get(type);
   const objectType = info.schema.getType(type) as GraphQLObjectType | undefined;
   if (!fields || !objectType || !ctx.principal) return [];
   const byKey = new Map<string, FieldNode[]>();
-  for (const node of fieldsAt(info.fieldNodes, info.fragments, path)) {
+  for (const node of selected) {
     if (!fields.has(node.name.value)) continue;
     const key = node.alias?.value ?? node.name.value;
     byKey.set(key, [...(byKey.get(key) ?? []), node]);
@@ -54,6 +72,14 @@ export function embedsOf(ctx: GraphQLContext, info: GraphQLResolveInfo, path: re
     const policy = policyFor(type, name);
     if (!policy || permits(ctx.principal, policy) === false) continue;
     const how = fields.get(name)!;
+    if ('record' in how) {
+      if (how.readers && !how.readers.check(ctx.principal, null)) continue; // its loader answers null for this caller
+      embeds.push({
+        key, record: how.record, reference: how.reference, select: selectedIn(nodes, info.fragments, []),
+        embed: embedsAt(ctx, info, fieldsAt(nodes, info.fragments, []), how.type),
+      });
+      continue;
+    }
     if (!('model' in how)) {
       embeds.push({ key, ...how, select: selectedIn(nodes, info.fragments, []) });
       continue;
@@ -80,7 +106,10 @@ export function nestedPage<A, C>(
   return rows ? embedded(args, parent.id, rows) : page(args).load(parent.id);
 }
 
-/** A referenced record read with the parent (null when the reference is null), or undefined when it was not read with it. */
+/**
+ * A referenced record read with the parent: null when the reference is null or the record is not visible,
+ * undefined when it was not read with the parent (the resolver then loads it).
+ */
 export function embeddedReference<T>(parent: object, info: GraphQLResolveInfo): T | null | undefined {
   const found = (parent as { __embedded?: Record<string, T[]> }).__embedded?.[info.fieldNodes[0].alias?.value ?? info.fieldName];
   return found ? (found[0] ?? null) : undefined;

@@ -7,14 +7,14 @@ import { AuditAction } from '../entities/enums';
 import { refId } from '../entities/ids';
 import { Product } from '../entities/product.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
-import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
+import { readModel, type Embed, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import type { AnyFilter, FilterSpec } from './filter';
 import { serviceCustomerId } from './case.service';
 import { CASE_WORKERS } from '../auth/roles';
 import { caseScope } from './scope';
-import { FALSE, TRUE, columnsOf, newIdSql, raw, rows, sql, type Sql } from './sql';
+import { FALSE, TRUE, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ADDRESSES, ID, LOCAL_DATE, isoDate, optionalText, parseInput, type InputOf } from './validation';
 
@@ -114,11 +114,10 @@ export const assetsByIds = assetReads.byIds;
 export const getAsset = assetReads.get;
 
 /** The asset with this service tag (any case, surrounding blanks ignored); null when unknown, malformed or not visible. */
-export async function getAssetByServiceTag(ctx: ServiceContext, tag: string): Promise<AssetRow | null> {
+export async function getAssetByServiceTag(ctx: ServiceContext, tag: string, read?: { embed?: readonly Embed[]; select?: readonly string[] }): Promise<AssetRow | null> {
   const normalised = normaliseServiceTag(tag);
   if (!SERVICE_TAG_PATTERN.test(normalised)) return null;
-  const [row] = await rows<AssetRow>(ctx.em, sql`select ${columnsOf(ctx.em, 'Asset', 'a')} from asset a
-    where a.service_tag = ${normalised} and ${readable(ctx.principal)}`);
+  const [row] = await assetReads.find(ctx, sql`a.service_tag = ${normalised}`, read);
   return row ?? null;
 }
 

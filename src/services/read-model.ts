@@ -94,7 +94,21 @@ export interface ReadModelSpec<T extends { id: string }, O extends SortTable<T>,
  * A nested page to read with the parent rows, in the parent's statement: `key` names it on each row
  * (`row.__embedded[key]`: the fetched child rows), `model` and `args` are the child list's.
  */
-export type Embed = EmbeddedPage | EmbeddedReference;
+export type Embed = EmbeddedPage | EmbeddedReference | EmbeddedRecord;
+
+/**
+ * A record the parent references that is read within its own read model's scope (e.g. an asset's
+ * customer): `row.__embedded[key]` is a one-row list, empty when the reference is null or the record not
+ * visible; the record may carry embedded pages of its own (`embed`).
+ */
+export interface EmbeddedRecord {
+  key: string;
+  /** The parent's reference property, e.g. 'customer'. */
+  reference: string;
+  record: ReadModel<any, any, any, any, any>;
+  select?: readonly string[];
+  embed?: readonly Embed[];
+}
 
 export interface EmbeddedPage {
   key: string;
@@ -117,6 +131,31 @@ export interface EmbeddedReference {
   alias: string;
   /** The fields selected on the referenced record: when all are columns, only those are read (with the id). */
   select?: readonly string[];
+}
+
+/**
+ * Moves the embedded columns of fetched rows (`"__embed0"`, …) to `row.__embedded[key]` as parsed rows,
+ * and, for embedded records, their own embedded pages likewise (one level down, recursively).
+ */
+function placeEmbeds(ctx: ServiceContext, fetched: Record<string, unknown>[], used: { key: string; column: string; nested?: readonly Embed[] }[]) {
+  if (!used.length) return fetched;
+  for (const row of fetched) {
+    const embedded: Record<string, unknown[]> = {};
+    for (const u of used) {
+      const found = parseEmbedded<Record<string, unknown>>(ctx.em, row[u.column]);
+      if (u.nested?.length) {
+        // The record's own embeds were built in the same order as `embedParts` numbers them.
+        const inner = u.nested.map((e, i) => ({ key: e.key, column: `__embed${i}`, nested: 'record' in e ? e.embed : undefined }))
+          .filter((e) => found.some((r) => e.column in r));
+        placeEmbeds(ctx, found, inner);
+      }
+      embedded[u.key] = found;
+      // Not `delete`: that turns the row into a slow (dictionary) object for every field read after.
+      row[u.column] = undefined;
+    }
+    row.__embedded = embedded;
+  }
+  return fetched;
 }
 
 /** What the per-record permission policies read from a record (auth/rules.ts): always selected when the entity has them. */
@@ -163,6 +202,13 @@ export interface ReadModel<T, O, S, X, P = unknown> {
    * or null when the arguments are not valid (the nested field then reads on its own and reports the error).
    */
   embeddedPageSql(ctx: ServiceContext, parentId: string, args: ListArgs<O, S> & P): Sql | null;
+  /**
+   * One record by its id expression (`idExpr`, the referencing row's column) as SQL inside the referencing
+   * statement: a JSON list of at most one row, within `visible`; null when it cannot be embedded.
+   */
+  recordSql(ctx: ServiceContext, idExpr: string, read: { select?: readonly string[]; embed?: readonly Embed[] }): Sql | null;
+  /** The rows matching `where` (on top of `visible`), with embedded pages and records (see `Embed`). */
+  find(ctx: ServiceContext, where: Sql, read?: { embed?: readonly Embed[]; select?: readonly string[] }): Promise<T[]>;
   /** The connection of one parent's embedded rows (as `pagesByParent` would give it). */
   pageOf(ctx: ServiceContext, fetched: T[], args: ListArgs<O, S> & P, countFor: () => Promise<number>): Connection<T>;
   /** Row counts per (already visible) parent, filtered like the pages, for `totalCount`. */
@@ -215,6 +261,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   const columns = (ctx: ServiceContext, select?: readonly string[] | null, keys?: SortKey<T>[]) =>
     columnsOf(ctx.em, spec.entity, a, select ? projection(ctx, select, keys ?? []) : null);
   let known: { columns: Set<string>; references: string[] } | null = null;
+  const projectionOf = (ctx: ServiceContext, select: readonly string[]) => projection(ctx, select, []);
   /** The column properties a page needs for `select` (null: all): the selected columns, what the listed field resolvers, the policies and the sort keys read. */
   const projection = (ctx: ServiceContext, select: readonly string[], keys: SortKey<T>[]): Set<string> | null => {
     known ??= { columns: columnProps(ctx.em, spec.entity), references: referenceProps(ctx, spec.entity) };
@@ -257,26 +304,23 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   };
 
   /** The select list with the embedded pages appended (`"__embed0"`, …), and how to move them onto each row. */
+  /** The SQL of each embed (`"__embed0"`, …), or none for those that cannot be embedded here. */
+  const embedParts = (ctx: ServiceContext, embed: readonly Embed[] | undefined) => (embed ?? []).flatMap((e, i) => {
+    const part = 'model' in e ? e.model.embeddedPageSql(ctx, `${a}.id`, e.args)
+      : 'record' in e ? recordOf(ctx, e) : referenceSql(ctx, e);
+    return part ? [{ key: e.key, column: `__embed${i}`, part, nested: 'record' in e ? e.embed : undefined }] : [];
+  });
+
+  /** The select list with the embedded pages appended (`"__embed0"`, …), and how to move them onto each row. */
   const withEmbeds = (ctx: ServiceContext, base: Sql, embed: readonly Embed[] | undefined) => {
-    const used = (embed ?? []).flatMap((e, i) => {
-      const part = 'model' in e ? e.model.embeddedPageSql(ctx, `${a}.id`, e.args) : referenceSql(ctx, e);
-      return part ? [{ key: e.key, column: `__embed${i}`, part }] : [];
-    });
+    const used = embedParts(ctx, embed);
     const select = used.length ? join([base, ...used.map((u) => sql`${u.part} as ${raw(`"${u.column}"`)}`)], ', ') : base;
-    const place = (fetched: T[]) => {
-      if (!used.length) return fetched;
-      for (const row of fetched as Record<string, unknown>[]) {
-        const embedded: Record<string, unknown[]> = {};
-        for (const u of used) {
-          embedded[u.key] = parseEmbedded(ctx.em, row[u.column]);
-          // Not `delete`: that turns the row into a slow (dictionary) object for every field read after.
-          row[u.column] = undefined;
-        }
-        row.__embedded = embedded;
-      }
-      return fetched;
-    };
-    return { select, place };
+    return { select, place: (fetched: T[]) => placeEmbeds(ctx, fetched as Record<string, unknown>[], used) as T[] };
+  };
+
+  const recordOf = (ctx: ServiceContext, e: EmbeddedRecord): Sql | null => {
+    const prop = ctx.em.getMetadata().find(spec.entity)!.props.find((p) => p.name === e.reference && p.kind === 'm:1');
+    return prop ? e.record.recordSql(ctx, `${a}.${prop.fieldNames[0]}`, e) : null;
   };
 
   const referenceSql = (ctx: ServiceContext, e: EmbeddedReference): Sql | null => {
@@ -286,6 +330,11 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     const props = e.select?.every((f) => columns.has(f)) ? new Set(['id', ...e.select]) : null;
     return sql`array_to_json(array(select ${jsonObjectOf(ctx.em, e.entity, e.alias, props)} from ${raw(`${e.table} ${e.alias}`)}
       where ${raw(`${e.alias}.id = ${a}.${prop.fieldNames[0]}`)}))`;
+  };
+
+  const find = async (ctx: ServiceContext, where: Sql, read?: { embed?: readonly Embed[]; select?: readonly string[] }): Promise<T[]> => {
+    const { select, place } = withEmbeds(ctx, columns(ctx, read?.select), read?.embed);
+    return place(await rows<T>(ctx.em, sql`select ${select} from ${raw(from)} where ${where} and ${spec.visible(ctx)}`));
   };
 
   const byIds = async (ctx: ServiceContext, ids: readonly string[], embed?: readonly Embed[], fields?: readonly string[]): Promise<T[]> => {
@@ -340,6 +389,20 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
         if (error instanceof InputError) return null;
         throw error;
       }
+    },
+
+    find,
+
+    recordSql(ctx, idExpr, read) {
+      // The referencing statement's alias must not be this table's (it would capture `idExpr`).
+      if (idExpr.startsWith(`${a}.`)) return null;
+      const select = read.select ? projectionOf(ctx, read.select) : null;
+      const nested = embedParts(ctx, read.embed);
+      const object = jsonObjectOf(ctx.em, spec.entity, a, select);
+      const withNested = nested.length
+        ? sql`(${object}::jsonb || jsonb_build_object(${join(nested.map((n) => sql`${raw(`'${n.column}'`)}, ${n.part}`), ', ')}))`
+        : object;
+      return sql`array_to_json(array(select ${withNested} from ${raw(from)} where ${raw(`${a}.id`)} = ${raw(idExpr)} and ${spec.visible(ctx)}))`;
     },
 
     pageOf(_ctx, fetched, args, countFor) {
