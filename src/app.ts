@@ -14,6 +14,7 @@ import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
 import { openRateLimits } from './http/rate-limit';
 import { buildBareSchema } from './schema';
+import { compiledExecution } from './schema/compiled-execution';
 import { makeFormatError } from './schema/format-error';
 import { oneLoginPerOperation } from './schema/one-login-rule';
 import { inputGuardPlugin } from './schema/input-guards';
@@ -49,6 +50,8 @@ export interface App {
 // The schema depends only on the code (never on config or database), so it is built once per process:
 // type-graphql + graphql-shield take ~0.5 s, and the tests start many apps in one process.
 let permittedSchema: Promise<GraphQLSchema> | undefined;
+// Compiled operations (graphql-jit) belong to the schema, so they are shared the same way.
+let execution: ReturnType<typeof compiledExecution> | undefined;
 
 /** The schema with the permission map applied, after checking that every domain is complete (else start-up fails). */
 async function buildPermittedSchema(): Promise<GraphQLSchema> {
@@ -64,13 +67,15 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   const development = config.NODE_ENV === 'development';
   setCursorSecret(config.jwtSecret);
   const schema = await (permittedSchema ??= buildPermittedSchema());
+  execution ??= compiledExecution(schema);
   const wiring: DomainWiring = {
     loaderFactories: DOMAINS.flatMap((d) => d.loaders ?? []),
     nodeLoaders: new Map(DOMAINS.flatMap((d) => Object.entries(d.nodes ?? {}))),
   };
   const protection = protectQueries(production);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    // The schema and its compiled executor (see compiled-execution.ts): Apollo still parses, validates and formats.
+    gateway: execution.gateway,
     introspection: !production,
     allowBatchedHttpRequests: false,
     // server.ts owns SIGTERM/SIGINT (stop accepting, finish requests, close the database); Apollo's own

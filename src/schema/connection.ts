@@ -1,3 +1,4 @@
+import { LazyField } from './compiled-execution';
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 
 @ObjectType({ simpleResolvers: true, description: 'Where a page sits in the whole list (Relay).' })
@@ -38,6 +39,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'How many rows match in all (not just this page); counted only when asked for.' })
+    @LazyField()
     totalCount!: number;
   }
   return Connection;

@@ -1,4 +1,4 @@
-import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { isAbstractType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
 
 /**
  * Resolver methods called directly, without type-graphql's per-call handler. That handler runs every
@@ -28,7 +28,14 @@ interface ResolverMetadata {
   getObjectType?: () => unknown;
 }
 
+interface AbstractTypeMetadata {
+  name: string;
+  resolveType?: GraphQLTypeResolver<unknown, unknown>;
+}
+
 interface MetadataStorage {
+  interfaceTypes: AbstractTypeMetadata[];
+  unions: AbstractTypeMetadata[];
   queries: ResolverMetadata[];
   mutations: ResolverMetadata[];
   fieldResolvers: ResolverMetadata[];
@@ -92,6 +99,12 @@ export function callResolversDirectly(schema: GraphQLSchema): number {
       method.apply(self, read.map((r) => r(root, args, ctx, info)));
     field.resolve = resolve;
     replaced += 1;
+  }
+  // type-graphql wraps every `resolveType` in an async function (it may answer a class); ours answer a type
+  // name synchronously, and graphql-jit (compiled-execution.ts) needs that: it does not await a type.
+  for (const meta of [...storage.interfaceTypes, ...storage.unions]) {
+    const type = schema.getType(meta.name);
+    if (meta.resolveType && type && isAbstractType(type)) type.resolveType = meta.resolveType;
   }
   return replaced;
 }

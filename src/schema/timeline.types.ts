@@ -1,3 +1,4 @@
+import { LazyField } from './compiled-execution';
 import { Field, Int, ObjectType, createUnionType, registerEnumType } from 'type-graphql';
 import { typeOfId } from '../entities/ids';
 import { TIMELINE_KINDS, TIMELINE_KIND_DESCRIPTIONS, timelineEntities, type TimelineKind } from '../services/timeline.service';
@@ -33,5 +34,5 @@ export class TimelineEdge {
 export class TimelineConnection {
   @Field(() => [TimelineEdge], { description: 'The entries of this page, newest first.' }) edges!: TimelineEdge[];
   @Field(() => PageInfo, { description: 'Paging information (forward only: `first` + `after`).' }) pageInfo!: PageInfo;
-  @Field(() => Int, { description: 'How many entries match in all (same kinds and time range); counted only when asked for.' }) totalCount!: number;
+  @Field(() => Int, { description: 'How many entries match in all (same kinds and time range); counted only when asked for.' }) @LazyField() totalCount!: number;
 }
