@@ -337,6 +337,19 @@ describe('limits that count, in plain words (items 20 and 13)', () => {
     expect(res.body.data.customers.edges.length).toBe(res.body.data.customers.totalCount);
   });
 
+  test('one document checked again with each new value: passes, is refused, passes, is refused (the checks are remembered per document and value)', async () => {
+    for (const [m, refused] of [[10, false], [100, true], [10, false], [100, true]] as const) {
+      const res = await t.gql(PAGE, { n: 100, m }, 'ADMIN');
+      expect(res.body.errors?.[0]?.extensions?.limit).toBe(refused ? 'maxCost' : undefined);
+    }
+    // A literal refused once is refused again (only documents that passed are remembered).
+    for (let i = 0; i < 2; i++) {
+      const res = await t.gql('{ customers(first: 10, filter: { name: { contains: "\\u0000" } }) { totalCount } }', {}, 'ADMIN');
+      expect(res.status).toBe(400);
+      expect(res.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+  });
+
   describe('in production', () => {
     let prod: App;
     beforeAll(async () => {

@@ -187,13 +187,23 @@ function checkVariables(schema: GraphQLSchema, document: DocumentNode, operation
   }
 }
 
+/**
+ * Documents whose literals passed. Apollo keeps each parsed document (its document store), so a query sent
+ * again is the same object: its literals are checked once, not on every request. (Refusals are not kept:
+ * a refused document is re-checked, which costs only the refused caller.)
+ */
+const literalsPassed = new WeakSet<DocumentNode>();
+
 /** Runs the guard; throws a BAD_USER_INPUT GraphQLError (HTTP 400) naming the field. */
 export function guardInput(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined) {
-  try {
-    checkLiterals(schema, document);
-  } catch (error) {
-    if (error instanceof Refused) throw refusal(error.problem, error.path);
-    throw error;
+  if (!literalsPassed.has(document)) {
+    try {
+      checkLiterals(schema, document);
+    } catch (error) {
+      if (error instanceof Refused) throw refusal(error.problem, error.path);
+      throw error;
+    }
+    literalsPassed.add(document);
   }
   checkVariables(schema, document, operation, variables ?? {});
 }

@@ -77,6 +77,35 @@ const costRule = new ApolloArmor({
  */
 export function checkCostWithVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined) {
   if (!variables || !operation.variableDefinitions?.length) return;
+  // The cost depends only on the document and the values of its paging variables: each pair is checked once.
+  let paging = pagingVariables.get(document);
+  if (!paging) pagingVariables.set(document, (paging = pagingVariablesOf(document)));
+  if (!paging.length) return;
+  const key = paging.map((name) => String(variables[name])).join(',');
+  let passed = costPassed.get(document);
+  if (passed?.has(key)) return;
+  checkCost(schema, document, variables);
+  if (!passed) costPassed.set(document, (passed = new Set()));
+  if (passed.size < MAX_PASSED_PER_DOCUMENT) passed.add(key);
+}
+
+/** Per document (Apollo keeps each parsed document, so a query sent again is the same object): its paging variables, and the values that passed. */
+const pagingVariables = new WeakMap<DocumentNode, string[]>();
+const costPassed = new WeakMap<DocumentNode, Set<string>>();
+const MAX_PASSED_PER_DOCUMENT = 200;
+
+/** The variables given as `first` or `last` anywhere in the document. */
+function pagingVariablesOf(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
+  return [...names];
+}
+
+function checkCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>) {
   let substituted = false;
   const withValues = visit(document, {
     Argument(node) {
