@@ -9,7 +9,7 @@ import type { ServiceContext } from './context';
 import { customersByIds } from './customer.service';
 import { userError } from './errors';
 import { expandKeys, keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
-import { columnsOf, rows, sql, textArray } from './sql';
+import { columnsOf, limitSql, rows, sql, textArray } from './sql';
 import { ID, parseInput, text, type InputOf } from './validation';
 
 /**
@@ -74,7 +74,7 @@ const KEYS: SortKey<ApiKey>[] = expandKeys([
 export async function listApiKeys(ctx: ServiceContext, args: ConnectionArgs) {
   const req = pageRequest(args, 'apiKeys');
   const fetched = await rows<ApiKey>(ctx.em, sql`select ${columnsOf(ctx.em, 'ApiKey', 'k')} from api_key k
-    where ${keysetSql(KEYS, req.cursor, req.backward)} order by ${orderSql(KEYS, req.backward)} limit ${req.limit + 1}`);
+    where ${keysetSql(KEYS, req.cursor, req.backward)} order by ${orderSql(KEYS, req.backward)} limit ${limitSql(req.limit + 1)}`);
   const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from api_key`))[0].n);
   return toConnection(fetched, req, KEYS, 'apiKeys', count);
 }

@@ -7,7 +7,7 @@ import {
   keysetSql, lazyCount, orderKeys, orderSql, pageRequest, toConnection,
   type Connection, type ConnectionArgs, type OrderBy, type SortKey,
 } from './pagination';
-import { and, columnsOf, raw, rows, sql, type Sql } from './sql';
+import { and, columnsOf, limitSql, raw, rows, sql, type Sql } from './sql';
 
 /**
  * Customers filtered and sorted by their value and loyalty metrics (issue 12), read from the
@@ -147,7 +147,7 @@ export async function listByMetrics<T extends { id: string }>(ctx: ServiceContex
   const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from customer c ${raw(METRICS_JOIN)} where ${q.where}`))[0].n);
   const part = (where: Sql, partKeys: SortKey<T>[], cursor: unknown[] | null, limit: number) =>
     rows<T>(ctx.em, sql`${select} where ${where} and ${keysetSql(partKeys, cursor, req.backward)}
-      order by ${orderSql(partKeys, req.backward)} limit ${limit}`);
+      order by ${orderSql(partKeys, req.backward)} limit ${limitSql(limit)}`);
 
   const first = q.orderBy[0].field;
   if (!isMetricSort(first)) {

@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { accountScope } from './scope';
-import { TRUE, and, raw, rows, sql, type Sql } from './sql';
+import { and, limitSql, raw, rows, sql, type Sql, TRUE } from './sql';
 import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
 
 /**
@@ -99,7 +99,7 @@ export async function receivablesSummary(
     from open_receivable o
     group by ${groupKeys}
     order by sum(o.outstanding) desc, coalesce(sum(o.outstanding) filter (where o.is_overdue), 0) desc, ${groupKeys}
-    limit ${limit}`);
+    limit ${limitSql(limit)}`);
 }
 
 /**

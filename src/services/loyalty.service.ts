@@ -11,7 +11,7 @@ import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { appendEntry, expirePoints, lockMembership } from './loyalty-ledger';
 import { getCustomer } from './customer.service';
-import { columnsOf, join, newIdSql, raw, rows, sql, type Sql } from './sql';
+import { columnsOf, join, limitSql, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, CURRENCY, parseInput, text, type InputOf } from './validation';
 
@@ -108,7 +108,7 @@ export const PROGRAMME_AUDIT_KEY = 'loyalty-programme';
 export async function programmeHistory(ctx: ServiceContext, first: number): Promise<AuditEvent[]> {
   return rows<AuditEvent>(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
     where a.entity_type = 'LoyaltyProgramme' and a.customer_id = ${PROGRAMME_AUDIT_KEY} and ${auditVisible(ctx)}
-    order by a.at desc, a.id desc limit ${Math.max(1, Math.min(first, 100))}`);
+    order by a.at desc, a.id desc limit ${limitSql(Math.max(1, Math.min(first, 100)))}`);
 }
 
 export interface ProgrammePayload { programme: ProgrammeRow | null; errors: UserError[] }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keysetSql, orderSql, toConnection, type Connection, type PageRequest, type SortKey } from './pagination';
-import { raw, rows, sql, textArray, type Sql } from './sql';
+import { limitSql, raw, rows, sql, type Sql, textArray } from './sql';
 
 /**
  * One page of child rows for each of several (already visible) parents, in one statement: rows are
@@ -26,7 +26,7 @@ export async function pagesByParent<T>(em: EntityManager, opts: {
           row_number() over (partition by ${raw(opts.parentColumn)} order by ${orderSql(keys, req.backward)}) as "__rn"
         from ${raw(opts.from)}
         where ${raw(opts.parentColumn)} = any(${textArray(parentIds)}) and ${opts.where} and ${keysetSql(keys, req.cursor, req.backward)}
-      ) page where page."__rn" <= ${req.limit + 1} order by page."__parent", page."__rn"`)
+      ) page where page."__rn" <= ${limitSql(req.limit + 1)} order by page."__parent", page."__rn"`)
     : [];
   const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));
   for (const { __rn: _rn, __parent, ...row } of fetched) byParent.get(__parent)?.push(row as T);
@@ -52,5 +52,5 @@ export function embeddedPageSql<T>(opts: {
   const { keys, req } = opts;
   return sql`array_to_json(array(select ${opts.object} from ${raw(opts.from)}
     where ${raw(opts.parentColumn)} = ${raw(opts.parentId)} and ${opts.where} and ${keysetSql(keys, req.cursor, req.backward)}
-    order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}))`;
+    order by ${orderSql(keys, req.backward)} limit ${limitSql(req.limit + 1)}))`;
 }

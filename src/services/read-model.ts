@@ -6,7 +6,7 @@ import {
   type Connection, type ConnectionArgs, type OrderBy, type SortKey,
 } from './pagination';
 import { InputError } from './errors';
-import { and, columnProps, columnsOf, isFalse, join, jsonObjectOf, parseEmbedded, raw, rows, sql, textArray, type Sql } from './sql';
+import { and, columnProps, columnsOf, isFalse, join, jsonObjectOf, limitSql, parseEmbedded, raw, rows, sql, type Sql, textArray } from './sql';
 
 /**
  * The read side of a domain, written once: a list (a keyset connection with a lazy count), records by
@@ -351,7 +351,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     const { select, place } = withEmbeds(ctx, columns(ctx, args.select, keys), args.embed);
     const fetched = place(await rows<T>(ctx.em, sql`select ${select} from ${raw(from)}
       where ${where} and ${keysetSql(keys, req.cursor, req.backward)}
-      order by ${orderSql(keys, req.backward)} limit ${req.limit + 1}`));
+      order by ${orderSql(keys, req.backward)} limit ${limitSql(req.limit + 1)}`));
     const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from ${raw(from)} where ${where}`))[0].n);
     return toConnection(fetched, req, keys, signature, count);
   };

@@ -36,6 +36,17 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): Sql {
 /** Trusted SQL text from code (identifiers, keywords), never from input. */
 export const raw = (text: string): Sql => ({ text, params: [] });
 
+/**
+ * A row limit written into the SQL text, not passed as a parameter: reads run as prepared statements
+ * planned generically (see `planGenerically` in db/orm.ts), and a generic plan for `limit $n` assumes a
+ * tenth of the table, so a page of 51 customers was planned as a sort of all of them. Page sizes are few
+ * (1–101), so the statements stay few.
+ */
+export function limitSql(n: number): Sql {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row limit: ${n}`);
+  return raw(String(n));
+}
+
 export const TRUE = raw('true');
 export const FALSE = raw('false');
 

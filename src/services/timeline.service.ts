@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
-import { columnsOf, isFalse, join, jsonObjectOf, parseEmbedded, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
+import { columnsOf, isFalse, join, jsonObjectOf, limitSql, parseEmbedded, raw, rows, sql, type Sql, textArray, TRUE } from './sql';
 
 /**
  * The customer timeline: one stream, newest first, merging every source of things that happened with a
@@ -176,9 +176,9 @@ export async function timelinePagesByCustomer(
             from ${raw(source.from)}
             where ${rangeSql(source, visible, args)} and ${afterSql(source, pos)}
             order by ${raw(source.at)} desc, ${raw(source.id)} desc
-            limit ${take})`), ' union all ')}) u
+            limit ${limitSql(take)})`), ' union all ')}) u
           order by u.at desc, u.kind_rank desc, u.id desc
-          limit ${take}
+          limit ${limitSql(take)}
         ) t
         order by p.parent, t.at desc, t.kind_rank desc, t.id desc`)
     : [];
