@@ -46,20 +46,6 @@ function baseOptions(): Options {
 }
 
 /**
- * Every connection plans prepared statements once (`plan_cache_mode = force_generic_plan`). The reads of
- * `services/direct-read.ts` are named prepared statements with `$n` parameters, the page size among them;
- * PostgreSQL's default (auto) compares the generic plan's estimate with the custom plans', and a generic
- * plan with an unknown `limit $n` or `= any($1::text[])` always looks worse, so it planned every execution
- * anew: ~1 ms of PostgreSQL CPU for the customer 360 statement, which then ran in 0.2 ms (issue 13). The
- * reads are keyed (ids, the customer's id, keyset pages on their indexes), where the generic plan is the
- * custom one. The ORM's own statements are sent as text with the values inlined (planned once each, as
- * before): the setting does not touch them.
- */
-function planGenerically(connection: { query(sql: string, done: (error?: Error) => void): void }, done: (error: Error | undefined, connection: unknown) => void) {
-  connection.query('set plan_cache_mode = force_generic_plan', (error) => done(error, connection));
-}
-
-/**
  * Opens PostgreSQL when `DATABASE_URL` is set, else the embedded database (PGlite) in
  * `<DATA_DIR>/pglite`, or in memory when `inMemory` is asked for (tests), optionally starting from the
  * files of an earlier `dump()` (`loadDataDir`).
@@ -70,7 +56,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDi
       ...baseOptions(),
       driver: PostgreSqlDriver,
       clientUrl: config.DATABASE_URL,
-      pool: { min: 0, max: POOL_SIZE, afterCreate: planGenerically },
+      pool: { min: 0, max: POOL_SIZE },
     });
     enableDirectReads(orm.em.getConnection());
     return { orm, kind: 'postgresql', close: () => orm.close(true) };

@@ -37,10 +37,10 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): Sql {
 export const raw = (text: string): Sql => ({ text, params: [] });
 
 /**
- * A row limit written into the SQL text, not passed as a parameter: reads run as prepared statements
- * planned generically (see `planGenerically` in db/orm.ts), and a generic plan for `limit $n` assumes a
- * tenth of the table, so a page of 51 customers was planned as a sort of all of them. Page sizes are few
- * (1–101), so the statements stay few.
+ * A row limit written into the SQL text, not passed as a parameter. Reads run as named prepared statements
+ * (services/direct-read.ts), which PostgreSQL plans once and for all when a generic plan's estimate is no
+ * worse than the plans for the values; for `limit $n` it assumes a tenth of the table, so every page and
+ * every customer 360 was planned anew on each request. Page sizes are few (1–101): the statements stay few.
  */
 export function limitSql(n: number): Sql {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row limit: ${n}`);
