@@ -5,7 +5,7 @@ import { ActorType, AuditAction } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { fixedOrder, readModel } from './read-model';
 import { visibleCustomer } from './scope';
-import { and, FALSE, isFalse, isTrue, join, or, raw, sql, textArray, type Sql } from './sql';
+import { and, codeNames, FALSE, isFalse, isTrue, join, or, raw, type Sql, sql } from './sql';
 
 const json = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
@@ -75,7 +75,7 @@ export function auditVisible(ctx: ServiceContext, alias = 'a'): Sql {
   const allowed = AUDIT_SCOPES.flatMap(({ types, visible }) => {
     const scope = visible(ctx.principal, alias);
     if (isFalse(scope)) return [];
-    const ofType = sql`${raw(alias)}.entity_type = any(${textArray(types)})`;
+    const ofType = sql`${raw(alias)}.entity_type = any(${codeNames(types)})`;
     return [isTrue(scope) ? ofType : sql`(${ofType} and ${scope})`];
   });
   return allowed.length ? sql`(${or(allowed)})` : FALSE;

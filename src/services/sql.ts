@@ -47,6 +47,15 @@ export function limitSql(n: number): Sql {
   return raw(String(n));
 }
 
+/**
+ * Names from the code (type names, enum values; never input) written into the SQL text as a text array, for
+ * the same reason as `limitSql`: a generic plan then knows them. Anything but letters, digits and `_` is refused.
+ */
+export function codeNames(values: readonly string[]): Sql {
+  for (const v of values) if (!/^\w+$/.test(v)) throw new Error(`not a name from the code: ${v}`);
+  return raw(`array[${values.map((v) => `'${v}'`).join(', ')}]::text[]`);
+}
+
 export const TRUE = raw('true');
 export const FALSE = raw('false');
 

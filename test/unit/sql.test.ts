@@ -1,6 +1,6 @@
 /** The `sql` builder: values always travel as parameters, fragments splice in with theirs, in order. */
 import { mapPlaceholders, TextList } from '../../src/services/direct-read';
-import { and, FALSE, join, likeEscape, limitSql, list, or, raw, spellArrays, sql, textArray, TRUE } from '../../src/services/sql';
+import { and, codeNames, FALSE, join, likeEscape, limitSql, list, or, raw, spellArrays, sql, textArray, TRUE } from '../../src/services/sql';
 
 describe('sql``', () => {
   test('a value becomes a `?` placeholder and a parameter, never text', () => {
@@ -79,5 +79,10 @@ describe('list / textArray / likeEscape', () => {
   test('limitSql writes a row limit into the text (a generic plan then knows it), and refuses anything but a whole number', () => {
     expect(sql`select 1 limit ${limitSql(51)}`).toEqual({ text: 'select 1 limit 51', params: [] });
     for (const bad of [-1, 1.5, Number.NaN, Infinity, '1; drop table customer' as unknown as number]) expect(() => limitSql(bad)).toThrow(/not a row limit/);
+  });
+
+  test('codeNames writes names from the code into the text as a text array, and refuses anything else', () => {
+    expect(sql`t = any(${codeNames(['Customer', 'Contact'])})`).toEqual({ text: "t = any(array['Customer', 'Contact']::text[])", params: [] });
+    expect(() => codeNames(["x'; drop table customer; --"])).toThrow(/not a name from the code/);
   });
 });
