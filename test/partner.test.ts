@@ -523,6 +523,25 @@ describe('statements', () => {
     expect(eur.orders[0].id).toBe((await t.sql(`select id from sales_order where bill_to_id = ? order by created_at limit 1`, [big]))[0].id);
   });
 
+  it('orders lines of one day by document number and instalment, not by id (instalments of one signing share their instant)', async () => {
+    const acct = (await createCustomer({ name: 'Instalment Account', kind: 'BUSINESS', ownerId: rep1Id })).id;
+    const contract = await contractFor(acct, rep1Id);
+    // One statement: the three rows get the same created_at; their ids run against their numbers.
+    await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, issued_on, due_date) values
+      ('rcv_zz3', 'INV-I00001', ?, ?, 1, 'CT instalment 1 of 3', 'EUR', 100.00, '2026-07-01', '2026-07-31'),
+      ('rcv_zz2', 'INV-I00002', ?, ?, 2, 'CT instalment 2 of 3', 'EUR', 200.00, '2026-07-01', '2026-08-31'),
+      ('rcv_zz1', 'INV-I00003', ?, ?, 3, 'CT instalment 3 of 3', 'EUR', 300.00, '2026-07-01', '2026-09-30')`,
+    [acct, contract, acct, contract, acct, contract]);
+    await paymentFor(acct, '50.00', '2026-07-01', 'EUR', 'PAY-1');
+    const [eur] = ok(await t.gql(ACCOUNT, { id: acct, from: '2026-07-01', to: '2026-07-31' }, 'FINANCE')).accountStatement;
+    expect(eur.lines.map((l: any) => [l.reference, l.debit, l.credit, l.balance])).toEqual([
+      ['INV-I00001', '100.00', null, '100.00'],
+      ['INV-I00002', '200.00', null, '300.00'],
+      ['INV-I00003', '300.00', null, '600.00'],
+      ['PAY-1', null, '50.00', '550.00'],
+    ]);
+  });
+
   it('costs the same statements for a small and a large statement with nested fields', async () => {
     const big = (await t.sql<{ id: string }>(`select id from customer where name = 'Busy Account'`))[0]?.id;
     expect(big).toBeDefined();

@@ -83,7 +83,7 @@ export class AccountStatement {
   truncated!: boolean;
 
   @Field(() => [StatementLine], {
-    description: `Receivables issued and payments received in the period, oldest first (on the same day receivables before payments), at most ${STATEMENT_LINE_CAP} (the earliest).`,
+    description: `Receivables issued and payments received in the period, oldest first (on the same day: receivables before payments, then by document number and instalment), at most ${STATEMENT_LINE_CAP} (the earliest).`,
   })
   lines!: StatementLine[];
 

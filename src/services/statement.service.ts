@@ -16,7 +16,7 @@ import { CURRENCY, LOCAL_DATE } from './validation';
  * - billed = receivables issued in [from, to]; paid = payments received in [from, to];
  * - closingBalance = openingBalance + billed − paid (equal to the same balance computed directly at `to`).
  * Lines: the receivables and payments of the period in date order (receivables before payments on
- * the same day, then by creation), each with the running balance after it; and, for information, the
+ * the same day, then by document number and instalment), each with the running balance after it; and, for information, the
  * orders billed to the account that were created in the period (UTC days). Orders are not money
  * movements: an ON_ACCOUNT order enters the balance as a receivable when it is billed.
  *
@@ -164,12 +164,12 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
       ),
       x as (
         select r.currency, 'RECEIVABLE' as kind, 0 as rank, r.issued_on as day, r.number as reference, r.description,
-          r.amount as debit, null::numeric as credit, r.id as "receivableId", null::text as "paymentId", r.created_at, r.id
+          r.amount as debit, null::numeric as credit, r.id as "receivableId", null::text as "paymentId", r.instalment, r.created_at, r.id
         from receivable r
         where r.customer_id = ${accountId} and r.issued_on between ${p.from}::date and ${p.to}::date and ${inCurrency('r')}
         union all
         select p.currency, 'PAYMENT' as kind, 1 as rank, p.received_on as day, p.reference, 'Payment (' || p.method || ')' as description,
-          null::numeric as debit, p.amount as credit, null::text as "receivableId", p.id as "paymentId", p.created_at, p.id
+          null::numeric as debit, p.amount as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
         from payment p
         where p.customer_id = ${accountId} and p.received_on between ${p.from}::date and ${p.to}::date and ${inCurrency('p')}
       ),
@@ -179,7 +179,9 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
             + sum(coalesce(x.debit, 0) - coalesce(x.credit, 0)) over w as running,
           row_number() over w as position
         from x
-        window w as (partition by x.currency order by x.day, x.rank, x.created_at, x.id rows between unbounded preceding and current row)
+        -- Lines of one day: invoices before payments, then by document number and instalment, so that the
+        -- instalments of one signing (same day, same instant) come in their order, never in id order.
+        window w as (partition by x.currency order by x.day, x.rank, x.reference, x.instalment, x.created_at, x.id rows between unbounded preceding and current row)
       )
     select ranked.currency, ranked.kind, ranked.day::text as "lineDate", ranked.reference, ranked.description,
       ranked.debit::numeric(18, 2)::text as debit, ranked.credit::numeric(18, 2)::text as credit,
