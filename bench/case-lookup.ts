@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { intArg, parseArgs } from './args';
 import { ensureSerialProducts } from './seed-catalogue';
+import { API_QUERY as QUERY, CASES, CONTACTS } from './scenarios/case-lookup';
 import { fail, fmt, loadAverage, postJson, printResults, printSetup, runApi, runMain, runRaw, withBench } from './scenario';
 
 /**
@@ -25,21 +26,6 @@ const USAGE = `Usage: DATABASE_URL=postgres://… node dist/bench/case-lookup.js
   --connections  concurrent HTTP connections, and concurrent raw query loops (default 10)
   --warmup       seconds of unmeasured load before each side (default 2; 0 for none)
   --assets       bench assets to make sure exist, one per customer, oldest customers first (default 1000)`;
-
-const CONTACTS = 10;
-const CASES = 5;
-
-const QUERY = `query AgentLookup($tag: String!) {
-  assetByServiceTag(tag: $tag) {
-    id serviceTag purchaseDate warrantyEnd warrantyStatus
-    product { id name }
-    customer {
-      id name phones { label number }
-      contacts(first: ${CONTACTS}) { edges { node { id firstName lastName title phones { number } emails { address } } } }
-      cases(first: ${CASES}) { edges { node { id number subject status priority createdAt } } }
-    }
-  }
-}`;
 
 /**
  * Adds what the scenario reads when missing: the serialised product, one asset per customer for the

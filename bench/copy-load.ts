@@ -119,12 +119,20 @@ export async function dropForeignKeys(client: ClientBase, defs: readonly IndexDe
  */
 export async function recreateForeignKeys(clients: readonly ClientBase[], defs: readonly IndexDef[],
   report: (def: IndexDef, seconds: number) => void): Promise<void> {
+  await eachOnFreeClient(clients, defs, report, async (client, def) => {
+    const { rows: [exists] } = await client.query(`select 1 from pg_constraint where conname = $1 and conrelid = $2::regclass`, [def.name, def.table]);
+    if (!exists) await client.query(`alter table "${def.table}" add constraint "${def.name}" ${def.definition}`);
+  });
+}
+
+/** Runs `build` for each definition in order, one per client at a time, and reports each with its seconds. */
+async function eachOnFreeClient(clients: readonly ClientBase[], defs: readonly IndexDef[],
+  report: (def: IndexDef, seconds: number) => void, build: (client: ClientBase, def: IndexDef) => Promise<unknown>): Promise<void> {
   const queue = [...defs];
   await Promise.all(clients.map(async (client) => {
     for (let def = queue.shift(); def; def = queue.shift()) {
       const started = process.hrtime.bigint();
-      const { rows: [exists] } = await client.query(`select 1 from pg_constraint where conname = $1 and conrelid = $2::regclass`, [def.name, def.table]);
-      if (!exists) await client.query(`alter table "${def.table}" add constraint "${def.name}" ${def.definition}`);
+      await build(client, def);
       report(def, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }));
@@ -137,12 +145,5 @@ export async function recreateForeignKeys(clients: readonly ClientBase[], defs: 
  */
 export async function recreateIndexes(clients: readonly ClientBase[], defs: readonly IndexDef[],
   report: (def: IndexDef, seconds: number) => void): Promise<void> {
-  const queue = [...defs];
-  await Promise.all(clients.map(async (client) => {
-    for (let def = queue.shift(); def; def = queue.shift()) {
-      const started = process.hrtime.bigint();
-      await client.query(def.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
-      report(def, Number(process.hrtime.bigint() - started) / 1e9);
-    }
-  }));
+  await eachOnFreeClient(clients, defs, report, (client, def) => client.query(def.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS ')));
 }

@@ -9,8 +9,9 @@ import type { ReadScenario } from './types';
  */
 export interface CaseLookupInput { tag: string }
 
-const CONTACTS = 10;
-const CASES = 5;
+/** Contacts and cases the lookup shows (also bench/case-lookup.ts, the API-vs-raw scenario of the same request). */
+export const CONTACTS = 10;
+export const CASES = 5;
 
 const phoneRows = (value: unknown) => ((value as { label?: string; number?: string }[] | null) ?? []).map((p) => ({ label: p.label ?? null, number: p.number ?? null }));
 const contactRow = (k: any) => ({
@@ -30,7 +31,7 @@ const lookupRow = (a: any, product: any, customer: any, contacts: any[], cases: 
 /** What the API computes (src/services/asset.service.ts): the warranty end day itself is still covered, today in UTC. */
 const warrantyStatus = (end: string | null) => (end == null ? 'NO_WARRANTY' : end >= new Date().toISOString().slice(0, 10) ? 'IN_WARRANTY' : 'EXPIRED');
 
-const API_QUERY = `query AgentLookup($tag: String!) {
+export const API_QUERY = `query AgentLookup($tag: String!) {
   assetByServiceTag(tag: $tag) {
     id serviceTag purchaseDate warrantyEnd warrantyStatus
     product { id name }

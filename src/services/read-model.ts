@@ -261,7 +261,6 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
   const columns = (ctx: ServiceContext, select?: readonly string[] | null, keys?: SortKey<T>[]) =>
     columnsOf(ctx.em, spec.entity, a, select ? projection(ctx, select, keys ?? []) : null);
   let known: { columns: Set<string>; references: string[] } | null = null;
-  const projectionOf = (ctx: ServiceContext, select: readonly string[]) => projection(ctx, select, []);
   /** The column properties a page needs for `select` (null: all): the selected columns, what the listed field resolvers, the policies and the sort keys read. */
   const projection = (ctx: ServiceContext, select: readonly string[], keys: SortKey<T>[]): Set<string> | null => {
     known ??= { columns: columnProps(ctx.em, spec.entity), references: referenceProps(ctx, spec.entity) };
@@ -298,12 +297,13 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     }
     return found;
   };
+  /** The rows of a nested page: visible under their parent, filtered, with the parent's arguments. */
+  const childWhere = (ctx: ServiceContext, args: ListArgs<O, S> & P): Sql => and([underParent(ctx), filterOf(ctx, args.filter), parentWhere(ctx, args)]);
   const parentColumn = () => {
     if (!spec.parentColumn) throw new Error(`${spec.entity} has no parent column`);
     return spec.parentColumn;
   };
 
-  /** The select list with the embedded pages appended (`"__embed0"`, …), and how to move them onto each row. */
   /** The SQL of each embed (`"__embed0"`, …), or none for those that cannot be embedded here. */
   const embedParts = (ctx: ServiceContext, embed: readonly Embed[] | undefined) => (embed ?? []).flatMap((e, i) => {
     const part = 'model' in e ? e.model.embeddedPageSql(ctx, `${a}.id`, e.args)
@@ -318,18 +318,24 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     return { select, place: (fetched: T[]) => placeEmbeds(ctx, fetched as Record<string, unknown>[], used) as T[] };
   };
 
+  /** This table's column of a reference property (`owner` → `c.owner_id`), or null when it is not one. */
+  const referenceColumn = (ctx: ServiceContext, reference: string): string | null => {
+    const prop = ctx.em.getMetadata().find(spec.entity)!.props.find((p) => p.name === reference && p.kind === 'm:1');
+    return prop ? `${a}.${prop.fieldNames[0]}` : null;
+  };
+
   const recordOf = (ctx: ServiceContext, e: EmbeddedRecord): Sql | null => {
-    const prop = ctx.em.getMetadata().find(spec.entity)!.props.find((p) => p.name === e.reference && p.kind === 'm:1');
-    return prop ? e.record.recordSql(ctx, `${a}.${prop.fieldNames[0]}`, e) : null;
+    const column = referenceColumn(ctx, e.reference);
+    return column ? e.record.recordSql(ctx, column, e) : null;
   };
 
   const referenceSql = (ctx: ServiceContext, e: EmbeddedReference): Sql | null => {
-    const prop = ctx.em.getMetadata().find(spec.entity)!.props.find((p) => p.name === e.reference && p.kind === 'm:1');
-    if (!prop || e.alias === a) return null;
+    const column = referenceColumn(ctx, e.reference);
+    if (!column || e.alias === a) return null;
     const columns = columnProps(ctx.em, e.entity);
     const props = e.select?.every((f) => columns.has(f)) ? new Set(['id', ...e.select]) : null;
     return sql`array_to_json(array(select ${jsonObjectOf(ctx.em, e.entity, e.alias, props)} from ${raw(`${e.table} ${e.alias}`)}
-      where ${raw(`${e.alias}.id = ${a}.${prop.fieldNames[0]}`)}))`;
+      where ${raw(`${e.alias}.id = ${column}`)}))`;
   };
 
   const find = async (ctx: ServiceContext, where: Sql, read?: { embed?: readonly Embed[]; select?: readonly string[] }): Promise<T[]> => {
@@ -383,7 +389,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
         const select = args.select ? projection(ctx, args.select, keys) : null;
         return embeddedPageSql<T>({
           object: jsonObjectOf(ctx.em, spec.entity, a, select), from: fromTable, parentColumn: parentColumn(), parentId,
-          where: and([underParent(ctx), filterOf(ctx, args.filter), parentWhere(ctx, args)]), keys, req,
+          where: childWhere(ctx, args), keys, req,
         });
       } catch (error) {
         if (error instanceof InputError) return null;
@@ -396,7 +402,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
     recordSql(ctx, idExpr, read) {
       // The referencing statement's alias must not be this table's (it would capture `idExpr`).
       if (idExpr.startsWith(`${a}.`)) return null;
-      const select = read.select ? projectionOf(ctx, read.select) : null;
+      const select = read.select ? projection(ctx, read.select, []) : null;
       const nested = embedParts(ctx, read.embed);
       const object = jsonObjectOf(ctx.em, spec.entity, a, select);
       const withNested = nested.length
@@ -414,7 +420,7 @@ function build<T extends { id: string }, O extends SortTable<T>, S extends Filte
       const { keys, signature } = sortKeys(args.orderBy);
       return pagesByParent<T>(ctx.em, {
         parentIds, columns: columns(ctx, args.select, keys), from: fromTable, parentColumn: parentColumn(),
-        where: and([underParent(ctx), filterOf(ctx, args.filter), parentWhere(ctx, args)]),
+        where: childWhere(ctx, args),
         keys, req: pageRequest(args, signature), signature, countFor,
       });
     },

@@ -165,12 +165,17 @@ const selectLists = new Map<string, Sql>();
  * reads only what the request needs, see `ReadModelSpec.fieldNeeds`), unknown names ignored.
  */
 export function columnsOf(em: EntityManager, entity: string, alias: string, props?: ReadonlySet<string> | null): Sql {
+  return cachedPerProjection(selectLists, entity, alias, props, () =>
+    raw(selectedProps(em, entity, props).map((p) => `${columnExpr(p, alias)} as "${p.name}"`).join(', ')));
+}
+
+/** A select list per entity, alias and projection, made once. Bounded: projections come from request shapes, which a client can vary. */
+function cachedPerProjection(cache: Map<string, Sql>, entity: string, alias: string, props: ReadonlySet<string> | null | undefined, make: () => Sql): Sql {
   const key = props ? `${entity}:${alias}:${[...props].sort().join(',')}` : `${entity}:${alias}`;
-  let cached = selectLists.get(key);
+  let cached = cache.get(key);
   if (!cached) {
-    // Bounded: the projections come from request shapes, which a client can vary.
-    if (selectLists.size > 5000) selectLists.clear();
-    selectLists.set(key, (cached = buildColumns(em, entity, alias, props ?? null)));
+    if (cache.size > 5000) cache.clear();
+    cache.set(key, (cached = make()));
   }
   return cached;
 }
@@ -193,9 +198,9 @@ function columnExpr(p: ReturnType<typeof readableProps>[number], alias: string):
   return asText ? `${column}::text` : column;
 }
 
-function buildColumns(em: EntityManager, entity: string, alias: string, props: ReadonlySet<string> | null): Sql {
-  const parts = readableProps(em, entity).filter((p) => !props || props.has(p.name)).map((p) => `${columnExpr(p, alias)} as "${p.name}"`);
-  return raw(parts.join(', '));
+/** The readable properties in `props` (all of them without). */
+function selectedProps(em: EntityManager, entity: string, props: ReadonlySet<string> | null | undefined) {
+  return readableProps(em, entity).filter((p) => !props || props.has(p.name));
 }
 
 const jsonObjects = new Map<string, Sql>();
@@ -206,16 +211,12 @@ const jsonObjects = new Map<string, Sql>();
  * (services/pages-by-parent.ts). Timestamps come back as text: `parseEmbedded` turns them into Date.
  */
 export function jsonObjectOf(em: EntityManager, entity: string, alias: string, props?: ReadonlySet<string> | null): Sql {
-  const key = props ? `${entity}:${alias}:${[...props].sort().join(',')}` : `${entity}:${alias}`;
-  let cached = jsonObjects.get(key);
-  if (!cached) {
-    if (jsonObjects.size > 5000) jsonObjects.clear();
-    const parts = readableProps(em, entity).filter((p) => !props || props.has(p.name)).map((p) => `'${p.name}', ${columnExpr(p, alias)}`);
+  return cachedPerProjection(jsonObjects, entity, alias, props, () => {
+    const parts = selectedProps(em, entity, props).map((p) => `'${p.name}', ${columnExpr(p, alias)}`);
     // json_build_object takes at most 100 arguments (50 properties): wider rows are built in parts and merged.
     const chunks = Array.from({ length: Math.ceil(parts.length / 50) }, (_, i) => `json_build_object(${parts.slice(i * 50, i * 50 + 50).join(', ')})`);
-    jsonObjects.set(key, (cached = raw(chunks.length === 1 ? chunks[0] : `(${chunks.map((c) => `${c}::jsonb`).join(' || ')})`)));
-  }
-  return cached;
+    return raw(chunks.length === 1 ? chunks[0] : `(${chunks.map((c) => `${c}::jsonb`).join(' || ')})`);
+  });
 }
 
 /** Rows embedded as JSON (see `jsonObjectOf`), as `rows` returns them: timestamps as Date. */
