@@ -24,7 +24,8 @@ class ServiceStatsArgs {
 @Resolver()
 export class ServiceDeskResolver {
   @Query(() => [ServiceStatsRow], {
-    description: 'Service metrics of the cases opened in [from, to): volume, SLA attainment, median first-response and resolution times, '
+    description: 'Service metrics of the cases opened in [from, to): volume, SLA attainment (a breach judged at the case\'s resolution, or at the '
+      + 'period\'s end for a case still open then or resolved later: see `breachedCount`), median first-response and resolution times, '
       + 'average CSAT and NPS, per agent, case type or channel; most cases first. ADMIN, SERVICE_AGENT and ANALYST over every case, '
       + 'a SALES_MANAGER over the cases of their team\'s customers. Others: FORBIDDEN.',
   })

@@ -38,11 +38,15 @@ export class ServiceStatsRow {
   caseCount!: number;
 
   @Field(() => Int, {
-    description: 'Of those, cases whose SLA is breached as of now: first response or resolution came after its due time, or is still missing past it.',
+    description: 'Of those, cases whose SLA was breached at the case\'s reference instant E = the earliest of its resolution, the period\'s end `to` '
+      + 'and now (now matters only while the period has not ended): breached iff the first-response due time is before the earlier of the first '
+      + 'response (first public staff reply, or the resolution when none came first) and E, or the resolution due time is before E. So a resolved '
+      + 'case counts by whether it was breached at its resolution, a case still open at the period\'s end (or resolved after it) by whether it was '
+      + 'breached at the period\'s end, and a past period\'s figure never changes as time passes.',
   })
   breachedCount!: number;
 
-  @Field(() => Float, { description: 'Cases not breached / all cases × 100, rounded to 2 decimals (0–100).' })
+  @Field(() => Float, { description: 'Cases not breached (as `breachedCount` defines it) / all cases × 100, rounded to 2 decimals (0–100).' })
   slaAttainmentPercent!: number;
 
   @Field(() => Float, {

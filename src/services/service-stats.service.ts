@@ -2,7 +2,6 @@ import type { Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
-import { BREACHED_SQL } from './case.service';
 import { caseScope } from './scope';
 import { FALSE, TRUE, raw, rows, sql, type Sql } from './sql';
 
@@ -17,8 +16,13 @@ import { FALSE, TRUE, raw, rows, sql, type Sql } from './sql';
  * - AGENT groups by the case's current assignee (one row with a null key for unassigned cases), TYPE by
  *   case type, CHANNEL by channel; rows ordered by case count (descending), then key;
  * - slaAttainmentPercent = cases not breached / all cases × 100, 2 decimals; "breached" is the case rule
- *   (BREACHED_SQL: first response or resolution late, or still missing past its due time; a resolution
- *   without a public reply counts as the response) as of the time of the request;
+ *   (first response or resolution late, or still missing past its due time; a resolution without a
+ *   public reply counts as the response) evaluated at the case's reference instant E = the earliest of
+ *   its resolution (`resolvedAt`), the period's end `to`, and now (which only matters while the period
+ *   has not ended): breached iff first_response_due_at < least(first public reply or else resolution, E)
+ *   or resolution_due_at < E (`breachedInPeriod`). A past period's figure therefore never changes as
+ *   time passes: a resolved case counts by whether it was breached at its resolution, a case still open
+ *   at the period's end (or resolved after it) by whether it was breached at the period's end;
  * - medianFirstResponseMinutes = median (percentile_cont 0.5) of first public reply − opening, over the
  *   cases that have had one; medianResolutionMinutes the same for resolution (cases RESOLVED or CLOSED
  *   now); 1 decimal; null when no case has one;
@@ -45,8 +49,11 @@ export interface ServiceStatsRow {
   nps: number | null;
 }
 
-/** Whose cases a caller may aggregate, on the case row aliased `alias`. */
-function statsScope(principal: Principal, alias = 'k'): Sql {
+/**
+ * Whose cases a caller may aggregate, on the case row aliased `alias` (also the scope of the service
+ * reports, service-reports.service.ts).
+ */
+export function statsScope(principal: Principal, alias = 'k'): Sql {
   if (principal.type !== 'USER') return FALSE;
   switch (principal.role) {
     case Role.ADMIN:
@@ -66,22 +73,40 @@ const KEY: Record<ServiceStatsGroupBy, string> = {
   CHANNEL: 'k.channel',
 };
 
-/** The longest period a report may cover (a sanity bound; 10 years). */
-const MAX_PERIOD_MS = 3660 * 86_400_000;
+/**
+ * The SLA breach of the case row aliased `alias` as it stood at E = least(resolved_at, `end`, now())
+ * (least ignores a null resolution): the first response (first public staff reply, or the resolution
+ * when none came first) was not there by its due time although E had passed it, or E is after the
+ * resolution due time. The same rule as BREACHED_SQL (case.service.ts), frozen at E.
+ */
+export function breachedInPeriod(alias: string, end: Sql): Sql {
+  const col = (name: string) => raw(`${alias}.${name}`);
+  const e = sql`least(${col('resolved_at')}, ${end}, now())`;
+  return sql`(least(coalesce(${col('first_responded_at')}, ${col('resolved_at')}, ${e}), ${e}) > ${col('first_response_due_at')}
+    or ${e} > ${col('resolution_due_at')})`;
+}
 
-export async function serviceStats(ctx: ServiceContext, args: { from: Date; to: Date; groupBy: ServiceStatsGroupBy }): Promise<ServiceStatsRow[]> {
-  const { from, to, groupBy } = args;
+/** The longest period a report may cover (a sanity bound; 10 years). */
+export const MAX_PERIOD_MS = 3660 * 86_400_000;
+
+/** `from` and `to` are timestamps, from < to, at most 10 years apart; BAD_USER_INPUT naming the argument otherwise. */
+export function checkPeriod(from: Date, to: Date): void {
   if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw new InputError('`from` must be a timestamp.', 'from');
   if (!(to instanceof Date) || Number.isNaN(to.getTime())) throw new InputError('`to` must be a timestamp.', 'to');
   if (from.getTime() >= to.getTime()) throw new InputError('`from` must be before `to` (the period is [from, to)).', 'to');
   if (to.getTime() - from.getTime() > MAX_PERIOD_MS) throw new InputError('The period is at most 10 years.', 'to');
+}
+
+export async function serviceStats(ctx: ServiceContext, args: { from: Date; to: Date; groupBy: ServiceStatsGroupBy }): Promise<ServiceStatsRow[]> {
+  const { from, to, groupBy } = args;
+  checkPeriod(from, to);
   const key = KEY[groupBy];
   if (!key) throw new InputError('Unknown grouping.', 'groupBy');
   const minutes = (end: string) => raw(`extract(epoch from (${end} - k.created_at)) / 60`);
 
   return rows<ServiceStatsRow>(ctx.em, sql`
     with counted as (
-      select ${raw(key)} as key, ${BREACHED_SQL('k')} as breached,
+      select ${raw(key)} as key, ${breachedInPeriod('k', sql`${to.toISOString()}::timestamptz`)} as breached,
         ${minutes('k.first_responded_at')} as first_response, ${minutes('k.resolved_at')} as resolution,
         s.csat, s.nps
       from service_case k
