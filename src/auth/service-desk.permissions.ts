@@ -17,7 +17,7 @@ import { everyone, isRole, reachable } from './rules';
  */
 const readsSurveys = caseStaff;
 const seesSurveyLink = worksCases;
-const readsServiceStats = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ANALYST);
+export const readsServiceStats = isRole(Role.ADMIN, Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ANALYST);
 const schedulesFollowUps = worksCases;
 
 export const serviceDeskPermissions: PermissionMap = {

@@ -2,6 +2,7 @@ import { assetPermissions } from '../auth/asset.permissions';
 import { casePermissions } from '../auth/case.permissions';
 import { feedbackPermissions } from '../auth/feedback.permissions';
 import { serviceDeskPermissions } from '../auth/service-desk.permissions';
+import { serviceReportsPermissions } from '../auth/service-reports.permissions';
 import { Asset } from '../entities/asset.entity';
 import { ProductFeedback } from '../entities/product-feedback.entity';
 import { CaseComment, ServiceCase } from '../entities/service-case.entity';
@@ -16,6 +17,7 @@ import { assetResolvers } from '../resolvers/asset.resolver';
 import { caseResolvers } from '../resolvers/case.resolver';
 import { feedbackResolvers } from '../resolvers/feedback.resolver';
 import { serviceDeskResolvers } from '../resolvers/service-desk.resolver';
+import { serviceReportsResolvers } from '../resolvers/service-reports.resolver';
 import { caseScope } from '../services/scope';
 import { runSlaJob } from '../services/sla.service';
 import { timelineRowsById } from '../services/timeline.service';
@@ -26,8 +28,8 @@ export const serviceDomain: Domain = {
   name: 'service',
   entities: [Asset, ServiceCase, CaseComment, ServiceQueue, SlaPolicy, Survey, ProductFeedback],
   migrations: [{ name: 'Migration20261204000000Service', class: Migration20261204000000Service }],
-  resolvers: [...assetResolvers, ...caseResolvers, ...serviceDeskResolvers, ...feedbackResolvers],
-  permissions: [assetPermissions, casePermissions, serviceDeskPermissions, feedbackPermissions],
+  resolvers: [...assetResolvers, ...caseResolvers, ...serviceDeskResolvers, ...serviceReportsResolvers, ...feedbackResolvers],
+  permissions: [assetPermissions, casePermissions, serviceDeskPermissions, serviceReportsPermissions, feedbackPermissions],
   loaders: [createAssetLoaders, createCaseLoaders, createServiceDeskLoaders, createFeedbackLoaders],
   nodes: {
     Asset: (ctx, ids) => ctx.loaders.assetById.loadMany(ids),
