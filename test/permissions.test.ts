@@ -363,6 +363,11 @@ const ROWS: Row[] = [
     effect: (role) => exists('select 1 from service_case where subject = ?', [`matrix-${role}`]),
   },
   { name: 'Query.serviceStats', query: '{ serviceStats(from: "2025-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", groupBy: TYPE) { key caseCount } }', path: ['serviceStats'], vars: () => ({}), expect: 'V V F V F F V F F' },
+  // Service reports (issue 14): the readers of serviceStats.
+  { name: 'Query.slaAttainment', query: '{ slaAttainment(from: "2025-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", groupBy: PRIORITY) { key resolvedCount } }', path: ['slaAttainment'], vars: () => ({}), expect: 'V V F V F F V F F' },
+  { name: 'Query.caseBacklog', query: '{ caseBacklog(groupBy: QUEUE) { key openCount } }', path: ['caseBacklog'], vars: () => ({}), expect: 'V V F V F F V F F' },
+  { name: 'Query.reopenRate', query: '{ reopenRate(from: "2025-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", groupBy: QUEUE) { key reopenRate } }', path: ['reopenRate'], vars: () => ({}), expect: 'V V F V F F V F F' },
+  { name: 'Query.firstContactResolution', query: '{ firstContactResolution(from: "2025-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", groupBy: PRIORITY) { key firstContactRate } }', path: ['firstContactResolution'], vars: () => ({}), expect: 'V V F V F F V F F' },
   { name: 'Query.productFeedback', query: '{ productFeedback(first: 5) { totalCount } }', path: ['productFeedback'], vars: () => ({}), expect: 'V V V V V F V F F' },
   { name: 'Customer.suggestionValue', query: customerField('suggestionValue { suggestionCount }'), path: ['customer', 'suggestionValue'], vars: byId('bizConsent'), expect: 'V V V V V V V A F' },
   // Loyalty (issue 11): memberships for staff and keys that read customers (a partner its own); the ledger not for ANALYST.
@@ -467,6 +472,7 @@ describe('the role matrix through HTTP', () => {
       'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
       'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
+      'Query.slaAttainment', 'Query.caseBacklog', 'Query.reopenRate', 'Query.firstContactResolution',
       'Query.productFeedback', 'Customer.suggestionValue',
       'Customer.membership', 'Customer.pointsLedger', 'Query.loyaltyProgramme', 'Query.loyaltyLiability', 'Mutation.enrolMember', 'Mutation.adjustPoints',
       'Mutation.updateLoyaltyProgramme', 'Query.offers', 'Query.offersFor', 'Mutation.createOffer',
