@@ -13,12 +13,15 @@ import { insertRows, numbers, type Value } from './seed-sql';
  * - two queues: "Service desk" and "Escalations" (the escalation queue), both managed by the admin;
  * - two serialised products with a warranty (a laptop, 24 months; a printer, 12 months) and eight assets
  *   (service tags DEMO-LT-0001…, DEMO-PR-0001…) of the first business customers, one out of warranty;
- * - ten cases in every status, type mix and channel (one opened by the partner for its own dealer record),
- *   with public replies and internal notes; `firstRespondedAt` is the first public staff reply;
- * - surveys for the three resolved/closed cases, two of them answered;
- * - a P1 repair whose resolution is overdue: the SLA job's rules run once, so it is escalated (moved to
- *   "Escalations", ESCALATION task for the admin, audited as SYSTEM); the other open cases are within SLA
- *   at seeding time;
+ * - fifteen cases in every status, type mix and channel (one opened by the partner for its own dealer record),
+ *   with public replies and internal notes; `firstRespondedAt` is the first public staff reply; for the
+ *   service reports also a complaint resolved late (reply and resolution after their due times), two
+ *   reopened cases (one resolved again, one open; reopenCount 1 and the audit entry `reopenCase` writes,
+ *   which keeps the undone resolution) and open cases aged 4, 12 and 40 days;
+ * - surveys for the cases resolved at least once (sent at the first resolution), two of them answered;
+ * - a P1 repair whose resolution is overdue, and the two old P4 cases past their resolution due time: the
+ *   SLA job's rules run once, so they are escalated (the P1 moved to "Escalations", the P4s raised to P3,
+ *   ESCALATION tasks for the admin, audited as SYSTEM); the other open cases are within SLA at seeding time;
  * - a follow-up task on a resolved case in the service agent's agenda;
  * - product feedback: the toner suggestion, ACCEPTED with its case, and a NEW idea for the laptop.
  *
@@ -58,6 +61,8 @@ interface CasePlan {
   closedAfter?: number;
   /** Survey answer [csat, nps, comment] (resolved or closed cases; undefined: not answered yet). */
   answer?: [number, number, string | null];
+  /** Resolved and reopened once: [hours after opening it was first resolved, hours after opening it was reopened, reason]. */
+  reopened?: [number, number, string];
 }
 
 const PLANS: CasePlan[] = [
@@ -115,6 +120,36 @@ const PLANS: CasePlan[] = [
     type: 'RETURN', channel: 'EMAIL', priority: 'P3', status: 'ASSIGNED', subject: 'Return of a printer bought by mistake',
     description: 'We ordered the wrong model and want to return it unopened.', customer: 5, asset: 7, assigned: true, openedHoursAgo: 4,
     comments: [[2, 'INTERNAL', 'agent', 'Within the 30-day return window; check the seal on pickup.']],
+  },
+  // For the service reports (issue 14): a resolution and a first reply both late, reopened cases, and an open backlog
+  // of every age (the two overdue ones are escalated by the SLA job's run below).
+  {
+    type: 'COMPLAINT', channel: 'EMAIL', priority: 'P2', status: 'RESOLVED', subject: 'Invoice sent to the wrong department',
+    description: 'Our invoices keep going to purchasing instead of accounts payable.', customer: 3, asset: null, assigned: true, openedHoursAgo: 15 * 24,
+    comments: [[6, 'PUBLIC', 'agent', 'Sorry for the trouble: we are correcting the billing address.'], [30, 'PUBLIC', 'agent', 'The address is corrected for all future invoices.']],
+    resolvedAfter: 40,
+  },
+  {
+    type: 'REPAIR', channel: 'PHONE', priority: 'P3', status: 'RESOLVED', subject: 'Printer still jams after the repair',
+    description: 'The technician replaced the roller, but tray 2 jams again.', customer: 1, asset: 2, assigned: true, openedHoursAgo: 10 * 24,
+    comments: [[1, 'PUBLIC', 'agent', 'We will send the technician again.'], [55, 'PUBLIC', 'agent', 'The new tray is fitted; please tell us if it jams again.']],
+    reopened: [30, 50, 'It jams again after a day.'], resolvedAfter: 70,
+  },
+  {
+    type: 'TECH_SUPPORT', channel: 'WEB', priority: 'P4', status: 'IN_PROGRESS', subject: 'VPN drops every evening',
+    description: 'The VPN connection drops at about 6 pm every day.', customer: 4, asset: null, assigned: true, openedHoursAgo: 12 * 24,
+    comments: [[3, 'PUBLIC', 'agent', 'Please update the VPN client to 5.2; that should fix it.']],
+    reopened: [48, 5 * 24, 'It still drops after the update.'],
+  },
+  {
+    type: 'INSTALLATION', channel: 'EMAIL', priority: 'P4', status: 'NEW', subject: 'Wall mount for the meeting room screen',
+    description: 'Can you install the wall mount when you deliver the screen?', customer: 5, asset: null, assigned: false, openedHoursAgo: 4 * 24,
+    comments: [[5, 'PUBLIC', 'agent', 'Yes: we will bring the mount kit with the delivery.']],
+  },
+  {
+    type: 'RETURN', channel: 'PHONE', priority: 'P4', status: 'WAITING_ON_CUSTOMER', subject: 'Return of two unused docking stations',
+    description: 'We ordered two docks too many.', customer: 2, asset: null, assigned: true, openedHoursAgo: 40 * 24,
+    comments: [[3, 'PUBLIC', 'agent', 'Please send us the order number so that we can issue the return label.']],
   },
 ];
 
@@ -176,6 +211,7 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
   const commentRows: Value[][] = [];
   const surveyRows: Value[][] = [];
   const caseIds: string[] = [];
+  const auditRows: Value[][] = [];
   PLANS.forEach((plan, i) => {
     const id = newId('ServiceCase');
     caseIds.push(id);
@@ -186,24 +222,34 @@ export async function seedService(em: EntityManager, now = Date.now()): Promise<
     const firstReply = plan.comments.find(([, visibility, by]) => visibility === 'PUBLIC' && by === 'agent');
     const resolvedAt = plan.resolvedAfter != null ? opened + plan.resolvedAfter * HOUR : null;
     const closedAt = plan.closedAfter != null ? opened + plan.closedAfter * HOUR : null;
-    const updated = Math.max(opened, ...plan.comments.map(([h]) => opened + h * HOUR), resolvedAt ?? 0, closedAt ?? 0);
+    const firstResolvedAt = plan.reopened ? opened + plan.reopened[0] * HOUR : resolvedAt;
+    const reopenedAt = plan.reopened ? opened + plan.reopened[1] * HOUR : 0;
+    const updated = Math.max(opened, ...plan.comments.map(([h]) => opened + h * HOUR), resolvedAt ?? 0, closedAt ?? 0, reopenedAt);
     caseRows.push([id, caseNumbers[i], plan.type, plan.channel, plan.priority, plan.status, plan.subject, plan.description, customerId,
       plan.asset == null ? null : assetIds[plan.asset], byPartner ? null : desk, plan.assigned ? agent : null, byPartner ? partner.id : agent,
       iso(opened + fr * 60_000), iso(opened + res * 60_000), firstReply ? iso(opened + firstReply[0] * HOUR) : null,
-      resolvedAt == null ? null : iso(resolvedAt), closedAt == null ? null : iso(closedAt), iso(opened), iso(updated)]);
+      resolvedAt == null ? null : iso(resolvedAt), closedAt == null ? null : iso(closedAt), plan.reopened ? 1 : 0, iso(opened), iso(updated)]);
+    if (plan.reopened) {
+      // What reopenCase records (the service reports read the undone resolution from it): status back, resolvedAt cleared, reopenCount + 1.
+      auditRows.push([newId('AuditEvent'), 'ServiceCase', id, customerId, 'UPDATE', 'USER', byPartner ? partner.id : agent, iso(reopenedAt), JSON.stringify([
+        { field: 'status', old: 'RESOLVED', new: 'IN_PROGRESS' }, { field: 'resolvedAt', old: iso(firstResolvedAt!), new: null },
+        { field: 'reopenCount', old: 0, new: 1 }, { field: 'reopenReason', old: null, new: plan.reopened[2] }])]);
+    }
     for (const [hours, visibility, by, body] of plan.comments) {
       commentRows.push([newId('CaseComment'), id, visibility, body, 'USER', by === 'agent' ? agent : partner.id, iso(opened + hours * HOUR)]);
     }
-    if (resolvedAt != null) {
+    if (firstResolvedAt != null) { // the survey is sent at the first resolution
       const answered = plan.answer;
       surveyRows.push([newId('Survey'), id, customerId, newSurveyToken(), answered?.[0] ?? null, answered?.[1] ?? null, answered?.[2] ?? null,
-        iso(resolvedAt), answered ? iso(resolvedAt + 6 * HOUR) : null]);
+        iso(firstResolvedAt), answered ? iso(firstResolvedAt + 6 * HOUR) : null]);
     }
   });
   await insertRows(em, 'service_case', [['id', 'text'], ['number', 'text'], ['type', 'text'], ['channel', 'text'], ['priority', 'text'], ['status', 'text'],
     ['subject', 'text'], ['description', 'text'], ['customer_id', 'text'], ['asset_id', 'text'], ['queue_id', 'text'], ['assignee_id', 'text'],
     ['opened_by', 'text'], ['first_response_due_at', 'timestamptz'], ['resolution_due_at', 'timestamptz'], ['first_responded_at', 'timestamptz'],
-    ['resolved_at', 'timestamptz'], ['closed_at', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], caseRows);
+    ['resolved_at', 'timestamptz'], ['closed_at', 'timestamptz'], ['reopen_count', 'int'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], caseRows);
+  await insertRows(em, 'audit_event', [['id', 'text'], ['entity_type', 'text'], ['entity_id', 'text'], ['customer_id', 'text'], ['action', 'text'],
+    ['actor_type', 'text'], ['actor_id', 'text'], ['at', 'timestamptz'], ['changes', 'jsonb']], auditRows);
   await insertRows(em, 'case_comment', [['id', 'text'], ['case_id', 'text'], ['visibility', 'text'], ['body', 'text'], ['author_type', 'text'],
     ['author_id', 'text'], ['created_at', 'timestamptz']], commentRows);
   await insertRows(em, 'survey', [['id', 'text'], ['case_id', 'text'], ['customer_id', 'text'], ['token', 'text'], ['csat', 'int'], ['nps', 'int'],
