@@ -107,12 +107,13 @@ function grouped(g: Grouping, queue: boolean) {
 const rate = (part: string, whole: string) => raw(`round(${part}::numeric / nullif(${whole}, 0), 4)::float8`);
 
 /**
- * Resolutions undone by a reopening, of the cases in `cases` (a CTE with `id`): the old `resolvedAt`
- * of each audit entry of a case that cleared it, and when that was (the entry's `at`).
+ * Resolutions undone by a reopening, of the cases in `cases` (a CTE with `id` and `reopen_count`): the
+ * old `resolvedAt` of each audit entry of a reopened case that cleared it, and when that was (the
+ * entry's `at`). Only `reopenCase` clears `resolvedAt`.
  */
 const UNDONE = raw(`select a.entity_id as case_id, (ch.value ->> 'old')::timestamptz as resolved_at, a.at as reopened_at
       from cases x
-      join audit_event a on a.entity_id = x.id and a.entity_type = 'ServiceCase'
+      join audit_event a on a.entity_id = x.id and a.entity_type = 'ServiceCase' and x.reopen_count > 0
       cross join lateral jsonb_array_elements(a.changes) as ch(value)
       where ch.value ->> 'field' = 'resolvedAt' and ch.value ->> 'old' is not null and ch.value ->> 'new' is null`);
 
@@ -147,17 +148,18 @@ export async function caseBacklog(ctx: ServiceContext, args: { asOf?: Date | nul
   const out = grouped(g, args.groupBy === ServiceReportGroupBy.QUEUE);
   const at = sql`${asOf.toISOString()}::timestamptz`;
   const age = (days: number) => raw(`interval '${days} days'`);
+  // The current resolution is never undone: a case resolved (now) at or before A was not open at A.
   return rows<CaseBacklogRow>(ctx.em, sql`
     with cases as (
-      select k.id, k.created_at, k.resolved_at, ${raw(g.key)} as key, ${raw(g.label)} as label
+      select k.id, k.created_at, k.reopen_count, ${raw(g.key)} as key, ${raw(g.label)} as label
       from ${counted(ctx, g)} and k.created_at <= ${at}
+        and (k.resolved_at is null or k.resolved_at > ${at})
     ),
     undone as (${UNDONE}),
     backlog as (
       select x.key, x.label, ${at} - x.created_at as age
       from cases x
-      where not (x.resolved_at is not null and x.resolved_at <= ${at})
-        and not exists (select 1 from undone u where u.case_id = x.id and u.resolved_at <= ${at} and u.reopened_at > ${at})
+      where not exists (select 1 from undone u where u.case_id = x.id and u.resolved_at <= ${at} and u.reopened_at > ${at})
     )
     select ${out.columns}, ${at} as "asOf",
       count(*)::int as "openCount",
@@ -175,10 +177,12 @@ export async function caseBacklog(ctx: ServiceContext, args: { asOf?: Date | nul
  * agent replies at or before that resolution (the base of reopenRate and firstContactResolution).
  */
 function firstResolved(ctx: ServiceContext, g: Grouping, from: Date, to: Date): Sql {
+  // The first resolution is after the opening and at most resolvedAt; without resolvedAt only an undone one can be in the period.
   return sql`cases as (
       select k.id, k.resolved_at, k.reopen_count, ${raw(g.key)} as key, ${raw(g.label)} as label
       from ${counted(ctx, g)}
-        and (k.resolved_at is not null or k.reopen_count > 0)
+        and k.created_at < ${to.toISOString()}::timestamptz
+        and (k.resolved_at >= ${from.toISOString()}::timestamptz or (k.resolved_at is null and k.reopen_count > 0))
     ),
     undone as (${UNDONE}),
     first_resolved as (
