@@ -16,6 +16,7 @@ import { createLeadLoaders } from '../loaders/lead.loaders';
 import { createOpportunityLoaders } from '../loaders/opportunity.loaders';
 import { createTaskLoaders } from '../loaders/task.loaders';
 import { Migration20261130000000Sales } from '../../migrations/Migration20261130000000Sales';
+import { Migration20261223000000SalesAtClose } from '../../migrations/Migration20261223000000SalesAtClose';
 import { ActivityResolver } from '../resolvers/activity.resolver';
 import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
 import { CampaignResolver, LeadResolver } from '../resolvers/lead.resolver';
@@ -36,7 +37,10 @@ const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
 export const salesDomain: Domain = {
   name: 'sales',
   entities: [Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine],
-  migrations: [{ name: 'Migration20261130000000Sales', class: Migration20261130000000Sales }],
+  migrations: [
+    { name: 'Migration20261130000000Sales', class: Migration20261130000000Sales },
+    { name: 'Migration20261223000000SalesAtClose', class: Migration20261223000000SalesAtClose },
+  ],
   resolvers: [
     ActivityResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver,
     OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
