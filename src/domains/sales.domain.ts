@@ -2,6 +2,7 @@ import { activityPermissions } from '../auth/activity.permissions';
 import { analyticsPermissions } from '../auth/analytics.permissions';
 import { leadPermissions } from '../auth/lead.permissions';
 import { opportunityPermissions } from '../auth/opportunity.permissions';
+import { salesReportPermissions } from '../auth/sales-reports.permissions';
 import { taskPermissions } from '../auth/task.permissions';
 import { Activity } from '../entities/activity.entity';
 import { Campaign } from '../entities/campaign.entity';
@@ -21,6 +22,7 @@ import { ActivityResolver } from '../resolvers/activity.resolver';
 import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
 import { CampaignResolver, LeadResolver } from '../resolvers/lead.resolver';
 import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from '../resolvers/opportunity.resolver';
+import { SalesReportsResolver } from '../resolvers/sales-reports.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { readsActivities } from '../services/activity.service';
 import type { ServiceContext } from '../services/context';
@@ -44,9 +46,9 @@ export const salesDomain: Domain = {
   resolvers: [
     ActivityResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver,
     OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
-    AnalyticsResolver, WinRateGroupResolver, RepPerformanceResolver,
+    AnalyticsResolver, WinRateGroupResolver, RepPerformanceResolver, SalesReportsResolver,
   ],
-  permissions: [activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions],
+  permissions: [activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions, salesReportPermissions],
   loaders: [createActivityLoaders, createTaskLoaders, createLeadLoaders, createOpportunityLoaders],
   nodes: {
     Activity: (ctx, ids) => ctx.loaders.activityById.loadMany(ids),
