@@ -14,7 +14,7 @@ registerEnumType(WinRateGroupBy, {
   name: 'WinRateGroupBy',
   description: 'How `winRate` groups closed deals.',
   valuesConfig: {
-    OWNER: { description: 'By the deal\'s owner (the group key is the user id).' },
+    OWNER: { description: 'By the deal\'s owner at close or now, by `attribution` (the group key is the user id).' },
     SECTOR: { description: 'By the customer\'s sector (at close or now, by `attribution`).' },
     TIER: { description: 'By the customer\'s tier (at close or now, by `attribution`).' },
   },
