@@ -11,6 +11,7 @@
  * Period P = [2025-01-01, 2025-07-01); the test seed's customers are created "now", outside it, and it has
  * no deals, activities or tasks.
  */
+import { Migration20261223000000SalesAtClose } from '../migrations/Migration20261223000000SalesAtClose';
 import { newId } from '../src/entities/ids';
 import { codes, ok, startTestApp, USERS, type TestApp } from './helpers';
 
@@ -104,6 +105,19 @@ test('the database records owner, tier and sector when a deal is inserted closed
   expect(byId[E.E1]).toEqual([U.R1, 'KEY', 'ENTERPRISE']);
   expect(byId[E.E3]).toEqual([U.A, 'TARGET', 'EDUCATION']);
   expect(byId[E.E6]).toEqual([null, null, null]);
+});
+
+test('the migration backfills deals closed before it from their current owner and customer', async () => {
+  // a deal closed "before the migration": no record yet (the trigger only fires on inserts and stage changes)
+  await t.sql('update opportunity set closed_owner_id = null, closed_customer_tier = null, closed_customer_sector = null where id = ?', [E.E4]);
+  const migration = new Migration20261223000000SalesAtClose(t.db.orm.em.getDriver() as any, t.db.orm.config);
+  await migration.up();
+  const backfill = migration.getQueries().map(String).find((q) => q.startsWith('update opportunity'))!;
+  await t.sql(backfill);
+  const [row] = await t.sql<any>('select closed_owner_id as owner, closed_customer_tier as tier, closed_customer_sector as sector from opportunity where id = ?', [E.E4]);
+  expect(row).toEqual({ owner: U.R2, tier: 'POTENTIAL', sector: 'GOVERNMENT' });
+  const [open] = await t.sql<any>('select closed_owner_id as owner from opportunity where id = ?', [E.E6]);
+  expect(open.owner).toBeNull();
 });
 
 // ------------------------------------------------------------------------------ rep performance
