@@ -285,6 +285,21 @@ const ROWS: Row[] = [
     vars: () => ({ from: '2020-01-01T00:00:00Z', to: '2040-01-01T00:00:00Z' }),
     expect: 'V V V F F V V F F',
   },
+  // Sales reports from the stage history (issue 14): the sales analytics readers.
+  {
+    name: 'Query.pipelineAsOf',
+    query: 'query($asOf: DateTime!) { pipelineAsOf(asOf: $asOf) { count stages { stage count } } }',
+    path: ['pipelineAsOf'],
+    vars: () => ({ asOf: '2030-01-01T00:00:00Z' }),
+    expect: 'V V V F F V V F F',
+  },
+  ...(['stageDurations', 'stageConversion', 'lostReasonBreakdown'] as const).map((name) => ({
+    name: `Query.${name}`,
+    query: `query($from: DateTime!, $to: DateTime!) { ${name}(from: $from, to: $to) { from } }`,
+    path: [name],
+    vars: () => ({ from: '2020-01-01T00:00:00Z', to: '2040-01-01T00:00:00Z' }),
+    expect: 'V V V F F V V F F',
+  })),
   {
     name: 'Mutation.logActivity',
     query: 'mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } errors { code field message } } }',
@@ -468,6 +483,7 @@ describe('the role matrix through HTTP', () => {
       'Mutation.createCustomer', 'Mutation.reassignCustomers', 'Mutation.restoreCustomer', 'Mutation.createApiKey',
       'Mutation.createUser', 'Mutation.updateUser', 'Mutation.unlockUser',
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
+      'Query.pipelineAsOf', 'Query.stageDurations', 'Query.stageConversion', 'Query.lostReasonBreakdown',
       'Mutation.logActivity',
       'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
       'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',

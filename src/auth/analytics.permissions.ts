@@ -27,4 +27,5 @@ export const analyticsPermissions: PermissionMap = {
   ForecastMonth: { '*': reachable },
   RepPerformanceReport: { '*': reachable },
   RepPerformance: { '*': reachable },
+  RepFigures: { '*': reachable },
 };

@@ -256,6 +256,17 @@ export async function seedSales(em: EntityManager, rnd: Rnd, now = Date.now()): 
     ['converted_opportunity_id', 'text'], ['converted_at', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], leadRows);
   // the deals of converted leads point back at their lead (inserted after the deals: each references the other)
   await em.execute(`update opportunity o set lead_id = l.id from lead l where l.converted_opportunity_id = o.id`, [], 'run');
+  // Issue 14 (sales definitions 5 and 6), without drawing from the PRNG (the rest of the demo stays as it was):
+  // every 20th deal (by creation) was the ADMIN's all along — entered by the office, no rep — so that
+  // repPerformance's "other" line holds something; and every 12th other closed deal was handed to another
+  // sales user after it closed, so that AT_CLOSE (owner recorded at close, the default) and CURRENT differ.
+  // The at-close record itself is written by the database when a deal is inserted closed.
+  const admin = userId('admin@demo.crm');
+  await em.execute(`update opportunity o set owner_id = ?, closed_owner_id = case when o.closed_owner_id is not null then ? end
+    from (select id, row_number() over (order by created_at, id) as n from opportunity) x where x.id = o.id and x.n % 20 = 0`, [admin, admin], 'run');
+  await em.execute(`update opportunity o set owner_id = case when o.owner_id = ? then ? else ? end
+    from (select id, row_number() over (order by closed_at, id) as n from opportunity where stage in ('WON', 'LOST') and owner_id <> ?) x
+    where x.id = o.id and x.n % 12 = 0`, [rep1, rep2, rep1, admin], 'run');
 
   // ---- activities (the owner mostly, sometimes the manager), then "last contacted"
   const activityRows: Value[][] = [];

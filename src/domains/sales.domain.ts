@@ -2,6 +2,7 @@ import { activityPermissions } from '../auth/activity.permissions';
 import { analyticsPermissions } from '../auth/analytics.permissions';
 import { leadPermissions } from '../auth/lead.permissions';
 import { opportunityPermissions } from '../auth/opportunity.permissions';
+import { salesReportPermissions } from '../auth/sales-reports.permissions';
 import { taskPermissions } from '../auth/task.permissions';
 import { Activity } from '../entities/activity.entity';
 import { Campaign } from '../entities/campaign.entity';
@@ -16,10 +17,12 @@ import { createLeadLoaders } from '../loaders/lead.loaders';
 import { createOpportunityLoaders } from '../loaders/opportunity.loaders';
 import { createTaskLoaders } from '../loaders/task.loaders';
 import { Migration20261130000000Sales } from '../../migrations/Migration20261130000000Sales';
+import { Migration20261223000000SalesAtClose } from '../../migrations/Migration20261223000000SalesAtClose';
 import { ActivityResolver } from '../resolvers/activity.resolver';
 import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
 import { CampaignResolver, LeadResolver } from '../resolvers/lead.resolver';
 import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from '../resolvers/opportunity.resolver';
+import { SalesReportsResolver } from '../resolvers/sales-reports.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
 import { readsActivities } from '../services/activity.service';
 import type { ServiceContext } from '../services/context';
@@ -36,13 +39,16 @@ const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
 export const salesDomain: Domain = {
   name: 'sales',
   entities: [Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine],
-  migrations: [{ name: 'Migration20261130000000Sales', class: Migration20261130000000Sales }],
+  migrations: [
+    { name: 'Migration20261130000000Sales', class: Migration20261130000000Sales },
+    { name: 'Migration20261223000000SalesAtClose', class: Migration20261223000000SalesAtClose },
+  ],
   resolvers: [
     ActivityResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver,
     OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
-    AnalyticsResolver, WinRateGroupResolver, RepPerformanceResolver,
+    AnalyticsResolver, WinRateGroupResolver, RepPerformanceResolver, SalesReportsResolver,
   ],
-  permissions: [activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions],
+  permissions: [activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions, salesReportPermissions],
   loaders: [createActivityLoaders, createTaskLoaders, createLeadLoaders, createOpportunityLoaders],
   nodes: {
     Activity: (ctx, ids) => ctx.loaders.activityById.loadMany(ids),

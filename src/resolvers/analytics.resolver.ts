@@ -3,7 +3,7 @@ import { serviceContext, type GraphQLContext } from '../context';
 import { User } from '../entities/user.entity';
 import * as analytics from '../services/analytics.service';
 import {
-  Forecast, RepPerformance, RepPerformanceReport, SalesFunnel, WinRateGroup, WinRateGroupBy, WinRateReport,
+  Attribution, Forecast, RepPerformance, RepPerformanceReport, SalesFunnel, WinRateGroup, WinRateGroupBy, WinRateReport,
 } from '../schema/analytics.types';
 import { DateTimeScalar } from '../schema/scalars';
 import type { Row } from './row';
@@ -27,8 +27,14 @@ class SalesFunnelArgs extends PeriodArgs {
 class WinRateArgs extends PeriodArgs {
   @Field(() => WinRateGroupBy, { description: 'How to group the closed deals.' }) groupBy!: WinRateGroupBy;
 
-  @Field(() => [ID], { nullable: true, description: 'Only deals owned by these users (at most 100). Null: every owner in your scope.' })
+  @Field(() => [ID], { nullable: true, description: 'Only deals owned (at close or now, by `attribution`) by these users (at most 100). Null: every owner in your scope.' })
   ownerIds?: string[] | null;
+
+  @Field(() => Attribution, { defaultValue: Attribution.AT_CLOSE, description: 'Owner, sector and tier as recorded at close (default) or as they are now.' })
+  attribution!: Attribution;
+
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency of wonAmount and lostAmount: only deals in it add to them (counts take every currency).' })
+  currency!: string;
 }
 
 @ArgsType()
@@ -49,6 +55,9 @@ class ForecastArgs {
 class RepPerformanceArgs extends PeriodArgs {
   @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency of `wonAmount`: only won deals in this currency add to it.' })
   currency!: string;
+
+  @Field(() => Attribution, { defaultValue: Attribution.AT_CLOSE, description: 'Credit won deals to their owner at close (default) or to their owner now.' })
+  attribution!: Attribution;
 }
 
 const SCOPE = 'A SALES_REP sees their own numbers, a SALES_MANAGER their team\'s (themselves and everyone below), ADMIN, FINANCE and ANALYST everyone\'s.';
@@ -61,7 +70,7 @@ export class AnalyticsResolver {
     return analytics.salesFunnel(serviceContext(ctx), args);
   }
 
-  @Query(() => WinRateReport, { description: `Win rate (won / (won + lost)) and average sales cycle of the deals closed in [from, to), by owner, sector or tier. ${SCOPE}` })
+  @Query(() => WinRateReport, { description: `Win rate by count (won / (won + lost)) and by value (in the currency argument) and average sales cycle of the deals closed in [from, to), by owner, sector or tier at close (or now: attribution argument). ${SCOPE}` })
   winRate(@Args() args: WinRateArgs, @Ctx() ctx: GraphQLContext) {
     return analytics.winRate(serviceContext(ctx), args);
   }
@@ -71,7 +80,7 @@ export class AnalyticsResolver {
     return analytics.forecast(serviceContext(ctx), args);
   }
 
-  @Query(() => RepPerformanceReport, { description: `Per sales user in [from, to): new customers and opportunities, won deals, activities, tasks done and overdue, days to first win. ${SCOPE}` })
+  @Query(() => RepPerformanceReport, { description: `Per sales user in [from, to): new customers and opportunities, won deals (credited at close by default), activities, tasks done and overdue, days to first win; plus an "other" line for everyone else in your scope and a total. ${SCOPE}` })
   repPerformance(@Args() args: RepPerformanceArgs, @Ctx() ctx: GraphQLContext) {
     return analytics.repPerformance(serviceContext(ctx), args);
   }

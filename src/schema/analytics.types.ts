@@ -14,9 +14,23 @@ registerEnumType(WinRateGroupBy, {
   name: 'WinRateGroupBy',
   description: 'How `winRate` groups closed deals.',
   valuesConfig: {
-    OWNER: { description: 'By the deal\'s owner (the group key is the user id).' },
-    SECTOR: { description: 'By the customer\'s sector (its current value).' },
-    TIER: { description: 'By the customer\'s tier (its current value).' },
+    OWNER: { description: 'By the deal\'s owner at close or now, by `attribution` (the group key is the user id).' },
+    SECTOR: { description: 'By the customer\'s sector (at close or now, by `attribution`).' },
+    TIER: { description: 'By the customer\'s tier (at close or now, by `attribution`).' },
+  },
+});
+
+export enum Attribution { AT_CLOSE = 'AT_CLOSE', CURRENT = 'CURRENT' }
+
+registerEnumType(Attribution, {
+  name: 'Attribution',
+  description: 'Whose a closed (WON/LOST) deal is, and what its customer was, for grouping, crediting and scoping it.',
+  valuesConfig: {
+    AT_CLOSE: {
+      description: 'As recorded when the deal was won or lost: its owner and its customer\'s tier and sector at that moment '
+        + '(recorded again when a reopened deal closes again). Reassigning the deal or changing the customer later changes nothing.',
+    },
+    CURRENT: { description: 'The deal\'s owner and its customer\'s tier and sector now.' },
   },
 });
 
@@ -61,10 +75,16 @@ export class SalesFunnel {
 
 // ------------------------------------------------------------------------------------ win rate
 
-@ObjectType({ description: 'Won and lost deals and the resulting win rate.' })
+@ObjectType({ description: 'Won and lost deals and the resulting win rate, by count and by value.' })
 export class WinRateStats {
-  @Field(() => Int, { description: 'Deals won in the period.' }) won!: number;
-  @Field(() => Int, { description: 'Deals lost in the period.' }) lost!: number;
+  @Field(() => Int, { description: 'Deals won in the period (any currency).' }) won!: number;
+  @Field(() => Int, { description: 'Deals lost in the period (any currency).' }) lost!: number;
+  @Field(() => DecimalScalar, { description: 'Sum of the amounts of the deals won in the period, only those in the report\'s `currency` ("0.00" when none).' })
+  wonAmount!: string;
+  @Field(() => DecimalScalar, { description: 'Sum of the amounts of the deals lost in the period, only those in the report\'s `currency` ("0.00" when none).' })
+  lostAmount!: string;
+  @Field(() => Float, { nullable: true, description: 'Win rate by value: wonAmount / (wonAmount + lostAmount), 0–1, rounded to 4 decimals; null when both are 0.' })
+  winRateByValue!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'won / (won + lost), 0–1, rounded to 4 decimals; null when nothing closed.' })
   winRate!: number | null;
@@ -84,11 +104,16 @@ export class WinRateGroup extends WinRateStats {
   @Field(() => Tier, { nullable: true, description: 'The tier when grouped by TIER; null otherwise.' }) tier!: Tier | null;
 }
 
-@ObjectType({ description: 'Win rates of the deals closed (WON or LOST) in [from, to), visible to you, in any currency.' })
+@ObjectType({
+  description: 'Win rates of the deals closed (WON or LOST) in [from, to) whose owner (at close or now, by `attribution`) is in your scope: '
+    + 'counts over every currency, amounts in `currency`.',
+})
 export class WinRateReport {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
   @Field(() => WinRateGroupBy, { description: 'How the deals are grouped.' }) groupBy!: WinRateGroupBy;
+  @Field(() => Attribution, { description: 'Owner, sector and tier at close (default) or now.' }) attribution!: Attribution;
+  @Field({ description: 'The ISO 4217 currency of wonAmount and lostAmount (and so of winRateByValue).' }) currency!: string;
   @Field(() => [WinRateGroup], { description: 'One entry per group with at least one closed deal; sectors and tiers in enum order, owners by id.' })
   groups!: WinRateGroup[];
   @Field(() => WinRateStats, { description: 'All closed deals together.' }) total!: WinRateStats;
@@ -121,30 +146,47 @@ export class Forecast {
 
 // ---------------------------------------------------------------------------- rep performance
 
+@ObjectType({ description: 'What a set of users achieved in a period (a sales user, everyone else, or all together).' })
+export class RepFigures {
+  @Field(() => Int, { description: 'Customers created in the period owned by these users now.' }) newCustomers!: number;
+  @Field(() => Int, { description: 'Opportunities created in the period owned by these users now (any currency).' }) newOpportunities!: number;
+  @Field(() => Int, { description: 'Deals won in the period credited to these users: the owner at close, or now (`attribution`); any currency.' }) wonCount!: number;
+  @Field(() => DecimalScalar, { description: 'Sum of the amounts of those won deals, only those in the report\'s currency.' }) wonAmount!: string;
+  @Field(() => Int, { description: 'Activities these users performed (by `occurredAt`) in the period.' }) activitiesLogged!: number;
+  @Field(() => Int, { description: 'Tasks assigned to these users and completed (DONE) in the period.' }) tasksDone!: number;
+  @Field(() => Int, { description: 'Tasks assigned to these users, due in the period, already past due and still OPEN.' }) tasksOverdue!: number;
+}
+
 @ObjectType({ description: 'What one sales user achieved in a period.' })
-export class RepPerformance {
+export class RepPerformance extends RepFigures {
   @Field(() => ID, { description: 'The user\'s id (`usr_…`).' }) userId!: string;
-  @Field(() => Int, { description: 'Customers created in the period that this user owns now.' }) newCustomers!: number;
-  @Field(() => Int, { description: 'Opportunities created in the period that this user owns (any currency).' }) newOpportunities!: number;
-  @Field(() => Int, { description: 'Deals won in the period that this user owns (any currency).' }) wonCount!: number;
-  @Field(() => DecimalScalar, { description: 'Sum of the amounts of the deals won in the period, only those in the report\'s currency.' }) wonAmount!: string;
-  @Field(() => Int, { description: 'Activities this user performed (by `occurredAt`) in the period.' }) activitiesLogged!: number;
-  @Field(() => Int, { description: 'Tasks assigned to this user and completed (DONE) in the period.' }) tasksDone!: number;
-  @Field(() => Int, { description: 'Tasks assigned to this user, due in the period, already past due and still OPEN.' }) tasksOverdue!: number;
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Days (rounded to 1 decimal) from the user\'s start (when the user was created) to their first won deal, whatever the period; '
-      + 'deals won before the start (reassigned later) do not count. Null when they have not won a deal yet.',
+    description: 'Days (rounded to 1 decimal) from the user\'s start (when the user was created) to their first won deal credited to them '
+      + '(by `attribution`), whatever the period; deals won before the start (reassigned later) do not count. Null when they have not won a deal yet.',
   })
   daysToFirstWin!: number | null;
 }
 
-@ObjectType({ description: 'Performance of the sales users (SALES_REP and SALES_MANAGER) in your scope in [from, to).' })
+@ObjectType({
+  description: 'Performance of the sales users (SALES_REP and SALES_MANAGER) in your scope in [from, to), the records of everyone else in your scope, '
+    + 'and the total: every figure of `total` is the sum of that figure over `reps` and `other`.',
+})
 export class RepPerformanceReport {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
   @Field({ description: 'The ISO 4217 currency of `wonAmount`.' }) currency!: string;
+  @Field(() => Attribution, { description: 'Won deals credited to their owner at close (default) or to their owner now.' }) attribution!: Attribution;
   @Field(() => [RepPerformance], { description: 'One entry per sales user, by won amount (highest first), then by user id.' })
   reps!: RepPerformance[];
+
+  @Field(() => RepFigures, {
+    description: 'Unassigned / other: the same figures for the records in your scope whose user (owner, performer, assignee) is not a sales user '
+      + '(e.g. deals owned by an ADMIN, tasks of a SERVICE_AGENT). ADMIN, FINANCE and ANALYST: every such record; a SALES_MANAGER or SALES_REP '
+      + 'sees only records of users in their own scope, so theirs holds only non-sales users below a manager (usually all zero).',
+  })
+  other!: RepFigures;
+
+  @Field(() => RepFigures, { description: 'All records in your scope: the sum of `reps` and `other`.' }) total!: RepFigures;
 }

@@ -192,6 +192,13 @@ export class ConvertLeadOpportunityInput {
 export class ConvertLeadInput implements leads.ConvertLeadInput {
   @Field(() => ID, { description: 'The lead; not already converted, not disqualified.' }) leadId!: string;
   @Field(() => ID, { nullable: true, description: 'Attach the lead to this existing customer instead of matching or creating one.' }) customerId?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Who owns what the conversion creates (a new customer, the opportunity): an active SALES_REP or SALES_MANAGER you may assign to '
+      + '(a manager: their team; a rep: only themselves). Null: the lead\'s owner, else you — but an ADMIN converting a lead without an owner '
+      + 'must give one (refused with an error on `ownerId`), so that the deal belongs to a sales user.',
+  })
+  ownerId?: string | null;
   @Field(() => ConvertLeadOpportunityInput, { nullable: true, description: 'Also open an opportunity (stage PROSPECTING, owned like the customer, linked to the lead and its campaign).' })
   createOpportunity?: ConvertLeadOpportunityInput | null;
 }

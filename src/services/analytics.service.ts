@@ -51,33 +51,55 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export const MAX_FORECAST_MONTHS = 36;
 const MAX_OWNER_IDS = 100;
 
-function checkPeriod({ from, to }: Period): void {
+export function checkPeriod({ from, to }: Period): void {
   if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw new InputError('`from` must be a timestamp.', 'from');
   if (!(to instanceof Date) || Number.isNaN(to.getTime())) throw new InputError('`to` must be a timestamp.', 'to');
   if (from.getTime() >= to.getTime()) throw new InputError('`from` must be before `to`.', 'to');
 }
 
-function checkCurrency(currency: string): void {
+export function checkCurrency(currency: string): void {
   if (!CURRENCY.test(currency)) throw new InputError('`currency` must be an ISO 4217 code in capitals, e.g. "EUR".', 'currency');
 }
 
 /** `?::timestamptz` (MikroORM inlines parameters: the ISO text keeps the instant exact). */
-const ts = (d: Date): Sql => sql`${d.toISOString()}::timestamptz`;
+export const ts = (d: Date): Sql => sql`${d.toISOString()}::timestamptz`;
 
 /** `o.owner_id in (…)` when the caller names owners; nothing when they don't; FALSE for an empty list. */
-function ownersSql(ownerIds: readonly string[] | null | undefined, column: string): Sql {
+export function ownersSql(ownerIds: readonly string[] | null | undefined, column: string): Sql {
   if (ownerIds == null) return TRUE;
   if (ownerIds.length > MAX_OWNER_IDS) throw new InputError(`At most ${MAX_OWNER_IDS} owner ids.`, 'ownerIds');
   return ownerIds.length ? sql`${raw(column)} = any(${textArray([...new Set(ownerIds)])})` : FALSE;
 }
 
-/** Opportunities that count: not deleted, their customer not deleted, in the caller's scope. */
-function countedOpportunities(principal: Principal): Sql {
+/**
+ * Opportunities that count: not deleted, their customer not deleted, in the caller's scope by the owner
+ * in `ownerColumn` (the current owner `o.owner_id`, or the owner at close, see `attributed`).
+ */
+export function countedOpportunities(principal: Principal, ownerColumn = 'o.owner_id'): Sql {
   return sql`opportunity o join customer c on c.id = o.customer_id and c.deleted_at is null
-    where o.deleted_at is null and ${analyticsScope(principal, 'o.owner_id')}`;
+    where o.deleted_at is null and ${analyticsScope(principal, ownerColumn)}`;
 }
 
-const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+// --------------------------------------------------------------------------------- attribution
+
+/**
+ * Whose a closed deal is, and what its customer was: AT_CLOSE (the default) reads what was recorded
+ * when the deal was won or lost (`opportunity.closed_owner_id`, `closed_customer_tier`,
+ * `closed_customer_sector`, written by the database when the deal enters WON or LOST, cleared when it
+ * is reopened); CURRENT reads the deal's owner and its customer's tier and sector now.
+ */
+export type Attribution = 'AT_CLOSE' | 'CURRENT';
+
+/** Column expressions over `o` (opportunity) and `c` (its customer) for the owner, tier and sector of a closed deal. */
+export function attributed(attribution: Attribution | null | undefined): { owner: string; tier: string; sector: string } {
+  if (attribution == null || attribution === 'AT_CLOSE') {
+    return { owner: 'coalesce(o.closed_owner_id, o.owner_id)', tier: 'coalesce(o.closed_customer_tier, c.tier)', sector: 'coalesce(o.closed_customer_sector, c.sector)' };
+  }
+  if (attribution === 'CURRENT') return { owner: 'o.owner_id', tier: 'c.tier', sector: 'c.sector' };
+  throw new InputError('Unknown attribution.', 'attribution');
+}
+
+export const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /** The funnel's stages in order (1-based positions); LOST is not in the funnel. */
 const FUNNEL: readonly OpportunityStage[] = [...OPEN_STAGES, OpportunityStage.WON];
@@ -163,6 +185,9 @@ export interface WinRateStatsRow {
   lost: number;
   winRate: number | null;
   averageSalesCycleDays: number | null;
+  wonAmount: string;
+  lostAmount: string;
+  winRateByValue: number | null;
 }
 
 export interface WinRateGroupRow extends WinRateStatsRow {
@@ -175,42 +200,62 @@ export interface WinRateGroupRow extends WinRateStatsRow {
 
 export interface WinRateResult extends Period {
   groupBy: WinRateGrouping;
+  attribution: Attribution;
+  currency: string;
   groups: WinRateGroupRow[];
   total: WinRateStatsRow;
 }
 
-const GROUP_KEY: Record<WinRateGrouping, { key: Sql; order: Sql }> = {
-  OWNER: { key: raw('o.owner_id'), order: raw('key') },
-  SECTOR: { key: raw('c.sector'), order: raw(`array_position(ARRAY[${quoted(Object.values(Sector))}]::text[], key)`) },
-  TIER: { key: raw('c.tier'), order: raw(`array_position(ARRAY[${quoted(Object.values(Tier))}]::text[], key)`) },
-};
+function groupKey(groupBy: WinRateGrouping, attribution: Attribution | null | undefined): { key: Sql; order: Sql } {
+  const at = attributed(attribution);
+  switch (groupBy) {
+    case 'OWNER': return { key: raw(at.owner), order: raw('key') };
+    case 'SECTOR': return { key: raw(at.sector), order: raw(`array_position(ARRAY[${quoted(Object.values(Sector))}]::text[], key)`) };
+    case 'TIER': return { key: raw(at.tier), order: raw(`array_position(ARRAY[${quoted(Object.values(Tier))}]::text[], key)`) };
+    default: throw new InputError('Unknown grouping.', 'groupBy');
+  }
+}
 
-/** Won, lost, win rate and average sales cycle of the deals closed in [from, to), per group and in total (one GROUPING SETS query). */
-export async function winRate(ctx: ServiceContext, args: Period & { groupBy: WinRateGrouping; ownerIds?: string[] | null }): Promise<WinRateResult> {
+/**
+ * Won, lost, win rate (by count, and by value in `currency`) and average sales cycle of the deals
+ * closed in [from, to), per group and in total (one GROUPING SETS query). Owner, sector and tier are
+ * those at close by default (`attribution`); the scope and `ownerIds` apply to the same owner.
+ */
+export async function winRate(ctx: ServiceContext, args: Period & {
+  groupBy: WinRateGrouping; ownerIds?: string[] | null; attribution?: Attribution | null; currency?: string | null;
+}): Promise<WinRateResult> {
   checkPeriod(args);
-  const grouping = GROUP_KEY[args.groupBy];
-  if (!grouping) throw new InputError('Unknown grouping.', 'groupBy');
+  const currency = args.currency ?? 'EUR';
+  checkCurrency(currency);
+  const attribution = args.attribution ?? 'AT_CLOSE';
+  const owner = attributed(attribution).owner;
+  const grouping = groupKey(args.groupBy, attribution);
   const found = await rows<WinRateGroupRow & { isTotal: boolean }>(ctx.em, sql`
     with closed as (
-      select ${grouping.key} as key, o.stage, extract(epoch from o.closed_at - o.created_at) / 86400 as days
-      from ${countedOpportunities(ctx.principal)}
+      select ${grouping.key} as key, o.stage, extract(epoch from o.closed_at - o.created_at) / 86400 as days,
+        case when o.currency = ${currency} then o.amount end as amount
+      from ${countedOpportunities(ctx.principal, owner)}
         and o.stage in (${OpportunityStage.WON}, ${OpportunityStage.LOST})
         and o.closed_at >= ${ts(args.from)} and o.closed_at < ${ts(args.to)}
-        and ${ownersSql(args.ownerIds, 'o.owner_id')}
+        and ${ownersSql(args.ownerIds, owner)}
     )
     select key, grouping(key) = 1 as "isTotal",
       count(*) filter (where stage = ${OpportunityStage.WON})::int as won,
       count(*) filter (where stage = ${OpportunityStage.LOST})::int as lost,
       round((count(*) filter (where stage = ${OpportunityStage.WON}))::numeric / nullif(count(*), 0), 4)::float8 as "winRate",
-      round(avg(days) filter (where stage = ${OpportunityStage.WON}), 1)::float8 as "averageSalesCycleDays"
+      round(avg(days) filter (where stage = ${OpportunityStage.WON}), 1)::float8 as "averageSalesCycleDays",
+      coalesce(sum(amount) filter (where stage = ${OpportunityStage.WON}), 0.00)::text as "wonAmount",
+      coalesce(sum(amount) filter (where stage = ${OpportunityStage.LOST}), 0.00)::text as "lostAmount",
+      round(coalesce(sum(amount) filter (where stage = ${OpportunityStage.WON}), 0) / nullif(sum(amount), 0), 4)::float8 as "winRateByValue"
     from closed
     group by grouping sets ((key), ())
     order by grouping(key), ${grouping.order}, key`);
-  const stats = ({ won, lost, winRate: rate, averageSalesCycleDays }: WinRateStatsRow): WinRateStatsRow =>
-    ({ won, lost, winRate: rate, averageSalesCycleDays });
-  const total = found.find((r) => r.isTotal) ?? { won: 0, lost: 0, winRate: null, averageSalesCycleDays: null };
+  const stats = ({ won, lost, winRate: rate, averageSalesCycleDays, wonAmount, lostAmount, winRateByValue }: WinRateStatsRow): WinRateStatsRow =>
+    ({ won, lost, winRate: rate, averageSalesCycleDays, wonAmount, lostAmount, winRateByValue });
+  const total = found.find((r) => r.isTotal)
+    ?? { won: 0, lost: 0, winRate: null, averageSalesCycleDays: null, wonAmount: '0.00', lostAmount: '0.00', winRateByValue: null };
   return {
-    from: args.from, to: args.to, groupBy: args.groupBy,
+    from: args.from, to: args.to, groupBy: args.groupBy, attribution, currency,
     groups: found.filter((r) => !r.isTotal).map((r) => ({
       key: r.key, ...stats(r),
       ownerId: args.groupBy === 'OWNER' ? r.key : null,
@@ -282,8 +327,8 @@ export async function forecast(ctx: ServiceContext, args: { months: number; curr
 
 // ----------------------------------------------------------------------------- rep performance
 
-export interface RepPerformanceRow {
-  userId: string;
+/** The figures of a rep performance line (a sales user, the "other" line, or the total). */
+export interface RepFigures {
   newCustomers: number;
   newOpportunities: number;
   wonCount: number;
@@ -291,73 +336,108 @@ export interface RepPerformanceRow {
   activitiesLogged: number;
   tasksDone: number;
   tasksOverdue: number;
+}
+
+export interface RepPerformanceRow extends RepFigures {
+  userId: string;
   daysToFirstWin: number | null;
 }
 
-export interface RepPerformanceResult extends Period { currency: string; reps: RepPerformanceRow[] }
+export interface RepPerformanceResult extends Period {
+  currency: string;
+  attribution: Attribution;
+  reps: RepPerformanceRow[];
+  other: RepFigures;
+  total: RepFigures;
+}
 
 /**
  * Per sales user (SALES_REP, SALES_MANAGER) in the caller's scope: new customers, new opportunities,
  * won deals and amount, activities, tasks done and overdue in [from, to), and days from their start
- * to their first won deal. One statement: a CTE per source table, grouped by user, joined to the users.
+ * to their first won deal. Won deals are credited to the owner at close by default (`attribution`).
+ * The same figures of the records in the caller's scope whose user (owner, performer, assignee) is
+ * not a sales user in scope (ADMIN, a deactivated-then-demoted user, anyone else) form the `other`
+ * line, and `total` is all of them: the reps' lines plus `other` add up to `total`.
+ * One statement: every counted record becomes a fact line tagged with its user, the facts are summed
+ * per sales user / other / in total with GROUPING SETS, joined to the users.
  */
-export async function repPerformance(ctx: ServiceContext, args: Period & { currency: string }): Promise<RepPerformanceResult> {
+export async function repPerformance(ctx: ServiceContext, args: Period & { currency: string; attribution?: Attribution | null }): Promise<RepPerformanceResult> {
   checkPeriod(args);
   checkCurrency(args.currency);
+  const attribution = args.attribution ?? 'AT_CLOSE';
+  const owner = attributed(attribution).owner;
   const from = ts(args.from);
   const to = ts(args.to);
-  const reps = await rows<RepPerformanceRow>(ctx.em, sql`
+  const scope = (column: string) => analyticsScope(ctx.principal, column);
+  type Line = RepFigures & { userId: string | null; kind: number; daysToFirstWin: number | null };
+  const lines = await rows<Line>(ctx.em, sql`
     with reps as (
       select u.id, u.created_at from app_user u
-      where u.role in (${Role.SALES_REP}, ${Role.SALES_MANAGER}) and ${analyticsScope(ctx.principal, 'u.id')}
+      where u.role in (${Role.SALES_REP}, ${Role.SALES_MANAGER}) and ${scope('u.id')}
     ),
-    new_customers as (
-      select c.owner_id as id, count(*)::int as n
+    facts as (
+      select c.owner_id as uid, 1 as new_customers, 0 as new_opportunities, 0 as won, null::numeric as won_amount, 0 as activities, 0 as done, 0 as overdue
       from customer c
-      where c.deleted_at is null and c.created_at >= ${from} and c.created_at < ${to} and c.owner_id in (select id from reps)
-      group by c.owner_id
-    ),
-    deals as (
-      select o.owner_id as id,
-        count(*) filter (where o.created_at >= ${from} and o.created_at < ${to})::int as created,
-        count(*) filter (where o.stage = ${OpportunityStage.WON} and o.closed_at >= ${from} and o.closed_at < ${to})::int as won,
-        sum(o.amount) filter (where o.stage = ${OpportunityStage.WON} and o.closed_at >= ${from} and o.closed_at < ${to}
-          and o.currency = ${args.currency}) as won_amount,
-        min(o.closed_at) filter (where o.stage = ${OpportunityStage.WON} and o.closed_at >= r.created_at) as first_won_at
-      from opportunity o
-      join reps r on r.id = o.owner_id
-      join customer c on c.id = o.customer_id and c.deleted_at is null
-      where o.deleted_at is null
-      group by o.owner_id
-    ),
-    activities as (
-      select a.performed_by_id as id, count(*)::int as n
+      where c.deleted_at is null and c.created_at >= ${from} and c.created_at < ${to} and ${scope('c.owner_id')}
+      union all
+      select o.owner_id, 0, 1, 0, null, 0, 0, 0
+      from ${countedOpportunities(ctx.principal)} and o.created_at >= ${from} and o.created_at < ${to}
+      union all
+      select ${raw(owner)}, 0, 0, 1, case when o.currency = ${args.currency} then o.amount end, 0, 0, 0
+      from ${countedOpportunities(ctx.principal, owner)}
+        and o.stage = ${OpportunityStage.WON} and o.closed_at >= ${from} and o.closed_at < ${to}
+      union all
+      select a.performed_by_id, 0, 0, 0, null, 1, 0, 0
       from activity a join customer c on c.id = a.customer_id and c.deleted_at is null
-      where a.deleted_at is null and a.occurred_at >= ${from} and a.occurred_at < ${to} and a.performed_by_id in (select id from reps)
-      group by a.performed_by_id
-    ),
-    tasks as (
-      select t.assignee_id as id,
-        count(*) filter (where t.status = 'DONE' and t.completed_at >= ${from} and t.completed_at < ${to})::int as done,
-        count(*) filter (where t.status = 'OPEN' and t.due_at >= ${from} and t.due_at < ${to} and t.due_at < now())::int as overdue
+      where a.deleted_at is null and a.occurred_at >= ${from} and a.occurred_at < ${to} and ${scope('a.performed_by_id')}
+      union all
+      select t.assignee_id, 0, 0, 0, null, 0,
+        (t.status = 'DONE' and t.completed_at >= ${from} and t.completed_at < ${to})::int,
+        (t.status = 'OPEN' and t.due_at >= ${from} and t.due_at < ${to} and t.due_at < now())::int
       from task t
-      where t.assignee_id in (select id from reps)
-      group by t.assignee_id
+      where ${scope('t.assignee_id')}
+        and ((t.status = 'DONE' and t.completed_at >= ${from} and t.completed_at < ${to})
+          or (t.status = 'OPEN' and t.due_at >= ${from} and t.due_at < ${to} and t.due_at < now()))
+    ),
+    sums as (
+      select r.id as rep_id, grouping(r.id) = 1 as is_total,
+        sum(f.new_customers)::int as new_customers, sum(f.new_opportunities)::int as new_opportunities, sum(f.won)::int as won,
+        coalesce(sum(f.won_amount), 0.00) as won_amount, sum(f.activities)::int as activities,
+        sum(f.done)::int as done, sum(f.overdue)::int as overdue
+      from facts f left join reps r on r.id = f.uid
+      group by grouping sets ((r.id), ())
+    ),
+    first_wins as (
+      select r.id, min(o.closed_at) as first_won_at
+      from reps r
+      join opportunity o on ${raw(owner)} = r.id and o.deleted_at is null and o.stage = ${OpportunityStage.WON} and o.closed_at >= r.created_at
+      join customer c on c.id = o.customer_id and c.deleted_at is null
+      group by r.id
+    ),
+    keys as (
+      select 0 as kind, r.id, r.created_at from reps r
+      union all select 1, null, null
+      union all select 2, null, null
     )
-    select r.id as "userId",
-      coalesce(nc.n, 0) as "newCustomers",
-      coalesce(d.created, 0) as "newOpportunities",
-      coalesce(d.won, 0) as "wonCount",
-      coalesce(d.won_amount, 0.00)::text as "wonAmount",
-      coalesce(a.n, 0) as "activitiesLogged",
-      coalesce(t.done, 0) as "tasksDone",
-      coalesce(t.overdue, 0) as "tasksOverdue",
-      round(extract(epoch from d.first_won_at - r.created_at) / 86400, 1)::float8 as "daysToFirstWin"
-    from reps r
-    left join new_customers nc on nc.id = r.id
-    left join deals d on d.id = r.id
-    left join activities a on a.id = r.id
-    left join tasks t on t.id = r.id
-    order by coalesce(d.won_amount, 0) desc, r.id`);
-  return { from: args.from, to: args.to, currency: args.currency, reps };
+    select k.kind, k.id as "userId",
+      coalesce(s.new_customers, 0) as "newCustomers",
+      coalesce(s.new_opportunities, 0) as "newOpportunities",
+      coalesce(s.won, 0) as "wonCount",
+      coalesce(s.won_amount, 0.00)::text as "wonAmount",
+      coalesce(s.activities, 0) as "activitiesLogged",
+      coalesce(s.done, 0) as "tasksDone",
+      coalesce(s.overdue, 0) as "tasksOverdue",
+      round(extract(epoch from w.first_won_at - k.created_at) / 86400, 1)::float8 as "daysToFirstWin"
+    from keys k
+    left join sums s on s.rep_id is not distinct from k.id and s.is_total = (k.kind = 2)
+    left join first_wins w on w.id = k.id
+    order by k.kind, coalesce(s.won_amount, 0) desc, k.id`);
+  const figures = ({ newCustomers, newOpportunities, wonCount, wonAmount, activitiesLogged, tasksDone, tasksOverdue }: RepFigures): RepFigures =>
+    ({ newCustomers, newOpportunities, wonCount, wonAmount, activitiesLogged, tasksDone, tasksOverdue });
+  return {
+    from: args.from, to: args.to, currency: args.currency, attribution,
+    reps: lines.filter((l) => l.kind === 0).map((l) => ({ userId: l.userId!, ...figures(l), daysToFirstWin: l.daysToFirstWin })),
+    other: figures(lines.find((l) => l.kind === 1)!),
+    total: figures(lines.find((l) => l.kind === 2)!),
+  };
 }

@@ -112,6 +112,7 @@ const AssignLead = z.object({ leadId: ID('led'), ownerId: ID('usr'), version: z.
 const ConvertLead = z.object({
   leadId: ID('led'),
   customerId: ID('cus').nullish(),
+  ownerId: ID('usr').nullish(),
   createOpportunity: z.object({
     name: text(200),
     amount: MONEY,
@@ -300,9 +301,26 @@ async function matchCustomer(tx: ServiceContext, lead: Lead, customerId: string 
   return null;
 }
 
-/** The owner of what a conversion creates: the lead's owner, else the caller; active and in sales. */
-async function conversionOwner(tx: ServiceContext, lead: Lead): Promise<string> {
-  const ownerId = refId(lead.owner) ?? tx.principal.id;
+/**
+ * The owner of what a conversion creates (the new customer, the deal): `ownerId` when given (an active
+ * sales rep or manager the caller may assign to; a SALES_REP may only name themselves); else the lead's
+ * owner; else the caller, except an ADMIN, who must name a sales owner (`ownerId`) for an unassigned lead
+ * so that the deal counts for a rep (an ADMIN's deals are in no rep's performance). Active and in sales.
+ */
+async function conversionOwner(tx: ServiceContext, lead: Lead, requested: string | null | undefined): Promise<string> {
+  if (requested) {
+    const field = ['input', 'ownerId'];
+    if (tx.principal.role === Role.SALES_REP && requested !== tx.principal.id) {
+      fail([userError('FORBIDDEN', 'Only a manager or admin can give what a conversion creates to someone else.', field)]);
+    }
+    fail(await assigneeErrors(tx, requested, field));
+    return requested;
+  }
+  const leadOwner = refId(lead.owner);
+  if (!leadOwner && tx.principal.role === Role.ADMIN) {
+    fail([userError('VALIDATION', 'This lead has no owner: name the sales rep or manager who will own the customer and the deal (`ownerId`).', ['input', 'ownerId'])]);
+  }
+  const ownerId = leadOwner ?? tx.principal.id;
   const [owner] = await rows<{ active: boolean; role: Role }>(tx.em, sql`select u.active, u.role from app_user u where u.id = ${ownerId}`);
   if (!owner?.active) fail([userError('VALIDATION', 'The lead\'s owner is deactivated: assign the lead to an active user first.', ['input', 'leadId'])]);
   if (!CUSTOMER_OWNERS.includes(owner.role)) {
@@ -384,7 +402,7 @@ export async function convertLead(ctx: ServiceContext, input: ConvertLeadInput) 
     if (lead.status === LeadStatus.DISQUALIFIED) {
       fail([userError('BUSINESS_RULE', 'A disqualified lead cannot be converted: change its status first.', ['input', 'leadId'])]);
     }
-    const ownerId = await conversionOwner(tx, lead);
+    const ownerId = await conversionOwner(tx, lead, data.ownerId);
     const match = await matchCustomer(tx, lead, data.customerId);
     const customerCreated = !match;
     const customer = match ? await tx.em.findOneOrFail(Customer, match.customerId) : newCustomer(tx, lead, ownerId);
