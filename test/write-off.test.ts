@@ -312,3 +312,43 @@ describe('writeOffReport', () => {
     expect(await count(3)).toBe(await count(1));
   });
 });
+
+describe('the rules hold in the database and for every caller', () => {
+  test('a write-off racing a payment of the same money: exactly one goes through, and the row stays consistent', async () => {
+    const id = newId('Receivable');
+    await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, issued_on, due_date)
+      values (?, 'INV-WRACE', ?, (select id from contract where number = 'CT-WK1'), 90, 'race', 'GBP', 60, ?, ?)`, [id, K.K1, d(-5), d(25)]);
+    const PAY = `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { payment { id } errors { code field } } }`;
+    const [written, paid] = await Promise.all([
+      writeOff('FINANCE', id),
+      t.gql(PAY, { input: { customerId: K.K1, amount: '60.00', currency: 'GBP', receivedOn: d(0), method: 'CASH' } }, 'FINANCE'),
+    ]);
+    const wrote = ok(written).writeOffReceivable.errors.length === 0;
+    const payed = ok(paid).recordPayment.errors.length === 0;
+    expect([wrote, payed].filter(Boolean)).toHaveLength(1);
+    const [row] = await t.sql<{ status: string; paid_amount: string; written_off_amount: string | null }>(
+      'select status, paid_amount::text, written_off_amount::text from receivable where id = ?', [id]);
+    expect(row).toEqual(wrote ? { status: 'WRITTEN_OFF', paid_amount: '0.00', written_off_amount: '60.00' } : { status: 'SETTLED', paid_amount: '60.00', written_off_amount: null });
+  });
+
+  test('the table refuses a payment applied behind the API\'s back, and a WRITTEN_OFF row without its write-off', async () => {
+    await expect(t.sql(`update receivable set paid_amount = paid_amount + 1 where id = ?`, [R.A])).rejects.toThrow(/receivable_write_off_check/);
+    await expect(t.sql(`update receivable set status = 'WRITTEN_OFF' where id = ?`, [R.B])).rejects.toThrow(/receivable_write_off_check/);
+  });
+
+  test('a partner sees its own written-off receivable, but not the internal reason', async () => {
+    const [{ id: partnerOwn }] = await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`);
+    const contract = newId('Contract');
+    await t.sql(`insert into contract (id, number, customer_id, title, value, currency, start_date, status, instalments, owner_id)
+      values (?, 'CT-WP', ?, 'Holder', 100, 'EUR', '2020-01-01', 'TERMINATED', '[{"dueDate":"2020-01-01","percent":null}]', ?)`, [contract, partnerOwn, U.rep1]);
+    const id = newId('Receivable');
+    await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, paid_amount, issued_on, due_date,
+        status, written_off_at, written_off_by, write_off_category, write_off_reason, written_off_amount)
+      values (?, 'INV-WP', ?, ?, 1, 'partner', 'EUR', 100, 40, ?, ?, 'WRITTEN_OFF', now(), ?, 'DISPUTE', 'Internal: not worth the lawyer.', 60)`,
+    [id, partnerOwn, contract, d(-60), d(-30), U.finance]);
+    const res = await t.gql(`query($id: ID!) { receivable(id: $id) { status outstanding writtenOffAmount writeOffCategory writeOffReason } }`, { id }, 'PARTNER');
+    expect(res.body.data.receivable).toEqual({ status: 'WRITTEN_OFF', outstanding: '0.00', writtenOffAmount: '60.00', writeOffCategory: 'DISPUTE', writeOffReason: null });
+    expect(codes(res)).toEqual(['FORBIDDEN']);
+    expect(ok(await t.gql(`query($id: ID!) { receivable(id: $id) { writeOffReason } }`, { id }, 'FINANCE')).receivable.writeOffReason).toBe('Internal: not worth the lawyer.');
+  });
+});
