@@ -28,7 +28,8 @@ export class StatementLine {
   @Field(() => String, { nullable: true, description: 'The invoice number ("INV-000042") of a receivable or write-off; the bank reference, cheque number, … of a payment (null when it has none).' })
   reference!: string | null;
 
-  @Field({ description: 'What was billed (e.g. "Order WEB-1001", "CT-000042 instalment 2 of 3"), or "Payment (BANK_TRANSFER)".' })
+  @Field({ description: 'What was billed (e.g. "Order WEB-1001", "CT-000042 instalment 2 of 3"), "Payment (BANK_TRANSFER)", '
+      + 'or for a write-off "Written off (bad debt): " and what was billed.' })
   description!: string;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Amount billed (decimal string, statement currency); null on a payment line.' })
