@@ -362,6 +362,22 @@ const ROWS: Row[] = [
     effect: (role) => exists('select 1 from credit_assessment where note = ?', [`matrix-${role}`]),
   },
   { name: 'Query.receivablesSummary', query: '{ receivablesSummary(groupBy: OWNER) { currency outstanding } }', path: ['receivablesSummary'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  // Bad-debt write-off (issue 14): FINANCE alone writes off (ADMIN too is refused); the report like the other finance reports.
+  {
+    name: 'Mutation.writeOffReceivable',
+    query: 'mutation($input: WriteOffReceivableInput!) { writeOffReceivable(input: $input) { receivable { id status } errors { code field message } } }',
+    path: ['writeOffReceivable'],
+    // a fresh open receivable of rep1's customer for every role
+    vars: async (role) => {
+      const id = `rcv_${'b'.repeat(30)}${String(ROLES.indexOf(role) + 10)}`;
+      await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, issued_on, due_date)
+        values (?, ?, ?, ?, ?, 'Matrix write-off', 'EUR', 10, '2026-01-01', '2026-02-01')`, [id, `INV-MATRIX-WO-${role}`, ids.bizConsent, ids.contract, ROLES.indexOf(role) + 10]);
+      return { input: { receivableId: id, version: 1, category: 'OTHER', reason: `matrix-${role}` } };
+    },
+    expect: 'F F F F F V F F F',
+    effect: (role) => exists(`select 1 from receivable where number = ? and status = 'WRITTEN_OFF'`, [`INV-MATRIX-WO-${role}`]),
+  },
+  { name: 'Query.writeOffReport', query: '{ writeOffReport(from: "2020-01-01", to: "2040-01-01") { lineCount totals { currency } } }', path: ['writeOffReport'], vars: () => ({}), expect: 'V V V F F V F F F' },
   // Service (issue 5).
   { name: 'Query.case', query: 'query($id: ID!) { case(id: $id) { id subject } }', path: ['case'], vars: byId('case'), expect: 'V V V V F F F A F' },
   // An internal note: staff who read the case; never PARTNER or API keys (node: null).
@@ -487,6 +503,7 @@ describe('the role matrix through HTTP', () => {
       'Mutation.logActivity',
       'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
       'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
+      'Mutation.writeOffReceivable', 'Query.writeOffReport',
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
       'Query.slaAttainment', 'Query.caseBacklog', 'Query.reopenRate', 'Query.firstContactResolution',
       'Query.productFeedback', 'Customer.suggestionValue',

@@ -11,6 +11,7 @@ import { seedCommerce } from './seed-commerce';
 import { seedLoyalty } from './seed-loyalty';
 import { refreshMetrics } from '../services/metrics-refresh';
 import { seedFinance } from './seed-finance';
+import { seedWriteOffs } from './seed-write-off';
 import { seedSales } from './seed-sales';
 import { seedService } from './seed-service';
 
@@ -55,6 +56,7 @@ async function seedUsers(em: EntityManager): Promise<DemoUsers> {
  * (`npm start`, `npm run seed`; not the tests, which build their own sales fixtures), also a sales
  * pipeline: campaigns, leads, opportunities with stage history, activities and tasks (seed-sales.ts), and
  * the money side: credit assessments, signed contracts, receivables (one overdue), a payment (seed-finance.ts), a
+ * receivable written off as bad debt (seed-write-off.ts), a
  * catalogue and orders, one held for credit (seed-commerce.ts), and the service desk (seed-service.ts).
  * Idempotent: does nothing when the demo admin already exists.
  */
@@ -144,6 +146,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
     if (opts.sales) {
       await seedSales(tx as EntityManager, prng((opts.seed ?? 42) + 1));
       await seedFinance(tx as EntityManager);
+      await seedWriteOffs(tx as EntityManager);
       await seedCommerce(tx as EntityManager);
       await seedLoyalty(tx as EntityManager);
       await seedService(tx as EntityManager);

@@ -3,6 +3,7 @@ import { creditPermissions } from '../auth/credit.permissions';
 import { financeReportPermissions } from '../auth/finance-report.permissions';
 import { partnerPermissions } from '../auth/partner.permissions';
 import { receivablePermissions } from '../auth/receivable.permissions';
+import { writeOffPermissions } from '../auth/write-off.permissions';
 import { Contract } from '../entities/contract.entity';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
 import { Payment, PaymentAllocation } from '../entities/payment.entity';
@@ -11,11 +12,13 @@ import { createContractLoaders } from '../loaders/contract.loaders';
 import { createCreditLoaders } from '../loaders/credit.loaders';
 import { createReceivableLoaders } from '../loaders/receivable.loaders';
 import { Migration20261203000000Finance } from '../../migrations/Migration20261203000000Finance';
+import { Migration20261222000000WriteOff } from '../../migrations/Migration20261222000000WriteOff';
 import { contractResolvers } from '../resolvers/contract.resolver';
 import { creditResolvers } from '../resolvers/credit.resolver';
 import { financeReportResolvers } from '../resolvers/finance-report.resolver';
 import { partnerResolvers } from '../resolvers/partner.resolver';
 import { receivableResolvers } from '../resolvers/receivable.resolver';
+import { writeOffResolvers } from '../resolvers/write-off.resolver';
 import { runOverdueJob } from '../services/collection.service';
 import { accountScope, contractScope } from '../services/scope';
 import { timelineRowsById } from '../services/timeline.service';
@@ -25,9 +28,12 @@ import type { Domain } from './domain';
 export const financeDomain: Domain = {
   name: 'finance',
   entities: [Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold],
-  migrations: [{ name: 'Migration20261203000000Finance', class: Migration20261203000000Finance }],
-  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers],
-  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions],
+  migrations: [
+    { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
+    { name: 'Migration20261222000000WriteOff', class: Migration20261222000000WriteOff },
+  ],
+  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers, ...writeOffResolvers],
+  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions, writeOffPermissions],
   loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders],
   nodes: {
     Contract: (ctx, ids) => ctx.loaders.contractById.loadMany(ids),

@@ -25,7 +25,7 @@ registerEnumType(ContractStatus, {
   },
 });
 
-export enum ReceivableStatus { OPEN = 'OPEN', OVERDUE = 'OVERDUE', SETTLED = 'SETTLED' }
+export enum ReceivableStatus { OPEN = 'OPEN', OVERDUE = 'OVERDUE', SETTLED = 'SETTLED', WRITTEN_OFF = 'WRITTEN_OFF' }
 registerEnumType(ReceivableStatus, {
   name: 'ReceivableStatus',
   description: 'Where a receivable stands.',
@@ -33,6 +33,10 @@ registerEnumType(ReceivableStatus, {
     OPEN: { description: 'Money outstanding, not yet due (or not yet flagged by the overdue job).' },
     OVERDUE: { description: 'Past its due date with money outstanding (flagged by the overdue job; stays OVERDUE while partly paid).' },
     SETTLED: { description: 'Paid in full; it leaves the open list.' },
+    WRITTEN_OFF: {
+      description: 'Bad debt: what was outstanding was written off by FINANCE (writeOffReceivable); final. It leaves the open list and every figure of money '
+        + 'outstanding (summary, aging from the write-off day on, credit exposure, statements\' balance, dunning); no payment can be applied to it.',
+    },
   },
 });
 

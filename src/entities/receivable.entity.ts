@@ -4,6 +4,7 @@ import { DateTimeScalar, DecimalScalar, LocalDateScalar } from '../schema/scalar
 import type { Contract } from './contract.entity';
 import type { Customer } from './customer.entity';
 import { DunningStage, ReceivableStatus } from './finance.enums';
+import { WriteOffCategory } from './write-off.enums';
 import { IdPrefix, newId } from './ids';
 import { Node } from './node';
 import type { Order } from './order.entity';
@@ -59,7 +60,7 @@ export class Receivable extends Versioned<'paidAmount' | 'status'> implements No
   dueDate!: string;
 
   @Enum({ items: () => ReceivableStatus })
-  @Field(() => ReceivableStatus, { description: 'OPEN, OVERDUE or SETTLED.' })
+  @Field(() => ReceivableStatus, { description: 'OPEN, OVERDUE, SETTLED or WRITTEN_OFF.' })
   status: ReceivableStatus = ReceivableStatus.OPEN;
 
   @Enum({ items: () => DunningStage, nullable: true })
@@ -74,11 +75,34 @@ export class Receivable extends Versioned<'paidAmount' | 'status'> implements No
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was paid in full (UTC); null until then.' })
   settledAt?: Date | null;
 
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was written off (UTC; WRITTEN_OFF); null otherwise. Its UTC date is the write-off date of the reports.' })
+  writtenOffAt?: Date | null;
+
+  /** The user who wrote it off (`usr_…`); `Receivable.writtenOffBy` resolves it. */
+  @Property({ type: 'text', nullable: true })
+  writtenOffBy?: string | null;
+
+  @Enum({ items: () => WriteOffCategory, nullable: true })
+  @Field(() => WriteOffCategory, { nullable: true, description: 'Why it was written off (the kind of reason); null unless WRITTEN_OFF.' })
+  writeOffCategory?: WriteOffCategory | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it was written off, in words (1–500 characters); null unless WRITTEN_OFF. Internal: not shown to partners.' })
+  writeOffReason?: string | null;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'The money written off (decimal string, in `currency`): exactly amount − paidAmount at the write-off; null unless WRITTEN_OFF.',
+  })
+  writtenOffAmount?: string | null;
+
   @Field(() => DateTimeScalar, { description: 'When it was created (UTC).' })
   createdAt!: Date;
 
   @Field(() => DateTimeScalar, {
-    description: 'When the receivable last changed (UTC): its issue, every payment allocated to it (`paidAmount`, SETTLED), and the collection job '
+    description: 'When the receivable last changed (UTC): its issue, every payment allocated to it (`paidAmount`, SETTLED), its write-off, and the collection job '
       + 'flagging it OVERDUE or moving its dunning stage. Poll with `updatedAt: { gt: … }` and `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.',
   })
   updatedAt!: Date;

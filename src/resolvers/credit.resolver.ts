@@ -118,8 +118,8 @@ export class CreditAssessmentResolver {
 export class CustomerCreditResolver {
   @FieldResolver(() => DecimalScalar, {
     nullable: true,
-    description: 'What the customer owes or has ordered on account, in `creditCurrency` (decimal string): outstanding amount of its open receivables '
-      + 'plus the totals of its ON_ACCOUNT orders that are PENDING or CONFIRMED (not yet billed), counting only amounts in `creditCurrency`. '
+    description: 'What the customer owes or has ordered on account, in `creditCurrency` (decimal string): outstanding amount of its open (OPEN or OVERDUE) receivables '
+      + '(SETTLED and WRITTEN_OFF ones count nothing) plus the totals of its ON_ACCOUNT orders that are PENDING or CONFIRMED (not yet billed), counting only amounts in `creditCurrency`. '
       + 'Orders a partner pushes for its resold customers count on the partner. Null when the customer has no credit limit or no `creditCurrency` '
       + '(never assessed: no credit granted, every ON_ACCOUNT order is held). '
       + 'Same visibility as `creditLimit` (FINANCE, SALES_MANAGER, ADMIN, a PARTNER on its own record).',

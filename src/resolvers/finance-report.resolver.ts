@@ -23,7 +23,8 @@ class ReceivablesSummaryArgs {
 class AgingReportArgs {
   @Field(() => LocalDateScalar, {
     nullable: true,
-    description: 'The date to age at: receivables issued on or before it, outstanding as of that day (payments received later are not deducted). Null: today (UTC).',
+    description: 'The date to age at: receivables issued on or before it, outstanding as of that day (payments received later are not deducted; '
+      + 'a receivable written off on or before it is out, one written off later still counts). Null: today (UTC).',
   })
   asOf?: string | null;
 

@@ -86,7 +86,7 @@ export class ReceivableResolver {
     return id ? ctx.loaders.orderById.load(id) : null;
   }
 
-  @FieldResolver(() => DecimalScalar, { description: 'Still owed: `amount` − `paidAmount` (decimal string, in `currency`); "0.00" once SETTLED.' })
+  @FieldResolver(() => DecimalScalar, { description: 'Still owed: `amount` − `paidAmount` − `writtenOffAmount` (decimal string, in `currency`); "0.00" once SETTLED or WRITTEN_OFF.' })
   outstanding(@Root() r: Row<Receivable>) {
     return receivables.outstandingOf(r);
   }

@@ -28,7 +28,7 @@ export class ReceivablesSummaryRow {
   @Field({ description: 'The ISO 4217 currency of every amount of this row.' })
   currency!: string;
 
-  @Field(() => DecimalScalar, { description: 'Money still owed: the sum of amount − paid amount of the receivables not SETTLED (decimal string, in `currency`).' })
+  @Field(() => DecimalScalar, { description: 'Money still owed: the sum of amount − paid amount of the OPEN and OVERDUE receivables (not SETTLED, not WRITTEN_OFF) (decimal string, in `currency`).' })
   outstanding!: string;
 
   @Field(() => DecimalScalar, {
@@ -37,7 +37,7 @@ export class ReceivablesSummaryRow {
   })
   overdue!: string;
 
-  @Field(() => Int, { description: 'How many receivables have money outstanding (not SETTLED), overdue ones included.' })
+  @Field(() => Int, { description: 'How many receivables have money outstanding (OPEN or OVERDUE), overdue ones included.' })
   openCount!: number;
 
   @Field(() => Int, { description: 'How many of those are past due (the receivables that make up `overdue`).' })

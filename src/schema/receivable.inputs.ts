@@ -31,13 +31,13 @@ export class ReceivableFilter {
   @Field(() => IdFilter, { nullable: true, description: 'The customer who owes it.' }) customerId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The contract it bills an instalment of (`isNull: true`: receivables of orders).' }) contractId?: IdFilter;
   @Field(() => IdFilter, { nullable: true, description: 'The order it bills (`isNull: true`: receivables of contracts).' }) orderId?: IdFilter;
-  @Field(() => ReceivableStatusFilter, { nullable: true, description: 'The status (OPEN, OVERDUE, SETTLED).' }) status?: unknown;
+  @Field(() => ReceivableStatusFilter, { nullable: true, description: 'The status (OPEN, OVERDUE, SETTLED, WRITTEN_OFF).' }) status?: unknown;
   @Field(() => StringFilter, { nullable: true, description: 'The ISO 4217 currency, e.g. `{ eq: "EUR" }`.' }) currency?: StringFilter;
   @Field(() => DecimalFilter, { nullable: true, description: 'The amount billed (regardless of currency).' }) amount?: DecimalFilter;
   @Field(() => LocalDateFilter, { nullable: true, description: 'The due date.' }) dueDate?: LocalDateFilter;
   @Field(() => LocalDateFilter, { nullable: true, description: 'The day it was billed.' }) issuedOn?: LocalDateFilter;
   @Field(() => DunningStageFilter, { nullable: true, description: 'The collection stage (`isNull: true`: never overdue).' }) dunningStage?: unknown;
-  @Field(() => Boolean, { nullable: true, description: 'true: money is still outstanding (OPEN or OVERDUE); false: SETTLED.' }) open?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'true: money is still outstanding (OPEN or OVERDUE); false: SETTLED or WRITTEN_OFF.' }) open?: boolean;
   @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the last change (see `Receivable.updatedAt`). Pollers: `{ gt: <the updatedAt of the last record you processed> }` with `orderBy: [{ field: UPDATED_AT, direction: ASC }]`.' }) updatedAt?: DateTimeFilter;
 }
 
@@ -78,7 +78,7 @@ export class PaymentOrderBy {
 
 @InputType({ description: 'The part of a payment to apply to one receivable.' })
 export class PaymentAllocationInput {
-  @Field(() => ID, { description: 'An open (OPEN or OVERDUE) receivable of the paying customer, in the payment\'s currency; each receivable at most once.' })
+  @Field(() => ID, { description: 'An open (OPEN or OVERDUE; never SETTLED or WRITTEN_OFF) receivable of the paying customer, in the payment\'s currency; each receivable at most once.' })
   receivableId!: string;
 
   @Field(() => DecimalScalar, { description: 'Amount to apply (> 0, at most 2 decimals), at most what is outstanding on the receivable.' })

@@ -3,40 +3,45 @@ import { Order } from '../entities/order.entity';
 import { MAX_STATEMENT_DAYS, STATEMENT_LINE_CAP } from '../services/statement.service';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 
-export enum StatementLineKind { RECEIVABLE = 'RECEIVABLE', PAYMENT = 'PAYMENT' }
+export enum StatementLineKind { RECEIVABLE = 'RECEIVABLE', PAYMENT = 'PAYMENT', WRITE_OFF = 'WRITE_OFF' }
 registerEnumType(StatementLineKind, {
   name: 'StatementLineKind',
   description: 'What a statement line records.',
   valuesConfig: {
     RECEIVABLE: { description: 'A receivable (invoice) issued to the account: increases the balance (`debit`).' },
     PAYMENT: { description: 'A payment received from the account: decreases the balance (`credit`).' },
+    WRITE_OFF: {
+      description: 'A receivable written off as bad debt (writeOffReceivable), on the UTC date it was written off: decreases the balance by the amount written off '
+        + '(`credit`, = what was outstanding on it), so the balance is what the account still owes.',
+    },
   },
 });
 
 @ObjectType({ simpleResolvers: true, description: 'One money movement on an account statement, with the balance after it.' })
 export class StatementLine {
-  @Field(() => StatementLineKind, { description: 'RECEIVABLE (billed) or PAYMENT (paid).' })
+  @Field(() => StatementLineKind, { description: 'RECEIVABLE (billed), PAYMENT (paid) or WRITE_OFF (written off as bad debt).' })
   kind!: StatementLineKind;
 
-  @Field(() => LocalDateScalar, { description: 'When the receivable was issued, or the payment received.' })
+  @Field(() => LocalDateScalar, { description: 'When the receivable was issued, the payment received, or the receivable written off (UTC date).' })
   date!: string;
 
-  @Field(() => String, { nullable: true, description: 'The invoice number ("INV-000042") of a receivable; the bank reference, cheque number, … of a payment (null when it has none).' })
+  @Field(() => String, { nullable: true, description: 'The invoice number ("INV-000042") of a receivable or write-off; the bank reference, cheque number, … of a payment (null when it has none).' })
   reference!: string | null;
 
-  @Field({ description: 'What was billed (e.g. "Order WEB-1001", "CT-000042 instalment 2 of 3"), or "Payment (BANK_TRANSFER)".' })
+  @Field({ description: 'What was billed (e.g. "Order WEB-1001", "CT-000042 instalment 2 of 3"), "Payment (BANK_TRANSFER)", '
+      + 'or for a write-off "Written off (bad debt): " and what was billed.' })
   description!: string;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Amount billed (decimal string, statement currency); null on a payment line.' })
   debit!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'Amount paid (decimal string, statement currency); null on a receivable line.' })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Amount paid (PAYMENT) or written off (WRITE_OFF) (decimal string, statement currency); null on a receivable line.' })
   credit!: string | null;
 
   @Field(() => DecimalScalar, { description: 'Balance of the account after this line: opening balance + debits − credits so far (decimal string; positive = the account owes).' })
   balance!: string;
 
-  @Field(() => ID, { nullable: true, description: 'The receivable (`rcv_…`) of a RECEIVABLE line; null on a payment line.' })
+  @Field(() => ID, { nullable: true, description: 'The receivable (`rcv_…`) of a RECEIVABLE or WRITE_OFF line; null on a payment line.' })
   receivableId!: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The payment (`pay_…`) of a PAYMENT line; null on a receivable line.' })
@@ -45,7 +50,7 @@ export class StatementLine {
 
 @ObjectType({
   simpleResolvers: true,
-  description: 'What one account owes in one currency over a period, reconciled: closingBalance = openingBalance + billed − paid. '
+  description: 'What one account owes in one currency over a period, reconciled: closingBalance = openingBalance + billed − paid − writtenOff. '
     + `A period covers at most ${MAX_STATEMENT_DAYS} days; \`lines\` and \`orders\` keep the earliest ${STATEMENT_LINE_CAP} entries each (see \`truncated\`), the amounts always cover the whole period.`,
 })
 export class AccountStatement {
@@ -61,7 +66,8 @@ export class AccountStatement {
   @Field(() => LocalDateScalar, { description: 'Last day of the period (included).' })
   to!: string;
 
-  @Field(() => DecimalScalar, { description: 'Balance before `from`: receivables issued before `from` − payments received before `from` (decimal string; positive = the account owes).' })
+  @Field(() => DecimalScalar, { description: 'Balance before `from`: receivables issued before `from` − payments received before `from` − receivables written off before `from` '
+      + '(decimal string; positive = the account owes).' })
   openingBalance!: string;
 
   @Field(() => DecimalScalar, { description: 'Sum of the receivables issued in the period (decimal string).' })
@@ -70,10 +76,17 @@ export class AccountStatement {
   @Field(() => DecimalScalar, { description: 'Sum of the payments received in the period (decimal string).' })
   paid!: string;
 
-  @Field(() => DecimalScalar, { description: 'Balance at the end of `to`: openingBalance + billed − paid (decimal string); the next period\'s openingBalance.' })
+  @Field(() => DecimalScalar, {
+    description: 'Sum of the amounts written off as bad debt in the period (WRITE_OFF lines: receivables whose UTC write-off date is in the period; decimal string).',
+  })
+  writtenOff!: string;
+
+  @Field(() => DecimalScalar, {
+    description: 'Balance at the end of `to`: openingBalance + billed − paid − writtenOff (decimal string): what the account still owes; the next period\'s openingBalance.',
+  })
   closingBalance!: string;
 
-  @Field(() => Int, { description: 'How many receivables and payments the period has (lines beyond the cap included).' })
+  @Field(() => Int, { description: 'How many receivables, payments and write-offs the period has (lines beyond the cap included).' })
   lineCount!: number;
 
   @Field(() => Int, { description: 'How many orders billed to the account were created in the period (beyond the cap included).' })
@@ -83,7 +96,7 @@ export class AccountStatement {
   truncated!: boolean;
 
   @Field(() => [StatementLine], {
-    description: `Receivables issued and payments received in the period, oldest first (on the same day: receivables before payments, then by document number and instalment), at most ${STATEMENT_LINE_CAP} (the earliest).`,
+    description: `Receivables issued, payments received and receivables written off in the period, oldest first (on the same day: receivables, then payments, then write-offs, each by document number and instalment), at most ${STATEMENT_LINE_CAP} (the earliest).`,
   })
   lines!: StatementLine[];
 

@@ -10,14 +10,14 @@ import { isoDate } from './validation';
  * the same for 1 or 100,000 receivables, and everything happens in one transaction.
  *
  * With `today` = the UTC calendar date of `now`:
- * 1. every receivable not SETTLED, with money outstanding and due before today becomes OVERDUE, with
+ * 1. every receivable OPEN or OVERDUE (never SETTLED or WRITTEN_OFF), with money outstanding and due before today becomes OVERDUE, with
  *    `overdue_since` = due date + 1 day;
  * 2. its dunning stage follows the days overdue (today − due date): 1–14 REMINDER, 15–30 NOTICE,
  *    31–60 ESCALATED, over 60 COLLECTION_AGENCY; stages only move forward;
  * 3. every OVERDUE receivable gets one COLLECTION task (ever) for its customer's current owner
  *    (assignee and assigned by), due now; the partial unique index task_collection_receivable_key and
  *    `on conflict do nothing` make repeated and concurrent runs harmless;
- * 4. open COLLECTION tasks of receivables that are SETTLED by now are marked DONE;
+ * 4. open COLLECTION tasks of receivables that are SETTLED or WRITTEN_OFF by now are marked DONE (nothing left to collect);
  * 5. contracts move by their dates: `applyContractDates` of the contract service (SIGNED → ACTIVE →
  *    EXPIRED), in the same transaction;
  * 6. every status and stage change is in the audit log (actor SYSTEM), on the record's customer.
@@ -33,7 +33,7 @@ export interface OverdueJobResult {
   advanced: number;
   /** COLLECTION tasks created. */
   tasksCreated: number;
-  /** Open COLLECTION tasks closed (DONE) because their receivable is SETTLED. */
+  /** Open COLLECTION tasks closed (DONE) because their receivable is SETTLED or WRITTEN_OFF. */
   tasksClosed: number;
   /** Contracts SIGNED → ACTIVE. */
   contractsActivated: number;
@@ -81,7 +81,7 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
   // 1, 2, 6: flag and stage (computed from the locked row itself, so a concurrent change is respected).
   const days = sql`(${today} - r.due_date)`;
   const stage = stageSql(days);
-  const due = sql`r.status <> 'SETTLED' and r.paid_amount < r.amount and r.due_date < ${today}`;
+  const due = sql`r.status in ('OPEN', 'OVERDUE') and r.paid_amount < r.amount and r.due_date < ${today}`;
   const needsChange = sql`(r.status <> 'OVERDUE' or r.overdue_since is null or ${rank(raw('r.dunning_stage'))} < ${rank(stage)})`;
   const [receivables] = await rows<{ flagged: number; advanced: number }>(em, sql`
     with before as (
@@ -125,7 +125,7 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
     )
     select count(*)::int as n from inserted`);
 
-  // 4: the money came in: the collection is done.
+  // 4: the money came in, or it was written off: the collection is done.
   const tasksClosed = await closeSettledCollectionTasks(em, now);
 
   // 5, 6: contracts by their dates (the contract service owns their lifecycle).
@@ -142,8 +142,9 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
 }
 
 /**
- * Closes (DONE, at `at`) the open COLLECTION tasks of receivables that are SETTLED — only of
- * `receivableIds` when given (recordPayment, in its transaction, for what it settled); returns how many.
+ * Closes (DONE, at `at`) the open COLLECTION tasks of receivables that are SETTLED or WRITTEN_OFF — only of
+ * `receivableIds` when given (recordPayment and writeOffReceivable, in their transaction, for what they
+ * settled or wrote off); returns how many.
  */
 export async function closeSettledCollectionTasks(em: EntityManager, at: Date, receivableIds?: readonly string[]): Promise<number> {
   if (receivableIds && !receivableIds.length) return 0;
@@ -152,7 +153,7 @@ export async function closeSettledCollectionTasks(em: EntityManager, at: Date, r
     with done as (
       update task t set status = 'DONE', completed_at = ${time}, updated_at = ${time}, version = t.version + 1
       from receivable r
-      where r.id = t.receivable_id and t.type = 'COLLECTION' and t.status = 'OPEN' and r.status = 'SETTLED'
+      where r.id = t.receivable_id and t.type = 'COLLECTION' and t.status = 'OPEN' and r.status in ('SETTLED', 'WRITTEN_OFF')
         and ${receivableIds ? sql`r.id = any(${textArray([...receivableIds])})` : TRUE}
       returning 1
     )

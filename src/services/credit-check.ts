@@ -12,7 +12,7 @@ import { rows, sql } from './sql';
 
 /**
  * Credit protection at signing ("3+1", mechanism 2). A customer's exposure, in the currency of its
- * credit limit, is the outstanding amount of its open receivables plus the totals of its ON_ACCOUNT
+ * credit limit, is the outstanding amount of its open (OPEN or OVERDUE, never WRITTEN_OFF) receivables plus the totals of its ON_ACCOUNT
  * orders not yet billed (PENDING or CONFIRMED). A new order or contract goes through when
  * exposure + amount ≤ limit; otherwise it is held for FINANCE (a `credit_hold` row):
  * OVER_LIMIT, NO_CREDIT_LIMIT (never assessed: no credit granted) or CURRENCY_MISMATCH.
@@ -32,7 +32,7 @@ export async function exposuresOf(em: ServiceContext['em'], customerIds: readonl
   if (!customerIds.length) return new Map();
   const pairs = customerIds.map((id) => [id, currencyOf(id)]);
   const found = await rows<{ id: string; exposure: string }>(em, sql`select p.id, (
-      coalesce((select sum(r.amount - r.paid_amount) from receivable r where r.customer_id = p.id and r.currency = p.currency and r.status <> 'SETTLED'), 0)
+      coalesce((select sum(r.amount - r.paid_amount) from receivable r where r.customer_id = p.id and r.currency = p.currency and r.status in ('OPEN', 'OVERDUE')), 0)
       + coalesce((select sum(o.total) from sales_order o where o.bill_to_id = p.id and o.currency = p.currency
           and o.payment_terms = 'ON_ACCOUNT' and o.status in ('PENDING', 'CONFIRMED')), 0)
     )::numeric(18, 2)::text as exposure

@@ -12,12 +12,14 @@ import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
  * exact decimals in the receivable's currency; currencies are never added together.
  *
  * Definitions:
- * - outstanding = amount − paid amount, of receivables not SETTLED;
+ * - outstanding = amount − paid amount, of receivables OPEN or OVERDUE (not SETTLED, not WRITTEN_OFF:
+ *   written-off money is out of AR);
  * - overdue = the outstanding money of receivables whose due date is before today (UTC), whether or
  *   not the overdue job has flagged them yet;
  * - aging, as of a date D: receivables issued on or before D, outstanding as of D (payments received
  *   after D are added back), by days past due = D − due date: current (≤ 0, not yet due), 1–30, 31–60,
- *   61–90, over 90.
+ *   61–90, over 90. A WRITTEN_OFF receivable counts as of D only when its write-off date (the UTC date
+ *   of `written_off_at`) is after D: on and after the write-off day it is out of AR.
  */
 
 export enum SummaryGroupBy { OWNER = 'OWNER', CUSTOMER = 'CUSTOMER' }
@@ -88,7 +90,7 @@ export async function receivablesSummary(
   return rows<ReceivablesSummaryRow>(ctx.em, sql`
     with open_receivable as (
       select r.customer_id, c.owner_id, r.currency, r.amount - r.paid_amount as outstanding, r.due_date < ${today} as is_overdue
-      from ${counted(ctx)} and r.status <> 'SETTLED' and r.paid_amount < r.amount
+      from ${counted(ctx)} and r.status in ('OPEN', 'OVERDUE') and r.paid_amount < r.amount
         and ${currency ? sql`r.currency = ${currency}` : TRUE}
     )
     select o.owner_id as "ownerId", ${raw(byCustomer ? 'o.customer_id' : 'null::text')} as "customerId", o.currency,
@@ -124,6 +126,8 @@ export async function agingReport(
   const where = and([
     sql`r.issued_on <= ${asOf}`,
     sql`(r.status <> 'SETTLED' or ${paidLater} is not null)`,
+    // Written off on or before `asOf`: out of AR that day. Written off later: still outstanding then.
+    sql`(r.written_off_at is null or (r.written_off_at at time zone 'UTC')::date > ${asOf})`,
     currency ? sql`r.currency = ${currency}` : TRUE,
     ownerId ? sql`c.owner_id = ${ownerId}` : TRUE,
     customerId ? sql`r.customer_id = ${customerId}` : TRUE,

@@ -27,7 +27,7 @@ import { CURRENCY, ID, LOCAL_DATE, MONEY, isoDate, parseInput, text, type InputO
  *   one after the other and each sees what the other left outstanding.
  * - A payment is always fully allocated, to open receivables of the same customer in the same currency.
  *   With explicit `allocations`: each names an open receivable of the customer (another customer's:
- *   VALIDATION; SETTLED: BUSINESS_RULE; unknown: NOT_FOUND), in the payment's currency (VALIDATION), at
+ *   VALIDATION; SETTLED or WRITTEN_OFF: BUSINESS_RULE; unknown: NOT_FOUND), in the payment's currency (VALIDATION), at
  *   most its outstanding amount (BUSINESS_RULE), no receivable twice (VALIDATION), and they add up to the
  *   payment amount (VALIDATION on `input.allocations`). Without: oldest first — due date, issue date,
  *   invoice number — the last one possibly partly.
@@ -136,6 +136,7 @@ async function explicitAllocations(tx: ServiceContext, data: RecordPaymentData, 
       const other = others.get(a.receivableId);
       if (!other) errors.push(userError('NOT_FOUND', 'Receivable not found.', at('receivableId')));
       else if (other.customerId !== data.customerId) errors.push(userError('VALIDATION', 'This receivable belongs to another customer.', at('receivableId')));
+      else if (other.status === ReceivableStatus.WRITTEN_OFF) errors.push(userError('BUSINESS_RULE', 'This receivable was written off: nothing can be applied to it.', at('receivableId')));
       else errors.push(userError('BUSINESS_RULE', 'This receivable is already settled.', at('receivableId')));
       return;
     }
@@ -179,8 +180,8 @@ export async function recordPayment(ctx: ServiceContext, input: RecordPaymentInp
     if (!customer) fail([userError('NOT_FOUND', 'Customer not found.', ['input', 'customerId'])]);
 
     // Lock every open receivable of the customer, always in the same order: a concurrent payment waits
-    // here and then sees what this one left outstanding (settled ones drop out of its result).
-    const open = await tx.em.find(Receivable, { customer: data.customerId, status: { $ne: ReceivableStatus.SETTLED } }, {
+    // here and then sees what this one left outstanding (settled and written-off ones drop out of its result).
+    const open = await tx.em.find(Receivable, { customer: data.customerId, status: { $in: [ReceivableStatus.OPEN, ReceivableStatus.OVERDUE] } }, {
       orderBy: [{ dueDate: 'asc' }, { issuedOn: 'asc' }, { number: 'asc' }],
       lockMode: LockMode.PESSIMISTIC_WRITE,
     });

@@ -53,7 +53,7 @@ export const RECEIVABLE_FILTER = {
   dueDate: { expr: 'r.due_date', kind: 'scalar' },
   issuedOn: { expr: 'r.issued_on', kind: 'scalar' },
   dunningStage: { expr: 'r.dunning_stage', kind: 'scalar' },
-  open: { expr: `(r.status <> 'SETTLED')`, kind: 'scalar' },
+  open: { expr: `(r.status in ('OPEN', 'OVERDUE'))`, kind: 'scalar' },
   updatedAt: { expr: 'r.updated_at', kind: 'scalar' },
 } satisfies FilterSpec;
 
@@ -73,9 +73,9 @@ function normalised(filter: AnyFilter | null | undefined): AnyFilter | null {
 
 const visible = (ctx: ServiceContext): Sql => accountScope(ctx.principal, 'r.customer_id');
 
-/** What is still owed: amount − paid, exact. */
-export function outstandingOf(row: Pick<ReceivableRow, 'amount' | 'paidAmount'>): string {
-  return new Decimal(String(row.amount)).minus(String(row.paidAmount)).toFixed(2);
+/** What is still owed: amount − paid − written off (0 once WRITTEN_OFF), exact. */
+export function outstandingOf(row: Pick<ReceivableRow, 'amount' | 'paidAmount' | 'writtenOffAmount'>): string {
+  return new Decimal(String(row.amount)).minus(String(row.paidAmount)).minus(String(row.writtenOffAmount ?? '0')).toFixed(2);
 }
 
 export const receivableReads = readModel<ReceivableRow>()({

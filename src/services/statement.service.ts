@@ -14,8 +14,11 @@ import { CURRENCY, LOCAL_DATE } from './validation';
  * Per currency, over the closed period [from, to] (calendar dates, both included):
  * - openingBalance = receivables issued before `from` − payments received before `from`;
  * - billed = receivables issued in [from, to]; paid = payments received in [from, to];
- * - closingBalance = openingBalance + billed − paid (equal to the same balance computed directly at `to`).
- * Lines: the receivables and payments of the period in date order (receivables before payments on
+ * - writtenOff = receivables written off in [from, to] (their written-off amounts, on the UTC date of
+ *   `written_off_at`); the opening balance is net of earlier write-offs too;
+ * - closingBalance = openingBalance + billed − paid − writtenOff (equal to the same balance computed
+ *   directly at `to`): what the customer still owes, bad debt written off no longer counted.
+ * Lines: the receivables, payments and write-offs of the period in date order (receivables before payments before write-offs on
  * the same day, then by document number and instalment), each with the running balance after it; and, for information, the
  * orders billed to the account that were created in the period (UTC days). Orders are not money
  * movements: an ON_ACCOUNT order enters the balance as a receivable when it is billed.
@@ -30,7 +33,7 @@ export const MAX_STATEMENT_DAYS = 366;
 /** At most this many money lines, and this many orders, per currency in one statement (the earliest ones). */
 export const STATEMENT_LINE_CAP = 500;
 
-export type StatementLineKind = 'RECEIVABLE' | 'PAYMENT';
+export type StatementLineKind = 'RECEIVABLE' | 'PAYMENT' | 'WRITE_OFF';
 
 export interface StatementArgs {
   from: string;
@@ -60,6 +63,7 @@ export interface AccountStatementRow {
   openingBalance: string;
   billed: string;
   paid: string;
+  writtenOff: string;
   closingBalance: string;
   lineCount: number;
   orderCount: number;
@@ -104,14 +108,20 @@ async function visibleAccount(ctx: ServiceContext, customerId: string): Promise<
   return row.id;
 }
 
-/** Money movements of the account up to `to` (both kinds), optionally in one currency. */
+/** The day a receivable was written off: the UTC date of `written_off_at`. */
+const WRITE_OFF_DAY = raw(`(r.written_off_at at time zone 'UTC')::date`);
+
+/** Money movements of the account up to `to` (all three kinds), optionally in one currency. */
 function movementsSql(accountId: string, p: Period): Sql {
   const inCurrency = (alias: string) => (p.currency ? sql` and ${raw(alias)}.currency = ${p.currency}` : sql``);
-  return sql`select r.currency, r.issued_on as day, r.amount as debit, 0::numeric as credit
+  return sql`select r.currency, r.issued_on as day, r.amount as debit, 0::numeric as credit, 0::numeric as written_off
       from receivable r where r.customer_id = ${accountId} and r.issued_on <= ${p.to}::date${inCurrency('r')}
     union all
-    select p.currency, p.received_on as day, 0::numeric as debit, p.amount as credit
-      from payment p where p.customer_id = ${accountId} and p.received_on <= ${p.to}::date${inCurrency('p')}`;
+    select p.currency, p.received_on as day, 0::numeric as debit, p.amount as credit, 0::numeric as written_off
+      from payment p where p.customer_id = ${accountId} and p.received_on <= ${p.to}::date${inCurrency('p')}
+    union all
+    select r.currency, ${WRITE_OFF_DAY} as day, 0::numeric as debit, 0::numeric as credit, r.written_off_amount as written_off
+      from receivable r where r.customer_id = ${accountId} and r.written_off_at is not null and ${WRITE_OFF_DAY} <= ${p.to}::date${inCurrency('r')}`;
 }
 
 /**
@@ -133,13 +143,14 @@ function periodOrdersWhere(ctx: ServiceContext, accountId: string, p: Period): S
 async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): Promise<AccountStatementRow[]> {
   const asked = p.currency ? sql`union select ${p.currency}::text` : sql``;
   const totals = await rows<{
-    currency: string; openingBalance: string; billed: string; paid: string; closingBalance: string; lineCount: number; orderCount: number;
+    currency: string; openingBalance: string; billed: string; paid: string; writtenOff: string; closingBalance: string; lineCount: number; orderCount: number;
   }>(ctx.em, sql`with m as (${movementsSql(accountId, p)}),
       t as (
         select m.currency,
-          coalesce(sum(m.debit - m.credit) filter (where m.day < ${p.from}::date), 0) as opening,
+          coalesce(sum(m.debit - m.credit - m.written_off) filter (where m.day < ${p.from}::date), 0) as opening,
           coalesce(sum(m.debit) filter (where m.day >= ${p.from}::date), 0) as billed,
           coalesce(sum(m.credit) filter (where m.day >= ${p.from}::date), 0) as paid,
+          coalesce(sum(m.written_off) filter (where m.day >= ${p.from}::date), 0) as written_off,
           count(*) filter (where m.day >= ${p.from}::date)::int as lines
         from m group by m.currency
       ),
@@ -149,7 +160,8 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
       coalesce(t.opening, 0)::numeric(18, 2)::text as "openingBalance",
       coalesce(t.billed, 0)::numeric(18, 2)::text as billed,
       coalesce(t.paid, 0)::numeric(18, 2)::text as paid,
-      (coalesce(t.opening, 0) + coalesce(t.billed, 0) - coalesce(t.paid, 0))::numeric(18, 2)::text as "closingBalance",
+      coalesce(t.written_off, 0)::numeric(18, 2)::text as "writtenOff",
+      (coalesce(t.opening, 0) + coalesce(t.billed, 0) - coalesce(t.paid, 0) - coalesce(t.written_off, 0))::numeric(18, 2)::text as "closingBalance",
       coalesce(t.lines, 0) as "lineCount",
       coalesce(o.n, 0) as "orderCount"
     from c left join t on t.currency = c.currency left join o on o.currency = c.currency
@@ -160,7 +172,7 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
   const inCurrency = (alias: string) => (p.currency ? sql`${raw(alias)}.currency = ${p.currency}` : sql`true`);
   // The day travels as "lineDate" (renamed to `date` below), a name no entity uses, so `rows()` leaves it a "YYYY-MM-DD" string.
   const lines = await rows<Omit<StatementLineRow, 'date'> & { lineDate: string }>(ctx.em, sql`with opening as (
-        select m.currency, sum(m.debit - m.credit) as amount from (${movementsSql(accountId, p)}) m where m.day < ${p.from}::date group by m.currency
+        select m.currency, sum(m.debit - m.credit - m.written_off) as amount from (${movementsSql(accountId, p)}) m where m.day < ${p.from}::date group by m.currency
       ),
       x as (
         select r.currency, 'RECEIVABLE' as kind, 0 as rank, r.issued_on as day, r.number as reference, r.description,
@@ -172,6 +184,11 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
           null::numeric as debit, p.amount as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
         from payment p
         where p.customer_id = ${accountId} and p.received_on between ${p.from}::date and ${p.to}::date and ${inCurrency('p')}
+        union all
+        select r.currency, 'WRITE_OFF' as kind, 2 as rank, ${WRITE_OFF_DAY} as day, r.number as reference, 'Written off (bad debt): ' || r.description,
+          null::numeric as debit, r.written_off_amount as credit, r.id as "receivableId", null::text as "paymentId", r.instalment, r.written_off_at, r.id
+        from receivable r
+        where r.customer_id = ${accountId} and r.written_off_at is not null and ${WRITE_OFF_DAY} between ${p.from}::date and ${p.to}::date and ${inCurrency('r')}
       ),
       ranked as (
         select x.*,
@@ -179,7 +196,7 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
             + sum(coalesce(x.debit, 0) - coalesce(x.credit, 0)) over w as running,
           row_number() over w as position
         from x
-        -- Lines of one day: invoices before payments, then by document number and instalment, so that the
+        -- Lines of one day: invoices before payments before write-offs, then by document number and instalment, so that the
         -- instalments of one signing (same day, same instant) come in their order, never in id order.
         window w as (partition by x.currency order by x.day, x.rank, x.reference, x.instalment, x.created_at, x.id rows between unbounded preceding and current row)
       )
