@@ -2,6 +2,7 @@ import { contractPermissions } from '../auth/contract.permissions';
 import { creditPermissions } from '../auth/credit.permissions';
 import { exchangeRatePermissions } from '../auth/exchange-rate.permissions';
 import { financeReportPermissions } from '../auth/finance-report.permissions';
+import { financeReportsPermissions } from '../auth/finance-reports.permissions';
 import { partnerPermissions } from '../auth/partner.permissions';
 import { receivablePermissions } from '../auth/receivable.permissions';
 import { Contract } from '../entities/contract.entity';
@@ -19,6 +20,7 @@ import { contractResolvers } from '../resolvers/contract.resolver';
 import { creditResolvers } from '../resolvers/credit.resolver';
 import { exchangeRateResolvers } from '../resolvers/exchange-rate.resolver';
 import { financeReportResolvers } from '../resolvers/finance-report.resolver';
+import { financeReportsResolvers } from '../resolvers/finance-reports.resolver';
 import { partnerResolvers } from '../resolvers/partner.resolver';
 import { receivableResolvers } from '../resolvers/receivable.resolver';
 import { runOverdueJob } from '../services/collection.service';
@@ -35,8 +37,8 @@ export const financeDomain: Domain = {
     { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
     { name: 'Migration20261221000000ExchangeRates', class: Migration20261221000000ExchangeRates },
   ],
-  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...exchangeRateResolvers, ...partnerResolvers],
-  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, exchangeRatePermissions, partnerPermissions],
+  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...financeReportsResolvers, ...exchangeRateResolvers, ...partnerResolvers],
+  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, financeReportsPermissions, exchangeRatePermissions, partnerPermissions],
   loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders],
   nodes: {
     Contract: (ctx, ids) => ctx.loaders.contractById.loadMany(ids),

@@ -41,21 +41,23 @@ export function currencyLiteral(code: string): Sql {
 
 /**
  * `left join lateral (…) <alias> on true`: the rate converting `from` into `to` on the day `on` (SQL
- * expressions), as `<alias>.rate` (numeric; null when there is none), `<alias>.valid_on` (the stored
+ * expressions, which must not use the aliases xr_direct, xr_inverse, xr_pick), as `<alias>.rate` (numeric; null when there is none), `<alias>.valid_on` (the stored
  * rate's day; null when from = to) and `<alias>.inverse` (true when it is 1 / the rate of to → from).
  */
 export function rateJoin(alias: string, from: Sql, to: Sql, on: Sql): Sql {
   const a = raw(alias);
   return sql`left join lateral (
-    select q.rate, q.valid_on, q.inverse from (
+    select xr_pick.rate, xr_pick.valid_on, xr_pick.inverse from (
       select 1::numeric as rate, null::date as valid_on, false as inverse, 0 as rank where ${from} = ${to}
       union all
-      (select x.rate::numeric, x.valid_on, false, 1 from exchange_rate x
-        where x.from_currency = ${from} and x.to_currency = ${to} and x.valid_on <= ${on} order by x.valid_on desc limit 1)
+      (select xr_direct.rate::numeric, xr_direct.valid_on, false, 1 from exchange_rate xr_direct
+        where xr_direct.from_currency = ${from} and xr_direct.to_currency = ${to} and xr_direct.valid_on <= ${on}
+        order by xr_direct.valid_on desc limit 1)
       union all
-      (select round(1 / y.rate, 10), y.valid_on, true, 2 from exchange_rate y
-        where y.from_currency = ${to} and y.to_currency = ${from} and y.valid_on <= ${on} order by y.valid_on desc limit 1)
-    ) q order by q.rank limit 1
+      (select round(1 / xr_inverse.rate, 10), xr_inverse.valid_on, true, 2 from exchange_rate xr_inverse
+        where xr_inverse.from_currency = ${to} and xr_inverse.to_currency = ${from} and xr_inverse.valid_on <= ${on}
+        order by xr_inverse.valid_on desc limit 1)
+    ) xr_pick order by xr_pick.rank limit 1
   ) ${a} on true`;
 }
 

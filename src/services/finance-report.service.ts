@@ -70,7 +70,7 @@ function idOf(id: string | null | undefined, prefix: string, field: string): str
 }
 
 /** Receivables that count: of a customer that is not deleted and is in the caller's account scope. */
-function counted(ctx: ServiceContext): Sql {
+export function counted(ctx: ServiceContext): Sql {
   return sql`receivable r join customer c on c.id = r.customer_id and c.deleted_at is null
     where ${accountScope(ctx.principal, 'r.customer_id')}`;
 }
@@ -123,16 +123,15 @@ export async function receivablesSummary(
   return checkedRows(found);
 }
 
+export interface AgingArgs { asOf?: string | null; currency?: string | null; ownerId?: string | null; customerId?: string | null; in?: string | null }
+
 /**
- * Aging of the outstanding money as of `asOf` (default: today, UTC), one row per currency in
- * currency order (only currencies with money outstanding; exactly one row, possibly all zeros, when
- * `currency` is given). Optionally only the customers of one owner, or one customer.
+ * The lines of an aging as of a date, shared by `agingReport` and the per-customer aging: the CTEs
+ * `base` and `line` (one line per receivable with money outstanding as of `asOf`: customer_id,
+ * currency — the reporting currency when `in` is given —, days_past_due, outstanding converted at the
+ * rate of `asOf`, rate (`AppliedRate` JSON) and missing_rate). Validates the arguments.
  */
-export async function agingReport(
-  ctx: ServiceContext,
-  args: { asOf?: string | null; currency?: string | null; ownerId?: string | null; customerId?: string | null; in?: string | null },
-  now: Date = new Date(),
-): Promise<AgingRow[]> {
+export function agingLines(ctx: ServiceContext, args: AgingArgs, now: Date = new Date()): { asOfText: string; only: string | null; ctes: Sql } {
   const currency = currencyOf(args.currency);
   const target = reportingCurrency(args.in);
   const ownerId = idOf(args.ownerId, 'usr', 'ownerId');
@@ -152,32 +151,46 @@ export async function agingReport(
   ]);
   const to = target ? currencyLiteral(target) : null;
   const from = raw('b.currency');
-  const bucket = (condition: string) => money(`sum(l.outstanding) filter (where ${condition})`);
-  const found = await rows<AgingRow & { missingRate: string | null }>(ctx.em, sql`
-    with base as (
-      select r.currency, ${asOf} - r.due_date as days_past_due,
+  const ctes = sql`base as (
+      select r.customer_id, r.currency, ${asOf} - r.due_date as days_past_due,
         r.amount - r.paid_amount + coalesce(${paidLater}, 0) as outstanding
       from ${counted(ctx)} and ${where}
     ), line as (
-      select ${to ?? from} as currency, b.days_past_due, ${to ? converted('xr', sql`b.outstanding`) : sql`b.outstanding`} as outstanding,
+      select b.customer_id, ${to ?? from} as currency, b.days_past_due, ${to ? converted('xr', sql`b.outstanding`) : sql`b.outstanding`} as outstanding,
         ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
         ${to ? missingRate('xr', from, to, asOf) : raw('null::text')} as missing_rate
       from base b ${to ? rateJoin('xr', from, to, asOf) : raw('')}
       where b.outstanding > 0
-    )
-    select ${asOfText}::text as "asOf", l.currency,
-      ${bucket('l.days_past_due <= 0')} as current,
+    )`;
+  return { asOfText, only: target ?? currency, ctes };
+}
+
+/** The aging buckets of the `line` rows aliased `l` (select-list items, money as text). */
+export function agingBuckets(): Sql {
+  const bucket = (condition: string) => money(`sum(l.outstanding) filter (where ${condition})`);
+  return sql`${bucket('l.days_past_due <= 0')} as current,
       ${bucket('l.days_past_due between 1 and 30')} as "days1To30",
       ${bucket('l.days_past_due between 31 and 60')} as "days31To60",
       ${bucket('l.days_past_due between 61 and 90')} as "days61To90",
       ${bucket('l.days_past_due > 90')} as "over90",
       ${money('sum(l.outstanding)')} as total,
-      ${ratesAgg('l.rate')} as rates, ${missingRateOf('l.missing_rate')}
+      ${ratesAgg('l.rate')} as rates, ${missingRateOf('l.missing_rate')}`;
+}
+
+/**
+ * Aging of the outstanding money as of `asOf` (default: today, UTC), one row per currency in
+ * currency order (only currencies with money outstanding; exactly one row, possibly all zeros, when
+ * `currency` or `in` is given). Optionally only the customers of one owner, or one customer.
+ */
+export async function agingReport(ctx: ServiceContext, args: AgingArgs, now: Date = new Date()): Promise<AgingRow[]> {
+  const { asOfText, only, ctes } = agingLines(ctx, args, now);
+  const found = await rows<AgingRow & { missingRate: string | null }>(ctx.em, sql`
+    with ${ctes}
+    select ${asOfText}::text as "asOf", l.currency, ${agingBuckets()}
     from line l
     group by l.currency
     order by l.currency`);
   const result = checkedRows(found);
-  const only = target ?? currency;
   if (only && !result.length) {
     return [{ asOf: asOfText, currency: only, current: '0.00', days1To30: '0.00', days31To60: '0.00', days61To90: '0.00', over90: '0.00', total: '0.00', rates: [] }];
   }
