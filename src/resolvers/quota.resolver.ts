@@ -1,0 +1,73 @@
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { serviceContext, type GraphQLContext } from '../context';
+import { User } from '../entities/user.entity';
+import { QuotaAttainmentReport, QuotaAttainmentRow, SalesQuota, SalesQuotaPayload, SetQuotaInput } from '../schema/quota.types';
+import * as quotas from '../services/quota.service';
+import { InputArg } from './args';
+import type { Row } from './row';
+
+@ArgsType()
+class MonthRangeArgs {
+  @Field({ description: 'First month, "YYYY-MM".' }) from!: string;
+  @Field({ description: `Last month (included), "YYYY-MM"; at most ${quotas.MAX_QUOTA_MONTHS} months from \`from\`.` }) to!: string;
+}
+
+@ArgsType()
+class QuotasArgs extends MonthRangeArgs {
+  @Field(() => [ID], { nullable: true, description: 'Only these users (at most 100; those outside your scope have none). Null: every user in your scope.' })
+  userIds?: string[] | null;
+}
+
+@ArgsType()
+class QuotaAttainmentArgs extends MonthRangeArgs {
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only quotas and won deals in it are counted.' })
+  currency!: string;
+}
+
+const SCOPE = 'A SALES_REP sees their own, a SALES_MANAGER their team\'s (themselves and everyone below), ADMIN, FINANCE and ANALYST everyone\'s.';
+
+/** Sales quotas: set by managers, read with their attainment (services/quota.service.ts). */
+@Resolver()
+export class QuotaResolver {
+  @Query(() => [SalesQuota], { description: `Quotas of the months [from, to], by month, then user id. ${SCOPE}` })
+  quotas(@Args() args: QuotasArgs, @Ctx() ctx: GraphQLContext) {
+    return quotas.listQuotas(serviceContext(ctx), args);
+  }
+
+  @Query(() => QuotaAttainmentReport, {
+    description: `Quota attainment per sales user and month of [from, to] and per month in total: quota, won amount (deals WON in the month, credited to their owner), `
+      + `attainment = won / quota. ${SCOPE}`,
+  })
+  quotaAttainment(@Args() args: QuotaAttainmentArgs, @Ctx() ctx: GraphQLContext) {
+    return quotas.quotaAttainment(serviceContext(ctx), args);
+  }
+
+  @Mutation(() => SalesQuotaPayload, {
+    description: 'Set the quota of a sales user for a month (creates it, or replaces amount and currency): ADMIN for any active sales user, '
+      + 'a SALES_MANAGER for the users below them. Audited.',
+  })
+  setQuota(@InputArg() input: SetQuotaInput, @Ctx() ctx: GraphQLContext) {
+    return quotas.setQuota(serviceContext(ctx), input);
+  }
+}
+
+/** The user behind a quota (name and e-mail follow the User field rules: hidden from ANALYST). */
+@Resolver(() => SalesQuota)
+export class SalesQuotaResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The sales user.' })
+  user(@Root() quota: Row<SalesQuota>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.user.load(quota.userId);
+  }
+}
+
+/** The user behind an attainment line. */
+@Resolver(() => QuotaAttainmentRow)
+export class QuotaAttainmentRowResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The sales user (name and e-mail follow the User field rules: hidden from ANALYST).' })
+  user(@Root() row: Row<QuotaAttainmentRow>, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.user.load(row.userId);
+  }
+}
+
+/** The resolvers of this file, registered through the sales domain's manifest. */
+export const quotaResolvers = [QuotaResolver, SalesQuotaResolver, QuotaAttainmentRowResolver];
