@@ -2,6 +2,8 @@ import { activityPermissions } from '../auth/activity.permissions';
 import { analyticsPermissions } from '../auth/analytics.permissions';
 import { leadPermissions } from '../auth/lead.permissions';
 import { opportunityPermissions } from '../auth/opportunity.permissions';
+import { quotaPermissions } from '../auth/quota.permissions';
+import { revenueReportPermissions } from '../auth/revenue-reports.permissions';
 import { taskPermissions } from '../auth/task.permissions';
 import { Activity } from '../entities/activity.entity';
 import { Campaign } from '../entities/campaign.entity';
@@ -16,13 +18,17 @@ import { createLeadLoaders } from '../loaders/lead.loaders';
 import { createOpportunityLoaders } from '../loaders/opportunity.loaders';
 import { createTaskLoaders } from '../loaders/task.loaders';
 import { Migration20261130000000Sales } from '../../migrations/Migration20261130000000Sales';
+import { Migration20261224000000SalesQuota } from '../../migrations/Migration20261224000000SalesQuota';
 import { ActivityResolver } from '../resolvers/activity.resolver';
 import { AnalyticsResolver, RepPerformanceResolver, WinRateGroupResolver } from '../resolvers/analytics.resolver';
 import { CampaignResolver, LeadResolver } from '../resolvers/lead.resolver';
 import { CustomerOpportunitiesResolver, OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver } from '../resolvers/opportunity.resolver';
 import { CustomerTaskResolver, TaskResolver } from '../resolvers/task.resolver';
+import { quotaResolvers } from '../resolvers/quota.resolver';
+import { revenueReportResolvers } from '../resolvers/revenue-reports.resolver';
 import { readsActivities } from '../services/activity.service';
 import type { ServiceContext } from '../services/context';
+import { analyticsScope } from '../services/analytics.service';
 import { leadScope, opportunityScope } from '../services/scope';
 import { FALSE, raw, sql } from '../services/sql';
 import { timelineRowsById } from '../services/timeline.service';
@@ -36,13 +42,17 @@ const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
 export const salesDomain: Domain = {
   name: 'sales',
   entities: [Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine],
-  migrations: [{ name: 'Migration20261130000000Sales', class: Migration20261130000000Sales }],
+  migrations: [
+    { name: 'Migration20261130000000Sales', class: Migration20261130000000Sales },
+    { name: 'Migration20261224000000SalesQuota', class: Migration20261224000000SalesQuota },
+  ],
   resolvers: [
     ActivityResolver, TaskResolver, CustomerTaskResolver, CampaignResolver, LeadResolver,
     OpportunityResolver, OpportunityStageChangeResolver, QuoteResolver, CustomerOpportunitiesResolver,
     AnalyticsResolver, WinRateGroupResolver, RepPerformanceResolver,
+    ...quotaResolvers, ...revenueReportResolvers,
   ],
-  permissions: [activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions],
+  permissions: [activityPermissions, taskPermissions, leadPermissions, opportunityPermissions, analyticsPermissions, quotaPermissions, revenueReportPermissions],
   loaders: [createActivityLoaders, createTaskLoaders, createLeadLoaders, createOpportunityLoaders],
   nodes: {
     Activity: (ctx, ids) => ctx.loaders.activityById.loadMany(ids),
@@ -63,6 +73,8 @@ export const salesDomain: Domain = {
         where q.id = ${raw(a)}.entity_id and ${opportunityScope(p, 'o')})`,
     },
     { types: ['Lead'], visible: (p, a) => sql`exists (select 1 from lead l where l.id = ${raw(a)}.entity_id and ${leadScope(p, 'l')})` },
+    // Quotas are filed under a pseudo customer id, entity id "user/month": whoever reads the user's quotas reads their history.
+    { types: ['SalesQuota'], visible: (p, a) => analyticsScope(p, `split_part(${a}.entity_id, '/', 1)`) },
   ],
   timeline: [
     {
