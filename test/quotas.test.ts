@@ -75,7 +75,7 @@ afterAll(async () => { await t.close(); });
 
 // --------------------------------------------------------------------------------- attainment
 
-const ATTAINMENT = `query($from: String!, $to: String!, $currency: String! = "EUR") {
+const ATTAINMENT = `query($from: String, $to: String, $currency: String! = "EUR") {
   quotaAttainment(from: $from, to: $to, currency: $currency) {
     from to currency
     rows { userId month quota wonAmount wonCount attainment }
@@ -145,6 +145,18 @@ describe('quotaAttainment', () => {
     expect(byRep(jan)).toEqual({ 'R1 2026-01': ['1000.00', '1250.00', 2, 1.25] });
   });
 
+  test('without `to`: the current month (UTC); without `from`: six months up to `to`', async () => {
+    const now = new Date();
+    const index = now.getUTCFullYear() * 12 + now.getUTCMonth();
+    const month = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+    const report = ok(await t.gql('{ quotaAttainment { from to months { month } } }', {}, 'ADMIN')).quotaAttainment;
+    expect([report.from, report.to]).toEqual([month(index - 5), month(index)]);
+    expect(report.months.map((m: any) => m.month)).toEqual([5, 4, 3, 2, 1, 0].map((k) => month(index - k)));
+    expect(ok(await t.gql('{ quotaAttainment(to: "2026-03") { from to } }', {}, 'ADMIN')).quotaAttainment).toEqual({ from: '2025-10', to: '2026-03' });
+    expect(ok(await t.gql('{ quotas(to: "2026-03") { month } }', {}, 'ADMIN')).quotas.map((q: any) => q.month))
+      .toEqual(['2026-01', '2026-01', '2026-02', '2026-02', '2026-03']);
+  });
+
   test('SERVICE_AGENT, MARKETING and PARTNER are refused', async () => {
     for (const who of ['SERVICE_AGENT', 'MARKETING', 'PARTNER'] as Who[]) expect(codes(await t.gql(ATTAINMENT, Q1, who))).toEqual(['FORBIDDEN']);
   });
@@ -162,7 +174,7 @@ describe('quotaAttainment', () => {
   });
 
   test('the user behind a row: names for the manager, ids only for ANALYST; batched (statements independent of the rows)', async () => {
-    const query = `query($from: String!, $to: String!) { quotaAttainment(from: $from, to: $to) { rows { user { id name } } } }`;
+    const query = `query($from: String, $to: String) { quotaAttainment(from: $from, to: $to) { rows { user { id name } } } }`;
     const manager = ok(await t.gql(query, Q1, 'SALES_MANAGER')).quotaAttainment;
     expect(new Set(manager.rows.map((r: any) => r.user.name))).toEqual(new Set(['Rita Rep', 'Raj Rep']));
     const analyst = await t.gql(query, { from: '2026-01', to: '2026-01' }, 'ANALYST');
@@ -177,7 +189,7 @@ describe('quotaAttainment', () => {
 
 // ------------------------------------------------------------------------------------ quotas
 
-const QUOTAS = `query($from: String!, $to: String!, $userIds: [ID!]) {
+const QUOTAS = `query($from: String, $to: String, $userIds: [ID!]) {
   quotas(from: $from, to: $to, userIds: $userIds) { userId month amount currency setBy user { id } } }`;
 const SET = `mutation($input: SetQuotaInput!) { setQuota(input: $input) { quota { userId month amount currency setBy } errors { code field message } } }`;
 

@@ -8,8 +8,11 @@ import type { Row } from './row';
 
 @ArgsType()
 class MonthRangeArgs {
-  @Field({ description: 'First month, "YYYY-MM".' }) from!: string;
-  @Field({ description: `Last month (included), "YYYY-MM"; at most ${quotas.MAX_QUOTA_MONTHS} months from \`from\`.` }) to!: string;
+  @Field(() => String, { nullable: true, description: `First month, "YYYY-MM". Null: ${quotas.DEFAULT_QUOTA_MONTHS - 1} months before \`to\` (${quotas.DEFAULT_QUOTA_MONTHS} months in all).` })
+  from?: string | null;
+
+  @Field(() => String, { nullable: true, description: `Last month (included), "YYYY-MM"; at most ${quotas.MAX_QUOTA_MONTHS} months from \`from\`. Null: the current month (UTC).` })
+  to?: string | null;
 }
 
 @ArgsType()

@@ -62,14 +62,23 @@ function firstDay(month: string, field: string): string {
 
 const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 
-/** A range of months [from, to], both included, at most MAX_QUOTA_MONTHS long. */
-function monthRange(from: string, to: string): { from: string; to: string; months: number } {
-  const lo = firstDay(from, 'from');
-  const hi = firstDay(to, 'to');
+/** How many months a range covers when `from` is not given: `to` and the five months before it. */
+export const DEFAULT_QUOTA_MONTHS = 6;
+
+const monthText = (index: number) => `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+
+/**
+ * A range of months [from, to], both included, at most MAX_QUOTA_MONTHS long; `to` defaults to the
+ * current month (UTC), `from` to DEFAULT_QUOTA_MONTHS − 1 months before `to`.
+ */
+function monthRange(from: string | null | undefined, to: string | null | undefined, now: Date):
+  { from: string; to: string; fromMonth: string; toMonth: string; months: number } {
+  const hi = firstDay(to ?? now.toISOString().slice(0, 7), 'to');
+  const lo = from != null ? firstDay(from, 'from') : `${monthText(monthIndex(hi) - DEFAULT_QUOTA_MONTHS + 1)}-01`;
   const months = monthIndex(hi) - monthIndex(lo) + 1;
   if (months < 1) throw new InputError('`to` must not be before `from`.', 'to');
   if (months > MAX_QUOTA_MONTHS) throw new InputError(`At most ${MAX_QUOTA_MONTHS} months from \`from\` to \`to\`.`, 'to');
-  return { from: lo, to: hi, months };
+  return { from: lo, to: hi, fromMonth: lo.slice(0, 7), toMonth: hi.slice(0, 7), months };
 }
 
 function checkCurrency(currency: string): string {
@@ -86,9 +95,13 @@ function usersSql(userIds: readonly string[] | null | undefined): Sql {
 
 // -------------------------------------------------------------------------------------- reads
 
-/** Quotas of the months [from, to] ("YYYY-MM", both included) in the caller's analytics scope, by month, then user id. */
-export async function listQuotas(ctx: ServiceContext, args: { from: string; to: string; userIds?: string[] | null }): Promise<QuotaRow[]> {
-  const range = monthRange(args.from, args.to);
+/** Quotas of the months [from, to] ("YYYY-MM", both included; see `monthRange`) in the caller's analytics scope, by month, then user id. */
+export async function listQuotas(
+  ctx: ServiceContext,
+  args: { from?: string | null; to?: string | null; userIds?: string[] | null },
+  now: Date = new Date(),
+): Promise<QuotaRow[]> {
+  const range = monthRange(args.from, args.to, now);
   return rows<QuotaRow>(ctx.em, sql`select ${QUOTA_COLUMNS} from sales_quota q
     where q.month between ${range.from}::date and ${range.to}::date
       and ${analyticsScope(ctx.principal, 'q.user_id')} and ${usersSql(args.userIds)}
@@ -120,8 +133,12 @@ export interface QuotaAttainmentResult {
  * month's total: the sum of the quotas (null when nobody has one), the won amount and count of all the
  * listed users, and attainment = the won amount of the users WITH a quota that month / the sum of quotas.
  */
-export async function quotaAttainment(ctx: ServiceContext, args: { from: string; to: string; currency: string }): Promise<QuotaAttainmentResult> {
-  const range = monthRange(args.from, args.to);
+export async function quotaAttainment(
+  ctx: ServiceContext,
+  args: { from?: string | null; to?: string | null; currency: string },
+  now: Date = new Date(),
+): Promise<QuotaAttainmentResult> {
+  const range = monthRange(args.from, args.to, now);
   const currency = checkCurrency(args.currency);
   const owner = raw(WON_DEAL_OWNER);
   const found = await rows<AttainmentRow & { isTotal: boolean }>(ctx.em, sql`
@@ -159,7 +176,7 @@ export async function quotaAttainment(ctx: ServiceContext, args: { from: string;
     order by month, grouping(user_id), user_id`);
   const figures = ({ quota, wonAmount, wonCount, attainment }: AttainmentFigures): AttainmentFigures => ({ quota, wonAmount, wonCount, attainment });
   return {
-    from: args.from.trim(), to: args.to.trim(), currency,
+    from: range.fromMonth, to: range.toMonth, currency,
     rows: found.filter((r) => !r.isTotal).map((r) => ({ userId: r.userId, month: r.month, ...figures(r) })),
     months: found.filter((r) => r.isTotal).map((r) => ({ month: r.month, ...figures(r) })),
   };
