@@ -441,6 +441,10 @@ const ROWS: Row[] = [
     vars: () => ({}), expect: 'V V V F F V V F F',
   },
   {
+    name: 'Query.quotaHistory', query: 'query($id: ID!) { quotaHistory(userId: $id, month: "2031-01") { action } }', path: ['quotaHistory'],
+    vars: () => ({ id: ids.rep1 }), expect: 'V V V F F V V F F',
+  },
+  {
     name: 'Mutation.setQuota',
     query: 'mutation($input: SetQuotaInput!) { setQuota(input: $input) { quota { month } errors { code field message } } }',
     path: ['setQuota'],
@@ -492,7 +496,7 @@ describe('the role matrix through HTTP', () => {
       'Mutation.updateLoyaltyProgramme', 'Query.offers', 'Query.offersFor', 'Mutation.createOffer',
       'Customer.metrics', 'CustomerMetrics.clvHistoric', 'Mutation.refreshCustomerMetrics',
       'Query.segmentSummary', 'SegmentGroup.margin12m', 'Query.churnAnalysis', 'Query.tierMigration',
-      'Query.quotas', 'Query.quotaAttainment', 'Mutation.setQuota', 'Query.revenueBy', 'Query.campaignRoi',
+      'Query.quotas', 'Query.quotaAttainment', 'Query.quotaHistory', 'Mutation.setQuota', 'Query.revenueBy', 'Query.campaignRoi',
     ]));
   });
 

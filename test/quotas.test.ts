@@ -226,6 +226,21 @@ describe('quotas and setQuota', () => {
     expect(ok(await t.gql(QUOTAS, { from: '2026-04', to: '2026-04' }, 'SALES_MANAGER')).quotas).toEqual([]);
   });
 
+  test('quotaHistory: the audit entries of a quota, newest first, for whoever reads that user\'s quotas', async () => {
+    const query = `query($userId: ID!, $month: String!) { quotaHistory(userId: $userId, month: $month) {
+      action changes { field oldValue newValue redacted } actor { id } } }`;
+    const history = ok(await t.gql(query, { userId: U.R3, month: '2026-04' }, 'FINANCE')).quotaHistory;
+    expect(history.map((e: any) => [e.action, e.changes.map((c: any) => [c.field, c.oldValue, c.newValue, c.redacted]), e.actor.id])).toEqual([
+      ['UPDATE', [['amount', '1500.00', '1750.50', false]], await adminId()],
+      ['CREATE', [['month', null, '2026-04', false], ['amount', null, '1500.00', false], ['currency', null, 'EUR', false]], await adminId()],
+    ]);
+    // R3 is outside the manager's team and is not rep1
+    expect(ok(await t.gql(query, { userId: U.R3, month: '2026-04' }, 'SALES_MANAGER')).quotaHistory).toEqual([]);
+    expect(ok(await t.gql(query, { userId: U.R3, month: '2026-04' }, 'SALES_REP')).quotaHistory).toEqual([]);
+    const bad = await t.gql(query, { userId: U.R3, month: '2026-4' }, 'ADMIN');
+    expect([codes(bad), bad.body.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'month']);
+  });
+
   test('a manager sets quotas for the users below them, not for others nor themselves', async () => {
     expect(await set('SALES_MANAGER', { userId: U.R1, month: '2026-05', amount: '2500.00', currency: 'EUR' }))
       .toEqual({ quota: { userId: U.R1, month: '2026-05', amount: '2500.00', currency: 'EUR', setBy: U.M }, errors: [] });

@@ -15,6 +15,7 @@ export const quotaPermissions: PermissionMap = {
   Query: {
     quotas: readsSalesAnalytics,
     quotaAttainment: readsSalesAnalytics,
+    quotaHistory: readsSalesAnalytics,
   },
   Mutation: {
     setQuota: setsQuotas,

@@ -1,5 +1,6 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { serviceContext, type GraphQLContext } from '../context';
+import { AuditEvent } from '../entities/audit-event.entity';
 import { User } from '../entities/user.entity';
 import { QuotaAttainmentReport, QuotaAttainmentRow, SalesQuota, SalesQuotaPayload, SetQuotaInput } from '../schema/quota.types';
 import * as quotas from '../services/quota.service';
@@ -27,6 +28,13 @@ class QuotaAttainmentArgs extends MonthRangeArgs {
   currency!: string;
 }
 
+@ArgsType()
+class QuotaHistoryArgs {
+  @Field(() => ID, { description: 'The sales user (`usr_…`).' }) userId!: string;
+  @Field({ description: 'The month, "YYYY-MM".' }) month!: string;
+  @Field(() => Int, { defaultValue: 20, description: 'How many entries (1–100), newest first.' }) first!: number;
+}
+
 const SCOPE = 'A SALES_REP sees their own, a SALES_MANAGER their team\'s (themselves and everyone below), ADMIN, FINANCE and ANALYST everyone\'s.';
 
 /** Sales quotas: set by managers, read with their attainment (services/quota.service.ts). */
@@ -43,6 +51,13 @@ export class QuotaResolver {
   })
   quotaAttainment(@Args() args: QuotaAttainmentArgs, @Ctx() ctx: GraphQLContext) {
     return quotas.quotaAttainment(serviceContext(ctx), args);
+  }
+
+  @Query(() => [AuditEvent], {
+    description: `Changes of one user's quota for one month, newest first: who set which amount and currency, and when (fields month, amount, currency). ${SCOPE}`,
+  })
+  quotaHistory(@Args() args: QuotaHistoryArgs, @Ctx() ctx: GraphQLContext) {
+    return quotas.quotaHistory(serviceContext(ctx), args);
   }
 
   @Mutation(() => SalesQuotaPayload, {

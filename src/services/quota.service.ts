@@ -2,11 +2,12 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { AuditAction, Role } from '../entities/enums';
 import { analyticsScope } from './analytics.service';
-import { recordAudit } from './audit.service';
+import type { AuditEvent } from '../entities/audit-event.entity';
+import { auditVisible, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { InputError, userError, type UserError } from './errors';
 import { subtreeSql } from './scope';
-import { FALSE, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
+import { columnsOf, FALSE, limitSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, DATE_RANGE, ID, MONEY, parseInput, yearInRange, type InputOf } from './validation';
 
@@ -180,6 +181,19 @@ export async function quotaAttainment(
     rows: found.filter((r) => !r.isTotal).map((r) => ({ userId: r.userId, month: r.month, ...figures(r) })),
     months: found.filter((r) => r.isTotal).map((r) => ({ month: r.month, ...figures(r) })),
   };
+}
+
+/**
+ * The audit entries of one user's quota for one month, newest first: who set it to what, and when.
+ * Visible to whoever reads that user's quotas (the audit scope of SalesQuota, registered by the sales domain).
+ */
+export async function quotaHistory(ctx: ServiceContext, args: { userId: string; month: string; first: number }): Promise<AuditEvent[]> {
+  if (!ID('usr').safeParse(args.userId).success) throw new InputError('Not a valid user id (expected `usr_…`).', 'userId');
+  const month = firstDay(args.month, 'month').slice(0, 7);
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > 100) throw new InputError('`first` must be between 1 and 100.', 'first');
+  return rows<AuditEvent>(ctx.em, sql`select ${columnsOf(ctx.em, 'AuditEvent', 'a')} from audit_event a
+    where a.entity_type = 'SalesQuota' and a.customer_id = ${QUOTA_AUDIT_KEY} and a.entity_id = ${`${args.userId}/${month}`} and ${auditVisible(ctx)}
+    order by a.at desc, a.id desc limit ${limitSql(args.first)}`);
 }
 
 // ------------------------------------------------------------------------------------- writes
