@@ -10,6 +10,7 @@ import { Campaign } from '../entities/campaign.entity';
 import { Lead } from '../entities/lead.entity';
 import { Opportunity } from '../entities/opportunity.entity';
 import { Quote } from '../entities/quote.entity';
+import { SalesQuota } from '../entities/sales-quota.entity';
 import { QuoteLine } from '../entities/quote-line.entity';
 import { OpportunityStageChange } from '../entities/stage-change.entity';
 import { Task } from '../entities/task.entity';
@@ -41,7 +42,7 @@ const visibleDeal = (ctx: ServiceContext, idExpr: string) =>
 /** The sales pipeline: activities, tasks, campaigns and leads, opportunities with their stages and quotes, sales analytics. */
 export const salesDomain: Domain = {
   name: 'sales',
-  entities: [Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine],
+  entities: [Activity, Task, Campaign, Lead, Opportunity, OpportunityStageChange, Quote, QuoteLine, SalesQuota],
   migrations: [
     { name: 'Migration20261130000000Sales', class: Migration20261130000000Sales },
     { name: 'Migration20261224000000SalesQuota', class: Migration20261224000000SalesQuota },

@@ -2,7 +2,8 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Re
 import { serviceContext, type GraphQLContext } from '../context';
 import { AuditEvent } from '../entities/audit-event.entity';
 import { User } from '../entities/user.entity';
-import { QuotaAttainmentReport, QuotaAttainmentRow, SalesQuota, SalesQuotaPayload, SetQuotaInput } from '../schema/quota.types';
+import { SalesQuota } from '../entities/sales-quota.entity';
+import { QuotaAttainmentReport, QuotaAttainmentRow, SalesQuotaPayload, SetQuotaInput } from '../schema/quota.types';
 import * as quotas from '../services/quota.service';
 import { InputArg } from './args';
 import type { Row } from './row';

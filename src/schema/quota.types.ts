@@ -1,23 +1,14 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { SalesQuota } from '../entities/sales-quota.entity';
 import type * as quotas from '../services/quota.service';
 import { UserError } from './payload';
-import { DateTimeScalar, DecimalScalar } from './scalars';
+import { DecimalScalar } from './scalars';
 
 /**
  * Sales quotas and their attainment (services/quota.service.ts). Reads follow the analytics scope: a
  * SALES_REP their own, a SALES_MANAGER their team's (themselves and everyone below), ADMIN, FINANCE and
  * ANALYST everyone's (the `user` fields follow the User rules: no names for ANALYST).
  */
-
-@ObjectType({ description: 'The quota of one sales user for one calendar month: the amount they should win.' })
-export class SalesQuota {
-  @Field(() => ID, { description: 'The sales user (`usr_…`).' }) userId!: string;
-  @Field({ description: 'The calendar month, "YYYY-MM" (UTC).' }) month!: string;
-  @Field(() => DecimalScalar, { description: 'The amount to win in the month (won deals by `closedAt`), in `currency`.' }) amount!: string;
-  @Field({ description: 'ISO 4217 currency of the amount; a user has one quota per month, in one currency.' }) currency!: string;
-  @Field(() => ID, { description: 'Who set it last (`usr_…`).' }) setBy!: string;
-  @Field(() => DateTimeScalar, { description: 'When it was last set (UTC).' }) updatedAt!: Date;
-}
 
 @InputType({ description: 'The quota of a sales user for a month (replaces the one set before for that month).' })
 export class SetQuotaInput implements quotas.SetQuotaInput {
