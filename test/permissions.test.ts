@@ -347,6 +347,20 @@ const ROWS: Row[] = [
     effect: (role) => exists('select 1 from credit_assessment where note = ?', [`matrix-${role}`]),
   },
   { name: 'Query.receivablesSummary', query: '{ receivablesSummary(groupBy: OWNER) { currency outstanding } }', path: ['receivablesSummary'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  // Finance reports of issue 14: the readers of the other finance reports.
+  { name: 'Query.daysSalesOutstanding', query: '{ daysSalesOutstanding(from: "2026-01-01", to: "2026-02-28") { month dso } }', path: ['daysSalesOutstanding'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  { name: 'Query.cashReceived', query: '{ cashReceived(from: "2026-01-01", to: "2026-01-31", groupBy: WEEK) { start amount } }', path: ['cashReceived'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  { name: 'Query.customerAging', query: '{ customerAging { customerId total } }', path: ['customerAging'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  // Exchange rates (issue 14): the money-report readers read them, ADMIN and FINANCE set them.
+  { name: 'Query.exchangeRates', query: '{ exchangeRates { from to rate validOn } }', path: ['exchangeRates'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  {
+    name: 'Mutation.setExchangeRate',
+    query: 'mutation($input: SetExchangeRateInput!) { setExchangeRate(input: $input) { exchangeRate { rate } errors { code field message } } }',
+    path: ['setExchangeRate'],
+    vars: (role) => ({ input: { from: 'USD', to: 'EUR', validOn: `2020-01-0${ROLES.indexOf(role) + 1}`, rate: '0.9' } }),
+    expect: 'V F F F F V F F F',
+    effect: (role) => exists(`select 1 from exchange_rate where valid_on = ?`, [`2020-01-0${ROLES.indexOf(role) + 1}`]),
+  },
   // Service (issue 5).
   { name: 'Query.case', query: 'query($id: ID!) { case(id: $id) { id subject } }', path: ['case'], vars: byId('case'), expect: 'V V V V F F F A F' },
   // An internal note: staff who read the case; never PARTNER or API keys (node: null).
@@ -489,7 +503,8 @@ describe('the role matrix through HTTP', () => {
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
       'Mutation.logActivity',
       'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
-      'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
+      'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.exchangeRates', 'Mutation.setExchangeRate',
+      'Query.daysSalesOutstanding', 'Query.cashReceived', 'Query.customerAging', 'Query.myStatement',
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
       'Query.productFeedback', 'Customer.suggestionValue',
       'Customer.membership', 'Customer.pointsLedger', 'Query.loyaltyProgramme', 'Query.loyaltyLiability', 'Mutation.enrolMember', 'Mutation.adjustPoints',

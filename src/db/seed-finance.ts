@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../entities/ids';
 import { applyCollectionRules, type OverdueJobResult } from '../services/collection.service';
+import { seedMoney } from './seed-money';
 import { insertRows, numbers, type Value } from './seed-sql';
 
 /**
@@ -160,6 +161,9 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
   });
   await insertRows(em, 'audit_event', [['id', 'text'], ['entity_type', 'text'], ['entity_id', 'text'], ['customer_id', 'text'], ['action', 'text'],
     ['actor_type', 'text'], ['actor_id', 'text'], ['at', 'timestamptz'], ['changes', 'jsonb']], audit);
+
+  // ---- exchange rates and part-payments (issue 14: reports in one currency, cash received)
+  await seedMoney(em, finance, now);
 
   // ---- what the hourly job would have done by now
   const job = await applyCollectionRules(em, new Date(now));

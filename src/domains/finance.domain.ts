@@ -1,33 +1,44 @@
 import { contractPermissions } from '../auth/contract.permissions';
 import { creditPermissions } from '../auth/credit.permissions';
+import { exchangeRatePermissions } from '../auth/exchange-rate.permissions';
 import { financeReportPermissions } from '../auth/finance-report.permissions';
+import { financeReportsPermissions } from '../auth/finance-reports.permissions';
 import { partnerPermissions } from '../auth/partner.permissions';
 import { receivablePermissions } from '../auth/receivable.permissions';
 import { Contract } from '../entities/contract.entity';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
+import { Role } from '../entities/enums';
+import { ExchangeRate } from '../entities/exchange-rate.entity';
 import { Payment, PaymentAllocation } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
 import { createContractLoaders } from '../loaders/contract.loaders';
 import { createCreditLoaders } from '../loaders/credit.loaders';
 import { createReceivableLoaders } from '../loaders/receivable.loaders';
 import { Migration20261203000000Finance } from '../../migrations/Migration20261203000000Finance';
+import { Migration20261221000000ExchangeRates } from '../../migrations/Migration20261221000000ExchangeRates';
 import { contractResolvers } from '../resolvers/contract.resolver';
 import { creditResolvers } from '../resolvers/credit.resolver';
+import { exchangeRateResolvers } from '../resolvers/exchange-rate.resolver';
 import { financeReportResolvers } from '../resolvers/finance-report.resolver';
+import { financeReportsResolvers } from '../resolvers/finance-reports.resolver';
 import { partnerResolvers } from '../resolvers/partner.resolver';
 import { receivableResolvers } from '../resolvers/receivable.resolver';
 import { runOverdueJob } from '../services/collection.service';
 import { accountScope, contractScope } from '../services/scope';
+import { FALSE, TRUE } from '../services/sql';
 import { timelineRowsById } from '../services/timeline.service';
 import type { Domain } from './domain';
 
 /** Contracts and their instalments, receivables and payments, credit ("3+1"), collections, statements and finance reports. */
 export const financeDomain: Domain = {
   name: 'finance',
-  entities: [Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold],
-  migrations: [{ name: 'Migration20261203000000Finance', class: Migration20261203000000Finance }],
-  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers],
-  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions],
+  entities: [Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold, ExchangeRate],
+  migrations: [
+    { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
+    { name: 'Migration20261221000000ExchangeRates', class: Migration20261221000000ExchangeRates },
+  ],
+  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...financeReportsResolvers, ...exchangeRateResolvers, ...partnerResolvers],
+  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, financeReportsPermissions, exchangeRatePermissions, partnerPermissions],
   loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders],
   nodes: {
     Contract: (ctx, ids) => ctx.loaders.contractById.loadMany(ids),
@@ -40,6 +51,8 @@ export const financeDomain: Domain = {
     // Money and credit only for those who see the customer's account; contracts also for service.
     { types: ['Receivable', 'Payment', 'CreditHold', 'CreditAssessment'], visible: (p, a) => accountScope(p, `${a}.customer_id`) },
     { types: ['Contract'], visible: (p, a) => contractScope(p, `${a}.customer_id`) },
+    // Exchange rates belong to no customer: their entries only for those who set rates.
+    { types: ['ExchangeRate'], visible: (p) => (p.type === 'USER' && (p.role === Role.ADMIN || p.role === Role.FINANCE) ? TRUE : FALSE) },
   ],
   timeline: [
     {

@@ -89,10 +89,10 @@ export enum CreditHoldReason { OVER_LIMIT = 'OVER_LIMIT', NO_CREDIT_LIMIT = 'NO_
 registerEnumType(CreditHoldReason, {
   name: 'CreditHoldReason',
   description: 'Why it was held: OVER_LIMIT (exposure + amount > limit), NO_CREDIT_LIMIT (the customer was never assessed: no credit granted), '
-    + 'CURRENCY_MISMATCH (the amount is in another currency than the credit limit, so it cannot be compared).',
+    + 'CURRENCY_MISMATCH (the amount is in another currency than the credit limit, or a debt in another currency has no exchange rate today, so it cannot be compared).',
   valuesConfig: {
     OVER_LIMIT: { description: 'Exposure (outstanding + unbilled) plus this amount would exceed the credit limit.' },
     NO_CREDIT_LIMIT: { description: 'The customer was never assessed, so no credit has been granted.' },
-    CURRENCY_MISMATCH: { description: 'The amount is in another currency than the credit limit, so the two cannot be compared.' },
+    CURRENCY_MISMATCH: { description: 'The amount is in another currency than the credit limit, or a debt of the customer in another currency has no exchange rate for today (its exposure is unknown), so the two cannot be compared.' },
   },
 });

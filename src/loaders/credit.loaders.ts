@@ -20,9 +20,9 @@ export function createCreditLoaders(ctx: CallerContext) {
   const holds = readLoaders(ctx, creditHoldReads);
 
   /** Exposure of a customer in the currency of its limit (`Customer.creditExposure` / `availableCredit`): one statement per page. */
-  const creditExposure = new DataLoader<ExposureKey, string, string>(async (keys) => {
+  const creditExposure = new DataLoader<ExposureKey, string | null, string>(async (keys) => {
     const found = await exposuresByCustomer(svc(), keys);
-    return keys.map((k) => found.get(exposureKey(k)) ?? '0.00');
+    return keys.map((k) => { const e = found.get(exposureKey(k)); return e === undefined ? '0.00' : e; });
   }, { cacheKeyFn: exposureKey });
 
   return {

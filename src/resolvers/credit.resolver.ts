@@ -119,7 +119,9 @@ export class CustomerCreditResolver {
   @FieldResolver(() => DecimalScalar, {
     nullable: true,
     description: 'What the customer owes or has ordered on account, in `creditCurrency` (decimal string): outstanding amount of its open receivables '
-      + 'plus the totals of its ON_ACCOUNT orders that are PENDING or CONFIRMED (not yet billed), counting only amounts in `creditCurrency`. '
+      + 'plus the totals of its ON_ACCOUNT orders that are PENDING or CONFIRMED (not yet billed), in any currency: amounts in another currency are converted '
+      + 'into `creditCurrency` at today\'s (UTC) rate (see `AppliedRate`: the latest rate on or before today, else 1 / the inverse pair\'s; each amount rounded to the cent). '
+      + 'Null when one of them has no rate (the exposure is unknown, never counted as 0; a new ON_ACCOUNT order or contract is then held, CURRENCY_MISMATCH). '
       + 'Orders a partner pushes for its resold customers count on the partner. Null when the customer has no credit limit or no `creditCurrency` '
       + '(never assessed: no credit granted, every ON_ACCOUNT order is held). '
       + 'Same visibility as `creditLimit` (FINANCE, SALES_MANAGER, ADMIN, a PARTNER on its own record).',
@@ -137,7 +139,7 @@ export class CustomerCreditResolver {
   async availableCredit(@Root() customer: Row<Customer>, @Ctx() ctx: GraphQLContext) {
     if (customer.creditLimit == null || !customer.creditCurrency) return null;
     const exposure = await ctx.loaders.creditExposure.load({ customerId: customer.id, currency: customer.creditCurrency });
-    return credit.availableCredit(customer.creditLimit, exposure);
+    return exposure == null ? null : credit.availableCredit(customer.creditLimit, exposure);
   }
 
   @FieldResolver(() => CreditAssessmentConnection, {

@@ -15,6 +15,14 @@ class ReceivablesSummaryArgs {
   @Field(() => String, { nullable: true, description: 'ISO 4217 currency: only receivables in this currency. Null: every currency (one row per currency).' })
   currency?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): every receivable\'s outstanding money is converted into it at today\'s (UTC) rate (see `AppliedRate`; '
+      + 'each receivable rounded to the cent, then summed), one row per owner or customer in that currency, with `rates` listing the rates applied. '
+      + 'A currency without a rate fails the report (BAD_USER_INPUT, field `in`, naming the pair and date). Null: amounts per currency, never added.',
+  })
+  in?: string | null;
+
   @Field(() => Int, { defaultValue: reports.SUMMARY_DEFAULT_LIMIT, description: `At most this many rows (1–${reports.SUMMARY_MAX_LIMIT}), largest outstanding first.` })
   limit!: number;
 }
@@ -29,6 +37,15 @@ class AgingReportArgs {
 
   @Field(() => String, { nullable: true, description: 'ISO 4217 currency: only this currency (then exactly one row, zeros when nothing is outstanding). Null: one row per currency.' })
   currency?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): the outstanding money of every receivable is converted into it at the rate of the `asOf` date '
+      + '(see `AppliedRate`; each receivable rounded to the cent, then summed): exactly one row in that currency (zeros when nothing is outstanding), '
+      + 'with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, field `in`, naming the pair and date). '
+      + 'Null: one row per currency, never added.',
+  })
+  in?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Only the customers this user owns now (`usr_…`); customers outside your scope count nothing. Null: every owner in your scope.' })
   ownerId?: string | null;

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SummaryGroupBy } from '../services/finance-report.service';
+import { AppliedRate } from './exchange-rate.types';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 
 /**
@@ -25,7 +26,7 @@ export class ReceivablesSummaryRow {
   @Field(() => ID, { nullable: true, description: 'The customer\'s id (`cus_…`) when grouped by CUSTOMER; null when grouped by OWNER.' })
   customerId!: string | null;
 
-  @Field({ description: 'The ISO 4217 currency of every amount of this row.' })
+  @Field({ description: 'The ISO 4217 currency of every amount of this row: the receivables\' currency, or the reporting currency `in` when given.' })
   currency!: string;
 
   @Field(() => DecimalScalar, { description: 'Money still owed: the sum of amount − paid amount of the receivables not SETTLED (decimal string, in `currency`).' })
@@ -42,6 +43,12 @@ export class ReceivablesSummaryRow {
 
   @Field(() => Int, { description: 'How many of those are past due (the receivables that make up `overdue`).' })
   overdueCount!: number;
+
+  @Field(() => [AppliedRate], {
+    description: 'With `in`: the exchange rates applied to the money of this row (one per source currency other than `in`, distinct, in a fixed order). '
+      + 'Without `in`: empty.',
+  })
+  rates!: AppliedRate[];
 }
 
 @ObjectType({ description: 'Aging of the money outstanding in one currency: how long past due it is, as of a date.' })
@@ -49,7 +56,7 @@ export class AgingRow {
   @Field(() => LocalDateScalar, { description: 'The date the ages are counted at (the `asOf` argument, or today in UTC).' })
   asOf!: string;
 
-  @Field({ description: 'The ISO 4217 currency of every amount of this row.' })
+  @Field({ description: 'The ISO 4217 currency of every amount of this row: the receivables\' currency, or the reporting currency `in` when given.' })
   currency!: string;
 
   @Field(() => DecimalScalar, { description: 'Outstanding money not yet due as of `asOf` (due date on or after it).' })
@@ -69,4 +76,10 @@ export class AgingRow {
 
   @Field(() => DecimalScalar, { description: 'All outstanding money of this currency: the sum of the five buckets.' })
   total!: string;
+
+  @Field(() => [AppliedRate], {
+    description: 'With `in`: the exchange rates applied to the money of this row (one per source currency other than `in`, distinct, in a fixed order). '
+      + 'Without `in`: empty.',
+  })
+  rates!: AppliedRate[];
 }

@@ -8,14 +8,19 @@ import { Order } from '../entities/order.entity';
 import { refId } from '../entities/ids';
 import { recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
-import { rows, sql } from './sql';
+import { converted, rateJoin } from './exchange-rate';
+import { raw, rows, sql } from './sql';
+import { isoDate } from './validation';
 
 /**
  * Credit protection at signing ("3+1", mechanism 2). A customer's exposure, in the currency of its
  * credit limit, is the outstanding amount of its open receivables plus the totals of its ON_ACCOUNT
- * orders not yet billed (PENDING or CONFIRMED). A new order or contract goes through when
+ * orders not yet billed (PENDING or CONFIRMED), in any currency: amounts in another currency are
+ * converted into the limit's at today's rate (issue 14). A new order or contract goes through when
  * exposure + amount ≤ limit; otherwise it is held for FINANCE (a `credit_hold` row):
- * OVER_LIMIT, NO_CREDIT_LIMIT (never assessed: no credit granted) or CURRENCY_MISMATCH.
+ * OVER_LIMIT, NO_CREDIT_LIMIT (never assessed: no credit granted) or CURRENCY_MISMATCH (the amount is
+ * in another currency than the limit, or a debt in another currency has no rate today, so the exposure
+ * is unknown: it is never taken as 0).
  */
 
 export interface CreditCheck {
@@ -27,17 +32,33 @@ export interface CreditCheck {
   creditCurrency: string | null;
 }
 
-/** Exposure of customers in one currency (decimal strings), in one statement. Missing ids have none ("0.00"). */
-export async function exposuresOf(em: ServiceContext['em'], customerIds: readonly string[], currencyOf: (customerId: string) => string): Promise<Map<string, string>> {
+/** A customer's exposure: null when some debt in another currency has no exchange rate for today; `known` sums the debts that convert. */
+export interface Exposure { exposure: string | null; known: string }
+
+/**
+ * Exposure of customers, each in one currency (the limit's), in one statement. Debts in another currency
+ * are converted at today's (UTC) rate (services/exchange-rate.ts; each debt rounded to the cent); when one
+ * has no rate the exposure is unknown (null), never counted as 0. Missing ids have none ("0.00").
+ */
+export async function exposuresOf(
+  em: ServiceContext['em'], customerIds: readonly string[], currencyOf: (customerId: string) => string, now: Date = new Date(),
+): Promise<Map<string, Exposure>> {
   if (!customerIds.length) return new Map();
   const pairs = customerIds.map((id) => [id, currencyOf(id)]);
-  const found = await rows<{ id: string; exposure: string }>(em, sql`select p.id, (
-      coalesce((select sum(r.amount - r.paid_amount) from receivable r where r.customer_id = p.id and r.currency = p.currency and r.status <> 'SETTLED'), 0)
-      + coalesce((select sum(o.total) from sales_order o where o.bill_to_id = p.id and o.currency = p.currency
-          and o.payment_terms = 'ON_ACCOUNT' and o.status in ('PENDING', 'CONFIRMED')), 0)
-    )::numeric(18, 2)::text as exposure
-    from jsonb_to_recordset(${JSON.stringify(pairs.map(([id, currency]) => ({ id, currency })))}::jsonb) as p(id text, currency text)`);
-  return new Map(found.map((r) => [r.id, r.exposure]));
+  const today = sql`${isoDate(now)}::date`;
+  const found = await rows<{ id: string } & Exposure>(em, sql`select p.id,
+      (case when count(*) filter (where d.amount is not null and xr.rate is null) = 0
+        then coalesce(sum(${converted('xr', sql`d.amount`)}), 0) end)::numeric(18, 2)::text as exposure,
+      coalesce(sum(${converted('xr', sql`d.amount`)}), 0)::numeric(18, 2)::text as known
+    from jsonb_to_recordset(${JSON.stringify(pairs.map(([id, currency]) => ({ id, currency })))}::jsonb) as p(id text, currency text)
+    left join lateral (
+      select r.currency, r.amount - r.paid_amount as amount from receivable r where r.customer_id = p.id and r.status <> 'SETTLED'
+      union all
+      select o.currency, o.total from sales_order o where o.bill_to_id = p.id and o.payment_terms = 'ON_ACCOUNT' and o.status in ('PENDING', 'CONFIRMED')
+    ) d on true
+    ${rateJoin('xr', raw('d.currency'), raw('p.currency'), today)}
+    group by p.id`);
+  return new Map(found.map((r) => [r.id, { exposure: r.exposure, known: r.known }]));
 }
 
 /**
@@ -49,10 +70,12 @@ export async function checkCredit(tx: ServiceContext, customerId: string, amount
     from customer c where c.id = ${customerId} for update`);
   const creditCurrency = c?.currency ?? null;
   const limit = c?.limit ?? null;
-  const exposure = (await exposuresOf(tx.em, [customerId], () => creditCurrency ?? currency)).get(customerId) ?? '0.00';
+  const found = (await exposuresOf(tx.em, [customerId], () => creditCurrency ?? currency)).get(customerId);
+  // Unknown (a debt in another currency without today's rate): the part that converts is recorded, and it is held.
+  const exposure = found?.exposure ?? found?.known ?? '0.00';
   let holdReason: CreditHoldReason | null = null;
   if (limit == null || creditCurrency == null) holdReason = CreditHoldReason.NO_CREDIT_LIMIT;
-  else if (creditCurrency !== currency) holdReason = CreditHoldReason.CURRENCY_MISMATCH;
+  else if (creditCurrency !== currency || (found && found.exposure == null)) holdReason = CreditHoldReason.CURRENCY_MISMATCH;
   else if (new Decimal(exposure).plus(amount).gt(limit)) holdReason = CreditHoldReason.OVER_LIMIT;
   return { holdReason, exposure, limit, creditCurrency };
 }

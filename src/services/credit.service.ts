@@ -39,7 +39,8 @@ import { CURRENCY, ID, MONEY, optionalText, parseInput, text, type InputOf } fro
  *   customers in their scope); assessments by ADMIN, FINANCE, SALES_MANAGER. Other roles: none (also
  *   through `node(id)`). Holds and assessments of soft-deleted customers are hidden like the customer.
  * - Exposure (in the limit's currency) = outstanding of open receivables + totals of ON_ACCOUNT orders
- *   PENDING or CONFIRMED (see credit-check.ts); null on a customer without a limit.
+ *   PENDING or CONFIRMED, other currencies converted at today's rate (see credit-check.ts); null on a
+ *   customer without a limit, and when a debt's currency has no rate today (unknown, never 0).
  * - `assessCredit`: records an assessment and sets the customer's rating, limit and currency (customer
  *   version bumped when one of them changes), audited on the customer.
  * - `approveCredit` / `rejectCredit`: only a PENDING hold (BUSINESS_RULE otherwise), with the version
@@ -129,10 +130,11 @@ export const exposureKey = (k: ExposureKey) => `${k.customerId}:${k.currency}`;
 
 /**
  * Exposures of (already visible) customers, each in the currency of its credit limit, as decimal
- * strings keyed by `exposureKey`: one statement for a page of customers.
+ * strings keyed by `exposureKey` (null: unknown, a debt in another currency has no rate today): one
+ * statement for a page of customers.
  */
-export async function exposuresByCustomer(ctx: ServiceContext, keys: readonly ExposureKey[]): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
+export async function exposuresByCustomer(ctx: ServiceContext, keys: readonly ExposureKey[]): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
   // One statement per round; a customer appears once per round (a second currency of the same customer
   // in one request, e.g. after a reassessment, needs another round — never more than the currencies).
   let pending = [...keys];
@@ -144,7 +146,7 @@ export async function exposuresByCustomer(ctx: ServiceContext, keys: readonly Ex
       else round.set(k.customerId, k.currency);
     }
     const found = await exposuresOf(ctx.em, [...round.keys()], (id) => round.get(id)!);
-    for (const [id, currency] of round) result.set(exposureKey({ customerId: id, currency }), found.get(id) ?? '0.00');
+    for (const [id, currency] of round) result.set(exposureKey({ customerId: id, currency }), found.has(id) ? found.get(id)!.exposure : '0.00');
     pending = rest;
   }
   return result;

@@ -1,5 +1,8 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
+import {
+  appliedRateJson, checkedRows, converted, currencyLiteral, missingRate, missingRateOf, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
+} from './exchange-rate';
 import { accountScope } from './scope';
 import { and, limitSql, raw, rows, sql, type Sql, TRUE } from './sql';
 import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
@@ -18,6 +21,11 @@ import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
  * - aging, as of a date D: receivables issued on or before D, outstanding as of D (payments received
  *   after D are added back), by days past due = D − due date: current (≤ 0, not yet due), 1–30, 31–60,
  *   61–90, over 90.
+ *
+ * With a reporting currency (`in`), every receivable's money is converted into it (services/exchange-rate.ts:
+ * the rate of the line's date, each line rounded to the cent, then summed): the summary at today's rate,
+ * the aging at the rate of the `asOf` date. The rows are then in that one currency and list the rates
+ * applied; a missing rate fails the report (BAD_USER_INPUT on `in`).
  */
 
 export enum SummaryGroupBy { OWNER = 'OWNER', CUSTOMER = 'CUSTOMER' }
@@ -33,6 +41,7 @@ export interface ReceivablesSummaryRow {
   overdue: string;
   openCount: number;
   overdueCount: number;
+  rates: AppliedRate[];
 }
 
 export interface AgingRow {
@@ -44,6 +53,7 @@ export interface AgingRow {
   days61To90: string;
   over90: string;
   total: string;
+  rates: AppliedRate[];
 }
 
 function currencyOf(currency: string | null | undefined): string | null {
@@ -60,7 +70,7 @@ function idOf(id: string | null | undefined, prefix: string, field: string): str
 }
 
 /** Receivables that count: of a customer that is not deleted and is in the caller's account scope. */
-function counted(ctx: ServiceContext): Sql {
+export function counted(ctx: ServiceContext): Sql {
   return sql`receivable r join customer c on c.id = r.customer_id and c.deleted_at is null
     where ${accountScope(ctx.principal, 'r.customer_id')}`;
 }
@@ -74,10 +84,11 @@ const money = (expr: string): Sql => raw(`coalesce(${expr}, 0)::numeric(18, 2)::
  */
 export async function receivablesSummary(
   ctx: ServiceContext,
-  args: { groupBy: SummaryGroupBy; currency?: string | null; limit?: number | null },
+  args: { groupBy: SummaryGroupBy; currency?: string | null; limit?: number | null; in?: string | null },
   now: Date = new Date(),
 ): Promise<ReceivablesSummaryRow[]> {
   const currency = currencyOf(args.currency);
+  const target = reportingCurrency(args.in);
   const limit = args.limit ?? SUMMARY_DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > SUMMARY_MAX_LIMIT) {
     throw new InputError(`\`limit\` must be between 1 and ${SUMMARY_MAX_LIMIT}.`, 'limit');
@@ -85,34 +96,44 @@ export async function receivablesSummary(
   const byCustomer = args.groupBy === SummaryGroupBy.CUSTOMER;
   const today = sql`${isoDate(now)}::date`;
   const groupKeys = raw(byCustomer ? 'o.customer_id, o.owner_id, o.currency' : 'o.owner_id, o.currency');
-  return rows<ReceivablesSummaryRow>(ctx.em, sql`
+  const to = target ? currencyLiteral(target) : null;
+  const from = raw('o.currency');
+  const amount = to ? converted('xr', sql`o.outstanding`) : sql`o.outstanding`;
+  const found = await rows<ReceivablesSummaryRow & { missingRate: string | null }>(ctx.em, sql`
     with open_receivable as (
       select r.customer_id, c.owner_id, r.currency, r.amount - r.paid_amount as outstanding, r.due_date < ${today} as is_overdue
       from ${counted(ctx)} and r.status <> 'SETTLED' and r.paid_amount < r.amount
         and ${currency ? sql`r.currency = ${currency}` : TRUE}
+    ), line as (
+      select o.customer_id, o.owner_id, ${to ?? from} as currency, ${amount} as outstanding, o.is_overdue,
+        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
+        ${to ? missingRate('xr', from, to, today) : raw('null::text')} as missing_rate
+      from open_receivable o ${to ? rateJoin('xr', from, to, today) : raw('')}
     )
     select o.owner_id as "ownerId", ${raw(byCustomer ? 'o.customer_id' : 'null::text')} as "customerId", o.currency,
       ${money('sum(o.outstanding)')} as outstanding,
       ${money('sum(o.outstanding) filter (where o.is_overdue)')} as overdue,
       count(*)::int as "openCount",
-      (count(*) filter (where o.is_overdue))::int as "overdueCount"
-    from open_receivable o
+      (count(*) filter (where o.is_overdue))::int as "overdueCount",
+      ${ratesAgg('o.rate')} as rates, ${missingRateOf('o.missing_rate')}
+    from line o
     group by ${groupKeys}
     order by sum(o.outstanding) desc, coalesce(sum(o.outstanding) filter (where o.is_overdue), 0) desc, ${groupKeys}
     limit ${limitSql(limit)}`);
+  return checkedRows(found);
 }
 
+export interface AgingArgs { asOf?: string | null; currency?: string | null; ownerId?: string | null; customerId?: string | null; in?: string | null }
+
 /**
- * Aging of the outstanding money as of `asOf` (default: today, UTC), one row per currency in
- * currency order (only currencies with money outstanding; exactly one row, possibly all zeros, when
- * `currency` is given). Optionally only the customers of one owner, or one customer.
+ * The lines of an aging as of a date, shared by `agingReport` and the per-customer aging: the CTEs
+ * `base` and `line` (one line per receivable with money outstanding as of `asOf`: customer_id,
+ * currency — the reporting currency when `in` is given —, days_past_due, outstanding converted at the
+ * rate of `asOf`, rate (`AppliedRate` JSON) and missing_rate). Validates the arguments.
  */
-export async function agingReport(
-  ctx: ServiceContext,
-  args: { asOf?: string | null; currency?: string | null; ownerId?: string | null; customerId?: string | null },
-  now: Date = new Date(),
-): Promise<AgingRow[]> {
+export function agingLines(ctx: ServiceContext, args: AgingArgs, now: Date = new Date()): { asOfText: string; only: string | null; ctes: Sql } {
   const currency = currencyOf(args.currency);
+  const target = reportingCurrency(args.in);
   const ownerId = idOf(args.ownerId, 'usr', 'ownerId');
   const customerId = idOf(args.customerId, 'cus', 'customerId');
   const asOfText = args.asOf ?? isoDate(now);
@@ -128,26 +149,50 @@ export async function agingReport(
     ownerId ? sql`c.owner_id = ${ownerId}` : TRUE,
     customerId ? sql`r.customer_id = ${customerId}` : TRUE,
   ]);
-  const bucket = (condition: string) => money(`sum(b.outstanding) filter (where ${condition})`);
-  const found = await rows<AgingRow>(ctx.em, sql`
-    with base as (
-      select r.currency, ${asOf} - r.due_date as days_past_due,
+  const to = target ? currencyLiteral(target) : null;
+  const from = raw('b.currency');
+  const ctes = sql`base as (
+      select r.customer_id, r.currency, ${asOf} - r.due_date as days_past_due,
         r.amount - r.paid_amount + coalesce(${paidLater}, 0) as outstanding
       from ${counted(ctx)} and ${where}
-    )
-    select ${asOfText}::text as "asOf", b.currency,
-      ${bucket('b.days_past_due <= 0')} as current,
-      ${bucket('b.days_past_due between 1 and 30')} as "days1To30",
-      ${bucket('b.days_past_due between 31 and 60')} as "days31To60",
-      ${bucket('b.days_past_due between 61 and 90')} as "days61To90",
-      ${bucket('b.days_past_due > 90')} as "over90",
-      ${money('sum(b.outstanding)')} as total
-    from base b
-    where b.outstanding > 0
-    group by b.currency
-    order by b.currency`);
-  if (currency && !found.length) {
-    return [{ asOf: asOfText, currency, current: '0.00', days1To30: '0.00', days31To60: '0.00', days61To90: '0.00', over90: '0.00', total: '0.00' }];
+    ), line as (
+      select b.customer_id, ${to ?? from} as currency, b.days_past_due, ${to ? converted('xr', sql`b.outstanding`) : sql`b.outstanding`} as outstanding,
+        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
+        ${to ? missingRate('xr', from, to, asOf) : raw('null::text')} as missing_rate
+      from base b ${to ? rateJoin('xr', from, to, asOf) : raw('')}
+      where b.outstanding > 0
+    )`;
+  return { asOfText, only: target ?? currency, ctes };
+}
+
+/** The aging buckets of the `line` rows aliased `l` (select-list items, money as text). */
+export function agingBuckets(): Sql {
+  const bucket = (condition: string) => money(`sum(l.outstanding) filter (where ${condition})`);
+  return sql`${bucket('l.days_past_due <= 0')} as current,
+      ${bucket('l.days_past_due between 1 and 30')} as "days1To30",
+      ${bucket('l.days_past_due between 31 and 60')} as "days31To60",
+      ${bucket('l.days_past_due between 61 and 90')} as "days61To90",
+      ${bucket('l.days_past_due > 90')} as "over90",
+      ${money('sum(l.outstanding)')} as total,
+      ${ratesAgg('l.rate')} as rates, ${missingRateOf('l.missing_rate')}`;
+}
+
+/**
+ * Aging of the outstanding money as of `asOf` (default: today, UTC), one row per currency in
+ * currency order (only currencies with money outstanding; exactly one row, possibly all zeros, when
+ * `currency` or `in` is given). Optionally only the customers of one owner, or one customer.
+ */
+export async function agingReport(ctx: ServiceContext, args: AgingArgs, now: Date = new Date()): Promise<AgingRow[]> {
+  const { asOfText, only, ctes } = agingLines(ctx, args, now);
+  const found = await rows<AgingRow & { missingRate: string | null }>(ctx.em, sql`
+    with ${ctes}
+    select ${asOfText}::text as "asOf", l.currency, ${agingBuckets()}
+    from line l
+    group by l.currency
+    order by l.currency`);
+  const result = checkedRows(found);
+  if (only && !result.length) {
+    return [{ asOf: asOfText, currency: only, current: '0.00', days1To30: '0.00', days31To60: '0.00', days61To90: '0.00', over90: '0.00', total: '0.00', rates: [] }];
   }
-  return found;
+  return result;
 }
