@@ -41,6 +41,16 @@ import { codes, ok, startTestApp, USERS, type TestApp, type Who } from './helper
  *            C4 nothing, roi (0 − 2000) / 2000 = −1
  * Manager (deals of R1/R2, orders of K1/K2): C1 won 1500.00 (1, other 1), orders 150.00 → 1650.00, roi 0.65; C2, C3, C4 as above,
  * except C3's EUR order of K3 (not theirs): other 0.
+*
+ * Reporting currency (`in`). Rates USD→EUR: 0.95 from 2026-01-01, 0.90 from 03-01, 0.80 from 03-18 (no EUR→USD: its inverse,
+ * round(1 / rate, 10): 1.0526315789, 1.1111111111, 1.25). Each line converted at its day's rate and rounded to the cent:
+ * - revenueBy PRODUCT in EUR: O9's 160.00 USD on 03-20 × 0.80 = 128.00 → P3 858.00 (3 orders, 6 units); total 4958.00, 5, 10.
+ * - revenueBy PRODUCT in USD: O1 (03-05) 1900 × 1.1111111111 = 2111.11, 150 → 166.67; O2 (03-10) 1200 → 1333.33; O3 (03-31) 580 × 1.25
+ *   = 725.00; O5 (03-15) 1000 → 1111.11; O9 160.00 as is. P1 3222.22, P2 1333.33, P3 1051.67; total 5607.22.
+ * - campaignRoi in EUR (budgets at today's rate): C1 won 1500 + 700 + D4 200 USD on 02-15 × 0.95 = 190.00 → 2390.00 (3), orders O8 150.00
+ *   + O9 128.00 = 278.00 (2), attributed 2668.00, roi 1.668; C3 won 250 × 0.95 = 237.50, order O5 1000.00 → 1237.50, no budget.
+ * - campaignRoi of C1 in USD: budget 1000 × 1.25 = 1250.00; won 1500 × 1.0526315789 = 1578.95, 700 → 736.84, 200 USD → 2515.79;
+ *   orders O8 150 × 1.25 = 187.50, O9 160.00 → 347.50; attributed 2863.29; roi (2863.29 − 1250) / 1250 = 1.2906.
  */
 
 let t: TestApp;
@@ -132,6 +142,9 @@ beforeAll(async () => {
   await deal('R1', 'K1', '999.00', 'EUR', { campaign: 'C1', stage: 'NEGOTIATION' });
   await deal('R1', 'K1', '400.00', 'EUR', { campaign: 'C1', deleted: true });
   await deal('R2', 'K2', '250.00', 'USD', { campaign: 'C3' });
+  for (const [on, rate] of [['2026-01-01', '0.95'], ['2026-03-01', '0.90'], ['2026-03-18', '0.80']]) {
+    await t.sql(`insert into exchange_rate (from_currency, to_currency, valid_on, rate) values ('USD', 'EUR', ?::date, ?::numeric)`, [on, rate]);
+  }
 });
 afterAll(async () => { await t.close(); });
 
@@ -201,6 +214,30 @@ describe('revenueBy', () => {
     expect(await bad({ limit: 501 })).toEqual([['BAD_USER_INPUT'], 'limit']);
   });
 
+  test('in a reporting currency: every currency counted, each line converted at its day\'s rate, the rates listed', async () => {
+    const query = `query($in: String) { revenueBy(groupBy: PRODUCT, from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z", in: $in) {
+      currency rows { key revenue orderCount quantity rates { from to rate validOn inverse } } total { revenue orderCount quantity rates { rate } } } }`;
+    const eur = ok(await t.gql(query, { in: 'EUR' }, 'FINANCE')).revenueBy;
+    expect(eur.currency).toBe('EUR');
+    expect(eur.rows.map((r: any) => [nameOf(r.key, P), r.revenue, r.orderCount, r.quantity, r.rates])).toEqual([
+      ['P1', '2900.00', 2, 3, []], ['P2', '1200.00', 1, 1, []],
+      ['P3', '858.00', 3, 6, [{ from: 'USD', to: 'EUR', rate: '0.8000000000', validOn: '2026-03-18', inverse: false }]],
+    ]);
+    expect(eur.total).toEqual({ revenue: '4958.00', orderCount: 5, quantity: 10, rates: [{ rate: '0.8000000000' }] });
+    const usd = ok(await t.gql(query, { in: 'USD' }, 'FINANCE')).revenueBy;
+    expect(usd.rows.map((r: any) => [nameOf(r.key, P), r.revenue, r.rates.map((x: any) => `${x.from}>${x.to} ${x.rate} ${x.validOn} ${x.inverse}`).sort()])).toEqual([
+      ['P1', '3222.22', ['EUR>USD 1.1111111111 2026-03-01 true']],
+      ['P2', '1333.33', ['EUR>USD 1.1111111111 2026-03-01 true']],
+      ['P3', '1051.67', ['EUR>USD 1.1111111111 2026-03-01 true', 'EUR>USD 1.2500000000 2026-03-18 true']],
+    ]);
+    expect(usd.total.revenue).toBe('5607.22');
+    // without `in` nothing is converted
+    expect(ok(await t.gql(query, {}, 'FINANCE')).revenueBy.total).toEqual({ revenue: '4830.00', orderCount: 4, quantity: 9, rates: [] });
+    const missing = await t.gql(query, { in: 'GBP' }, 'FINANCE');
+    expect([codes(missing), missing.body.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'in']);
+    expect(missing.body.errors?.[0]?.message).toMatch(/No exchange rate from EUR to GBP valid on 2026-03-05/);
+  });
+
   test('the product behind a row, batched (statements independent of the rows)', async () => {
     const query = `query($limit: Int!) { revenueBy(groupBy: PRODUCT, from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z", limit: $limit) {
       rows { key product { id name category } } } }`;
@@ -251,6 +288,28 @@ describe('campaignRoi', () => {
       ['C1', 'EUR', '1000.00', 1, '1500.00', 1, 1, '150.00', 1, '1650.00', 0.65],
       ALL.C2, ALL.C4, ['C3', 'USD', null, 1, '250.00', 0, 0, '0.00', 0, '250.00', null],
     ]);
+  });
+
+  test('in a reporting currency: budgets at today\'s rate, deals and orders at their day\'s, every currency counted', async () => {
+    const query = `query($in: String, $ids: [ID!]) { campaignRoi(in: $in, campaignIds: $ids) {
+      campaignId currency budget wonCount wonAmount wonInOtherCurrencies orderCount orderRevenue ordersInOtherCurrencies attributedRevenue roi
+      rates { from to rate validOn inverse } } }`;
+    const eur = ok(await t.gql(query, { in: 'EUR' }, 'FINANCE')).campaignRoi
+      .map((r: any) => [nameOf(r.campaignId, C), r.currency, r.budget, r.wonCount, r.wonAmount, r.wonInOtherCurrencies, r.orderCount, r.orderRevenue,
+        r.ordersInOtherCurrencies, r.attributedRevenue, r.roi, r.rates.map((x: any) => `${x.from}>${x.to} ${x.rate} ${x.validOn}`).sort()]);
+    expect(eur).toEqual([
+      ['C1', 'EUR', '1000.00', 3, '2390.00', 0, 2, '278.00', 0, '2668.00', 1.668, ['USD>EUR 0.8000000000 2026-03-18', 'USD>EUR 0.9500000000 2026-01-01']],
+      ['C2', 'EUR', '5000.00', 1, '300.00', 0, 2, '3250.00', 0, '3550.00', -0.29, []],
+      ['C4', 'EUR', '2000.00', 0, '0.00', 0, 0, '0.00', 0, '0.00', -1, []],
+      ['C3', 'EUR', null, 1, '237.50', 0, 1, '1000.00', 0, '1237.50', null, ['USD>EUR 0.9500000000 2026-01-01']],
+    ]);
+    const c1 = ok(await t.gql(query, { in: 'USD', ids: [C.C1] }, 'FINANCE')).campaignRoi[0];
+    expect([c1.currency, c1.budget, c1.wonCount, c1.wonAmount, c1.orderCount, c1.orderRevenue, c1.attributedRevenue, c1.roi]).toEqual(
+      ['USD', '1250.00', 3, '2515.79', 2, '347.50', '2863.29', 1.2906]);
+    expect(c1.rates.map((x: any) => `${x.from}>${x.to} ${x.rate} ${x.validOn} ${x.inverse}`).sort())
+      .toEqual(['EUR>USD 1.0526315789 2026-01-01 true', 'EUR>USD 1.2500000000 2026-03-18 true']);
+    const missing = await t.gql(query, { in: 'GBP' }, 'FINANCE');
+    expect([codes(missing), missing.body.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'in']);
   });
 
   test('SALES_REP, ANALYST, SERVICE_AGENT and PARTNER are refused', async () => {

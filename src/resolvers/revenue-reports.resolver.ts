@@ -12,7 +12,15 @@ class RevenueByArgs {
   @Field(() => reports.RevenueGroupBy, { description: 'One row per product, category or channel.' }) groupBy!: reports.RevenueGroupBy;
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive), by the order\'s `createdAt`.' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive); must be after `from`.' }) to!: Date;
-  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only orders in it are counted.' }) currency!: string;
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only orders in it are counted. Ignored with `in`.' }) currency!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): orders in every currency count, each line converted into it at the rate of its order\'s day (UTC; '
+      + 'see `AppliedRate`; each line rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report '
+      + '(BAD_USER_INPUT, field `in`, naming the pair and date). Null: only `currency`.',
+  })
+  in?: string | null;
 
   @Field(() => Int, { defaultValue: reports.REVENUE_DEFAULT_LIMIT, description: `At most this many groups (1–${reports.REVENUE_MAX_LIMIT}), largest revenue first.` })
   limit!: number;
@@ -31,6 +39,14 @@ class CampaignRoiArgs {
 
   @Field(() => String, { nullable: true, description: 'Only campaigns budgeted in this ISO 4217 currency. Null: every currency (each row in its campaign\'s).' })
   currency?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): every row in it — the budget converted at today\'s rate (UTC), each deal at the rate of its closing day, '
+      + 'each order at the rate of its day (each rounded to the cent, then summed), deals and orders in every currency counted — with `rates` listing the rates '
+      + 'applied. A currency without a rate fails the report (BAD_USER_INPUT, field `in`). Null: each row in its campaign\'s currency.',
+  })
+  in?: string | null;
 
   @Field(() => Int, { defaultValue: reports.REVENUE_DEFAULT_LIMIT, description: `At most this many campaigns (1–${reports.REVENUE_MAX_LIMIT}), highest ROI first.` })
   limit!: number;

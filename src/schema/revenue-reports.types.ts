@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { RevenueGroupBy } from '../services/revenue-reports.service';
+import { AppliedRate } from './exchange-rate.types';
 import { DateTimeScalar, DecimalScalar } from './scalars';
 
 /**
@@ -27,6 +28,12 @@ export class RevenueFigures {
 
   @Field(() => Int, { description: 'Distinct orders with at least one of these lines (in the total, each order once).' }) orderCount!: number;
   @Field(() => Int, { description: 'Units: the sum of the lines\' quantities.' }) quantity!: number;
+
+  @Field(() => [AppliedRate], {
+    description: 'With `in`: the exchange rates applied to the money of this row (one per source currency and rate day, distinct, in a fixed order). '
+      + 'Without `in`: empty.',
+  })
+  rates!: AppliedRate[];
 }
 
 @ObjectType({ description: 'Revenue of one product, category or channel.' })
@@ -39,7 +46,8 @@ export class RevenueReport {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC), by the order\'s `createdAt`.' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
   @Field(() => RevenueGroupBy, { description: 'How the lines are grouped.' }) groupBy!: RevenueGroupBy;
-  @Field({ description: 'ISO 4217 currency of every amount; orders in other currencies are not counted.' }) currency!: string;
+  @Field({ description: 'ISO 4217 currency of every amount: `in` when given (orders in every currency, converted), else `currency` (orders in others are not counted).' })
+  currency!: string;
   @Field(() => [RevenueRow], { description: 'The groups with revenue, largest revenue first (then by key), at most `limit`.' }) rows!: RevenueRow[];
   @Field(() => RevenueFigures, { description: 'All counted lines together (also those of groups beyond `limit`).' }) total!: RevenueFigures;
 }
@@ -47,14 +55,19 @@ export class RevenueReport {
 @ObjectType({ description: 'Return on one campaign\'s budget: won deals and orders attributed to it, in the campaign\'s currency.' })
 export class CampaignRoiRow {
   @Field(() => ID, { description: 'The campaign (`cmp_…`).' }) campaignId!: string;
-  @Field({ description: 'The campaign\'s currency (its budget\'s): every amount of the row is in it; deals and orders in others do not count.' }) currency!: string;
-  @Field(() => DecimalScalar, { nullable: true, description: 'The campaign\'s budget; null when not set.' }) budget!: string | null;
+  @Field({
+    description: 'The currency of every amount of the row: the campaign\'s (its budget\'s), deals and orders in others not counted; '
+      + 'with `in`, the reporting currency (budget, deals and orders converted).',
+  })
+  currency!: string;
+  @Field(() => DecimalScalar, { nullable: true, description: 'The campaign\'s budget (with `in`: converted at today\'s rate, UTC); null when not set.' })
+  budget!: string | null;
 
   @Field(() => Int, { description: 'WON deals attributed to the campaign (its own campaign, else its lead\'s — as in `Campaign.results`), in `currency`.' })
   wonCount!: number;
 
   @Field(() => DecimalScalar, { description: 'Sum of their amounts ("0.00" when none).' }) wonAmount!: string;
-  @Field(() => Int, { description: 'Attributed WON deals in other currencies (not in `wonAmount`).' }) wonInOtherCurrencies!: number;
+  @Field(() => Int, { description: 'Attributed WON deals in other currencies (not in `wonAmount`); 0 with `in`.' }) wonInOtherCurrencies!: number;
 
   @Field(() => Int, {
     description: 'Orders attributed to the campaign, in `currency`: CONFIRMED, FULFILLED or COMPLETED orders of a customer that a lead of the campaign '
@@ -65,7 +78,7 @@ export class CampaignRoiRow {
   @Field(() => DecimalScalar, { description: 'Their revenue: the sum of their lines\' `lineTotal` (subtotal − line discounts), "0.00" when none.' })
   orderRevenue!: string;
 
-  @Field(() => Int, { description: 'Attributed orders in other currencies (not in `orderRevenue`).' }) ordersInOtherCurrencies!: number;
+  @Field(() => Int, { description: 'Attributed orders in other currencies (not in `orderRevenue`); 0 with `in`.' }) ordersInOtherCurrencies!: number;
   @Field(() => DecimalScalar, { description: 'wonAmount + orderRevenue.' }) attributedRevenue!: string;
 
   @Field(() => Float, {
@@ -73,4 +86,10 @@ export class CampaignRoiRow {
     description: '(attributedRevenue − budget) / budget, rounded to 4 decimals (0 = break-even, 1 = the budget earned twice); null when the budget is null or 0.',
   })
   roi!: number | null;
+
+  @Field(() => [AppliedRate], {
+    description: 'With `in`: the exchange rates applied to the money of this row (one per source currency and rate day, distinct, in a fixed order). '
+      + 'Without `in`: empty.',
+  })
+  rates!: AppliedRate[];
 }

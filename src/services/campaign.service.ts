@@ -124,7 +124,7 @@ export async function campaignResultsByIds(ctx: ServiceContext, ids: readonly st
 }
 
 /**
- * The attribution of won deals to campaigns, as a subquery of rows (id = the campaign, amount, currency):
+ * The attribution of won deals to campaigns, as a subquery of rows (id = the campaign, amount, currency, closed_at):
  * a WON, not deleted opportunity counts for its own `campaign_id`, or, when it has none, for the
  * campaign of the lead it came from — one campaign per deal. `campaignIds` is what follows `in` (a list
  * or a subquery in parentheses), `dealScope` a condition on the opportunity aliased `o`. Used by the
@@ -132,10 +132,10 @@ export async function campaignResultsByIds(ctx: ServiceContext, ids: readonly st
  */
 export function attributedWonDeals(campaignIds: Sql, dealScope: Sql): Sql {
   return sql`(
-    select o.campaign_id as id, o.amount, o.currency from opportunity o
+    select o.campaign_id as id, o.amount, o.currency, o.closed_at from opportunity o
     where o.campaign_id in ${campaignIds} and o.stage = 'WON' and o.deleted_at is null and ${dealScope}
     union all
-    select l.campaign_id as id, o.amount, o.currency from lead l join opportunity o on o.lead_id = l.id
+    select l.campaign_id as id, o.amount, o.currency, o.closed_at from lead l join opportunity o on o.lead_id = l.id
     where l.campaign_id in ${campaignIds} and o.campaign_id is null and o.stage = 'WON' and o.deleted_at is null and ${dealScope}
   )`;
 }

@@ -4,9 +4,12 @@ import { OrderStatus } from '../entities/order.entity';
 import { attributedWonDeals, resultScopes } from './campaign.service';
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
+import {
+  appliedRateJson, checkedRows, converted, currencyLiteral, missingRate, missingRateOf, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
+} from './exchange-rate';
 import { liveCustomer, orderScope } from './scope';
 import { and, FALSE, limitSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
-import { CURRENCY, ID, LOCAL_DATE } from './validation';
+import { CURRENCY, ID, isoDate, LOCAL_DATE } from './validation';
 
 /**
  * Revenue reports (issue 14): revenue from orders by product, category or channel, and campaign ROI.
@@ -20,6 +23,10 @@ import { CURRENCY, ID, LOCAL_DATE } from './validation';
  *   discounts, before order-level offer discounts and redeemed points (which belong to no line), so that
  *   products, categories and channels add up to the same total;
  * - orders of soft-deleted customers are not counted.
+ * With a reporting currency (`in`), money in every currency is counted, converted into it by the one rate
+ * rule (services/exchange-rate.ts): an order line at the rate of the order's date, a deal at the rate of its
+ * closing date, a budget at today's rate (UTC) — each rounded to the cent, then summed; the rows list the
+ * rates applied, and a missing rate fails the report (BAD_USER_INPUT on `in`).
  * Scope: ADMIN, FINANCE and ANALYST every order; a SALES_MANAGER the orders of their team's customers and
  * a SALES_REP of their own customers (the order scope, `orderScope`: by the customer's current owner).
  */
@@ -65,7 +72,7 @@ function revenueScope(principal: Principal): Sql {
 
 // ------------------------------------------------------------------------------------ revenueBy
 
-export interface RevenueFigures { revenue: string; orderCount: number; quantity: number }
+export interface RevenueFigures { revenue: string; orderCount: number; quantity: number; rates: AppliedRate[] }
 export interface RevenueRow extends RevenueFigures { key: string; productId: string | null }
 export interface RevenueResult { from: Date; to: Date; groupBy: RevenueGroupBy; currency: string; rows: RevenueRow[]; total: RevenueFigures }
 
@@ -83,42 +90,53 @@ const GROUP_KEY: Record<RevenueGroupBy, { key: string; join: string }> = {
  */
 export async function revenueBy(
   ctx: ServiceContext,
-  args: { groupBy: RevenueGroupBy; from: Date; to: Date; currency: string; limit?: number | null },
+  args: { groupBy: RevenueGroupBy; from: Date; to: Date; currency: string; limit?: number | null; in?: string | null },
 ): Promise<RevenueResult> {
   if (!(args.from instanceof Date) || Number.isNaN(args.from.getTime())) throw new InputError('`from` must be a timestamp.', 'from');
   if (!(args.to instanceof Date) || Number.isNaN(args.to.getTime())) throw new InputError('`to` must be a timestamp.', 'to');
   if (args.from.getTime() >= args.to.getTime()) throw new InputError('`from` must be before `to`.', 'to');
   const currency = currencyOf(args.currency);
+  const target = reportingCurrency(args.in);
   const limit = args.limit ?? REVENUE_DEFAULT_LIMIT;
   checkLimit(limit);
   const grouping = GROUP_KEY[args.groupBy];
   if (!grouping) throw new InputError('Unknown grouping.', 'groupBy');
-  const found = await rows<RevenueRow & { isTotal: boolean }>(ctx.em, sql`
+  // With `in`: every currency, each line converted at the rate of its order's day; else only `currency`.
+  const to = target ? currencyLiteral(target) : null;
+  const from = raw('o.currency');
+  const day = raw(`(o.created_at at time zone 'UTC')::date`);
+  const found = await rows<RevenueRow & { isTotal: boolean; missingRate: string | null }>(ctx.em, sql`
     with line as (
-      select ${raw(grouping.key)} as key, o.id as order_id, l.quantity, l.line_total
+      select ${raw(grouping.key)} as key, o.id as order_id, l.quantity,
+        ${to ? converted('xr', raw('l.line_total')) : raw('l.line_total')} as line_total,
+        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
+        ${to ? missingRate('xr', from, to, day) : raw('null::text')} as missing_rate
       from sales_order o join sales_order_line l on l.order_id = o.id ${raw(grouping.join)}
-      where o.status in ${COUNTED_STATUSES} and o.currency = ${currency}
+        ${to ? rateJoin('xr', from, to, day) : raw('')}
+      where o.status in ${COUNTED_STATUSES} and ${to ? TRUE : sql`o.currency = ${currency}`}
         and o.created_at >= ${ts(args.from)} and o.created_at < ${ts(args.to)}
         and ${revenueScope(ctx.principal)}
     ),
     grouped as (
       select key, grouping(key) = 1 as is_total, coalesce(sum(line_total), 0) as revenue,
-        count(distinct order_id)::int as orders, coalesce(sum(quantity), 0)::int as quantity
+        count(distinct order_id)::int as orders, coalesce(sum(quantity), 0)::int as quantity,
+        ${ratesAgg('rate')} as rates, ${missingRateOf('missing_rate')}
       from line
       group by grouping sets ((key), ())
     ),
     ranked as (
       select g.*, row_number() over (partition by g.is_total order by g.revenue desc, g.key) as rn from grouped g
     )
-    select key, is_total as "isTotal", revenue::numeric(18, 2)::text as revenue, orders as "orderCount", quantity
+    select key, is_total as "isTotal", revenue::numeric(18, 2)::text as revenue, orders as "orderCount", quantity, rates, "missingRate"
     from ranked
     where is_total or rn <= ${limitSql(limit)}
     order by is_total, rn`);
-  const figures = ({ revenue, orderCount, quantity }: RevenueFigures): RevenueFigures => ({ revenue, orderCount, quantity });
-  const total = found.find((r) => r.isTotal) ?? { revenue: '0.00', orderCount: 0, quantity: 0 };
+  const checked = checkedRows(found);
+  const figures = ({ revenue, orderCount, quantity, rates }: RevenueFigures): RevenueFigures => ({ revenue, orderCount, quantity, rates });
+  const total = checked.find((r) => r.isTotal) ?? { revenue: '0.00', orderCount: 0, quantity: 0, rates: [] };
   return {
-    from: args.from, to: args.to, groupBy: args.groupBy, currency,
-    rows: found.filter((r) => !r.isTotal).map((r) => ({
+    from: args.from, to: args.to, groupBy: args.groupBy, currency: target ?? currency,
+    rows: checked.filter((r) => !r.isTotal).map((r) => ({
       key: r.key, productId: args.groupBy === RevenueGroupBy.PRODUCT ? r.key : null, ...figures(r),
     })),
     total: figures(total),
@@ -139,6 +157,7 @@ export interface CampaignRoiRow {
   ordersInOtherCurrencies: number;
   attributedRevenue: string;
   roi: number | null;
+  rates: AppliedRate[];
 }
 
 /**
@@ -148,17 +167,19 @@ export interface CampaignRoiRow {
  * - won: the WON deals attributed to the campaign exactly as in the campaign's results (its own
  *   `campaign_id`, else its lead's campaign), in the campaign's currency;
  * - orders: counted orders (see REVENUE_STATUSES) of a customer that a CONVERTED lead of the campaign
- *   became, placed at or after that conversion; when the customer came from several leads, the order
- *   goes to the campaign of the latest conversion before it (one campaign per order); revenue as in
+ *   became, placed at or after that conversion; when the customer came from several campaigns' leads, the
+ *   order goes to the campaign of the latest conversion before it (one campaign per order); revenue as in
  *   `revenueBy` (the sum of the lines' `lineTotal`, i.e. subtotal − line discounts), in the campaign's currency;
  * - attributedRevenue = won amount + order revenue; roi = (attributedRevenue − budget) / budget, rounded
  *   to 4 decimals, null when the budget is null or 0. All of it as of now (deals and orders to date).
+ * With `in`: budget, deals and orders in every currency, converted into `in` (see the module comment).
  * Sales managers count within their scope, as in the campaign results (their team's deals, their
  * customers' orders); ADMIN, MARKETING and FINANCE the whole campaign. Highest ROI first (null last), then by id.
  */
 export async function campaignRoi(
   ctx: ServiceContext,
-  args: { from?: string | null; to?: string | null; campaignIds?: string[] | null; currency?: string | null; limit?: number | null },
+  args: { from?: string | null; to?: string | null; campaignIds?: string[] | null; currency?: string | null; limit?: number | null; in?: string | null },
+  now: Date = new Date(),
 ): Promise<CampaignRoiRow[]> {
   for (const field of ['from', 'to'] as const) {
     const value = args[field];
@@ -166,6 +187,7 @@ export async function campaignRoi(
   }
   if (args.from != null && args.to != null && args.from > args.to) throw new InputError('`to` must not be before `from`.', 'to');
   const currency = args.currency == null ? null : currencyOf(args.currency);
+  const target = reportingCurrency(args.in);
   const limit = args.limit ?? REVENUE_DEFAULT_LIMIT;
   checkLimit(limit);
   let ids: Sql = TRUE;
@@ -177,9 +199,25 @@ export async function campaignRoi(
   const scopes = resultScopes(ctx.principal);
   const orders = ctx.principal.role === Role.SALES_MANAGER || ctx.principal.role === Role.SALES_REP
     ? orderScope(ctx.principal) : liveCustomer('o.customer_id');
-  return rows<CampaignRoiRow>(ctx.em, sql`
+  // Money of one line (a budget, a deal, an order) in the row's currency: as it is, or converted with the rate join `alias`.
+  const to = target ? currencyLiteral(target) : null;
+  const money = (alias: string, amount: string, from: string, on: Sql) => {
+    const f = raw(from);
+    return to
+      ? { amount: converted(alias, raw(amount)), rate: appliedRateJson(alias, f, to), missing: missingRate(alias, f, to, on), join: rateJoin(alias, f, to, on) }
+      : { amount: raw(amount), rate: raw('null::jsonb'), missing: raw('null::text'), join: raw('') };
+  };
+  const today = sql`${isoDate(now)}::date`;
+  const budget = money('xb', 'cp.budget', 'cp.currency', today);
+  const deal = money('xw', 'w.amount', 'w.currency', raw(`(w.closed_at at time zone 'UTC')::date`));
+  const sale = money('xo', 'a.net', 'a.currency', raw(`(a.placed_at at time zone 'UTC')::date`));
+  // Without `in`, only money in the campaign's currency counts; with it, all of it (converted).
+  const counted = (lineCurrency: string) => (to ? TRUE : raw(`${lineCurrency} = c.currency`));
+  const found = await rows<CampaignRoiRow & { missingRate: string | null }>(ctx.em, sql`
     with chosen as (
-      select cp.id, cp.budget, cp.currency from campaign cp
+      select cp.id, ${to ?? raw('cp.currency')} as currency, cp.currency as budget_currency, ${budget.amount} as budget,
+        case when cp.budget is not null then ${budget.rate} end as rate, case when cp.budget is not null then ${budget.missing} end as missing_rate
+      from campaign cp ${budget.join}
       where ${and([
         ids,
         args.from != null ? sql`cp.ends_on >= ${args.from}::date` : TRUE,
@@ -187,37 +225,49 @@ export async function campaignRoi(
         currency ? sql`cp.currency = ${currency}` : TRUE,
       ])}
     ),
+    won_line as (
+      select w.id, ${deal.amount} as amount, ${counted('w.currency')} as counted, ${deal.rate} as rate, ${deal.missing} as missing_rate
+      from ${attributedWonDeals(raw('(select id from chosen)'), scopes.deals)} w join chosen c on c.id = w.id ${deal.join}
+    ),
     won as (
-      select w.id, count(*) filter (where w.currency = c.currency) as n, sum(w.amount) filter (where w.currency = c.currency) as amount,
-        count(*) filter (where w.currency <> c.currency) as other
-      from ${attributedWonDeals(raw('(select id from chosen)'), scopes.deals)} w join chosen c on c.id = w.id
-      group by w.id
+      select id, count(*) filter (where counted) as n, sum(amount) filter (where counted) as amount, count(*) filter (where not counted) as other,
+        ${ratesAgg('rate')} as rates, min(missing_rate) as missing_rate
+      from won_line group by id
     ),
     attributed_order as (
-      select distinct on (o.id) l.campaign_id as id, o.currency, o.subtotal - o.discount_total as net
+      select distinct on (o.id) l.campaign_id as id, o.currency, o.subtotal - o.discount_total as net, o.created_at as placed_at
       from sales_order o
       join lead l on l.converted_customer_id = o.customer_id and l.status = 'CONVERTED' and l.campaign_id is not null and l.converted_at <= o.created_at
       where o.status in ${COUNTED_STATUSES} and ${orders}
       order by o.id, l.converted_at desc, l.id desc
     ),
+    order_line as (
+      select a.id, ${sale.amount} as amount, ${counted('a.currency')} as counted, ${sale.rate} as rate, ${sale.missing} as missing_rate
+      from attributed_order a join chosen c on c.id = a.id ${sale.join}
+    ),
     ordered as (
-      select a.id, count(*) filter (where a.currency = c.currency) as n, sum(a.net) filter (where a.currency = c.currency) as amount,
-        count(*) filter (where a.currency <> c.currency) as other
-      from attributed_order a join chosen c on c.id = a.id
-      group by a.id
+      select id, count(*) filter (where counted) as n, sum(amount) filter (where counted) as amount, count(*) filter (where not counted) as other,
+        ${ratesAgg('rate')} as rates, min(missing_rate) as missing_rate
+      from order_line group by id
     ),
     roi as (
       select c.id, c.currency, c.budget, coalesce(w.n, 0)::int as won_count, coalesce(w.amount, 0) as won_amount, coalesce(w.other, 0)::int as won_other,
         coalesce(r.n, 0)::int as order_count, coalesce(r.amount, 0) as order_revenue, coalesce(r.other, 0)::int as order_other,
-        coalesce(w.amount, 0) + coalesce(r.amount, 0) as attributed
+        coalesce(w.amount, 0) + coalesce(r.amount, 0) as attributed,
+        (select coalesce(jsonb_agg(distinct e.v order by e.v), '[]'::jsonb) from jsonb_array_elements(
+          jsonb_build_array(c.rate) || coalesce(w.rates, '[]'::jsonb) || coalesce(r.rates, '[]'::jsonb)) as e(v)
+          where e.v <> 'null'::jsonb) as rates,
+        least(c.missing_rate, w.missing_rate, r.missing_rate) as missing_rate
       from chosen c left join won w on w.id = c.id left join ordered r on r.id = c.id
     )
-    select id as "campaignId", currency, budget::text as budget,
+    select id as "campaignId", currency, budget::numeric(18, 2)::text as budget,
       won_count as "wonCount", won_amount::numeric(18, 2)::text as "wonAmount", won_other as "wonInOtherCurrencies",
       order_count as "orderCount", order_revenue::numeric(18, 2)::text as "orderRevenue", order_other as "ordersInOtherCurrencies",
       attributed::numeric(18, 2)::text as "attributedRevenue",
-      case when budget > 0 then round((attributed - budget) / budget, 4)::float8 end as roi
+      case when budget > 0 then round((attributed - budget) / budget, 4)::float8 end as roi,
+      rates, min(missing_rate) over () as "missingRate"
     from roi
     order by case when budget > 0 then round((attributed - budget) / budget, 4) end desc nulls last, id
     limit ${limitSql(limit)}`);
+  return checkedRows(found);
 }
