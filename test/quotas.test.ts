@@ -21,6 +21,12 @@ import { codes, ok, startTestApp, USERS, type GqlResult, type TestApp, type Who 
  *  R3 01: 300, 450 (1), 1.5                  02: null, 0, null           03: null, 0, null
  *  months: 01 quota 1300, won 1700 (3), (1250 + 450) / 1300 = 1.3077; 02 2000, 900 (1), 0.45;
  *          03 400, won 1000 (2), attainment of the users with a quota: 200 / 400 = 0.5
+ *
+ * In a reporting currency (`in`), rates USD→EUR 0.90 from 2026-01-01 and 0.80 from 2026-02-15 (EUR→USD: 1 / 0.80 = 1.25 from 02-15);
+ * a quota at the rate of its month's first day, a deal at its closing day's:
+ *  in EUR: R1 02 quota 2000, won 900 + 100 USD × 0.90 = 990.00 (2), 0.495; R2 02 quota 500 USD × 0.90 = 450.00, won 0, attainment 0;
+ *          month 02: quota 2450.00, won 990.00 (2), 990 / 2450 = 0.4041; the other rows and months as in EUR only.
+ *  in USD, R2: 02 quota 500.00, won 0, 0; 03 quota 400 EUR × 1.25 = 500.00, won 200 EUR × 1.25 = 250.00 (1), 0.5.
  */
 
 let t: TestApp;
@@ -70,6 +76,9 @@ beforeAll(async () => {
   await deal('R2', 'K2', '50.00', '2025-12-31T23:59:59Z');
   await deal('R2', 'K2', '200.00', '2026-03-20T00:00:00Z');
   await deal('R3', 'K3', '450.00', '2026-01-05T00:00:00Z');
+  for (const [on, rate] of [['2026-01-01', '0.90'], ['2026-02-15', '0.80']]) {
+    await t.sql(`insert into exchange_rate (from_currency, to_currency, valid_on, rate) values ('USD', 'EUR', ?::date, ?::numeric)`, [on, rate]);
+  }
 });
 afterAll(async () => { await t.close(); });
 
@@ -138,6 +147,30 @@ describe('quotaAttainment', () => {
     const usd = ok(await t.gql(ATTAINMENT, { ...Q1, currency: 'USD' }, 'ADMIN')).quotaAttainment;
     // R1 won 100 USD but has no USD quota: not listed
     expect(byRep(usd)).toEqual({ 'R2 2026-01': [null, '0.00', 0, null], 'R2 2026-02': ['500.00', '0.00', 0, 0], 'R2 2026-03': [null, '0.00', 0, null] });
+  });
+
+  test('in a reporting currency: quotas and deals in every currency, converted at their day\'s rate, the rates listed', async () => {
+    const query = `query($in: String) { quotaAttainment(from: "2026-01", to: "2026-03", in: $in) { currency
+      rows { userId month quota wonAmount wonCount attainment rates { from to rate validOn inverse } }
+      months { month quota wonAmount wonCount attainment rates { rate validOn } } } }`;
+    const eur = ok(await t.gql(query, { in: 'EUR' }, 'ADMIN')).quotaAttainment;
+    expect(eur.currency).toBe('EUR');
+    const usdRate = { from: 'USD', to: 'EUR', rate: '0.9000000000', validOn: '2026-01-01', inverse: false };
+    expect(byRep(eur)).toEqual({ ...EVERYONE, 'R1 2026-02': ['2000.00', '990.00', 2, 0.495], 'R2 2026-02': ['450.00', '0.00', 0, 0] });
+    expect(eur.rows.filter((r: any) => r.rates.length).map((r: any) => [`${name(r.userId)} ${r.month}`, r.rates]))
+      .toEqual(expect.arrayContaining([['R1 2026-02', [usdRate]], ['R2 2026-02', [usdRate]]]));
+    expect(eur.rows.filter((r: any) => r.rates.length)).toHaveLength(2);
+    expect(months(eur)).toEqual([
+      ['2026-01', '1300.00', '1700.00', 3, 1.3077],
+      ['2026-02', '2450.00', '990.00', 2, 0.4041],
+      ['2026-03', '400.00', '1000.00', 2, 0.5],
+    ]);
+    expect(eur.months.map((m: any) => m.rates)).toEqual([[], [{ rate: '0.9000000000', validOn: '2026-01-01' }], []]);
+    const usd = ok(await t.gql(query, { in: 'USD' }, 'SALES_REP_2')).quotaAttainment;
+    expect(byRep(usd)).toEqual({ 'R2 2026-01': [null, '0.00', 0, null], 'R2 2026-02': ['500.00', '0.00', 0, 0], 'R2 2026-03': ['500.00', '250.00', 1, 0.5] });
+    expect(usd.rows[2].rates).toEqual([{ from: 'EUR', to: 'USD', rate: '1.2500000000', validOn: '2026-02-15', inverse: true }]);
+    const missing = await t.gql(query, { in: 'GBP' }, 'ADMIN');
+    expect([codes(missing), missing.body.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'in']);
   });
 
   test('a won deal counts in its UTC month (boundaries)', async () => {

@@ -25,8 +25,16 @@ class QuotasArgs extends MonthRangeArgs {
 
 @ArgsType()
 class QuotaAttainmentArgs extends MonthRangeArgs {
-  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only quotas and won deals in it are counted.' })
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only quotas and won deals in it are counted. Ignored with `in`.' })
   currency!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): quotas and won deals in every currency count, a quota converted at the rate of its month\'s first day, '
+      + 'a deal at the rate of its closing day (UTC; see `AppliedRate`; each rounded to the cent, then summed), with `rates` listing the rates applied. '
+      + 'A currency without a rate fails the report (BAD_USER_INPUT, field `in`, naming the pair and date). Null: only `currency`.',
+  })
+  in?: string | null;
 }
 
 @ArgsType()

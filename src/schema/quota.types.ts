@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { SalesQuota } from '../entities/sales-quota.entity';
 import type * as quotas from '../services/quota.service';
+import { AppliedRate } from './exchange-rate.types';
 import { UserError } from './payload';
 import { DecimalScalar } from './scalars';
 
@@ -49,6 +50,11 @@ export class QuotaAttainmentFigures {
       + 'In a month\'s total: the won amount of the users who have a quota that month / the sum of their quotas.',
   })
   attainment!: number | null;
+
+  @Field(() => [AppliedRate], {
+    description: 'With `in`: the exchange rates applied to the quota and deals of this row (distinct, in a fixed order). Without `in`: empty.',
+  })
+  rates!: AppliedRate[];
 }
 
 @ObjectType({ description: 'Attainment of one sales user in one month.' })
@@ -66,7 +72,8 @@ export class QuotaAttainmentMonth extends QuotaAttainmentFigures {
 export class QuotaAttainmentReport {
   @Field({ description: 'First month, "YYYY-MM".' }) from!: string;
   @Field({ description: 'Last month (included), "YYYY-MM".' }) to!: string;
-  @Field({ description: 'ISO 4217 currency of every amount; quotas and deals in other currencies are not counted.' }) currency!: string;
+  @Field({ description: 'ISO 4217 currency of every amount: `in` when given (quotas and deals in every currency, converted), else `currency` (others not counted).' })
+  currency!: string;
 
   @Field(() => [QuotaAttainmentRow], {
     description: 'The users in your scope with a quota in `currency` in at least one month of the range, one entry per user and month '

@@ -4,6 +4,9 @@ import { AuditAction, Role } from '../entities/enums';
 import { analyticsScope } from './analytics.service';
 import type { AuditEvent } from '../entities/audit-event.entity';
 import { auditVisible, recordAudit } from './audit.service';
+import {
+  appliedRateJson, checkedRows, converted, currencyLiteral, missingRate, missingRateOf, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
+} from './exchange-rate';
 import type { ServiceContext } from './context';
 import { InputError, userError, type UserError } from './errors';
 import { subtreeSql } from './scope';
@@ -114,6 +117,7 @@ export interface AttainmentFigures {
   wonAmount: string;
   wonCount: number;
   attainment: number | null;
+  rates: AppliedRate[];
 }
 
 export interface AttainmentRow extends AttainmentFigures { userId: string; month: string }
@@ -133,53 +137,76 @@ export interface QuotaAttainmentResult {
  * each gets a row for every month of the range (quota null in months without one in `currency`). A
  * month's total: the sum of the quotas (null when nobody has one), the won amount and count of all the
  * listed users, and attainment = the won amount of the users WITH a quota that month / the sum of quotas.
+ * With a reporting currency `in` (then `currency` is ignored): quotas and deals in every currency count,
+ * a quota converted at the rate of its month's first day, a deal at the rate of its closing day (UTC),
+ * each rounded to the cent (services/exchange-rate.ts); the rows list the rates applied.
  */
 export async function quotaAttainment(
   ctx: ServiceContext,
-  args: { from?: string | null; to?: string | null; currency: string },
+  args: { from?: string | null; to?: string | null; currency: string; in?: string | null },
   now: Date = new Date(),
 ): Promise<QuotaAttainmentResult> {
   const range = monthRange(args.from, args.to, now);
   const currency = checkCurrency(args.currency);
+  const target = reportingCurrency(args.in);
   const owner = raw(WON_DEAL_OWNER);
-  const found = await rows<AttainmentRow & { isTotal: boolean }>(ctx.em, sql`
+  const to = target ? currencyLiteral(target) : null;
+  /** A line's amount in the report's currency, as it is or converted with the rate join `alias` (see services/exchange-rate.ts). */
+  const money = (alias: string, amount: string, from: string, on: string) => {
+    const [f, day] = [raw(from), raw(on)];
+    return to
+      ? { amount: converted(alias, raw(amount)), rate: appliedRateJson(alias, f, to), missing: missingRate(alias, f, to, day), join: rateJoin(alias, f, to, day) }
+      : { amount: raw(amount), rate: raw('null::jsonb'), missing: raw('null::text'), join: raw(''), only: sql`${raw(from)} = ${currency}` };
+  };
+  const quota = money('xq', 'q.amount', 'q.currency', 'q.month');
+  const deal = money('xw', 'o.amount', 'o.currency', `(o.closed_at at time zone 'UTC')::date`);
+  const found = await rows<AttainmentRow & { isTotal: boolean; missingRate: string | null }>(ctx.em, sql`
     with months as (
       select (${range.from}::date + make_interval(months => g))::date as month from generate_series(0, ${range.months - 1}) as g
     ),
-    reps as (
-      select distinct q.user_id from sales_quota q
-      where q.month between ${range.from}::date and ${range.to}::date and q.currency = ${currency}
+    quota_line as (
+      select q.user_id, q.month, ${quota.amount} as amount, ${quota.rate} as rate, ${quota.missing} as missing_rate
+      from sales_quota q ${quota.join}
+      where q.month between ${range.from}::date and ${range.to}::date and ${quota.only ?? TRUE}
         and ${analyticsScope(ctx.principal, 'q.user_id')}
     ),
-    won as (
-      select ${owner} as user_id, date_trunc('month', o.closed_at at time zone 'UTC')::date as month, count(*) as n, sum(o.amount) as amount
-      from opportunity o join customer c on c.id = o.customer_id and c.deleted_at is null
-      where o.deleted_at is null and o.stage = 'WON' and o.currency = ${currency}
+    reps as (select distinct user_id from quota_line),
+    deal_line as (
+      select ${owner} as user_id, date_trunc('month', o.closed_at at time zone 'UTC')::date as month,
+        ${deal.amount} as amount, ${deal.rate} as rate, ${deal.missing} as missing_rate
+      from opportunity o join customer c on c.id = o.customer_id and c.deleted_at is null ${deal.join}
+      where o.deleted_at is null and o.stage = 'WON' and ${deal.only ?? TRUE}
         and o.closed_at >= (${range.from}::date)::timestamp at time zone 'UTC'
         and o.closed_at < ((${range.to}::date + interval '1 month')::date)::timestamp at time zone 'UTC'
         and ${owner} in (select user_id from reps)
-      group by 1, 2
     ),
-    grid as (
-      select r.user_id, m.month, q.amount as quota, coalesce(w.amount, 0) as won, coalesce(w.n, 0) as n
+    line as (
+      select r.user_id, m.month, null::numeric as quota, 0::numeric as won, false as is_deal, null::jsonb as rate, null::text as missing_rate
       from months m left join reps r on true
-      left join sales_quota q on q.user_id = r.user_id and q.month = m.month and q.currency = ${currency}
-      left join won w on w.user_id = r.user_id and w.month = m.month
+      union all
+      select user_id, month, amount, 0, false, rate, missing_rate from quota_line
+      union all
+      select user_id, month, null, amount, true, rate, missing_rate from deal_line
+    ),
+    flagged as (
+      select x.*, exists (select 1 from quota_line ql where ql.user_id = x.user_id and ql.month = x.month) as has_quota from line x
     )
     select user_id as "userId", to_char(month, 'YYYY-MM') as month, grouping(user_id) = 1 as "isTotal",
       sum(quota)::numeric(18, 2)::text as quota,
       sum(won)::numeric(18, 2)::text as "wonAmount",
-      sum(n)::int as "wonCount",
-      round(sum(won) filter (where quota is not null) / nullif(sum(quota), 0), 4)::float8 as attainment
-    from grid
+      (count(*) filter (where is_deal))::int as "wonCount",
+      round(sum(won) filter (where has_quota) / nullif(sum(quota), 0), 4)::float8 as attainment,
+      ${ratesAgg('rate')} as rates, ${missingRateOf('missing_rate')}
+    from flagged
     group by grouping sets ((month, user_id), (month))
     having grouping(user_id) = 1 or user_id is not null
     order by month, grouping(user_id), user_id`);
-  const figures = ({ quota, wonAmount, wonCount, attainment }: AttainmentFigures): AttainmentFigures => ({ quota, wonAmount, wonCount, attainment });
+  const checked = checkedRows(found);
+  const figures = ({ quota: q, wonAmount, wonCount, attainment, rates }: AttainmentFigures): AttainmentFigures => ({ quota: q, wonAmount, wonCount, attainment, rates });
   return {
-    from: range.fromMonth, to: range.toMonth, currency,
-    rows: found.filter((r) => !r.isTotal).map((r) => ({ userId: r.userId, month: r.month, ...figures(r) })),
-    months: found.filter((r) => r.isTotal).map((r) => ({ month: r.month, ...figures(r) })),
+    from: range.fromMonth, to: range.toMonth, currency: target ?? currency,
+    rows: checked.filter((r) => !r.isTotal).map((r) => ({ userId: r.userId, month: r.month, ...figures(r) })),
+    months: checked.filter((r) => r.isTotal).map((r) => ({ month: r.month, ...figures(r) })),
   };
 }
 
