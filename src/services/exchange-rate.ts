@@ -76,6 +76,22 @@ export function appliedRateJson(alias: string, from: Sql, to: Sql): Sql {
     'rate', ${a}.rate::numeric(20, 10)::text, 'validOn', ${a}.valid_on::text, 'inverse', ${a}.inverse) end)`;
 }
 
+/**
+ * A line's money in the reporting currency: select-list items `currency` (`to`, or the line's own
+ * `from` without a reporting currency), `<name>` (the amount converted and rounded to the cent, or as
+ * it is), `rate` (`appliedRateJson`) and `missing_rate` (`missingRate`), and the rate join they need
+ * (empty without a reporting currency). `to`: a `currencyLiteral` or null; `on`: the line's date.
+ */
+export function conversion(to: Sql | null, from: Sql, on: Sql, amount: Sql, name = 'amount'): { columns: Sql; join: Sql } {
+  const n = raw(name);
+  if (!to) return { columns: sql`${from} as currency, ${amount} as ${n}, null::jsonb as rate, null::text as missing_rate`, join: raw('') };
+  return {
+    columns: sql`${to} as currency, ${converted('xr', amount)} as ${n}, ${appliedRateJson('xr', from, to)} as rate,
+      ${missingRate('xr', from, to, on)} as missing_rate`,
+    join: rateJoin('xr', from, to, on),
+  };
+}
+
 /** Aggregate of a column of `appliedRateJson` values: the distinct applied rates of a group, as a JSON array in a fixed order ('[]' when none). */
 export function ratesAgg(column: string): Sql {
   const c = raw(column);

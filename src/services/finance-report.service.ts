@@ -1,8 +1,6 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
-import {
-  appliedRateJson, checkedRows, converted, currencyLiteral, missingRate, missingRateOf, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
-} from './exchange-rate';
+import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { accountScope } from './scope';
 import { and, limitSql, raw, rows, sql, type Sql, TRUE } from './sql';
 import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
@@ -96,19 +94,15 @@ export async function receivablesSummary(
   const byCustomer = args.groupBy === SummaryGroupBy.CUSTOMER;
   const today = sql`${isoDate(now)}::date`;
   const groupKeys = raw(byCustomer ? 'o.customer_id, o.owner_id, o.currency' : 'o.owner_id, o.currency');
-  const to = target ? currencyLiteral(target) : null;
-  const from = raw('o.currency');
-  const amount = to ? converted('xr', sql`o.outstanding`) : sql`o.outstanding`;
+  const line = conversion(target ? currencyLiteral(target) : null, raw('o.currency'), today, raw('o.outstanding'), 'outstanding');
   const found = await rows<ReceivablesSummaryRow & { missingRate: string | null }>(ctx.em, sql`
     with open_receivable as (
       select r.customer_id, c.owner_id, r.currency, r.amount - r.paid_amount as outstanding, r.due_date < ${today} as is_overdue
       from ${counted(ctx)} and r.status <> 'SETTLED' and r.paid_amount < r.amount
         and ${currency ? sql`r.currency = ${currency}` : TRUE}
     ), line as (
-      select o.customer_id, o.owner_id, ${to ?? from} as currency, ${amount} as outstanding, o.is_overdue,
-        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
-        ${to ? missingRate('xr', from, to, today) : raw('null::text')} as missing_rate
-      from open_receivable o ${to ? rateJoin('xr', from, to, today) : raw('')}
+      select o.customer_id, o.owner_id, o.is_overdue, ${line.columns}
+      from open_receivable o ${line.join}
     )
     select o.owner_id as "ownerId", ${raw(byCustomer ? 'o.customer_id' : 'null::text')} as "customerId", o.currency,
       ${money('sum(o.outstanding)')} as outstanding,
@@ -149,17 +143,14 @@ export function agingLines(ctx: ServiceContext, args: AgingArgs, now: Date = new
     ownerId ? sql`c.owner_id = ${ownerId}` : TRUE,
     customerId ? sql`r.customer_id = ${customerId}` : TRUE,
   ]);
-  const to = target ? currencyLiteral(target) : null;
-  const from = raw('b.currency');
+  const line = conversion(target ? currencyLiteral(target) : null, raw('b.currency'), asOf, raw('b.outstanding'), 'outstanding');
   const ctes = sql`base as (
       select r.customer_id, r.currency, ${asOf} - r.due_date as days_past_due,
         r.amount - r.paid_amount + coalesce(${paidLater}, 0) as outstanding
       from ${counted(ctx)} and ${where}
     ), line as (
-      select b.customer_id, ${to ?? from} as currency, b.days_past_due, ${to ? converted('xr', sql`b.outstanding`) : sql`b.outstanding`} as outstanding,
-        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
-        ${to ? missingRate('xr', from, to, asOf) : raw('null::text')} as missing_rate
-      from base b ${to ? rateJoin('xr', from, to, asOf) : raw('')}
+      select b.customer_id, b.days_past_due, ${line.columns}
+      from base b ${line.join}
       where b.outstanding > 0
     )`;
   return { asOfText, only: target ?? currency, ctes };

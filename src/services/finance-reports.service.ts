@@ -1,8 +1,6 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
-import {
-  appliedRateJson, checkedRows, converted, currencyLiteral, missingRate, missingRateOf, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
-} from './exchange-rate';
+import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { agingBuckets, agingLines, counted, type AgingArgs } from './finance-report.service';
 import { accountScope } from './scope';
 import { limitSql, raw, rows, sql, type Sql, TRUE } from './sql';
@@ -117,7 +115,7 @@ export async function daysSalesOutstanding(
   const currency = currencyOf(args.currency);
   const target = reportingCurrency(args.in);
   const to = target ? currencyLiteral(target) : null;
-  const from = raw('l.currency');
+  const line = conversion(to, raw('l.currency'), raw('l.on_date'), raw('l.amount'));
   const found = await rows<DsoRow & { missingRate: string | null }>(ctx.em, sql`
     with month as (
       select g::date as month_start, ((g + interval '1 month')::date - 1) as month_end
@@ -137,10 +135,8 @@ export async function daysSalesOutstanding(
       union all
       select m.month_start, r.currency, r.issued_on, true, r.amount from month m join rcv r on r.issued_on between m.month_start and m.month_end
     ), line as (
-      select l.month_start, ${to ?? from} as currency, l.is_sale, ${to ? converted('xr', sql`l.amount`) : sql`l.amount`} as amount,
-        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
-        ${to ? missingRate('xr', from, to, raw('l.on_date')) : raw('null::text')} as missing_rate
-      from raw_line l ${to ? rateJoin('xr', from, to, raw('l.on_date')) : raw('')}
+      select l.month_start, l.is_sale, ${line.columns}
+      from raw_line l ${line.join}
     ), grid as (
       select m.month_start, m.month_end, k.currency from month m cross join (${keyCurrencies(to, currency, 'line')}) as k(currency)
     )
@@ -180,7 +176,7 @@ export async function cashReceived(
   const currency = currencyOf(args.currency);
   const target = reportingCurrency(args.in);
   const to = target ? currencyLiteral(target) : null;
-  const from = raw('y.currency');
+  const line = conversion(to, raw('y.currency'), raw('y.received_on'), raw('y.amount'));
   const unit = raw(`'${UNIT[args.groupBy]}'`);
   const step = raw(`interval '1 ${UNIT[args.groupBy]}'`);
   const found = await rows<CashReceivedRow & { missingRate: string | null }>(ctx.em, sql`
@@ -188,10 +184,8 @@ export async function cashReceived(
       select greatest(g::date, ${first}::date) as period_start, least((g + ${step})::date - 1, ${last}::date) as period_end
       from generate_series(date_trunc(${unit}, ${first}::date::timestamp), ${last}::date::timestamp, ${step}) as g
     ), line as (
-      select y.received_on, ${to ?? from} as currency, ${to ? converted('xr', sql`y.amount`) : sql`y.amount`} as amount,
-        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
-        ${to ? missingRate('xr', from, to, raw('y.received_on')) : raw('null::text')} as missing_rate
-      from payment y ${to ? rateJoin('xr', from, to, raw('y.received_on')) : raw('')}
+      select y.received_on, ${line.columns}
+      from payment y ${line.join}
       where ${accountScope(ctx.principal, 'y.customer_id')} and y.received_on between ${first}::date and ${last}::date
         and ${currency ? sql`y.currency = ${currency}` : TRUE}
     ), grid as (
