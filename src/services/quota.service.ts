@@ -4,9 +4,7 @@ import { AuditAction, Role } from '../entities/enums';
 import { analyticsScope } from './analytics.service';
 import type { AuditEvent } from '../entities/audit-event.entity';
 import { auditVisible, recordAudit } from './audit.service';
-import {
-  appliedRateJson, checkedRows, converted, currencyLiteral, missingRate, missingRateOf, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
-} from './exchange-rate';
+import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import type { ServiceContext } from './context';
 import { InputError, userError, type UserError } from './errors';
 import { subtreeSql } from './scope';
@@ -151,31 +149,25 @@ export async function quotaAttainment(
   const target = reportingCurrency(args.in);
   const owner = raw(WON_DEAL_OWNER);
   const to = target ? currencyLiteral(target) : null;
-  /** A line's amount in the report's currency, as it is or converted with the rate join `alias` (see services/exchange-rate.ts). */
-  const money = (alias: string, amount: string, from: string, on: string) => {
-    const [f, day] = [raw(from), raw(on)];
-    return to
-      ? { amount: converted(alias, raw(amount)), rate: appliedRateJson(alias, f, to), missing: missingRate(alias, f, to, day), join: rateJoin(alias, f, to, day) }
-      : { amount: raw(amount), rate: raw('null::jsonb'), missing: raw('null::text'), join: raw(''), only: sql`${raw(from)} = ${currency}` };
-  };
-  const quota = money('xq', 'q.amount', 'q.currency', 'q.month');
-  const deal = money('xw', 'o.amount', 'o.currency', `(o.closed_at at time zone 'UTC')::date`);
+  // Each quota and deal in the report's currency: as it is (only `currency` counts), or converted (services/exchange-rate.ts).
+  const quota = conversion(to, raw('q.currency'), raw('q.month'), raw('q.amount'));
+  const deal = conversion(to, raw('o.currency'), raw(`(o.closed_at at time zone 'UTC')::date`), raw('o.amount'));
+  const only = (column: string) => (to ? TRUE : sql`${raw(column)} = ${currency}`);
   const found = await rows<AttainmentRow & { isTotal: boolean; missingRate: string | null }>(ctx.em, sql`
     with months as (
       select (${range.from}::date + make_interval(months => g))::date as month from generate_series(0, ${range.months - 1}) as g
     ),
     quota_line as (
-      select q.user_id, q.month, ${quota.amount} as amount, ${quota.rate} as rate, ${quota.missing} as missing_rate
+      select q.user_id, q.month, ${quota.columns}
       from sales_quota q ${quota.join}
-      where q.month between ${range.from}::date and ${range.to}::date and ${quota.only ?? TRUE}
+      where q.month between ${range.from}::date and ${range.to}::date and ${only('q.currency')}
         and ${analyticsScope(ctx.principal, 'q.user_id')}
     ),
     reps as (select distinct user_id from quota_line),
     deal_line as (
-      select ${owner} as user_id, date_trunc('month', o.closed_at at time zone 'UTC')::date as month,
-        ${deal.amount} as amount, ${deal.rate} as rate, ${deal.missing} as missing_rate
+      select ${owner} as user_id, date_trunc('month', o.closed_at at time zone 'UTC')::date as month, ${deal.columns}
       from opportunity o join customer c on c.id = o.customer_id and c.deleted_at is null ${deal.join}
-      where o.deleted_at is null and o.stage = 'WON' and ${deal.only ?? TRUE}
+      where o.deleted_at is null and o.stage = 'WON' and ${only('o.currency')}
         and o.closed_at >= (${range.from}::date)::timestamp at time zone 'UTC'
         and o.closed_at < ((${range.to}::date + interval '1 month')::date)::timestamp at time zone 'UTC'
         and ${owner} in (select user_id from reps)

@@ -4,9 +4,7 @@ import { OrderStatus } from '../entities/order.entity';
 import { attributedWonDeals, resultScopes } from './campaign.service';
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
-import {
-  appliedRateJson, checkedRows, converted, currencyLiteral, missingRate, missingRateOf, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
-} from './exchange-rate';
+import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { liveCustomer, orderScope } from './scope';
 import { and, FALSE, limitSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { CURRENCY, ID, isoDate, LOCAL_DATE } from './validation';
@@ -103,16 +101,11 @@ export async function revenueBy(
   if (!grouping) throw new InputError('Unknown grouping.', 'groupBy');
   // With `in`: every currency, each line converted at the rate of its order's day; else only `currency`.
   const to = target ? currencyLiteral(target) : null;
-  const from = raw('o.currency');
-  const day = raw(`(o.created_at at time zone 'UTC')::date`);
+  const line = conversion(to, raw('o.currency'), raw(`(o.created_at at time zone 'UTC')::date`), raw('l.line_total'), 'line_total');
   const found = await rows<RevenueRow & { isTotal: boolean; missingRate: string | null }>(ctx.em, sql`
     with line as (
-      select ${raw(grouping.key)} as key, o.id as order_id, l.quantity,
-        ${to ? converted('xr', raw('l.line_total')) : raw('l.line_total')} as line_total,
-        ${to ? appliedRateJson('xr', from, to) : raw('null::jsonb')} as rate,
-        ${to ? missingRate('xr', from, to, day) : raw('null::text')} as missing_rate
-      from sales_order o join sales_order_line l on l.order_id = o.id ${raw(grouping.join)}
-        ${to ? rateJoin('xr', from, to, day) : raw('')}
+      select ${raw(grouping.key)} as key, o.id as order_id, l.quantity, ${line.columns}
+      from sales_order o join sales_order_line l on l.order_id = o.id ${raw(grouping.join)} ${line.join}
       where o.status in ${COUNTED_STATUSES} and ${to ? TRUE : sql`o.currency = ${currency}`}
         and o.created_at >= ${ts(args.from)} and o.created_at < ${ts(args.to)}
         and ${revenueScope(ctx.principal)}
@@ -199,34 +192,29 @@ export async function campaignRoi(
   const scopes = resultScopes(ctx.principal);
   const orders = ctx.principal.role === Role.SALES_MANAGER || ctx.principal.role === Role.SALES_REP
     ? orderScope(ctx.principal) : liveCustomer('o.customer_id');
-  // Money of one line (a budget, a deal, an order) in the row's currency: as it is, or converted with the rate join `alias`.
+  // Each line's money (a budget, a deal, an order) in the row's currency: as it is, or converted (services/exchange-rate.ts).
   const to = target ? currencyLiteral(target) : null;
-  const money = (alias: string, amount: string, from: string, on: Sql) => {
-    const f = raw(from);
-    return to
-      ? { amount: converted(alias, raw(amount)), rate: appliedRateJson(alias, f, to), missing: missingRate(alias, f, to, on), join: rateJoin(alias, f, to, on) }
-      : { amount: raw(amount), rate: raw('null::jsonb'), missing: raw('null::text'), join: raw('') };
-  };
-  const today = sql`${isoDate(now)}::date`;
-  const budget = money('xb', 'cp.budget', 'cp.currency', today);
-  const deal = money('xw', 'w.amount', 'w.currency', raw(`(w.closed_at at time zone 'UTC')::date`));
-  const sale = money('xo', 'a.net', 'a.currency', raw(`(a.placed_at at time zone 'UTC')::date`));
+  const budget = conversion(to, raw('cp.currency'), sql`${isoDate(now)}::date`, raw('cp.budget'), 'budget');
+  const deal = conversion(to, raw('w.currency'), raw(`(w.closed_at at time zone 'UTC')::date`), raw('w.amount'));
+  const sale = conversion(to, raw('a.currency'), raw(`(a.placed_at at time zone 'UTC')::date`), raw('a.net'));
   // Without `in`, only money in the campaign's currency counts; with it, all of it (converted).
   const counted = (lineCurrency: string) => (to ? TRUE : raw(`${lineCurrency} = c.currency`));
   const found = await rows<CampaignRoiRow & { missingRate: string | null }>(ctx.em, sql`
     with chosen as (
-      select cp.id, ${to ?? raw('cp.currency')} as currency, cp.currency as budget_currency, ${budget.amount} as budget,
-        case when cp.budget is not null then ${budget.rate} end as rate, case when cp.budget is not null then ${budget.missing} end as missing_rate
-      from campaign cp ${budget.join}
-      where ${and([
-        ids,
-        args.from != null ? sql`cp.ends_on >= ${args.from}::date` : TRUE,
-        args.to != null ? sql`cp.starts_on <= ${args.to}::date` : TRUE,
-        currency ? sql`cp.currency = ${currency}` : TRUE,
-      ])}
+      select b.id, b.currency, b.budget,
+        case when b.budget is not null then b.rate end as rate, case when b.budget is not null then b.missing_rate end as missing_rate
+      from (
+        select cp.id, ${budget.columns} from campaign cp ${budget.join}
+        where ${and([
+          ids,
+          args.from != null ? sql`cp.ends_on >= ${args.from}::date` : TRUE,
+          args.to != null ? sql`cp.starts_on <= ${args.to}::date` : TRUE,
+          currency ? sql`cp.currency = ${currency}` : TRUE,
+        ])}
+      ) b
     ),
     won_line as (
-      select w.id, ${deal.amount} as amount, ${counted('w.currency')} as counted, ${deal.rate} as rate, ${deal.missing} as missing_rate
+      select w.id, ${deal.columns}, ${counted('w.currency')} as counted
       from ${attributedWonDeals(raw('(select id from chosen)'), scopes.deals)} w join chosen c on c.id = w.id ${deal.join}
     ),
     won as (
@@ -242,7 +230,7 @@ export async function campaignRoi(
       order by o.id, l.converted_at desc, l.id desc
     ),
     order_line as (
-      select a.id, ${sale.amount} as amount, ${counted('a.currency')} as counted, ${sale.rate} as rate, ${sale.missing} as missing_rate
+      select a.id, ${sale.columns}, ${counted('a.currency')} as counted
       from attributed_order a join chosen c on c.id = a.id ${sale.join}
     ),
     ordered as (
