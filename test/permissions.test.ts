@@ -483,6 +483,30 @@ const ROWS: Row[] = [
   },
   { name: 'Query.tierMigration', query: '{ tierMigration(from: "2020-01-01T00:00:00Z", to: "2040-01-01T00:00:00Z") { members } }', path: ['tierMigration'], vars: () => ({}), expect: 'V V V V V V V F F' },
   { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
+  // Quotas, revenue and campaign ROI (issue 14): quotas read like the sales analytics, set by ADMIN and managers (their team);
+  // revenue like the sales analytics; ROI for those who read both budgets and won amounts.
+  { name: 'Query.quotas', query: '{ quotas(from: "2026-01", to: "2026-12") { userId month amount } }', path: ['quotas'], vars: () => ({}), expect: 'V V V F F V V F F' },
+  {
+    name: 'Query.quotaAttainment', query: '{ quotaAttainment(from: "2026-01", to: "2026-03") { months { month wonAmount } } }', path: ['quotaAttainment'],
+    vars: () => ({}), expect: 'V V V F F V V F F',
+  },
+  {
+    name: 'Query.quotaHistory', query: 'query($id: ID!) { quotaHistory(userId: $id, month: "2031-01") { action } }', path: ['quotaHistory'],
+    vars: () => ({ id: ids.rep1 }), expect: 'V V V F F V V F F',
+  },
+  {
+    name: 'Mutation.setQuota',
+    query: 'mutation($input: SetQuotaInput!) { setQuota(input: $input) { quota { month } errors { code field message } } }',
+    path: ['setQuota'],
+    vars: (role) => ({ input: { userId: ids.rep1, month: `2031-${String(ROLES.indexOf(role) + 1).padStart(2, '0')}`, amount: '1000.00', currency: 'EUR' } }),
+    expect: 'V V F F F F F F F',
+    effect: (role) => exists('select 1 from sales_quota where user_id = ? and month = ?::date', [ids.rep1, `2031-${String(ROLES.indexOf(role) + 1).padStart(2, '0')}-01`]),
+  },
+  {
+    name: 'Query.revenueBy', query: '{ revenueBy(groupBy: CHANNEL, from: "2020-01-01T00:00:00Z", to: "2040-01-01T00:00:00Z") { total { revenue } } }', path: ['revenueBy'],
+    vars: () => ({}), expect: 'V V V F F V V F F',
+  },
+  { name: 'Query.campaignRoi', query: '{ campaignRoi { campaignId roi } }', path: ['campaignRoi'], vars: () => ({}), expect: 'V V F F V V F F F' },
 ];
 
 const at = (data: any, path: string[]) => path.reduce((v, k) => (v == null ? v : v[k]), data);
@@ -526,6 +550,7 @@ describe('the role matrix through HTTP', () => {
       'Mutation.updateLoyaltyProgramme', 'Query.offers', 'Query.offersFor', 'Mutation.createOffer',
       'Customer.metrics', 'CustomerMetrics.clvHistoric', 'Mutation.refreshCustomerMetrics',
       'Query.segmentSummary', 'SegmentGroup.margin12m', 'Query.churnAnalysis', 'Query.tierMigration',
+      'Query.quotas', 'Query.quotaAttainment', 'Query.quotaHistory', 'Mutation.setQuota', 'Query.revenueBy', 'Query.campaignRoi',
     ]));
   });
 

@@ -9,6 +9,7 @@ import { User } from '../entities/user.entity';
 import { hashPassword } from '../services/user.service';
 import { seedCommerce } from './seed-commerce';
 import { seedLoyalty } from './seed-loyalty';
+import { seedRevenue } from './seed-revenue';
 import { refreshMetrics } from '../services/metrics-refresh';
 import { seedFinance } from './seed-finance';
 import { seedWriteOffs } from './seed-write-off';
@@ -149,6 +150,7 @@ export async function seedDemo(em: EntityManager, opts: { customers?: number; se
       await seedWriteOffs(tx as EntityManager);
       await seedCommerce(tx as EntityManager);
       await seedLoyalty(tx as EntityManager);
+      await seedRevenue(tx as EntityManager);
       await seedService(tx as EntityManager);
       // Metrics of every customer as of the seed, so the demo's value figures and segments are there from the start.
       await refreshMetrics(tx as EntityManager, new Date());

@@ -77,7 +77,7 @@ export interface CampaignResultsRow {
  * `leadScope`, deals by `opportunityScope`: nothing outside their book is counted, not even in a
  * sum); ADMIN, MARKETING, FINANCE and ANALYST the whole campaign (aggregates only, no records).
  */
-function resultScopes(principal: Principal): { leads: Sql; deals: Sql } {
+export function resultScopes(principal: Principal): { leads: Sql; deals: Sql } {
   // Deals of deleted customers are gone from every read, results included.
   const live = liveCustomer('o.customer_id');
   if (principal.role === Role.SALES_REP || principal.role === Role.SALES_MANAGER) {
@@ -116,17 +116,28 @@ export async function campaignResultsByIds(ctx: ServiceContext, ids: readonly st
       select w.id, count(*) as won,
         sum(w.amount) filter (where w.currency = wc.currency) as amount,
         count(*) filter (where w.currency <> wc.currency) as other
-      from (
-        select o.campaign_id as id, o.amount, o.currency from opportunity o
-        where o.campaign_id in ${idList} and o.stage = 'WON' and o.deleted_at is null and ${scope.deals}
-        union all
-        select l.campaign_id as id, o.amount, o.currency from lead l join opportunity o on o.lead_id = l.id
-        where l.campaign_id in ${idList} and o.campaign_id is null and o.stage = 'WON' and o.deleted_at is null and ${scope.deals}
-      ) w join campaign wc on wc.id = w.id
+      from ${attributedWonDeals(idList, scope.deals)} w join campaign wc on wc.id = w.id
       group by w.id
     ) ws on ws.id = cp.id
     where cp.id in ${idList}`);
   return new Map(found.map((r) => [r.campaignId, r]));
+}
+
+/**
+ * The attribution of won deals to campaigns, as a subquery of rows (id = the campaign, amount, currency, closed_at):
+ * a WON, not deleted opportunity counts for its own `campaign_id`, or, when it has none, for the
+ * campaign of the lead it came from — one campaign per deal. `campaignIds` is what follows `in` (a list
+ * or a subquery in parentheses), `dealScope` a condition on the opportunity aliased `o`. Used by the
+ * campaign results and by `campaignRoi` (revenue-reports.service.ts), so both attribute alike.
+ */
+export function attributedWonDeals(campaignIds: Sql, dealScope: Sql): Sql {
+  return sql`(
+    select o.campaign_id as id, o.amount, o.currency, o.closed_at from opportunity o
+    where o.campaign_id in ${campaignIds} and o.stage = 'WON' and o.deleted_at is null and ${dealScope}
+    union all
+    select l.campaign_id as id, o.amount, o.currency, o.closed_at from lead l join opportunity o on o.lead_id = l.id
+    where l.campaign_id in ${campaignIds} and o.campaign_id is null and o.stage = 'WON' and o.deleted_at is null and ${dealScope}
+  )`;
 }
 
 // ---------------------------------------------------------------------------------------------- writes
