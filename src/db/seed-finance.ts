@@ -67,7 +67,7 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
   const growing = firstOf(rep2);
   if (!dealerId || !dealer || !keyAccount || !noCredit || !growing) {
     // A demo with too few customers (e.g. `seedDemo({ customers: 3, sales: true })`): no money side.
-    return { assessments: 0, contracts: 0, receivables: 0, payments: 0, flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 };
+    return { assessments: 0, contracts: 0, receivables: 0, payments: 0, instalmentsIssued: 0, flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 };
   }
 
   // ---- credit assessments (history kept; the latest is the customer's current rating and limit)

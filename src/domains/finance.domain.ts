@@ -1,3 +1,4 @@
+import { billingPermissions } from '../auth/billing.permissions';
 import { contractPermissions } from '../auth/contract.permissions';
 import { creditPermissions } from '../auth/credit.permissions';
 import { financeReportPermissions } from '../auth/finance-report.permissions';
@@ -7,10 +8,13 @@ import { Contract } from '../entities/contract.entity';
 import { CreditAssessment, CreditHold } from '../entities/credit.entity';
 import { Payment, PaymentAllocation } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
+import { createBillingLoaders } from '../loaders/billing.loaders';
 import { createContractLoaders } from '../loaders/contract.loaders';
 import { createCreditLoaders } from '../loaders/credit.loaders';
 import { createReceivableLoaders } from '../loaders/receivable.loaders';
 import { Migration20261203000000Finance } from '../../migrations/Migration20261203000000Finance';
+import { Migration20261220000000BillingSchedule } from '../../migrations/Migration20261220000000BillingSchedule';
+import { billingResolvers } from '../resolvers/billing.resolver';
 import { contractResolvers } from '../resolvers/contract.resolver';
 import { creditResolvers } from '../resolvers/credit.resolver';
 import { financeReportResolvers } from '../resolvers/finance-report.resolver';
@@ -25,10 +29,13 @@ import type { Domain } from './domain';
 export const financeDomain: Domain = {
   name: 'finance',
   entities: [Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold],
-  migrations: [{ name: 'Migration20261203000000Finance', class: Migration20261203000000Finance }],
-  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers],
-  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions],
-  loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders],
+  migrations: [
+    { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
+    { name: 'Migration20261220000000BillingSchedule', class: Migration20261220000000BillingSchedule },
+  ],
+  resolvers: [...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...partnerResolvers, ...billingResolvers],
+  permissions: [contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, partnerPermissions, billingPermissions],
+  loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders, createBillingLoaders],
   nodes: {
     Contract: (ctx, ids) => ctx.loaders.contractById.loadMany(ids),
     Receivable: (ctx, ids) => ctx.loaders.receivableById.loadMany(ids),

@@ -13,7 +13,9 @@ import { rows, sql } from './sql';
 /**
  * Credit protection at signing ("3+1", mechanism 2). A customer's exposure, in the currency of its
  * credit limit, is the outstanding amount of its open receivables plus the totals of its ON_ACCOUNT
- * orders not yet billed (PENDING or CONFIRMED). A new order or contract goes through when
+ * orders not yet billed (PENDING or CONFIRMED) — billed and unpaid plus open orders. Contract instalments still
+ * SCHEDULED (not yet invoiced, issue 14) are not exposure: the whole contract value was checked against the
+ * limit when it was signed, and each instalment counts from its invoice date. A new order or contract goes through when
  * exposure + amount ≤ limit; otherwise it is held for FINANCE (a `credit_hold` row):
  * OVER_LIMIT, NO_CREDIT_LIMIT (never assessed: no credit granted) or CURRENCY_MISMATCH.
  */

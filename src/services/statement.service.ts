@@ -96,10 +96,13 @@ function period(args: StatementArgs): Period {
   return { from, to, currency };
 }
 
-/** A live customer whose account the caller may read (`accountScope`), or NOT_FOUND. */
+/**
+ * A customer whose account the caller may read (`accountScope`), or NOT_FOUND. A customer deleted
+ * earlier still has its statement (its money is AR, as in the finance reports and the overdue job).
+ */
 async function visibleAccount(ctx: ServiceContext, customerId: string): Promise<string> {
   const [row] = await rows<{ id: string }>(ctx.em, sql`select a.id from customer a
-    where a.id = ${customerId} and a.deleted_at is null and ${accountScope(ctx.principal, 'a.id')}`);
+    where a.id = ${customerId} and ${accountScope(ctx.principal, 'a.id')}`);
   if (!row) throw new NotFoundError('Customer');
   return row.id;
 }
