@@ -347,6 +347,7 @@ const ROWS: Row[] = [
     effect: (role) => exists('select 1 from credit_assessment where note = ?', [`matrix-${role}`]),
   },
   { name: 'Query.receivablesSummary', query: '{ receivablesSummary(groupBy: OWNER) { currency outstanding } }', path: ['receivablesSummary'], vars: () => ({}), expect: 'V V V F F V F F F' },
+  { name: 'Query.scheduledBilling', query: '{ scheduledBilling { currency amount } }', path: ['scheduledBilling'], vars: () => ({}), expect: 'V V V F F V F F F' },
   // Service (issue 5).
   { name: 'Query.case', query: 'query($id: ID!) { case(id: $id) { id subject } }', path: ['case'], vars: byId('case'), expect: 'V V V V F F F A F' },
   // An internal note: staff who read the case; never PARTNER or API keys (node: null).
@@ -465,7 +466,7 @@ describe('the role matrix through HTTP', () => {
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
       'Mutation.logActivity',
       'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
-      'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
+      'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.scheduledBilling', 'Query.myStatement',
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',
       'Query.productFeedback', 'Customer.suggestionValue',
       'Customer.membership', 'Customer.pointsLedger', 'Query.loyaltyProgramme', 'Query.loyaltyLiability', 'Mutation.enrolMember', 'Mutation.adjustPoints',

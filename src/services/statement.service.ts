@@ -11,12 +11,29 @@ import { CURRENCY, LOCAL_DATE } from './validation';
  * Account statements (issue 4): what a customer's account owes over a period, per currency, so a
  * partner (or FINANCE for any account) can reconcile online.
  *
+ * A payment counts on its received day, except its allocations to receivables issued later (issue 14,
+ * definition 3): such an allocation is APPLIED on the receivable's issue day and is unapplied credit
+ * until then — never a negative balance. (Payments recorded through recordPayment are always fully
+ * allocated, so the balance never goes below zero.)
+ *
  * Per currency, over the closed period [from, to] (calendar dates, both included):
- * - openingBalance = receivables issued before `from` − payments received before `from`;
- * - billed = receivables issued in [from, to]; paid = payments received in [from, to];
- * - closingBalance = openingBalance + billed − paid (equal to the same balance computed directly at `to`).
- * Lines: the receivables and payments of the period in date order (receivables before payments on
- * the same day, then by document number and instalment), each with the running balance after it; and, for information, the
+ * - applied on day D = payments received on D less their allocations to receivables issued after D,
+ *   plus the allocations of earlier payments to receivables issued on D;
+ * - openingBalance = receivables issued before `from` − money applied before `from`;
+ * - openingUnappliedCredit = payments received before `from` − money applied before `from` = the
+ *   allocations of payments received before `from` to receivables issued on or after `from`;
+ * - billed = receivables issued in [from, to]; paid = money applied in [from, to];
+ *   received = payments received in [from, to];
+ * - closingBalance = openingBalance + billed − paid (equal to the same balance computed directly at `to`);
+ *   closingUnappliedCredit = openingUnappliedCredit + received − paid;
+ * - due / notYetDue (issue 14): closingBalance split by due date — notYetDue = receivables issued by `to`
+ *   and due after `to`, outstanding as of `to` (amount − allocations of payments received by `to`);
+ *   due = closingBalance − notYetDue, i.e. the receivables due by `to` outstanding as of `to` (less any
+ *   payment money allocated to no invoice, which recordPayment never leaves). The unapplied credit is in
+ *   neither: it is not applied to an invoice yet.
+ * Lines: the receivables issued and the payments applied in the period in date order (receivables before payments on
+ * the same day, then by document number and instalment), each with the running balance after it — a payment
+ * is one line per day it is applied on, crediting what it applied that day; and, for information, the
  * orders billed to the account that were created in the period (UTC days). Orders are not money
  * movements: an ON_ACCOUNT order enters the balance as a receivable when it is billed.
  *
@@ -41,7 +58,7 @@ export interface StatementArgs {
 export interface StatementLineRow {
   currency: string;
   kind: StatementLineKind;
-  /** YYYY-MM-DD: when the receivable was issued or the payment received. */
+  /** YYYY-MM-DD: when the receivable was issued or the payment applied (the later of its received day and the invoice's issue day). */
   date: string;
   reference: string | null;
   description: string;
@@ -58,9 +75,14 @@ export interface AccountStatementRow {
   from: string;
   to: string;
   openingBalance: string;
+  openingUnappliedCredit: string;
   billed: string;
   paid: string;
+  received: string;
   closingBalance: string;
+  closingUnappliedCredit: string;
+  due: string;
+  notYetDue: string;
   lineCount: number;
   orderCount: number;
   truncated: boolean;
@@ -107,14 +129,28 @@ async function visibleAccount(ctx: ServiceContext, customerId: string): Promise<
   return row.id;
 }
 
-/** Money movements of the account up to `to` (both kinds), optionally in one currency. */
+/** A payment's allocations to receivables issued after the day it was received (applied on their issue day), by payment (`p`). */
+const DEFERRED = raw(`(select sum(da.amount) from payment_allocation da join receivable dr on dr.id = da.receivable_id
+  where da.payment_id = p.id and dr.issued_on > p.received_on)`);
+
+/**
+ * Money movements of the account up to `to`, optionally in one currency: receivables issued (debit);
+ * payments on their received day (received = the amount, credit = the amount less its allocations to
+ * invoices issued later); those deferred allocations on the invoice's issue day (credit), one row per
+ * payment and day.
+ */
 function movementsSql(accountId: string, p: Period): Sql {
   const inCurrency = (alias: string) => (p.currency ? sql` and ${raw(alias)}.currency = ${p.currency}` : sql``);
-  return sql`select r.currency, r.issued_on as day, r.amount as debit, 0::numeric as credit
+  return sql`select r.currency, r.issued_on as day, r.amount as debit, 0::numeric as credit, 0::numeric as received
       from receivable r where r.customer_id = ${accountId} and r.issued_on <= ${p.to}::date${inCurrency('r')}
     union all
-    select p.currency, p.received_on as day, 0::numeric as debit, p.amount as credit
-      from payment p where p.customer_id = ${accountId} and p.received_on <= ${p.to}::date${inCurrency('p')}`;
+    select p.currency, p.received_on as day, 0::numeric as debit, p.amount - coalesce(${DEFERRED}, 0) as credit, p.amount as received
+      from payment p where p.customer_id = ${accountId} and p.received_on <= ${p.to}::date${inCurrency('p')}
+    union all
+    select p.currency, r.issued_on as day, 0::numeric as debit, sum(a.amount) as credit, 0::numeric as received
+      from payment p join payment_allocation a on a.payment_id = p.id join receivable r on r.id = a.receivable_id
+      where p.customer_id = ${accountId} and r.issued_on > p.received_on and r.issued_on <= ${p.to}::date${inCurrency('p')}
+      group by p.id, p.currency, r.issued_on`;
 }
 
 /**
@@ -136,27 +172,45 @@ function periodOrdersWhere(ctx: ServiceContext, accountId: string, p: Period): S
 async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): Promise<AccountStatementRow[]> {
   const asked = p.currency ? sql`union select ${p.currency}::text` : sql``;
   const totals = await rows<{
-    currency: string; openingBalance: string; billed: string; paid: string; closingBalance: string; lineCount: number; orderCount: number;
+    currency: string; openingBalance: string; openingUnappliedCredit: string; billed: string; paid: string; received: string;
+    closingBalance: string; closingUnappliedCredit: string; due: string; notYetDue: string; lineCount: number; orderCount: number;
   }>(ctx.em, sql`with m as (${movementsSql(accountId, p)}),
       t as (
         select m.currency,
           coalesce(sum(m.debit - m.credit) filter (where m.day < ${p.from}::date), 0) as opening,
+          coalesce(sum(m.received - m.credit) filter (where m.day < ${p.from}::date), 0) as unapplied,
           coalesce(sum(m.debit) filter (where m.day >= ${p.from}::date), 0) as billed,
           coalesce(sum(m.credit) filter (where m.day >= ${p.from}::date), 0) as paid,
-          count(*) filter (where m.day >= ${p.from}::date)::int as lines
+          coalesce(sum(m.received) filter (where m.day >= ${p.from}::date), 0) as received,
+          count(*) filter (where m.day >= ${p.from}::date and (m.debit <> 0 or m.credit <> 0))::int as lines
         from m group by m.currency
+      ),
+      -- Receivables issued by \`to\` and due after it, outstanding as of \`to\` (applied by \`to\` = received by \`to\`, the invoice being issued by then).
+      d as (
+        select r.currency,
+          coalesce(sum(r.amount - coalesce(a.applied, 0)) filter (where r.due_date > ${p.to}::date), 0) as not_yet_due
+        from receivable r
+        left join lateral (select sum(pa.amount) as applied from payment_allocation pa join payment y on y.id = pa.payment_id
+          where pa.receivable_id = r.id and y.received_on <= ${p.to}::date) a on true
+        where r.customer_id = ${accountId} and r.issued_on <= ${p.to}::date${p.currency ? sql` and r.currency = ${p.currency}` : sql``}
+        group by r.currency
       ),
       o as (select o.currency, count(*)::int as n from sales_order o where ${periodOrdersWhere(ctx, accountId, p)} group by o.currency),
       c as (select t.currency from t union select o.currency from o ${asked})
     select c.currency,
       coalesce(t.opening, 0)::numeric(18, 2)::text as "openingBalance",
+      coalesce(t.unapplied, 0)::numeric(18, 2)::text as "openingUnappliedCredit",
       coalesce(t.billed, 0)::numeric(18, 2)::text as billed,
       coalesce(t.paid, 0)::numeric(18, 2)::text as paid,
+      coalesce(t.received, 0)::numeric(18, 2)::text as received,
       (coalesce(t.opening, 0) + coalesce(t.billed, 0) - coalesce(t.paid, 0))::numeric(18, 2)::text as "closingBalance",
+      (coalesce(t.unapplied, 0) + coalesce(t.received, 0) - coalesce(t.paid, 0))::numeric(18, 2)::text as "closingUnappliedCredit",
+      (coalesce(t.opening, 0) + coalesce(t.billed, 0) - coalesce(t.paid, 0) - coalesce(d.not_yet_due, 0))::numeric(18, 2)::text as due,
+      coalesce(d.not_yet_due, 0)::numeric(18, 2)::text as "notYetDue",
       coalesce(t.lines, 0) as "lineCount",
       coalesce(o.n, 0) as "orderCount"
-    from c left join t on t.currency = c.currency left join o on o.currency = c.currency
-    where ${p.currency ? sql`c.currency = ${p.currency}` : sql`(t.opening <> 0 or t.lines > 0 or o.n > 0)`}
+    from c left join t on t.currency = c.currency left join o on o.currency = c.currency left join d on d.currency = c.currency
+    where ${p.currency ? sql`c.currency = ${p.currency}` : sql`(t.opening <> 0 or t.unapplied <> 0 or t.lines > 0 or t.received > 0 or o.n > 0)`}
     order by c.currency`);
   if (!totals.length) return [];
 
@@ -171,10 +225,19 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
         from receivable r
         where r.customer_id = ${accountId} and r.issued_on between ${p.from}::date and ${p.to}::date and ${inCurrency('r')}
         union all
+        -- A payment on its received day (less what it applies to invoices issued later), and on each later issue day what it applies then.
         select p.currency, 'PAYMENT' as kind, 1 as rank, p.received_on as day, p.reference, 'Payment (' || p.method || ')' as description,
-          null::numeric as debit, p.amount as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
+          null::numeric as debit, p.amount - coalesce(${DEFERRED}, 0) as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
         from payment p
         where p.customer_id = ${accountId} and p.received_on between ${p.from}::date and ${p.to}::date and ${inCurrency('p')}
+          and p.amount > coalesce(${DEFERRED}, 0)
+        union all
+        select p.currency, 'PAYMENT' as kind, 1 as rank, r.issued_on as day, p.reference,
+          'Payment (' || p.method || ') received ' || p.received_on::text || ', applied' as description,
+          null::numeric as debit, sum(a.amount) as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
+        from payment p join payment_allocation a on a.payment_id = p.id join receivable r on r.id = a.receivable_id
+        where p.customer_id = ${accountId} and r.issued_on > p.received_on and r.issued_on between ${p.from}::date and ${p.to}::date and ${inCurrency('p')}
+        group by p.id, r.issued_on
       ),
       ranked as (
         select x.*,
