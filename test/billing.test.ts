@@ -244,8 +244,9 @@ describe('debts of deleted customers (definition 1)', () => {
     const rcv = await insertReceivable(t, gone, users.rep1, { amount: '500.00', dueDate: d(-5), issuedOn: d(-35) });
     await t.sql('update customer set deleted_at = now() where id = ?', [gone]);
 
-    const summary = ok(await t.gql('{ receivablesSummary(groupBy: CUSTOMER, limit: 500) { customerId outstanding overdue openCount customer { id } } }', {}, 'FINANCE')).receivablesSummary;
-    expect(summary.filter((r: any) => r.customerId === gone)).toEqual([{ customerId: gone, outstanding: '500.00', overdue: '500.00', openCount: 1, customer: null }]);
+    const summary = ok(await t.gql('{ receivablesSummary(groupBy: CUSTOMER, limit: 500) { customerId outstanding overdue openCount customer { id } customerDeleted } }', {}, 'FINANCE')).receivablesSummary;
+    expect(summary.filter((r: any) => r.customerId === gone)).toEqual([{ customerId: gone, outstanding: '500.00', overdue: '500.00', openCount: 1, customer: null, customerDeleted: true }]);
+    expect(summary.filter((r: any) => r.customerId !== gone).every((r: any) => r.customerDeleted === false)).toBe(true);
     expect(await aging({ customerId: gone })).toEqual([agingRow(d(0), '0.00', '500.00', '0.00', '0.00', '0.00', '500.00')]);
     const [s] = await statement(gone, d(-40), d(0));
     expect(s).toMatchObject({ openingBalance: '0.00', billed: '500.00', closingBalance: '500.00', due: '500.00', notYetDue: '0.00' });

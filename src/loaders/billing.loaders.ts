@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { CallerContext, ServiceContext } from '../services/context';
-import { scheduleByContractIds, scheduledBillingByContractIds, type BillingScheduleRow } from '../services/billing-schedule.service';
+import { deletedCustomers, scheduleByContractIds, scheduledBillingByContractIds, type BillingScheduleRow } from '../services/billing-schedule.service';
 import { byKey, groupBy } from './batch';
 
 /** Loaders of scheduled billing (merged into the request's loaders): a contract's schedule and its scheduled sum. */
@@ -15,7 +15,11 @@ export function createBillingLoaders(ctx: CallerContext) {
   const contractScheduledBilling = new DataLoader<string, string | null>(async (ids) =>
     byKey(ids, await scheduledBillingByContractIds(svc(), ids), (r) => r.contractId).map((r) => r?.amount ?? null));
 
-  return { contractBillingSchedule, contractScheduledBilling };
+  /** Whether a customer (of a report row) is soft-deleted; null outside the caller's account scope (`ReceivablesSummaryRow.customerDeleted`). */
+  const customerDeleted = new DataLoader<string, boolean | null>(async (ids) =>
+    byKey(ids, await deletedCustomers(svc(), ids)).map((r) => r?.deleted ?? null));
+
+  return { contractBillingSchedule, contractScheduledBilling, customerDeleted };
 }
 
 // This domain's loaders, typed on the request's `Loaders` (see loaders/index.ts).

@@ -3,6 +3,7 @@ import { serviceContext, type GraphQLContext } from '../context';
 import { Contract } from '../entities/contract.entity';
 import { Receivable } from '../entities/receivable.entity';
 import { ContractBillingLine, ScheduledBillingRow } from '../schema/billing.types';
+import { ReceivablesSummaryRow } from '../schema/finance-report.types';
 import { DecimalScalar } from '../schema/scalars';
 import * as billing from '../services/billing-reports.service';
 import type { Row } from './row';
@@ -65,5 +66,18 @@ export class ContractBillingLineResolver {
   }
 }
 
+/** Definition 1 of issue 14 on the receivables summary: a row of a deleted customer says so. */
+@Resolver(() => ReceivablesSummaryRow)
+export class SummaryRowDeletedResolver {
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: 'When grouped by CUSTOMER: true when the customer was deleted (soft delete before issue 14 refused deleting a customer with open money; '
+      + 'its receivables are still AR and counted here, while `customer` is null), false when live. Null when grouped by OWNER.',
+  })
+  customerDeleted(@Root() row: Row<ReceivablesSummaryRow>, @Ctx() ctx: GraphQLContext) {
+    return row.customerId ? ctx.loaders.customerDeleted.load(row.customerId) : null;
+  }
+}
+
 /** The resolvers of this file, registered through their domain's manifest (src/domains). */
-export const billingResolvers = [BillingReportResolver, ContractBillingResolver, ContractBillingLineResolver];
+export const billingResolvers = [BillingReportResolver, ContractBillingResolver, ContractBillingLineResolver, SummaryRowDeletedResolver];

@@ -140,3 +140,13 @@ export async function scheduledBillingByContractIds(ctx: ServiceContext, contrac
       coalesce((select sum(s.amount) from billing_schedule s where s.contract_id = k.id and s.status = 'SCHEDULED'), 0)::numeric(18, 2)::text as amount
     from contract k where k.id = any(${textArray([...contractIds])}) and ${accountScope(ctx.principal, 'k.customer_id')}`);
 }
+
+/**
+ * Which of these customers are deleted (issue 14, definition 1: their receivables still count in the
+ * finance reports): id → true when soft-deleted, false when live; customers outside the caller's account scope are left out.
+ */
+export async function deletedCustomers(ctx: ServiceContext, customerIds: readonly string[]): Promise<{ id: string; deleted: boolean }[]> {
+  if (!customerIds.length) return [];
+  return rows<{ id: string; deleted: boolean }>(ctx.em, sql`select c.id, c.deleted_at is not null as deleted from customer c
+    where c.id = any(${textArray([...customerIds])}) and ${accountScope(ctx.principal, 'c.id')}`);
+}
