@@ -416,9 +416,12 @@ export async function updateCustomer(ctx: ServiceContext, input: UpdateCustomerI
 /**
  * Why a customer cannot be deleted (issue 14, definition 1): money it still owes is accounts receivable,
  * so a customer with receivables not SETTLED (outstanding money) or with contract instalments still
- * SCHEDULED for billing is refused, naming how much is open per currency. One statement.
+ * SCHEDULED for billing is refused, naming how much is open per currency.
  */
 async function openMoneyErrors(tx: ServiceContext, customerId: string): Promise<UserError[]> {
+  // Locks the customer row first: signing and billing on account lock it too (the credit check), so no new
+  // receivable or scheduled instalment can slip in between this check and the delete.
+  await rows(tx.em, sql`select c.id from customer c where c.id = ${customerId} for update`);
   const open = await rows<{ currency: string; outstanding: string; scheduled: string }>(tx.em, sql`
     with m as (
       select r.currency, r.amount - r.paid_amount as outstanding, 0::numeric as scheduled
