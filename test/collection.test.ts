@@ -123,7 +123,7 @@ describe('the overdue job, on one clock that moves forward', () => {
     r.settled = await receivable({ customer: ids.c1, due: date(-20), amount: '10.00', paid: '10.00' });
 
     const result = await job(at(0));
-    expect(result).toEqual({ flagged: 8, advanced: 0, tasksCreated: 8, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
+    expect(result).toEqual({ instalmentsIssued: 0, flagged: 8, advanced: 0, tasksCreated: 8, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
 
     const expected: Record<string, [string, string | null, string | null]> = {
       d1: ['OVERDUE', 'REMINDER', date(0)], d14: ['OVERDUE', 'REMINDER', date(-13)], d15: ['OVERDUE', 'NOTICE', date(-14)],
@@ -161,7 +161,7 @@ describe('the overdue job, on one clock that moves forward', () => {
   test('running again changes nothing: still one task per receivable, no new audit entries, versions unchanged', async () => {
     const before = await t.sql(`select count(*)::int as n from audit_event`);
     const version = (await state(r.d1.id)).version;
-    expect(await job(at(0, DAY0 + 3600_000))).toEqual({ flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
+    expect(await job(at(0, DAY0 + 3600_000))).toEqual({ instalmentsIssued: 0, flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
     expect(await t.sql(`select count(*)::int as n from audit_event`)).toEqual(before);
     expect((await state(r.d1.id)).version).toBe(version);
     const perReceivable = await t.sql(`select receivable_id, count(*)::int as n from task where type = 'COLLECTION' group by receivable_id having count(*) > 1`);
@@ -187,7 +187,7 @@ describe('the overdue job, on one clock that moves forward', () => {
     // d61 81 (unchanged), partly 23 (REMINDER → NOTICE), race1/race2 22 (REMINDER → NOTICE): 8 advanced;
     // today (due DAY0) and future (due DAY0+5) become overdue: 20 and 15 days (NOTICE): 2 flagged.
     const later = await job(at(20));
-    expect(later).toEqual({ flagged: 2, advanced: 8, tasksCreated: 2, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
+    expect(later).toEqual({ instalmentsIssued: 0, flagged: 2, advanced: 8, tasksCreated: 2, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
     const stages = async (keys: string[]) => Promise.all(keys.map(async (k) => (await state(r[k].id)).stage));
     expect(await stages(['d1', 'd14', 'd15', 'd30', 'd31', 'd60', 'd61', 'partly', 'race1', 'today', 'future'])).toEqual([
       'NOTICE', 'ESCALATED', 'ESCALATED', 'ESCALATED', 'ESCALATED', 'COLLECTION_AGENCY', 'COLLECTION_AGENCY', 'NOTICE', 'NOTICE', 'NOTICE', 'NOTICE']);
@@ -197,7 +197,7 @@ describe('the overdue job, on one clock that moves forward', () => {
     expect(parsed).toEqual([{ field: 'dunningStage', old: 'REMINDER', new: 'NOTICE' }]);
 
     // back to DAY0: the computed stages would be lower; nothing moves
-    expect(await job(at(0))).toEqual({ flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
+    expect(await job(at(0))).toEqual({ instalmentsIssued: 0, flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 });
     expect(await stages(['d1', 'd14', 'd61'])).toEqual(['NOTICE', 'ESCALATED', 'COLLECTION_AGENCY']);
     // a still later clock moves on again
     expect((await job(at(60))).advanced).toBeGreaterThan(0);

@@ -40,9 +40,11 @@ const today = () => new Date().toISOString().slice(0, 10);
 const errorsOf = (res: { errors: any[] }) => res.errors.map((e) => ({ code: e.code, field: e.field }));
 const count = async (table: string) => Number((await t.sql(`select count(*)::int as n from ${table}`))[0].n);
 
+// Instalments invoiced on a day already past: signing issues them all (scheduled billing is test/billing.test.ts).
+const INVOICED = '2026-01-01';
 const input = (extra: Record<string, unknown> = {}) => ({
   customerId: rep1Customer, title: 'Support 2027', value: '1000.00', currency: 'EUR', startDate: '2027-01-01', endDate: '2027-12-31',
-  instalments: [{ dueDate: '2027-01-15' }, { dueDate: '2027-04-15' }, { dueDate: '2027-07-15' }], ...extra,
+  instalments: [{ dueDate: '2027-01-15', invoiceDate: INVOICED }, { dueDate: '2027-04-15', invoiceDate: INVOICED }, { dueDate: '2027-07-15', invoiceDate: INVOICED }], ...extra,
 });
 
 async function mutate(query: string, name: string, i: Record<string, unknown>, who: Who | Caller) {
@@ -287,7 +289,8 @@ describe('signContract', () => {
   it('percent terms: 33.33 / 33.33 / 33.34 of 100.00', async () => {
     await setLimit(rep1Customer, '100000', 'EUR');
     const c = await created(input({
-      value: '100.00', instalments: [{ dueDate: '2027-01-01', percent: '33.33' }, { dueDate: '2027-02-01', percent: '33.33' }, { dueDate: '2027-03-01', percent: '33.34' }],
+      value: '100.00', instalments: [{ dueDate: '2027-01-01', percent: '33.33' }, { dueDate: '2027-02-01', percent: '33.33' }, { dueDate: '2027-03-01', percent: '33.34' }]
+        .map((term) => ({ ...term, invoiceDate: INVOICED })),
     }));
     expect((await sign(c)).contract.status).toBe('SIGNED');
     const rows = await t.sql<{ amount: string }>('select amount::text as amount from receivable where contract_id = ? order by instalment', [c.id]);
@@ -341,7 +344,7 @@ describe('signContract', () => {
   });
 
   it('completeSigning (what approveCredit calls) signs a held contract with the approver as signer', async () => {
-    const c = await created(input({ value: '90.00', instalments: [{ dueDate: '2027-05-01' }, { dueDate: '2027-06-01' }] }));
+    const c = await created(input({ value: '90.00', instalments: [{ dueDate: '2027-05-01', invoiceDate: INVOICED }, { dueDate: '2027-06-01', invoiceDate: INVOICED }] }));
     expect((await sign(c)).contract.status).toBe('PENDING_CREDIT_APPROVAL');
     const principal = { type: 'USER' as const, id: financeId, role: Role.FINANCE, scopes: [], partnerCustomerId: null };
     await t.db.orm.em.fork().transactional(async (em) => completeSigning({ em: em as any, principal }, c.id));

@@ -390,7 +390,7 @@ describe('approveCredit and rejectCredit', () => {
       const holdId = `crh_${hex()}`;
       await t.sql(`insert into contract (id, number, customer_id, title, value, currency, start_date, status, instalments, owner_id)
         values (?, ?, ?, 'Service agreement', 1000, 'EUR', current_date, 'PENDING_CREDIT_APPROVAL', ?::jsonb, ?)`,
-      [contractId, `CT-T${hex().slice(0, 8)}`, customerId, JSON.stringify([{ dueDate: '2030-01-31', percent: null }, { dueDate: '2030-02-28', percent: null }]), ids.rep1]);
+      [contractId, `CT-T${hex().slice(0, 8)}`, customerId, JSON.stringify([{ dueDate: '2030-01-31', percent: null, invoiceDate: '2026-01-01' }, { dueDate: '2030-02-28', percent: null }]), ids.rep1]);
       await t.sql(`insert into credit_hold (id, customer_id, contract_id, amount, currency, exposure, reason) values (?, ?, ?, 1000, 'EUR', 0, 'NO_CREDIT_LIMIT')`,
         [holdId, customerId, contractId]);
       return { contractId, holdId };
@@ -409,7 +409,7 @@ describe('approveCredit and rejectCredit', () => {
       expect(Number((await t.sql('select count(*)::int as n from receivable where contract_id = ?', [contractId]))[0].n)).toBe(0);
     });
 
-    it('approve completes the signing: SIGNED with its receivables', async () => {
+    it('approve completes the signing: SIGNED, the instalment whose invoice date has come issued, the other scheduled', async () => {
       const c = await newCustomer('Contract Approved AG');
       const { contractId, holdId } = await heldContract(c);
       const res = ok(await t.gql(APPROVE, { i: { holdId, version: 1 } }, 'FINANCE')).approveCredit;
@@ -417,10 +417,10 @@ describe('approveCredit and rejectCredit', () => {
       expect(res.creditHold.status).toBe('APPROVED');
       expect(await contractStatus(contractId)).toBe('SIGNED');
       const issued = await t.sql<{ amount: string }>('select amount::text as amount from receivable where contract_id = ? order by instalment', [contractId]);
-      expect(issued.map((r) => r.amount)).toEqual(['500.00', '500.00']);
-      // now the contract counts in the exposure through its receivables
+      expect(issued.map((r) => r.amount)).toEqual(['500.00']); // the second is invoiced on 2030-01-29 (due − 30 days)
+      // now the contract counts in the exposure through its receivable; the scheduled instalment does not (not billed yet)
       await assess(c, '5000', 'EUR');
-      expect((await exposureOf(c)).creditExposure).toBe('1000.00');
+      expect((await exposureOf(c)).creditExposure).toBe('500.00');
     });
   });
 });

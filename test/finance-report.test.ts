@@ -9,7 +9,9 @@ import { codes, startTestApp, type Caller, type GqlResult, type TestApp, type Wh
  * that are refused, argument errors, and that nested owner/customer fields are batched.
  *
  * T = today (UTC). Issued T−120 unless noted. Owners: R1 = rep1, R2 = rep2 (both in the manager's
- * team), R3 = a rep outside it. K5 is soft-deleted: never counted.
+ * team), R3 = a rep outside it. K5 was soft-deleted (directly, before deleting a customer with open money
+ * was refused): its money is still AR, counted for FINANCE and ADMIN (issue 14, definition 1); managers
+ * and reps see live customers only.
  *
  *  key  cust owner amount   cur paid   due    status   payments (received)        days past due at T / at A = T−31
  *  r1   K1   R1     100.00  EUR        T      OPEN                                 0 current / −31 current
@@ -25,7 +27,7 @@ import { codes, startTestApp, type Caller, type GqlResult, type TestApp, type Wh
  *  r10  K3   R2     800.00  EUR        T+10   OPEN                               −10 current / −41 current
  *  r11  K3   R2      25.50  USD        T−1    OPEN                                 1 1–30    / −30 current
  *  r12  K4   R3     900.00  EUR        T−5    OPEN     (issued T−20)               5 1–30    / — (issued after A)
- *  r13  K5   R1    5000.00  EUR        T−10   OPEN     (customer deleted)          —
+ *  r13  K5   R1    5000.00  EUR        T−10   OPEN     (customer deleted)         10 1–30    / −21 current
  */
 
 let t: TestApp;
@@ -126,9 +128,10 @@ afterAll(async () => { await t?.close(); });
 // -------------------------------------------------------------------------------- the summary
 
 describe('receivablesSummary', () => {
-  test('per customer and currency (FINANCE): outstanding, overdue and counts, largest outstanding first; settled and deleted not counted', async () => {
+  test('per customer and currency (FINANCE): outstanding, overdue and counts, largest outstanding first; settled not counted, deleted counted', async () => {
     const rows = await summary('FINANCE', { groupBy: 'CUSTOMER' });
     expect(compact(rows)).toEqual([
+      ['R1', 'K5', 'EUR', '5000.00', '5000.00', 1, 1],
       ['R1', 'K1', 'EUR', '1550.00', '1450.00', 4, 3],
       ['R2', 'K3', 'EUR', '1500.00', '700.00', 2, 1],
       ['R1', 'K2', 'EUR', '1000.00', '1000.00', 2, 2],
@@ -136,14 +139,15 @@ describe('receivablesSummary', () => {
       ['R1', 'K2', 'USD', '50.00', '50.00', 1, 1],
       ['R2', 'K3', 'USD', '25.50', '25.50', 1, 1],
     ]);
-    expect(rows[0].customer).toEqual({ id: K.K1, name: 'Report K1 Ltd' });
-    expect(rows[0].owner).toEqual({ id: U.R1, name: 'Rita Rep' });
-    expect(rows[3].owner).toEqual({ id: U.R3, name: 'Rex Outsider' });
+    expect(rows[0].customer).toBeNull(); // K5 is deleted: its record is not readable, its money is AR
+    expect(rows[1].customer).toEqual({ id: K.K1, name: 'Report K1 Ltd' });
+    expect(rows[1].owner).toEqual({ id: U.R1, name: 'Rita Rep' });
+    expect(rows[4].owner).toEqual({ id: U.R3, name: 'Rex Outsider' });
   });
 
   test('per owner (ADMIN = FINANCE): one row per owner and currency, customer null', async () => {
     const expected = [
-      ['R1', null, 'EUR', '2550.00', '2450.00', 6, 5],
+      ['R1', null, 'EUR', '7550.00', '7450.00', 7, 6],
       ['R2', null, 'EUR', '1500.00', '700.00', 2, 1],
       ['R3', null, 'EUR', '900.00', '900.00', 1, 1],
       ['R1', null, 'USD', '50.00', '50.00', 1, 1],
@@ -160,7 +164,7 @@ describe('receivablesSummary', () => {
     expect(compact(await summary('FINANCE', { groupBy: 'OWNER', currency: 'EUR' })).map((r) => r[0])).toEqual(['R1', 'R2', 'R3']);
     expect(compact(await summary('FINANCE', { groupBy: 'OWNER', currency: 'usd' }))).toEqual([
       ['R1', null, 'USD', '50.00', '50.00', 1, 1], ['R2', null, 'USD', '25.50', '25.50', 1, 1]]);
-    expect(compact(await summary('FINANCE', { groupBy: 'CUSTOMER', limit: 2 })).map((r) => r[1])).toEqual(['K1', 'K3']);
+    expect(compact(await summary('FINANCE', { groupBy: 'CUSTOMER', limit: 2 })).map((r) => r[1])).toEqual(['K5', 'K1']);
     expect(await summary('FINANCE', { groupBy: 'CUSTOMER', currency: 'GBP' })).toEqual([]);
   });
 
@@ -205,16 +209,16 @@ describe('receivablesSummary', () => {
 describe('agingReport', () => {
   test('as of today (default), FINANCE: buckets at the boundaries 0/1/30/31/60/61/90/91 days, one row per currency', async () => {
     expect(await aging('FINANCE')).toEqual([
-      agingRow(d(0), 'EUR', '900.00', '1350.00', '1400.00', '600.00', '700.00', '4950.00'),
+      agingRow(d(0), 'EUR', '900.00', '6350.00', '1400.00', '600.00', '700.00', '9950.00'),
       agingRow(d(0), 'USD', '0.00', '25.50', '0.00', '50.00', '0.00', '75.50'),
     ]);
     expect(await aging('ADMIN', { asOf: d(0), currency: 'EUR' })).toEqual([
-      agingRow(d(0), 'EUR', '900.00', '1350.00', '1400.00', '600.00', '700.00', '4950.00')]);
+      agingRow(d(0), 'EUR', '900.00', '6350.00', '1400.00', '600.00', '700.00', '9950.00')]);
   });
 
   test('as of a past date: receivables issued later left out, payments received later added back', async () => {
     expect(await aging('FINANCE', { asOf: d(-31) })).toEqual([
-      agingRow(d(-31), 'EUR', '2400.00', '1150.00', '700.00', '0.00', '0.00', '4250.00'),
+      agingRow(d(-31), 'EUR', '7400.00', '1150.00', '700.00', '0.00', '0.00', '9250.00'),
       agingRow(d(-31), 'USD', '25.50', '0.00', '50.00', '0.00', '0.00', '75.50'),
     ]);
     // before anything was issued: nothing; with a currency: one row of zeros
@@ -231,7 +235,7 @@ describe('agingReport', () => {
       agingRow(d(0), 'EUR', '0.00', '0.00', '400.00', '600.00', '0.00', '1000.00'),
       agingRow(d(0), 'USD', '0.00', '0.00', '0.00', '50.00', '0.00', '50.00'),
     ]);
-    expect(await aging('FINANCE', { customerId: K.K5 })).toEqual([]); // deleted
+    expect(await aging('FINANCE', { customerId: K.K5 })).toEqual([agingRow(d(0), 'EUR', '0.00', '5000.00', '0.00', '0.00', '0.00', '5000.00')]); // deleted: still AR
   });
 
   test('scope: manager their team, rep their own; other people\'s records count nothing', async () => {

@@ -392,6 +392,7 @@ const ROWS: Row[] = [
     expect: 'V F F F F V F F F',
     effect: (role) => exists(`select 1 from exchange_rate where valid_on = ?`, [`2020-01-0${ROLES.indexOf(role) + 1}`]),
   },
+  { name: 'Query.scheduledBilling', query: '{ scheduledBilling { currency amount } }', path: ['scheduledBilling'], vars: () => ({}), expect: 'V V V F F V F F F' },
   // Service (issue 5).
   { name: 'Query.case', query: 'query($id: ID!) { case(id: $id) { id subject } }', path: ['case'], vars: byId('case'), expect: 'V V V V F F F A F' },
   // An internal note: staff who read the case; never PARTNER or API keys (node: null).
@@ -540,7 +541,7 @@ describe('the role matrix through HTTP', () => {
       'Query.pipelineAsOf', 'Query.stageDurations', 'Query.stageConversion', 'Query.lostReasonBreakdown',
       'Mutation.logActivity',
       'Product.cost', 'Mutation.pushOrder', 'Mutation.updateOrderStatus', 'Query.viewer', 'Query.contract', 'Contract.notes', 'Query.receivable', 'Mutation.recordPayment',
-      'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.myStatement',
+      'Customer.creditExposure', 'Query.creditHolds', 'Mutation.assessCredit', 'Query.receivablesSummary', 'Query.scheduledBilling', 'Query.myStatement',
       'Mutation.writeOffReceivable', 'Query.writeOffReport', 'Query.exchangeRates', 'Mutation.setExchangeRate',
       'Query.daysSalesOutstanding', 'Query.cashReceived', 'Query.customerAging',
       'Query.case', 'CaseComment.body', 'Query.assetByServiceTag', 'Survey.token', 'Mutation.createCase', 'Query.serviceStats',

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../entities/ids';
+import { CONTRACT_BILLING_DAYS } from '../services/billing-schedule.service';
 import { applyCollectionRules, type OverdueJobResult } from '../services/collection.service';
 import { seedMoney } from './seed-money';
 import { insertRows, numbers, type Value } from './seed-sql';
@@ -10,10 +11,13 @@ import { insertRows, numbers, type Value } from './seed-sql';
  * - credit assessments by the finance user: the partner's dealer (rating B, limit 50,000 EUR), a key
  *   customer of rep1 (A, 100,000 EUR), a customer of rep2 with a history (C 10,000 EUR, later B
  *   25,000 EUR) and one without credit (D, 0 EUR); the customers' current rating/limit follow;
- * - three signed contracts with their receivables (numbers from the sequences, as the API makes them):
- *   rep1's customer: 36,000 EUR in three instalments, the first paid (one payment), the second 20 days
- *   overdue, the third due later; rep2's customer: 9,000 EUR starting in 10 days; the dealer: 12,000 EUR
- *   in four quarterly instalments, started a month ago;
+ * - three signed contracts with their billing schedule (issue 14): an instalment is a receivable from
+ *   its invoice date (due − 30 days; at signing when that came earlier), SCHEDULED until then (numbers
+ *   from the sequences, as the API makes them). rep1's customer: 36,000 EUR in three instalments, the first
+ *   paid (one payment), the second 20 days overdue, the third invoiced 5 days ago and due in 25 days; rep2's customer: 9,000 EUR starting
+ *   in 10 days, the second half scheduled; the dealer: 12,000 EUR in four instalments, started a month ago:
+ *   one 5 days overdue, one invoiced 5 days ago and due in 25 days (its statement has money due and not yet
+ *   due), two scheduled;
  * - then the overdue job's rules, once: the contracts that started become ACTIVE, the overdue
  *   receivable is flagged (NOTICE) and rep1 gets its COLLECTION task, all audited as SYSTEM.
  *
@@ -68,7 +72,7 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
   const growing = firstOf(rep2);
   if (!dealerId || !dealer || !keyAccount || !noCredit || !growing) {
     // A demo with too few customers (e.g. `seedDemo({ customers: 3, sales: true })`): no money side.
-    return { assessments: 0, contracts: 0, receivables: 0, payments: 0, flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 };
+    return { assessments: 0, contracts: 0, receivables: 0, payments: 0, instalmentsIssued: 0, flagged: 0, advanced: 0, tasksCreated: 0, tasksClosed: 0, contractsActivated: 0, contractsExpired: 0 };
   }
 
   // ---- credit assessments (history kept; the latest is the customer's current rating and limit)
@@ -92,7 +96,7 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
   const plans: ContractPlan[] = [
     {
       customerId: keyAccount, ownerId: rep1, title: 'Managed print services', currency: 'EUR', signedDay: -205, startDay: -200, endDay: 165,
-      renewalDay: 120, instalments: [[-190, '12000.00'], [-20, '12000.00'], [160, '12000.00']], notes: 'Includes toner and on-site service.',
+      renewalDay: 120, instalments: [[-190, '12000.00'], [-20, '12000.00'], [25, '12000.00']], notes: 'Includes toner and on-site service.',
     },
     {
       customerId: growing, ownerId: rep2, title: 'Laptop fleet renewal', currency: 'EUR', signedDay: -3, startDay: 10, endDay: 375,
@@ -100,13 +104,18 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
     },
     {
       customerId: dealerId, ownerId: dealer.owner_id, title: 'Dealer display units', currency: 'EUR', signedDay: -35, startDay: -30, endDay: 335,
-      renewalDay: 300, instalments: [[5, '3000.00'], [95, '3000.00'], [185, '3000.00'], [275, '3000.00']], notes: 'Quarterly instalments.',
+      renewalDay: 300, instalments: [[-5, '3000.00'], [25, '3000.00'], [115, '3000.00'], [205, '3000.00']], notes: 'Four instalments.',
     },
   ];
   const contractNumbers = await numbers(em, 'contract_number_seq', 'CT', plans.length);
-  const receivableNumbers = await numbers(em, 'receivable_number_seq', 'INV', plans.reduce((n, p) => n + p.instalments.length, 0));
+  // An instalment is invoiced CONTRACT_BILLING_DAYS before it is due, not before signing; not yet invoiced by today: scheduled.
+  const invoiceDay = (plan: ContractPlan, due: number) => Math.max(plan.signedDay, due - CONTRACT_BILLING_DAYS);
+  const invoiced = (plan: ContractPlan, due: number) => due - CONTRACT_BILLING_DAYS <= 0;
+  const receivableNumbers = await numbers(em, 'receivable_number_seq', 'INV',
+    plans.reduce((n, p) => n + p.instalments.filter(([day]) => invoiced(p, day)).length, 0));
   const contractRows: Value[][] = [];
   const receivableRows: Value[][] = [];
+  const scheduleRows: Value[][] = [];
   const audit: Value[][] = [];
   const firstReceivable = { id: '', customerId: keyAccount };
   plans.forEach((plan, k) => {
@@ -122,14 +131,25 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
     audit.push([newId('AuditEvent'), 'Contract', id, plan.customerId, 'UPDATE', 'USER', plan.ownerId, iso(plan.signedDay),
       JSON.stringify([{ field: 'status', old: 'DRAFT', new: 'SIGNED' }])]);
     plan.instalments.forEach(([day, amount], i) => {
+      const description = `${contractNumbers[k]} instalment ${i + 1} of ${plan.instalments.length}`;
+      if (!invoiced(plan, day)) {
+        scheduleRows.push([id, i + 1, plan.customerId, description, plan.currency, amount, date(day), date(day - CONTRACT_BILLING_DAYS), 'SCHEDULED', null,
+          iso(plan.signedDay), iso(plan.signedDay)]);
+        return;
+      }
       const receivableId = newId('Receivable');
       const number = receivableNumbers[receivableRows.length];
       const settled = k === 0 && i === 0;
       if (settled) firstReceivable.id = receivableId;
-      receivableRows.push([receivableId, number, plan.customerId, id, i + 1, `${contractNumbers[k]} instalment ${i + 1} of ${plan.instalments.length}`,
-        plan.currency, amount, settled ? amount : '0.00', date(plan.signedDay), date(day), settled ? 'SETTLED' : 'OPEN',
-        settled ? iso(day + 4) : null, iso(plan.signedDay), settled ? iso(day + 4) : iso(plan.signedDay)]);
-      audit.push([newId('AuditEvent'), 'Receivable', receivableId, plan.customerId, 'CREATE', 'USER', plan.ownerId, iso(plan.signedDay),
+      // Issued at signing, or by the billing job on its invoice date (actor SYSTEM).
+      const issuedDay = invoiceDay(plan, day);
+      const byJob = issuedDay > plan.signedDay;
+      receivableRows.push([receivableId, number, plan.customerId, id, i + 1, description,
+        plan.currency, amount, settled ? amount : '0.00', date(issuedDay), date(day), settled ? 'SETTLED' : 'OPEN',
+        settled ? iso(day + 4) : null, iso(issuedDay), settled ? iso(day + 4) : iso(issuedDay)]);
+      scheduleRows.push([id, i + 1, plan.customerId, description, plan.currency, amount, date(day), date(Math.min(day, day - CONTRACT_BILLING_DAYS)), 'ISSUED',
+        receivableId, iso(plan.signedDay), iso(issuedDay)]);
+      audit.push([newId('AuditEvent'), 'Receivable', receivableId, plan.customerId, 'CREATE', byJob ? 'SYSTEM' : 'USER', byJob ? null : plan.ownerId, iso(issuedDay),
         JSON.stringify([{ field: 'amount', old: null, new: amount }, { field: 'dueDate', old: null, new: date(day) }])]);
     });
   });
@@ -140,6 +160,9 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
   await insertRows(em, 'receivable', [['id', 'text'], ['number', 'text'], ['customer_id', 'text'], ['contract_id', 'text'], ['instalment', 'int'],
     ['description', 'text'], ['currency', 'text'], ['amount', 'numeric'], ['paid_amount', 'numeric'], ['issued_on', 'date'], ['due_date', 'date'],
     ['status', 'text'], ['settled_at', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], receivableRows);
+  await insertRows(em, 'billing_schedule', [['contract_id', 'text'], ['instalment', 'int'], ['customer_id', 'text'], ['description', 'text'],
+    ['currency', 'text'], ['amount', 'numeric'], ['due_date', 'date'], ['invoice_date', 'date'], ['status', 'text'], ['receivable_id', 'text'],
+    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']], scheduleRows);
 
   // ---- one payment: the first instalment of the key account's contract, paid by bank transfer
   const paymentId = newId('Payment');

@@ -1,3 +1,4 @@
+import { billingPermissions } from '../auth/billing.permissions';
 import { contractPermissions } from '../auth/contract.permissions';
 import { creditPermissions } from '../auth/credit.permissions';
 import { exchangeRatePermissions } from '../auth/exchange-rate.permissions';
@@ -12,12 +13,15 @@ import { Role } from '../entities/enums';
 import { ExchangeRate } from '../entities/exchange-rate.entity';
 import { Payment, PaymentAllocation } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
+import { createBillingLoaders } from '../loaders/billing.loaders';
 import { createContractLoaders } from '../loaders/contract.loaders';
 import { createCreditLoaders } from '../loaders/credit.loaders';
 import { createReceivableLoaders } from '../loaders/receivable.loaders';
 import { Migration20261203000000Finance } from '../../migrations/Migration20261203000000Finance';
 import { Migration20261221000000ExchangeRates } from '../../migrations/Migration20261221000000ExchangeRates';
 import { Migration20261222000000WriteOff } from '../../migrations/Migration20261222000000WriteOff';
+import { Migration20261220000000BillingSchedule } from '../../migrations/Migration20261220000000BillingSchedule';
+import { billingResolvers } from '../resolvers/billing.resolver';
 import { contractResolvers } from '../resolvers/contract.resolver';
 import { creditResolvers } from '../resolvers/credit.resolver';
 import { exchangeRateResolvers } from '../resolvers/exchange-rate.resolver';
@@ -38,18 +42,19 @@ export const financeDomain: Domain = {
   entities: [Contract, Receivable, Payment, PaymentAllocation, CreditAssessment, CreditHold, ExchangeRate],
   migrations: [
     { name: 'Migration20261203000000Finance', class: Migration20261203000000Finance },
+    { name: 'Migration20261220000000BillingSchedule', class: Migration20261220000000BillingSchedule },
     { name: 'Migration20261221000000ExchangeRates', class: Migration20261221000000ExchangeRates },
     { name: 'Migration20261222000000WriteOff', class: Migration20261222000000WriteOff },
   ],
   resolvers: [
     ...contractResolvers, ...receivableResolvers, ...creditResolvers, ...financeReportResolvers, ...financeReportsResolvers,
-    ...exchangeRateResolvers, ...partnerResolvers, ...writeOffResolvers,
+    ...exchangeRateResolvers, ...partnerResolvers, ...writeOffResolvers, ...billingResolvers,
   ],
   permissions: [
     contractPermissions, receivablePermissions, creditPermissions, financeReportPermissions, financeReportsPermissions,
-    exchangeRatePermissions, partnerPermissions, writeOffPermissions,
+    exchangeRatePermissions, partnerPermissions, writeOffPermissions, billingPermissions,
   ],
-  loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders],
+  loaders: [createContractLoaders, createReceivableLoaders, createCreditLoaders, createBillingLoaders],
   nodes: {
     Contract: (ctx, ids) => ctx.loaders.contractById.loadMany(ids),
     Receivable: (ctx, ids) => ctx.loaders.receivableById.loadMany(ids),

@@ -14,11 +14,16 @@ export interface InstalmentTerm {
   dueDate: string;
   /** Share of the contract value in percent (2 decimals as a string); null when the value is split equally. */
   percent: string | null;
+  /**
+   * When it is invoiced (becomes a receivable), YYYY-MM-DD, on or before the due date; absent/null: the due
+   * date − CONTRACT_BILLING_DAYS (services/billing-schedule.service.ts).
+   */
+  invoiceDate?: string | null;
 }
 
 @IdPrefix('ctr')
 @Entity({ tableName: 'contract' })
-@ObjectType({ implements: Node, simpleResolvers: true, description: 'A contract with a customer: value, period, payment terms (instalments). Signing creates its receivables.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A contract with a customer: value, period, payment terms (instalments). Signing schedules its billing: each instalment becomes a receivable on its invoice date.' })
 export class Contract extends Versioned<'status'> implements Node {
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (`ctr_…`).' })
@@ -36,7 +41,7 @@ export class Contract extends Versioned<'status'> implements Node {
   title!: string;
 
   @Property({ type: 'decimal', precision: 18, scale: 2 })
-  @Field(() => DecimalScalar, { nullable: true, description: 'Total value (decimal string, in `currency`). The receivables of a signed contract sum to exactly this.' })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Total value (decimal string, in `currency`). The instalments of a signed contract (receivables once invoiced) sum to exactly this.' })
   value!: string;
 
   @Property({ type: 'text' })

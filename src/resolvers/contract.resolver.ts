@@ -6,6 +6,7 @@ import { Customer } from '../entities/customer.entity';
 import { refId } from '../entities/ids';
 import { Receivable } from '../entities/receivable.entity';
 import { User } from '../entities/user.entity';
+import { invoiceDateOf } from '../services/billing-schedule.service';
 import * as contracts from '../services/contract.service';
 import {
   ContractConnection, ContractFilter, ContractInstalment, ContractOrderBy, ContractPayload, CreateContractInput, SignContractInput,
@@ -71,12 +72,12 @@ export class ContractResolver {
   instalments(@Root() contract: Row<Contract>): ContractInstalment[] {
     const terms = contract.instalments ?? [];
     const amounts = contracts.splitInstalments(String(contract.value), terms);
-    return terms.map((term, i) => ({ position: i + 1, dueDate: term.dueDate, percent: term.percent ?? null, amount: amounts[i] }));
+    return terms.map((term, i) => ({ position: i + 1, dueDate: term.dueDate, invoiceDate: invoiceDateOf(term), percent: term.percent ?? null, amount: amounts[i] }));
   }
 
   @FieldResolver(() => [Receivable], {
     nullable: true,
-    description: 'The receivables of a signed contract, one per instalment, by instalment; empty before signing. '
+    description: 'The receivables of a signed contract, one per instalment invoiced so far (see `billingSchedule`), by instalment; empty before signing. '
       + 'ADMIN, FINANCE, SALES_MANAGER, SALES_REP and PARTNER (its own); null with FORBIDDEN for SERVICE_AGENT.',
   })
   receivables(@Root() contract: Row<Contract>, @Ctx() ctx: GraphQLContext) {
@@ -97,7 +98,8 @@ export class ContractResolver {
   }
 
   @Mutation(() => ContractPayload, {
-    description: 'Sign a DRAFT contract. The customer\'s credit is checked for the value: within the limit → SIGNED and one receivable per instalment; '
+    description: 'Sign a DRAFT contract. The customer\'s credit is checked for the value: within the limit → SIGNED, each instalment whose invoice date has come '
+      + 'becomes a receivable now and the others are SCHEDULED (see `billingSchedule`); '
       + 'over the limit, without a limit, or in another currency than the limit → PENDING_CREDIT_APPROVAL and a credit hold for FINANCE '
       + '(approveCredit signs it, rejectCredit puts it back to DRAFT). Same roles as createContract.',
   })
@@ -106,7 +108,8 @@ export class ContractResolver {
   }
 
   @Mutation(() => ContractPayload, {
-    description: 'Terminate a SIGNED or ACTIVE contract (BUSINESS_RULE otherwise). Its receivables stay: the money is still owed. Same roles as createContract.',
+    description: 'Terminate a SIGNED or ACTIVE contract (BUSINESS_RULE otherwise). Its receivables stay: the money is still owed; '
+      + 'its instalments still SCHEDULED are CANCELLED (never billed). Same roles as createContract.',
   })
   terminateContract(@InputArg() input: TerminateContractInput, @Ctx() ctx: GraphQLContext) {
     return contracts.terminateContract(serviceContext(ctx), input);

@@ -92,7 +92,11 @@ export class CustomerResolver {
     return customers.updateCustomer(serviceContext(ctx), input);
   }
 
-  @Mutation(() => CustomerPayload, { description: 'Soft-delete a customer: it and its contacts disappear from every read until restored.' })
+  @Mutation(() => CustomerPayload, {
+    description: 'Soft-delete a customer: it and its contacts disappear from every read until restored. Refused (BUSINESS_RULE on ["input","id"], naming the open '
+      + 'amounts per currency) while it has receivables not settled or contract instalments scheduled for billing: settle or write them off, and terminate its '
+      + 'contracts, first.',
+  })
   deleteCustomer(@InputArg() input: CustomerIdInput, @Ctx() ctx: GraphQLContext) {
     return customers.deleteCustomer(serviceContext(ctx), input.id);
   }

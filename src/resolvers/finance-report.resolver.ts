@@ -56,7 +56,8 @@ class AgingReportArgs {
 }
 
 const SCOPE = 'FINANCE and ADMIN see every customer; a SALES_MANAGER the customers of their team; a SALES_REP their own customers. '
-  + 'Receivables of deleted customers are not counted. Other roles: FORBIDDEN.';
+  + 'Receivables of customers deleted earlier still count for FINANCE and ADMIN (money owed is AR; a customer with open money cannot be deleted); '
+  + 'managers and reps see live customers only. Other roles: FORBIDDEN.';
 
 /** Finance reports: totals per owner or customer, and aging buckets (services/finance-report.service.ts). */
 @Resolver()

@@ -29,7 +29,7 @@ export class StatementResolver {
 
   @Query(() => [AccountStatement], {
     description: 'The statement of any customer account you may see the money of: FINANCE and ADMIN all, SALES_MANAGER their team\'s customers, SALES_REP their own '
-      + '(PARTNER: FORBIDDEN, use myStatement). NOT_FOUND when the customer does not exist or is not yours. One per currency, as myStatement.',
+      + '(PARTNER: FORBIDDEN, use myStatement). NOT_FOUND when the customer does not exist or is not yours. A customer deleted earlier still has its statement for FINANCE and ADMIN (its money is AR). One per currency, as myStatement.',
   })
   accountStatement(
     @Arg('customerId', () => ID, { description: 'The customer whose account it is.' }) customerId: string,

@@ -46,6 +46,10 @@ export class ContractOrderBy {
 export class ContractInstalment {
   @Field(() => Int, { description: 'Which instalment: 1, 2, … in due-date order (the receivable\'s `instalment`).' }) position!: number;
   @Field(() => LocalDateScalar, { description: 'When it is due.' }) dueDate!: string;
+  @Field(() => LocalDateScalar, {
+    description: 'When it is invoiced (becomes a receivable): the date given on the instalment, or its due date − 30 days (the contract billing terms); '
+      + 'an instalment whose invoice date is on or before the signing day is invoiced at signing.',
+  }) invoiceDate!: string;
   @Field(() => DecimalScalar, { nullable: true, description: 'Its share of the contract value in percent (e.g. "33.33"); null when the value is split equally.' })
   percent!: string | null;
   @Field(() => DecimalScalar, {
@@ -57,6 +61,11 @@ export class ContractInstalment {
 @InputType({ description: 'One instalment of the payment terms.' })
 export class ContractInstalmentInput {
   @Field(() => LocalDateScalar, { description: 'When it is due; due dates must be strictly ascending.' }) dueDate!: string;
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: 'When to invoice it (it becomes a receivable on that day; at signing if the day has come by then), on or before the due date '
+      + '(VALIDATION on `input.instalments.<i>.invoiceDate` otherwise). Omitted: the due date − 30 days.',
+  }) invoiceDate?: string | null;
   @Field(() => DecimalScalar, {
     nullable: true,
     description: 'Share of the value in percent, more than 0 with at most 2 decimals (e.g. "33.33"). Give it on every instalment (summing to exactly 100) or on none (equal split).',

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DunningStage } from '../entities/finance.enums';
 import { changesSql } from './audit.service';
+import { issueDueInstalments } from './billing-schedule.service';
 import { applyContractDates } from './contract.service';
 import { join, newIdSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { isoDate } from './validation';
@@ -10,6 +11,10 @@ import { isoDate } from './validation';
  * the same for 1 or 100,000 receivables, and everything happens in one transaction.
  *
  * With `today` = the UTC calendar date of `now`:
+ * 0. billing (issue 14): every contract instalment still SCHEDULED whose invoice date is on or before
+ *    today becomes a receivable dated its invoice date (`issueDueInstalments`, billing-schedule.service.ts),
+ *    exactly once, audited as SYSTEM — before the steps below, so an issued instalment already past due is
+ *    flagged in the same run;
  * 1. every receivable OPEN or OVERDUE (never SETTLED or WRITTEN_OFF), with money outstanding and due before today becomes OVERDUE, with
  *    `overdue_since` = due date + 1 day;
  * 2. its dunning stage follows the days overdue (today − due date): 1–14 REMINDER, 15–30 NOTICE,
@@ -27,6 +32,8 @@ import { isoDate } from './validation';
  */
 
 export interface OverdueJobResult {
+  /** Contract instalments invoiced (SCHEDULED → receivable) in this run. */
+  instalmentsIssued: number;
   /** Receivables that became OVERDUE in this run. */
   flagged: number;
   /** Receivables that were already OVERDUE and moved to a later dunning stage in this run. */
@@ -77,6 +84,9 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
   const today = sql`${isoDate(now)}::date`;
   const at = sql`${now.toISOString()}::timestamptz`;
   await rows(em, sql`select true as locked from pg_advisory_xact_lock(${raw(JOB_LOCK.toString())})`);
+
+  // 0: scheduled instalments whose invoice date has come become receivables.
+  const instalmentsIssued = await issueDueInstalments(em, now);
 
   // 1, 2, 6: flag and stage (computed from the locked row itself, so a concurrent change is respected).
   const days = sql`(${today} - r.due_date)`;
@@ -132,6 +142,7 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
   const contracts = await applyContractDates(em, now);
 
   return {
+    instalmentsIssued,
     flagged: receivables?.flagged ?? 0,
     advanced: receivables?.advanced ?? 0,
     tasksCreated: created?.n ?? 0,

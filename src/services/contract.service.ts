@@ -16,7 +16,7 @@ import { checkCredit, holdForCredit } from './credit-check';
 import { ownerErrors } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
-import { issueReceivables } from './receivable-issue';
+import { cancelScheduled, scheduleInstalments } from './billing-schedule.service';
 import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
 import { and, columnsOf, FALSE, newIdSql, rows, sql, textArray, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
@@ -34,9 +34,9 @@ import { CONTRACT_WRITERS } from '../auth/roles';
  *   > 0 with ≤ 2 decimals summing to exactly 100. Amounts (`splitInstalments`): value × percent / 100
  *   (or value / n) rounded half-up to cents for all but the last, which takes the remainder, so the
  *   receivables sum to exactly the value; every amount must be > 0.
- * - Lifecycle: DRAFT (editable) → signContract → SIGNED (receivables issued), or
+ * - Lifecycle: DRAFT (editable) → signContract → SIGNED (billing scheduled, see billing-schedule.service.ts), or
  *   PENDING_CREDIT_APPROVAL (a credit hold) when the credit check holds it; approveCredit calls
- *   `completeSigning`. SIGNED/ACTIVE → TERMINATED by terminateContract (receivables stay).
+ *   `completeSigning`. SIGNED/ACTIVE → TERMINATED by terminateContract (receivables stay, scheduled instalments are cancelled).
  */
 
 export type ContractRow = Contract;
@@ -145,15 +145,18 @@ const PERCENT = z
   .refine((v) => new Decimal(v).gt(0), 'A share must be more than 0 percent.');
 
 const INSTALMENTS = z
-  .array(z.object({ dueDate: LOCAL_DATE, percent: PERCENT.nullish() }))
+  .array(z.object({ dueDate: LOCAL_DATE, percent: PERCENT.nullish(), invoiceDate: LOCAL_DATE.nullish() }))
   .min(1, 'A contract needs at least one instalment.')
   .max(120, 'At most 120 instalments.');
 
 /** Rules on the shape of the terms (input paths under `input.instalments`). */
-function termShapeErrors(terms: { dueDate: string; percent?: string | null }[]): UserError[] {
+function termShapeErrors(terms: { dueDate: string; percent?: string | null; invoiceDate?: string | null }[]): UserError[] {
   const at = (...path: string[]) => ['input', 'instalments', ...path];
   const errors: UserError[] = [];
   terms.forEach((term, i) => {
+    if (term.invoiceDate && term.invoiceDate > term.dueDate) {
+      errors.push(userError('VALIDATION', 'The invoice date cannot be after the due date (an instalment is invoiced, then due).', at(String(i), 'invoiceDate')));
+    }
     if (i > 0 && term.dueDate <= terms[i - 1].dueDate) {
       errors.push(userError('VALIDATION', 'Due dates must be strictly ascending (each after the one before).', at(String(i), 'dueDate')));
     }
@@ -247,7 +250,7 @@ function snapshot(k: Contract): Record<string, unknown> {
     renewalDate: dateText(k.renewalDate),
     status: k.status,
     ownerId: refId(k.owner),
-    instalments: (k.instalments ?? []).map((t) => ({ dueDate: t.dueDate, percent: t.percent ?? null })),
+    instalments: (k.instalments ?? []).map((t) => ({ dueDate: t.dueDate, percent: t.percent ?? null, ...(t.invoiceDate ? { invoiceDate: t.invoiceDate } : {}) })),
     notes: k.notes ?? null,
     signedAt: k.signedAt ?? null,
     signedBy: k.signedBy ?? null,
@@ -255,8 +258,8 @@ function snapshot(k: Contract): Record<string, unknown> {
   };
 }
 
-const terms = (list: { dueDate: string; percent?: string | null }[]): InstalmentTerm[] =>
-  list.map((t) => ({ dueDate: t.dueDate, percent: percentText(t.percent) }));
+const terms = (list: { dueDate: string; percent?: string | null; invoiceDate?: string | null }[]): InstalmentTerm[] =>
+  list.map((t) => ({ dueDate: t.dueDate, percent: percentText(t.percent), ...(t.invoiceDate ? { invoiceDate: t.invoiceDate } : {}) }));
 
 /** The payload's contract: re-read as a plain row, like every query returns it. */
 async function withRow(ctx: ServiceContext, outcome: { result: string | null; errors: UserError[] }): Promise<ContractPayload> {
@@ -395,9 +398,10 @@ export async function signContract(ctx: ServiceContext, input: SignContractInput
 
 /**
  * Completes the signing of a DRAFT contract, or of one held for credit approval (approveCredit calls
- * this inside its own transaction): status SIGNED, signedAt now, signedBy the caller, and one
- * receivable per instalment through `issueReceivables` (amounts from `splitInstalments`, issued
- * today, due on the instalment's date). Audited on the customer.
+ * this inside its own transaction): status SIGNED, signedAt now, signedBy the caller, and its billing
+ * schedule (`scheduleInstalments`, amounts from `splitInstalments`): instalments whose invoice date is
+ * today or earlier become receivables today (`issueReceivables`), the others stay SCHEDULED until the
+ * billing step of the overdue job issues them on their invoice date. Audited on the customer.
  */
 export async function completeSigning(tx: ServiceContext, contractId: string): Promise<void> {
   const contract = await tx.em.findOne(Contract, contractId);
@@ -417,16 +421,17 @@ export async function completeSigning(tx: ServiceContext, contractId: string): P
   contract.signedBy = tx.principal.id;
   contract.updatedAt = now;
   audit(tx, contract, AuditAction.UPDATE, diff(before, snapshot(contract), AUDITED));
-  const customerId = refId(contract.customer)!;
-  const n = contract.instalments.length;
-  await issueReceivables(tx, contract.instalments.map((term, i) => ({
-    customerId, contractId: contract.id, instalment: i + 1,
-    description: `${contract.number} instalment ${i + 1} of ${n}`,
-    currency: contract.currency, amount: amounts[i], issuedOn: isoDate(now), dueDate: term.dueDate,
-  })));
+  await tx.em.flush();
+  await scheduleInstalments(tx, {
+    id: contract.id, number: contract.number, customerId: refId(contract.customer)!, currency: contract.currency,
+    terms: contract.instalments, amounts, signingDay: isoDate(now),
+  });
 }
 
-/** SIGNED or ACTIVE → TERMINATED: its receivables stay (the money is still owed). */
+/**
+ * SIGNED or ACTIVE → TERMINATED: its receivables stay (the money is still owed); its instalments still
+ * SCHEDULED are CANCELLED (never billed), recorded in the contract's audit entry (count and sum).
+ */
 export async function terminateContract(ctx: ServiceContext, input: TerminateContractInput): Promise<ContractPayload> {
   const parsed = parseInput(TerminateContract, input);
   if (!parsed.ok) return { contract: null, errors: parsed.errors };
@@ -442,9 +447,11 @@ export async function terminateContract(ctx: ServiceContext, input: TerminateCon
     contract.status = ContractStatus.TERMINATED;
     contract.terminatedAt = now;
     contract.updatedAt = now;
+    const cancelled = await cancelScheduled(tx, contract.id, now);
     audit(tx, contract, AuditAction.UPDATE, [
       ...diff(before, snapshot(contract), AUDITED),
       ...(data.reason ? [{ field: 'terminationReason', old: null, new: data.reason }] : []),
+      ...(cancelled.count ? [{ field: 'cancelledScheduledBilling', old: null, new: `${cancelled.count} instalment(s), ${cancelled.amount} ${contract.currency}` }] : []),
     ]);
     await tx.em.flush();
     return contract.id;

@@ -9,7 +9,8 @@ import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
  * Finance reports on receivables: totals of outstanding and overdue money per sales rep or per
  * customer, and aging buckets. Each is one SQL statement over the receivables in the caller's account
  * scope (`accountScope`: ADMIN and FINANCE all, a SALES_MANAGER the customers of their team, a
- * SALES_REP their own customers). Receivables of soft-deleted customers are not counted. Amounts are
+ * SALES_REP their own customers). Receivables of customers deleted earlier still count (issue 14: a
+ * customer with open money cannot be deleted any more; older ones stay AR, for FINANCE and ADMIN). Amounts are
  * exact decimals in the receivable's currency; currencies are never added together.
  *
  * Definitions:
@@ -69,9 +70,12 @@ function idOf(id: string | null | undefined, prefix: string, field: string): str
   return id;
 }
 
-/** Receivables that count: of a customer that is not deleted and is in the caller's account scope. */
+/**
+ * Receivables that count: every receivable of a customer in the caller's account scope — also of a
+ * customer deleted earlier (money still owed is AR; the overdue job dunns the same receivables).
+ */
 export function counted(ctx: ServiceContext): Sql {
-  return sql`receivable r join customer c on c.id = r.customer_id and c.deleted_at is null
+  return sql`receivable r join customer c on c.id = r.customer_id
     where ${accountScope(ctx.principal, 'r.customer_id')}`;
 }
 

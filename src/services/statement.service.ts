@@ -11,15 +11,33 @@ import { CURRENCY, LOCAL_DATE } from './validation';
  * Account statements (issue 4): what a customer's account owes over a period, per currency, so a
  * partner (or FINANCE for any account) can reconcile online.
  *
+ * A payment counts on its received day, except its allocations to receivables issued later (issue 14,
+ * definition 3): such an allocation is APPLIED on the receivable's issue day and is unapplied credit
+ * until then — never a negative balance. (Payments recorded through recordPayment are always fully
+ * allocated, so the balance never goes below zero.)
+ *
  * Per currency, over the closed period [from, to] (calendar dates, both included):
- * - openingBalance = receivables issued before `from` − payments received before `from`;
- * - billed = receivables issued in [from, to]; paid = payments received in [from, to];
+ * - applied on day D = payments received on D less their allocations to receivables issued after D,
+ *   plus the allocations of earlier payments to receivables issued on D;
+ * - openingBalance = receivables issued before `from` − money applied before `from`;
+ * - openingUnappliedCredit = payments received before `from` − money applied before `from` = the
+ *   allocations of payments received before `from` to receivables issued on or after `from`;
+ * - billed = receivables issued in [from, to]; paid = money applied in [from, to];
+ *   received = payments received in [from, to];
  * - writtenOff = receivables written off in [from, to] (their written-off amounts, on the UTC date of
  *   `written_off_at`); the opening balance is net of earlier write-offs too;
  * - closingBalance = openingBalance + billed − paid − writtenOff (equal to the same balance computed
- *   directly at `to`): what the customer still owes, bad debt written off no longer counted.
- * Lines: the receivables, payments and write-offs of the period in date order (receivables before payments before write-offs on
- * the same day, then by document number and instalment), each with the running balance after it; and, for information, the
+ *   directly at `to`): what the customer still owes, bad debt written off no longer counted;
+ *   closingUnappliedCredit = openingUnappliedCredit + received − paid;
+ * - due / notYetDue (issue 14): closingBalance split by due date — notYetDue = receivables issued by `to`
+ *   and due after `to`, outstanding as of `to` (amount − allocations of payments received by `to` − the
+ *   amount written off, when written off by `to`);
+ *   due = closingBalance − notYetDue, i.e. the receivables due by `to` outstanding as of `to` (less any
+ *   payment money allocated to no invoice, which recordPayment never leaves). The unapplied credit is in
+ *   neither: it is not applied to an invoice yet.
+ * Lines: the receivables issued, the payments applied and the receivables written off in the period in date
+ * order (receivables before payments before write-offs on the same day, then by document number and instalment), each with the running balance after it — a payment
+ * is one line per day it is applied on, crediting what it applied that day; and, for information, the
  * orders billed to the account that were created in the period (UTC days). Orders are not money
  * movements: an ON_ACCOUNT order enters the balance as a receivable when it is billed.
  *
@@ -44,7 +62,7 @@ export interface StatementArgs {
 export interface StatementLineRow {
   currency: string;
   kind: StatementLineKind;
-  /** YYYY-MM-DD: when the receivable was issued or the payment received. */
+  /** YYYY-MM-DD: when the receivable was issued or the payment applied (the later of its received day and the invoice's issue day). */
   date: string;
   reference: string | null;
   description: string;
@@ -61,10 +79,15 @@ export interface AccountStatementRow {
   from: string;
   to: string;
   openingBalance: string;
+  openingUnappliedCredit: string;
   billed: string;
   paid: string;
+  received: string;
   writtenOff: string;
   closingBalance: string;
+  closingUnappliedCredit: string;
+  due: string;
+  notYetDue: string;
   lineCount: number;
   orderCount: number;
   truncated: boolean;
@@ -100,27 +123,44 @@ function period(args: StatementArgs): Period {
   return { from, to, currency };
 }
 
-/** A live customer whose account the caller may read (`accountScope`), or NOT_FOUND. */
+/**
+ * A customer whose account the caller may read (`accountScope`), or NOT_FOUND. A customer deleted
+ * earlier still has its statement (its money is AR, as in the finance reports and the overdue job).
+ */
 async function visibleAccount(ctx: ServiceContext, customerId: string): Promise<string> {
   const [row] = await rows<{ id: string }>(ctx.em, sql`select a.id from customer a
-    where a.id = ${customerId} and a.deleted_at is null and ${accountScope(ctx.principal, 'a.id')}`);
+    where a.id = ${customerId} and ${accountScope(ctx.principal, 'a.id')}`);
   if (!row) throw new NotFoundError('Customer');
   return row.id;
 }
 
+/** A payment's allocations to receivables issued after the day it was received (applied on their issue day), by payment (`p`). */
+const DEFERRED = raw(`(select sum(da.amount) from payment_allocation da join receivable dr on dr.id = da.receivable_id
+  where da.payment_id = p.id and dr.issued_on > p.received_on)`);
+
 /** The day a receivable was written off: the UTC date of `written_off_at`. */
 const WRITE_OFF_DAY = raw(`(r.written_off_at at time zone 'UTC')::date`);
 
-/** Money movements of the account up to `to` (all three kinds), optionally in one currency. */
+/**
+ * Money movements of the account up to `to`, optionally in one currency: receivables issued (debit);
+ * payments on their received day (received = the amount, credit = the amount less its allocations to
+ * invoices issued later); those deferred allocations on the invoice's issue day (credit), one row per
+ * payment and day; receivables written off, on their write-off day (written_off).
+ */
 function movementsSql(accountId: string, p: Period): Sql {
   const inCurrency = (alias: string) => (p.currency ? sql` and ${raw(alias)}.currency = ${p.currency}` : sql``);
-  return sql`select r.currency, r.issued_on as day, r.amount as debit, 0::numeric as credit, 0::numeric as written_off
+  return sql`select r.currency, r.issued_on as day, r.amount as debit, 0::numeric as credit, 0::numeric as received, 0::numeric as written_off
       from receivable r where r.customer_id = ${accountId} and r.issued_on <= ${p.to}::date${inCurrency('r')}
     union all
-    select p.currency, p.received_on as day, 0::numeric as debit, p.amount as credit, 0::numeric as written_off
+    select p.currency, p.received_on as day, 0::numeric as debit, p.amount - coalesce(${DEFERRED}, 0) as credit, p.amount as received, 0::numeric as written_off
       from payment p where p.customer_id = ${accountId} and p.received_on <= ${p.to}::date${inCurrency('p')}
     union all
-    select r.currency, ${WRITE_OFF_DAY} as day, 0::numeric as debit, 0::numeric as credit, r.written_off_amount as written_off
+    select p.currency, r.issued_on as day, 0::numeric as debit, sum(a.amount) as credit, 0::numeric as received, 0::numeric as written_off
+      from payment p join payment_allocation a on a.payment_id = p.id join receivable r on r.id = a.receivable_id
+      where p.customer_id = ${accountId} and r.issued_on > p.received_on and r.issued_on <= ${p.to}::date${inCurrency('p')}
+      group by p.id, p.currency, r.issued_on
+    union all
+    select r.currency, ${WRITE_OFF_DAY} as day, 0::numeric as debit, 0::numeric as credit, 0::numeric as received, r.written_off_amount as written_off
       from receivable r where r.customer_id = ${accountId} and r.written_off_at is not null and ${WRITE_OFF_DAY} <= ${p.to}::date${inCurrency('r')}`;
 }
 
@@ -143,29 +183,49 @@ function periodOrdersWhere(ctx: ServiceContext, accountId: string, p: Period): S
 async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): Promise<AccountStatementRow[]> {
   const asked = p.currency ? sql`union select ${p.currency}::text` : sql``;
   const totals = await rows<{
-    currency: string; openingBalance: string; billed: string; paid: string; writtenOff: string; closingBalance: string; lineCount: number; orderCount: number;
+    currency: string; openingBalance: string; openingUnappliedCredit: string; billed: string; paid: string; received: string; writtenOff: string;
+    closingBalance: string; closingUnappliedCredit: string; due: string; notYetDue: string; lineCount: number; orderCount: number;
   }>(ctx.em, sql`with m as (${movementsSql(accountId, p)}),
       t as (
         select m.currency,
           coalesce(sum(m.debit - m.credit - m.written_off) filter (where m.day < ${p.from}::date), 0) as opening,
+          coalesce(sum(m.received - m.credit) filter (where m.day < ${p.from}::date), 0) as unapplied,
           coalesce(sum(m.debit) filter (where m.day >= ${p.from}::date), 0) as billed,
           coalesce(sum(m.credit) filter (where m.day >= ${p.from}::date), 0) as paid,
+          coalesce(sum(m.received) filter (where m.day >= ${p.from}::date), 0) as received,
           coalesce(sum(m.written_off) filter (where m.day >= ${p.from}::date), 0) as written_off,
-          count(*) filter (where m.day >= ${p.from}::date)::int as lines
+          count(*) filter (where m.day >= ${p.from}::date and (m.debit <> 0 or m.credit <> 0 or m.written_off <> 0))::int as lines
         from m group by m.currency
+      ),
+      -- Receivables issued by \`to\` and due after it, outstanding as of \`to\` (applied by \`to\` = received by \`to\`, the invoice being issued by then;
+      -- written off by \`to\`: out).
+      d as (
+        select r.currency,
+          coalesce(sum(r.amount - coalesce(a.applied, 0) - case when ${WRITE_OFF_DAY} <= ${p.to}::date then r.written_off_amount else 0 end)
+            filter (where r.due_date > ${p.to}::date), 0) as not_yet_due
+        from receivable r
+        left join lateral (select sum(pa.amount) as applied from payment_allocation pa join payment y on y.id = pa.payment_id
+          where pa.receivable_id = r.id and y.received_on <= ${p.to}::date) a on true
+        where r.customer_id = ${accountId} and r.issued_on <= ${p.to}::date${p.currency ? sql` and r.currency = ${p.currency}` : sql``}
+        group by r.currency
       ),
       o as (select o.currency, count(*)::int as n from sales_order o where ${periodOrdersWhere(ctx, accountId, p)} group by o.currency),
       c as (select t.currency from t union select o.currency from o ${asked})
     select c.currency,
       coalesce(t.opening, 0)::numeric(18, 2)::text as "openingBalance",
+      coalesce(t.unapplied, 0)::numeric(18, 2)::text as "openingUnappliedCredit",
       coalesce(t.billed, 0)::numeric(18, 2)::text as billed,
       coalesce(t.paid, 0)::numeric(18, 2)::text as paid,
+      coalesce(t.received, 0)::numeric(18, 2)::text as received,
       coalesce(t.written_off, 0)::numeric(18, 2)::text as "writtenOff",
       (coalesce(t.opening, 0) + coalesce(t.billed, 0) - coalesce(t.paid, 0) - coalesce(t.written_off, 0))::numeric(18, 2)::text as "closingBalance",
+      (coalesce(t.unapplied, 0) + coalesce(t.received, 0) - coalesce(t.paid, 0))::numeric(18, 2)::text as "closingUnappliedCredit",
+      (coalesce(t.opening, 0) + coalesce(t.billed, 0) - coalesce(t.paid, 0) - coalesce(t.written_off, 0) - coalesce(d.not_yet_due, 0))::numeric(18, 2)::text as due,
+      coalesce(d.not_yet_due, 0)::numeric(18, 2)::text as "notYetDue",
       coalesce(t.lines, 0) as "lineCount",
       coalesce(o.n, 0) as "orderCount"
-    from c left join t on t.currency = c.currency left join o on o.currency = c.currency
-    where ${p.currency ? sql`c.currency = ${p.currency}` : sql`(t.opening <> 0 or t.lines > 0 or o.n > 0)`}
+    from c left join t on t.currency = c.currency left join o on o.currency = c.currency left join d on d.currency = c.currency
+    where ${p.currency ? sql`c.currency = ${p.currency}` : sql`(t.opening <> 0 or t.unapplied <> 0 or t.lines > 0 or t.received > 0 or o.n > 0)`}
     order by c.currency`);
   if (!totals.length) return [];
 
@@ -180,10 +240,19 @@ async function statementsOf(ctx: ServiceContext, accountId: string, p: Period): 
         from receivable r
         where r.customer_id = ${accountId} and r.issued_on between ${p.from}::date and ${p.to}::date and ${inCurrency('r')}
         union all
+        -- A payment on its received day (less what it applies to invoices issued later), and on each later issue day what it applies then.
         select p.currency, 'PAYMENT' as kind, 1 as rank, p.received_on as day, p.reference, 'Payment (' || p.method || ')' as description,
-          null::numeric as debit, p.amount as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
+          null::numeric as debit, p.amount - coalesce(${DEFERRED}, 0) as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
         from payment p
         where p.customer_id = ${accountId} and p.received_on between ${p.from}::date and ${p.to}::date and ${inCurrency('p')}
+          and p.amount > coalesce(${DEFERRED}, 0)
+        union all
+        select p.currency, 'PAYMENT' as kind, 1 as rank, r.issued_on as day, p.reference,
+          'Payment (' || p.method || ') received ' || p.received_on::text || ', applied' as description,
+          null::numeric as debit, sum(a.amount) as credit, null::text as "receivableId", p.id as "paymentId", null::int as instalment, p.created_at, p.id
+        from payment p join payment_allocation a on a.payment_id = p.id join receivable r on r.id = a.receivable_id
+        where p.customer_id = ${accountId} and r.issued_on > p.received_on and r.issued_on between ${p.from}::date and ${p.to}::date and ${inCurrency('p')}
+        group by p.id, r.issued_on
         union all
         select r.currency, 'WRITE_OFF' as kind, 2 as rank, ${WRITE_OFF_DAY} as day, r.number as reference, 'Written off (bad debt): ' || r.description,
           null::numeric as debit, r.written_off_amount as credit, r.id as "receivableId", null::text as "paymentId", r.instalment, r.written_off_at, r.id
