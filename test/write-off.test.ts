@@ -352,3 +352,48 @@ describe('the rules hold in the database and for every caller', () => {
     expect(ok(await t.gql(`query($id: ID!) { receivable(id: $id) { writeOffReason } }`, { id }, 'FINANCE')).receivable.writeOffReason).toBe('Internal: not worth the lawyer.');
   });
 });
+
+/**
+ * With the other definitions of issue 14 (scheduled billing's statement split, deletes refused while money is
+ * open, DSO). K3's own fixture: F 100.00 EUR issued T−5, due T+30 (not yet due); G 50.00 EUR issued T−40,
+ * due T−10 (due). F is written off today: statement [T−40, T] billed 150.00, writtenOff 100.00, closing
+ * 50.00 = due 50.00 (G) + notYetDue 0.00 (F is written off, not outstanding). K3 cannot be deleted while G
+ * is open; once G is written off too it can. G's write-off takes exactly 50.00 out of this month's DSO
+ * receivables at month end (EUR), since the month ends on or after today.
+ */
+describe('write-offs and the other definitions of issue 14', () => {
+  const K3 = newId('Customer');
+  const F = newId('Receivable');
+  const G = newId('Receivable');
+  const DELETE = `mutation($i: CustomerIdInput!) { deleteCustomer(input: $i) { customer { id } errors { code field } } }`;
+  const DSO = `query($from: LocalDate!, $to: LocalDate!) { daysSalesOutstanding(from: $from, to: $to, currency: "EUR") { month receivablesAtEnd } }`;
+  const arAtMonthEnd = async () => ok(await t.gql(DSO, { from: d(0), to: d(0) }, 'FINANCE')).daysSalesOutstanding[0].receivablesAtEnd as string;
+
+  beforeAll(async () => {
+    const contract = newId('Contract');
+    await t.sql(`insert into customer (id, name, kind, sector, owner_id) values (?, 'Write-off K3 Ltd', 'BUSINESS', 'SMALL_BUSINESS', ?)`, [K3, U.rep1]);
+    await t.sql(`insert into contract (id, number, customer_id, title, value, currency, start_date, status, instalments, owner_id)
+      values (?, 'CT-WK3', ?, 'Holder', 1000, 'EUR', '2020-01-01', 'TERMINATED', '[{"dueDate":"2020-01-01","percent":null}]', ?)`, [contract, K3, U.rep1]);
+    for (const [id, number, n, amount, issued, due] of [[F, 'INV-WF', 1, '100.00', -5, 30], [G, 'INV-WG', 2, '50.00', -40, -10]] as const) {
+      await t.sql(`insert into receivable (id, number, customer_id, contract_id, instalment, description, currency, amount, issued_on, due_date)
+        values (?, ?, ?, ?, ?, 'fixture', 'EUR', ?, ?, ?)`, [id, number, K3, contract, n, amount, d(issued), d(due)]);
+    }
+    expect(ok(await writeOff('FINANCE', F)).writeOffReceivable.errors).toEqual([]);
+  });
+
+  test('statement: closing 50.00 = due 50.00 + notYetDue 0.00 (the written-off F is not outstanding)', async () => {
+    const s = ok(await t.gql(`query($id: ID!, $from: LocalDate!, $to: LocalDate!) { accountStatement(customerId: $id, from: $from, to: $to, currency: "EUR") {
+      billed paid writtenOff closingBalance due notYetDue } }`, { id: K3, from: d(-40), to: d(0) }, 'FINANCE')).accountStatement[0];
+    expect(s).toEqual({ billed: '150.00', paid: '0.00', writtenOff: '100.00', closingBalance: '50.00', due: '50.00', notYetDue: '0.00' });
+  });
+
+  test('delete: refused while G is open; allowed once G is written off; DSO month-end AR drops by exactly 50.00', async () => {
+    const refused = ok(await t.gql(DELETE, { i: { id: K3 } }, 'ADMIN')).deleteCustomer;
+    expect(refused).toEqual({ customer: null, errors: [{ code: 'BUSINESS_RULE', field: ['input', 'id'] }] });
+    const before = await arAtMonthEnd();
+    expect(ok(await writeOff('FINANCE', G)).writeOffReceivable.errors).toEqual([]);
+    const cents = (text: string) => Math.round(Number(text) * 100); // a difference of exact cents, never of floats
+    expect(cents(before) - cents(await arAtMonthEnd())).toBe(5000);
+    expect(ok(await t.gql(DELETE, { i: { id: K3 } }, 'ADMIN')).deleteCustomer).toEqual({ customer: { id: K3 }, errors: [] });
+  });
+});
