@@ -212,6 +212,52 @@ describe('scheduled billing (definition 2)', () => {
   });
 });
 
+/**
+ * scheduledBilling in one reporting currency: 1000.00 USD signed as 2 × 500.00 due T+100 and T+200 (invoice dates
+ * T+70 and T+170: both scheduled). USD→EUR 0.92345 dated yesterday: each instalment 500.00 × 0.92345 = 461.725 →
+ * 461.73 (rounded to the cent per instalment), together 923.46 (converting the sum would give 923.45).
+ */
+describe('scheduledBilling with `in`', () => {
+  const IN = `query($customerId: ID, $byMonth: Boolean, $in: String) { scheduledBilling(customerId: $customerId, byMonth: $byMonth, in: $in) {
+    currency month amount instalmentCount rates { from to rate validOn inverse } } }`;
+  let customer: string;
+  beforeAll(async () => {
+    customer = await insertCustomer(t, users.rep1, 'Dollar Billing Inc');
+    await t.sql('update customer set credit_limit = 100000, credit_currency = ? where id = ?', ['USD', customer]);
+    const created = ok(await t.gql(`mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id version } errors { field message } } }`,
+      { i: { customerId: customer, title: 'Dollars', value: '1000.00', currency: 'USD', startDate: d(0), instalments: [{ dueDate: d(100) }, { dueDate: d(200) }] } },
+      'FINANCE')).createContract;
+    expect(created.errors).toEqual([]);
+    const signed = ok(await t.gql(`mutation($i: SignContractInput!) { signContract(input: $i) { contract { status } errors { field message } } }`,
+      { i: { id: created.contract.id, version: created.contract.version } }, 'FINANCE')).signContract;
+    expect(signed).toEqual({ contract: { status: 'SIGNED' }, errors: [] });
+    const rate = ok(await t.gql(`mutation($i: SetExchangeRateInput!) { setExchangeRate(input: $i) { errors { field message } } }`,
+      { i: { from: 'USD', to: 'EUR', validOn: d(-1), rate: '0.92345' } }, 'FINANCE')).setExchangeRate;
+    expect(rate.errors).toEqual([]);
+  });
+
+  test('each instalment converted at today\'s rate and rounded to the cent, then summed; the rate applied is listed', async () => {
+    const usd = { from: 'USD', to: 'EUR', rate: '0.9234500000', validOn: d(-1), inverse: false };
+    expect(ok(await t.gql(IN, { customerId: customer }, 'FINANCE')).scheduledBilling).toEqual([
+      { currency: 'USD', month: null, amount: '1000.00', instalmentCount: 2, rates: [] },
+    ]);
+    expect(ok(await t.gql(IN, { customerId: customer, in: 'EUR' }, 'FINANCE')).scheduledBilling).toEqual([
+      { currency: 'EUR', month: null, amount: '923.46', instalmentCount: 2, rates: [usd] },
+    ]);
+    expect(ok(await t.gql(IN, { customerId: customer, in: 'EUR', byMonth: true }, 'FINANCE')).scheduledBilling).toEqual([
+      { currency: 'EUR', month: `${d(70).slice(0, 7)}-01`, amount: '461.73', instalmentCount: 1, rates: [usd] },
+      { currency: 'EUR', month: `${d(170).slice(0, 7)}-01`, amount: '461.73', instalmentCount: 1, rates: [usd] },
+    ]);
+  });
+
+  test('a currency without a rate fails the report naming `in`, the pair and the day', async () => {
+    const res = await t.gql(IN, { customerId: customer, in: 'GBP' }, 'FINANCE');
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.body.errors![0].extensions!.field).toBe('in');
+    expect(res.body.errors![0].message).toContain(`No exchange rate from USD to GBP valid on ${d(0)}`);
+  });
+});
+
 // ------------------------------------------------------------------------- 1. deleted customers
 
 describe('debts of deleted customers (definition 1)', () => {

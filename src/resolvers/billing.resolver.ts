@@ -21,6 +21,14 @@ class ScheduledBillingArgs {
 
   @Field({ defaultValue: false, description: 'True: one row per currency and month of invoice date (UTC), by month. False: one row per currency.' })
   byMonth!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): every scheduled instalment is converted into it at today\'s (UTC) rate (see `AppliedRate`; each instalment '
+      + 'rounded to the cent, then summed), one row (or one per month) in that currency, with `rates` listing the rates applied; `currency` is then ignored. '
+      + 'A currency without a rate fails the report (BAD_USER_INPUT, field `in`, naming the pair and date). Null: amounts per currency, never added.',
+  })
+  in?: string | null;
 }
 
 /** Scheduled billing: the report, and a contract's schedule (services/billing-*.service.ts). */

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AppliedRate } from './exchange-rate.types';
 import { DecimalScalar, LocalDateScalar } from './scalars';
 
 /**
@@ -65,4 +66,10 @@ export class ScheduledBillingRow {
 
   @Field(() => Int, { description: 'How many SCHEDULED instalments make up `amount`.' })
   instalmentCount!: number;
+
+  @Field(() => [AppliedRate], {
+    description: 'With `in`: the exchange rates applied to the instalments of this row (one per source currency other than `in`, distinct, in a fixed order). '
+      + 'Without `in`: empty.',
+  })
+  rates!: AppliedRate[];
 }

@@ -1,8 +1,9 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
+import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { accountScope } from './scope';
-import { and, rows, sql, TRUE } from './sql';
-import { CURRENCY, ID } from './validation';
+import { and, raw, rows, sql, TRUE } from './sql';
+import { CURRENCY, ID, isoDate } from './validation';
 
 /**
  * The `scheduledBilling` report (issue 14, definition 2): the contract instalments still SCHEDULED — signed
@@ -11,6 +12,10 @@ import { CURRENCY, ID } from './validation';
  * AR figure. One SQL statement, scoped like `agingReport` (`accountScope`: ADMIN and FINANCE all, a
  * SALES_MANAGER the customers of their team, a SALES_REP their own); customers deleted earlier count
  * (deleting a customer with scheduled billing is refused).
+ *
+ * With a reporting currency (`in`), every instalment is converted into it at today's (UTC) rate — money
+ * still to be billed is valued at the rate known now, as the receivables summary values open money —
+ * each instalment rounded to the cent, then summed; the rows then list the rates applied.
  */
 
 export interface ScheduledBillingRow {
@@ -18,11 +23,13 @@ export interface ScheduledBillingRow {
   month: string | null;
   amount: string;
   instalmentCount: number;
+  rates: AppliedRate[];
 }
 
 export async function scheduledBilling(
   ctx: ServiceContext,
-  args: { currency?: string | null; ownerId?: string | null; customerId?: string | null; byMonth?: boolean | null },
+  args: { currency?: string | null; ownerId?: string | null; customerId?: string | null; byMonth?: boolean | null; in?: string | null },
+  now: Date = new Date(),
 ): Promise<ScheduledBillingRow[]> {
   let currency: string | null = null;
   if (args.currency != null) {
@@ -32,15 +39,23 @@ export async function scheduledBilling(
   }
   if (args.ownerId != null && !ID('usr').safeParse(args.ownerId).success) throw new InputError('Not a valid id (expected `usr_…`).', 'ownerId');
   if (args.customerId != null && !ID('cus').safeParse(args.customerId).success) throw new InputError('Not a valid id (expected `cus_…`).', 'customerId');
+  const target = reportingCurrency(args.in);
   const month = args.byMonth ? sql`date_trunc('month', s.invoice_date)::date::text` : sql`null::text`;
-  return rows<ScheduledBillingRow>(ctx.em, sql`
-    select s.currency, ${month} as month, sum(s.amount)::numeric(18, 2)::text as amount, count(*)::int as "instalmentCount"
-    from billing_schedule s join customer c on c.id = s.customer_id
-    where s.status = 'SCHEDULED' and ${accountScope(ctx.principal, 's.customer_id')} and ${and([
-      currency ? sql`s.currency = ${currency}` : TRUE,
-      args.ownerId ? sql`c.owner_id = ${args.ownerId}` : TRUE,
-      args.customerId ? sql`s.customer_id = ${args.customerId}` : TRUE,
-    ])}
-    group by s.currency, 2
-    order by s.currency, 2 nulls first`);
+  const line = conversion(target ? currencyLiteral(target) : null, raw('s.currency'), sql`${isoDate(now)}::date`, raw('s.amount'));
+  const found = await rows<ScheduledBillingRow & { missingRate: string | null }>(ctx.em, sql`
+    with line as (
+      select ${month} as month, ${line.columns}
+      from billing_schedule s join customer c on c.id = s.customer_id ${line.join}
+      where s.status = 'SCHEDULED' and ${accountScope(ctx.principal, 's.customer_id')} and ${and([
+        currency && !target ? sql`s.currency = ${currency}` : TRUE,
+        args.ownerId ? sql`c.owner_id = ${args.ownerId}` : TRUE,
+        args.customerId ? sql`s.customer_id = ${args.customerId}` : TRUE,
+      ])}
+    )
+    select l.currency, l.month, sum(l.amount)::numeric(18, 2)::text as amount, count(*)::int as "instalmentCount",
+      ${ratesAgg('l.rate')} as rates, ${missingRateOf('l.missing_rate')}
+    from line l
+    group by l.currency, l.month
+    order by l.currency, l.month nulls first`);
+  return checkedRows(found);
 }
