@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
-import { agingBuckets, agingLines, counted, type AgingArgs } from './finance-report.service';
+import { agingBuckets, agingLines, counted, type AgingArgs, type AgingRow } from './finance-report.service';
 import { accountScope } from './scope';
 import { limitSql, raw, rows, sql, type Sql, TRUE } from './sql';
 import { CURRENCY, LOCAL_DATE, yearInRange } from './validation';
@@ -42,17 +42,9 @@ export interface CashReceivedRow {
   rates: AppliedRate[];
 }
 
-export interface CustomerAgingRow {
+/** A row of `agingReport` for one customer. */
+export interface CustomerAgingRow extends AgingRow {
   customerId: string;
-  asOf: string;
-  currency: string;
-  current: string;
-  days1To30: string;
-  days31To60: string;
-  days61To90: string;
-  over90: string;
-  total: string;
-  rates: AppliedRate[];
 }
 
 const money = (expr: string): Sql => raw(`coalesce(${expr}, 0)::numeric(18, 2)::text`);
