@@ -19,8 +19,16 @@ class SalesFunnelArgs extends PeriodArgs {
   @Field(() => [ID], { nullable: true, description: 'Only opportunities owned by these users (at most 100; those outside your scope count nothing). Null: every owner in your scope.' })
   ownerIds?: string[] | null;
 
-  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only opportunities in this currency are counted.' })
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only opportunities in this currency are counted. Ignored with `in`.' })
   currency!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of its creation day (UTC; see `AppliedRate`; '
+      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
+      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+  })
+  in?: string | null;
 }
 
 @ArgsType()
@@ -33,8 +41,19 @@ class WinRateArgs extends PeriodArgs {
   @Field(() => Attribution, { defaultValue: Attribution.AT_CLOSE, description: 'Owner, sector and tier as recorded at close (default) or as they are now.' })
   attribution!: Attribution;
 
-  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency of wonAmount and lostAmount: only deals in it add to them (counts take every currency).' })
+  @Field(() => String, {
+    defaultValue: 'EUR',
+    description: 'ISO 4217 currency of wonAmount and lostAmount: only deals in it add to them (counts take every currency). Ignored with `in`.',
+  })
   currency!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of its closing day (UTC; see `AppliedRate`; '
+      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
+      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+  })
+  in?: string | null;
 }
 
 @ArgsType()
@@ -44,17 +63,33 @@ class ForecastArgs {
   @Field(() => String, { nullable: true, description: 'First month, "YYYY-MM" (years 1900–9999); null: the current month (UTC).' })
   startMonth?: string | null;
 
-  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only opportunities in this currency are counted.' })
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only opportunities in this currency are counted. Ignored with `in`.' })
   currency!: string;
 
   @Field(() => [ID], { nullable: true, description: 'Only opportunities owned by these users (at most 100). Null: every owner in your scope.' })
   ownerIds?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of today (UTC, as they are open; see `AppliedRate`; '
+      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
+      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+  })
+  in?: string | null;
 }
 
 @ArgsType()
 class RepPerformanceArgs extends PeriodArgs {
-  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency of `wonAmount`: only won deals in this currency add to it.' })
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency of `wonAmount`: only won deals in this currency add to it. Ignored with `in`.' })
   currency!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of its closing day (UTC; see `AppliedRate`; '
+      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
+      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+  })
+  in?: string | null;
 
   @Field(() => Attribution, { defaultValue: Attribution.AT_CLOSE, description: 'Credit won deals to their owner at close (default) or to their owner now.' })
   attribution!: Attribution;
@@ -70,7 +105,7 @@ export class AnalyticsResolver {
     return analytics.salesFunnel(serviceContext(ctx), args);
   }
 
-  @Query(() => WinRateReport, { description: `Win rate by count (won / (won + lost)) and by value (in the currency argument) and average sales cycle of the deals closed in [from, to), by owner, sector or tier at close (or now: attribution argument). ${SCOPE}` })
+  @Query(() => WinRateReport, { description: `Win rate by count (won / (won + lost)) and by value (in the currency argument, or every currency converted into the in argument) and average sales cycle of the deals closed in [from, to), by owner, sector or tier at close (or now: attribution argument). ${SCOPE}` })
   winRate(@Args() args: WinRateArgs, @Ctx() ctx: GraphQLContext) {
     return analytics.winRate(serviceContext(ctx), args);
   }

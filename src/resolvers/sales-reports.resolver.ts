@@ -6,13 +6,21 @@ import { LostReasonBreakdown, PipelineAsOf, StageConversion, StageDurations } fr
 import { DateTimeScalar } from '../schema/scalars';
 
 const OWNER_IDS = 'Only deals owned by these users (at most 100; those outside your scope count nothing). Null: every owner in your scope.';
-const CURRENCY = 'ISO 4217 currency: only deals in this currency are counted in amounts.';
+const CURRENCY = 'ISO 4217 currency: only deals in this currency are counted in amounts. Ignored with `in`.';
 
 @ArgsType()
 class PipelineAsOfArgs {
   @Field(() => DateTimeScalar, { description: 'The instant to rebuild the pipeline at, e.g. "2026-03-31T23:59:59Z".' }) asOf!: Date;
-  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only deals in this currency are counted.' }) currency!: string;
+  @Field(() => String, { defaultValue: 'EUR', description: 'ISO 4217 currency: only deals in this currency are counted. Ignored with `in`.' }) currency!: string;
   @Field(() => [ID], { nullable: true, description: OWNER_IDS }) ownerIds?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of the day of `asOf` (UTC; see `AppliedRate`; '
+      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
+      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+  })
+  in?: string | null;
 }
 
 @ArgsType()
@@ -25,6 +33,14 @@ class StagePeriodArgs {
 @ArgsType()
 class LostReasonArgs extends StagePeriodArgs {
   @Field(() => String, { defaultValue: 'EUR', description: CURRENCY }) currency!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of its closing day (UTC) (see `AppliedRate`; '
+      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
+      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+  })
+  in?: string | null;
   @Field(() => Attribution, { defaultValue: Attribution.AT_CLOSE, description: 'Scope and `ownerIds` by the owner at close (default) or now.' })
   attribution!: Attribution;
 }

@@ -16,8 +16,16 @@ class WriteOffReportArgs {
   @Field(() => LocalDateScalar, { description: 'End of the period (excluded): write-offs dated on or after it do not count. Must be after `from`.' })
   to!: string;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency: only write-offs in this currency. Null: every currency.' })
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency: only write-offs in this currency (also with `in`). Null: every currency.' })
   currency?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A reporting currency (ISO 4217): every line\'s amounts converted into it at the rate of its write-off date (`writtenOn`; see `AppliedRate`; '
+      + 'each amount rounded to the cent), with one total in it (the sum of the converted lines), lines and total listing the rates applied. A currency '
+      + 'without a rate fails the report (BAD_USER_INPUT, field `in`, naming the pair and date). Null: amounts and totals per currency, never added.',
+  })
+  in?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Only this customer (`cus_…`); a customer outside your scope counts nothing. Null: every customer in your scope.' })
   customerId?: string | null;
@@ -44,7 +52,7 @@ export class WriteOffResolver {
 
   @Query(() => WriteOffReport, {
     description: 'Bad debt written off in [from, to) (by UTC write-off date): each write-off with customer, receivable, amount, reason, who and when, and '
-      + 'the totals per currency. FINANCE and ADMIN see every customer; a SALES_MANAGER the customers of their team; a SALES_REP their own customers '
+      + 'the totals per currency (or all converted into one reporting currency: `in`). FINANCE and ADMIN see every customer; a SALES_MANAGER the customers of their team; a SALES_REP their own customers '
       + '(like the other finance reports). Write-offs of customers deleted since still count. Other roles: FORBIDDEN.',
   })
   writeOffReport(@Args() args: WriteOffReportArgs, @Ctx() ctx: GraphQLContext) {

@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { OpportunityStage, Sector, Tier } from '../entities/enums';
+import { AppliedRate } from './exchange-rate.types';
 import { DateTimeScalar, DecimalScalar } from './scalars';
 
 /**
@@ -7,6 +8,10 @@ import { DateTimeScalar, DecimalScalar } from './scalars';
  * the caller's analytics scope (see `analyticsScope` in services/analytics.service.ts); the
  * descriptions say what each number means, its unit and what null stands for.
  */
+
+/** The `rates` field of every money line of these reports. */
+export const DEAL_RATES = 'With `in`: the exchange rates applied to the money of this line (one per source currency and rate day, distinct, in a fixed order; '
+  + 'see `AppliedRate`). Without `in`: empty.';
 
 export enum WinRateGroupBy { OWNER = 'OWNER', SECTOR = 'SECTOR', TIER = 'TIER' }
 
@@ -44,8 +49,13 @@ export class FunnelStage {
   @Field(() => Int, { description: 'Opportunities of the cohort whose current stage is this one.' })
   count!: number;
 
-  @Field(() => DecimalScalar, { description: 'Sum of the amounts of those opportunities, in the funnel\'s currency ("0.00" when none).' })
+  @Field(() => DecimalScalar, {
+    description: 'Sum of the amounts of those opportunities, in the funnel\'s currency ("0.00" when none); with `in`, each converted at the rate of its '
+      + 'creation day (UTC) and rounded to the cent, then summed.',
+  })
   amount!: string;
+
+  @Field(() => [AppliedRate], { description: DEAL_RATES }) rates!: AppliedRate[];
 
   @Field(() => Int, {
     nullable: true,
@@ -66,9 +76,15 @@ export class FunnelStage {
 export class SalesFunnel {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
-  @Field({ description: 'The ISO 4217 currency of every amount; opportunities in other currencies are not counted.' }) currency!: string;
+  @Field({
+    description: 'The ISO 4217 currency of every amount: the reporting currency `in` when given (opportunities in every currency, converted), '
+      + 'else `currency` (opportunities in other currencies are not counted).',
+  })
+  currency!: string;
   @Field(() => Int, { description: 'Opportunities in the cohort.' }) count!: number;
-  @Field(() => DecimalScalar, { description: 'Sum of their amounts, in `currency`.' }) amount!: string;
+  @Field(() => DecimalScalar, { description: 'Sum of their amounts, in `currency` (the sum of the stages\' amounts).' }) amount!: string;
+  @Field(() => [AppliedRate], { description: 'With `in`: the exchange rates applied to the whole cohort (distinct, in a fixed order). Without `in`: empty.' })
+  rates!: AppliedRate[];
   @Field(() => [FunnelStage], { description: 'Every stage in funnel order (seven entries, LOST last), also those with no opportunities.' })
   stages!: FunnelStage[];
 }
@@ -79,9 +95,15 @@ export class SalesFunnel {
 export class WinRateStats {
   @Field(() => Int, { description: 'Deals won in the period (any currency).' }) won!: number;
   @Field(() => Int, { description: 'Deals lost in the period (any currency).' }) lost!: number;
-  @Field(() => DecimalScalar, { description: 'Sum of the amounts of the deals won in the period, only those in the report\'s `currency` ("0.00" when none).' })
+  @Field(() => DecimalScalar, {
+    description: 'Sum of the amounts of the deals won in the period, only those in the report\'s `currency` ("0.00" when none); with `in`, of every '
+      + 'currency, each converted at the rate of its closing day (UTC) and rounded to the cent, then summed.',
+  })
   wonAmount!: string;
-  @Field(() => DecimalScalar, { description: 'Sum of the amounts of the deals lost in the period, only those in the report\'s `currency` ("0.00" when none).' })
+  @Field(() => DecimalScalar, {
+    description: 'Sum of the amounts of the deals lost in the period, only those in the report\'s `currency` ("0.00" when none); with `in`, converted '
+      + 'like `wonAmount`.',
+  })
   lostAmount!: string;
   @Field(() => Float, { nullable: true, description: 'Win rate by value: wonAmount / (wonAmount + lostAmount), 0–1, rounded to 4 decimals; null when both are 0.' })
   winRateByValue!: number | null;
@@ -95,6 +117,8 @@ export class WinRateStats {
       + 'rounded to 1 decimal; null when nothing was won.',
   })
   averageSalesCycleDays!: number | null;
+
+  @Field(() => [AppliedRate], { description: DEAL_RATES }) rates!: AppliedRate[];
 }
 
 @ObjectType({ description: 'The win rate of one group of deals.' })
@@ -106,14 +130,14 @@ export class WinRateGroup extends WinRateStats {
 
 @ObjectType({
   description: 'Win rates of the deals closed (WON or LOST) in [from, to) whose owner (at close or now, by `attribution`) is in your scope: '
-    + 'counts over every currency, amounts in `currency`.',
+    + 'counts over every currency, amounts in `currency` (or, with `in`, every currency converted into it).',
 })
 export class WinRateReport {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
   @Field(() => WinRateGroupBy, { description: 'How the deals are grouped.' }) groupBy!: WinRateGroupBy;
   @Field(() => Attribution, { description: 'Owner, sector and tier at close (default) or now.' }) attribution!: Attribution;
-  @Field({ description: 'The ISO 4217 currency of wonAmount and lostAmount (and so of winRateByValue).' }) currency!: string;
+  @Field({ description: 'The ISO 4217 currency of wonAmount and lostAmount (and so of winRateByValue): `in` when given, else `currency`.' }) currency!: string;
   @Field(() => [WinRateGroup], { description: 'One entry per group with at least one closed deal; sectors and tiers in enum order, owners by id.' })
   groups!: WinRateGroup[];
   @Field(() => WinRateStats, { description: 'All closed deals together.' }) total!: WinRateStats;
@@ -124,9 +148,16 @@ export class WinRateReport {
 @ObjectType({ description: 'Open opportunities expected to close in a span of time.' })
 export class ForecastBucket {
   @Field(() => Int, { description: 'Open opportunities.' }) count!: number;
-  @Field(() => DecimalScalar, { description: 'Sum of their amounts (unweighted), in the forecast\'s currency.' }) amount!: string;
-  @Field(() => DecimalScalar, { description: 'Sum of amount × probability / 100, rounded to the cent after summing, in the forecast\'s currency.' })
+  @Field(() => DecimalScalar, {
+    description: 'Sum of their amounts (unweighted), in the forecast\'s currency; with `in`, each converted at today\'s rate (UTC) and rounded to the '
+      + 'cent, then summed.',
+  })
+  amount!: string;
+  @Field(() => DecimalScalar, {
+    description: 'Sum of amount × probability / 100, rounded to the cent after summing, in the forecast\'s currency (with `in`, of the converted amounts).',
+  })
   weightedAmount!: string;
+  @Field(() => [AppliedRate], { description: DEAL_RATES }) rates!: AppliedRate[];
 }
 
 @ObjectType({ description: 'Open opportunities expected to close in one calendar month.' })
@@ -136,7 +167,11 @@ export class ForecastMonth extends ForecastBucket {
 
 @ObjectType({ description: 'Forecast of the open opportunities visible to you, in one currency, by expected close month.' })
 export class Forecast {
-  @Field({ description: 'The ISO 4217 currency of every amount; opportunities in other currencies are not counted.' }) currency!: string;
+  @Field({
+    description: 'The ISO 4217 currency of every amount: the reporting currency `in` when given (opportunities in every currency, converted), '
+      + 'else `currency` (opportunities in other currencies are not counted).',
+  })
+  currency!: string;
   @Field(() => [ForecastMonth], { description: 'One entry per month from the start month on, also months with nothing expected.' })
   months!: ForecastMonth[];
   @Field(() => ForecastBucket, { description: 'All months of `months` together.' }) total!: ForecastBucket;
@@ -151,10 +186,16 @@ export class RepFigures {
   @Field(() => Int, { description: 'Customers created in the period owned by these users now.' }) newCustomers!: number;
   @Field(() => Int, { description: 'Opportunities created in the period owned by these users now (any currency).' }) newOpportunities!: number;
   @Field(() => Int, { description: 'Deals won in the period credited to these users: the owner at close, or now (`attribution`); any currency.' }) wonCount!: number;
-  @Field(() => DecimalScalar, { description: 'Sum of the amounts of those won deals, only those in the report\'s currency.' }) wonAmount!: string;
+  @Field(() => DecimalScalar, {
+    description: 'Sum of the amounts of those won deals, only those in the report\'s currency; with `in`, of every currency, each converted at the rate '
+      + 'of its closing day (UTC) and rounded to the cent, then summed.',
+  })
+  wonAmount!: string;
   @Field(() => Int, { description: 'Activities these users performed (by `occurredAt`) in the period.' }) activitiesLogged!: number;
   @Field(() => Int, { description: 'Tasks assigned to these users and completed (DONE) in the period.' }) tasksDone!: number;
   @Field(() => Int, { description: 'Tasks assigned to these users, due in the period, already past due and still OPEN.' }) tasksOverdue!: number;
+  @Field(() => [AppliedRate], { description: 'With `in`: the exchange rates applied to `wonAmount` (distinct, in a fixed order). Without `in`: empty.' })
+  rates!: AppliedRate[];
 }
 
 @ObjectType({ description: 'What one sales user achieved in a period.' })
@@ -176,7 +217,7 @@ export class RepPerformance extends RepFigures {
 export class RepPerformanceReport {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
-  @Field({ description: 'The ISO 4217 currency of `wonAmount`.' }) currency!: string;
+  @Field({ description: 'The ISO 4217 currency of `wonAmount`: `in` when given, else `currency`.' }) currency!: string;
   @Field(() => Attribution, { description: 'Won deals credited to their owner at close (default) or to their owner now.' }) attribution!: Attribution;
   @Field(() => [RepPerformance], { description: 'One entry per sales user, by won amount (highest first), then by user id.' })
   reps!: RepPerformance[];

@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { LostReason, OpportunityStage } from '../entities/enums';
-import { Attribution } from './analytics.types';
+import { Attribution, DEAL_RATES } from './analytics.types';
+import { AppliedRate } from './exchange-rate.types';
 import { DateTimeScalar, DecimalScalar } from './scalars';
 
 /**
@@ -18,12 +19,16 @@ const OPEN_ORDER = 'Open stages in funnel order: PROSPECTING, QUALIFICATION, NEE
 export class PipelineStage {
   @Field(() => OpportunityStage, { description: 'The stage the deals were in at `asOf`.' }) stage!: OpportunityStage;
   @Field(() => Int, { description: 'Deals in this stage at `asOf`.' }) count!: number;
-  @Field(() => DecimalScalar, { description: 'Sum of their CURRENT amounts in the report\'s currency (amount history is not kept), "0.00" when none.' })
+  @Field(() => DecimalScalar, {
+    description: 'Sum of their CURRENT amounts in the report\'s currency (amount history is not kept), "0.00" when none; with `in`, of every currency, '
+      + 'each converted at the rate of `asOf`\'s day (UTC) and rounded to the cent, then summed.',
+  })
   amount!: string;
+  @Field(() => [AppliedRate], { description: DEAL_RATES }) rates!: AppliedRate[];
 }
 
 @ObjectType({
-  description: 'The open pipeline as it stood at `asOf`, rebuilt from the stage history: the deals in `currency` created at or before `asOf` '
+  description: 'The open pipeline as it stood at `asOf`, rebuilt from the stage history: the deals in `currency` (with `in`: in every currency) created at or before `asOf` '
     + 'whose stage at `asOf` was an open one. A deal\'s stage at `asOf` is the stage it moved to in its latest stage change at or before `asOf` '
     + '(its creation counts as a change into its first stage); without one, the stage it left in its first change after `asOf`; without history, '
     + 'its current stage. Deals are those counted now (soft-deleted deals and customers left out) in your scope by their current owner '
@@ -31,9 +36,15 @@ export class PipelineStage {
 })
 export class PipelineAsOf {
   @Field(() => DateTimeScalar, { description: 'The instant (UTC).' }) asOf!: Date;
-  @Field({ description: 'The ISO 4217 currency of every amount; deals in other currencies are not counted.' }) currency!: string;
+  @Field({
+    description: 'The ISO 4217 currency of every amount: the reporting currency `in` when given (deals in every currency, converted), else `currency` '
+      + '(deals in other currencies are not counted).',
+  })
+  currency!: string;
   @Field(() => Int, { description: 'Open deals at `asOf` (the sum of the stages\' counts).' }) count!: number;
   @Field(() => DecimalScalar, { description: 'Sum of their current amounts (the sum of the stages\' amounts).' }) amount!: string;
+  @Field(() => [AppliedRate], { description: 'With `in`: the exchange rates applied to all open deals (distinct, in a fixed order). Without `in`: empty.' })
+  rates!: AppliedRate[];
   @Field(() => [PipelineStage], { description: OPEN_ORDER }) stages!: PipelineStage[];
 }
 
@@ -98,8 +109,13 @@ export class StageConversion {
 export class LostReasonLine {
   @Field(() => LostReason, { description: 'The lost reason.' }) reason!: LostReason;
   @Field(() => Int, { description: 'Deals lost in the period for this reason (any currency).' }) count!: number;
-  @Field(() => DecimalScalar, { description: 'Sum of the amounts of those in the report\'s currency ("0.00" when none).' }) amount!: string;
+  @Field(() => DecimalScalar, {
+    description: 'Sum of the amounts of those in the report\'s currency ("0.00" when none); with `in`, of every currency, each converted at the rate of '
+      + 'its closing day (UTC) and rounded to the cent, then summed.',
+  })
+  amount!: string;
   @Field(() => Float, { nullable: true, description: 'count / the report\'s count, rounded to 4 decimals; null when nothing was lost.' }) share!: number | null;
+  @Field(() => [AppliedRate], { description: DEAL_RATES }) rates!: AppliedRate[];
 }
 
 @ObjectType({
@@ -108,10 +124,12 @@ export class LostReasonLine {
 export class LostReasonBreakdown {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive, UTC).' }) from!: Date;
   @Field(() => DateTimeScalar, { description: 'End of the period (exclusive, UTC).' }) to!: Date;
-  @Field({ description: 'The ISO 4217 currency of every amount (counts take every currency).' }) currency!: string;
+  @Field({ description: 'The ISO 4217 currency of every amount: `in` when given, else `currency` (counts take every currency).' }) currency!: string;
   @Field(() => Attribution, { description: 'Whose the lost deals are for scope and `ownerIds`: the owner at close (default) or now.' }) attribution!: Attribution;
   @Field(() => [LostReasonLine], { description: 'Every reason in enum order (PRICE, COMPETITOR, NO_BUDGET, NO_DECISION, TIMING, PRODUCT_FIT, OTHER), also those with none.' })
   reasons!: LostReasonLine[];
   @Field(() => Int, { description: 'Deals lost in the period (the sum of the reasons\' counts).' }) count!: number;
   @Field(() => DecimalScalar, { description: 'Sum of their amounts in `currency` (the sum of the reasons\' amounts).' }) amount!: string;
+  @Field(() => [AppliedRate], { description: 'With `in`: the exchange rates applied to all lost deals (distinct, in a fixed order). Without `in`: empty.' })
+  rates!: AppliedRate[];
 }

@@ -2,9 +2,10 @@ import type { Principal } from '../auth/principal';
 import { OPEN_STAGES, OpportunityStage, Role, Sector, Tier } from '../entities/enums';
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
+import { checkedRows, conversion, currencyLiteral, failOnMissingRate, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { subtreeSql } from './scope';
 import { and, FALSE, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
-import { DATE_RANGE, yearInRange } from './validation';
+import { DATE_RANGE, isoDate, yearInRange } from './validation';
 
 /**
  * Sales analytics. Every figure is computed by one SQL statement (CTEs, FILTER, window functions,
@@ -15,7 +16,13 @@ import { DATE_RANGE, yearInRange } from './validation';
  * - soft-deleted opportunities, activities and customers are not counted, nor are the opportunities
  *   and activities of a soft-deleted customer;
  * - amounts are exact decimals (numeric in SQL, strings in GraphQL) in one currency; rates are
- *   rounded to 4 decimals, days to 1 decimal.
+ *   rounded to 4 decimals, days to 1 decimal;
+ * - money in one currency (`currency`, deals in others not counted in amounts), or, with a reporting
+ *   currency (`in`), the deals of every currency converted into it by the one rate rule
+ *   (services/exchange-rate.ts) at the rate of a day each report states (a closed deal: its closing day,
+ *   a funnel deal: its creation day, an open deal in the forecast: today), each deal rounded to the cent,
+ *   then summed; every result lists the rates applied, and a missing rate fails the report
+ *   (BAD_USER_INPUT on `in`). `currency` is ignored with `in`. Counts never depend on the currency.
  */
 
 // --------------------------------------------------------------------------------------- scope
@@ -63,6 +70,19 @@ export function checkCurrency(currency: string): void {
 
 /** `?::timestamptz` (MikroORM inlines parameters: the ISO text keeps the instant exact). */
 export const ts = (d: Date): Sql => sql`${d.toISOString()}::timestamptz`;
+
+/**
+ * A deal's money in the report's currency (select-list items `currency`, `<name>`, `rate`, `missing_rate`
+ * and the rate join, see `conversion`): with a reporting currency `target`, `amount` converted at the rate
+ * of the day `on`; without, `amount` only when the deal is in `currency` (else null: not counted).
+ */
+export function dealMoney(target: string | null, currency: string, from: Sql, on: Sql, amount: Sql, name = 'amount'): { columns: Sql; join: Sql } {
+  if (target) return conversion(currencyLiteral(target), from, on, amount, name);
+  return conversion(null, from, on, sql`case when ${from} = ${currency} then ${amount} end`, name);
+}
+
+/** The UTC day of a timestamp column, as SQL. */
+export const utcDay = (column: string): Sql => raw(`(${column} at time zone 'UTC')::date`);
 
 /** `o.owner_id in (…)` when the caller names owners; nothing when they don't; FALSE for an empty list. */
 export function ownersSql(ownerIds: readonly string[] | null | undefined, column: string): Sql {
@@ -114,12 +134,14 @@ export interface FunnelStageRow {
   amount: string;
   reached: number | null;
   conversionToNext: number | null;
+  rates: AppliedRate[];
 }
 
 export interface SalesFunnelResult extends Period {
   currency: string;
   count: number;
   amount: string;
+  rates: AppliedRate[];
   stages: FunnelStageRow[];
 }
 
@@ -127,52 +149,59 @@ export interface SalesFunnelResult extends Period {
  * The funnel of the opportunities created in [from, to) in `currency`: per stage, how many are in it
  * now and their amount; how many reached it (the furthest funnel stage in their history or their
  * current stage, so a deal that skipped a stage reached it too); and the share of those that reached
- * the next stage.
+ * the next stage. With `in`: the opportunities of every currency, each amount converted at the rate of
+ * its creation day (UTC).
  */
-export async function salesFunnel(ctx: ServiceContext, args: Period & { currency: string; ownerIds?: string[] | null }): Promise<SalesFunnelResult> {
+export async function salesFunnel(ctx: ServiceContext, args: Period & { currency: string; ownerIds?: string[] | null; in?: string | null }): Promise<SalesFunnelResult> {
   checkPeriod(args);
   checkCurrency(args.currency);
+  const target = reportingCurrency(args.in);
+  const money = dealMoney(target, args.currency, raw('d.currency'), utcDay('d.created_at'), raw('d.amount'));
   const where = and([
-    sql`o.currency = ${args.currency}`,
+    target ? TRUE : sql`o.currency = ${args.currency}`,
     sql`o.created_at >= ${ts(args.from)} and o.created_at < ${ts(args.to)}`,
     ownersSql(args.ownerIds, 'o.owner_id'),
   ]);
   // "Reached stage N" = furthest stage >= N: a running total of the furthest-stage counts from the last
   // stage down. The conversion is the next stage's reached over this one's (lead).
-  const lines = await rows<FunnelStageRow & { pos: number; totalCount: number; totalAmount: string }>(ctx.em, sql`
-    with cohort as (
-      select o.stage, o.amount, greatest(
+  const lines = await rows<FunnelStageRow & { pos: number; totalCount: number; totalAmount: string; totalRates: AppliedRate[]; missingRate: string | null }>(ctx.em, sql`
+    with deal as (
+      select o.stage, o.currency, o.amount, o.created_at, greatest(
           array_position(${FUNNEL_ARRAY}, o.stage),
           (select max(greatest(array_position(${FUNNEL_ARRAY}, s.from_stage), array_position(${FUNNEL_ARRAY}, s.to_stage)))
              from opportunity_stage_change s where s.opportunity_id = o.id),
           1) as furthest
       from ${countedOpportunities(ctx.principal)} and ${where}
     ),
+    cohort as (select d.stage, d.furthest, ${money.columns} from deal d ${money.join}),
     stage_list as (
       select s.stage, s.pos::int as pos
       from unnest(${raw(`ARRAY[${quoted([...FUNNEL, OpportunityStage.LOST])}]::text[]`)}) with ordinality as s(stage, pos)
     ),
-    by_stage as (select stage, count(*)::int as n, sum(amount) as amount from cohort group by stage),
+    by_stage as (select stage, count(*)::int as n, sum(amount) as amount, ${ratesAgg('rate')} as rates from cohort group by stage),
     by_furthest as (select furthest as pos, count(*)::int as n from cohort group by furthest),
     funnel as (
-      select l.stage, l.pos, coalesce(b.n, 0) as n, coalesce(b.amount, 0.00) as amount,
+      select l.stage, l.pos, coalesce(b.n, 0) as n, coalesce(b.amount, 0.00) as amount, coalesce(b.rates, '[]'::jsonb) as rates,
         coalesce(sum(f.n) over (order by l.pos desc), 0)::int as reached
       from stage_list l
       left join by_stage b on b.stage = l.stage
       left join by_furthest f on f.pos = l.pos
     )
-    select stage, pos, n as "count", amount::text as amount,
+    select stage, pos, n as "count", amount::text as amount, rates,
       case when stage <> ${OpportunityStage.LOST} then reached end as reached,
       case when pos < ${FUNNEL.length} and reached > 0
         then round((lead(reached) over (order by pos))::numeric / reached, 4)::float8 end as "conversionToNext",
       (select count(*)::int from cohort) as "totalCount",
-      (select coalesce(sum(amount), 0.00)::text from cohort) as "totalAmount"
+      (select coalesce(sum(amount), 0.00)::text from cohort) as "totalAmount",
+      (select ${ratesAgg('rate')} from cohort) as "totalRates",
+      (select min(missing_rate) from cohort) as "missingRate"
     from funnel
     order by pos`);
+  failOnMissingRate(lines[0].missingRate);
   return {
-    from: args.from, to: args.to, currency: args.currency,
-    count: lines[0].totalCount, amount: lines[0].totalAmount,
-    stages: lines.map(({ stage, count, amount, reached, conversionToNext }) => ({ stage, count, amount, reached, conversionToNext })),
+    from: args.from, to: args.to, currency: target ?? args.currency,
+    count: lines[0].totalCount, amount: lines[0].totalAmount, rates: lines[0].totalRates,
+    stages: lines.map(({ stage, count, amount, reached, conversionToNext, rates }) => ({ stage, count, amount, reached, conversionToNext, rates })),
   };
 }
 
@@ -188,6 +217,7 @@ export interface WinRateStatsRow {
   wonAmount: string;
   lostAmount: string;
   winRateByValue: number | null;
+  rates: AppliedRate[];
 }
 
 export interface WinRateGroupRow extends WinRateStatsRow {
@@ -219,26 +249,29 @@ function groupKey(groupBy: WinRateGrouping, attribution: Attribution | null | un
 /**
  * Won, lost, win rate (by count, and by value in `currency`) and average sales cycle of the deals
  * closed in [from, to), per group and in total (one GROUPING SETS query). Owner, sector and tier are
- * those at close by default (`attribution`); the scope and `ownerIds` apply to the same owner.
+ * those at close by default (`attribution`); the scope and `ownerIds` apply to the same owner. With `in`:
+ * the amounts of every currency, each deal converted at the rate of its closing day (UTC).
  */
 export async function winRate(ctx: ServiceContext, args: Period & {
-  groupBy: WinRateGrouping; ownerIds?: string[] | null; attribution?: Attribution | null; currency?: string | null;
+  groupBy: WinRateGrouping; ownerIds?: string[] | null; attribution?: Attribution | null; currency?: string | null; in?: string | null;
 }): Promise<WinRateResult> {
   checkPeriod(args);
   const currency = args.currency ?? 'EUR';
   checkCurrency(currency);
+  const target = reportingCurrency(args.in);
+  const money = dealMoney(target, currency, raw('d.currency'), utcDay('d.closed_at'), raw('d.amount'));
   const attribution = args.attribution ?? 'AT_CLOSE';
   const owner = attributed(attribution).owner;
   const grouping = groupKey(args.groupBy, attribution);
-  const found = await rows<WinRateGroupRow & { isTotal: boolean }>(ctx.em, sql`
-    with closed as (
-      select ${grouping.key} as key, o.stage, extract(epoch from o.closed_at - o.created_at) / 86400 as days,
-        case when o.currency = ${currency} then o.amount end as amount
+  const found = await rows<WinRateGroupRow & { isTotal: boolean; missingRate: string | null }>(ctx.em, sql`
+    with deal as (
+      select ${grouping.key} as key, o.stage, extract(epoch from o.closed_at - o.created_at) / 86400 as days, o.currency, o.amount, o.closed_at
       from ${countedOpportunities(ctx.principal, owner)}
         and o.stage in (${OpportunityStage.WON}, ${OpportunityStage.LOST})
         and o.closed_at >= ${ts(args.from)} and o.closed_at < ${ts(args.to)}
         and ${ownersSql(args.ownerIds, owner)}
-    )
+    ),
+    closed as (select d.key, d.stage, d.days, ${money.columns} from deal d ${money.join})
     select key, grouping(key) = 1 as "isTotal",
       count(*) filter (where stage = ${OpportunityStage.WON})::int as won,
       count(*) filter (where stage = ${OpportunityStage.LOST})::int as lost,
@@ -246,17 +279,19 @@ export async function winRate(ctx: ServiceContext, args: Period & {
       round(avg(days) filter (where stage = ${OpportunityStage.WON}), 1)::float8 as "averageSalesCycleDays",
       coalesce(sum(amount) filter (where stage = ${OpportunityStage.WON}), 0.00)::text as "wonAmount",
       coalesce(sum(amount) filter (where stage = ${OpportunityStage.LOST}), 0.00)::text as "lostAmount",
-      round(coalesce(sum(amount) filter (where stage = ${OpportunityStage.WON}), 0) / nullif(sum(amount), 0), 4)::float8 as "winRateByValue"
+      round(coalesce(sum(amount) filter (where stage = ${OpportunityStage.WON}), 0) / nullif(sum(amount), 0), 4)::float8 as "winRateByValue",
+      ${ratesAgg('rate')} as rates, ${missingRateOf('missing_rate')}
     from closed
     group by grouping sets ((key), ())
     order by grouping(key), ${grouping.order}, key`);
-  const stats = ({ won, lost, winRate: rate, averageSalesCycleDays, wonAmount, lostAmount, winRateByValue }: WinRateStatsRow): WinRateStatsRow =>
-    ({ won, lost, winRate: rate, averageSalesCycleDays, wonAmount, lostAmount, winRateByValue });
-  const total = found.find((r) => r.isTotal)
-    ?? { won: 0, lost: 0, winRate: null, averageSalesCycleDays: null, wonAmount: '0.00', lostAmount: '0.00', winRateByValue: null };
+  const checked = checkedRows(found);
+  const stats = ({ won, lost, winRate: rate, averageSalesCycleDays, wonAmount, lostAmount, winRateByValue, rates }: WinRateStatsRow): WinRateStatsRow =>
+    ({ won, lost, winRate: rate, averageSalesCycleDays, wonAmount, lostAmount, winRateByValue, rates });
+  const total = checked.find((r) => r.isTotal)
+    ?? { won: 0, lost: 0, winRate: null, averageSalesCycleDays: null, wonAmount: '0.00', lostAmount: '0.00', winRateByValue: null, rates: [] };
   return {
-    from: args.from, to: args.to, groupBy: args.groupBy, attribution, currency,
-    groups: found.filter((r) => !r.isTotal).map((r) => ({
+    from: args.from, to: args.to, groupBy: args.groupBy, attribution, currency: target ?? currency,
+    groups: checked.filter((r) => !r.isTotal).map((r) => ({
       key: r.key, ...stats(r),
       ownerId: args.groupBy === 'OWNER' ? r.key : null,
       sector: args.groupBy === 'SECTOR' ? (r.key as Sector) : null,
@@ -268,7 +303,7 @@ export async function winRate(ctx: ServiceContext, args: Period & {
 
 // ------------------------------------------------------------------------------------ forecast
 
-export interface ForecastBucketRow { count: number; amount: string; weightedAmount: string }
+export interface ForecastBucketRow { count: number; amount: string; weightedAmount: string; rates: AppliedRate[] }
 export interface ForecastResult { currency: string; months: (ForecastBucketRow & { month: string })[]; total: ForecastBucketRow; pastDue: ForecastBucketRow }
 
 /** The first day of the current month in UTC, "YYYY-MM-01". */
@@ -279,9 +314,15 @@ function currentMonth(): string {
 /**
  * Open opportunities in `currency` by expected close month, for `months` months from `startMonth`
  * ("YYYY-MM", default: the current month in UTC): count, amount, and amount × probability / 100.
- * Also the total over those months and the open deals already past due.
+ * Also the total over those months and the open deals already past due. With `in`: the open deals of
+ * every currency, each amount converted at today's rate (UTC) and rounded to the cent; the weighted amount
+ * is then computed from the converted amounts.
  */
-export async function forecast(ctx: ServiceContext, args: { months: number; currency: string; startMonth?: string | null; ownerIds?: string[] | null }): Promise<ForecastResult> {
+export async function forecast(
+  ctx: ServiceContext,
+  args: { months: number; currency: string; startMonth?: string | null; ownerIds?: string[] | null; in?: string | null },
+  now: Date = new Date(),
+): Promise<ForecastResult> {
   if (!Number.isInteger(args.months) || args.months < 1 || args.months > MAX_FORECAST_MONTHS) {
     throw new InputError(`\`months\` must be a whole number from 1 to ${MAX_FORECAST_MONTHS}.`, 'months');
   }
@@ -289,19 +330,22 @@ export async function forecast(ctx: ServiceContext, args: { months: number; curr
   if (args.startMonth != null && !(MONTH.test(args.startMonth) && yearInRange(Number(args.startMonth.slice(0, 4))))) {
     throw new InputError(`\`startMonth\` must be a month like "2026-04" in the years ${DATE_RANGE.minYear}–${DATE_RANGE.maxYear}.`, 'startMonth');
   }
+  const target = reportingCurrency(args.in);
   const start = args.startMonth != null ? `${args.startMonth}-01` : currentMonth();
+  const money = dealMoney(target, args.currency, raw('d.currency'), sql`${isoDate(now)}::date`, raw('d.amount'));
   // Buckets by position: -1 past due, 0 … months-1 the months, `months` all months together.
   // (No SQL comments in the statement: a semicolon in one would split it on the embedded database.)
-  const buckets = await rows<ForecastBucketRow & { month: string | null; pos: number }>(ctx.em, sql`
+  const buckets = await rows<ForecastBucketRow & { month: string | null; pos: number; missingRate: string | null }>(ctx.em, sql`
     with bounds as (select ${start}::date as first_day, (${start}::date + make_interval(months => ${args.months}))::date as end_day),
-    open_deals as (
-      select o.expected_close_date as close_date, o.amount, o.probability
+    deal as (
+      select o.expected_close_date as close_date, o.currency, o.amount, o.probability
       from ${countedOpportunities(ctx.principal)}
         and o.stage in ${OPEN_LIST}
-        and o.currency = ${args.currency}
+        and ${target ? TRUE : sql`o.currency = ${args.currency}`}
         and ${ownersSql(args.ownerIds, 'o.owner_id')}
         and o.expected_close_date < (select end_day from bounds)
     ),
+    open_deals as (select d.close_date, d.probability, ${money.columns} from deal d ${money.join}),
     buckets as (
       select g as pos, to_char(b.first_day + make_interval(months => g), 'YYYY-MM') as month,
         (b.first_day + make_interval(months => g))::date as lo, (b.first_day + make_interval(months => g + 1))::date as hi
@@ -311,14 +355,16 @@ export async function forecast(ctx: ServiceContext, args: { months: number; curr
     )
     select k.pos, k.month, count(d.amount)::int as "count",
       coalesce(sum(d.amount), 0.00)::text as amount,
-      coalesce(round(sum(d.amount * d.probability) / 100, 2), 0.00)::text as "weightedAmount"
+      coalesce(round(sum(d.amount * d.probability) / 100, 2), 0.00)::text as "weightedAmount",
+      ${ratesAgg('d.rate')} as rates, (select min(missing_rate) from open_deals) as "missingRate"
     from buckets k
     left join open_deals d on (k.lo is null or d.close_date >= k.lo) and d.close_date < k.hi
     group by k.pos, k.month
     order by k.pos`);
-  const bucket = ({ count, amount, weightedAmount }: ForecastBucketRow): ForecastBucketRow => ({ count, amount, weightedAmount });
+  failOnMissingRate(buckets[0]?.missingRate);
+  const bucket = ({ count, amount, weightedAmount, rates }: ForecastBucketRow): ForecastBucketRow => ({ count, amount, weightedAmount, rates });
   return {
-    currency: args.currency,
+    currency: target ?? args.currency,
     pastDue: bucket(buckets.find((b) => b.pos === -1)!),
     months: buckets.filter((b) => b.pos >= 0 && b.pos < args.months).map((b) => ({ month: b.month!, ...bucket(b) })),
     total: bucket(buckets.find((b) => b.pos === args.months)!),
@@ -336,6 +382,7 @@ export interface RepFigures {
   activitiesLogged: number;
   tasksDone: number;
   tasksOverdue: number;
+  rates: AppliedRate[];
 }
 
 export interface RepPerformanceRow extends RepFigures {
@@ -360,40 +407,50 @@ export interface RepPerformanceResult extends Period {
  * line, and `total` is all of them: the reps' lines plus `other` add up to `total`.
  * One statement: every counted record becomes a fact line tagged with its user, the facts are summed
  * per sales user / other / in total with GROUPING SETS, joined to the users.
+ * With `in`: `wonAmount` over the won deals of every currency, each converted at the rate of its closing
+ * day (UTC).
  */
-export async function repPerformance(ctx: ServiceContext, args: Period & { currency: string; attribution?: Attribution | null }): Promise<RepPerformanceResult> {
+export async function repPerformance(ctx: ServiceContext, args: Period & { currency: string; attribution?: Attribution | null; in?: string | null }): Promise<RepPerformanceResult> {
   checkPeriod(args);
   checkCurrency(args.currency);
+  const target = reportingCurrency(args.in);
+  const money = dealMoney(target, args.currency, raw('d.currency'), utcDay('d.closed_at'), raw('d.amount'));
   const attribution = args.attribution ?? 'AT_CLOSE';
   const owner = attributed(attribution).owner;
   const from = ts(args.from);
   const to = ts(args.to);
   const scope = (column: string) => analyticsScope(ctx.principal, column);
-  type Line = RepFigures & { userId: string | null; kind: number; daysToFirstWin: number | null };
+  type Line = RepFigures & { userId: string | null; kind: number; daysToFirstWin: number | null; missingRate: string | null };
   const lines = await rows<Line>(ctx.em, sql`
     with reps as (
       select u.id, u.created_at from app_user u
       where u.role in (${Role.SALES_REP}, ${Role.SALES_MANAGER}) and ${scope('u.id')}
     ),
+    won_deal as (
+      select ${raw(owner)} as uid, o.currency, o.amount, o.closed_at
+      from ${countedOpportunities(ctx.principal, owner)}
+        and o.stage = ${OpportunityStage.WON} and o.closed_at >= ${from} and o.closed_at < ${to}
+    ),
+    won_line as (select d.uid, ${money.columns} from won_deal d ${money.join}),
     facts as (
-      select c.owner_id as uid, 1 as new_customers, 0 as new_opportunities, 0 as won, null::numeric as won_amount, 0 as activities, 0 as done, 0 as overdue
+      select c.owner_id as uid, 1 as new_customers, 0 as new_opportunities, 0 as won, null::numeric as won_amount, 0 as activities, 0 as done, 0 as overdue,
+        null::jsonb as rate
       from customer c
       where c.deleted_at is null and c.created_at >= ${from} and c.created_at < ${to} and ${scope('c.owner_id')}
       union all
-      select o.owner_id, 0, 1, 0, null, 0, 0, 0
+      select o.owner_id, 0, 1, 0, null, 0, 0, 0, null
       from ${countedOpportunities(ctx.principal)} and o.created_at >= ${from} and o.created_at < ${to}
       union all
-      select ${raw(owner)}, 0, 0, 1, case when o.currency = ${args.currency} then o.amount end, 0, 0, 0
-      from ${countedOpportunities(ctx.principal, owner)}
-        and o.stage = ${OpportunityStage.WON} and o.closed_at >= ${from} and o.closed_at < ${to}
+      select w.uid, 0, 0, 1, w.amount, 0, 0, 0, w.rate
+      from won_line w
       union all
-      select a.performed_by_id, 0, 0, 0, null, 1, 0, 0
+      select a.performed_by_id, 0, 0, 0, null, 1, 0, 0, null
       from activity a join customer c on c.id = a.customer_id and c.deleted_at is null
       where a.deleted_at is null and a.occurred_at >= ${from} and a.occurred_at < ${to} and ${scope('a.performed_by_id')}
       union all
       select t.assignee_id, 0, 0, 0, null, 0,
         (t.status = 'DONE' and t.completed_at >= ${from} and t.completed_at < ${to})::int,
-        (t.status = 'OPEN' and t.due_at >= ${from} and t.due_at < ${to} and t.due_at < now())::int
+        (t.status = 'OPEN' and t.due_at >= ${from} and t.due_at < ${to} and t.due_at < now())::int, null
       from task t
       where ${scope('t.assignee_id')}
         and ((t.status = 'DONE' and t.completed_at >= ${from} and t.completed_at < ${to})
@@ -403,7 +460,7 @@ export async function repPerformance(ctx: ServiceContext, args: Period & { curre
       select r.id as rep_id, grouping(r.id) = 1 as is_total,
         sum(f.new_customers)::int as new_customers, sum(f.new_opportunities)::int as new_opportunities, sum(f.won)::int as won,
         coalesce(sum(f.won_amount), 0.00) as won_amount, sum(f.activities)::int as activities,
-        sum(f.done)::int as done, sum(f.overdue)::int as overdue
+        sum(f.done)::int as done, sum(f.overdue)::int as overdue, ${ratesAgg('f.rate')} as rates
       from facts f left join reps r on r.id = f.uid
       group by grouping sets ((r.id), ())
     ),
@@ -427,15 +484,18 @@ export async function repPerformance(ctx: ServiceContext, args: Period & { curre
       coalesce(s.activities, 0) as "activitiesLogged",
       coalesce(s.done, 0) as "tasksDone",
       coalesce(s.overdue, 0) as "tasksOverdue",
-      round(extract(epoch from w.first_won_at - k.created_at) / 86400, 1)::float8 as "daysToFirstWin"
+      coalesce(s.rates, '[]'::jsonb) as rates,
+      round(extract(epoch from w.first_won_at - k.created_at) / 86400, 1)::float8 as "daysToFirstWin",
+      (select min(missing_rate) from won_line) as "missingRate"
     from keys k
     left join sums s on s.rep_id is not distinct from k.id and s.is_total = (k.kind = 2)
     left join first_wins w on w.id = k.id
     order by k.kind, coalesce(s.won_amount, 0) desc, k.id`);
-  const figures = ({ newCustomers, newOpportunities, wonCount, wonAmount, activitiesLogged, tasksDone, tasksOverdue }: RepFigures): RepFigures =>
-    ({ newCustomers, newOpportunities, wonCount, wonAmount, activitiesLogged, tasksDone, tasksOverdue });
+  failOnMissingRate(lines[0]?.missingRate);
+  const figures = ({ newCustomers, newOpportunities, wonCount, wonAmount, activitiesLogged, tasksDone, tasksOverdue, rates }: RepFigures): RepFigures =>
+    ({ newCustomers, newOpportunities, wonCount, wonAmount, activitiesLogged, tasksDone, tasksOverdue, rates });
   return {
-    from: args.from, to: args.to, currency: args.currency, attribution,
+    from: args.from, to: args.to, currency: target ?? args.currency, attribution,
     reps: lines.filter((l) => l.kind === 0).map((l) => ({ userId: l.userId!, ...figures(l), daysToFirstWin: l.daysToFirstWin })),
     other: figures(lines.find((l) => l.kind === 1)!),
     total: figures(lines.find((l) => l.kind === 2)!),

@@ -1,10 +1,11 @@
 import { LostReason, OPEN_STAGES, OpportunityStage } from '../entities/enums';
 import {
-  attributed, checkCurrency, checkPeriod, countedOpportunities, ownersSql, quoted, ts, type Attribution, type Period,
+  attributed, checkCurrency, checkPeriod, countedOpportunities, dealMoney, ownersSql, quoted, ts, utcDay, type Attribution, type Period,
 } from './analytics.service';
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
-import { raw, rows, sql, type Sql } from './sql';
+import { failOnMissingRate, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
+import { raw, rows, sql, TRUE, type Sql } from './sql';
 
 /**
  * Sales reports from the stage history (issue 14): the pipeline as it stood at a past instant, time in
@@ -13,7 +14,9 @@ import { raw, rows, sql, type Sql } from './sql';
  * caller's analytics scope (by their owner), soft-deleted deals and deals of soft-deleted customers left
  * out, periods half-open [from, to) in UTC, exact decimal amounts in one currency, rates 0–1 rounded to 4
  * decimals, days rounded to 1 decimal. Stage history is `opportunity_stage_change`: one entry per move,
- * the first (from_stage null) at the deal's creation.
+ * the first (from_stage null) at the deal's creation. With a reporting currency (`in`), the money reports
+ * count the deals of every currency, each converted by the one rate rule (services/exchange-rate.ts) and
+ * rounded to the cent, then summed, listing the rates applied (a missing rate: BAD_USER_INPUT on `in`).
  */
 
 const OPEN_ARRAY = raw(`ARRAY[${quoted(OPEN_STAGES)}]::text[]`);
@@ -27,39 +30,45 @@ function countedIds(ctx: ServiceContext, ownerIds: readonly string[] | null | un
 
 // ------------------------------------------------------------------------------ pipeline as of
 
-export interface PipelineStageRow { stage: OpportunityStage; count: number; amount: string }
-export interface PipelineAsOfResult { asOf: Date; currency: string; count: number; amount: string; stages: PipelineStageRow[] }
+export interface PipelineStageRow { stage: OpportunityStage; count: number; amount: string; rates: AppliedRate[] }
+export interface PipelineAsOfResult { asOf: Date; currency: string; count: number; amount: string; rates: AppliedRate[]; stages: PipelineStageRow[] }
 
 /**
  * The open pipeline at `asOf`, rebuilt from the stage history: the deals in `currency` created at or
  * before `asOf` whose stage at `asOf` was open. The stage at `asOf` is the `to_stage` of the deal's latest
  * change at or before `asOf`; with none, the `from_stage` of its first change after it; with no history,
- * its current stage. Amounts are the deals' current amounts (amount history is not kept).
+ * its current stage. Amounts are the deals' current amounts (amount history is not kept). With `in`: the
+ * deals of every currency, each amount converted at the rate of `asOf`'s day (UTC).
  */
-export async function pipelineAsOf(ctx: ServiceContext, args: { asOf: Date; currency: string; ownerIds?: string[] | null }): Promise<PipelineAsOfResult> {
+export async function pipelineAsOf(ctx: ServiceContext, args: { asOf: Date; currency: string; ownerIds?: string[] | null; in?: string | null }): Promise<PipelineAsOfResult> {
   if (!(args.asOf instanceof Date) || Number.isNaN(args.asOf.getTime())) throw new InputError('`asOf` must be a timestamp.', 'asOf');
   checkCurrency(args.currency);
+  const target = reportingCurrency(args.in);
   const asOf = ts(args.asOf);
-  const lines = await rows<PipelineStageRow & { totalCount: number; totalAmount: string }>(ctx.em, sql`
+  const money = dealMoney(target, args.currency, raw('d.currency'), sql`(${asOf} at time zone 'UTC')::date`, raw('d.amount'));
+  const lines = await rows<PipelineStageRow & { totalCount: number; totalAmount: string; totalRates: AppliedRate[]; missingRate: string | null }>(ctx.em, sql`
     with deals as (
-      select o.amount, coalesce(
+      select o.currency, o.amount, coalesce(
           (select s.to_stage from opportunity_stage_change s where s.opportunity_id = o.id and s.at <= ${asOf} order by s.at desc, s.id desc limit 1),
           (select s.from_stage from opportunity_stage_change s where s.opportunity_id = o.id and s.at > ${asOf} order by s.at, s.id limit 1),
           o.stage) as stage
       from ${countedOpportunities(ctx.principal)}
-        and o.currency = ${args.currency} and o.created_at <= ${asOf} and ${ownersSql(args.ownerIds, 'o.owner_id')}
+        and ${target ? TRUE : sql`o.currency = ${args.currency}`} and o.created_at <= ${asOf} and ${ownersSql(args.ownerIds, 'o.owner_id')}
     ),
-    open_deals as (select stage, amount from deals where stage in ${OPEN_LIST}),
+    open_deals as (select d.stage, ${money.columns} from deals d ${money.join} where d.stage in ${OPEN_LIST}),
     stage_list as (select s.stage, s.pos from unnest(${OPEN_ARRAY}) with ordinality as s(stage, pos)),
-    by_stage as (select stage, count(*)::int as n, sum(amount) as amount from open_deals group by stage)
-    select l.stage, coalesce(b.n, 0) as "count", coalesce(b.amount, 0.00)::text as amount,
+    by_stage as (select stage, count(*)::int as n, sum(amount) as amount, ${ratesAgg('rate')} as rates from open_deals group by stage)
+    select l.stage, coalesce(b.n, 0) as "count", coalesce(b.amount, 0.00)::text as amount, coalesce(b.rates, '[]'::jsonb) as rates,
       (select count(*)::int from open_deals) as "totalCount",
-      (select coalesce(sum(amount), 0.00)::text from open_deals) as "totalAmount"
+      (select coalesce(sum(amount), 0.00)::text from open_deals) as "totalAmount",
+      (select ${ratesAgg('rate')} from open_deals) as "totalRates",
+      (select min(missing_rate) from open_deals) as "missingRate"
     from stage_list l left join by_stage b on b.stage = l.stage
     order by l.pos`);
+  failOnMissingRate(lines[0].missingRate);
   return {
-    asOf: args.asOf, currency: args.currency, count: lines[0].totalCount, amount: lines[0].totalAmount,
-    stages: lines.map(({ stage, count, amount }) => ({ stage, count, amount })),
+    asOf: args.asOf, currency: target ?? args.currency, count: lines[0].totalCount, amount: lines[0].totalAmount, rates: lines[0].totalRates,
+    stages: lines.map(({ stage, count, amount, rates }) => ({ stage, count, amount, rates })),
   };
 }
 
@@ -161,44 +170,50 @@ export async function stageConversion(ctx: ServiceContext, args: Period & { owne
 
 // ------------------------------------------------------------------------------ lost reasons
 
-export interface LostReasonRow { reason: LostReason; count: number; amount: string; share: number | null }
+export interface LostReasonRow { reason: LostReason; count: number; amount: string; share: number | null; rates: AppliedRate[] }
 export interface LostReasonBreakdownResult extends Period {
   currency: string;
   attribution: Attribution;
   reasons: LostReasonRow[];
   count: number;
   amount: string;
+  rates: AppliedRate[];
 }
 
 /**
  * The deals lost in [from, to) by lost reason: count (any currency), amount (only deals in `currency`)
  * and share of the lost count. Scope and `ownerIds` by the owner at close (or now, `attribution`).
+ * With `in`: the amounts of every currency, each deal converted at the rate of its closing day (UTC).
  */
 export async function lostReasonBreakdown(ctx: ServiceContext, args: Period & {
-  currency: string; ownerIds?: string[] | null; attribution?: Attribution | null;
+  currency: string; ownerIds?: string[] | null; attribution?: Attribution | null; in?: string | null;
 }): Promise<LostReasonBreakdownResult> {
   checkPeriod(args);
   checkCurrency(args.currency);
+  const target = reportingCurrency(args.in);
   const attribution = args.attribution ?? 'AT_CLOSE';
   const owner = attributed(attribution).owner;
-  const lines = await rows<LostReasonRow & { totalCount: number; totalAmount: string }>(ctx.em, sql`
-    with lost as (
-      select o.lost_reason as reason, case when o.currency = ${args.currency} then o.amount end as amount
+  const money = dealMoney(target, args.currency, raw('d.currency'), utcDay('d.closed_at'), raw('d.amount'));
+  const lines = await rows<LostReasonRow & { totalCount: number; totalAmount: string; totalRates: AppliedRate[]; missingRate: string | null }>(ctx.em, sql`
+    with lost_deal as (
+      select o.lost_reason as reason, o.currency, o.amount, o.closed_at
       from ${countedOpportunities(ctx.principal, owner)}
         and o.stage = ${OpportunityStage.LOST} and o.closed_at >= ${ts(args.from)} and o.closed_at < ${ts(args.to)}
         and ${ownersSql(args.ownerIds, owner)}
     ),
+    lost as (select d.reason, ${money.columns} from lost_deal d ${money.join}),
     reasons as (select r.reason, r.pos from unnest(${raw(`ARRAY[${quoted(Object.values(LostReason))}]::text[]`)}) with ordinality as r(reason, pos)),
-    by_reason as (select reason, count(*)::int as n, sum(amount) as amount from lost group by reason),
-    total as (select count(*)::int as n, coalesce(sum(amount), 0.00) as amount from lost)
-    select r.reason, coalesce(b.n, 0) as "count", coalesce(b.amount, 0.00)::text as amount,
+    by_reason as (select reason, count(*)::int as n, sum(amount) as amount, ${ratesAgg('rate')} as rates from lost group by reason),
+    total as (select count(*)::int as n, coalesce(sum(amount), 0.00) as amount, ${ratesAgg('rate')} as rates, min(missing_rate) as missing_rate from lost)
+    select r.reason, coalesce(b.n, 0) as "count", coalesce(b.amount, 0.00)::text as amount, coalesce(b.rates, '[]'::jsonb) as rates,
       round(coalesce(b.n, 0)::numeric / nullif(t.n, 0), 4)::float8 as share,
-      t.n as "totalCount", t.amount::text as "totalAmount"
+      t.n as "totalCount", t.amount::text as "totalAmount", t.rates as "totalRates", t.missing_rate as "missingRate"
     from reasons r cross join total t left join by_reason b on b.reason = r.reason
     order by r.pos`);
+  failOnMissingRate(lines[0].missingRate);
   return {
-    from: args.from, to: args.to, currency: args.currency, attribution,
-    reasons: lines.map(({ reason, count, amount, share }) => ({ reason, count, amount, share })),
-    count: lines[0].totalCount, amount: lines[0].totalAmount,
+    from: args.from, to: args.to, currency: target ?? args.currency, attribution,
+    reasons: lines.map(({ reason, count, amount, share, rates }) => ({ reason, count, amount, share, rates })),
+    count: lines[0].totalCount, amount: lines[0].totalAmount, rates: lines[0].totalRates,
   };
 }

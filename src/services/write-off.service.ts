@@ -9,9 +9,12 @@ import { recordAudit } from './audit.service';
 import { closeSettledCollectionTasks } from './collection.service';
 import type { ServiceContext } from './context';
 import { InputError, userError, type UserError } from './errors';
+import {
+  appliedRateJson, converted, currencyLiteral, failOnMissingRate, missingRate, rateJoin, ratesAgg, reportingCurrency, type AppliedRate,
+} from './exchange-rate';
 import { getReceivable, type ReceivableRow } from './receivable.service';
 import { accountScope } from './scope';
-import { limitSql, rows, sql, TRUE } from './sql';
+import { limitSql, raw, rows, sql, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { CURRENCY, ID, LOCAL_DATE, parseInput, text, type InputOf } from './validation';
 
@@ -37,7 +40,11 @@ import { CURRENCY, ID, LOCAL_DATE, parseInput, text, type InputOf } from './vali
  * caller's account scope (`accountScope`, like the other finance reports: FINANCE and ADMIN all, a
  * SALES_MANAGER the customers of their team, a SALES_REP their own). Write-offs of customers deleted
  * since count: they happened. One SQL statement: the lines (oldest first, at most `limit`) and the
- * totals per currency (over every write-off of the period, also beyond the limit).
+ * totals per currency (over every write-off of the period, also beyond the limit). With a reporting
+ * currency (`in`): every line's amounts (written off, billed, paid) converted into it by the one rate rule
+ * (services/exchange-rate.ts) at the rate of its write-off date, each rounded to the cent, and one total
+ * in it (the sum of the converted written-off amounts); lines and total list the rates applied; a missing
+ * rate fails the report (BAD_USER_INPUT on `in`).
  */
 
 // ---------------------------------------------------------------------------------------- the write-off
@@ -113,9 +120,10 @@ export interface WriteOffLineRow {
   writtenOffById: string;
   writtenOffAt: Date;
   writtenOn: string;
+  rates: AppliedRate[];
 }
 
-export interface WriteOffTotalRow { currency: string; count: number; amount: string }
+export interface WriteOffTotalRow { currency: string; count: number; amount: string; rates: AppliedRate[] }
 
 export interface WriteOffReportRow {
   from: string;
@@ -138,11 +146,11 @@ function dateArg(value: string, field: string): string {
 /**
  * The write-offs of [from, to) in the caller's account scope, optionally in one currency or of one
  * customer: lines oldest first (write-off time, then id), at most `limit`; totals per currency
- * (currency order) over every write-off of the period.
+ * (currency order) over every write-off of the period — with `in`, every line in it and one total.
  */
 export async function writeOffReport(
   ctx: ServiceContext,
-  args: { from: string; to: string; currency?: string | null; customerId?: string | null; limit?: number | null },
+  args: { from: string; to: string; currency?: string | null; customerId?: string | null; limit?: number | null; in?: string | null },
 ): Promise<WriteOffReportRow> {
   const from = dateArg(args.from, 'from');
   const to = dateArg(args.to, 'to');
@@ -158,13 +166,21 @@ export async function writeOffReport(
   if (!Number.isInteger(limit) || limit < 1 || limit > WRITE_OFF_MAX_LIMIT) {
     throw new InputError(`\`limit\` must be between 1 and ${WRITE_OFF_MAX_LIMIT}.`, 'limit');
   }
-  type Found = WriteOffLineRow & WriteOffTotalRow & { kind: 'LINE' | 'TOTAL'; position: number | null; lineCount: number };
+  const target = reportingCurrency(args.in);
+  // A line's money as it is, or converted at the rate of its write-off date (the join `xr`).
+  const into = target ? currencyLiteral(target) : null;
+  const day = raw(`(r.written_off_at at time zone 'UTC')::date`);
+  const money = (column: string): Sql => (into ? converted('xr', raw(column)) : raw(column));
+  type Found = WriteOffLineRow & WriteOffTotalRow & { kind: 'LINE' | 'TOTAL'; position: number | null; lineCount: number; missingRate: string | null };
   const found = await rows<Found>(ctx.em, sql`
     with w as (
-      select r.id, r.number, r.customer_id, r.currency, r.written_off_amount, r.amount, r.paid_amount, r.write_off_category,
+      select r.id, r.number, r.customer_id, ${into ?? raw('r.currency')} as currency, ${money('r.written_off_amount')} as written_off_amount,
+        ${money('r.amount')} as amount, ${money('r.paid_amount')} as paid_amount, r.write_off_category,
         r.write_off_reason, r.written_off_by, r.written_off_at,
+        ${into ? appliedRateJson('xr', raw('r.currency'), into) : raw('null::jsonb')} as rate,
+        ${into ? missingRate('xr', raw('r.currency'), into, day) : raw('null::text')} as missing_rate,
         row_number() over (order by r.written_off_at, r.id) as position
-      from receivable r
+      from receivable r ${into ? rateJoin('xr', raw('r.currency'), into, day) : raw('')}
       where r.status = 'WRITTEN_OFF'
         and r.written_off_at >= ${`${from}T00:00:00Z`}::timestamptz and r.written_off_at < ${`${to}T00:00:00Z`}::timestamptz
         and ${accountScope(ctx.principal, 'r.customer_id')}
@@ -175,19 +191,22 @@ export async function writeOffReport(
       w.written_off_amount::numeric(18, 2)::text as amount, w.amount::numeric(18, 2)::text as "receivableAmount",
       w.paid_amount::numeric(18, 2)::text as "paidAmount", w.write_off_category as category, w.write_off_reason as reason,
       w.written_off_by as "writtenOffById", w.written_off_at as "writtenOffAt", (w.written_off_at at time zone 'UTC')::date::text as "writtenOn",
-      null::int as count, (select count(*) from w)::int as "lineCount"
+      null::int as count, (select count(*) from w)::int as "lineCount",
+      case when w.rate is null then '[]'::jsonb else jsonb_build_array(w.rate) end as rates, (select min(missing_rate) from w) as "missingRate"
     from w where w.position <= ${limitSql(limit)}
     union all
     select 'TOTAL' as kind, null, null, null, null, w.currency, sum(w.written_off_amount)::numeric(18, 2)::text, null, null, null, null, null, null, null,
-      count(*)::int, (select count(*) from w)::int
+      count(*)::int, (select count(*) from w)::int, ${ratesAgg('w.rate')}, min(w.missing_rate)
     from w group by w.currency
     order by kind, position, currency`);
+  failOnMissingRate(found.find((r) => r.missingRate)?.missingRate);
   const lines: WriteOffLineRow[] = found.filter((r) => r.kind === 'LINE').map((r) => ({
     receivableId: r.receivableId, number: r.number, customerId: r.customerId, currency: r.currency, amount: r.amount,
     receivableAmount: r.receivableAmount, paidAmount: r.paidAmount, category: r.category, reason: r.reason,
-    writtenOffById: r.writtenOffById, writtenOffAt: r.writtenOffAt, writtenOn: r.writtenOn,
+    writtenOffById: r.writtenOffById, writtenOffAt: r.writtenOffAt, writtenOn: r.writtenOn, rates: r.rates,
   }));
-  const totals: WriteOffTotalRow[] = found.filter((r) => r.kind === 'TOTAL').map((r) => ({ currency: r.currency, count: r.count, amount: r.amount }));
+  const totals: WriteOffTotalRow[] = found.filter((r) => r.kind === 'TOTAL')
+    .map((r) => ({ currency: r.currency, count: r.count, amount: r.amount, rates: r.rates }));
   const lineCount = found[0]?.lineCount ?? 0;
   return { from, to, lineCount, truncated: lineCount > lines.length, lines, totals };
 }
