@@ -5,10 +5,14 @@ import { Migration } from '@mikro-orm/migrations';
  * not at signing. `billing_schedule` holds one row per instalment of a signed contract: SCHEDULED until
  * the billing step of the overdue job issues it (ISSUED, with its receivable), CANCELLED when the contract
  * is terminated first. AR queries keep reading `receivable` only. Instalments issued before this
- * migration (all at signing) are recorded as ISSUED on their issue day.
+ * migration (all at signing) are recorded as ISSUED on their issue day. `contract.billing_terms_days`: the
+ * contract's billing terms — how many days before its due date an instalment without its own invoice date
+ * is invoiced (0–365; 0 = on the due date); existing contracts get the former constant, 30.
  */
 export class Migration20261220000000BillingSchedule extends Migration {
   override async up(): Promise<void> {
+    this.addSql(`alter table contract add column billing_terms_days integer not null default 30
+      constraint contract_billing_terms_days_check check (billing_terms_days between 0 and 365);`);
     this.addSql(`create table billing_schedule (
       contract_id text not null references contract (id),
       instalment integer not null check (instalment >= 1),
@@ -34,5 +38,6 @@ export class Migration20261220000000BillingSchedule extends Migration {
 
   override async down(): Promise<void> {
     this.addSql(`drop table if exists billing_schedule;`);
+    this.addSql(`alter table contract drop column if exists billing_terms_days;`);
   }
 }

@@ -7,8 +7,9 @@ import { insertCustomer, insertReceivable } from './support/finance-fixtures';
  * computed by hand and written here:
  * 1. a customer with open money cannot be deleted; receivables of a customer deleted earlier (directly in
  *    SQL) are still AR in receivablesSummary, agingReport, the statement and the overdue job alike;
- * 2. instalments become receivables on their invoice date (due − 30 days), SCHEDULED until then
- *    (Contract.billingSchedule / scheduledBilling, the scheduledBilling report), issued once by the job;
+ * 2. instalments become receivables on their invoice date (due − the contract's billingTermsDays, 30 unless
+ *    set), SCHEDULED until then (Contract.billingSchedule / scheduledBilling, the scheduledBilling report),
+ *    issued once by the job;
  * 3. a payment received before the invoice it settles is unapplied credit until the invoice is issued;
  * 4. the statement's closing balance split into due and not yet due at its end date.
  */
@@ -209,6 +210,120 @@ describe('scheduled billing (definition 2)', () => {
       for (const e of list.edges) expect(e.node.scheduledBilling).toBe('150.00');
     });
     expect(await q(4)).toBe(await q(1));
+  });
+});
+
+/**
+ * Billing terms per contract (`billingTermsDays`): invoice date = due date − billingTermsDays unless the
+ * instalment gives its own; at signing when that is on or before the signing day (T = today).
+ */
+describe('billing terms per contract (definition 2)', () => {
+  const CREATE = `mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id version billingTermsDays instalments { position dueDate invoiceDate amount } }
+    errors { code field } } }`;
+  const UPDATE = `mutation($i: UpdateContractInput!) { updateContract(input: $i) { contract { id version billingTermsDays instalments { position dueDate invoiceDate amount } }
+    errors { code field } } }`;
+  const SIGN = `mutation($i: SignContractInput!) { signContract(input: $i) { contract { id status version } errors { code field } } }`;
+  let customer: string;
+  const base = (extra: Record<string, unknown>) => ({ customerId: customer, title: 'Terms test', value: '1000.00', currency: 'EUR', startDate: d(0), ...extra });
+  const create = async (extra: Record<string, unknown>) => ok(await t.gql(CREATE, { i: base(extra) }, 'FINANCE')).createContract;
+  const sign = async (id: string, version: number) => {
+    const res = ok(await t.gql(SIGN, { i: { id, version } }, 'FINANCE')).signContract;
+    expect(res.errors).toEqual([]);
+    expect(res.contract.status).toBe('SIGNED');
+    return res.contract;
+  };
+  const written = async () => (await t.sql<{ n: number }>(`select (select count(*) from contract where customer_id = ?)::int
+    + (select count(*) from audit_event where customer_id = ? and entity_type = 'Contract')::int as n`, [customer, customer]))[0].n;
+
+  beforeAll(async () => {
+    customer = await insertCustomer(t, users.rep1, 'Billing Terms SARL');
+    await t.sql('update customer set credit_limit = 100000, credit_currency = ? where id = ?', ['EUR', customer]);
+  });
+
+  test('10 days: due T+5 → invoice T−5, issued at signing (dated T); due T+40 → invoice T+30, scheduled', async () => {
+    const created = await create({ billingTermsDays: 10, instalments: [{ dueDate: d(5) }, { dueDate: d(40) }] });
+    expect(created.errors).toEqual([]);
+    expect(created.contract.billingTermsDays).toBe(10);
+    expect(created.contract.instalments).toEqual([
+      { position: 1, dueDate: d(5), invoiceDate: d(-5), amount: '500.00' },
+      { position: 2, dueDate: d(40), invoiceDate: d(30), amount: '500.00' },
+    ]);
+    await sign(created.contract.id, created.contract.version);
+    const c = await contract(created.contract.id);
+    expect(c.instalments.map((i: any) => [i.position, i.invoiceDate])).toEqual([[1, d(-5)], [2, d(30)]]);
+    expect(c.receivables).toEqual([{ id: expect.any(String), instalment: 1, amount: '500.00', issuedOn: d(0), dueDate: d(5) }]);
+    expect(c.billingSchedule).toEqual([
+      { instalment: 1, invoiceDate: d(-5), dueDate: d(5), amount: '500.00', currency: 'EUR', state: 'ISSUED', receivableId: c.receivables[0].id,
+        receivable: { id: c.receivables[0].id, issuedOn: d(0), amount: '500.00' } },
+      { instalment: 2, invoiceDate: d(30), dueDate: d(40), amount: '500.00', currency: 'EUR', state: 'SCHEDULED', receivableId: null, receivable: null },
+    ]);
+    expect(c.scheduledBilling).toBe('500.00');
+    expect(await t.sql(`select billing_terms_days from contract where id = ?`, [created.contract.id])).toEqual([{ billing_terms_days: 10 }]);
+  });
+
+  test('0 days: invoiced on the due date — due T at signing, due T+1 scheduled for T+1; an own invoice date still wins', async () => {
+    const created = await create({ billingTermsDays: 0, value: '300.00', instalments: [{ dueDate: d(0) }, { dueDate: d(1) }, { dueDate: d(60), invoiceDate: d(2) }] });
+    expect(created.errors).toEqual([]);
+    expect(created.contract.billingTermsDays).toBe(0);
+    await sign(created.contract.id, created.contract.version);
+    const c = await contract(created.contract.id);
+    expect(c.billingSchedule.map((l: any) => [l.instalment, l.invoiceDate, l.dueDate, l.state, l.amount])).toEqual([
+      [1, d(0), d(0), 'ISSUED', '100.00'], [2, d(1), d(1), 'SCHEDULED', '100.00'], [3, d(2), d(60), 'SCHEDULED', '100.00'],
+    ]);
+    expect(c.receivables.map((r: any) => [r.instalment, r.issuedOn, r.dueDate])).toEqual([[1, d(0), d(0)]]);
+  });
+
+  test('omitted: 30 days (the default); null on create is the default too', async () => {
+    const omitted = await create({ instalments: [{ dueDate: d(45) }] });
+    expect(omitted.errors).toEqual([]);
+    expect(omitted.contract.billingTermsDays).toBe(30);
+    expect(omitted.contract.instalments).toEqual([{ position: 1, dueDate: d(45), invoiceDate: d(15), amount: '1000.00' }]);
+    const nulled = await create({ billingTermsDays: null, instalments: [{ dueDate: d(45) }] });
+    expect(nulled.contract.billingTermsDays).toBe(30);
+  });
+
+  test('out of range (−1, 366) is VALIDATION naming input.billingTermsDays; nothing is written', async () => {
+    const before = await written();
+    for (const days of [-1, 366]) {
+      const res = await create({ billingTermsDays: days, instalments: [{ dueDate: d(45) }] });
+      expect(res).toEqual({ contract: null, errors: [{ code: 'VALIDATION', field: ['input', 'billingTermsDays'] }] });
+    }
+    const draft = await create({ billingTermsDays: 365, instalments: [{ dueDate: d(400) }] });
+    expect(draft.contract.instalments[0].invoiceDate).toBe(d(35));
+    const mid = await written();
+    for (const days of [-1, 366]) {
+      const res = ok(await t.gql(UPDATE, { i: { id: draft.contract.id, version: draft.contract.version, billingTermsDays: days } }, 'FINANCE')).updateContract;
+      expect(res).toEqual({ contract: null, errors: [{ code: 'VALIDATION', field: ['input', 'billingTermsDays'] }] });
+    }
+    const nulled = ok(await t.gql(UPDATE, { i: { id: draft.contract.id, version: draft.contract.version, billingTermsDays: null } }, 'FINANCE')).updateContract;
+    expect(nulled.errors).toEqual([{ code: 'VALIDATION', field: ['input', 'billingTermsDays'] }]);
+    expect(await written()).toBe(mid);
+    expect(mid).toBe(before + 2); // the 365-day draft and its CREATE entry only
+    expect(await t.sql(`select billing_terms_days, version from contract where id = ?`, [draft.contract.id])).toEqual([{ billing_terms_days: 365, version: 1 }]);
+  });
+
+  test('updateContract changes it while DRAFT (audited); signing schedules with it; once signed it is fixed', async () => {
+    // 30 days: due T+20, T+50 → invoice T−10, T+20. Changed to 5: T+15, T+45 — both scheduled at signing.
+    const created = await create({ instalments: [{ dueDate: d(20) }, { dueDate: d(50) }] });
+    expect(created.contract.instalments.map((i: any) => i.invoiceDate)).toEqual([d(-10), d(20)]);
+    const updated = ok(await t.gql(UPDATE, { i: { id: created.contract.id, version: created.contract.version, billingTermsDays: 5 } }, 'FINANCE')).updateContract;
+    expect(updated.errors).toEqual([]);
+    expect(updated.contract).toMatchObject({ billingTermsDays: 5, version: created.contract.version + 1 });
+    expect(updated.contract.instalments.map((i: any) => i.invoiceDate)).toEqual([d(15), d(45)]);
+    const [entry] = await t.sql<{ changes: any }>(`select changes from audit_event where entity_id = ? and action = 'UPDATE'`, [created.contract.id]);
+    expect(typeof entry.changes === 'string' ? JSON.parse(entry.changes) : entry.changes).toEqual([{ field: 'billingTermsDays', old: 30, new: 5 }]);
+
+    const signed = await sign(created.contract.id, updated.contract.version);
+    const c = await contract(created.contract.id);
+    expect(c.billingSchedule.map((l: any) => [l.instalment, l.invoiceDate, l.dueDate, l.state])).toEqual([
+      [1, d(15), d(20), 'SCHEDULED'], [2, d(45), d(50), 'SCHEDULED'],
+    ]);
+    expect(c.receivables).toEqual([]);
+    expect(c.scheduledBilling).toBe('1000.00');
+
+    const late = ok(await t.gql(UPDATE, { i: { id: created.contract.id, version: signed.version, billingTermsDays: 0 } }, 'FINANCE')).updateContract;
+    expect(late).toEqual({ contract: null, errors: [{ code: 'BUSINESS_RULE', field: ['input', 'id'] }] });
+    expect(await t.sql(`select billing_terms_days from contract where id = ?`, [created.contract.id])).toEqual([{ billing_terms_days: 5 }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../entities/ids';
-import { CONTRACT_BILLING_DAYS } from '../services/billing-schedule.service';
+import { DEFAULT_BILLING_TERMS_DAYS } from '../services/billing-schedule.service';
 import { applyCollectionRules, type OverdueJobResult } from '../services/collection.service';
 import { seedMoney } from './seed-money';
 import { insertRows, numbers, type Value } from './seed-sql';
@@ -12,7 +12,7 @@ import { insertRows, numbers, type Value } from './seed-sql';
  *   customer of rep1 (A, 100,000 EUR), a customer of rep2 with a history (C 10,000 EUR, later B
  *   25,000 EUR) and one without credit (D, 0 EUR); the customers' current rating/limit follow;
  * - three signed contracts with their billing schedule (issue 14): an instalment is a receivable from
- *   its invoice date (due − 30 days; at signing when that came earlier), SCHEDULED until then (numbers
+ *   its invoice date (due − the default billing terms, 30 days; at signing when that came earlier), SCHEDULED until then (numbers
  *   from the sequences, as the API makes them). rep1's customer: 36,000 EUR in three instalments, the first
  *   paid (one payment), the second 20 days overdue, the third invoiced 5 days ago and due in 25 days; rep2's customer: 9,000 EUR starting
  *   in 10 days, the second half scheduled; the dealer: 12,000 EUR in four instalments, started a month ago:
@@ -108,9 +108,9 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
     },
   ];
   const contractNumbers = await numbers(em, 'contract_number_seq', 'CT', plans.length);
-  // An instalment is invoiced CONTRACT_BILLING_DAYS before it is due, not before signing; not yet invoiced by today: scheduled.
-  const invoiceDay = (plan: ContractPlan, due: number) => Math.max(plan.signedDay, due - CONTRACT_BILLING_DAYS);
-  const invoiced = (plan: ContractPlan, due: number) => due - CONTRACT_BILLING_DAYS <= 0;
+  // The demo contracts keep the default billing terms: an instalment is invoiced DEFAULT_BILLING_TERMS_DAYS before it is due, not before signing; not yet invoiced by today: scheduled.
+  const invoiceDay = (plan: ContractPlan, due: number) => Math.max(plan.signedDay, due - DEFAULT_BILLING_TERMS_DAYS);
+  const invoiced = (plan: ContractPlan, due: number) => due - DEFAULT_BILLING_TERMS_DAYS <= 0;
   const receivableNumbers = await numbers(em, 'receivable_number_seq', 'INV',
     plans.reduce((n, p) => n + p.instalments.filter(([day]) => invoiced(p, day)).length, 0));
   const contractRows: Value[][] = [];
@@ -133,7 +133,7 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
     plan.instalments.forEach(([day, amount], i) => {
       const description = `${contractNumbers[k]} instalment ${i + 1} of ${plan.instalments.length}`;
       if (!invoiced(plan, day)) {
-        scheduleRows.push([id, i + 1, plan.customerId, description, plan.currency, amount, date(day), date(day - CONTRACT_BILLING_DAYS), 'SCHEDULED', null,
+        scheduleRows.push([id, i + 1, plan.customerId, description, plan.currency, amount, date(day), date(day - DEFAULT_BILLING_TERMS_DAYS), 'SCHEDULED', null,
           iso(plan.signedDay), iso(plan.signedDay)]);
         return;
       }
@@ -147,7 +147,7 @@ export async function seedFinance(em: EntityManager, now = Date.now()): Promise<
       receivableRows.push([receivableId, number, plan.customerId, id, i + 1, description,
         plan.currency, amount, settled ? amount : '0.00', date(issuedDay), date(day), settled ? 'SETTLED' : 'OPEN',
         settled ? iso(day + 4) : null, iso(issuedDay), settled ? iso(day + 4) : iso(issuedDay)]);
-      scheduleRows.push([id, i + 1, plan.customerId, description, plan.currency, amount, date(day), date(Math.min(day, day - CONTRACT_BILLING_DAYS)), 'ISSUED',
+      scheduleRows.push([id, i + 1, plan.customerId, description, plan.currency, amount, date(day), date(Math.min(day, day - DEFAULT_BILLING_TERMS_DAYS)), 'ISSUED',
         receivableId, iso(plan.signedDay), iso(issuedDay)]);
       audit.push([newId('AuditEvent'), 'Receivable', receivableId, plan.customerId, 'CREATE', byJob ? 'SYSTEM' : 'USER', byJob ? null : plan.ownerId, iso(issuedDay),
         JSON.stringify([{ field: 'amount', old: null, new: amount }, { field: 'dueDate', old: null, new: date(day) }])]);

@@ -16,7 +16,7 @@ export interface InstalmentTerm {
   percent: string | null;
   /**
    * When it is invoiced (becomes a receivable), YYYY-MM-DD, on or before the due date; absent/null: the due
-   * date − CONTRACT_BILLING_DAYS (services/billing-schedule.service.ts).
+   * date − the contract's `billingTermsDays` (services/billing-schedule.service.ts).
    */
   invoiceDate?: string | null;
 }
@@ -63,6 +63,14 @@ export class Contract extends Versioned<'status'> implements Node {
   @Enum({ items: () => ContractStatus })
   @Field(() => ContractStatus, { description: 'Where the contract is in its life.' })
   status: ContractStatus = ContractStatus.DRAFT;
+
+  @Property({ type: 'integer', default: 30 })
+  @Field(() => Int, {
+    description: 'Billing terms: how many days before its due date an instalment is invoiced (becomes a receivable) when it gives no '
+      + 'invoice date of its own — invoice date = due date − billingTermsDays (0–365; 0 = invoiced on the due date; 30 unless set). '
+      + 'An instalment whose invoice date is on or before the signing day is invoiced at signing.',
+  })
+  billingTermsDays: number = 30;
 
   /** Payment terms: due dates and optional shares (see `Contract.instalments`). */
   @Property({ type: 'json' })

@@ -72,7 +72,7 @@ export class ContractResolver {
   instalments(@Root() contract: Row<Contract>): ContractInstalment[] {
     const terms = contract.instalments ?? [];
     const amounts = contracts.splitInstalments(String(contract.value), terms);
-    return terms.map((term, i) => ({ position: i + 1, dueDate: term.dueDate, invoiceDate: invoiceDateOf(term), percent: term.percent ?? null, amount: amounts[i] }));
+    return terms.map((term, i) => ({ position: i + 1, dueDate: term.dueDate, invoiceDate: invoiceDateOf(term, contract.billingTermsDays), percent: term.percent ?? null, amount: amounts[i] }));
   }
 
   @FieldResolver(() => [Receivable], {

@@ -26,7 +26,7 @@ export class ContractBillingLine {
   instalment!: number;
 
   @Field(() => LocalDateScalar, {
-    description: 'When it is (or was to be) invoiced: the instalment\'s own invoice date, or its due date − 30 days. '
+    description: 'When it is (or was to be) invoiced: the instalment\'s own invoice date, or its due date − the contract\'s `billingTermsDays` (its billing terms when signed). '
       + 'Invoiced at signing when this is on or before the signing day.',
   })
   invoiceDate!: string;

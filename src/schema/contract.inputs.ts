@@ -47,7 +47,7 @@ export class ContractInstalment {
   @Field(() => Int, { description: 'Which instalment: 1, 2, … in due-date order (the receivable\'s `instalment`).' }) position!: number;
   @Field(() => LocalDateScalar, { description: 'When it is due.' }) dueDate!: string;
   @Field(() => LocalDateScalar, {
-    description: 'When it is invoiced (becomes a receivable): the date given on the instalment, or its due date − 30 days (the contract billing terms); '
+    description: 'When it is invoiced (becomes a receivable): the date given on the instalment, or its due date − the contract\'s `billingTermsDays`; '
       + 'an instalment whose invoice date is on or before the signing day is invoiced at signing.',
   }) invoiceDate!: string;
   @Field(() => DecimalScalar, { nullable: true, description: 'Its share of the contract value in percent (e.g. "33.33"); null when the value is split equally.' })
@@ -64,7 +64,7 @@ export class ContractInstalmentInput {
   @Field(() => LocalDateScalar, {
     nullable: true,
     description: 'When to invoice it (it becomes a receivable on that day; at signing if the day has come by then), on or before the due date '
-      + '(VALIDATION on `input.instalments.<i>.invoiceDate` otherwise). Omitted: the due date − 30 days.',
+      + '(VALIDATION on `input.instalments.<i>.invoiceDate` otherwise). Omitted: the due date − the contract\'s `billingTermsDays`.',
   }) invoiceDate?: string | null;
   @Field(() => DecimalScalar, {
     nullable: true,
@@ -88,6 +88,11 @@ export class CreateContractInput implements contracts.CreateContractInput {
     description: 'Payment terms: 1–120 instalments with strictly ascending due dates; percents on all (summing to 100) or none (equal split). '
       + 'Every instalment must come out more than 0 (VALIDATION on `input.instalments` otherwise).',
   }) instalments!: ContractInstalmentInput[];
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Billing terms: days before its due date an instalment without its own `invoiceDate` is invoiced (invoice date = due date − this), '
+      + '0–365 (0 = invoiced on the due date; VALIDATION on `input.billingTermsDays` otherwise). Omitted or null: 30.',
+  }) billingTermsDays?: number | null;
 }
 
 @InputType({ description: 'Changes to a DRAFT contract (BUSINESS_RULE once signed). An omitted field is left as it is; null clears an optional one. Pass the `version` you read; a stale one is a CONFLICT.' })
@@ -104,6 +109,11 @@ export class UpdateContractInput implements contracts.UpdateContractInput {
   @Field(() => String, { nullable: true, description: 'Internal notes; null clears them.' }) notes?: string | null;
   @Field(() => [ContractInstalmentInput], { nullable: true, description: 'New payment terms (replace all instalments; same rules as on create).' })
   instalments?: ContractInstalmentInput[] | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'New billing terms in days, 0–365 (same rules as on create; VALIDATION on `input.billingTermsDays` otherwise). '
+      + 'Fixed once signed: signing schedules the instalments with the billing terms the contract has then.',
+  }) billingTermsDays?: number | null;
 }
 
 @InputType({ description: 'Sign a DRAFT contract. Pass the `version` you read; a stale one is a CONFLICT.' })

@@ -9,9 +9,9 @@ import { isoDate } from './validation';
 
 /**
  * Scheduled billing (issue 14, definition 2). An instalment of a signed contract becomes a receivable on
- * its invoice date: the date given on the instalment (`invoiceDate`), or else its due date minus
- * CONTRACT_BILLING_DAYS (the contract's billing terms: billed 30 days before it is due, like an order on
- * account). Never before signing: an instalment whose invoice date is on or before the signing day is
+ * its invoice date: the date given on the instalment (`invoiceDate`), or else its due date minus the
+ * contract's billing terms (`Contract.billingTermsDays`, 0–365 days, 30 unless set: billed that many days
+ * before it is due; 0 = on the due date). Never before signing: an instalment whose invoice date is on or before the signing day is
  * issued at signing (dated the signing day). Until then it is SCHEDULED — a `billing_schedule` row, not
  * a receivable — so it is in no AR figure (summary, aging, statements, credit exposure, the overdue job).
  * The billing step of the overdue job issues every SCHEDULED instalment whose invoice date has come,
@@ -19,8 +19,8 @@ import { isoDate } from './validation';
  * cancels the instalments still SCHEDULED (they are never billed).
  */
 
-/** Days between an instalment's invoice date and its due date when the instalment gives no invoice date. */
-export const CONTRACT_BILLING_DAYS = 30;
+/** The billing terms of a contract that sets none (the column default of `contract.billing_terms_days`). */
+export const DEFAULT_BILLING_TERMS_DAYS = 30;
 
 export type BillingState = 'SCHEDULED' | 'ISSUED' | 'CANCELLED';
 
@@ -37,10 +37,10 @@ export interface BillingScheduleRow {
 
 const DAY_MS = 86_400_000;
 
-/** The invoice date of an instalment: its own, or its due date − CONTRACT_BILLING_DAYS (YYYY-MM-DD). */
-export function invoiceDateOf(term: Pick<InstalmentTerm, 'dueDate' | 'invoiceDate'>): string {
+/** The invoice date of an instalment: its own, or its due date − the contract's billing terms in days (YYYY-MM-DD). */
+export function invoiceDateOf(term: Pick<InstalmentTerm, 'dueDate' | 'invoiceDate'>, billingTermsDays: number): string {
   if (term.invoiceDate) return term.invoiceDate;
-  return isoDate(new Date(new Date(`${term.dueDate}T00:00:00Z`).getTime() - CONTRACT_BILLING_DAYS * DAY_MS));
+  return isoDate(new Date(new Date(`${term.dueDate}T00:00:00Z`).getTime() - billingTermsDays * DAY_MS));
 }
 
 /**
@@ -48,11 +48,11 @@ export function invoiceDateOf(term: Pick<InstalmentTerm, 'dueDate' | 'invoiceDat
  * on or before `signingDay` are issued now (`issueReceivables`, dated `signingDay`), the others stay SCHEDULED.
  */
 export async function scheduleInstalments(tx: ServiceContext, contract: {
-  id: string; number: string; customerId: string; currency: string; terms: InstalmentTerm[]; amounts: string[]; signingDay: string;
+  id: string; number: string; customerId: string; currency: string; terms: InstalmentTerm[]; billingTermsDays: number; amounts: string[]; signingDay: string;
 }): Promise<void> {
   const n = contract.terms.length;
   const items = contract.terms.map((term, i) => ({
-    instalment: i + 1, dueDate: term.dueDate, invoiceDate: invoiceDateOf(term), amount: contract.amounts[i],
+    instalment: i + 1, dueDate: term.dueDate, invoiceDate: invoiceDateOf(term, contract.billingTermsDays), amount: contract.amounts[i],
     description: `${contract.number} instalment ${i + 1} of ${n}`,
   }));
   const now = items.filter((it) => it.invoiceDate <= contract.signingDay);

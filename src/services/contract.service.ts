@@ -16,7 +16,7 @@ import { checkCredit, holdForCredit } from './credit-check';
 import { ownerErrors } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
-import { cancelScheduled, scheduleInstalments } from './billing-schedule.service';
+import { cancelScheduled, DEFAULT_BILLING_TERMS_DAYS, scheduleInstalments } from './billing-schedule.service';
 import { accountScope, contractScope, customerScope, liveCustomer, visibleCustomer } from './scope';
 import { and, columnsOf, FALSE, newIdSql, rows, sql, textArray, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
@@ -34,6 +34,8 @@ import { CONTRACT_WRITERS } from '../auth/roles';
  *   > 0 with ≤ 2 decimals summing to exactly 100. Amounts (`splitInstalments`): value × percent / 100
  *   (or value / n) rounded half-up to cents for all but the last, which takes the remainder, so the
  *   receivables sum to exactly the value; every amount must be > 0.
+ * - Billing terms (`billingTermsDays`, 0–365, default 30): an instalment without its own invoice date is
+ *   invoiced that many days before its due date; set on create or while DRAFT, fixed once signed.
  * - Lifecycle: DRAFT (editable) → signContract → SIGNED (billing scheduled, see billing-schedule.service.ts), or
  *   PENDING_CREDIT_APPROVAL (a credit hold) when the credit check holds it; approveCredit calls
  *   `completeSigning`. SIGNED/ACTIVE → TERMINATED by terminateContract (receivables stay, scheduled instalments are cancelled).
@@ -190,6 +192,13 @@ function periodErrors(state: { startDate: string; endDate?: string | null; renew
 
 // ---------------------------------------------------------------------------------------- writes
 
+/** Billing terms: days before its due date an instalment is invoiced (0 = on the due date). */
+const BILLING_TERMS_DAYS = z
+  .number()
+  .int('Billing terms are a whole number of days.')
+  .min(0, 'Billing terms must be 0 to 365 days (0 = invoiced on the due date).')
+  .max(365, 'Billing terms must be 0 to 365 days (0 = invoiced on the due date).');
+
 const POSITIVE_MONEY = MONEY.refine((v) => new Decimal(v).gt(0), 'The value must be more than 0.');
 
 const fields = {
@@ -202,9 +211,10 @@ const fields = {
   ownerId: ID('usr').nullish(),
   notes: optionalText(4000),
   instalments: INSTALMENTS,
+  billingTermsDays: BILLING_TERMS_DAYS,
 };
 
-const CreateContract = z.object({ customerId: ID('cus'), ...fields });
+const CreateContract = z.object({ customerId: ID('cus'), ...fields, billingTermsDays: fields.billingTermsDays.nullish() });
 
 const UpdateContract = z.object({
   id: ID('ctr'),
@@ -218,6 +228,7 @@ const UpdateContract = z.object({
   ownerId: fields.ownerId,
   notes: fields.notes,
   instalments: fields.instalments.nullish(),
+  billingTermsDays: fields.billingTermsDays.nullish(),
 });
 
 const SignContract = z.object({ id: ID('ctr'), version: z.number().int() });
@@ -229,11 +240,11 @@ export type SignContractInput = InputOf<typeof SignContract>;
 export type TerminateContractInput = InputOf<typeof TerminateContract>;
 export interface ContractPayload { contract: ContractRow | null; errors: UserError[] }
 
-const NON_NULLABLE = ['title', 'value', 'currency', 'startDate', 'ownerId', 'instalments'] as const;
+const NON_NULLABLE = ['title', 'value', 'currency', 'startDate', 'ownerId', 'instalments', 'billingTermsDays'] as const;
 
 /** Fields recorded in the audit log. */
 const AUDITED = [
-  'number', 'title', 'value', 'currency', 'startDate', 'endDate', 'renewalDate', 'status', 'ownerId', 'instalments', 'notes',
+  'number', 'title', 'value', 'currency', 'startDate', 'endDate', 'renewalDate', 'status', 'ownerId', 'instalments', 'billingTermsDays', 'notes',
   'signedAt', 'signedBy', 'terminatedAt',
 ];
 
@@ -251,6 +262,7 @@ function snapshot(k: Contract): Record<string, unknown> {
     status: k.status,
     ownerId: refId(k.owner),
     instalments: (k.instalments ?? []).map((t) => ({ dueDate: t.dueDate, percent: t.percent ?? null, ...(t.invoiceDate ? { invoiceDate: t.invoiceDate } : {}) })),
+    billingTermsDays: k.billingTermsDays,
     notes: k.notes ?? null,
     signedAt: k.signedAt ?? null,
     signedBy: k.signedBy ?? null,
@@ -293,7 +305,7 @@ export async function createContract(ctx: ServiceContext, input: CreateContractI
       customer: tx.em.getReference(Customer, customer.id),
       title: data.title, value: data.value, currency: data.currency,
       startDate: data.startDate, endDate: data.endDate ?? null, renewalDate: data.renewalDate ?? null,
-      status: ContractStatus.DRAFT, instalments,
+      status: ContractStatus.DRAFT, instalments, billingTermsDays: data.billingTermsDays ?? DEFAULT_BILLING_TERMS_DAYS,
       owner: tx.em.getReference(User, ownerId),
       notes: data.notes || null, createdBy: tx.principal.id,
     });
@@ -348,6 +360,7 @@ export async function updateContract(ctx: ServiceContext, input: UpdateContractI
     if (data.renewalDate !== undefined) contract.renewalDate = data.renewalDate;
     if (data.notes !== undefined) contract.notes = data.notes || null;
     if (data.instalments != null) contract.instalments = terms(data.instalments);
+    if (data.billingTermsDays != null) contract.billingTermsDays = data.billingTermsDays;
 
     const after = snapshot(contract);
     fail(periodErrors(after as { startDate: string; endDate: string | null; renewalDate: string | null }));
@@ -424,7 +437,7 @@ export async function completeSigning(tx: ServiceContext, contractId: string): P
   await tx.em.flush();
   await scheduleInstalments(tx, {
     id: contract.id, number: contract.number, customerId: refId(contract.customer)!, currency: contract.currency,
-    terms: contract.instalments, amounts, signingDay: isoDate(now),
+    terms: contract.instalments, billingTermsDays: contract.billingTermsDays, amounts, signingDay: isoDate(now),
   });
 }
 
