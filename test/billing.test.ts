@@ -1,3 +1,4 @@
+import { newId } from '../src/entities/ids';
 import { runOverdueJob } from '../src/services/collection.service';
 import { codes, startTestApp, type GqlResult, type TestApp, type Who } from './helpers';
 import { insertCustomer, insertReceivable } from './support/finance-fixtures';
@@ -111,7 +112,7 @@ describe('scheduled billing (definition 2)', () => {
     expect(c.scheduledBilling).toBe('2000.00');
   });
 
-  test('scheduledBilling holds the other two; AR, aging, the statement and credit exposure only the billed one', async () => {
+  test('scheduledBilling holds the other two; AR, aging and the statement only the billed one; credit exposure all three', async () => {
     expect(await scheduled({ customerId: customer })).toEqual([{ currency: 'EUR', month: null, amount: '2000.00', instalmentCount: 2 }]);
     expect(await scheduled({ customerId: customer, byMonth: true })).toEqual([
       { currency: 'EUR', month: `${I2.slice(0, 7)}-01`, amount: '1000.00', instalmentCount: 1 },
@@ -125,7 +126,7 @@ describe('scheduled billing (definition 2)', () => {
     const [s] = await statement(customer, d(0), d(0));
     expect(s).toMatchObject({ openingBalance: '0.00', billed: '1000.00', closingBalance: '1000.00', due: '0.00', notYetDue: '1000.00', lineCount: 1 });
     const exposure = ok(await t.gql('query($id: ID!) { customer(id: $id) { creditExposure } }', { id: customer }, 'FINANCE')).customer;
-    expect(exposure.creditExposure).toBe('1000.00');
+    expect(exposure.creditExposure).toBe('3000.00'); // 1000.00 billed + 2000.00 scheduled: committed, like an unbilled order
   });
 
   test('the job issues the second instalment on its invoice date, once (two concurrent runs), dated its invoice date, audited', async () => {
@@ -373,12 +374,36 @@ describe('scheduledBilling with `in`', () => {
   });
 });
 
+/**
+ * Scheduled instalments are committed money: limit 1000.00 EUR; contract A 900.00 (2 × 450.00 due T+100 and
+ * T+200, both scheduled) signs (0 + 900 ≤ 1000) and leaves exposure 900.00, available 100.00; contract B 900.00
+ * is then held OVER_LIMIT with exposure 900.00 (900 + 900 > 1000) — without them B would pass.
+ */
+describe('credit exposure counts scheduled instalments', () => {
+  test('a second contract cannot pass a limit the first one already uses', async () => {
+    const customer = await insertCustomer(t, users.rep1, 'Committed Twice Ltd');
+    await t.sql('update customer set credit_limit = 1000, credit_currency = ? where id = ?', ['EUR', customer]);
+    const a = await signedContract(customer, '900.00', [{ dueDate: d(100) }, { dueDate: d(200) }]);
+    expect((await contract(a.id)).billingSchedule.map((l: any) => l.state)).toEqual(['SCHEDULED', 'SCHEDULED']);
+    const credit = ok(await t.gql('query($id: ID!) { customer(id: $id) { creditExposure availableCredit } }', { id: customer }, 'FINANCE')).customer;
+    expect(credit).toEqual({ creditExposure: '900.00', availableCredit: '100.00' });
+    const b = ok(await t.gql(`mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id version } errors { field message } } }`,
+      { i: { customerId: customer, title: 'Second', value: '900.00', currency: 'EUR', startDate: d(0), instalments: [{ dueDate: d(100) }] } }, 'FINANCE')).createContract;
+    const signed = ok(await t.gql(`mutation($i: SignContractInput!) { signContract(input: $i) { contract { status } errors { field message } } }`,
+      { i: { id: b.contract.id, version: b.contract.version } }, 'FINANCE')).signContract;
+    expect(signed.contract.status).toBe('PENDING_CREDIT_APPROVAL');
+    const [hold] = await t.sql<{ reason: string; exposure: string; amount: string }>(
+      'select reason, exposure::text as exposure, amount::text as amount from credit_hold where contract_id = ?', [b.contract.id]);
+    expect(hold).toEqual({ reason: 'OVER_LIMIT', exposure: '900.00', amount: '900.00' });
+  });
+});
+
 // ------------------------------------------------------------------------- 1. deleted customers
 
 describe('debts of deleted customers (definition 1)', () => {
   const DELETE = `mutation($i: CustomerIdInput!) { deleteCustomer(input: $i) { customer { id } errors { code message field } } }`;
 
-  test('a customer with an open receivable or scheduled billing cannot be deleted; one without can', async () => {
+  test('a customer with an open receivable, scheduled billing or an unbilled on-account order cannot be deleted; one without can', async () => {
     const owing = await insertCustomer(t, users.rep1, 'Still Owes Ltd');
     await insertReceivable(t, owing, users.rep1, { amount: '120.50', dueDate: d(10), issuedOn: d(-5) });
     const res = ok(await t.gql(DELETE, { i: { id: owing } }, 'ADMIN')).deleteCustomer;
@@ -394,6 +419,17 @@ describe('debts of deleted customers (definition 1)', () => {
     const res2 = ok(await t.gql(DELETE, { i: { id: scheduledOnly } }, 'ADMIN')).deleteCustomer;
     expect(res2.errors[0].field).toEqual(['input', 'id']);
     expect(res2.errors[0].message).toContain('0.00 EUR outstanding and 80.00 EUR scheduled for billing');
+
+    // an ON_ACCOUNT order not billed yet: fulfilling it would issue a receivable on the deleted customer
+    const ordering = await insertCustomer(t, users.rep1, 'Ordered On Account Ltd');
+    const order = newId('Order');
+    await t.sql(`insert into sales_order (id, customer_id, bill_to_id, channel, status, payment_terms, currency, subtotal, total, created_by)
+      values (?, ?, ?, 'WEB', 'CONFIRMED', 'ON_ACCOUNT', 'EUR', 75.25, 75.25, 'test')`, [order, ordering, ordering]);
+    const res3 = ok(await t.gql(DELETE, { i: { id: ordering } }, 'ADMIN')).deleteCustomer;
+    expect(res3.errors.map((e: any) => [e.code, e.field])).toEqual([['BUSINESS_RULE', ['input', 'id']]]);
+    expect(res3.errors[0].message).toContain('0.00 EUR outstanding and 75.25 EUR ordered on account, not billed yet');
+    await t.sql(`update sales_order set status = 'CANCELLED' where id = ?`, [order]);
+    expect(ok(await t.gql(DELETE, { i: { id: ordering } }, 'ADMIN')).deleteCustomer).toEqual({ customer: { id: ordering }, errors: [] });
 
     const clean = await insertCustomer(t, users.rep1, 'Nothing Open Ltd');
     await insertReceivable(t, clean, users.rep1, { amount: '10.00', dueDate: d(-3), status: 'SETTLED' });

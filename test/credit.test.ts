@@ -418,9 +418,9 @@ describe('approveCredit and rejectCredit', () => {
       expect(await contractStatus(contractId)).toBe('SIGNED');
       const issued = await t.sql<{ amount: string }>('select amount::text as amount from receivable where contract_id = ? order by instalment', [contractId]);
       expect(issued.map((r) => r.amount)).toEqual(['500.00']); // the second is invoiced on 2030-01-29 (due − 30 days)
-      // now the contract counts in the exposure through its receivable; the scheduled instalment does not (not billed yet)
+      // now the whole contract counts in the exposure: 500.00 through its receivable + 500.00 still scheduled (committed)
       await assess(c, '5000', 'EUR');
-      expect((await exposureOf(c)).creditExposure).toBe('500.00');
+      expect((await exposureOf(c)).creditExposure).toBe('1000.00');
     });
   });
 });

@@ -360,4 +360,18 @@ describe('serviceStats: a breach is judged at the resolution or at the period\'s
     expect(ok(await t.gql(STATS, { from: JUNE.from, to: '2024-06-10T02:00:00.000Z' }, 'ADMIN')).serviceStats)
       .toEqual([{ key: 'REPAIR', caseCount: 3, breachedCount: 1, slaAttainmentPercent: 66.67 }]);
   });
+
+  test('a case resolved in time in June and reopened in July is still judged at its June resolution', async () => {
+    // d2: resolved 06-03 01:40 (due 04:00). Reopened 07-02 as reopenCase does it (resolvedAt cleared, the old value in the audit entry):
+    // judged at June's end it would be breached (07-01 > 04:00); judged at the resolution that stood then, it is not.
+    const resolved = '2024-06-03T01:40:00.000Z';
+    await t.sql(`update service_case set status = 'IN_PROGRESS', resolved_at = null, reopen_count = 1 where id = ?`, [d.d2]);
+    await t.sql(`insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
+      values (?, 'ServiceCase', ?, ?, 'UPDATE', 'USER', ?, '2024-07-02T00:00:00Z', ?::jsonb)`, [newId('AuditEvent'), d.d2, ids.c1, ids.agent,
+      JSON.stringify([{ field: 'status', old: 'RESOLVED', new: 'IN_PROGRESS' }, { field: 'resolvedAt', old: resolved, new: null }, { field: 'reopenCount', old: 0, new: 1 }])]);
+    expect(ok(await t.gql(STATS, JUNE, 'ADMIN')).serviceStats).toEqual([JUNE_ROW]);
+    // resolved again later (late): June still unchanged
+    await t.sql(`update service_case set status = 'RESOLVED', resolved_at = '2024-07-10T00:00:00Z' where id = ?`, [d.d2]);
+    expect(ok(await t.gql(STATS, JUNE, 'ADMIN')).serviceStats).toEqual([JUNE_ROW]);
+  });
 });

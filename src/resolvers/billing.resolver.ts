@@ -25,7 +25,7 @@ class ScheduledBillingArgs {
   @Field(() => String, {
     nullable: true,
     description: 'A reporting currency (ISO 4217): every scheduled instalment is converted into it at today\'s (UTC) rate (see `AppliedRate`; each instalment '
-      + 'rounded to the cent, then summed), one row (or one per month) in that currency, with `rates` listing the rates applied; `currency` is then ignored. '
+      + 'rounded to the cent, then summed), one row (or one per month) in that currency, with `rates` listing the rates applied (`currency`, when given, still narrows to the instalments in that currency). '
       + 'A currency without a rate fails the report (BAD_USER_INPUT, field `in`, naming the pair and date). Null: amounts per currency, never added.',
   })
   in?: string | null;
@@ -36,7 +36,7 @@ class ScheduledBillingArgs {
 export class BillingReportResolver {
   @Query(() => [ScheduledBillingRow], {
     description: 'Contract instalments scheduled for billing (signed, invoice date not reached, not cancelled): money to be invoiced, not yet AR — '
-      + 'in no receivables summary, aging, statement or credit exposure. One row per currency (and month of invoice date with `byMonth`), by currency then month. '
+      + 'in no receivables summary, aging or statement (it counts in credit exposure, as committed money). One row per currency (and month of invoice date with `byMonth`), by currency then month. '
       + 'FINANCE and ADMIN see every customer (also customers deleted earlier); a SALES_MANAGER the customers of their team; a SALES_REP their own customers. '
       + 'Other roles: FORBIDDEN.',
   })

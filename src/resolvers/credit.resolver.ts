@@ -120,7 +120,8 @@ export class CustomerCreditResolver {
     nullable: true,
     description: 'What the customer owes or has ordered on account, in `creditCurrency` (decimal string): outstanding amount of its open (OPEN or OVERDUE) receivables '
       + '(SETTLED and WRITTEN_OFF ones count nothing) '
-      + 'plus the totals of its ON_ACCOUNT orders that are PENDING or CONFIRMED (not yet billed), in any currency: amounts in another currency are converted '
+      + 'plus the totals of its ON_ACCOUNT orders that are PENDING or CONFIRMED (not yet billed) plus the contract instalments still SCHEDULED for billing '
+      + '(signed, not invoiced yet), in any currency: amounts in another currency are converted '
       + 'into `creditCurrency` at today\'s (UTC) rate (see `AppliedRate`: the latest rate on or before today, else 1 / the inverse pair\'s; each amount rounded to the cent). '
       + 'Null when one of them has no rate (the exposure is unknown, never counted as 0; a new ON_ACCOUNT order or contract is then held, CURRENCY_MISMATCH). '
       + 'Orders a partner pushes for its resold customers count on the partner. Null when the customer has no credit limit or no `creditCurrency` '

@@ -10,7 +10,8 @@ const IN = 'A reporting currency (ISO 4217): every amount is converted into it (
   + 'the cent, then summed) and `rates` lists the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, field `in`, naming the pair and '
   + 'date). Null: amounts per currency, never added.';
 const CURRENCY = 'ISO 4217 currency: only money in this currency. Null: every currency.';
-const SCOPE = 'FINANCE and ADMIN see every customer; a SALES_MANAGER the customers of their team; a SALES_REP their own customers. Other roles: FORBIDDEN.';
+const SCOPE = 'FINANCE and ADMIN see every customer, also customers deleted since (their money still counts); a SALES_MANAGER the live customers of their team; '
+  + 'a SALES_REP their own live customers (a customer deleted since drops out of their figures). Other roles: FORBIDDEN.';
 
 @ArgsType()
 class DsoArgs {
@@ -60,7 +61,7 @@ export class FinanceReportsResolver {
 
   @Query(() => [CashReceivedRow], {
     description: 'Cash received: the sum and count of the payments received (by `receivedOn`) per DAY, WEEK or MONTH from `from` to `to`; every period '
-      + `listed (zeros when nothing came in), per currency that has a payment in the range (one row per period with \`in\` or \`currency\`). Payments of deleted customers count. ${SCOPE}`,
+      + `listed (zeros when nothing came in), per currency that has a payment in the range (one row per period with \`in\` or \`currency\`). ${SCOPE}`,
   })
   cashReceived(@Args() args: CashReceivedArgs, @Ctx() ctx: GraphQLContext) {
     return reports.cashReceived(serviceContext(ctx), args);

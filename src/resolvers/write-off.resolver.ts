@@ -52,8 +52,8 @@ export class WriteOffResolver {
 
   @Query(() => WriteOffReport, {
     description: 'Bad debt written off in [from, to) (by UTC write-off date): each write-off with customer, receivable, amount, reason, who and when, and '
-      + 'the totals per currency (or all converted into one reporting currency: `in`). FINANCE and ADMIN see every customer; a SALES_MANAGER the customers of their team; a SALES_REP their own customers '
-      + '(like the other finance reports). Write-offs of customers deleted since still count. Other roles: FORBIDDEN.',
+      + 'the totals per currency (or all converted into one reporting currency: `in`). FINANCE and ADMIN see every customer, also customers deleted since (their write-offs still count); '
+      + 'a SALES_MANAGER the live customers of their team; a SALES_REP their own live customers (like the other finance reports). Other roles: FORBIDDEN.',
   })
   writeOffReport(@Args() args: WriteOffReportArgs, @Ctx() ctx: GraphQLContext) {
     return writeOffs.writeOffReport(serviceContext(ctx), args);

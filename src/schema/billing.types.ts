@@ -14,7 +14,7 @@ registerEnumType(BillingState, {
   name: 'BillingState',
   description: 'Where an instalment of a signed contract is in its billing.',
   valuesConfig: {
-    SCHEDULED: { description: 'Not invoiced yet: no receivable; in no AR figure (summary, aging, statements, credit exposure, dunning).' },
+    SCHEDULED: { description: 'Not invoiced yet: no receivable; in no AR figure (summary, aging, statements, dunning); it does count in credit exposure (committed, like an unbilled order).' },
     ISSUED: { description: 'Invoiced: its receivable exists (issued at signing, or by the billing step of the overdue job on its invoice date).' },
     CANCELLED: { description: 'The contract was terminated before its invoice date: never billed.' },
   },

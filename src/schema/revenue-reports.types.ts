@@ -75,7 +75,9 @@ export class CampaignRoiRow {
   })
   orderCount!: number;
 
-  @Field(() => DecimalScalar, { description: 'Their revenue: the sum of their lines\' `lineTotal` (subtotal − line discounts), "0.00" when none.' })
+  @Field(() => DecimalScalar, { description: 'Their revenue: the sum of their lines\' `lineTotal` (subtotal − line discounts), "0.00" when none. '
+    + 'With `in`: each order\'s total of lines converted at the rate of its day and rounded to the cent, then summed (per order, where `revenueBy` rounds per line: '
+    + 'the two can differ by a cent).' })
   orderRevenue!: string;
 
   @Field(() => Int, { description: 'Attributed orders in other currencies (not in `orderRevenue`); 0 with `in`.' }) ordersInOtherCurrencies!: number;

@@ -38,7 +38,8 @@ export class ServiceStatsRow {
   caseCount!: number;
 
   @Field(() => Int, {
-    description: 'Of those, cases whose SLA was breached at the case\'s reference instant E = the earliest of its resolution, the period\'s end `to` '
+    description: 'Of those, cases whose SLA was breached at the case\'s reference instant E = the earliest of its resolution as it stood at the period\'s end '
+      + '(a resolution before `to` that a reopening after `to` undid still counts), the period\'s end `to` '
       + 'and now (now matters only while the period has not ended): breached iff the first-response due time is before the earlier of the first '
       + 'response (first public staff reply, or the resolution when none came first) and E, or the resolution due time is before E. So a resolved '
       + 'case counts by whether it was breached at its resolution, a case still open at the period\'s end (or resolved after it) by whether it was '

@@ -22,7 +22,8 @@ import { DATE_RANGE, isoDate, yearInRange } from './validation';
  *   (services/exchange-rate.ts) at the rate of a day each report states (a closed deal: its closing day,
  *   a funnel deal: its creation day, an open deal in the forecast: today), each deal rounded to the cent,
  *   then summed; every result lists the rates applied, and a missing rate fails the report
- *   (BAD_USER_INPUT on `in`). `currency` is ignored with `in`. Counts never depend on the currency.
+ *   (BAD_USER_INPUT on `in`). `currency` is ignored with `in`. winRate and repPerformance count deals of
+ *   every currency; salesFunnel and forecast count the deals in `currency` (every currency with `in`).
  */
 
 // --------------------------------------------------------------------------------------- scope

@@ -47,7 +47,7 @@ export async function scheduledBilling(
       select ${month} as month, ${line.columns}
       from billing_schedule s join customer c on c.id = s.customer_id ${line.join}
       where s.status = 'SCHEDULED' and ${accountScope(ctx.principal, 's.customer_id')} and ${and([
-        currency && !target ? sql`s.currency = ${currency}` : TRUE,
+        currency ? sql`s.currency = ${currency}` : TRUE,
         args.ownerId ? sql`c.owner_id = ${args.ownerId}` : TRUE,
         args.customerId ? sql`s.customer_id = ${args.customerId}` : TRUE,
       ])}

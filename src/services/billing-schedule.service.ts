@@ -13,7 +13,7 @@ import { isoDate } from './validation';
  * contract's billing terms (`Contract.billingTermsDays`, 0–365 days, 30 unless set: billed that many days
  * before it is due; 0 = on the due date). Never before signing: an instalment whose invoice date is on or before the signing day is
  * issued at signing (dated the signing day). Until then it is SCHEDULED — a `billing_schedule` row, not
- * a receivable — so it is in no AR figure (summary, aging, statements, credit exposure, the overdue job).
+ * a receivable — so it is in no AR figure (summary, aging, statements, the overdue job); it counts in credit exposure (committed money).
  * The billing step of the overdue job issues every SCHEDULED instalment whose invoice date has come,
  * dated its invoice date (also when the job runs later), exactly once; terminating the contract
  * cancels the instalments still SCHEDULED (they are never billed).

@@ -15,10 +15,10 @@ import { isoDate } from './validation';
 /**
  * Credit protection at signing ("3+1", mechanism 2). A customer's exposure, in the currency of its
  * credit limit, is the outstanding amount of its open (OPEN or OVERDUE, never WRITTEN_OFF) receivables plus the totals of its ON_ACCOUNT
- * orders not yet billed (PENDING or CONFIRMED) — billed and unpaid plus open orders — in any currency: amounts in another currency are
- * converted into the limit's at today's rate (issue 14). Contract instalments still
- * SCHEDULED (not yet invoiced, issue 14) are not exposure: the whole contract value was checked against the
- * limit when it was signed, and each instalment counts from its invoice date. A new order or contract goes through when
+ * orders not yet billed (PENDING or CONFIRMED) plus the instalments of signed contracts still SCHEDULED for
+ * billing (issue 14: committed money not invoiced yet, like an unbilled order — leaving them out would let a
+ * second contract pass a limit the first one already uses) — in any currency: amounts in another currency are
+ * converted into the limit's at today's rate (issue 14). A new order or contract goes through when
  * exposure + amount ≤ limit; otherwise it is held for FINANCE (a `credit_hold` row):
  * OVER_LIMIT, NO_CREDIT_LIMIT (never assessed: no credit granted) or CURRENCY_MISMATCH (the amount is
  * in another currency than the limit, or a debt in another currency has no rate today, so the exposure
@@ -57,6 +57,8 @@ export async function exposuresOf(
       select r.currency, r.amount - r.paid_amount as amount from receivable r where r.customer_id = p.id and r.status in ('OPEN', 'OVERDUE')
       union all
       select o.currency, o.total from sales_order o where o.bill_to_id = p.id and o.payment_terms = 'ON_ACCOUNT' and o.status in ('PENDING', 'CONFIRMED')
+      union all
+      select s.currency, s.amount from billing_schedule s where s.customer_id = p.id and s.status = 'SCHEDULED'
     ) d on true
     ${rateJoin('xr', raw('d.currency'), raw('p.currency'), today)}
     group by p.id`);

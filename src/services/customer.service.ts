@@ -415,27 +415,36 @@ export async function updateCustomer(ctx: ServiceContext, input: UpdateCustomerI
 
 /**
  * Why a customer cannot be deleted (issue 14, definition 1): money it still owes is accounts receivable,
- * so a customer with receivables OPEN or OVERDUE (outstanding money; SETTLED and WRITTEN_OFF ones owe nothing) or with contract instalments still
- * SCHEDULED for billing is refused, naming how much is open per currency.
+ * so a customer with receivables OPEN or OVERDUE (outstanding money; SETTLED and WRITTEN_OFF ones owe nothing), with contract instalments still
+ * SCHEDULED for billing, or with ON_ACCOUNT orders billed to it and not billed yet (PENDING_CREDIT_APPROVAL, PENDING,
+ * CONFIRMED: fulfilling one would issue a receivable on the deleted customer) is refused, naming how much is open per currency.
  */
 async function openMoneyErrors(tx: ServiceContext, customerId: string): Promise<UserError[]> {
   // Locks the customer row first: signing and billing on account lock it too (the credit check), so no new
   // receivable or scheduled instalment can slip in between this check and the delete.
   await rows(tx.em, sql`select c.id from customer c where c.id = ${customerId} for update`);
-  const open = await rows<{ currency: string; outstanding: string; scheduled: string }>(tx.em, sql`
+  const open = await rows<{ currency: string; outstanding: string; scheduled: string; ordered: string }>(tx.em, sql`
     with m as (
-      select r.currency, r.amount - r.paid_amount as outstanding, 0::numeric as scheduled
+      select r.currency, r.amount - r.paid_amount as outstanding, 0::numeric as scheduled, 0::numeric as ordered
         from receivable r where r.customer_id = ${customerId} and r.status in ('OPEN', 'OVERDUE') and r.paid_amount < r.amount
       union all
-      select s.currency, 0::numeric, s.amount from billing_schedule s where s.customer_id = ${customerId} and s.status = 'SCHEDULED'
+      select s.currency, 0::numeric, s.amount, 0::numeric from billing_schedule s where s.customer_id = ${customerId} and s.status = 'SCHEDULED'
+      union all
+      select o.currency, 0::numeric, 0::numeric, o.total from sales_order o
+        where o.bill_to_id = ${customerId} and o.payment_terms = 'ON_ACCOUNT' and o.status in ('PENDING_CREDIT_APPROVAL', 'PENDING', 'CONFIRMED')
     )
-    select m.currency, sum(m.outstanding)::numeric(18, 2)::text as outstanding, sum(m.scheduled)::numeric(18, 2)::text as scheduled
+    select m.currency, sum(m.outstanding)::numeric(18, 2)::text as outstanding, sum(m.scheduled)::numeric(18, 2)::text as scheduled,
+      sum(m.ordered)::numeric(18, 2)::text as ordered
     from m group by m.currency order by m.currency`);
   if (!open.length) return [];
-  const parts = open.map((o) => `${o.outstanding} ${o.currency} outstanding${o.scheduled !== '0.00' ? ` and ${o.scheduled} ${o.currency} scheduled for billing` : ''}`);
-  return [userError('BUSINESS_RULE', `This customer still has open money (${parts.join('; ')}): a customer with receivables not settled `
-    + 'or contract instalments still scheduled cannot be deleted. Settle the receivables (recordPayment) or write them off, '
-    + 'and terminate its contracts (which cancels their scheduled instalments), then delete it.', ['input', 'id'])];
+  const parts = open.map((o) => [
+    `${o.outstanding} ${o.currency} outstanding`,
+    o.scheduled !== '0.00' ? `${o.scheduled} ${o.currency} scheduled for billing` : null,
+    o.ordered !== '0.00' ? `${o.ordered} ${o.currency} ordered on account, not billed yet` : null,
+  ].filter(Boolean).join(' and '));
+  return [userError('BUSINESS_RULE', `This customer still has open money (${parts.join('; ')}): a customer with receivables not settled, `
+    + 'contract instalments still scheduled or on-account orders not billed yet cannot be deleted. Settle the receivables (recordPayment) or write them off, '
+    + 'terminate its contracts (which cancels their scheduled instalments) and complete or cancel its on-account orders, then delete it.', ['input', 'id'])];
 }
 
 async function setDeleted(ctx: ServiceContext, id: string, deleted: boolean) {

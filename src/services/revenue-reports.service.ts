@@ -22,7 +22,7 @@ import { CURRENCY, ID, isoDate, LOCAL_DATE } from './validation';
  *   products, categories and channels add up to the same total;
  * - orders of soft-deleted customers are not counted.
  * With a reporting currency (`in`), money in every currency is counted, converted into it by the one rate
- * rule (services/exchange-rate.ts): an order line at the rate of the order's date, a deal at the rate of its
+ * rule (services/exchange-rate.ts): an order line (revenueBy) or an order's total of lines (campaignRoi) at the rate of the order's date, a deal at the rate of its
  * closing date, a budget at today's rate (UTC) — each rounded to the cent, then summed; the rows list the
  * rates applied, and a missing rate fails the report (BAD_USER_INPUT on `in`).
  * Scope: ADMIN, FINANCE and ANALYST every order; a SALES_MANAGER the orders of their team's customers and

@@ -18,7 +18,8 @@ import { FALSE, TRUE, raw, rows, sql, type Sql } from './sql';
  * - slaAttainmentPercent = cases not breached / all cases × 100, 2 decimals; "breached" is the case rule
  *   (first response or resolution late, or still missing past its due time; a resolution without a
  *   public reply counts as the response) evaluated at the case's reference instant E = the earliest of
- *   its resolution (`resolvedAt`), the period's end `to`, and now (which only matters while the period
+ *   its resolution as it stood at the period's end (`resolvedAt`, or a resolution before `to` that a
+ *   reopening after `to` undid: `resolutionStandingAt`), the period's end `to`, and now (which only matters while the period
  *   has not ended): breached iff first_response_due_at < least(first public reply or else resolution, E)
  *   or resolution_due_at < E (`breachedInPeriod`). A past period's figure therefore never changes as
  *   time passes: a resolved case counts by whether it was breached at its resolution, a case still open
@@ -74,16 +75,32 @@ const KEY: Record<ServiceStatsGroupBy, string> = {
 };
 
 /**
- * The SLA breach of the case row aliased `alias` as it stood at E = least(resolved_at, `end`, now())
+ * The SLA breach of the case row aliased `alias` as it stood at E = least(resolution, `end`, now()) (the
+ * resolution: the column `resolvedAt`, by default `resolved_at`)
  * (least ignores a null resolution): the first response (first public staff reply, or the resolution
  * when none came first) was not there by its due time although E had passed it, or E is after the
  * resolution due time. The same rule as BREACHED_SQL (case.service.ts), frozen at E.
  */
-export function breachedInPeriod(alias: string, end: Sql): Sql {
+export function breachedInPeriod(alias: string, end: Sql, resolvedAt = 'resolved_at'): Sql {
   const col = (name: string) => raw(`${alias}.${name}`);
-  const e = sql`least(${col('resolved_at')}, ${end}, now())`;
-  return sql`(least(coalesce(${col('first_responded_at')}, ${col('resolved_at')}, ${e}), ${e}) > ${col('first_response_due_at')}
+  const e = sql`least(${col(resolvedAt)}, ${end}, now())`;
+  return sql`(least(coalesce(${col('first_responded_at')}, ${col(resolvedAt)}, ${e}), ${e}) > ${col('first_response_due_at')}
     or ${e} > ${col('resolution_due_at')})`;
+}
+
+/**
+ * The resolution of the case row aliased `alias` that stood at the instant `at`: its `resolved_at` when
+ * that is at or before `at`; else a resolution at or before `at` that a reopening after `at` undid (read
+ * from the audit entry `reopenCase` writes, which keeps the old `resolvedAt`); else null. So a case
+ * resolved in time during a period and reopened after it is still judged at that resolution.
+ */
+export function resolutionStandingAt(alias: string, at: Sql): Sql {
+  const k = raw(alias);
+  return sql`(case when ${k}.resolved_at <= ${at} then ${k}.resolved_at
+    when ${k}.reopen_count > 0 then (select max((ch.value ->> 'old')::timestamptz)
+      from audit_event a cross join lateral jsonb_array_elements(a.changes) as ch(value)
+      where a.entity_type = 'ServiceCase' and a.entity_id = ${k}.id and a.at > ${at}
+        and ch.value ->> 'field' = 'resolvedAt' and ch.value ->> 'new' is null and (ch.value ->> 'old')::timestamptz <= ${at}) end)`;
 }
 
 /** The longest period a report may cover (a sanity bound; 10 years). */
@@ -104,16 +121,22 @@ export async function serviceStats(ctx: ServiceContext, args: { from: Date; to: 
   if (!key) throw new InputError('Unknown grouping.', 'groupBy');
   const minutes = (end: string) => raw(`extract(epoch from (${end} - k.created_at)) / 60`);
 
+  const end = sql`${to.toISOString()}::timestamptz`;
   return rows<ServiceStatsRow>(ctx.em, sql`
-    with counted as (
-      select ${raw(key)} as key, ${breachedInPeriod('k', sql`${to.toISOString()}::timestamptz`)} as breached,
-        ${minutes('k.first_responded_at')} as first_response, ${minutes('k.resolved_at')} as resolution,
-        s.csat, s.nps
+    with period_case as (
+      -- the resolution judged is the one that stood at the period's end (a reopening after it does not change the past)
+      select k.*, ${resolutionStandingAt('k', end)} as standing_resolved_at
       from service_case k
       join customer c on c.id = k.customer_id and c.deleted_at is null
-      left join survey s on s.case_id = k.id and s.submitted_at is not null
-      where k.created_at >= ${from.toISOString()}::timestamptz and k.created_at < ${to.toISOString()}::timestamptz
+      where k.created_at >= ${from.toISOString()}::timestamptz and k.created_at < ${end}
         and ${statsScope(ctx.principal)}
+    ),
+    counted as (
+      select ${raw(key)} as key, ${breachedInPeriod('k', end, 'standing_resolved_at')} as breached,
+        ${minutes('k.first_responded_at')} as first_response, ${minutes('k.resolved_at')} as resolution,
+        s.csat, s.nps
+      from period_case k
+      left join survey s on s.case_id = k.id and s.submitted_at is not null
     )
     select key, ${raw(groupBy === ServiceStatsGroupBy.AGENT ? 'key' : 'null::text')} as "agentId",
       count(*)::int as "caseCount",
