@@ -8,6 +8,11 @@ import {
 import { DateTimeScalar } from '../schema/scalars';
 import type { Row } from './row';
 
+/** The `in` argument of the reports on closed deals (winRate, repPerformance): every deal converted at its closing day's rate. */
+const IN_AT_CLOSING_DAY = 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of its closing day (UTC; see `AppliedRate`; '
+  + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
+  + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.';
+
 @ArgsType()
 class PeriodArgs {
   @Field(() => DateTimeScalar, { description: 'Start of the period (inclusive), e.g. "2026-01-01T00:00:00Z".' }) from!: Date;
@@ -49,9 +54,7 @@ class WinRateArgs extends PeriodArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of its closing day (UTC; see `AppliedRate`; '
-      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
-      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+    description: IN_AT_CLOSING_DAY,
   })
   in?: string | null;
 }
@@ -85,9 +88,7 @@ class RepPerformanceArgs extends PeriodArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A reporting currency (ISO 4217): deals in every currency count, each amount converted into it at the rate of its closing day (UTC; see `AppliedRate`; '
-      + 'each deal rounded to the cent, then summed), with `rates` listing the rates applied. A currency without a rate fails the report (BAD_USER_INPUT, '
-      + 'field `in`, naming the pair and date). `currency` is ignored. Null: only `currency`.',
+    description: IN_AT_CLOSING_DAY,
   })
   in?: string | null;
 
