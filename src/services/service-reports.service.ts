@@ -1,6 +1,6 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
-import { checkPeriod, statsScope } from './service-stats.service';
+import { checkPeriod, resolutionStandingAt, statsScope, undoneResolutions } from './service-stats.service';
 import { raw, rows, sql, type Sql } from './sql';
 
 /**
@@ -106,16 +106,6 @@ function grouped(g: Grouping, queue: boolean) {
 
 const rate = (part: string, whole: string) => raw(`round(${part}::numeric / nullif(${whole}, 0), 4)::float8`);
 
-/**
- * Resolutions undone by a reopening, of the cases in `cases` (a CTE with `id` and `reopen_count`): the
- * old `resolvedAt` of each audit entry of a reopened case that cleared it, and when that was (the
- * entry's `at`). Only `reopenCase` clears `resolvedAt`.
- */
-const UNDONE = raw(`select a.entity_id as case_id, (ch.value ->> 'old')::timestamptz as resolved_at, a.at as reopened_at
-      from cases x
-      join audit_event a on a.entity_id = x.id and a.entity_type = 'ServiceCase' and x.reopen_count > 0
-      cross join lateral jsonb_array_elements(a.changes) as ch(value)
-      where ch.value ->> 'field' = 'resolvedAt' and ch.value ->> 'old' is not null and ch.value ->> 'new' is null`);
 
 export async function slaAttainment(ctx: ServiceContext, args: { from: Date; to: Date; groupBy: ServiceReportGroupBy }): Promise<SlaAttainmentRow[]> {
   const { from, to } = args;
@@ -151,15 +141,15 @@ export async function caseBacklog(ctx: ServiceContext, args: { asOf?: Date | nul
   // The current resolution is never undone: a case resolved (now) at or before A was not open at A.
   return rows<CaseBacklogRow>(ctx.em, sql`
     with cases as (
-      select k.id, k.created_at, k.reopen_count, ${raw(g.key)} as key, ${raw(g.label)} as label
+      select k.id, k.created_at, k.resolved_at, k.reopen_count, ${raw(g.key)} as key, ${raw(g.label)} as label
       from ${counted(ctx, g)} and k.created_at <= ${at}
         and (k.resolved_at is null or k.resolved_at > ${at})
     ),
-    undone as (${UNDONE}),
     backlog as (
+      -- open at A: no resolution stood at A (neither the current one nor one a reopening after A undid)
       select x.key, x.label, ${at} - x.created_at as age
       from cases x
-      where not exists (select 1 from undone u where u.case_id = x.id and u.resolved_at <= ${at} and u.reopened_at > ${at})
+      where ${resolutionStandingAt('x', at)} is null
     )
     select ${out.columns}, ${at} as "asOf",
       count(*)::int as "openCount",
@@ -184,10 +174,9 @@ function firstResolved(ctx: ServiceContext, g: Grouping, from: Date, to: Date): 
         and k.created_at < ${to.toISOString()}::timestamptz
         and (k.resolved_at >= ${from.toISOString()}::timestamptz or (k.resolved_at is null and k.reopen_count > 0))
     ),
-    undone as (${UNDONE}),
     first_resolved as (
       select x.id, x.key, x.label, x.reopen_count,
-        least(x.resolved_at, (select min(u.resolved_at) from undone u where u.case_id = x.id)) as first_resolved_at
+        least(x.resolved_at, (select min(u.resolved_at) from (${undoneResolutions('x')}) u)) as first_resolved_at
       from cases x
     ),
     base as (

@@ -97,10 +97,21 @@ export function breachedInPeriod(alias: string, end: Sql, resolvedAt = 'resolved
 export function resolutionStandingAt(alias: string, at: Sql): Sql {
   const k = raw(alias);
   return sql`(case when ${k}.resolved_at <= ${at} then ${k}.resolved_at
-    when ${k}.reopen_count > 0 then (select max((ch.value ->> 'old')::timestamptz)
-      from audit_event a cross join lateral jsonb_array_elements(a.changes) as ch(value)
-      where a.entity_type = 'ServiceCase' and a.entity_id = ${k}.id and a.at > ${at}
-        and ch.value ->> 'field' = 'resolvedAt' and ch.value ->> 'new' is null and (ch.value ->> 'old')::timestamptz <= ${at}) end)`;
+    else (select max(u.resolved_at) from (${undoneResolutions(alias)}) u where u.resolved_at <= ${at} and u.reopened_at > ${at}) end)`;
+}
+
+/**
+ * The resolutions of the case row aliased `alias` (with `id` and `reopen_count`) that a reopening undid,
+ * as rows (resolved_at, reopened_at): the old `resolvedAt` kept by each audit entry that cleared it, and
+ * when that was. Only `reopenCase` clears `resolvedAt`; there is no status history table. Also the base of
+ * the service reports (service-reports.service.ts).
+ */
+export function undoneResolutions(alias: string): Sql {
+  const k = raw(alias);
+  return sql`select (ch.value ->> 'old')::timestamptz as resolved_at, a.at as reopened_at
+    from audit_event a cross join lateral jsonb_array_elements(a.changes) as ch(value)
+    where ${k}.reopen_count > 0 and a.entity_type = 'ServiceCase' and a.entity_id = ${k}.id
+      and ch.value ->> 'field' = 'resolvedAt' and ch.value ->> 'old' is not null and ch.value ->> 'new' is null`;
 }
 
 /** The longest period a report may cover (a sanity bound; 10 years). */
