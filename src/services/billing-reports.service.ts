@@ -1,9 +1,8 @@
 import type { ServiceContext } from './context';
-import { InputError } from './errors';
 import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { accountScope } from './scope';
 import { and, raw, rows, sql, TRUE } from './sql';
-import { CURRENCY, ID, isoDate } from './validation';
+import { currencyArg, idArg, isoDate } from './validation';
 
 /**
  * The `scheduledBilling` report (issue 14, definition 2): the contract instalments still SCHEDULED — signed
@@ -31,14 +30,9 @@ export async function scheduledBilling(
   args: { currency?: string | null; ownerId?: string | null; customerId?: string | null; byMonth?: boolean | null; in?: string | null },
   now: Date = new Date(),
 ): Promise<ScheduledBillingRow[]> {
-  let currency: string | null = null;
-  if (args.currency != null) {
-    const parsed = CURRENCY.safeParse(args.currency);
-    if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
-    currency = parsed.data;
-  }
-  if (args.ownerId != null && !ID('usr').safeParse(args.ownerId).success) throw new InputError('Not a valid id (expected `usr_…`).', 'ownerId');
-  if (args.customerId != null && !ID('cus').safeParse(args.customerId).success) throw new InputError('Not a valid id (expected `cus_…`).', 'customerId');
+  const currency = currencyArg(args.currency);
+  const ownerId = idArg(args.ownerId, 'usr', 'ownerId');
+  const customerId = idArg(args.customerId, 'cus', 'customerId');
   const target = reportingCurrency(args.in);
   const month = args.byMonth ? sql`date_trunc('month', s.invoice_date)::date::text` : sql`null::text`;
   const line = conversion(target ? currencyLiteral(target) : null, raw('s.currency'), sql`${isoDate(now)}::date`, raw('s.amount'));
@@ -48,8 +42,8 @@ export async function scheduledBilling(
       from billing_schedule s join customer c on c.id = s.customer_id ${line.join}
       where s.status = 'SCHEDULED' and ${accountScope(ctx.principal, 's.customer_id')} and ${and([
         currency ? sql`s.currency = ${currency}` : TRUE,
-        args.ownerId ? sql`c.owner_id = ${args.ownerId}` : TRUE,
-        args.customerId ? sql`s.customer_id = ${args.customerId}` : TRUE,
+        ownerId ? sql`c.owner_id = ${ownerId}` : TRUE,
+        customerId ? sql`s.customer_id = ${customerId}` : TRUE,
       ])}
     )
     select l.currency, l.month, sum(l.amount)::numeric(18, 2)::text as amount, count(*)::int as "instalmentCount",

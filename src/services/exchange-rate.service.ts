@@ -5,7 +5,7 @@ import type { ServiceContext } from './context';
 import { InputError, type UserError } from './errors';
 import { and, limitSql, rows, sql, TRUE } from './sql';
 import { inTransaction } from './transaction';
-import { CURRENCY, LOCAL_DATE, parseInput, type InputOf } from './validation';
+import { countArg, currencyArg, CURRENCY, LOCAL_DATE, parseInput, type InputOf } from './validation';
 
 /**
  * Exchange rates by day (issue 14; how reports use them: services/exchange-rate.ts). ADMIN and FINANCE
@@ -84,19 +84,10 @@ export async function exchangeRates(
   ctx: ServiceContext,
   args: { from?: string | null; to?: string | null; on?: string | null; limit?: number | null },
 ): Promise<ExchangeRateRow[]> {
-  const code = (value: string | null | undefined, field: string) => {
-    if (value == null) return null;
-    const parsed = CURRENCY.safeParse(value);
-    if (!parsed.success) throw new InputError(`\`${field}\` must be an ISO 4217 currency code, e.g. "EUR".`, field);
-    return parsed.data;
-  };
-  const from = code(args.from, 'from');
-  const to = code(args.to, 'to');
+  const from = currencyArg(args.from, 'from');
+  const to = currencyArg(args.to, 'to');
   if (args.on != null && !LOCAL_DATE.safeParse(args.on).success) throw new InputError('`on` must be a calendar date "YYYY-MM-DD".', 'on');
-  const limit = args.limit ?? RATES_DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > RATES_MAX_LIMIT) {
-    throw new InputError(`\`limit\` must be between 1 and ${RATES_MAX_LIMIT}.`, 'limit');
-  }
+  const limit = countArg(args.limit, RATES_DEFAULT_LIMIT, RATES_MAX_LIMIT);
   const where = and([
     from ? sql`x.from_currency = ${from}` : TRUE,
     to ? sql`x.to_currency = ${to}` : TRUE,

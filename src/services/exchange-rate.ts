@@ -1,6 +1,6 @@
 import { InputError } from './errors';
 import { raw, sql, type Sql } from './sql';
-import { CURRENCY } from './validation';
+import { currencyArg } from './validation';
 
 /**
  * The exchange rate every money report uses, written once (issue 14). Converting an amount in currency
@@ -24,10 +24,7 @@ export interface AppliedRate {
 
 /** The reporting currency of a report's `in` argument: null when absent, BAD_USER_INPUT on `in` when not ISO 4217. */
 export function reportingCurrency(value: string | null | undefined): string | null {
-  if (value == null) return null;
-  const parsed = CURRENCY.safeParse(value);
-  if (!parsed.success) throw new InputError('`in` must be an ISO 4217 currency code, e.g. "EUR".', 'in');
-  return parsed.data;
+  return currencyArg(value, 'in');
 }
 
 /**

@@ -3,7 +3,7 @@ import { InputError } from './errors';
 import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { accountScope } from './scope';
 import { and, limitSql, raw, rows, sql, type Sql, TRUE } from './sql';
-import { CURRENCY, ID, LOCAL_DATE, isoDate } from './validation';
+import { countArg, currencyArg, idArg, LOCAL_DATE, isoDate } from './validation';
 
 /**
  * Finance reports on receivables: totals of outstanding and overdue money per sales rep or per
@@ -57,19 +57,6 @@ export interface AgingRow {
   rates: AppliedRate[];
 }
 
-function currencyOf(currency: string | null | undefined): string | null {
-  if (currency == null) return null;
-  const parsed = CURRENCY.safeParse(currency);
-  if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
-  return parsed.data;
-}
-
-function idOf(id: string | null | undefined, prefix: string, field: string): string | null {
-  if (id == null) return null;
-  if (!ID(prefix).safeParse(id).success) throw new InputError(`Not a valid id (expected \`${prefix}_…\`).`, field);
-  return id;
-}
-
 /**
  * Receivables that count: every receivable of a customer in the caller's account scope — also of a
  * customer deleted earlier (money still owed is AR; the overdue job dunns the same receivables).
@@ -79,7 +66,8 @@ export function counted(ctx: ServiceContext): Sql {
     where ${accountScope(ctx.principal, 'r.customer_id')}`;
 }
 
-const money = (expr: string): Sql => raw(`coalesce(${expr}, 0)::numeric(18, 2)::text`);
+/** A sum of money as decimal text with 2 places, "0.00" when null (the report columns). */
+export const money = (expr: string): Sql => raw(`coalesce(${expr}, 0)::numeric(18, 2)::text`);
 
 /**
  * Outstanding and overdue money per (owner or customer, currency), largest outstanding first (then
@@ -91,12 +79,9 @@ export async function receivablesSummary(
   args: { groupBy: SummaryGroupBy; currency?: string | null; limit?: number | null; in?: string | null },
   now: Date = new Date(),
 ): Promise<ReceivablesSummaryRow[]> {
-  const currency = currencyOf(args.currency);
+  const currency = currencyArg(args.currency);
   const target = reportingCurrency(args.in);
-  const limit = args.limit ?? SUMMARY_DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > SUMMARY_MAX_LIMIT) {
-    throw new InputError(`\`limit\` must be between 1 and ${SUMMARY_MAX_LIMIT}.`, 'limit');
-  }
+  const limit = countArg(args.limit, SUMMARY_DEFAULT_LIMIT, SUMMARY_MAX_LIMIT);
   const byCustomer = args.groupBy === SummaryGroupBy.CUSTOMER;
   const today = sql`${isoDate(now)}::date`;
   const groupKeys = raw(byCustomer ? 'o.customer_id, o.owner_id, o.currency' : 'o.owner_id, o.currency');
@@ -132,10 +117,10 @@ export interface AgingArgs { asOf?: string | null; currency?: string | null; own
  * rate of `asOf`, rate (`AppliedRate` JSON) and missing_rate). Validates the arguments.
  */
 export function agingLines(ctx: ServiceContext, args: AgingArgs, now: Date = new Date()): { asOfText: string; only: string | null; ctes: Sql } {
-  const currency = currencyOf(args.currency);
+  const currency = currencyArg(args.currency);
   const target = reportingCurrency(args.in);
-  const ownerId = idOf(args.ownerId, 'usr', 'ownerId');
-  const customerId = idOf(args.customerId, 'cus', 'customerId');
+  const ownerId = idArg(args.ownerId, 'usr', 'ownerId');
+  const customerId = idArg(args.customerId, 'cus', 'customerId');
   const asOfText = args.asOf ?? isoDate(now);
   if (!LOCAL_DATE.safeParse(asOfText).success) throw new InputError('`asOf` must be a calendar date "YYYY-MM-DD".', 'asOf');
   const asOf = sql`${asOfText}::date`;

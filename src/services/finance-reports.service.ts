@@ -1,10 +1,10 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
-import { agingBuckets, agingLines, counted, type AgingArgs, type AgingRow } from './finance-report.service';
+import { agingBuckets, agingLines, counted, money, type AgingArgs, type AgingRow } from './finance-report.service';
 import { accountScope } from './scope';
 import { limitSql, raw, rows, sql, type Sql, TRUE } from './sql';
-import { CURRENCY, LOCAL_DATE, yearInRange } from './validation';
+import { countArg, currencyArg, LOCAL_DATE, yearInRange } from './validation';
 
 /**
  * Finance reports of issue 14: days sales outstanding by month, cash received per period and the aging
@@ -47,15 +47,7 @@ export interface CustomerAgingRow extends AgingRow {
   customerId: string;
 }
 
-const money = (expr: string): Sql => raw(`coalesce(${expr}, 0)::numeric(18, 2)::text`);
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-function currencyOf(currency: string | null | undefined): string | null {
-  if (currency == null) return null;
-  const parsed = CURRENCY.safeParse(currency);
-  if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
-  return parsed.data;
-}
 
 /** The first day of the month of a date "YYYY-MM-DD". */
 function monthOf(value: string, field: string): string {
@@ -105,7 +97,7 @@ export async function daysSalesOutstanding(
   const months = (Number(last.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(last.slice(5, 7)) - Number(first.slice(5, 7)) + 1;
   if (months < 1) throw new InputError('`to` must not be before `from`.', 'to');
   if (months > MAX_DSO_MONTHS) throw new InputError(`At most ${MAX_DSO_MONTHS} months from \`from\` to \`to\`.`, 'to');
-  const currency = currencyOf(args.currency);
+  const currency = currencyArg(args.currency);
   const target = reportingCurrency(args.in);
   const to = target ? currencyLiteral(target) : null;
   const line = conversion(to, raw('l.currency'), raw('l.on_date'), raw('l.amount'));
@@ -168,7 +160,7 @@ export async function cashReceived(
   const days = (Date.parse(last) - Date.parse(first)) / 86_400_000 + 1;
   if (days < 1) throw new InputError('`to` must not be before `from`.', 'to');
   if (days > MAX_CASH_DAYS[args.groupBy]) throw new InputError(`At most ${MAX_CASH_DAYS[args.groupBy]} days from \`from\` to \`to\` by ${args.groupBy}.`, 'to');
-  const currency = currencyOf(args.currency);
+  const currency = currencyArg(args.currency);
   const target = reportingCurrency(args.in);
   const to = target ? currencyLiteral(target) : null;
   const line = conversion(to, raw('y.currency'), raw('y.received_on'), raw('y.amount'));
@@ -207,10 +199,7 @@ export async function customerAging(
   args: AgingArgs & { limit?: number | null },
   now: Date = new Date(),
 ): Promise<CustomerAgingRow[]> {
-  const limit = args.limit ?? CUSTOMER_AGING_DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > CUSTOMER_AGING_MAX_LIMIT) {
-    throw new InputError(`\`limit\` must be between 1 and ${CUSTOMER_AGING_MAX_LIMIT}.`, 'limit');
-  }
+  const limit = countArg(args.limit, CUSTOMER_AGING_DEFAULT_LIMIT, CUSTOMER_AGING_MAX_LIMIT);
   const { asOfText, ctes } = agingLines(ctx, args, now);
   const found = await rows<CustomerAgingRow & { missingRate: string | null }>(ctx.em, sql`
     with ${ctes}

@@ -10,7 +10,7 @@ import { InputError, userError, type UserError } from './errors';
 import { subtreeSql } from './scope';
 import { columnsOf, FALSE, limitSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, DATE_RANGE, ID, MONEY, parseInput, yearInRange, type InputOf } from './validation';
+import { currencyArg, CURRENCY, DATE_RANGE, ID, MONEY, parseInput, yearInRange, type InputOf } from './validation';
 
 /**
  * Sales quotas (issue 14): one amount per sales user (SALES_REP or SALES_MANAGER) and calendar month, in
@@ -84,12 +84,6 @@ function monthRange(from: string | null | undefined, to: string | null | undefin
   return { from: lo, to: hi, fromMonth: lo.slice(0, 7), toMonth: hi.slice(0, 7), months };
 }
 
-function checkCurrency(currency: string): string {
-  const parsed = CURRENCY.safeParse(currency);
-  if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
-  return parsed.data;
-}
-
 function usersSql(userIds: readonly string[] | null | undefined): Sql {
   if (userIds == null) return TRUE;
   if (userIds.length > MAX_USER_IDS) throw new InputError(`At most ${MAX_USER_IDS} user ids.`, 'userIds');
@@ -146,7 +140,7 @@ export async function quotaAttainment(
   now: Date = new Date(),
 ): Promise<QuotaAttainmentResult> {
   const range = monthRange(args.from, args.to, now);
-  const currency = checkCurrency(args.currency);
+  const currency = currencyArg(args.currency);
   const target = reportingCurrency(args.in);
   const owner = raw(WON_DEAL_OWNER);
   const to = target ? currencyLiteral(target) : null;

@@ -7,7 +7,7 @@ import { InputError } from './errors';
 import { checkedRows, conversion, currencyLiteral, missingRateOf, ratesAgg, reportingCurrency, type AppliedRate } from './exchange-rate';
 import { liveCustomer, orderScope } from './scope';
 import { and, FALSE, limitSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
-import { CURRENCY, ID, isoDate, LOCAL_DATE } from './validation';
+import { countArg, currencyArg, ID, isoDate, LOCAL_DATE } from './validation';
 
 /**
  * Revenue reports (issue 14): revenue from orders by product, category or channel, and campaign ROI.
@@ -38,16 +38,6 @@ const COUNTED_STATUSES = raw(`(${REVENUE_STATUSES.map((s) => `'${s}'`).join(', '
 export const REVENUE_DEFAULT_LIMIT = 50;
 export const REVENUE_MAX_LIMIT = 500;
 const MAX_CAMPAIGN_IDS = 100;
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > REVENUE_MAX_LIMIT) throw new InputError(`\`limit\` must be between 1 and ${REVENUE_MAX_LIMIT}.`, 'limit');
-}
-
-function currencyOf(currency: string): string {
-  const parsed = CURRENCY.safeParse(currency);
-  if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
-  return parsed.data;
-}
 
 /** `?::timestamptz` (MikroORM inlines parameters: the ISO text keeps the instant exact). */
 const ts = (d: Date): Sql => sql`${d.toISOString()}::timestamptz`;
@@ -93,10 +83,9 @@ export async function revenueBy(
   if (!(args.from instanceof Date) || Number.isNaN(args.from.getTime())) throw new InputError('`from` must be a timestamp.', 'from');
   if (!(args.to instanceof Date) || Number.isNaN(args.to.getTime())) throw new InputError('`to` must be a timestamp.', 'to');
   if (args.from.getTime() >= args.to.getTime()) throw new InputError('`from` must be before `to`.', 'to');
-  const currency = currencyOf(args.currency);
+  const currency = currencyArg(args.currency);
   const target = reportingCurrency(args.in);
-  const limit = args.limit ?? REVENUE_DEFAULT_LIMIT;
-  checkLimit(limit);
+  const limit = countArg(args.limit, REVENUE_DEFAULT_LIMIT, REVENUE_MAX_LIMIT);
   const grouping = GROUP_KEY[args.groupBy];
   if (!grouping) throw new InputError('Unknown grouping.', 'groupBy');
   // With `in`: every currency, each line converted at the rate of its order's day; else only `currency`.
@@ -179,10 +168,9 @@ export async function campaignRoi(
     if (value != null && !LOCAL_DATE.safeParse(value).success) throw new InputError(`\`${field}\` must be a calendar date "YYYY-MM-DD".`, field);
   }
   if (args.from != null && args.to != null && args.from > args.to) throw new InputError('`to` must not be before `from`.', 'to');
-  const currency = args.currency == null ? null : currencyOf(args.currency);
+  const currency = currencyArg(args.currency);
   const target = reportingCurrency(args.in);
-  const limit = args.limit ?? REVENUE_DEFAULT_LIMIT;
-  checkLimit(limit);
+  const limit = countArg(args.limit, REVENUE_DEFAULT_LIMIT, REVENUE_MAX_LIMIT);
   let ids: Sql = TRUE;
   if (args.campaignIds != null) {
     if (args.campaignIds.length > MAX_CAMPAIGN_IDS) throw new InputError(`At most ${MAX_CAMPAIGN_IDS} campaign ids.`, 'campaignIds');

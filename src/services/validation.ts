@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { userError, type UserError } from './errors';
+import { InputError, userError, type UserError } from './errors';
 
 /** Shared input rules. Services validate with these and return payload errors naming the field. */
 
@@ -108,4 +108,31 @@ export const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A calendar da
 /** YYYY-MM-DD of a date (UTC), optionally shifted by whole days. */
 export function isoDate(date: Date, plusDays = 0): string {
   return new Date(date.getTime() + plusDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+// ------------------------------------------------------------------------------ query arguments
+// A query has no payload to carry errors: a bad argument is BAD_USER_INPUT naming it (InputError).
+
+/** A currency argument: ISO 4217, uppercase; null when absent. */
+export function currencyArg(value: string, field?: string): string;
+export function currencyArg(value: string | null | undefined, field?: string): string | null;
+export function currencyArg(value: string | null | undefined, field = 'currency'): string | null {
+  if (value == null) return null;
+  const parsed = CURRENCY.safeParse(value);
+  if (!parsed.success) throw new InputError(`\`${field}\` must be an ISO 4217 code, e.g. "EUR".`, field);
+  return parsed.data;
+}
+
+/** An id argument of one type (`prefix_…`); null when absent. */
+export function idArg(value: string | null | undefined, prefix: string, field: string): string | null {
+  if (value == null) return null;
+  if (!ID(prefix).safeParse(value).success) throw new InputError(`Not a valid id (expected \`${prefix}_…\`).`, field);
+  return value;
+}
+
+/** A row-count argument (`limit`, `first`): `fallback` when absent, else a whole number from 1 to `max`. */
+export function countArg(value: number | null | undefined, fallback: number, max: number, field = 'limit'): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InputError(`\`${field}\` must be between 1 and ${max}.`, field);
+  return n;
 }

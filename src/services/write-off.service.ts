@@ -16,7 +16,7 @@ import { getReceivable, type ReceivableRow } from './receivable.service';
 import { accountScope } from './scope';
 import { limitSql, raw, rows, sql, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
-import { CURRENCY, ID, LOCAL_DATE, parseInput, text, type InputOf } from './validation';
+import { countArg, currencyArg, ID, idArg, LOCAL_DATE, parseInput, text, type InputOf } from './validation';
 
 /**
  * Bad-debt write-off (issue 14): FINANCE gives up on the money still outstanding on a receivable.
@@ -155,17 +155,9 @@ export async function writeOffReport(
   const from = dateArg(args.from, 'from');
   const to = dateArg(args.to, 'to');
   if (to <= from) throw new InputError('`to` must be after `from` (the period is [from, to): `to` is not included).', 'to');
-  let currency: string | null = null;
-  if (args.currency != null) {
-    const parsed = CURRENCY.safeParse(args.currency);
-    if (!parsed.success) throw new InputError('`currency` must be an ISO 4217 code, e.g. "EUR".', 'currency');
-    currency = parsed.data;
-  }
-  if (args.customerId != null && !ID('cus').safeParse(args.customerId).success) throw new InputError('Not a valid id (expected `cus_…`).', 'customerId');
-  const limit = args.limit ?? WRITE_OFF_DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > WRITE_OFF_MAX_LIMIT) {
-    throw new InputError(`\`limit\` must be between 1 and ${WRITE_OFF_MAX_LIMIT}.`, 'limit');
-  }
+  const currency = currencyArg(args.currency);
+  const customerId = idArg(args.customerId, 'cus', 'customerId');
+  const limit = countArg(args.limit, WRITE_OFF_DEFAULT_LIMIT, WRITE_OFF_MAX_LIMIT);
   const target = reportingCurrency(args.in);
   // A line's money as it is, or converted at the rate of its write-off date (the join `xr`).
   const into = target ? currencyLiteral(target) : null;
@@ -185,7 +177,7 @@ export async function writeOffReport(
         and r.written_off_at >= ${`${from}T00:00:00Z`}::timestamptz and r.written_off_at < ${`${to}T00:00:00Z`}::timestamptz
         and ${accountScope(ctx.principal, 'r.customer_id')}
         and ${currency ? sql`r.currency = ${currency}` : TRUE}
-        and ${args.customerId ? sql`r.customer_id = ${args.customerId}` : TRUE}
+        and ${customerId ? sql`r.customer_id = ${customerId}` : TRUE}
     )
     select 'LINE' as kind, w.position, w.id as "receivableId", w.number, w.customer_id as "customerId", w.currency,
       w.written_off_amount::numeric(18, 2)::text as amount, w.amount::numeric(18, 2)::text as "receivableAmount",
