@@ -1,6 +1,6 @@
 import { newId } from '../src/entities/ids';
 import { runOverdueJob } from '../src/services/collection.service';
-import { codes, startTestApp, type GqlResult, type TestApp, type Who } from './helpers';
+import { codes, ok, startTestApp, type TestApp, type Who } from './helpers';
 import { insertCustomer, insertReceivable } from './support/finance-fixtures';
 
 /**
@@ -28,11 +28,6 @@ const months = (n: number) => {
 const minusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * DAY).toISOString().slice(0, 10);
 const daysBetween = (a: string, b: string) => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY;
 const noon = (date: string) => new Date(`${date}T12:00:00Z`);
-
-function ok(res: GqlResult): any {
-  if (res.body.errors) throw new Error(`unexpected errors: ${JSON.stringify(res.body.errors)}`);
-  return res.body.data;
-}
 
 const users = { rep1: '', rep2: '' };
 const job = (now: Date) => runOverdueJob(t.db.orm.em.fork() as any, now);

@@ -1,5 +1,5 @@
 import { newId } from '../src/entities/ids';
-import { codes, startTestApp, type Caller, type GqlResult, type TestApp } from './helpers';
+import { codes, ok, startTestApp, type Caller, type TestApp } from './helpers';
 
 /**
  * The service reports (`slaAttainment`, `caseBacklog`, `reopenRate`, `firstContactResolution`) and
@@ -15,11 +15,6 @@ const FROM = '2024-03-01T00:00:00.000Z';
 const TO = '2024-04-01T00:00:00.000Z';
 const FAR = '2099-01-01T00:00:00.000Z';
 const AS_OF = '2024-03-05T12:00:00.000Z';
-
-function ok(res: GqlResult): any {
-  if (res.body.errors) throw new Error(`unexpected errors: ${JSON.stringify(res.body.errors)}`);
-  return res.body.data;
-}
 
 const plus = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
