@@ -5,6 +5,7 @@ import { registerUniqueFields } from '../services/transaction';
 import { customersDomain } from './customers.domain';
 import type { Domain } from './domain';
 import { financeDomain } from './finance.domain';
+import { integrationsDomain } from './integrations.domain';
 import { loyaltyDomain } from './loyalty.domain';
 import { ordersDomain } from './orders.domain';
 import { platformDomain } from './platform.domain';
@@ -22,6 +23,7 @@ export const DOMAINS: readonly Domain[] = [
   serviceDomain,
   loyaltyDomain,
   valueDomain,
+  integrationsDomain,
 ];
 
 // The parts that services and auth read deep inside a request (they cannot import the domains, which
