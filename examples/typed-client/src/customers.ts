@@ -54,6 +54,7 @@ export async function printCustomerList(
 ): Promise<CustomerPage> {
   const page = await listCustomers(client, variables);
   for (const edge of page.edges) print(formatCustomerRow(edge.node));
-  print(page.pageInfo.hasNextPage ? `${page.totalCount} customers; next page: after "${page.pageInfo.endCursor}"` : `${page.totalCount} customers`);
+  const total = `${page.totalCount} ${page.totalCount === 1 ? 'customer' : 'customers'}`;
+  print(page.pageInfo.hasNextPage ? `${total}; next page: after "${page.pageInfo.endCursor}"` : total);
   return page;
 }

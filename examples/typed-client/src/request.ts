@@ -37,7 +37,11 @@ export class GraphQLRequestError extends Error {
   }
 }
 
-/** A document without variables takes none; one with variables requires exactly its variables. */
+/**
+ * A document whose variables are all optional may be sent without any; otherwise its variables are required.
+ * `NoInfer`: the variables are checked against the document, never used to infer its type (an extra
+ * variable would otherwise widen it and pass).
+ */
 type VariablesOf<TVariables> = Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
 /** Sends typed operations to the API (see `createClient`). */
@@ -48,7 +52,7 @@ export interface Client {
    * Any GraphQL error throws a `GraphQLRequestError` (which keeps the partial data): a page either shows
    * everything it asked for or says why not.
    */
-  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...[variables]: VariablesOf<TVariables>): Promise<TResult>;
+  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...[variables]: VariablesOf<NoInfer<TVariables>>): Promise<TResult>;
 }
 
 /** A client for one endpoint and caller: plain `fetch`, no client library needed. */
@@ -57,7 +61,7 @@ export function createClient(options: ClientOptions): Client {
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
   return {
-    async request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...[variables]: VariablesOf<TVariables>): Promise<TResult> {
+    async request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...[variables]: VariablesOf<NoInfer<TVariables>>): Promise<TResult> {
       const response = await (options.fetch ?? fetch)(options.url, {
         method: 'POST',
         headers,
