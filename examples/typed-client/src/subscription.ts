@@ -1,7 +1,7 @@
 /*
- * TODO(integrator): this file waits for the `Subscription` root type (the subscriptions branch). It is
- * left out of codegen.ts's documents and out of tsconfig.json until then; the selection below is a guess
- * at `orderStatusChanged(orderId: ID!)` answering the order after the change: align it with the schema.
+ * TODO(integrator): this file waits for the `Subscription` root type (branch i15-subs). Until schema.graphql
+ * has it, the file is left out of codegen.ts's documents and out of tsconfig.json. Written against that
+ * branch's `orderStatusChanged(orderId: ID): OrderStatusEvent!` (eventId, occurredAt, from, to, order).
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
@@ -10,23 +10,33 @@ import { graphql } from './gql';
 import type { OrderStatusChangedSubscription } from './gql/graphql';
 import { GraphQLRequestError, type GraphQLErrorBody } from './request';
 
-/** An order's status, live: the order each time its status changes (confirmed, fulfilled, cancelled, …). */
+/**
+ * An order's status, live: an event at each change (confirmed, fulfilled, cancelled, …) with the status
+ * before and after and the order as it is now. `eventId` is the same if an event is ever delivered twice.
+ */
 export const OrderStatusChangedDocument = graphql(`
-  subscription OrderStatusChanged($orderId: ID!) {
+  subscription OrderStatusChanged($orderId: ID) {
     orderStatusChanged(orderId: $orderId) {
-      id status total currency updatedAt version
+      eventId occurredAt from to
+      order { id externalRef status total currency updatedAt version }
     }
   }
 `);
 
-/** The order as one event carries it. */
+/** One event as the subscription types it. */
 export type OrderStatusChange = OrderStatusChangedSubscription['orderStatusChanged'];
 
 /** Where the API's WebSocket is and who listens: a user's token or an API key, checked when connecting. */
 export interface SubscriptionClientOptions {
   /** The WebSocket endpoint, e.g. `ws://localhost:4000/graphql` (`wss://` in production). */
   url: string;
-  token?: string;
+  /**
+   * A user's bearer token, or a function answering the current one: it is asked again at every
+   * (re)connection, so after the API ends a session (close code 4403: token expired or revoked) the client
+   * reconnects with a fresh token, not the stale one.
+   */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
+  /** An API key's secret. */
   apiKey?: string;
   /** A WebSocket class where there is no global one (Node 20: `import WebSocket from 'ws'`). */
   webSocketImpl?: unknown;
@@ -34,16 +44,19 @@ export interface SubscriptionClientOptions {
 
 /**
  * One WebSocket connection (the `graphql-ws` protocol, as Apollo Client and urql speak it) for any number
- * of subscriptions. The credentials go in the connection's first message, not in a URL. The API closes the
- * connection when the token expires or is revoked: sign in again and create a new client.
+ * of subscriptions. The credentials go in the connection's first message (`connectionParams`, named as
+ * the HTTP headers are), never in the URL. Invalid credentials close it with 4401 and no retry.
  */
 export function createSubscriptionClient(options: SubscriptionClientOptions): WsClient {
   return createClient({
     url: options.url,
     webSocketImpl: options.webSocketImpl,
-    connectionParams: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
+    connectionParams: async () => {
+      const token = typeof options.token === 'function' ? await options.token() : options.token;
+      return {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
+      };
     },
     // Connect on the first subscription, close after the last one.
     lazy: true,
@@ -72,11 +85,14 @@ export function subscribe<TResult, TVariables extends Record<string, unknown>>(
   });
 }
 
-/** Follows one order's status: calls `onChange` with the order at every change until unsubscribed. */
+/**
+ * Follows one order's status (or, with `orderId` null, every order the caller can read): calls `onChange`
+ * with each event until unsubscribed.
+ */
 export function watchOrderStatus(
   client: WsClient,
-  orderId: string,
-  onChange: (order: OrderStatusChange) => void,
+  orderId: string | null,
+  onChange: (event: OrderStatusChange) => void,
   onError?: (error: unknown) => void,
 ): () => void {
   return subscribe(client, OrderStatusChangedDocument, { orderId }, (data) => onChange(data.orderStatusChanged), onError);
