@@ -1,7 +1,7 @@
 /*
  * TODO(integrator): this file waits for the `Subscription` root type (branch i15-subs). Until schema.graphql
  * has it, the file is left out of codegen.ts's documents and out of tsconfig.json. Written against that
- * branch's `orderStatusChanged(orderId: ID): OrderStatusEvent!` (eventId, occurredAt, from, to, order).
+ * branch's `orderStatusChanged(orderId: ID): OrderStatusEvent!` (from, to, order) as of its commit 62a20d0.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
@@ -12,12 +12,12 @@ import { GraphQLRequestError, type GraphQLErrorBody } from './request';
 
 /**
  * An order's status, live: an event at each change (confirmed, fulfilled, cancelled, …) with the status
- * before and after and the order as it is now. `eventId` is the same if an event is ever delivered twice.
+ * before and after and the order as it is now.
  */
 export const OrderStatusChangedDocument = graphql(`
   subscription OrderStatusChanged($orderId: ID) {
     orderStatusChanged(orderId: $orderId) {
-      eventId occurredAt from to
+      from to
       order { id externalRef status total currency updatedAt version }
     }
   }
