@@ -1,7 +1,8 @@
 /*
  * TODO(integrator): this file waits for the `Subscription` root type (branch i15-subs). Until schema.graphql
  * has it, the file is left out of codegen.ts's documents and out of tsconfig.json. Written against that
- * branch's `orderStatusChanged(orderId: ID): OrderStatusEvent!` (from, to, order) as of its commit 62a20d0.
+ * branch's `orderStatusChanged(orderId: ID): OrderStatusEvent!` (eventId, occurredAt, from, to, order), as
+ * of its commit f5e1048.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
@@ -12,12 +13,12 @@ import { GraphQLRequestError, type GraphQLErrorBody } from './request';
 
 /**
  * An order's status, live: an event at each change (confirmed, fulfilled, cancelled, …) with the status
- * before and after and the order as it is now.
+ * before and after and the order as it is now. An event that arrives twice has the same `eventId`.
  */
 export const OrderStatusChangedDocument = graphql(`
   subscription OrderStatusChanged($orderId: ID) {
     orderStatusChanged(orderId: $orderId) {
-      from to
+      eventId occurredAt from to
       order { id externalRef status total currency updatedAt version }
     }
   }
