@@ -9,6 +9,7 @@ import { serviceContext } from '../context';
 import { Migration20261129000000Foundation } from '../../migrations/Migration20261129000000Foundation';
 import { Migration20261205100000SessionsRateLimits } from '../../migrations/Migration20261205100000SessionsRateLimits';
 import { Migration20261210000000PollingIndexes } from '../../migrations/Migration20261210000000PollingIndexes';
+import { Migration20261231000200JobRuns } from '../../migrations/Migration20261231000200JobRuns';
 import { AuditEventResolver } from '../resolvers/audit.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -28,6 +29,8 @@ export const platformDomain: Domain = {
     { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
     { name: 'Migration20261205100000SessionsRateLimits', class: Migration20261205100000SessionsRateLimits },
     { name: 'Migration20261210000000PollingIndexes', class: Migration20261210000000PollingIndexes },
+    // The run log of the background jobs of every domain (once per period across instances).
+    { name: 'Migration20261231000200JobRuns', class: Migration20261231000200JobRuns },
   ],
   resolvers: [UserResolver, ViewerResolver, NodeResolver, AuditEventResolver],
   permissions: [commonPermissions, userPermissions],
