@@ -18,8 +18,9 @@ import { keepRunsMs } from './period';
  * A transaction-level lock rather than a session lock: it is released by commit or by a dropped
  * connection, never left behind, and it works through PgBouncer in transaction mode (README "Scaling out").
  *
- * On the embedded database (one process, one connection) there is no other instance and no lock: the
- * run log alone decides, and a transaction held open while the job queries would wait forever.
+ * On the embedded database (one process, one connection) there is no other process: an in-process set
+ * of running jobs stands in for the lock (a transaction held open while the job queries on the same
+ * connection would wait forever), and the run log decides as on PostgreSQL.
  */
 
 /** First key of the two-key advisory locks of jobs ("JOBS" in ASCII); the second is `hashtext(job name)`. */
@@ -45,11 +46,22 @@ export interface RunOnceOptions {
   now: () => Date;
 }
 
+/** Jobs running in this process, by embedded database (the embedded database's stand-in for the advisory lock). */
+const runningHere = new WeakMap<object, Set<string>>();
+
 export async function runOncePerPeriod(opts: RunOnceOptions): Promise<RunOutcome> {
   const { db } = opts;
   if (db.kind === 'embedded') {
+    const running = runningHere.get(db.orm) ?? new Set<string>();
+    runningHere.set(db.orm, running);
+    if (running.has(opts.job.name)) return { ran: false, reason: 'running on another instance' };
+    running.add(opts.job.name);
     const em = db.orm.em.fork();
-    return runLocked(opts, (text, params) => em.getConnection().execute(text, params as unknown[] as string[], 'all'));
+    try {
+      return await runLocked(opts, (text, params) => em.getConnection().execute(text, params as unknown[] as string[], 'all'));
+    } finally {
+      running.delete(opts.job.name);
+    }
   }
   const knex = db.orm.em.getConnection().getKnex();
   return knex.transaction(async (trx) => {

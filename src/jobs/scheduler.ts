@@ -45,6 +45,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
   let stopped = false;
   const wakers = new Set<() => void>();
   const sleep = (ms: number) => new Promise<void>((resolve) => {
+    if (stopped) return resolve();
     const timer = setTimeout(done, ms);
     timer.unref();
     function done() {
