@@ -2,6 +2,8 @@ import { commonPermissions, readsApiKeys } from '../auth/common.permissions';
 import { notPartner } from '../auth/rules';
 import { byKeyFor } from '../loaders/batch';
 import { userPermissions } from '../auth/user.permissions';
+import { jobRunPermissions } from '../auth/job-run.permissions';
+import { JobRunResolver } from '../resolvers/job-run.resolver';
 import { ApiKey } from '../entities/api-key.entity';
 import { AuditEvent } from '../entities/audit-event.entity';
 import { User } from '../entities/user.entity';
@@ -32,8 +34,8 @@ export const platformDomain: Domain = {
     // The run log of the background jobs of every domain (once per period across instances).
     { name: 'Migration20261231000200JobRuns', class: Migration20261231000200JobRuns },
   ],
-  resolvers: [UserResolver, ViewerResolver, NodeResolver, AuditEventResolver],
-  permissions: [commonPermissions, userPermissions],
+  resolvers: [UserResolver, ViewerResolver, NodeResolver, AuditEventResolver, JobRunResolver],
+  permissions: [commonPermissions, userPermissions, jobRunPermissions],
   nodes: {
     User: (ctx, ids) => scopedUsersByIds(serviceContext(ctx), ids),
     // The policies of the types' fields in the permission map: keys for ADMIN, the audit log for all but partners.
