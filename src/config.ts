@@ -74,8 +74,9 @@ const Env = z.object({
   /** Seed demo data into an empty database on start (never in production). */
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   /**
-   * Background jobs (overdue receivables, collection tasks, contract dates, clean-up): pause between
-   * runs in ms; 0 disables them. Default 3600000 (hourly); with NODE_ENV=test disabled unless set.
+   * Background jobs (overdue receivables, collection tasks, contract dates, clean-up): their period in ms;
+   * each runs once per wall-clock multiple of it across every instance (jobs/scheduler.ts); 0 disables
+   * them. Default 3600000 (hourly); with NODE_ENV=test disabled unless set.
    */
   JOBS_INTERVAL_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(2_147_483_647).optional()),
   /**
