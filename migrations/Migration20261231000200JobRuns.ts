@@ -14,8 +14,8 @@ export class Migration20261231000200JobRuns extends Migration {
       period_start timestamptz(3) not null,
       instance text not null,
       started_at timestamptz(3) not null,
-      finished_at timestamptz(3),
-      succeeded boolean,
+      finished_at timestamptz(3) not null,
+      succeeded boolean not null,
       result jsonb,
       primary key (job, period_start)
     );`);

@@ -59,6 +59,8 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
   const groups = new Map<number, Job[]>();
   for (const job of jobs) {
     const every = job.everyMs ?? intervalMs;
+    // A bad period is a programming error: fail at start, not in a timer.
+    if (!Number.isSafeInteger(every) || every <= 0) throw new Error(`job ${job.name}: everyMs must be a positive whole number of ms, not ${every}`);
     groups.set(every, [...(groups.get(every) ?? []), job]);
   }
 

@@ -19,11 +19,11 @@ export class JobRun {
   @Field(() => DateTimeScalar, { description: 'When the run started (UTC).' })
   startedAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the run ended (UTC); null never happens for a logged run (kept nullable for runs logged by older versions).' })
-  finishedAt!: Date | null;
+  @Field(() => DateTimeScalar, { description: 'When the run ended (UTC). A run is logged once it has ended; one in progress is not listed.' })
+  finishedAt!: Date;
 
-  @Field(() => Boolean, { nullable: true, description: 'Whether the job finished without an error. A failed run still counts for its period: the next period tries again.' })
-  succeeded!: boolean | null;
+  @Field({ description: 'Whether the job finished without an error. A failed run still counts for its period: the next period tries again.' })
+  succeeded!: boolean;
 
   @Field(() => JSONScalar, { nullable: true, description: 'What the job reported (counts, e.g. `{"flagged": 2, "tasksCreated": 2}`), or `{"error": "<message>"}` for a failed run.' })
   result!: unknown;

@@ -11,8 +11,8 @@ export interface JobRunRow {
   periodStart: Date;
   instance: string;
   startedAt: Date;
-  finishedAt: Date | null;
-  succeeded: boolean | null;
+  finishedAt: Date;
+  succeeded: boolean;
   result: unknown;
 }
 
@@ -26,14 +26,15 @@ export async function jobRuns(ctx: ServiceContext, args: { job?: string | null; 
     select r.job, r.period_start, r.instance, r.started_at, r.finished_at, r.succeeded, r.result
     from job_run r where ${and([args.job ? sql`r.job = ${args.job}` : TRUE])}
     order by r.started_at desc, r.job limit ${limitSql(limit)}`);
+  // Timestamps as Date from `pg`, as text from the embedded database.
   const at = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
   return found.map((r) => ({
     job: String(r.job),
     periodStart: at(r.period_start)!,
     instance: String(r.instance),
     startedAt: at(r.started_at)!,
-    finishedAt: at(r.finished_at),
-    succeeded: r.succeeded == null ? null : Boolean(r.succeeded),
+    finishedAt: at(r.finished_at)!,
+    succeeded: Boolean(r.succeeded),
     // jsonb comes back parsed from `pg`, as text from the embedded database.
     result: typeof r.result === 'string' ? JSON.parse(r.result) : r.result ?? null,
   }));
