@@ -13,6 +13,7 @@ import type { Database } from './db/database';
 import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
 import { openRateLimits } from './http/rate-limit';
+import { readReplicaPlugin } from './http/read-replica';
 import { buildBareSchema } from './schema';
 import { compiledExecution } from './schema/compiled-execution';
 import { makeFormatError } from './schema/format-error';
@@ -89,7 +90,9 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     formatError: makeFormatError(log, development, production),
     validationRules: [...protection.validationRules, oneLoginPerOperation],
     // No Apollo landing page (Sandbox from a CDN, with telemetry): browsers get the offline explorer instead.
-    plugins: [...protection.plugins, inputGuardPlugin(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log)],
+    plugins: [...protection.plugins, inputGuardPlugin(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log),
+      // DATABASE_READ_URL: queries read from the replica, mutations stay on the primary.
+      ...(db.replica ? [readReplicaPlugin(db.replica, wiring)] : [])],
   });
   // Counters for request limits and the login throttle (Redis / PostgreSQL / memory); closed on stop.
   const limits = await openRateLimits(config, db, log);

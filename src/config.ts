@@ -61,6 +61,11 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** PostgreSQL connection string; when unset the embedded database (PGlite) in DATA_DIR is used. */
   DATABASE_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
+  /**
+   * A read replica of DATABASE_URL (a PostgreSQL streaming replica): GraphQL queries read from it, mutations
+   * (and what they read) stay on DATABASE_URL. Unset: everything on DATABASE_URL. See README "Scaling out".
+   */
+  DATABASE_READ_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
   DATA_DIR: z.string().default('./.data'),
   /** HS256 secret for user tokens; required in production, generated once into DATA_DIR otherwise. */
   JWT_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional()),
@@ -69,8 +74,9 @@ const Env = z.object({
   /** Seed demo data into an empty database on start (never in production). */
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   /**
-   * Background jobs (overdue receivables, collection tasks, contract dates, clean-up): pause between
-   * runs in ms; 0 disables them. Default 3600000 (hourly); with NODE_ENV=test disabled unless set.
+   * Background jobs (overdue receivables, collection tasks, contract dates, clean-up): their period in ms;
+   * each runs once per wall-clock multiple of it across every instance (jobs/scheduler.ts); 0 disables
+   * them. Default 3600000 (hourly); with NODE_ENV=test disabled unless set.
    */
   JOBS_INTERVAL_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(2_147_483_647).optional()),
   /**
@@ -110,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const env = parsed.data;
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) throw new Error('Invalid configuration: DATABASE_READ_URL: a read replica needs DATABASE_URL (the primary) too');
   const dataDir = resolve(env.DATA_DIR);
   const JOBS_INTERVAL_MS = env.JOBS_INTERVAL_MS ?? (env.NODE_ENV === 'test' ? 0 : 3_600_000);
   const limits = Object.fromEntries(Object.entries(LIMIT_DEFAULTS).map(([name, [normal, test]]) =>

@@ -210,6 +210,8 @@ const ROWS: Row[] = [
   // Root fields.
   { name: 'Query.users', query: '{ users(first: 50) { totalCount edges { node { id } } } }', path: ['users'], vars: () => ({}), expect: 'V V F F F F F F F' },
   { name: 'Query.apiKeys', query: '{ apiKeys(first: 50) { totalCount edges { node { id name } } } }', path: ['apiKeys'], vars: () => ({}), expect: 'V F F F F F F F F' },
+  // The run log of the background jobs (issue 15): operations data, ADMIN only.
+  { name: 'Query.jobRuns', query: '{ jobRuns(limit: 5) { job periodStart instance result } }', path: ['jobRuns'], vars: () => ({}), expect: 'V F F F F F F F F' },
   {
     name: 'Mutation.createCustomer',
     query: 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } errors { code field message } } }',
@@ -534,7 +536,7 @@ describe('the role matrix through HTTP', () => {
     const names = ROWS.map((r) => r.name.split(' ')[0]);
     expect(new Set(names)).toEqual(new Set([
       'Customer.name', 'Customer.phones', 'Customer.creditLimit', 'Customer.creditRating', 'Customer.customAttributes', 'Customer.history',
-      'Contact.firstName', 'Contact.emails', 'User.email', 'User.name', 'Query.users', 'Query.apiKeys',
+      'Contact.firstName', 'Contact.emails', 'User.email', 'User.name', 'Query.users', 'Query.apiKeys', 'Query.jobRuns',
       'Mutation.createCustomer', 'Mutation.reassignCustomers', 'Mutation.restoreCustomer', 'Mutation.createApiKey',
       'Mutation.createUser', 'Mutation.updateUser', 'Mutation.unlockUser',
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',

@@ -20,7 +20,7 @@ export type { Database };
 /** Every domain's migrations, in the order of their names (a timestamp leads each name). */
 const migrationsList = () => DOMAINS.flatMap((d) => d.migrations).sort((a, b) => a.name.localeCompare(b.name));
 
-function baseOptions(): Options {
+function baseOptions(opts: { replica?: boolean } = {}): Options {
   return {
     entities: DOMAINS.flatMap((d) => d.entities),
     extensions: [Migrator],
@@ -40,26 +40,60 @@ function baseOptions(): Options {
     forceUtcTimezone: true,
     onQuery: (sql: string) => {
       queryCounter.count += 1;
+      if (opts.replica) queryCounter.replica += 1;
       return sql;
     },
   };
 }
 
 /**
+ * The whole connection string for `pg`: MikroORM reads only host, port, user, password and database from
+ * `clientUrl` and drops its parameters (`sslmode`, `application_name`, `options=-c …` such as a replica
+ * URL's `default_transaction_read_only=on`); `pg` parses them from `connectionString`.
+ */
+const connectionParameters = (url: string) => ({ connection: { connectionString: url } });
+
+/**
  * Opens PostgreSQL when `DATABASE_URL` is set, else the embedded database (PGlite) in
  * `<DATA_DIR>/pglite`, or in memory when `inMemory` is asked for (tests), optionally starting from the
  * files of an earlier `dump()` (`loadDataDir`).
  */
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDir'>, opts: { inMemory?: boolean; loadDataDir?: Blob } = {}): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'dataDir'> & { DATABASE_READ_URL?: string },
+  opts: { inMemory?: boolean; loadDataDir?: Blob } = {},
+): Promise<Database> {
   if (config.DATABASE_URL) {
     const orm = await MikroORM.init({
       ...baseOptions(),
       driver: PostgreSqlDriver,
       clientUrl: config.DATABASE_URL,
       pool: { min: 0, max: POOL_SIZE },
+      driverOptions: connectionParameters(config.DATABASE_URL),
     });
     enableDirectReads(orm.em.getConnection());
-    return { orm, kind: 'postgresql', close: () => orm.close(true) };
+    // The replica: a second ORM with a pool of its own on DATABASE_READ_URL (MikroORM's own `replicas`
+    // option sends every read outside a transaction to a replica, reads after a write in a mutation too).
+    let replica: MikroORM | undefined;
+    if (config.DATABASE_READ_URL) {
+      replica = await MikroORM.init({
+        ...baseOptions({ replica: true }),
+        driver: PostgreSqlDriver,
+        clientUrl: config.DATABASE_READ_URL,
+        pool: { min: 0, max: POOL_SIZE },
+        driverOptions: connectionParameters(config.DATABASE_READ_URL),
+      }).catch(async (error) => {
+        await orm.close(true);
+        throw error;
+      });
+      enableDirectReads(replica.em.getConnection(), { replica: true });
+    }
+    return {
+      orm, kind: 'postgresql', replica,
+      async close() {
+        await replica?.close(true);
+        await orm.close(true);
+      },
+    };
   }
   let dataDir: string | undefined;
   if (!opts.inMemory) {

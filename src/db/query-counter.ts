@@ -4,7 +4,10 @@
  */
 export const queryCounter = {
   count: 0,
+  /** Of `count`, the statements sent to the read replica (DATABASE_READ_URL). */
+  replica: 0,
   reset(): void {
     this.count = 0;
+    this.replica = 0;
   },
 };

@@ -2,6 +2,8 @@ import { commonPermissions, readsApiKeys } from '../auth/common.permissions';
 import { notPartner } from '../auth/rules';
 import { byKeyFor } from '../loaders/batch';
 import { userPermissions } from '../auth/user.permissions';
+import { jobRunPermissions } from '../auth/job-run.permissions';
+import { JobRunResolver } from '../resolvers/job-run.resolver';
 import { ApiKey } from '../entities/api-key.entity';
 import { AuditEvent } from '../entities/audit-event.entity';
 import { User } from '../entities/user.entity';
@@ -9,6 +11,7 @@ import { serviceContext } from '../context';
 import { Migration20261129000000Foundation } from '../../migrations/Migration20261129000000Foundation';
 import { Migration20261205100000SessionsRateLimits } from '../../migrations/Migration20261205100000SessionsRateLimits';
 import { Migration20261210000000PollingIndexes } from '../../migrations/Migration20261210000000PollingIndexes';
+import { Migration20261231000200JobRuns } from '../../migrations/Migration20261231000200JobRuns';
 import { AuditEventResolver } from '../resolvers/audit.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -28,9 +31,11 @@ export const platformDomain: Domain = {
     { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
     { name: 'Migration20261205100000SessionsRateLimits', class: Migration20261205100000SessionsRateLimits },
     { name: 'Migration20261210000000PollingIndexes', class: Migration20261210000000PollingIndexes },
+    // The run log of the background jobs of every domain (once per period across instances).
+    { name: 'Migration20261231000200JobRuns', class: Migration20261231000200JobRuns },
   ],
-  resolvers: [UserResolver, ViewerResolver, NodeResolver, AuditEventResolver],
-  permissions: [commonPermissions, userPermissions],
+  resolvers: [UserResolver, ViewerResolver, NodeResolver, AuditEventResolver, JobRunResolver],
+  permissions: [commonPermissions, userPermissions, jobRunPermissions],
   nodes: {
     User: (ctx, ids) => scopedUsersByIds(serviceContext(ctx), ids),
     // The policies of the types' fields in the permission map: keys for ADMIN, the audit log for all but partners.

@@ -94,11 +94,11 @@ function prepare(query: Sql): Prepared {
 const readTypes = new TypeOverrides();
 for (const oid of [1082, 1114, 1186]) readTypes.setTypeParser(oid, (v: string) => v);
 
-/** Connections of the ORMs whose reads may go straight to `pg` (PostgreSQL ones). */
-const directConnections = new WeakSet<Connection>();
+/** Connections of the ORMs whose reads may go straight to `pg` (PostgreSQL ones), and whether each is the read replica's. */
+const directConnections = new WeakMap<Connection, { replica: boolean }>();
 
-export function enableDirectReads(connection: Connection): void {
-  directConnections.add(connection);
+export function enableDirectReads(connection: Connection, opts: { replica?: boolean } = {}): void {
+  directConnections.set(connection, { replica: opts.replica ?? false });
 }
 
 interface KnexClient {
@@ -110,7 +110,8 @@ interface KnexClient {
 export function directReader(em: EntityManager): ((query: Sql) => Promise<Record<string, unknown>[]>) | null {
   if (em.isInTransaction()) return null;
   const connection = em.getConnection();
-  if (!directConnections.has(connection)) return null;
+  const kind = directConnections.get(connection);
+  if (!kind) return null;
   return async (query) => {
     const statement = prepare(query);
     const values = statement.kinds.every((k) => k === 'value')
@@ -119,6 +120,7 @@ export function directReader(em: EntityManager): ((query: Sql) => Promise<Record
     const client = (connection.getKnex().client as unknown as KnexClient);
     const pgClient = await client.acquireConnection();
     queryCounter.count += 1;
+    if (kind.replica) queryCounter.replica += 1;
     try {
       const result = await pgClient.query({ name: statement.name || undefined, text: statement.text, values: values as unknown[], types: readTypes });
       return result.rows;
