@@ -13,6 +13,7 @@ import type { Database } from './db/database';
 import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
 import { openRateLimits } from './http/rate-limit';
+import { liveUpdates, type LiveUpdates } from './realtime/ws-server';
 import { buildBareSchema } from './schema';
 import { compiledExecution } from './schema/compiled-execution';
 import { makeFormatError } from './schema/format-error';
@@ -44,6 +45,8 @@ function loggingPlugin(log: Logger): ApolloServerPlugin<GraphQLContext> {
 export interface App {
   app: express.Express;
   apollo: ApolloServer<GraphQLContext>;
+  /** Subscriptions over WebSocket: `attach` them to the listening HTTP server (server.ts, tests); `stop` closes them. */
+  live: LiveUpdates;
   stop(): Promise<void>;
 }
 
@@ -129,9 +132,13 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     const message = status === 500 ? 'Internal server error.' : err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'Bad request.';
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   }) as express.ErrorRequestHandler);
+  const live = liveUpdates({
+    schema, config, db, log, wiring, loginThrottle: limits.loginThrottle, validationRules: [...protection.validationRules, oneLoginPerOperation],
+  });
   return {
-    app, apollo,
+    app, apollo, live,
     async stop() {
+      await live.close();
       await apollo.stop();
       await limits.close();
     },

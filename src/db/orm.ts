@@ -78,6 +78,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDi
     orm,
     kind: 'embedded',
     dump: () => pglite.dumpDataDir('none'),
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload),
     async close() {
       await orm.close(true);
       await pglite.close();
