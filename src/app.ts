@@ -13,6 +13,7 @@ import type { Database } from './db/database';
 import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
 import { openRateLimits } from './http/rate-limit';
+import { subscriptionsOverWebSocketOnly } from './realtime/http-subscriptions';
 import { liveUpdates, type LiveUpdates } from './realtime/ws-server';
 import { buildBareSchema } from './schema';
 import { compiledExecution } from './schema/compiled-execution';
@@ -92,7 +93,7 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     formatError: makeFormatError(log, development, production),
     validationRules: [...protection.validationRules, oneLoginPerOperation],
     // No Apollo landing page (Sandbox from a CDN, with telemetry): browsers get the offline explorer instead.
-    plugins: [...protection.plugins, inputGuardPlugin(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log)],
+    plugins: [...protection.plugins, inputGuardPlugin(), subscriptionsOverWebSocketOnly(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log)],
   });
   // Counters for request limits and the login throttle (Redis / PostgreSQL / memory); closed on stop.
   const limits = await openRateLimits(config, db, log);

@@ -69,6 +69,11 @@ export class LiveConnection {
     }
   }
 
+  /** How many of the connection's subscriptions are open. */
+  get streamCount(): number {
+    return this.ends.size;
+  }
+
   /** Authenticates the connection's credentials again; on failure closes it (4403) and answers null. */
   async recheck(): Promise<Principal | null> {
     if (this.closed) return null;

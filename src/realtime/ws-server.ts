@@ -32,6 +32,8 @@ export interface LiveUpdates {
   attach(server: Server): Promise<void>;
   /** Closes every WebSocket (1001), the event feed and the timers; before the HTTP server's close can finish. */
   close(): Promise<void>;
+  /** How many subscriptions are listening for events on this instance now (for metrics and tests). */
+  activeSubscriptions(): number;
 }
 
 type Extra = { socket: { close(code: number, reason: string): void } };
@@ -130,6 +132,8 @@ export function liveUpdates(opts: LiveUpdatesOptions): LiveUpdates {
         timers.push(tick);
       }
     },
+
+    activeSubscriptions: () => [...connections.values()].reduce((n, c) => n + c.streamCount, 0),
 
     async close() {
       for (const timer of timers.splice(0)) clearInterval(timer);

@@ -22,17 +22,15 @@ registerEnumType(CaseAssignedReason, {
   },
 });
 
-/** The fields every event has (type-graphql copies a superclass's fields into each subclass's type). */
-abstract class LiveEvent {
-  @Field(() => ID, { description: 'The event\'s id (a UUID): the same event never arrives twice with another id, so a screen may dedupe on it.' })
-  eventId!: string;
-
-  @Field(() => DateTimeScalar, { description: 'When the change was made (UTC).' })
-  occurredAt!: Date;
-}
+// Every event's first two fields (written out in each type: type-graphql copies fields only from decorated superclasses).
+const EVENT_ID = 'The event\'s id (a UUID): the same event never arrives twice with another id, so a screen may dedupe on it.';
+const OCCURRED_AT = 'When the change was made (UTC).';
 
 @ObjectType({ description: 'A case was assigned to you or put in a queue you manage (`caseAssigned`).' })
-export class CaseAssignedEvent extends LiveEvent {
+export class CaseAssignedEvent {
+  @Field(() => ID, { description: EVENT_ID }) eventId!: string;
+  @Field(() => DateTimeScalar, { description: OCCURRED_AT }) occurredAt!: Date;
+
   @Field(() => CaseAssignedReason, { description: 'Whether it is yours or your queue\'s.' })
   reason!: CaseAssignedReason;
 
@@ -41,7 +39,10 @@ export class CaseAssignedEvent extends LiveEvent {
 }
 
 @ObjectType({ description: 'A comment was added to a case you follow or asked for (`caseReplied`).' })
-export class CaseReplyEvent extends LiveEvent {
+export class CaseReplyEvent {
+  @Field(() => ID, { description: EVENT_ID }) eventId!: string;
+  @Field(() => DateTimeScalar, { description: OCCURRED_AT }) occurredAt!: Date;
+
   @Field(() => ServiceCase, { description: 'The case, as `case(id)` would answer it to you.' })
   case!: ServiceCase;
 
@@ -50,7 +51,10 @@ export class CaseReplyEvent extends LiveEvent {
 }
 
 @ObjectType({ description: 'An order you can see changed status (`orderStatusChanged`).' })
-export class OrderStatusEvent extends LiveEvent {
+export class OrderStatusEvent {
+  @Field(() => ID, { description: EVENT_ID }) eventId!: string;
+  @Field(() => DateTimeScalar, { description: OCCURRED_AT }) occurredAt!: Date;
+
   @Field(() => OrderStatus, { description: 'The status before the change.' })
   from!: OrderStatus;
 
@@ -62,7 +66,10 @@ export class OrderStatusEvent extends LiveEvent {
 }
 
 @ObjectType({ description: 'One of your OPEN tasks reached its due time (`taskDue`).' })
-export class TaskDueEvent extends LiveEvent {
+export class TaskDueEvent {
+  @Field(() => ID, { description: EVENT_ID }) eventId!: string;
+  @Field(() => DateTimeScalar, { description: OCCURRED_AT }) occurredAt!: Date;
+
   @Field(() => Task, { description: 'The task, as `task(id)` would answer it to you.' })
   task!: Task;
 }
