@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
+import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { createApp, type App } from '../src/app';
 import { openDatabase, type Database } from '../src/db/orm';
@@ -308,36 +310,78 @@ describe('closing connections', () => {
   });
 });
 
+/** A second (or third) app on the test's database, serving WebSockets on a port of its own. */
+async function instance(config: TestApp['config']) {
+  // On PostgreSQL each instance opens its own pool and its own LISTEN connection; the embedded database
+  // is one process, so the instances share it (and hear it through PGlite's listen).
+  const db: Database = t.db.kind === 'postgresql' ? await openDatabase(config) : t.db;
+  const app: App = await createApp(config, db, createLogger('silent'));
+  const http = await new Promise<Server>((resolve) => { const x = app.app.listen(0, () => resolve(x)); });
+  await app.live.attach(http);
+  return {
+    app,
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`,
+    async close() {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await app.stop();
+      await closed;
+      if (db !== t.db) await db.close();
+    },
+  };
+}
+
 describe('two instances on one database', () => {
   it('an event committed through instance A reaches a subscriber connected to instance B', async () => {
-    // On PostgreSQL B opens its own pool and its own LISTEN connection; the embedded database is one
-    // process, so B shares A's database (and hears it through PGlite's listen).
-    const db: Database = t.db.kind === 'postgresql' ? await openDatabase(t.config) : t.db;
-    let b: App | null = null;
-    let bServer: Server | null = null;
+    const b = await instance(t.config);
     try {
-      b = await createApp(t.config, db, createLogger('silent'));
-      const s = await new Promise<Server>((resolve) => { const x = b!.app.listen(0, () => resolve(x)); });
-      bServer = s;
-      await b.live.attach(s);
-      const onB = createClient({
-        url: `ws://127.0.0.1:${(s.address() as AddressInfo).port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0,
-        connectionParams: { authorization: `Bearer ${await t.token('SALES_REP')}` },
-      });
+      const onB = createClient({ url: b.url, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await t.token('SALES_REP')}` } });
       clients.push(onB);
       const received = new Promise<any>((resolve, reject) => {
         onB.subscribe({ query: 'subscription { orderStatusChanged { to order { id } } }' }, { next: resolve, error: reject, complete: () => undefined });
       });
-      await waitFor('the subscription on B', () => b!.live.activeSubscriptions() > 0);
+      await waitFor('the subscription on B', () => b.app.live.activeSubscriptions() > 0);
       const order = await orderOf(rep1Customer);
       await setOrderStatus(order, 'CONFIRMED'); // through A's HTTP API
       expect((await received).data.orderStatusChanged).toEqual({ to: 'CONFIRMED', order: { id: order } });
-      await onB.dispose();
     } finally {
-      const closed = bServer ? new Promise<void>((resolve) => bServer!.close(() => resolve())) : null;
-      await b?.stop();
-      await closed;
-      if (db !== t.db) await db.close();
+      await b.close();
+    }
+  });
+});
+
+describe('fan-out through Redis (REDIS_URL)', () => {
+  it('relays each event once, through one instance, to subscribers on every instance', async () => {
+    const prefix = `crm-live-${randomBytes(4).toString('hex')}`;
+    const config = { ...t.config, REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_PREFIX: prefix };
+    const spy = new Redis(config.REDIS_URL);
+    const published: string[] = [];
+    spy.on('message', (_channel: string, message: string) => published.push(JSON.parse(message).eventId));
+    await spy.subscribe(`${prefix}:outbox`);
+    const b = await instance(config);
+    const c = await instance(config);
+    try {
+      const heard = await Promise.all([b, c].map(async (i) => {
+        const client = createClient({ url: i.url, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await t.token('SALES_REP')}` } });
+        clients.push(client);
+        const event = new Promise<any>((resolve, reject) => {
+          client.subscribe({ query: 'subscription { orderStatusChanged { eventId to order { id } } }' }, { next: resolve, error: reject, complete: () => undefined });
+        });
+        await waitFor('the subscription', () => i.app.live.activeSubscriptions() > 0);
+        return { event }; // wrapped: an async function returning the promise itself would wait for the event
+      }));
+      const order = await orderOf(rep1Customer);
+      await setOrderStatus(order, 'CONFIRMED'); // through instance A's HTTP API
+      const [onB, onC] = (await Promise.all(heard.map((h) => h.event))).map((e) => e.data.orderStatusChanged);
+      expect(onB).toEqual({ eventId: expect.any(String), to: 'CONFIRMED', order: { id: order } });
+      expect(onC).toEqual(onB);
+      if (t.db.kind === 'postgresql') {
+        // B and C both listen for outbox events, yet the advisory lock lets only one publish: once on Redis.
+        await new Promise((r) => setTimeout(r, 200));
+        expect(published).toEqual([onB.eventId]);
+      }
+    } finally {
+      await Promise.all([b.close(), c.close()]);
+      await spy.quit();
     }
   });
 });
