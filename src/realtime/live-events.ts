@@ -16,13 +16,19 @@ import type { OutboxRecord } from './outbox-feed';
 const base = (event: OutboxRecord) => ({ eventId: event.eventId, occurredAt: new Date(event.occurredAt) });
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** `caseAssigned`: the case's new assignee is the subscriber, or its new queue is one they manage. */
+/**
+ * `caseAssigned`: the subscriber became the case's assignee, or the case, now assigned to nobody, arrived
+ * in a queue they manage (moved there, or unassigned while there). Other edits of an assignment (the
+ * queue of a case already assigned to them changed) are no news for them.
+ */
 export async function caseAssigned(event: OutboxRecord, ctx: LiveContext): Promise<CaseAssignedEvent | null> {
   const me = ctx.principal!.id;
   const assigneeId = text(event.data.assigneeId);
   const queueId = text(event.data.queueId);
-  let reason: CaseAssignedReason | null = assigneeId === me ? CaseAssignedReason.ASSIGNED_TO_YOU : null;
-  if (!reason && queueId && !assigneeId) {
+  const previousAssigneeId = text(event.data.previousAssigneeId);
+  const previousQueueId = text(event.data.previousQueueId);
+  let reason: CaseAssignedReason | null = assigneeId === me && previousAssigneeId !== me ? CaseAssignedReason.ASSIGNED_TO_YOU : null;
+  if (!reason && queueId && !assigneeId && (queueId !== previousQueueId || previousAssigneeId)) {
     const [managed] = await rows(ctx.em, sql`select 1 as yes from service_queue q where q.id = ${queueId} and q.manager_id = ${me}`);
     if (managed) reason = CaseAssignedReason.YOUR_QUEUE;
   }

@@ -230,7 +230,10 @@ function recordAssignment(tx: ServiceContext, k: ServiceCase, before: Record<str
   const queueId = refId(k.queue);
   if ((assigneeId ?? null) === (before.assigneeId ?? null) && (queueId ?? null) === (before.queueId ?? null)) return;
   if (!assigneeId && !queueId) return;
-  recordEvent(tx.em, tx.principal, { type: 'case.assigned', entityType: 'ServiceCase', entityId: k.id, customerId: refId(k.customer), data: { assigneeId, queueId } });
+  recordEvent(tx.em, tx.principal, {
+    type: 'case.assigned', entityType: 'ServiceCase', entityId: k.id, customerId: refId(k.customer),
+    data: { assigneeId, queueId, previousAssigneeId: before.assigneeId ?? null, previousQueueId: before.queueId ?? null },
+  });
 }
 
 /** Writes an edited case when something audited changed (stamped and audited); returns its id either way. */
