@@ -135,6 +135,7 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   }) as express.ErrorRequestHandler);
   const live = liveUpdates({
     schema, config, db, log, wiring, loginThrottle: limits.loginThrottle, validationRules: [...protection.validationRules, oneLoginPerOperation],
+    formatError: makeFormatError(log, development, production),
   });
   return {
     app, apollo, live,

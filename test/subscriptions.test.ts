@@ -228,11 +228,14 @@ describe('caseReplied', () => {
     expect((await admin.next()).data.caseReplied.comment).toEqual({ id: partnerReply, visibility: 'PUBLIC', body: 'A reply on the admin\'s case' });
   });
 
-  it('refuses to follow a case the caller cannot see (NOT_FOUND)', async () => {
+  it('refuses to follow a case the caller cannot see (NOT_FOUND) or a malformed id (BAD_USER_INPUT)', async () => {
     const other = await openCase({ customerId: rep2Customer });
     const rep1 = subscribe(await as('SALES_REP'), 'subscription($c: ID) { caseReplied(caseId: $c) { comment { id } } }', { c: other.id });
     const msg = await rep1.next();
     expect(msg.error?.[0]?.extensions?.code ?? msg.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Errors are formatted as over HTTP: a malformed id is BAD_USER_INPUT naming the argument.
+    const bad = await subscribe(await as('SALES_REP'), 'subscription { caseReplied(caseId: "nope") { comment { id } } }').next();
+    expect(bad.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'caseId' } })]);
   });
 });
 

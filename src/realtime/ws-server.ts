@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
+} from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -24,6 +26,8 @@ export interface LiveUpdatesOptions {
   loginThrottle: LoginThrottle;
   /** The HTTP endpoint's validation rules (depth, aliases, cost, …), applied to subscriptions alike. */
   validationRules: readonly ValidationRule[];
+  /** The HTTP endpoint's error formatting (codes of domain exceptions; nothing unexpected leaks, no SQL), applied to every event alike. */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 /** GraphQL subscriptions over WebSocket (graphql-ws) on a listening HTTP server, path /graphql. */
@@ -81,6 +85,9 @@ export function liveUpdates(opts: LiveUpdatesOptions): LiveUpdates {
           connections.set(ctx, new LiveConnection({ ...opts, feed: events }, credentials, principal, ctx.extra.socket));
           return true;
         },
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          (result.errors?.length ? { ...result, errors: result.errors.map((e) => opts.formatError(e.toJSON(), e)) } : undefined),
+        onError: (_ctx, _id, _payload, errors) => errors.map((e) => opts.formatError(e.toJSON(), e)),
         onClose: (ctx) => {
           connections.get(ctx)?.dispose();
           connections.delete(ctx);
