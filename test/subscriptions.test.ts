@@ -155,7 +155,7 @@ describe('connecting', () => {
     }
   });
 
-  it('refuses a subscription the permission map denies (FORBIDDEN), and serves only subscriptions', async () => {
+  it('refuses a subscription the permission map denies (FORBIDDEN), serves only subscriptions, at most 25 per connection', async () => {
     const c = await as('FINANCE');
     const denied = subscribe(c, 'subscription { caseAssigned { eventId } }');
     const msg = await denied.next();
@@ -163,6 +163,13 @@ describe('connecting', () => {
     const query = subscribe(c, '{ me { id } }');
     const refused = await query.next();
     expect(refused.error[0].message).toMatch(/Only subscriptions/);
+    // At most 25 open subscriptions per connection.
+    const before = t.live.activeSubscriptions();
+    const open = Array.from({ length: 25 }, () => subscribe(c, 'subscription { taskDue { eventId } }'));
+    await waitFor('25 subscriptions', () => t.live.activeSubscriptions() === before + 25);
+    const extra = await subscribe(c, 'subscription { taskDue { eventId } }').next();
+    expect(extra.error[0]).toMatchObject({ message: expect.stringMatching(/At most 25 subscriptions per connection/), extensions: { code: 'BAD_REQUEST' } });
+    open.forEach((s) => s.dispose());
   });
 
   it('answers a subscription sent over HTTP with an error pointing to WebSocket', async () => {
@@ -293,7 +300,7 @@ describe('closing connections', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
-  it('closes the connection when the user\'s sessions end (password change) or the API key is revoked (4403)', async () => {
+  it('closes the connection when the user\'s sessions end (password change, deactivation) or the API key is revoked (4403)', async () => {
     const token = await freshLogin('MARKETING');
     const user = connect({ authorization: `Bearer ${token}` });
     await subscribe(user, 'subscription { taskDue { eventId } }').ready();
@@ -301,6 +308,12 @@ describe('closing connections', () => {
       { i: { currentPassword: 'demo1234', newPassword: 'demo1234-new' } }, { token })).changePassword;
     expect(changed.errors).toEqual([]);
     expect((await user.closed).code).toBe(4403);
+
+    const finance = connect({ authorization: `Bearer ${await freshLogin('FINANCE')}` });
+    await subscribe(finance, 'subscription { orderStatusChanged { eventId } }').ready();
+    const [{ id: financeId }] = await t.sql<{ id: string }>('select id from app_user where email = ?', [USERS.FINANCE]);
+    expect(ok(await t.gql('mutation($i: UpdateUserInput!) { updateUser(input: $i) { errors { code } } }', { i: { id: financeId, active: false } }, 'ADMIN')).updateUser.errors).toEqual([]);
+    expect((await finance.closed).code).toBe(4403);
 
     const created = ok(await t.gql('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } secret } }',
       { i: { name: 'live partner', role: 'PARTNER', scopes: ['cases:read'], partnerCustomerId: partnerCustomer } }, 'ADMIN')).createApiKey;

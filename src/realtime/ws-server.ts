@@ -48,6 +48,9 @@ function credentialsOf(params: Record<string, unknown> | undefined): Credentials
   return { authorization: p.authorization ?? p.Authorization, apiKey: p['x-api-key'] ?? p['X-Api-Key'] };
 }
 
+/** Subscriptions one connection may hold open at once (a screen needs a handful; each costs a listener). */
+const MAX_SUBSCRIPTIONS_PER_CONNECTION = 25;
+
 const badRequest = (message: string) => [new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } })];
 
 export function liveUpdates(opts: LiveUpdatesOptions): LiveUpdates {
@@ -97,6 +100,9 @@ export function liveUpdates(opts: LiveUpdatesOptions): LiveUpdates {
         onSubscribe: (ctx, _id, payload) => {
           const connection = connections.get(ctx);
           if (!connection) return badRequest('The connection is closed.');
+          if (connection.streamCount >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+            return badRequest(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection: complete one first.`);
+          }
           let document: DocumentNode;
           try {
             document = parse(payload.query, { maxTokens: LIMITS.maxTokens });
