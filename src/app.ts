@@ -14,6 +14,8 @@ import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
 import { openRateLimits } from './http/rate-limit';
 import { readReplicaPlugin } from './http/read-replica';
+import { subscriptionsOverWebSocketOnly } from './realtime/http-subscriptions';
+import { liveUpdates, type LiveUpdates } from './realtime/ws-server';
 import { buildBareSchema } from './schema';
 import { compiledExecution } from './schema/compiled-execution';
 import { makeFormatError } from './schema/format-error';
@@ -45,6 +47,8 @@ function loggingPlugin(log: Logger): ApolloServerPlugin<GraphQLContext> {
 export interface App {
   app: express.Express;
   apollo: ApolloServer<GraphQLContext>;
+  /** Subscriptions over WebSocket: `attach` them to the listening HTTP server (server.ts, tests); `stop` closes them. */
+  live: LiveUpdates;
   stop(): Promise<void>;
 }
 
@@ -90,7 +94,7 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     formatError: makeFormatError(log, development, production),
     validationRules: [...protection.validationRules, oneLoginPerOperation],
     // No Apollo landing page (Sandbox from a CDN, with telemetry): browsers get the offline explorer instead.
-    plugins: [...protection.plugins, inputGuardPlugin(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log),
+    plugins: [...protection.plugins, inputGuardPlugin(), subscriptionsOverWebSocketOnly(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), loggingPlugin(log),
       // DATABASE_READ_URL: queries read from the replica, mutations stay on the primary.
       ...(db.replica ? [readReplicaPlugin(db.replica, wiring)] : [])],
   });
@@ -132,9 +136,14 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     const message = status === 500 ? 'Internal server error.' : err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'Bad request.';
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   }) as express.ErrorRequestHandler);
+  const live = liveUpdates({
+    schema, config, db, log, wiring, loginThrottle: limits.loginThrottle, validationRules: [...protection.validationRules, oneLoginPerOperation],
+    formatError: makeFormatError(log, development, production),
+  });
   return {
-    app, apollo,
+    app, apollo, live,
     async stop() {
+      await live.close();
       await apollo.stop();
       await limits.close();
     },

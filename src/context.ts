@@ -36,26 +36,39 @@ export interface DomainWiring {
   nodeLoaders: NodeLoaders;
 }
 
+/** The credentials a caller presents: the `Authorization` and `x-api-key` headers of HTTP, or a WebSocket's `connectionParams`. */
+export interface Credentials {
+  authorization?: unknown;
+  apiKey?: unknown;
+}
+
 /**
- * Identifies the caller. No credentials: anonymous (only `login` and `submitSurvey` are open). Bad, expired or revoked
- * credentials: the whole request fails with 401 UNAUTHENTICATED, never a silent downgrade.
+ * Identifies the caller. No credentials: anonymous (null; only `login` and `submitSurvey` are open). Bad,
+ * expired or revoked credentials: throws UNAUTHENTICATED, never a silent downgrade. Shared by HTTP requests
+ * and WebSocket connections (src/realtime), so both accept exactly the same tokens and keys.
  */
+export async function authenticate(em: EntityManager, config: Config, { authorization, apiKey }: Credentials): Promise<Principal | null> {
+  if (authorization) {
+    const [scheme, token] = typeof authorization === 'string' ? authorization.split(' ') : [];
+    if (scheme !== 'Bearer' || !token) throw unauthenticated('Use `Authorization: Bearer <token>`.');
+    const claims = await verifyUserToken(token, config.jwtSecret);
+    const principal = claims ? await userPrincipal(em, claims.userId, claims.sessionVersion) : null;
+    if (!principal) throw unauthenticated('The token is invalid or expired, or was ended by a password change or deactivation: sign in again.');
+    return principal;
+  }
+  if (typeof apiKey === 'string' && apiKey) {
+    const principal = await apiKeyPrincipal(em, apiKey);
+    if (!principal) throw unauthenticated('The API key is invalid, revoked or expired.');
+    return principal;
+  }
+  return null;
+}
+
+/** The context of one HTTP request: the caller (see `authenticate`; a failure is the whole request's 401), a forked EntityManager, fresh loaders. */
 export async function buildContext(
   req: Request, em: EntityManager, config: Config, loginThrottle: LoginThrottle, wiring: DomainWiring,
 ): Promise<GraphQLContext> {
-  const authorization = req.headers.authorization;
-  const apiKey = req.headers['x-api-key'];
-  let principal: Principal | null = null;
-  if (authorization) {
-    const [scheme, token] = authorization.split(' ');
-    if (scheme !== 'Bearer' || !token) throw unauthenticated('Use `Authorization: Bearer <token>`.');
-    const claims = await verifyUserToken(token, config.jwtSecret);
-    principal = claims ? await userPrincipal(em, claims.userId, claims.sessionVersion) : null;
-    if (!principal) throw unauthenticated('The token is invalid or expired, or was ended by a password change or deactivation: sign in again.');
-  } else if (typeof apiKey === 'string' && apiKey) {
-    principal = await apiKeyPrincipal(em, apiKey);
-    if (!principal) throw unauthenticated('The API key is invalid, revoked or expired.');
-  }
+  const principal = await authenticate(em, config, { authorization: req.headers.authorization, apiKey: req.headers['x-api-key'] });
   return {
     principal, em, config, loginThrottle, clientAddress: clientAddress(req),
     loaders: createLoaders({ em, principal }, wiring.loaderFactories),

@@ -24,10 +24,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (config.NODE_ENV !== 'production' && config.SEED_DEMO === 'true') {
     if (await seedDemo(db.orm.em.fork(), { sales: true })) log.info('demo data seeded (users *@demo.crm, password demo1234)');
   }
-  const { app, stop } = await createApp(config, db, log);
+  const { app, live, stop } = await createApp(config, db, log);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, () => resolve(s));
   });
+  await live.attach(server); // subscriptions (WebSocket) on the same port and path
   const url = `http://localhost:${(server.address() as AddressInfo).port}/graphql`;
   log.info({ url, database: db.kind }, 'CRM API ready');
   const scheduler = startScheduler({ db, log, intervalMs: config.JOBS_INTERVAL_MS });
@@ -37,7 +38,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     (stopping ??= (async () => {
       log.info({ reason }, 'shutting down: finishing requests in flight');
       const jobsStopped = scheduler.stop(); // no new job starts; one in progress finishes
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await live.close(); // open WebSockets would keep the HTTP server from closing
+      await closed;
       await stop();
       await jobsStopped; // before the database closes
       await db.close();

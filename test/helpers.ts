@@ -39,6 +39,8 @@ export interface Caller {
 
 export interface TestApp {
   app: App['app'];
+  /** Subscriptions over WebSocket: attach them to a listening server (`t.app.listen(0)`) to use them. */
+  live: App['live'];
   config: Config;
   db: Database;
   /** POST a GraphQL operation as a caller (a role name, a token/api key, or anonymous). */
@@ -95,7 +97,7 @@ export async function startTestApp(opts: SeedOptions = {}): Promise<TestApp> {
     await drop();
     throw error;
   }
-  const { app, stop } = created;
+  const { app, live, stop } = created;
   const tokens = new Map<Who, string>();
 
   const post = (query: string, variables: Record<string, unknown> | undefined, caller: Caller) => {
@@ -115,7 +117,7 @@ export async function startTestApp(opts: SeedOptions = {}): Promise<TestApp> {
   };
 
   return {
-    app, config, db, token,
+    app, live, config, db, token,
     async gql(query, variables, as) {
       const caller: Caller = typeof as === 'string' ? { token: await token(as) } : as ?? {};
       const res = await post(query, variables, caller);

@@ -1,3 +1,7 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { buildSchema as buildSdlSchema, getNullableType, isIntrospectionType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { applyPermissions, permissionMap, policyFor, uncoveredFields, unknownEntries } from '../src/auth';
 import { DOMAINS } from '../src/domains';
@@ -33,13 +37,13 @@ describe('the permission map covers the schema', () => {
   });
 
   test('every root field has its own rule (no wildcard on Query or Mutation)', () => {
-    for (const root of ['Query', 'Mutation']) {
+    for (const root of ['Query', 'Mutation', 'Subscription']) {
       expect(permissionMap[root]['*']).toBeUndefined();
       const fields = Object.keys((schema.getType(root) as GraphQLObjectType).getFields());
       expect(fields.filter((f) => !permissionMap[root][f])).toEqual([]);
     }
     // only `login`, `submitSurvey` (the survey link's token is the credential) and `viewer` (null when anonymous) are open to anonymous callers
-    const open = ['Query', 'Mutation'].flatMap((root) => Object.entries(permissionMap[root]).filter(([, p]) => p.public).map(([f]) => `${root}.${f}`));
+    const open = ['Query', 'Mutation', 'Subscription'].flatMap((root) => Object.entries(permissionMap[root]).filter(([, p]) => p.public).map(([f]) => `${root}.${f}`));
     expect(open.sort()).toEqual(['Mutation.login', 'Mutation.submitSurvey', 'Query.viewer']);
   });
 
@@ -661,5 +665,57 @@ describe('a field rule is checked per record, never cached across records', () =
     expect(codes(badKey)).toEqual(['UNAUTHENTICATED']);
     const badToken = await t.gql(customerField('id'), { id: ids.bizConsent }, { token: 'not.a.token' });
     expect(badToken.status).toBe(401);
+  });
+});
+
+// ------------------------------------------------------------------------- subscriptions (over WebSocket)
+
+/**
+ * The Subscription root fields, subscribed to over a real WebSocket (graphql-ws) by every role:
+ * V = the server listens for the caller's events, F = FORBIDDEN when subscribing.
+ */
+const SUBSCRIPTION_ROWS: { name: string; query: string; expect: string }[] = [
+  { name: 'Subscription.caseAssigned', query: 'subscription { caseAssigned { eventId } }', expect: 'V F F V F F F F F' },
+  { name: 'Subscription.caseReplied', query: 'subscription { caseReplied { eventId } }', expect: 'V V V V F F F V F' },
+  { name: 'Subscription.orderStatusChanged', query: 'subscription { orderStatusChanged { eventId } }', expect: 'V V V V F V F V F' },
+  { name: 'Subscription.taskDue', query: 'subscription { taskDue { eventId } }', expect: 'V V V V V V V F F' },
+];
+
+describe('subscription matrix (over WebSocket)', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = await new Promise<Server>((resolve) => { const s = t.app.listen(0, () => resolve(s)); });
+    await t.live.attach(server);
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    await t.live.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test.each(SUBSCRIPTION_ROWS)('$name', async (row) => {
+    const expected = row.expect.split(' ');
+    const mismatches: string[] = [];
+    for (const [i, role] of ROLES.entries()) {
+      const c = caller(role);
+      const params = typeof c === 'string' ? { authorization: `Bearer ${await t.token(c)}` } : { 'x-api-key': c.apiKey };
+      const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0 });
+      const before = t.live.activeSubscriptions();
+      const got = await new Promise<string>((resolve) => {
+        const timer = setTimeout(() => { clearInterval(poll); resolve('timeout'); }, 3000);
+        const finish = (outcome: string) => { clearInterval(poll); clearTimeout(timer); resolve(outcome); };
+        client.subscribe({ query: row.query }, {
+          next: (msg) => finish(msg.errors?.[0]?.extensions?.code === 'FORBIDDEN' ? 'F' : `unexpected ${JSON.stringify(msg)}`),
+          error: (err) => finish(`error ${JSON.stringify(err)}`),
+          complete: () => undefined,
+        });
+        const poll = setInterval(() => { if (t.live.activeSubscriptions() > before) finish('V'); }, 10);
+      });
+      await client.dispose();
+      await new Promise((r) => setTimeout(r, 20)); // the server sees the close and ends the subscription
+      if (got !== expected[i]) mismatches.push(`${role}: expected ${expected[i]}, got ${got}`);
+    }
+    expect(mismatches).toEqual([]);
   });
 });

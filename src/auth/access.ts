@@ -33,7 +33,7 @@ const MARK = '\n\nAccess: ';
  * emitted `schema.graphql` and introspection document who may call what.
  */
 export function describeAccess(schema: GraphQLSchema, policyFor: (type: string, field: string) => Policy | undefined): GraphQLSchema {
-  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (!root || !isObjectType(root)) continue;
     for (const field of Object.values(root.getFields())) {
       const policy = policyFor(root.name, field.name);

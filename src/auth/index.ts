@@ -84,6 +84,13 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
     if (!Object.keys(fields).length) delete middleware[type];
   }
   const guarded = applyMiddleware(schema, middleware);
+  // A subscription field is also checked when subscribing, before its stream opens (graphql-middleware
+  // wraps only its `resolve`, which runs per event): a caller the map refuses never starts listening.
+  const subscription = guarded.getSubscriptionType();
+  for (const field of Object.values(subscription?.getFields() ?? {})) {
+    const policy = policyFor(subscription!.name, field.name)!;
+    if (field.subscribe && !policy.public) field.subscribe = guardField(subscription!.name, field.name, policy, field.subscribe);
+  }
   for (const type of Object.values(guarded.getTypeMap())) {
     if (!isObjectType(type) || isIntrospectionType(type) || roots.has(type.name)) continue;
     for (const field of Object.values(type.getFields())) {

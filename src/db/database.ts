@@ -12,5 +12,11 @@ export interface Database {
   replica?: MikroORM;
   /** The embedded database's files as a tarball (tests reuse a migrated, seeded one); undefined on PostgreSQL. */
   dump?: () => Promise<Blob>;
+  /**
+   * The embedded database only: LISTEN on a channel of its (single) connection; the handler gets each
+   * NOTIFY payload after the notifying transaction commits. Answers the function that stops listening.
+   * On PostgreSQL listeners use a dedicated connection of their own (src/realtime/outbox-feed.ts).
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

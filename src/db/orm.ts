@@ -112,6 +112,7 @@ export async function openDatabase(
     orm,
     kind: 'embedded',
     dump: () => pglite.dumpDataDir('none'),
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload),
     async close() {
       await orm.close(true);
       await pglite.close();

@@ -1,5 +1,9 @@
 import { OutboxEvent } from '../entities/outbox-event.entity';
 import { Migration20261230000000Outbox } from '../../migrations/Migration20261230000000Outbox';
+import { Migration20261230000200TaskDue } from '../../migrations/Migration20261230000200TaskDue';
+import { subscriptionPermissions } from '../auth/subscription.permissions';
+import { SubscriptionResolver } from '../resolvers/subscription.resolver';
+import { announceDueTasks } from '../services/task-due';
 import type { Domain } from './domain';
 
 /**
@@ -11,7 +15,10 @@ export const integrationsDomain: Domain = {
   entities: [OutboxEvent],
   migrations: [
     { name: 'Migration20261230000000Outbox', class: Migration20261230000000Outbox },
+    { name: 'Migration20261230000200TaskDue', class: Migration20261230000200TaskDue },
   ],
-  resolvers: [],
-  permissions: [],
+  resolvers: [SubscriptionResolver],
+  permissions: [subscriptionPermissions],
+  // Also ticked every TASK_DUE_TICK_MS by instances serving WebSockets (src/realtime/ws-server.ts).
+  jobs: [{ name: 'taskDue', run: (em, now) => announceDueTasks(em, now) }],
 };

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { AuditAction } from '../entities/enums';
+import { refId } from '../entities/ids';
 import { CaseStatus, CommentVisibility } from '../entities/service.enums';
 import { CaseComment, ServiceCase } from '../entities/service-case.entity';
 import { auditCase, caseSnapshot, caseVisible, loadCaseForWrite } from './case.service';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
+import { recordEvent } from './outbox';
 import { fixedOrder, readModel } from './read-model';
 import { seesInternalNotes } from './scope';
 import { TRUE, and, raw, rows, sql, type Sql } from './sql';
@@ -79,6 +81,11 @@ export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentI
       createdAt: now,
     });
     tx.em.persist(comment);
+    // Every comment, INTERNAL notes too: live subscribers who may read them get them (webhooks send PUBLIC ones only).
+    recordEvent(tx.em, tx.principal, {
+      type: 'case.replied', entityType: 'ServiceCase', entityId: serviceCase.id, customerId: refId(serviceCase.customer),
+      data: { commentId: comment.id, visibility: data.visibility },
+    });
     if (data.visibility === CommentVisibility.PUBLIC) {
       // A reply is news for whoever polls cases (`updatedAt`); it changes no field of the case, so the
       // version stays (an agent's pending edit is not a conflict). INTERNAL notes stay invisible to pollers.

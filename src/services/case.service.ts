@@ -10,6 +10,7 @@ import { Contact } from '../entities/contact.entity';
 import { Asset } from '../entities/asset.entity';
 import { User } from '../entities/user.entity';
 import { diff, recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import type { FilterSpec } from './filter';
@@ -220,11 +221,27 @@ export function auditCase(tx: ServiceContext, k: ServiceCase, action: AuditActio
   recordAudit(tx.em, tx.principal, { entityType: 'ServiceCase', entityId: k.id, customerId: refId(k.customer)!, action, changes });
 }
 
+/**
+ * The `case.assigned` event (live `caseAssigned`) when a case gets a new assignee or queue; `before` is the
+ * snapshot before the change ({} for a new case). Clearing both is no assignment.
+ */
+function recordAssignment(tx: ServiceContext, k: ServiceCase, before: Record<string, unknown>) {
+  const assigneeId = refId(k.assignee);
+  const queueId = refId(k.queue);
+  if ((assigneeId ?? null) === (before.assigneeId ?? null) && (queueId ?? null) === (before.queueId ?? null)) return;
+  if (!assigneeId && !queueId) return;
+  recordEvent(tx.em, tx.principal, {
+    type: 'case.assigned', entityType: 'ServiceCase', entityId: k.id, customerId: refId(k.customer),
+    data: { assigneeId, queueId, previousAssigneeId: before.assigneeId ?? null, previousQueueId: before.queueId ?? null },
+  });
+}
+
 /** Writes an edited case when something audited changed (stamped and audited); returns its id either way. */
 async function saveChanges(tx: ServiceContext, serviceCase: ServiceCase, before: Record<string, unknown>): Promise<string> {
   if (!diff(before, caseSnapshot(serviceCase), AUDITED).length) return serviceCase.id;
   serviceCase.updatedAt = new Date();
   auditCase(tx, serviceCase, AuditAction.UPDATE, before);
+  recordAssignment(tx, serviceCase, before);
   await tx.em.flush();
   return serviceCase.id;
 }
@@ -365,6 +382,7 @@ export async function createCase(ctx: ServiceContext, input: CreateCaseInput): P
     });
     tx.em.persist(serviceCase);
     auditCase(tx, serviceCase, AuditAction.CREATE, {});
+    recordAssignment(tx, serviceCase, {});
     await tx.em.flush();
     return serviceCase.id;
   });

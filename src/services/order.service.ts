@@ -13,6 +13,7 @@ import { checkCredit, holdForCredit, withdrawHold } from './credit-check';
 import { lineCurrencyErrors, linePriceErrors, overridesPrices } from './order-pricing';
 import { PointsEntryKind, PriceSource } from '../entities/loyalty.enums';
 import { appendEntry, lockMembership, type LockedMembership } from './loyalty-ledger';
+import { recordEvent } from './outbox';
 import { enrolInTx, getProgramme, loyaltyOnOrderStatus } from './loyalty.service';
 import { priceOffers, recordRedemptions } from './offer.service';
 import { createAssetsForOrder } from './asset.service';
@@ -536,6 +537,9 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
     recordAudit(tx.em, tx.principal, {
       entityType: 'Order', entityId: order.id, customerId: refId(order.customer)!, action: AuditAction.UPDATE,
       changes: [{ field: 'status', old: order.status, new: data.status }],
+    });
+    recordEvent(tx.em, tx.principal, {
+      type: 'order.status_changed', entityType: 'Order', entityId: order.id, customerId: refId(order.customer), data: { from: order.status, to: data.status },
     });
     order.status = data.status;
     order.updatedAt = new Date();
