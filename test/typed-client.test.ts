@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { CustomerDetailDocument, formatCustomerDetail, getCustomerDetail } from '../examples/typed-client/src/customer-detail';
 import { formatCustomerRow, listCustomers, printCustomerList } from '../examples/typed-client/src/customers';
 import { createClient, GraphQLRequestError, type Client } from '../examples/typed-client/src/request';
+import { createSubscriptionClient, watchOrderStatus, type OrderStatusChange } from '../examples/typed-client/src/subscription';
+import WebSocket from 'ws';
 import { ok, startTestApp, type TestApp } from './helpers';
 
 /**
@@ -25,6 +27,7 @@ beforeAll(async () => {
   server = t.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  await t.live.attach(server);
   rep = createClient({ url, token: await t.token('SALES_REP') });
 
   const users = await t.sql<{ id: string; email: string }>(`select id, email from app_user where email in ('rep1@demo.crm', 'rep2@demo.crm')`);
@@ -50,7 +53,9 @@ beforeAll(async () => {
 afterAll(async () => {
   // fetch keeps connections alive: close them, or the server would wait for them.
   server?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  const closed = new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await t?.live.close(); // open WebSockets would keep the server from closing
+  await closed;
   await t?.close();
 });
 
@@ -122,6 +127,29 @@ describe('the typed client example', () => {
 
     const badKey = createClient({ url, apiKey: 'not-a-key' });
     await expect(getCustomerDetail(badKey, mine.id)).rejects.toMatchObject({ name: 'GraphQLRequestError', code: 'UNAUTHENTICATED' });
+  });
+
+  it('follows an order\'s status live over WebSocket with the typed subscription', async () => {
+    const [{ id: orderId, version }] = await t.sql<{ id: string; version: number }>(`select id, version from sales_order where external_ref = 'TC-1'`);
+    const live = createSubscriptionClient({ url: url.replace(/^http/, 'ws'), token: () => t.token('SALES_REP'), webSocketImpl: WebSocket });
+    try {
+      const before = t.live.activeSubscriptions();
+      const event = new Promise<OrderStatusChange>((resolve, reject) => {
+        const stop = watchOrderStatus(live, orderId, (e) => { stop(); resolve(e); }, reject);
+      });
+      // Change the order only once the server listens for the subscription.
+      for (const started = Date.now(); t.live.activeSubscriptions() === before; await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() - started > 5000) throw new Error('the subscription did not start');
+      }
+      const changed = ok(await t.gql(`mutation($i: UpdateOrderStatusInput!) { updateOrderStatus(input: $i) { errors { code } } }`,
+        { i: { id: orderId, version, status: 'CONFIRMED' } }, 'ADMIN'));
+      expect(changed.updateOrderStatus.errors).toEqual([]);
+      const e = await event;
+      expect({ from: e.from, to: e.to, id: e.order.id, status: e.order.status, total: e.order.total }).toEqual({ from: 'PENDING', to: 'CONFIRMED', id: orderId, status: 'CONFIRMED', total: '7.50' });
+      expect(e.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await live.dispose();
+    }
   });
 
   it('types the documents: wrong variables do not compile (checked by npm run typecheck)', () => {

@@ -1,9 +1,3 @@
-/*
- * TODO(integrator): this file waits for the `Subscription` root type (branch i15-subs). Until schema.graphql
- * has it, the file is left out of codegen.ts's documents and out of tsconfig.json. Written against that
- * branch's `orderStatusChanged(orderId: ID): OrderStatusEvent!` (eventId, occurredAt, from, to, order), as
- * of its commit f5e1048.
- */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
