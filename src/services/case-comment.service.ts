@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { AuditAction } from '../entities/enums';
 import { CaseStatus, CommentVisibility } from '../entities/service.enums';
+import { refId } from '../entities/ids';
 import { CaseComment, ServiceCase } from '../entities/service-case.entity';
 import { auditCase, caseSnapshot, caseVisible, loadCaseForWrite } from './case.service';
 import type { ServiceContext } from './context';
+import { recordEvent } from './outbox';
 import { userError, type UserError } from './errors';
 import { fixedOrder, readModel } from './read-model';
 import { seesInternalNotes } from './scope';
@@ -83,6 +85,8 @@ export async function addCaseComment(ctx: ServiceContext, input: AddCaseCommentI
       // A reply is news for whoever polls cases (`updatedAt`); it changes no field of the case, so the
       // version stays (an agent's pending edit is not a conflict). INTERNAL notes stay invisible to pollers.
       await rows(tx.em, sql`update service_case set updated_at = ${now.toISOString()}::timestamptz where id = ${serviceCase.id}`);
+      // Webhooks hear of PUBLIC replies only: an INTERNAL note is no news for the customer's side.
+      recordEvent(tx.em, tx.principal, { type: 'case.replied', entityType: 'ServiceCase', entityId: serviceCase.id, customerId: refId(serviceCase.customer), data: { commentId: comment.id } });
     }
     if (staff && data.visibility === CommentVisibility.PUBLIC && !serviceCase.firstRespondedAt) {
       const before = caseSnapshot(serviceCase);

@@ -10,6 +10,7 @@ import { Contact } from '../entities/contact.entity';
 import { Asset } from '../entities/asset.entity';
 import { User } from '../entities/user.entity';
 import { diff, recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import type { ServiceContext } from './context';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import type { FilterSpec } from './filter';
@@ -365,6 +366,7 @@ export async function createCase(ctx: ServiceContext, input: CreateCaseInput): P
     });
     tx.em.persist(serviceCase);
     auditCase(tx, serviceCase, AuditAction.CREATE, {});
+    recordEvent(tx.em, tx.principal, { type: 'case.opened', entityType: 'ServiceCase', entityId: serviceCase.id, customerId });
     await tx.em.flush();
     return serviceCase.id;
   });
@@ -465,6 +467,7 @@ export async function changeCaseStatus(ctx: ServiceContext, input: ChangeCaseSta
     if (to === CaseStatus.CLOSED) serviceCase.closedAt = now;
     serviceCase.updatedAt = now;
     auditCase(tx, serviceCase, AuditAction.UPDATE, before, data.note ? [{ field: 'statusNote', old: null, new: data.note }] : []);
+    if (to === CaseStatus.RESOLVED) recordEvent(tx.em, tx.principal, { type: 'case.resolved', entityType: 'ServiceCase', entityId: serviceCase.id, customerId: refId(serviceCase.customer) });
     await tx.em.flush();
     if (to === CaseStatus.RESOLVED) await createSurvey(tx, serviceCase.id);
     return serviceCase.id;
