@@ -5,9 +5,11 @@ import { Migration } from '@mikro-orm/migrations';
  * deliveries, fed from the transactional outbox.
  *
  * Fan-out reads the outbox in the order of (tx_id, id): `tx_id` is the id of the transaction that wrote
- * the event. An event becomes final once its transaction has ended; every transaction still running has
- * an id ≥ the snapshot's xmin, so reading only events with tx_id < xmin and moving a (tx_id, id) cursor
- * never skips an event that commits later (a plain bigserial cursor would: ids are taken before commit).
+ * the event. A plain bigserial cursor would skip events (ids are taken before commit, so a lower id can
+ * commit after a higher one was read). Instead: every committed event above the cursor is fanned out as
+ * soon as it is visible and marked in `webhook_fanned`; the cursor then moves only over events whose
+ * transaction is older than the snapshot's xmin (no transaction still running can add an event below
+ * it), and the marks below the cursor are dropped.
  */
 export class Migration20261230000100Webhooks extends Migration {
   override async up(): Promise<void> {
@@ -61,9 +63,12 @@ export class Migration20261230000100Webhooks extends Migration {
       outbox_id bigint not null
     );`);
     this.addSql(`insert into webhook_cursor (id, tx_id, outbox_id) values (1, 0, 0);`);
+    // Events above the cursor already fanned out.
+    this.addSql(`create table webhook_fanned (outbox_id bigint primary key, tx_id bigint not null);`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop table if exists webhook_fanned;`);
     this.addSql(`drop table if exists webhook_cursor;`);
     this.addSql(`drop table if exists webhook_delivery;`);
     this.addSql(`drop table if exists webhook_subscription;`);

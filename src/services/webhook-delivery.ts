@@ -90,14 +90,17 @@ export async function fanOutEvents(em: EntityManager, opts: Pick<WebhookWorkerOp
     const [cursor] = await rows<{ txId: string; outboxId: string }>(txEm, sql`select c.tx_id::text as "txId", c.outbox_id::text as "outboxId"
       from webhook_cursor c where c.id = 1 for update skip locked`);
     if (!cursor) return { events: 0, deliveries: 0 };
-    // Only events whose transaction has ended (tx_id below the snapshot's xmin): see the migration.
+    // Every committed event above the cursor not fanned out yet (see the migration).
     const events = await rows<OutboxRow>(txEm, sql`select e.id::text as id, e.tx_id::text as "txId", e.event_id as "eventId", e.type,
         e.entity_type as "entityType", e.entity_id as "entityId", e.customer_id as "customerId", e.data, e.occurred_at as "occurredAt"
       from outbox_event e
       where (e.tx_id, e.id) > (${cursor.txId}::bigint, ${cursor.outboxId}::bigint)
-        and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        and not exists (select 1 from webhook_fanned f where f.outbox_id = e.id)
       order by e.tx_id, e.id limit ${batch}`);
-    if (!events.length) return { events: 0, deliveries: 0 };
+    if (!events.length) {
+      await advanceCursor(txEm);
+      return { events: 0, deliveries: 0 };
+    }
     const subs = await rows<SubscriptionRow>(txEm, sql`select s.id, s.owner_type as "ownerType", s.owner_id as "ownerId", s.events, s.filter,
         s.created_at as "createdAt" from webhook_subscription s
       where s.enabled and s.events && ${textArray([...new Set(events.map((e) => e.type))])} order by s.id`);
@@ -120,10 +123,27 @@ export async function fanOutEvents(em: EntityManager, opts: Pick<WebhookWorkerOp
         deliveries += inserted.length;
       }
     }
-    const last = events[events.length - 1];
-    await rows(txEm, sql`update webhook_cursor set tx_id = ${last.txId}::bigint, outbox_id = ${last.id}::bigint where id = 1`);
+    await rows(txEm, sql`insert into webhook_fanned (outbox_id, tx_id)
+      select unnest(${textArray(events.map((e) => e.id))})::bigint, unnest(${textArray(events.map((e) => e.txId))})::bigint`);
     return { events: events.length, deliveries };
   });
+}
+
+/**
+ * Moves the cursor over the fanned-out events whose transaction is older than every transaction still
+ * running (nothing can be added below them any more), and drops their marks. Called when a batch found
+ * nothing left to fan out, so every visible event above the cursor is marked.
+ */
+async function advanceCursor(em: EntityManager): Promise<void> {
+  await rows(em, sql`with final as (
+      select f.tx_id, f.outbox_id from webhook_fanned f
+      where f.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+      order by f.tx_id desc, f.outbox_id desc limit 1
+    ),
+    moved as (
+      update webhook_cursor c set tx_id = final.tx_id, outbox_id = final.outbox_id from final where c.id = 1 returning c.tx_id, c.outbox_id
+    )
+    delete from webhook_fanned f using moved m where (f.tx_id, f.outbox_id) <= (m.tx_id, m.outbox_id)`);
 }
 
 // ------------------------------------------------------------------------------------------- delivery
@@ -179,11 +199,12 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
 
 /** Claims up to `limit` due deliveries (the head of each subscription's queue) and leases them. */
 async function claimDue(em: EntityManager, now: Date, leaseMs: number, limit: number): Promise<Claimed[]> {
+  // Due by the worker's clock or the database's, whichever is later: rows created with the database's now() are due at once.
   const at = sql`${now.toISOString()}::timestamptz`;
   return em.transactional((tx) => rows<Claimed>(tx as EntityManager, sql`
     with heads as (
       select d.id from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id
-      where s.enabled and d.status = 'PENDING' and d.next_attempt_at <= ${at} and (d.lease_until is null or d.lease_until <= ${at})
+      where s.enabled and d.status = 'PENDING' and d.next_attempt_at <= greatest(${at}, now()) and (d.lease_until is null or d.lease_until <= ${at})
         and not exists (select 1 from webhook_delivery e where e.subscription_id = d.subscription_id and e.status = 'PENDING' and e.seq < d.seq)
       order by d.seq limit ${limit}
       for update of d skip locked
