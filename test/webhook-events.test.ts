@@ -137,6 +137,29 @@ it('customers: customer.created and customer.updated (no field names or values i
   ]);
 });
 
+it('loyalty: points.redeemed in the push, points.earned when the order is COMPLETED', async () => {
+  const customer = ok(await t.gql(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } errors { message } } }`,
+    { i: { name: 'Loyal Shopper', kind: 'INDIVIDUAL' } }, 'ADMIN')).createCustomer.customer.id;
+  const enrolled = ok(await t.gql('mutation($i: EnrolMemberInput!) { enrolMember(input: $i) { membership { id pointsBalance } errors { message } } }', { i: { customerId: customer } }, 'ADMIN')).enrolMember;
+  expect(enrolled.membership.pointsBalance).toBeGreaterThan(0);
+  await newEvents();
+  const order = ok(await t.gql(`mutation($i: PushOrderInput!) { pushOrder(input: $i) { order { id } errors { message } } }`, { i: {
+    idempotencyKey: 'evt-points', channel: 'web', currency: 'EUR', customer: { customerId: customer }, lines: [{ sku: 'EVT-1', quantity: 5, unitPrice: '10.00' }],
+    pointsToRedeem: enrolled.membership.pointsBalance,
+  } }, shop)).pushOrder.order;
+  const redeemed = (await newEvents()).filter((e) => e.type.startsWith('points.'));
+  expect(redeemed).toEqual([{ type: 'points.redeemed', entity_type: 'Membership', entity_id: enrolled.membership.id, customer_id: customer, actor_type: 'API_KEY', data: { orderId: order.id, entryId: expect.stringMatching(/^pte_/) } }]);
+  for (const status of ['CONFIRMED', 'FULFILLED', 'COMPLETED']) {
+    const [{ version }] = await t.sql<{ version: number }>('select version from sales_order where id = ?', [order.id]);
+    expect(ok(await t.gql(`mutation($i: UpdateOrderStatusInput!) { updateOrderStatus(input: $i) { errors { message } } }`, { i: { id: order.id, version, status } }, 'ADMIN')).updateOrderStatus.errors).toEqual([]);
+  }
+  const events = await newEvents();
+  expect(events.filter((e) => e.type === 'order.status_changed').map((e) => e.data.to)).toEqual(['CONFIRMED', 'FULFILLED', 'COMPLETED']);
+  expect(events.filter((e) => e.type.startsWith('points.'))).toEqual([
+    { type: 'points.earned', entity_type: 'Membership', entity_id: enrolled.membership.id, customer_id: customer, actor_type: 'USER', data: { orderId: order.id, entryId: expect.stringMatching(/^pte_/) } },
+  ]);
+});
+
 it('a rolled-back change leaves no event: the row was flushed in the transaction, and is gone with it', async () => {
   const em = t.db.orm.em.fork() as EntityManager;
   const outcome = await inTransaction({ em, principal: { type: 'USER', id: agentId, role: 'SERVICE_AGENT' as never, scopes: [], partnerCustomerId: null } }, async (tx) => {
