@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { verifyWebhookSignature } from '../src/services/webhook-signature';
-import { deliverWebhooks } from '../src/webhooks';
+import { createLogger } from '../src/logger';
+import { deliverWebhooks, startWebhookWorker } from '../src/webhooks';
 import { codes, ok, startTestApp, type Caller, type TestApp, type Who } from './helpers';
 
 /**
@@ -262,6 +263,35 @@ describe('delivery', () => {
     await Promise.all([pass(), pass()]);
     expect((await deliveries(id)).map((d: any) => [d.status, d.attempts])).toEqual([['SUCCEEDED', 1], ['SUCCEEDED', 1]]);
     expect(got('/twice')).toHaveLength(2);
+  });
+});
+
+describe('the server\'s worker', () => {
+  it('delivers without being asked: woken by the outbox notification on PostgreSQL (a long poll interval), by the poll on the embedded database', async () => {
+    const customer = await newCustomer();
+    const { id } = await subscribe('/live', ['customer.updated'], [customer]);
+    const listens = Boolean(t.config.DATABASE_URL);
+    const worker = startWebhookWorker({ db: t.db, config: { ...t.config, WEBHOOK_POLL_MS: listens ? 600_000 : 100 }, log: createLogger('silent') });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // LISTEN is set up
+      await touch(customer, 'Live Ltd');
+      for (let i = 0; i < 300 && !got('/live').length; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(got('/live').map((r) => JSON.parse(r.body).record.name)).toEqual(['Live Ltd']);
+    } finally {
+      await worker.stop();
+    }
+    for (let i = 0; i < 100 && (await deliveries(id))[0]?.status !== 'SUCCEEDED'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await deliveries(id))[0]).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+  });
+
+  it('is off with WEBHOOK_POLL_MS=0 (the default under NODE_ENV=test)', async () => {
+    const customer = await newCustomer();
+    await subscribe('/off', ['customer.updated'], [customer]);
+    const worker = startWebhookWorker({ db: t.db, config: { ...t.config, WEBHOOK_POLL_MS: 0 }, log: createLogger('silent') });
+    await touch(customer);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await worker.stop();
+    expect(got('/off')).toHaveLength(0);
   });
 });
 
