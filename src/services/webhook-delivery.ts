@@ -74,9 +74,13 @@ export function retryDelayMs(attempts: number, random: number = Math.random()): 
 
 interface SubscriptionRow { id: string; ownerType: 'USER' | 'API_KEY'; ownerId: string; events: string[]; filter: { customerIds?: string[] }; createdAt: Date }
 
-/** The owner as a caller, or null when it can no longer call (user deactivated, key revoked or expired): it then gets nothing. */
+/** The owner as a caller, or null when it can no longer call (user deactivated or no longer ADMIN, key revoked or expired): it then gets nothing. */
 async function ownerPrincipal(em: EntityManager, sub: SubscriptionRow): Promise<Principal | null> {
-  if (sub.ownerType === 'USER') return userPrincipal(em, sub.ownerId);
+  if (sub.ownerType === 'USER') {
+    // Only ADMIN users own subscriptions: one whose user is no longer ADMIN (or no longer active) falls silent.
+    const user = await userPrincipal(em, sub.ownerId);
+    return user?.role === Role.ADMIN ? user : null;
+  }
   const [key] = await rows<{ id: string; role: Role; scopes: string[]; partnerCustomerId: string | null }>(em, sql`select k.id, k.role, k.scopes,
       k.partner_customer_id as "partnerCustomerId" from api_key k
     where k.id = ${sub.ownerId} and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`);
