@@ -341,6 +341,19 @@ describe('scope and field rules of the owner', () => {
     expect(got('/revoked')).toHaveLength(0);
     expect(await t.sql('select 1 from webhook_delivery where subscription_id = ?', [sub.id])).toHaveLength(0);
   });
+
+  it('a user who is no longer ADMIN gets nothing from the subscriptions they made', async () => {
+    const made = ok(await t.gql(`mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } errors { message } } }`,
+      { i: { email: 'hook-admin@demo.crm', password: 'longenough', name: 'Hook Admin', role: 'ADMIN' } }, 'ADMIN')).createUser;
+    const login = ok(await t.gql(`mutation($i: LoginInput!) { login(input: $i) { token } }`, { i: { email: 'hook-admin@demo.crm', password: 'longenough' } }, null)).login;
+    const customer = await newCustomer();
+    const sub = await subscribe('/demoted', ['customer.updated'], [customer], { token: login.token });
+    expect(sub.subscription).toMatchObject({ ownerType: 'USER', ownerId: made.user.id });
+    await t.sql(`update app_user set role = 'SALES_MANAGER' where id = ?`, [made.user.id]);
+    await touch(customer);
+    await pass();
+    expect(got('/demoted')).toHaveLength(0);
+  });
 });
 
 describe('subscriptions', () => {
