@@ -112,12 +112,25 @@ export function startWebhookWorker(opts: { db: Database; config: Config; log: Lo
     timer = setTimeout(() => { wake(); tick(); }, config.WEBHOOK_POLL_MS);
     timer.unref();
   };
-  if (config.DATABASE_URL) {
-    listener = new Client({ connectionString: config.DATABASE_URL });
-    listener.on('notification', wake);
-    listener.on('error', (err) => log.warn({ err }, 'webhook LISTEN connection lost; polling only'));
-    listener.connect().then(() => listener!.query(`listen ${OUTBOX_CHANNEL}`)).catch((err) => log.warn({ err }, 'webhook LISTEN failed; polling only'));
-  }
+  // A dedicated connection LISTENs (a pooled one would be handed to others); lost, it is opened again
+  // after a poll interval, and the poll covers the gap.
+  const listen = () => {
+    if (stopped || !config.DATABASE_URL) return;
+    const client = new Client({ connectionString: config.DATABASE_URL });
+    listener = client;
+    let lost = false;
+    const reconnect = (err: unknown) => {
+      if (lost || stopped) return;
+      lost = true;
+      log.warn({ err }, 'webhook LISTEN connection lost; polling until it is back');
+      client.end().catch(() => undefined);
+      setTimeout(listen, config.WEBHOOK_POLL_MS).unref();
+    };
+    client.on('notification', wake);
+    client.on('error', reconnect);
+    client.connect().then(() => client.query(`listen ${OUTBOX_CHANNEL}`)).then(() => wake(), reconnect);
+  };
+  listen();
   wake();
   tick();
   log.info({ pollMs: config.WEBHOOK_POLL_MS, listen: Boolean(listener) }, 'webhook worker started');
