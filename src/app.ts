@@ -66,12 +66,15 @@ async function buildPermittedSchema(): Promise<GraphQLSchema> {
   return applyPermissions(bare);
 }
 
+/** The permitted schema of this process (built once); webhooks render their records through it (src/webhooks.ts). */
+export const permittedSchemaOnce = (): Promise<GraphQLSchema> => (permittedSchema ??= buildPermittedSchema());
+
 /** Express + Apollo over an open database: what `server.ts` serves and what the tests call. */
 export async function createApp(config: Config, db: Database, log: Logger): Promise<App> {
   const production = config.NODE_ENV === 'production';
   const development = config.NODE_ENV === 'development';
   setCursorSecret(config.jwtSecret);
-  const schema = await (permittedSchema ??= buildPermittedSchema());
+  const schema = await permittedSchemaOnce();
   execution ??= compiledExecution(schema);
   const wiring: DomainWiring = {
     loaderFactories: DOMAINS.flatMap((d) => d.loaders ?? []),

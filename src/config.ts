@@ -45,6 +45,21 @@ const LimitEnv = {
   TRUST_PROXY: z.string().default('false'),
 };
 
+/** Webhook delivery (see README "Webhooks"). */
+const WebhookEnv = {
+  /** How long a receiver has to answer one delivery, in ms, before the attempt counts as failed. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Failed deliveries in a row after which a subscription is disabled (with a notice on it). */
+  WEBHOOK_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** The delivery worker's poll interval in ms (it is also woken by new events); 0 disables it. Default 5000; with NODE_ENV=test disabled unless set. */
+  WEBHOOK_POLL_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(2_147_483_647).optional()),
+  /**
+   * Let webhooks go to http:// and to loopback/private addresses (local receivers). Default true outside
+   * production; with NODE_ENV=production it is always false (https and public addresses only).
+   */
+  WEBHOOKS_ALLOW_PRIVATE: z.preprocess(emptyAsUnset, z.enum(['true', 'false']).optional()),
+};
+
 /** Defaults of the limits: production/development, and NODE_ENV=test. */
 const LIMIT_DEFAULTS = {
   RATE_LIMIT_PER_MINUTE: [600, 1_000_000],
@@ -90,11 +105,13 @@ const Env = z.object({
   LIVE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Live updates: how often an instance serving WebSockets looks for tasks that fell due (`taskDue`), in ms; 0 turns it off. */
   TASK_DUE_TICK_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  ...WebhookEnv,
   ...LimitEnv,
 });
 
-export type Config = Omit<z.infer<typeof Env>, 'JOBS_INTERVAL_MS' | LimitName | 'TRUST_PROXY'> & Record<LimitName, number> & {
+export type Config = Omit<z.infer<typeof Env>, 'JOBS_INTERVAL_MS' | LimitName | 'TRUST_PROXY' | 'WEBHOOK_POLL_MS' | 'WEBHOOKS_ALLOW_PRIVATE'> & Record<LimitName, number> & {
   JOBS_INTERVAL_MS: number; jwtSecret: Uint8Array; dataDir: string; TRUST_PROXY: boolean | number | string;
+  WEBHOOK_POLL_MS: number; WEBHOOKS_ALLOW_PRIVATE: boolean;
 };
 
 /** `TRUST_PROXY` as Express takes it: a boolean, a hop count, or the proxies' addresses. */
@@ -125,5 +142,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const JOBS_INTERVAL_MS = env.JOBS_INTERVAL_MS ?? (env.NODE_ENV === 'test' ? 0 : 3_600_000);
   const limits = Object.fromEntries(Object.entries(LIMIT_DEFAULTS).map(([name, [normal, test]]) =>
     [name, env[name as LimitName] ?? (env.NODE_ENV === 'test' ? test : normal)])) as Record<LimitName, number>;
-  return { ...env, ...limits, TRUST_PROXY: trustProxy(env.TRUST_PROXY), JOBS_INTERVAL_MS, dataDir, jwtSecret: loadJwtSecret(env, dataDir) };
+  const WEBHOOK_POLL_MS = env.WEBHOOK_POLL_MS ?? (env.NODE_ENV === 'test' ? 0 : 5000);
+  const WEBHOOKS_ALLOW_PRIVATE = env.NODE_ENV !== 'production' && env.WEBHOOKS_ALLOW_PRIVATE !== 'false';
+  return {
+    ...env, ...limits, TRUST_PROXY: trustProxy(env.TRUST_PROXY), JOBS_INTERVAL_MS, WEBHOOK_POLL_MS, WEBHOOKS_ALLOW_PRIVATE, dataDir, jwtSecret: loadJwtSecret(env, dataDir),
+  };
 }

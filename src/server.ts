@@ -8,6 +8,7 @@ import { migrate, openDatabase } from './db/orm';
 import { seedDemo } from './db/seed';
 import { startScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
+import { startWebhookWorker } from './webhooks';
 
 export interface RunningServer {
   server: Server;
@@ -32,6 +33,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const url = `http://localhost:${(server.address() as AddressInfo).port}/graphql`;
   log.info({ url, database: db.kind }, 'CRM API ready');
   const scheduler = startScheduler({ db, log, intervalMs: config.JOBS_INTERVAL_MS });
+  const webhookWorker = startWebhookWorker({ db, config, log });
 
   let stopping: Promise<void> | null = null;
   const shutdown = (reason: string) =>
@@ -43,6 +45,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await closed;
       await stop();
       await jobsStopped; // before the database closes
+      await webhookWorker.stop();
       await db.close();
       log.info('stopped cleanly');
     })());

@@ -50,7 +50,7 @@ describe('the domain manifests', () => {
     const declared = DOMAINS.flatMap((d) => d.migrations.map((m) => m.name)).sort();
     expect(declared).toEqual(files);
     expect(new Set(JOBS.map((j) => j.name)).size).toBe(JOBS.length);
-    expect(JOBS.map((j) => j.name).sort()).toEqual(['loyalty', 'metrics', 'overdue', 'purgeIdempotencyKeys', 'sla', 'taskDue']);
+    expect(JOBS.map((j) => j.name).sort()).toEqual(['loyalty', 'metrics', 'overdue', 'purgeIdempotencyKeys', 'sla', 'taskDue', 'webhooks']);
     const kinds = DOMAINS.flatMap((d) => (d.timeline ?? []).map((s) => s.kind));
     expect(new Set(kinds).size).toBe(kinds.length);
   });

@@ -255,6 +255,16 @@ const ROWS: Row[] = [
     expect: 'V F F F F F F F F',
     effect: (role) => exists('select 1 from api_key where name = ?', [`key by ${role}`]),
   },
+  // Webhooks (issue 15): ADMIN users and API keys (INTEGRATION, PARTNER), each its own subscriptions.
+  { name: 'Query.webhookSubscriptions', query: '{ webhookSubscriptions(first: 50) { totalCount edges { node { id url } } } }', path: ['webhookSubscriptions'], vars: () => ({}), expect: 'V F F F F F F F V' },
+  {
+    name: 'Mutation.createWebhookSubscription',
+    query: 'mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscription { id } secret errors { code field message } } }',
+    path: ['createWebhookSubscription'],
+    vars: (role) => ({ input: { url: `http://127.0.0.1:9/hooks/${role}`, events: ['order.created'] } }),
+    expect: 'V F F F F F F F V',
+    effect: (role) => exists('select 1 from webhook_subscription where url = ?', [`http://127.0.0.1:9/hooks/${role}`]),
+  },
   {
     name: 'Mutation.createUser',
     query: 'mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } errors { code field message } } }',
@@ -542,6 +552,7 @@ describe('the role matrix through HTTP', () => {
       'Customer.name', 'Customer.phones', 'Customer.creditLimit', 'Customer.creditRating', 'Customer.customAttributes', 'Customer.history',
       'Contact.firstName', 'Contact.emails', 'User.email', 'User.name', 'Query.users', 'Query.apiKeys', 'Query.jobRuns',
       'Mutation.createCustomer', 'Mutation.reassignCustomers', 'Mutation.restoreCustomer', 'Mutation.createApiKey',
+      'Query.webhookSubscriptions', 'Mutation.createWebhookSubscription',
       'Mutation.createUser', 'Mutation.updateUser', 'Mutation.unlockUser',
       'Query.opportunity', 'Opportunity.amount', 'Opportunity.quotes', 'Customer.activities', 'Customer.timeline', 'Query.salesFunnel',
       'Query.pipelineAsOf', 'Query.stageDurations', 'Query.stageConversion', 'Query.lostReasonBreakdown',

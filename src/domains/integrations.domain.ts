@@ -4,6 +4,11 @@ import { Migration20261230000200TaskDue } from '../../migrations/Migration202612
 import { subscriptionPermissions } from '../auth/subscription.permissions';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver';
 import { announceDueTasks } from '../services/task-due';
+import { Migration20261230000100Webhooks } from '../../migrations/Migration20261230000100Webhooks';
+import { webhookPermissions } from '../auth/webhook.permissions';
+import { webhookResolvers } from '../resolvers/webhook.resolver';
+// A namespace import read at run time: src/webhooks.ts composes the app (and so the domains), a cycle.
+import * as webhooks from '../webhooks';
 import type { Domain } from './domain';
 
 /**
@@ -15,10 +20,15 @@ export const integrationsDomain: Domain = {
   entities: [OutboxEvent],
   migrations: [
     { name: 'Migration20261230000000Outbox', class: Migration20261230000000Outbox },
+    { name: 'Migration20261230000100Webhooks', class: Migration20261230000100Webhooks },
     { name: 'Migration20261230000200TaskDue', class: Migration20261230000200TaskDue },
   ],
-  resolvers: [SubscriptionResolver],
-  permissions: [subscriptionPermissions],
-  // Also ticked every TASK_DUE_TICK_MS by instances serving WebSockets (src/realtime/ws-server.ts).
-  jobs: [{ name: 'taskDue', run: (em, now) => announceDueTasks(em, now) }],
+  resolvers: [SubscriptionResolver, ...webhookResolvers],
+  permissions: [subscriptionPermissions, webhookPermissions],
+  jobs: [
+    // Also ticked every TASK_DUE_TICK_MS by instances serving WebSockets (src/realtime/ws-server.ts).
+    { name: 'taskDue', run: (em, now) => announceDueTasks(em, now) },
+    // One pass of webhook delivery (the server also runs it continuously, see startWebhookWorker).
+    { name: 'webhooks', run: (em, now) => webhooks.deliverWebhooks(em, now) },
+  ],
 };

@@ -3,6 +3,7 @@ import type { InstalmentTerm } from '../entities/contract.entity';
 import { changesSql } from './audit.service';
 import type { ServiceContext } from './context';
 import { issueReceivables } from './receivable-issue';
+import { systemEventsSql } from './outbox';
 import { accountScope } from './scope';
 import { newIdSql, rows, sql, textArray } from './sql';
 import { isoDate } from './validation';
@@ -118,8 +119,12 @@ export async function issueDueInstalments(em: EntityManager, now: Date): Promise
         ${changesSql([['amount', 'null::text', 'i.amount::text'], ['dueDate', 'null::text', 'i.due_date::text']])}
       from issued i
       returning 1
+    ),
+    events as (
+      ${systemEventsSql('receivable.issued', 'Receivable', at, { entityId: 'i.id', customerId: 'i.customer_id' }, 'issued i')}
+      returning 1
     )
-    select (select count(*) from marked)::int as n, (select count(*) from audited)::int as audited`);
+    select (select count(*) from marked)::int as n, (select count(*) from audited)::int as audited, (select count(*) from events)::int as events`);
   return done?.n ?? 0;
 }
 

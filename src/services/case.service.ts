@@ -383,6 +383,7 @@ export async function createCase(ctx: ServiceContext, input: CreateCaseInput): P
     tx.em.persist(serviceCase);
     auditCase(tx, serviceCase, AuditAction.CREATE, {});
     recordAssignment(tx, serviceCase, {});
+    recordEvent(tx.em, tx.principal, { type: 'case.opened', entityType: 'ServiceCase', entityId: serviceCase.id, customerId });
     await tx.em.flush();
     return serviceCase.id;
   });
@@ -483,6 +484,7 @@ export async function changeCaseStatus(ctx: ServiceContext, input: ChangeCaseSta
     if (to === CaseStatus.CLOSED) serviceCase.closedAt = now;
     serviceCase.updatedAt = now;
     auditCase(tx, serviceCase, AuditAction.UPDATE, before, data.note ? [{ field: 'statusNote', old: null, new: data.note }] : []);
+    if (to === CaseStatus.RESOLVED) recordEvent(tx.em, tx.principal, { type: 'case.resolved', entityType: 'ServiceCase', entityId: serviceCase.id, customerId: refId(serviceCase.customer) });
     await tx.em.flush();
     if (to === CaseStatus.RESOLVED) await createSurvey(tx, serviceCase.id);
     return serviceCase.id;

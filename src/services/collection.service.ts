@@ -3,6 +3,7 @@ import { DunningStage } from '../entities/finance.enums';
 import { changesSql } from './audit.service';
 import { issueDueInstalments } from './billing-schedule.service';
 import { applyContractDates } from './contract.service';
+import { systemEventsSql } from './outbox';
 import { join, newIdSql, raw, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { isoDate } from './validation';
 
@@ -25,7 +26,8 @@ import { isoDate } from './validation';
  * 4. open COLLECTION tasks of receivables that are SETTLED or WRITTEN_OFF by now are marked DONE (nothing left to collect);
  * 5. contracts move by their dates: `applyContractDates` of the contract service (SIGNED → ACTIVE →
  *    EXPIRED), in the same transaction;
- * 6. every status and stage change is in the audit log (actor SYSTEM), on the record's customer.
+ * 6. every status and stage change is in the audit log (actor SYSTEM), on the record's customer; a receivable
+ *    that becomes OVERDUE writes a `receivable.overdue` event to the outbox (webhooks), in the same statement.
  *
  * Concurrent runs are serialised by a transaction-level advisory lock (the second waits, then finds
  * nothing left to do), so they cannot deadlock on each other's row locks.
@@ -114,10 +116,14 @@ export async function applyCollectionRules(em: EntityManager, now: Date): Promis
         ${changesSql([['status', 'c.old_status', 'c.new_status'], ['dunningStage', 'c.old_stage', 'c.new_stage'], ['overdueSince', 'c.old_since::text', 'c.new_since::text']])}
       from changed c
       returning 1
+    ),
+    events as (
+      ${systemEventsSql('receivable.overdue', 'Receivable', at, { entityId: 'c.id', customerId: 'c.customer_id', data: "jsonb_build_object('dunningStage', c.new_stage, 'overdueSince', c.new_since::text)" }, "changed c where c.old_status <> 'OVERDUE'")}
+      returning 1
     )
     select count(*) filter (where old_status <> 'OVERDUE')::int as flagged,
       count(*) filter (where old_status = 'OVERDUE' and old_stage is distinct from new_stage)::int as advanced,
-      (select count(*) from audited)::int as audited
+      (select count(*) from audited)::int as audited, (select count(*) from events)::int as events
     from changed`);
 
   // 3: one COLLECTION task per OVERDUE receivable, for the customer's current owner.

@@ -10,6 +10,7 @@ import { refId } from '../entities/ids';
 import type { Receivable } from '../entities/receivable.entity';
 import { User } from '../entities/user.entity';
 import { changesSql, diff, recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
 import { checkCredit, holdForCredit } from './credit-check';
@@ -434,6 +435,7 @@ export async function completeSigning(tx: ServiceContext, contractId: string): P
   contract.signedBy = tx.principal.id;
   contract.updatedAt = now;
   audit(tx, contract, AuditAction.UPDATE, diff(before, snapshot(contract), AUDITED));
+  recordEvent(tx.em, tx.principal, { type: 'contract.signed', entityType: 'Contract', entityId: contract.id, customerId: refId(contract.customer) });
   await tx.em.flush();
   await scheduleInstalments(tx, {
     id: contract.id, number: contract.number, customerId: refId(contract.customer)!, currency: contract.currency,

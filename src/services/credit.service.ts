@@ -13,6 +13,7 @@ import { User } from '../entities/user.entity';
 import type { FieldChangeValue } from '../entities/audit-event.entity';
 import { loyaltyOnOrderStatus } from './loyalty.service';
 import { recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import { completeSigning } from './contract.service';
 import { fixedOrder, readModel, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
@@ -246,6 +247,7 @@ async function decide(ctx: ServiceContext, data: { holdId: string; version: numb
     hold.decidedBy = tx.em.getReference(User, tx.principal.id);
     hold.decidedAt = new Date();
     hold.decisionNote = data.note;
+    recordEvent(tx.em, tx.principal, { type: 'credit.decided', entityType: 'CreditHold', entityId: hold.id, customerId: refId(hold.customer), data: { status, orderId: refId(hold.order), contractId: refId(hold.contract) } });
 
     const orderId = refId(hold.order);
     const contractId = refId(hold.contract);
@@ -259,6 +261,7 @@ async function decide(ctx: ServiceContext, data: { holdId: string; version: numb
         entityType: 'Order', entityId: order.id, customerId: refId(order.customer)!, action: AuditAction.UPDATE,
         changes: [{ field: 'status', old: order.status, new: next }],
       });
+      recordEvent(tx.em, tx.principal, { type: 'order.status_changed', entityType: 'Order', entityId: order.id, customerId: refId(order.customer), data: { from: order.status, to: next } });
       order.status = next;
       order.updatedAt = new Date();
       // A refused order gives back the points it redeemed (loyalty, issue 11).

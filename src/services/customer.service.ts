@@ -5,6 +5,7 @@ import { CustomerExternalRef } from '../entities/external-ref.entity';
 import { refId } from '../entities/ids';
 import { User } from '../entities/user.entity';
 import { actorOf, diff, recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import { assignDefined } from './assign';
 import type { ServiceContext } from './context';
 import { CUSTOM_ATTRIBUTES } from './custom-attributes';
@@ -359,6 +360,7 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomerI
       entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.CREATE,
       changes: diff({}, snapshot(customer, data.externalRefs ?? []), AUDITED).filter((ch) => ch.new !== null && !(Array.isArray(ch.new) && !ch.new.length)),
     });
+    recordEvent(tx.em, ctx.principal, { type: 'customer.created', entityType: 'Customer', entityId: customer.id, customerId: customer.id });
     await tx.em.flush();
     return customer;
   });
@@ -407,6 +409,8 @@ export async function updateCustomer(ctx: ServiceContext, input: UpdateCustomerI
     if (data.externalRefs) await replaceExternalRefs(tx.em, customer, data.externalRefs);
     customer.updatedAt = new Date();
     recordAudit(tx.em, ctx.principal, { entityType: 'Customer', entityId: customer.id, customerId: customer.id, action: AuditAction.UPDATE, changes });
+    // No field names or values in the event: the reader's rendering of the record shows what it may see.
+    recordEvent(tx.em, ctx.principal, { type: 'customer.updated', entityType: 'Customer', entityId: customer.id, customerId: customer.id });
     await tx.em.flush();
     return customer;
   });

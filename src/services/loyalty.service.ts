@@ -11,6 +11,7 @@ import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { appendEntry, expirePoints, lockMembership } from './loyalty-ledger';
 import { getCustomer } from './customer.service';
+import { recordEvent } from './outbox';
 import { columnsOf, join, limitSql, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, CURRENCY, parseInput, text, type InputOf } from './validation';
@@ -230,7 +231,8 @@ async function orderCompleted(tx: ServiceContext, order: { id: string; customerI
   if (order.currency !== p.currency) return;
   const points = pointsFor(order.total, earnRate(p, m.tier));
   if (points > 0) {
-    await appendEntry(tx, m, { kind: PointsEntryKind.EARN, points, expiryMonths: p.expiryMonths, orderId: order.id, createdBy: tx.principal.id });
+    const entryId = await appendEntry(tx, m, { kind: PointsEntryKind.EARN, points, expiryMonths: p.expiryMonths, orderId: order.id, createdBy: tx.principal.id });
+    if (entryId) recordEvent(tx.em, tx.principal, { type: 'points.earned', entityType: 'Membership', entityId: m.id, customerId: order.customerId, data: { orderId: order.id, entryId } });
   }
   await raiseTier(tx, m.id, order.customerId, order.id);
 }

@@ -326,6 +326,7 @@ async function resolveCustomer(tx: ServiceContext, c: PushData['customer']): Pro
       ...(partner ? [{ field: 'resoldById', old: null, new: partner }] : []),
     ],
   });
+  recordEvent(tx.em, tx.principal, { type: 'customer.created', entityType: 'Customer', entityId: customer.id, customerId: customer.id });
   await tx.em.flush();
   return customer.id;
 }
@@ -414,10 +415,12 @@ async function createOrder(tx: ServiceContext, data: PushData): Promise<string> 
       ...(points ? [{ field: 'pointsRedeemed', old: null, new: points.points }, { field: 'pointsValue', old: null, new: pointsValue.toFixed(2) }] : []),
     ],
   });
+  recordEvent(tx.em, tx.principal, { type: 'order.created', entityType: 'Order', entityId: order.id, customerId, data: { status: order.status } });
   await tx.em.flush();
   if (offers.offers.length) await recordRedemptions(tx, { orderId: order.id, customerId, currency: data.currency, priced: offers });
   if (points) {
-    await appendEntry(tx, member!, { kind: PointsEntryKind.REDEEM, points: -points.points, orderId: order.id, createdBy: tx.principal.id });
+    const entryId = await appendEntry(tx, member!, { kind: PointsEntryKind.REDEEM, points: -points.points, orderId: order.id, createdBy: tx.principal.id });
+    if (entryId) recordEvent(tx.em, tx.principal, { type: 'points.redeemed', entityType: 'Membership', entityId: member!.id, customerId, data: { orderId: order.id, entryId } });
   }
   return order.id;
 }
@@ -538,9 +541,7 @@ export async function updateOrderStatus(ctx: ServiceContext, input: UpdateOrderS
       entityType: 'Order', entityId: order.id, customerId: refId(order.customer)!, action: AuditAction.UPDATE,
       changes: [{ field: 'status', old: order.status, new: data.status }],
     });
-    recordEvent(tx.em, tx.principal, {
-      type: 'order.status_changed', entityType: 'Order', entityId: order.id, customerId: refId(order.customer), data: { from: order.status, to: data.status },
-    });
+    recordEvent(tx.em, tx.principal, { type: 'order.status_changed', entityType: 'Order', entityId: order.id, customerId: refId(order.customer), data: { from: order.status, to: data.status } });
     order.status = data.status;
     order.updatedAt = new Date();
     if (data.status === OrderStatus.COMPLETED) order.completedAt = new Date();

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { OutboxEvent } from '../entities/outbox-event.entity';
 import { actorOf } from './audit.service';
+import { raw, sql, type Sql } from './sql';
 
 /**
  * The business events of the API (issue 15). Each is written to the transactional outbox by the service
@@ -43,4 +44,16 @@ export function recordEvent(em: EntityManager, principal: Principal | null, even
   const row = em.create(OutboxEvent, { ...event, data: event.data ?? {}, actorType, actorId });
   em.persist(row);
   return row;
+}
+
+/**
+ * The set-based twin of `recordEvent` for jobs written as one SQL statement (the overdue job): an
+ * `insert into outbox_event … select` (actor SYSTEM) to use as a data-modifying CTE of that statement, so
+ * the events commit with the change. `columns` are SQL expressions over `from` (e.g. `c.id`); rows are
+ * inserted in the order of the entity id.
+ */
+export function systemEventsSql(type: EventType, entityType: string, at: Sql, columns: { entityId: string; customerId: string; data?: string }, from: string): Sql {
+  return sql`insert into outbox_event (event_id, type, entity_type, entity_id, customer_id, actor_type, actor_id, data, occurred_at)
+    select gen_random_uuid()::text, ${type}, ${entityType}, ${raw(columns.entityId)}, ${raw(columns.customerId)}, 'SYSTEM', null, ${raw(columns.data ?? "'{}'::jsonb")}, ${at}
+    from ${raw(from)} order by ${raw(columns.entityId)}`;
 }

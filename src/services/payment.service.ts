@@ -7,6 +7,7 @@ import { PaymentMethod, ReceivableStatus } from '../entities/finance.enums';
 import { Payment, PaymentAllocation } from '../entities/payment.entity';
 import { Receivable } from '../entities/receivable.entity';
 import { diff, recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import { closeSettledCollectionTasks } from './collection.service';
 import { readModel, type ListArgs, type SortFieldOf, type SortTable } from './read-model';
 import type { ServiceContext } from './context';
@@ -214,6 +215,7 @@ export async function recordPayment(ctx: ServiceContext, input: RecordPaymentInp
       if (paid.eq(String(r.amount))) {
         r.status = ReceivableStatus.SETTLED;
         r.settledAt = now;
+        recordEvent(tx.em, tx.principal, { type: 'receivable.paid', entityType: 'Receivable', entityId: r.id, customerId: data.customerId, data: { paymentId: payment.id } });
       }
       recordAudit(tx.em, tx.principal, {
         entityType: 'Receivable', entityId: r.id, customerId: data.customerId, action: AuditAction.UPDATE,

@@ -5,6 +5,7 @@ import { Contract } from '../entities/contract.entity';
 import { Order } from '../entities/order.entity';
 import { AuditAction } from '../entities/enums';
 import { recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import { rows, sql } from './sql';
 
 /** Days between billing an ON_ACCOUNT order and its due date. */
@@ -47,6 +48,7 @@ export async function issueReceivables(tx: ServiceContext, items: NewReceivable[
       entityType: 'Receivable', entityId: receivable.id, customerId: item.customerId, action: AuditAction.CREATE,
       changes: [{ field: 'amount', old: null, new: item.amount }, { field: 'dueDate', old: null, new: item.dueDate }],
     });
+    recordEvent(tx.em, tx.principal, { type: 'receivable.issued', entityType: 'Receivable', entityId: receivable.id, customerId: item.customerId });
     return receivable;
   });
   await tx.em.flush();
