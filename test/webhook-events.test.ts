@@ -23,7 +23,7 @@ let mark = '0';
 /** The events written since the last call, oldest first. */
 async function newEvents() {
   const found = await t.sql<{ id: string; type: string; entity_type: string; entity_id: string; customer_id: string | null; actor_type: string; data: any }>(
-    'select id::text as id, type, entity_type, entity_id, customer_id, actor_type, data from outbox_event where id > ?::bigint order by id', [mark]);
+    'select id::text as id, type, entity_type, entity_id, customer_id, actor_type, data from outbox_event e where e.id > ?::bigint order by e.id', [mark]);
   if (found.length) mark = found[found.length - 1].id;
   return found.map(({ id: _id, ...rest }) => rest);
 }
@@ -109,13 +109,16 @@ it('cases: case.opened, case.replied for PUBLIC replies only, case.resolved', as
   const made = ok(await t.gql(`mutation($i: CreateCaseInput!) { createCase(input: $i) { case { id version } errors { message } } }`, { i: {
     customerId: rep1Customer, type: 'TECH_SUPPORT', channel: 'PHONE', priority: 'P3', subject: 'Events', assigneeId: agentId,
   } }, 'SERVICE_AGENT')).createCase.case;
-  expect((await newEvents()).map((e) => [e.type, e.entity_id])).toEqual([['case.opened', made.id]]);
+  // Assigned at opening: also case.assigned (for the assignee's live screen; webhooks do not offer it).
+  expect((await newEvents()).map((e) => [e.type, e.entity_id])).toEqual([['case.assigned', made.id], ['case.opened', made.id]]);
   const comment = (visibility: string) => t.gql(`mutation($i: AddCaseCommentInput!) { addCaseComment(input: $i) { comment { id } errors { message } } }`,
     { i: { caseId: made.id, visibility, body: `A ${visibility} comment` } }, 'SERVICE_AGENT');
-  ok(await comment('INTERNAL'));
-  expect(await newEvents()).toEqual([]);
+  // Every comment is an event with its visibility (live subscribers who may read internal notes get
+  // them); webhooks send PUBLIC ones only (test/webhooks.test.ts).
+  const internal = ok(await comment('INTERNAL')).addCaseComment;
+  expect(await newEvents()).toEqual([{ type: 'case.replied', entity_type: 'ServiceCase', entity_id: made.id, customer_id: rep1Customer, actor_type: 'USER', data: { commentId: internal.comment.id, visibility: 'INTERNAL' } }]);
   const pub = ok(await comment('PUBLIC')).addCaseComment;
-  expect(await newEvents()).toEqual([{ type: 'case.replied', entity_type: 'ServiceCase', entity_id: made.id, customer_id: rep1Customer, actor_type: 'USER', data: { commentId: pub.comment.id } }]);
+  expect(await newEvents()).toEqual([{ type: 'case.replied', entity_type: 'ServiceCase', entity_id: made.id, customer_id: rep1Customer, actor_type: 'USER', data: { commentId: pub.comment.id, visibility: 'PUBLIC' } }]);
   for (const status of ['IN_PROGRESS', 'RESOLVED']) {
     const [{ version: v }] = await t.sql<{ version: number }>('select version from service_case where id = ?', [made.id]);
     const res = ok(await t.gql(`mutation($i: ChangeCaseStatusInput!) { changeCaseStatus(input: $i) { errors { message } } }`, { i: { id: made.id, version: v, status } }, 'SERVICE_AGENT'));

@@ -330,6 +330,22 @@ describe('scope and field rules of the owner', () => {
     expect(del.errors).toEqual([{ code: 'NOT_FOUND' }]);
   });
 
+  it('case.replied goes out for PUBLIC replies only: an INTERNAL note (in the outbox for live screens) is never sent', async () => {
+    const customer = await newCustomer();
+    const hook = await subscribe('/replies', ['case.replied'], [customer]);
+    const made = ok(await t.gql(`mutation($i: CreateCaseInput!) { createCase(input: $i) { case { id } errors { message } } }`,
+      { i: { customerId: customer, type: 'TECH_SUPPORT', channel: 'PHONE', priority: 'P3', subject: 'Hooks' } }, 'ADMIN')).createCase.case;
+    const comment = async (visibility: string) => ok(await t.gql(`mutation($i: AddCaseCommentInput!) { addCaseComment(input: $i) { comment { id } errors { message } } }`,
+      { i: { caseId: made.id, visibility, body: `A ${visibility} comment` } }, 'ADMIN')).addCaseComment.comment.id as string;
+    const internal = await comment('INTERNAL');
+    const pub = await comment('PUBLIC');
+    await pass();
+    const sent = got('/replies').map((r) => JSON.parse(r.body));
+    expect(sent.map((e) => [e.type, e.data.commentId])).toEqual([['case.replied', pub]]);
+    expect(JSON.stringify(sent)).not.toContain(internal);
+    expect(await deliveries(hook.id)).toHaveLength(1);
+  });
+
   it('an owner that can no longer call (revoked key) gets nothing', async () => {
     const made = ok(await t.gql(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } secret } }`,
       { i: { name: 'short-lived', role: 'INTEGRATION', scopes: ['customers:read'] } }, 'ADMIN')).createApiKey;
