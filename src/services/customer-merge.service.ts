@@ -143,8 +143,8 @@ async function transferPoints(tx: ServiceContext, from: { id: string; customerId
     credit as (
       insert into points_entry (id, membership_id, customer_id, kind, points, balance_after, expires_on, reason, created_by)
       select ${newIdSql('PointsEntry')}, ${to.id}, ${to.customerId}, 'ADJUST', l.remaining,
-        b.to_balance + sum(l.remaining) over (order by l.expires_on, l.seq), l.expires_on, ${reasonIn}, ${by}
-      from lots l, balances b order by l.expires_on, l.seq returning 1)
+        b.to_balance + sum(l.remaining) over (order by l.expires_on, l.id), l.expires_on, ${reasonIn}, ${by}
+      from lots l, balances b order by l.expires_on, l.id returning 1)
     select t.points, (select count(*) from debit) + (select count(*) from credit) as written from total t`);
   return r.points;
 }
