@@ -15,7 +15,7 @@ registerEnumType(DuplicateReason, {
   valuesConfig: {
     SAME_EMAIL: { description: 'Both customer records carry the same e-mail address (compared lower-case, trimmed).' },
     SAME_PHONE: { description: 'Both customer records carry the same phone number (compared as digits only, 6 or more).' },
-    SIMILAR_NAME: { description: 'The names are similar (trigram similarity of at least `minSimilarity`, see `nameSimilarity`).' },
+    SIMILAR_NAME: { description: 'The names start with the same word and are similar (pg_trgm similarity of at least `minSimilarity`, see `nameSimilarity`).' },
   },
 });
 
