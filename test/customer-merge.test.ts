@@ -215,6 +215,9 @@ describe('mergeCustomers', () => {
     expect(events[0].entity_id).toBe(surv);
     expect(typeof events[0].data === 'string' ? JSON.parse(events[0].data) : events[0].data).toEqual({ survivorId: surv, duplicateId: dup });
 
+    // Merged for good: restoring the duplicate is refused.
+    const restore = ok(await t.gql('mutation($i: CustomerIdInput!) { restoreCustomer(input: $i) { customer { id } errors { code field } } }', { i: { id: dup } }, 'ADMIN')).restoreCustomer;
+    expect(restore.errors).toEqual([{ code: 'BUSINESS_RULE', field: ['input', 'id'] }]);
     // Merged once: a second merge of the same duplicate is refused.
     const again = ok(await merge({ survivorId: surv, duplicateId: dup })).mergeCustomers;
     expect(again.errors.map((e: any) => [e.code, e.field])).toEqual([['BUSINESS_RULE', ['input', 'duplicateId']]]);
