@@ -223,6 +223,13 @@ describe('mergeCustomers', () => {
     expect(again.errors.map((e: any) => [e.code, e.field])).toEqual([['BUSINESS_RULE', ['input', 'duplicateId']]]);
   });
 
+  test('the ledgers stay append-only: only the customer of an entry may be re-attributed', async () => {
+    const [entry] = await t.sql<{ id: string; customer_id: string }>('select id, customer_id from points_entry order by seq limit 1');
+    await expect(t.sql(`update points_entry set points = points + 1, balance_after = balance_after + 1 where id = ?`, [entry.id])).rejects.toThrow(/append-only/);
+    await expect(t.sql('delete from points_entry where id = ?', [entry.id])).rejects.toThrow(/append-only/);
+    await t.sql('update points_entry set customer_id = customer_id where id = ?', [entry.id]);
+  });
+
   test('a manager merges two team customers; the only membership moves with its ledger', async () => {
     const surv = await newCustomer('Keeper Ltd');
     const dup = await newCustomer('Keeper Limited');
