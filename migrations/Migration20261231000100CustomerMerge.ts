@@ -18,6 +18,11 @@ export class Migration20261231000100CustomerMerge extends Migration {
       check (merged_into is null or (deleted_at is not null and merged_into <> id));`);
     this.addSql(`create index customer_merged_into_idx on customer (merged_into) where merged_into is not null;`);
 
+    // A merge moves rows by these columns; they had no index (the other moved columns have one).
+    this.addSql(`create index lead_converted_customer_idx on lead (converted_customer_id) where converted_customer_id is not null;`);
+    this.addSql(`create index offer_target_customer_idx on offer (target_customer_id) where target_customer_id is not null;`);
+    this.addSql(`create index offer_redemption_by_customer_idx on offer_redemption (customer_id);`);
+
     this.addSql(`alter table audit_event drop constraint audit_event_action_check;`);
     this.addSql(`alter table audit_event add constraint audit_event_action_check
       check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN', 'MERGE'));`);
@@ -35,7 +40,7 @@ export class Migration20261231000100CustomerMerge extends Migration {
     this.addSql(`alter table audit_event drop constraint audit_event_action_check;`);
     this.addSql(`alter table audit_event add constraint audit_event_action_check
       check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN'));`);
-    this.addSql(`drop index if exists customer_merged_into_idx;`);
+    this.addSql(`drop index if exists offer_redemption_by_customer_idx, offer_target_customer_idx, lead_converted_customer_idx, customer_merged_into_idx;`);
     this.addSql(`alter table customer drop column if exists merged_into;`);
   }
 }

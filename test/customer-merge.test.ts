@@ -197,8 +197,10 @@ describe('mergeCustomers', () => {
 
     // The duplicate: soft-deleted, merged_into set, gone from reads like a deleted customer.
     expect(await t.sql('select merged_into, deleted_at is not null as deleted from customer where id = ?', [dup])).toEqual([{ merged_into: surv, deleted: true }]);
-    const read = ok(await t.gql('query($a: ID!, $b: ID!) { a: customer(id: $a) { id } b: node(id: $b) { id } s: customer(id: $b) { id } }', { a: dup, b: dup }, 'ADMIN'));
-    expect(read).toEqual({ a: null, b: null, s: null });
+    const read = ok(await t.gql('query($a: ID!, $s: ID!) { a: customer(id: $a) { id } b: node(id: $a) { id } s: customer(id: $s) { id mergedInto { id } } '
+      + 'list: customers(first: 3) { edges { node { id mergedInto { id } } } } }', { a: dup, s: surv }, 'ADMIN'));
+    expect(read).toMatchObject({ a: null, b: null, s: { id: surv, mergedInto: null } });
+    expect(read.list.edges.map((e: any) => e.node.mergedInto)).toEqual([null, null, null]);
 
     // Audited on both, announced once.
     const audit = await t.sql<{ entity_id: string; changes: any }>(`select entity_id, changes from audit_event where action = 'MERGE' and entity_id in (?, ?) order by entity_id = ?`, [surv, dup, dup]);
