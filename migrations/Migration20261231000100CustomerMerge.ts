@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * Issue 15, merging duplicate customers (services/customer-merge.service.ts):
  * - `customer.merged_into`: the survivor a soft-deleted duplicate was merged into (`Customer.mergedInto`);
  *   only a deleted customer has one, and never itself.
- * - the audit action MERGE.
+ * - the audit action MERGE, and the tier change reason MERGE (the combined spend may reach a higher tier).
  * - the append-only ledgers (points entries, offer redemptions) may be re-attributed to another customer:
  *   an update that changes nothing but `customer_id` passes, every other update and every delete is still
  *   refused. A merge moves history to the survivor, it never rewrites it.
@@ -27,6 +27,9 @@ export class Migration20261231000100CustomerMerge extends Migration {
     this.addSql(`alter table audit_event add constraint audit_event_action_check
       check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN', 'MERGE'));`);
 
+    this.addSql(`alter table loyalty_tier_change drop constraint loyalty_tier_change_reason_check;`);
+    this.addSql(`alter table loyalty_tier_change add constraint loyalty_tier_change_reason_check check (reason in ('ENROLMENT', 'ORDER', 'JOB', 'MERGE'));`);
+
     this.addSql(`create or replace function refuse_change_of_history() returns trigger language plpgsql as $$
       begin
         if tg_op = 'UPDATE' and (to_jsonb(new) - 'customer_id') = (to_jsonb(old) - 'customer_id') then return new; end if;
@@ -40,6 +43,8 @@ export class Migration20261231000100CustomerMerge extends Migration {
     this.addSql(`alter table audit_event drop constraint audit_event_action_check;`);
     this.addSql(`alter table audit_event add constraint audit_event_action_check
       check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN'));`);
+    this.addSql(`alter table loyalty_tier_change drop constraint loyalty_tier_change_reason_check;`);
+    this.addSql(`alter table loyalty_tier_change add constraint loyalty_tier_change_reason_check check (reason in ('ENROLMENT', 'ORDER', 'JOB'));`);
     this.addSql(`drop index if exists offer_redemption_by_customer_idx, offer_target_customer_idx, lead_converted_customer_idx, customer_merged_into_idx;`);
     this.addSql(`alter table customer drop column if exists merged_into;`);
   }

@@ -149,6 +149,8 @@ describe('mergeCustomers', () => {
     const [sm] = await t.sql<{ id: string }>('select id from loyalty_membership where customer_id = ?', [surv]);
     const [dm] = await t.sql<{ id: string }>('select id from loyalty_membership where customer_id = ?', [dup]);
     const [sBalance, dBalance] = [await balanceOf(sm.id), await balanceOf(dm.id)];
+    // The survivor set to the lowest tier: the merge raises it at once from the combined 12-month spend (a MERGE tier change).
+    await t.sql(`update loyalty_membership set tier = 'STANDARD' where id = ?`, [sm.id]);
     expect(dBalance).toBeGreaterThan(0);
     const [{ metrics }] = await t.sql('select count(*)::int as metrics from customer_metrics where customer_id in (?, ?)', [surv, dup]);
     expect(Number(metrics)).toBeGreaterThan(0);
@@ -192,6 +194,10 @@ describe('mergeCustomers', () => {
       `select points, expires_on from points_entry where membership_id = ? and kind = 'ADJUST' and reason like 'Merged from%'`, [sm.id]);
     expect(credits.reduce((s, c) => s + Number(c.points), 0)).toBe(dBalance);
     expect(credits.every((c) => c.expires_on != null)).toBe(true);
+    const [tier] = await t.sql<{ tier: string }>('select tier from loyalty_membership where id = ?', [sm.id]);
+    expect(tier.tier).not.toBe('STANDARD');
+    expect(await t.sql(`select from_tier, to_tier from loyalty_tier_change where membership_id = ? and reason = 'MERGE'`, [sm.id]))
+      .toEqual([{ from_tier: 'STANDARD', to_tier: tier.tier }]);
     // Metrics are invalidated for both (recomputed by the next refresh).
     expect(sAfter['customer_metrics.customer_id'] + dAfter['customer_metrics.customer_id']).toBe(0);
 

@@ -5,6 +5,8 @@ import { recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { lotsSql } from './loyalty-ledger';
+import { raiseTier } from './loyalty.service';
+import { TierChangeReason } from '../entities/loyalty.enums';
 import { recordEvent } from './outbox';
 import { customerScope } from './scope';
 import { newIdSql, raw, rows, sql, type Sql } from './sql';
@@ -56,7 +58,7 @@ export const CUSTOMER_REFERENCES: readonly CustomerReference[] = [
   { table: 'product_interest', column: 'customer_id', how: 'merge', note: 'One row per customer and product: an interest the survivor has already is dropped.' },
   { table: 'loyalty_membership', column: 'customer_id', how: 'merge', note: 'One membership per customer: moves when only the duplicate has one; when both have one, the duplicate\'s balance is transferred lot by lot (see transferPoints).' },
   { table: 'points_entry', column: 'customer_id', how: 'merge', note: 'Moves with its membership; a closed duplicate membership keeps its (append-only) ledger.' },
-  { table: 'loyalty_tier_change', column: 'customer_id', how: 'merge', note: 'Moves with its membership.' },
+  { table: 'loyalty_tier_change', column: 'customer_id', how: 'merge', note: 'Moves with its membership; a MERGE change when the combined spend reaches a higher tier.' },
   { table: 'customer_metrics', column: 'customer_id', how: 'merge', note: 'Invalidated: both rows are deleted; the next metrics refresh computes the survivor from the moved orders.' },
   { table: 'customer', column: 'referred_by_id', how: 'move', note: 'Customers the duplicate referred are referred by the survivor (the survivor itself then by none).' },
   { table: 'customer', column: 'resold_by_id', how: 'move', note: 'Partners are never merged, so none point here; moved for safety.' },
@@ -217,6 +219,10 @@ export async function mergeCustomers(ctx: ServiceContext, input: MergeCustomersI
         moved[`${r.table}.${r.column}`] = await move(tx, r.table, r.column, survivorId, duplicateId);
       }
     }
+    // The survivor's membership now counts both customers' orders: its tier rises at once when the combined
+    // 12-month spend reaches a higher one (lowering is left to the nightly job, as for orders).
+    const [membership] = await rows<{ id: string }>(tx.em, sql`select m.id from loyalty_membership m where m.customer_id = ${survivorId}`);
+    if (membership) await raiseTier(tx, membership.id, survivorId, null, TierChangeReason.MERGE);
 
     // The survivor keeps its own fields; it gains the duplicate's e-mails, phones and tags, and its latest contact.
     await rows(tx.em, sql`update customer s set
