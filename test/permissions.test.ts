@@ -524,6 +524,23 @@ const ROWS: Row[] = [
     vars: () => ({}), expect: 'V V V F F V V F F',
   },
   { name: 'Query.campaignRoi', query: '{ campaignRoi { campaignId roi } }', path: ['campaignRoi'], vars: () => ({}), expect: 'V V F F V V F F F' },
+  // Merging duplicates (issue 15): ADMIN and managers, for two customers in their scope (two fresh customers of rep1 per role).
+  {
+    name: 'Mutation.mergeCustomers',
+    query: 'mutation($input: MergeCustomersInput!) { mergeCustomers(input: $input) { survivor { id } duplicate { id mergedInto { id } } errors { code field message } } }',
+    path: ['mergeCustomers'],
+    vars: async (role) => {
+      const make = async (name: string) => ok(await t.gql('mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
+        { input: { name, kind: 'BUSINESS' } }, 'SALES_REP')).createCustomer.customer.id;
+      return { input: { survivorId: await make(`Merge survivor ${role}`), duplicateId: await make(`Merge duplicate ${role}`) } };
+    },
+    expect: 'V V F F F F F F F',
+    effect: (_role, vars: any) => exists('select 1 from customer where id = ? and merged_into = ? and deleted_at is not null', [vars.input.duplicateId, vars.input.survivorId]),
+  },
+  {
+    name: 'Query.duplicateCandidates', query: '{ duplicateCandidates(first: 5) { edges { node { score reasons customerA { id } customerB { id } } } } }',
+    path: ['duplicateCandidates'], vars: () => ({}), expect: 'V V F F F F F F F',
+  },
 ];
 
 const at = (data: any, path: string[]) => path.reduce((v, k) => (v == null ? v : v[k]), data);
@@ -569,6 +586,7 @@ describe('the role matrix through HTTP', () => {
       'Customer.metrics', 'CustomerMetrics.clvHistoric', 'Mutation.refreshCustomerMetrics',
       'Query.segmentSummary', 'SegmentGroup.margin12m', 'Query.churnAnalysis', 'Query.tierMigration',
       'Query.quotas', 'Query.quotaAttainment', 'Query.quotaHistory', 'Mutation.setQuota', 'Query.revenueBy', 'Query.campaignRoi',
+      'Mutation.mergeCustomers', 'Query.duplicateCandidates',
     ]));
   });
 

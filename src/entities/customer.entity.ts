@@ -86,6 +86,10 @@ export class Customer extends SoftDeletable<
   @ManyToOne({ entity: 'Customer', nullable: true, fieldName: 'resold_by_id' })
   resoldBy?: Rel<Customer> | null;
 
+  /** The survivor this (soft-deleted) duplicate was merged into by `mergeCustomers`; exposed as `Customer.mergedInto` (customer-merge.resolver.ts). */
+  @ManyToOne({ entity: 'Customer', nullable: true, fieldName: 'merged_into' })
+  mergedInto?: Rel<Customer> | null;
+
   @Enum({ items: () => CustomerStatus })
   @Field(() => CustomerStatus, { description: 'ACTIVE, AT_RISK (drifting away) or CHURNED (see churnReason).' })
   status: CustomerStatus = CustomerStatus.ACTIVE;

@@ -110,7 +110,7 @@ export class TierChange {
   spend12m!: string;
 
   @Enum({ items: () => TierChangeReason })
-  @Field(() => TierChangeReason, { description: 'ENROLMENT, ORDER or JOB.' })
+  @Field(() => TierChangeReason, { description: 'ENROLMENT, ORDER, JOB or MERGE.' })
   reason!: TierChangeReason;
 
   @ManyToOne({ entity: 'Order', fieldName: 'order_id', nullable: true })

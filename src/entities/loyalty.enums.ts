@@ -28,7 +28,7 @@ registerEnumType(PointsEntryKind, {
   },
 });
 
-export enum TierChangeReason { ENROLMENT = 'ENROLMENT', ORDER = 'ORDER', JOB = 'JOB' }
+export enum TierChangeReason { ENROLMENT = 'ENROLMENT', ORDER = 'ORDER', JOB = 'JOB', MERGE = 'MERGE' }
 registerEnumType(TierChangeReason, {
   name: 'TierChangeReason',
   description: 'Why a member\'s tier changed.',
@@ -36,6 +36,7 @@ registerEnumType(TierChangeReason, {
     ENROLMENT: { description: 'The member enrolled (from: null).' },
     ORDER: { description: 'An order became COMPLETED and the spend reached a higher tier (tiers go up at once).' },
     JOB: { description: 'The nightly loyalty job re-evaluated the rolling spend (the only way a tier goes down).' },
+    MERGE: { description: 'A duplicate customer was merged into this member (`mergeCustomers`) and the combined spend reached a higher tier.' },
   },
 });
 

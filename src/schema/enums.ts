@@ -158,6 +158,7 @@ registerEnumType(AuditAction, {
     DELETE: { description: 'The record was (soft-)deleted.' },
     RESTORE: { description: 'A soft-deleted record was brought back.' },
     REASSIGN: { description: 'The customer moved to another owner (`reassignCustomers`).' },
+    MERGE: { description: 'A duplicate customer was merged into a survivor (`mergeCustomers`): on the survivor `mergedFrom`, on the duplicate `mergedInto` and `deletedAt`.' },
   },
 });
 

@@ -455,6 +455,10 @@ async function setDeleted(ctx: ServiceContext, id: string, deleted: boolean) {
   const { result, errors } = await inTransaction(ctx, async (tx) => {
     const customer = await loadForWrite(tx, id, !deleted);
     if (deleted) fail(await openMoneyErrors(tx, customer.id));
+    // A merged duplicate is an empty shell whose records live on at the survivor (mergeCustomers): it stays deleted.
+    if (!deleted && customer.mergedInto) {
+      fail([userError('BUSINESS_RULE', `This customer was merged into ${refId(customer.mergedInto)}: its records are there; it cannot be restored.`, ['input', 'id'])]);
+    }
     const before = customer.deletedAt ?? null;
     customer.deletedAt = deleted ? new Date() : null;
     recordAudit(tx.em, ctx.principal, {

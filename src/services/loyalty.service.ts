@@ -237,8 +237,10 @@ async function orderCompleted(tx: ServiceContext, order: { id: string; customerI
   await raiseTier(tx, m.id, order.customerId, order.id);
 }
 
-/** Raises a member's tier when the spend reaches a higher one (never lowers it: only the job does). */
-async function raiseTier(tx: ServiceContext, membershipId: string, customerId: string, orderId: string | null): Promise<void> {
+/** Raises a member's tier when the spend reaches a higher one (never lowers it: only the job does); also after a merge (customer-merge.service.ts). */
+export async function raiseTier(
+  tx: ServiceContext, membershipId: string, customerId: string, orderId: string | null, reason: TierChangeReason = TierChangeReason.ORDER,
+): Promise<void> {
   const [row] = await rows<{ tier: MembershipTier; spend: string; target: MembershipTier }>(tx.em, sql`select x.tier, x.spend::text as spend,
     ${tierOfSpendSql('x.spend')} as target
     from (select m.tier, ${spend12mSql('m.customer_id', new Date())} as spend from loyalty_membership m where m.id = ${membershipId}) x`);
@@ -246,7 +248,7 @@ async function raiseTier(tx: ServiceContext, membershipId: string, customerId: s
   if (MEMBERSHIP_TIERS.indexOf(tier) <= MEMBERSHIP_TIERS.indexOf(row.tier)) return;
   await rows(tx.em, sql`update loyalty_membership set tier = ${tier}, tier_since = now(), updated_at = now(), version = version + 1 where id = ${membershipId}`);
   await rows(tx.em, sql`insert into loyalty_tier_change (id, membership_id, customer_id, from_tier, to_tier, spend12m, reason, order_id)
-    values (${newIdSql('TierChange')}, ${membershipId}, ${customerId}, ${row.tier}, ${tier}, ${row.spend}::numeric, ${TierChangeReason.ORDER}, ${orderId})`);
+    values (${newIdSql('TierChange')}, ${membershipId}, ${customerId}, ${row.tier}, ${tier}, ${row.spend}::numeric, ${reason}, ${orderId})`);
 }
 
 /** An order became RETURNED or CANCELLED: give back what it redeemed, take back what it earned (as far as the balance allows). */
