@@ -26,8 +26,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (await seedDemo(db.orm.em.fork(), { sales: true })) log.info('demo data seeded (users *@demo.crm, password demo1234)');
   }
   const { app, live, stop } = await createApp(config, db, log);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.PORT, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    // Express 5 calls back with the error too (a port in use): fail start-up with it.
+    const s = app.listen(config.PORT, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   await live.attach(server); // subscriptions (WebSocket) on the same port and path
   const url = `http://localhost:${(server.address() as AddressInfo).port}/graphql`;

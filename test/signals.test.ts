@@ -17,10 +17,11 @@ afterAll(async () => {
   await pg?.drop();
 });
 
-function runServer(port: number) {
+/** Starts the server on a free port (PORT=0) and learns the port from its 'CRM API ready' log line. */
+function runServer() {
   const child = spawn(process.execPath, ['-r', join(__dirname, 'support/register-swc.js'), join(__dirname, '../src/server.ts')], {
     env: {
-      ...process.env, NODE_OPTIONS: '', NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'info',
+      ...process.env, NODE_OPTIONS: '', NODE_ENV: 'development', PORT: '0', DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'info',
       ...(pg ? { DATABASE_URL: pg.url } : { DATABASE_URL: '' }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,9 +29,10 @@ function runServer(port: number) {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     const check = setInterval(() => {
-      if (output.includes('CRM API ready')) { clearInterval(check); resolve(); }
+      const port = /"url":"http:\/\/localhost:(\d+)\/graphql"[^\n]*CRM API ready/.exec(output)?.[1];
+      if (port) { clearInterval(check); resolve(Number(port)); }
     }, 50);
     child.on('exit', () => { clearInterval(check); reject(new Error(`server exited early: ${output}`)); });
   });
@@ -39,9 +41,8 @@ function runServer(port: number) {
 }
 
 test.each(['SIGTERM', 'SIGINT'] as const)('%s: the process answers, then exits 0 after closing the database', async (signal) => {
-  const port = 4300 + Math.floor(Math.random() * 500);
-  const server = runServer(port);
-  await server.ready;
+  const server = runServer();
+  const port = await server.ready;
   const health = await fetch(`http://127.0.0.1:${port}/health`);
   expect(health.status).toBe(200);
   const started = Date.now();
