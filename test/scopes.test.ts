@@ -28,6 +28,7 @@ const QUERY_GRANTS: Record<Scope, string[]> = {
   'cases:write': ['cases', 'case', 'assets', 'asset', 'assetByServiceTag'],
   'finance:read': ['contracts', 'contract', 'receivables', 'receivable', 'payments', 'payment', 'myStatement'],
   'offers:read': ['offersFor'],
+  'webhooks:manage': ['webhookSubscriptions', 'webhookDeliveries'],
 };
 
 /** The mutation roots each scope opens to a key (the business rules inside may still refuse the input). */
@@ -36,6 +37,7 @@ const MUTATION_GRANTS: Partial<Record<Scope, string[]>> = {
   'orders:write': ['pushOrder', 'updateOrderStatus'],
   'cases:write': ['createCase', 'reopenCase', 'addCaseComment', 'registerAsset'],
   'offers:read': ['registerInterest'],
+  'webhooks:manage': ['createWebhookSubscription', 'updateWebhookSubscription', 'deleteWebhookSubscription', 'replayWebhookDelivery'],
 };
 
 /** Roots every signed-in caller reaches; what they return is limited by record scope (checked below for node). */
@@ -98,6 +100,12 @@ beforeAll(async () => {
   ids.case = newId('ServiceCase');
   await t.sql(`insert into service_case (id, number, type, channel, priority, status, subject, customer_id, opened_by, first_response_due_at, resolution_due_at)
     values (?, 'CS-SCOPE-1', 'TECH_SUPPORT', 'PARTNER', 'P3', 'NEW', 'Scope case', ?, ?, now() + interval '1 day', now() + interval '3 days')`, [ids.case, ids.partner, ids.rep1]);
+  // A webhook subscription of each webhooks:manage key, whose delivery log the key may read.
+  for (const role of ['INTEGRATION', 'PARTNER'] as const) {
+    const made = await t.gql(`mutation { createWebhookSubscription(input: { url: "http://127.0.0.1:9/hook", events: ["order.created"] }) { subscription { id } } }`,
+      {}, { apiKey: keyOf(role, 'webhooks:manage').secret });
+    ids[`webhooks${role}`] = made.body.data.createWebhookSubscription.subscription.id;
+  }
 });
 afterAll(async () => { await t?.close(); });
 
@@ -109,6 +117,7 @@ function idFor(root: string, role: KeyRole): string {
     customer: ids.partner, contact: ids.contact, product: ids.product, order: role === 'PARTNER' ? ids.partnerOrder : ids.integrationOrder,
     contract: ids.contract, receivable: ids.receivable, payment: ids.payment, asset: ids.asset, case: ids.case,
   };
+  if (root === 'webhookDeliveries') return ids[`webhooks${role}`];
   return byRoot[root] ?? ids.partner;
 }
 

@@ -82,7 +82,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   [{ id: pA }] = await t.sql<{ id: string }>(`select partner_customer_id as id from app_user where email = 'partner@demo.crm'`);
   const key = ok(await t.gql(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret errors { message } } }`,
-    { i: { name: 'dealer hooks', role: 'PARTNER', scopes: ['customers:read', 'orders:read'], partnerCustomerId: pA } }, 'ADMIN')).createApiKey;
+    { i: { name: 'dealer hooks', role: 'PARTNER', scopes: ['customers:read', 'orders:read', 'webhooks:manage'], partnerCustomerId: pA } }, 'ADMIN')).createApiKey;
   partnerKey = { apiKey: key.secret };
   await pass(); // fan out whatever the seed recorded, so each test starts from its own events
 });
@@ -348,7 +348,7 @@ describe('scope and field rules of the owner', () => {
 
   it('an owner that can no longer call (revoked key) gets nothing', async () => {
     const made = ok(await t.gql(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } secret } }`,
-      { i: { name: 'short-lived', role: 'INTEGRATION', scopes: ['customers:read'] } }, 'ADMIN')).createApiKey;
+      { i: { name: 'short-lived', role: 'INTEGRATION', scopes: ['customers:read', 'webhooks:manage'] } }, 'ADMIN')).createApiKey;
     const customer = await newCustomer();
     const sub = await subscribe('/revoked', ['customer.updated'], [customer], { apiKey: made.secret });
     ok(await t.gql(`mutation($i: ApiKeyIdInput!) { revokeApiKey(input: $i) { errors { message } } }`, { i: { id: made.apiKey.id } }, 'ADMIN'));

@@ -15,7 +15,7 @@ export interface Principal {
 
 export const SCOPES = [
   'customers:read', 'customers:write', 'orders:read', 'orders:write', 'orders:price-override', 'products:read', 'tasks:read',
-  'cases:read', 'cases:write', 'finance:read', 'offers:read',
+  'cases:read', 'cases:write', 'finance:read', 'offers:read', 'webhooks:manage',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -82,6 +82,10 @@ export const SCOPE_INFO: Record<Scope, ScopeInfo> = {
   'offers:read': {
     keyRoles: [Role.INTEGRATION],
     description: 'INTEGRATION keys (a shop): ask `offersFor` any live customer by id (the offers to show a signed-in shopper) and `registerInterest` for them ("notify me first"). It grants no customer data: an offer\'s `targetCustomerId` still needs `customers:read`.',
+  },
+  'webhooks:manage': {
+    keyRoles: BOTH,
+    description: 'Create, change and delete the key\'s own webhook subscriptions, read their delivery log and replay deliveries. It grants no data: each event is rendered as a read by the key, so it carries only what the key\'s other scopes let it read.',
   },
 };
 

@@ -1,19 +1,13 @@
 import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
-import { anyOf, isRole, reachable, type Policy } from './rules';
+import { anyOf, hasScope, isRole, reachable } from './rules';
 
 /**
- * Webhooks: ADMIN users, and API keys (INTEGRATION or PARTNER), each for the subscriptions it owns
- * (ADMIN: all; the service scopes the rows). No scope is needed: what a key's subscription receives is
- * what the key could read anyway, since every payload is rendered as a read by the key.
+ * Webhooks: ADMIN users, and API keys (INTEGRATION or PARTNER) with the `webhooks:manage` scope, each for
+ * the subscriptions it owns (ADMIN: all; the service scopes the rows). The scope grants no data: what a
+ * key's subscription receives is rendered as a read by the key, so its other scopes decide the content.
  */
-const anApiKey: Policy = {
-  name: 'apiKey', perRecord: false, check: (p) => p.type === 'API_KEY' && (p.role === Role.INTEGRATION || p.role === Role.PARTNER),
-  decide: (p) => p.type === 'API_KEY' && (p.role === Role.INTEGRATION || p.role === Role.PARTNER),
-  needs: { USER: null, API_KEY: 'an INTEGRATION or PARTNER key' },
-};
-
-export const managesWebhooks = anyOf(isRole(Role.ADMIN), anApiKey);
+export const managesWebhooks = anyOf(isRole(Role.ADMIN), hasScope('webhooks:manage'));
 
 export const webhookPermissions: PermissionMap = {
   Query: { webhookSubscriptions: managesWebhooks, webhookDeliveries: managesWebhooks },

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from '../auth/principal';
+import { hasScope, type Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
 import { userPrincipal } from './user.service';
 import { newWebhookId } from './webhook.service';
@@ -84,7 +84,9 @@ async function ownerPrincipal(em: EntityManager, sub: SubscriptionRow): Promise<
   const [key] = await rows<{ id: string; role: Role; scopes: string[]; partnerCustomerId: string | null }>(em, sql`select k.id, k.role, k.scopes,
       k.partner_customer_id as "partnerCustomerId" from api_key k
     where k.id = ${sub.ownerId} and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`);
-  return key ? { type: 'API_KEY', id: key.id, role: key.role, scopes: key.scopes, partnerCustomerId: key.partnerCustomerId } : null;
+  const principal: Principal | null = key ? { type: 'API_KEY', id: key.id, role: key.role, scopes: key.scopes, partnerCustomerId: key.partnerCustomerId } : null;
+  // A key without `webhooks:manage` (any longer) falls silent like a user who is no longer ADMIN.
+  return principal && hasScope(principal, 'webhooks:manage') ? principal : null;
 }
 
 /** One batch of fan-out; returns how many deliveries it created (-1: another instance holds the cursor). */
