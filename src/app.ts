@@ -12,6 +12,9 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
+import { exportRouter } from './http/export';
+import { graphqlUploadExpress } from 'graphql-upload-minimal';
+import { MAX_IMPORT_BYTES } from './resolvers/import.resolver';
 import { openRateLimits } from './http/rate-limit';
 import { buildBareSchema } from './schema';
 import { compiledExecution } from './schema/compiled-execution';
@@ -114,6 +117,11 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   // CORS first, so that every answer on /graphql (errors and limits included) is readable by an allowed page.
   app.use('/graphql', corsMiddleware(config));
   app.use(explorerRouter(config));
+  // CSV export of the list queries (issue 15), as the caller: see http/export.ts.
+  app.use(exportRouter({ schema, db, config, loginThrottle: limits.loginThrottle, wiring, guard: limits.guard, log }));
+  // GraphQL multipart requests (file uploads, `importCsv`) only; everything else goes to the JSON parser as before.
+  const uploads = graphqlUploadExpress({ maxFileSize: MAX_IMPORT_BYTES, maxFiles: 1 });
+  app.use('/graphql', (req, res, next) => (req.is('multipart/form-data') ? uploads(req, res, next) : next()));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -158,6 +158,7 @@ registerEnumType(AuditAction, {
     DELETE: { description: 'The record was (soft-)deleted.' },
     RESTORE: { description: 'A soft-deleted record was brought back.' },
     REASSIGN: { description: 'The customer moved to another owner (`reassignCustomers`).' },
+    IMPORT: { description: 'The record was created or updated by a CSV import (`importCsv`); `changes` lists each old → new value.' },
   },
 });
 
