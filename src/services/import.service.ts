@@ -34,7 +34,8 @@ export interface DryRunReport {
 }
 
 type Row = Record<string, unknown>;
-interface Item { row: number; input: Row; data?: Row; errors: RowError[] }
+/** A parsed row: `full` is its data when it passed the create schema, `errors` why it did not. */
+interface Item { row: number; input: Row; full?: Row; errors: RowError[] }
 interface Write { row: number; id: string; values: Row; changes: ReturnType<typeof diff>; customerId: string | null; creating: boolean }
 
 interface BatchOutcome { writes: Write[]; errors: RowError[] }
@@ -143,12 +144,11 @@ function customerPlan(memo: Memo): KindPlan {
         let values: Row;
         let snapshotBefore: Row = {};
         if (!before) {
-          const full = validateRow(customers.CreateCustomer, CUSTOMER_SPEC, item.input, item.row, true);
-          if ('errors' in full) {
-            errors.push(...full.errors);
+          if (!item.full) {
+            errors.push(...item.errors);
             continue;
           }
-          const d = full.data as Row;
+          const d = item.full;
           const ownerId = (d.ownerId as string | undefined) ?? (principal.type === 'USER' ? principal.id : null);
           if (!ownerId) rowErrors.push(userError('VALIDATION', 'API keys must name the owner of a new customer.', ['input', 'ownerId']));
           else rowErrors.push(...await memo.get(`owner:${ownerId}`, () => customers.ownerErrors(tx, ownerId)));
@@ -274,12 +274,11 @@ function contactPlan(): KindPlan {
           continue;
         }
         if (!before) {
-          const full = validateRow(CONTACT_SCHEMA, CONTACT_SPEC, item.input, item.row, true);
-          if ('errors' in full) {
-            errors.push(...full.errors);
+          if (!item.full) {
+            errors.push(...item.errors);
             continue;
           }
-          const d = full.data as Row;
+          const d = item.full;
           if (!visible.has(d.customerId as string)) {
             errors.push(rowError(item.row, 'customerId', 'NOT_FOUND', 'Customer not found.'));
             continue;
@@ -338,12 +337,11 @@ function productPlan(): KindPlan {
         const before = existingId ? existing.get(existingId) : undefined;
         let values: Row;
         if (!before) {
-          const full = validateRow(products.CreateProduct, PRODUCT_SPEC, item.input, item.row, true);
-          if ('errors' in full) {
-            errors.push(...full.errors);
+          if (!item.full) {
+            errors.push(...item.errors);
             continue;
           }
-          const d = full.data as Row;
+          const d = item.full;
           values = {
             ...d, id: newId('Product'), memberPrice: d.memberPrice ?? null, cost: d.cost ?? null, maxDiscountPercent: d.maxDiscountPercent ?? '0.00',
             currency: d.currency ?? 'EUR', active: d.active ?? true, optionsSchema: d.optionsSchema ?? {}, serialised: d.serialised ?? false, warrantyMonths: d.warrantyMonths ?? 0,
@@ -407,14 +405,16 @@ async function checkBatch(tx: ServiceContext, plan: KindPlan, header: string[], 
     const row = firstRow + i;
     const { input, errors: cellErrors } = rowInput(plan.spec, header, cells, row);
     if (cellErrors.length) return errors.push(...cellErrors);
-    const partial = validateRow(plan.schema, plan.spec, input, row, false);
+    // The full schema first (most rows of a file are complete); a row that fails it may still update a record.
+    const full = validateRow(plan.schema, plan.spec, input, row, true);
+    const partial = 'data' in full ? full : validateRow(plan.schema, plan.spec, input, row, false);
     if ('errors' in partial) return errors.push(...partial.errors);
     const keys = plan.keys(partial.data as Row);
     // The same record twice in one file: the first row wins, the others are reported (a dry run and the real run agree).
     const repeated = keys.find((k) => seen.has(k.key));
     if (repeated) return errors.push(rowError(row, repeated.column, 'DUPLICATE', `Row ${seen.get(repeated.key)} of this file has the same ${repeated.column}.`));
     keys.forEach((k) => seen.set(k.key, row));
-    ready.push({ item: { row, input, errors: [] }, data: partial.data as Row, keys });
+    ready.push({ item: { row, input, errors: 'errors' in full ? full.errors : [], full: 'data' in full ? full.data as Row : undefined }, data: partial.data as Row, keys });
   });
   const matches = await plan.match(tx, [...new Set(ready.flatMap((r) => r.keys.map((k) => k.key)))]);
   const outcome = await plan.check(tx, ready.map((r) => ({ item: r.item, data: r.data, existingId: r.keys.map((k) => matches.get(k.key)?.id).find(Boolean) ?? null })), header);
