@@ -9,7 +9,7 @@ import * as contacts from './contact.service';
 import * as customers from './customer.service';
 import { userError, type UserError } from './errors';
 import { headerErrors, rowInput, validateRow, columnKinds, type RowError, type RowSpec } from './import-rows';
-import { insertAudit, insertEvents, insertRows, updateRows } from './import-write';
+import { exec, insertAudit, insertEvents, insertRows, updateRows } from './import-write';
 import * as products from './product.service';
 import { customerScope, visibleCustomer } from './scope';
 import { columnsOf, raw, rows, sql, textArray } from './sql';
@@ -205,9 +205,9 @@ function customerPlan(memo: Memo): KindPlan {
       const refs = writes.flatMap((w) => (w.values.externalRefs as { system: string; ref: string }[]).map((r) => ({ customerId: w.id, system: r.system, ref: r.ref, id: newId('CustomerExternalRef') })));
       if (refs.length) {
         const json = JSON.stringify(refs);
-        await rows(tx.em, sql`delete from customer_external_ref r using jsonb_to_recordset(${json}::jsonb) as x("customerId" text, system text)
+        await exec(tx.em, sql`delete from customer_external_ref r using jsonb_to_recordset(${json}::jsonb) as x("customerId" text, system text)
           where r.customer_id = x."customerId" and r.system = x.system`);
-        await rows(tx.em, sql`insert into customer_external_ref (id, customer_id, system, ref)
+        await exec(tx.em, sql`insert into customer_external_ref (id, customer_id, system, ref)
           select x.id, x."customerId", x.system, x.ref from jsonb_to_recordset(${json}::jsonb) as x(id text, "customerId" text, system text, ref text)`);
       }
       const { actorType, actorId } = actorOf(tx.principal);
@@ -492,7 +492,7 @@ async function runImport(ctx: ServiceContext, jobId: string, kind: ImportKind, h
         const keep: ImportRowErrorValue[] = errors.slice(0, Math.max(0, MAX_STORED_ERRORS - stored));
         stored += keep.length;
         const failed = new Set(errors.map((e) => e.row)).size;
-        await rows(tx.em, sql`update import_job set processed = processed + ${batch.length}, failed = failed + ${failed},
+        await exec(tx.em, sql`update import_job set processed = processed + ${batch.length}, failed = failed + ${failed},
           created = created + ${writes.filter((w) => w.creating).length}, updated = updated + ${writes.filter((w) => !w.creating).length},
           error_count = error_count + ${errors.length}, row_errors = row_errors || ${JSON.stringify(keep)}::jsonb where id = ${jobId}`);
       });
