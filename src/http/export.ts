@@ -175,13 +175,14 @@ export function exportRouter(deps: ExportDeps): express.Router {
       started = true;
       const csv = stringify({ header: true, columns: columns.map((c) => c.name) });
       csv.pipe(res);
-      let closed = false;
-      res.on('close', () => { closed = true; });
+      // A client that goes away stops the export (one listener for the whole response, not one per wait).
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
       for (;;) {
         for (const { node } of current.edges) {
           // Backpressure: when the socket's buffer is full, wait for it to drain before writing (and reading) more.
-          if (!csv.write(columns.map((c) => c.format(node[c.name])))) await Promise.race([once(csv, 'drain'), once(res, 'close')]);
-          if (closed) return void csv.destroy();
+          if (!csv.write(columns.map((c) => c.format(node[c.name])))) await once(csv, 'drain', { signal: gone.signal }).catch(() => undefined);
+          if (gone.signal.aborted) return void csv.destroy();
         }
         if (!current.pageInfo.hasNextPage || !current.pageInfo.endCursor) break;
         current = await page(current.pageInfo.endCursor);
