@@ -120,8 +120,14 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   // CSV export of the list queries (issue 15), as the caller: see http/export.ts.
   app.use(exportRouter({ schema, db, config, loginThrottle: limits.loginThrottle, wiring, guard: limits.guard, log }));
   // GraphQL multipart requests (file uploads, `importCsv`) only; everything else goes to the JSON parser as before.
+  // A multipart request without Apollo's preflight header is not even parsed: Apollo refuses it (CSRF) as before.
   const uploads = graphqlUploadExpress({ maxFileSize: MAX_IMPORT_BYTES, maxFiles: 1 });
-  app.use('/graphql', (req, res, next) => (req.is('multipart/form-data') ? uploads(req, res, next) : next()));
+  const preflighted = (req: express.Request) => Boolean(req.headers['apollo-require-preflight'] || req.headers['x-apollo-operation-name']);
+  app.use('/graphql', (req, res, next) => {
+    if (!req.is('multipart/form-data') || !preflighted(req)) return next();
+    // A body the multipart parser cannot read is the client's fault (400), whatever the parser threw.
+    uploads(req, res, (err?: unknown) => next(err && typeof err === 'object' && !('status' in err) ? Object.assign(err, { status: 400 }) : err));
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

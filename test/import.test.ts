@@ -69,6 +69,12 @@ describe('importCsv', () => {
     expect(empty.errors[0].field).toEqual(['input', 'file']);
   });
 
+  test('a malformed multipart request is a 400, not a server error', async () => {
+    const res = await request(t.app).post('/graphql').set('authorization', `Bearer ${await t.token('SALES_REP')}`)
+      .set('apollo-require-preflight', 'true').set('content-type', 'multipart/form-data; boundary=x').send('garbage');
+    expect([res.status, res.body.errors[0].extensions.code]).toEqual([400, 'BAD_REQUEST']);
+  });
+
   test('a multipart request without the preflight header is refused (Apollo CSRF prevention)', async () => {
     const res = await upload('SALES_REP', 'CUSTOMERS', 'name,kind\nX,BUSINESS', true, false);
     expect(res.status).toBe(400);
