@@ -15,6 +15,7 @@ import { explorerRouter } from './http/explorer';
 import { exportRouter } from './http/export';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import { MAX_IMPORT_BYTES } from './resolvers/import.resolver';
+import { waitForImports } from './services/import.service';
 import { openRateLimits } from './http/rate-limit';
 import { buildBareSchema } from './schema';
 import { compiledExecution } from './schema/compiled-execution';
@@ -147,6 +148,8 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     app, apollo,
     async stop() {
       await apollo.stop();
+      // An import running in the background finishes its batches before the database closes.
+      await waitForImports();
       await limits.close();
     },
   };

@@ -124,8 +124,11 @@ describe('importCsv', () => {
     expect(history.customer.history.edges.map((e: any) => e.node.action)).toEqual(['IMPORT', 'IMPORT']);
     const events = await t.sql(`select type, entity_id from outbox_event where entity_id in (?, ?) order by id`, [created[0].id, created[1].id]);
     expect(events.map((e: any) => e.type)).toEqual(['customer.created', 'customer.created', 'customer.updated', 'customer.updated']);
-    expect(ok(await t.gql('{ importJobs(first: 5) { edges { node { id status } } } }', {}, 'SALES_REP')).importJobs.edges.map((e: any) => e.node.id))
-      .toEqual(expect.arrayContaining([started.job.id]));
+    const jobs = ok(await t.gql('{ importJobs(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }', {}, 'SALES_REP')).importJobs;
+    expect([jobs.edges.length, jobs.pageInfo.hasNextPage]).toEqual([1, true]);
+    expect(jobs.totalCount).toBe(Number((await t.sql(`select count(*)::int as n from import_job where created_by = ?`, [rep]))[0].n));
+    const next = ok(await t.gql('query($a: String) { importJobs(first: 5, after: $a) { edges { node { id } } } }', { a: jobs.pageInfo.endCursor }, 'SALES_REP')).importJobs;
+    expect([jobs.edges[0].node.id, ...next.edges.map((e: any) => e.node.id)]).toEqual(expect.arrayContaining([started.job.id, job2.id]));
   });
 
   test('record scope: a row matching a customer outside the importer\'s scope is a row error, not an update', async () => {

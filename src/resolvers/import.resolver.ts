@@ -95,7 +95,8 @@ export class ImportResolver {
     return {
       edges: page.map((node) => ({ cursor: encode(node.id), node })),
       pageInfo: { hasNextPage: found.length > size, hasPreviousPage: !!args.after, startCursor: page[0] ? encode(page[0].id) : null, endCursor: page.at(-1) ? encode(page.at(-1)!.id) : null },
-      totalCount: Promise.resolve(page.length),
+      // Counted only when asked for (a getter, as the other connections' `totalCount`).
+      get totalCount() { return imports.countImportJobs(serviceContext(ctx)); },
     };
   }
 

@@ -528,3 +528,9 @@ export async function listImportJobs(ctx: ServiceContext, limit: number, beforeI
     ${beforeId ? sql`and (j.created_at, j.id) < (select b.created_at, b.id from import_job b where b.id = ${beforeId})` : sql``}
     order by j.created_at desc, j.id desc limit ${limit}`);
 }
+
+/** How many jobs the caller may see (`importJobs.totalCount`). */
+export async function countImportJobs(ctx: ServiceContext): Promise<number> {
+  const [row] = await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from import_job j where ${jobScope(ctx)}`);
+  return row.n;
+}
