@@ -25,7 +25,7 @@ export class Migration20261231000100CustomerMerge extends Migration {
 
     this.addSql(`alter table audit_event drop constraint audit_event_action_check;`);
     this.addSql(`alter table audit_event add constraint audit_event_action_check
-      check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN', 'MERGE'));`);
+      check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN', 'IMPORT', 'MERGE'));`);
 
     this.addSql(`alter table loyalty_tier_change drop constraint loyalty_tier_change_reason_check;`);
     this.addSql(`alter table loyalty_tier_change add constraint loyalty_tier_change_reason_check check (reason in ('ENROLMENT', 'ORDER', 'JOB', 'MERGE'));`);
@@ -42,7 +42,7 @@ export class Migration20261231000100CustomerMerge extends Migration {
       begin raise exception '% is append-only: its rows are never changed or deleted', tg_table_name; end $$;`);
     this.addSql(`alter table audit_event drop constraint audit_event_action_check;`);
     this.addSql(`alter table audit_event add constraint audit_event_action_check
-      check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN'));`);
+      check (action in ('CREATE', 'UPDATE', 'DELETE', 'RESTORE', 'REASSIGN', 'IMPORT'));`);
     this.addSql(`alter table loyalty_tier_change drop constraint loyalty_tier_change_reason_check;`);
     this.addSql(`alter table loyalty_tier_change add constraint loyalty_tier_change_reason_check check (reason in ('ENROLMENT', 'ORDER', 'JOB'));`);
     this.addSql(`drop index if exists offer_redemption_by_customer_idx, offer_target_customer_idx, lead_converted_customer_idx, customer_merged_into_idx;`);

@@ -12,6 +12,10 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { corsMiddleware } from './http/cors';
 import { explorerRouter } from './http/explorer';
+import { exportRouter } from './http/export';
+import { graphqlUploadExpress } from 'graphql-upload-minimal';
+import { MAX_IMPORT_BYTES } from './resolvers/import.resolver';
+import { waitForImports } from './services/import.service';
 import { openRateLimits } from './http/rate-limit';
 import { readReplicaPlugin } from './http/read-replica';
 import { subscriptionsOverWebSocketOnly } from './realtime/http-subscriptions';
@@ -124,6 +128,17 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
   // CORS first, so that every answer on /graphql (errors and limits included) is readable by an allowed page.
   app.use('/graphql', corsMiddleware(config));
   app.use(explorerRouter(config));
+  // CSV export of the list queries (issue 15), as the caller: see http/export.ts.
+  app.use(exportRouter({ schema, db, config, loginThrottle: limits.loginThrottle, wiring, guard: limits.guard, log }));
+  // GraphQL multipart requests (file uploads, `importCsv`) only; everything else goes to the JSON parser as before.
+  // A multipart request without Apollo's preflight header is not even parsed: Apollo refuses it (CSRF) as before.
+  const uploads = graphqlUploadExpress({ maxFileSize: MAX_IMPORT_BYTES, maxFiles: 1 });
+  const preflighted = (req: express.Request) => Boolean(req.headers['apollo-require-preflight'] || req.headers['x-apollo-operation-name']);
+  app.use('/graphql', (req, res, next) => {
+    if (!req.is('multipart/form-data') || !preflighted(req)) return next();
+    // A body the multipart parser cannot read is the client's fault (400), whatever the parser threw.
+    uploads(req, res, (err?: unknown) => next(err && typeof err === 'object' && !('status' in err) ? Object.assign(err, { status: 400 }) : err));
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -148,6 +163,8 @@ export async function createApp(config: Config, db: Database, log: Logger): Prom
     async stop() {
       await live.close();
       await apollo.stop();
+      // An import running in the background finishes its batches before the database closes.
+      await waitForImports();
       await limits.close();
     },
   };

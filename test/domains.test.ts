@@ -19,7 +19,7 @@ describe('the domain manifests', () => {
   beforeAll(async () => { schema = await buildBareSchema(); });
 
   test('every domain is complete: each Node entity has an id prefix, a node(id) loader and permission rows of its own domain', () => {
-    expect(DOMAINS.map((d) => d.name)).toEqual(['platform', 'customers', 'sales', 'orders', 'finance', 'service', 'loyalty', 'value', 'integrations']);
+    expect(DOMAINS.map((d) => d.name)).toEqual(['platform', 'customers', 'sales', 'orders', 'finance', 'service', 'loyalty', 'value', 'integrations', 'bulk']);
     expect(domainProblems(DOMAINS, schema)).toEqual([]);
   });
 

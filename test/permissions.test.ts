@@ -502,6 +502,15 @@ const ROWS: Row[] = [
   { name: 'Query.myStatement', query: '{ myStatement(from: "2026-01-01", to: "2026-12-31") { currency closingBalance } }', path: ['myStatement'], vars: () => ({}), expect: 'F F F F F F F V F' },
   // Quotas, revenue and campaign ROI (issue 14): quotas read like the sales analytics, set by ADMIN and managers (their team);
   // revenue like the sales analytics; ROI for those who read both budgets and won amounts.
+  // Bulk data (issue 15): importing a kind takes its create and update policies (a dry run writes nothing); jobs are read by importers.
+  {
+    name: 'Mutation.importCsv',
+    query: 'mutation($input: ImportCsvInput!) { importCsv(input: $input) { dryRun { totalRows wouldCreate } errors { code field message } } }',
+    path: ['importCsv'],
+    vars: () => ({ input: { kind: 'CUSTOMERS', csv: 'name,kind\nMatrix Import,BUSINESS', dryRun: true } }),
+    expect: 'V V V F F F F F F',
+  },
+  { name: 'Query.importJobs', query: '{ importJobs(first: 5) { edges { node { id status } } } }', path: ['importJobs'], vars: () => ({}), expect: 'V V V V F F F F F' },
   { name: 'Query.quotas', query: '{ quotas(from: "2026-01", to: "2026-12") { userId month amount } }', path: ['quotas'], vars: () => ({}), expect: 'V V V F F V V F F' },
   {
     name: 'Query.quotaAttainment', query: '{ quotaAttainment(from: "2026-01", to: "2026-03") { months { month wonAmount } } }', path: ['quotaAttainment'],
@@ -587,6 +596,7 @@ describe('the role matrix through HTTP', () => {
       'Query.segmentSummary', 'SegmentGroup.margin12m', 'Query.churnAnalysis', 'Query.tierMigration',
       'Query.quotas', 'Query.quotaAttainment', 'Query.quotaHistory', 'Mutation.setQuota', 'Query.revenueBy', 'Query.campaignRoi',
       'Mutation.mergeCustomers', 'Query.duplicateCandidates',
+      'Mutation.importCsv', 'Query.importJobs',
     ]));
   });
 

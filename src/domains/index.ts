@@ -2,6 +2,7 @@ import { registerPermissions } from '../auth';
 import { registerAuditScopes } from '../services/audit.service';
 import { registerTimelineSources } from '../services/timeline.service';
 import { registerUniqueFields } from '../services/transaction';
+import { bulkDomain } from './bulk.domain';
 import { customersDomain } from './customers.domain';
 import type { Domain } from './domain';
 import { financeDomain } from './finance.domain';
@@ -24,6 +25,7 @@ export const DOMAINS: readonly Domain[] = [
   loyaltyDomain,
   valueDomain,
   integrationsDomain,
+  bulkDomain,
 ];
 
 // The parts that services and auth read deep inside a request (they cannot import the domains, which

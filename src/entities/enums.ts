@@ -71,7 +71,7 @@ export enum BuyingRole {
 
 export enum ContactChannel { EMAIL = 'EMAIL', PHONE = 'PHONE', SMS = 'SMS', MAIL = 'MAIL', CHAT = 'CHAT', IN_PERSON = 'IN_PERSON' }
 
-export enum AuditAction { CREATE = 'CREATE', UPDATE = 'UPDATE', DELETE = 'DELETE', RESTORE = 'RESTORE', REASSIGN = 'REASSIGN', MERGE = 'MERGE' }
+export enum AuditAction { CREATE = 'CREATE', UPDATE = 'UPDATE', DELETE = 'DELETE', RESTORE = 'RESTORE', REASSIGN = 'REASSIGN', MERGE = 'MERGE', IMPORT = 'IMPORT' }
 
 export enum ActorType { USER = 'USER', API_KEY = 'API_KEY', SYSTEM = 'SYSTEM' }
 

@@ -159,6 +159,7 @@ registerEnumType(AuditAction, {
     RESTORE: { description: 'A soft-deleted record was brought back.' },
     REASSIGN: { description: 'The customer moved to another owner (`reassignCustomers`).' },
     MERGE: { description: 'A duplicate customer was merged into a survivor (`mergeCustomers`): on the survivor `mergedFrom`, on the duplicate `mergedInto` and `deletedAt`.' },
+    IMPORT: { description: 'The record was created or updated by a CSV import (`importCsv`); `changes` lists each old → new value.' },
   },
 });
 

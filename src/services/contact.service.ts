@@ -83,13 +83,13 @@ const fields = {
 };
 const optionalFields = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]> };
 
-const CreateContact = z.object({ customerId: ID('cus'), ...optionalFields, firstName: fields.firstName, lastName: fields.lastName });
+export const CreateContact = z.object({ customerId: ID('cus'), ...optionalFields, firstName: fields.firstName, lastName: fields.lastName });
 const UpdateContact = z.object({ id: ID('con'), version: z.number().int(), ...optionalFields });
 
 export type CreateContactInput = InputOf<typeof CreateContact>;
 export type UpdateContactInput = InputOf<typeof UpdateContact>;
 
-const AUDITED = ['firstName', 'lastName', 'title', 'department', 'phones', 'emails', 'addresses', 'buyingRole', 'preferredChannel',
+export const AUDITED = ['firstName', 'lastName', 'title', 'department', 'phones', 'emails', 'addresses', 'buyingRole', 'preferredChannel',
   'marketingConsent', 'consentAt', 'consentSource', 'primary', 'deletedAt'];
 const NON_NULLABLE = ['firstName', 'lastName', 'phones', 'emails', 'addresses', 'marketingConsent', 'primary'];
 

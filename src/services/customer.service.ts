@@ -181,7 +181,7 @@ const fields = {
   externalRefs: EXTERNAL_REFS,
 };
 
-const CreateCustomer = z.object({
+export const CreateCustomer = z.object({
   ...fields,
   sector: fields.sector.nullish(),
   tier: fields.tier.optional(),
@@ -204,7 +204,7 @@ export type CreateCustomerInput = InputOf<typeof CreateCustomer>;
 export type UpdateCustomerInput = { id: string; version: number } & NullOrOmitted<Partial<CreateCustomerInput>>;
 
 /** Fields recorded in the audit log (everything a user can change). */
-const AUDITED = [
+export const AUDITED = [
   'name', 'kind', 'sector', 'tier', 'vip', 'industry', 'employeeCount', 'annualRevenue', 'annualCategoryBudget', 'website', 'phones', 'emails',
   'addresses', 'ownerId', 'source', 'referredById', 'resoldById', 'status', 'churnReason', 'churnNote', 'isPartner', 'channelType',
   'tags', 'customAttributes', 'marketingConsent', 'consentAt', 'consentSource', 'externalRefs', 'deletedAt',
@@ -225,7 +225,7 @@ function snapshot(c: Customer, externalRefs: { system: string; ref: string }[]):
 }
 
 /** Rules across fields, checked on the state a write would produce. */
-function businessRules(s: Snapshot): UserError[] {
+export function businessRules(s: Snapshot): UserError[] {
   const errors: UserError[] = [];
   const f = (name: string) => ['input', name];
   if (s.sector === Sector.ENTERPRISE && typeof s.employeeCount === 'number' && s.employeeCount < 400) {
@@ -243,7 +243,7 @@ function businessRules(s: Snapshot): UserError[] {
   return errors;
 }
 
-function defaultSector(kind: CustomerKind, employeeCount: number | null | undefined): Sector {
+export function defaultSector(kind: CustomerKind, employeeCount: number | null | undefined): Sector {
   if (kind === CustomerKind.INDIVIDUAL) return Sector.CONSUMER;
   if (employeeCount == null) return Sector.OTHER;
   return employeeCount >= 400 ? Sector.ENTERPRISE : Sector.SMALL_BUSINESS;
@@ -274,7 +274,7 @@ export async function visibleCustomerId(tx: ServiceContext, customerId: string):
   return row?.id ?? null;
 }
 
-async function referenceErrors(ctx: ServiceContext, referredById: string | null | undefined): Promise<UserError[]> {
+export async function referenceErrors(ctx: ServiceContext, referredById: string | null | undefined): Promise<UserError[]> {
   if (!referredById) return [];
   const found = await customersByIds(ctx, [referredById]);
   return found.length ? [] : [userError('NOT_FOUND', 'The referring customer does not exist.', ['input', 'referredById'])];
@@ -284,7 +284,7 @@ async function referenceErrors(ctx: ServiceContext, referredById: string | null 
  * `resoldById` names the partner that resells to the customer: staff only; a live customer visible
  * to the caller (NOT_FOUND otherwise) with isPartner (VALIDATION), never the customer itself.
  */
-async function resellerErrors(ctx: ServiceContext, resoldById: string | null | undefined, selfId: string | null): Promise<UserError[]> {
+export async function resellerErrors(ctx: ServiceContext, resoldById: string | null | undefined, selfId: string | null): Promise<UserError[]> {
   const field = ['input', 'resoldById'];
   if (resoldById === undefined) return [];
   if (ctx.principal.type !== 'USER' || !SETS_RESELLER.includes(ctx.principal.role)) {

@@ -125,7 +125,7 @@ const fields = {
   warrantyMonths: z.number().int('A whole number of months.').min(0, 'At least 0 (0: no warranty).').max(240, 'At most 240 months.'),
 };
 
-const CreateProduct = z.object({
+export const CreateProduct = z.object({
   ...fields,
   maxDiscountPercent: fields.maxDiscountPercent.optional(),
   currency: fields.currency.optional(),
@@ -164,7 +164,7 @@ async function skuErrors(ctx: ServiceContext, sku: string, exceptId: string | nu
   return taken ? [userError('DUPLICATE', `Another product already has SKU "${sku}".`, ['input', 'sku'])] : [];
 }
 
-function memberPriceErrors(listPrice: string, memberPrice: string | null | undefined): UserError[] {
+export function memberPriceErrors(listPrice: string, memberPrice: string | null | undefined): UserError[] {
   if (memberPrice == null || new Decimal(memberPrice).lte(listPrice)) return [];
   return [userError('VALIDATION', 'The member price must not exceed the list price.', ['input', 'memberPrice'])];
 }

@@ -1,0 +1,132 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { migrate, openDatabase } from '../src/db/orm';
+import { DEMO_PASSWORD, seedDemo } from '../src/db/seed';
+import { createLogger } from '../src/logger';
+import { waitForImports } from '../src/services/import.service';
+import { intArg, parseArgs } from './args';
+import { fail, fmt, loadAverage, postJson, runMain } from './scenario';
+
+/**
+ * Scenario "CSV import of customers" (issue 15): generates a CSV of N new customers (name, kind, tier, e-mail,
+ * tags, an ERP reference), starts the API on 127.0.0.1, uploads the file to `importCsv` as a GraphQL multipart
+ * request (as admin@demo.crm, through HTTP), polls `importJob(id)` until it is COMPLETED and prints the time
+ * from the upload to the end, rows/s, and the progress seen while it ran. With `--update 1` a second upload of
+ * the same file follows: every row then matches its customer by external ref and updates it.
+ * Needs DATABASE_URL (PostgreSQL); target: 100,000 rows in under a minute.
+ */
+
+const USAGE = `Usage: DATABASE_URL=postgres://… npm run bench:import -- [--rows N] [--update 0|1]
+  --rows    customers in the file (default 100000)
+  --update  1: import the same file a second time (all updates by external ref) (default 1)`;
+
+function csvOf(rows: number, tag: string): string {
+  const lines = ['name,kind,tier,industry,emails,tags,employeeCount,externalSystem,externalRef'];
+  for (let i = 1; i <= rows; i++) {
+    const kind = i % 5 === 0 ? 'INDIVIDUAL' : 'BUSINESS';
+    lines.push(`Bench Import ${tag} ${i},${kind},${i % 3 === 0 ? 'TARGET' : ''},${kind === 'BUSINESS' ? 'Machinery' : ''},`
+      + `imp-${tag}-${i}@bench.example,bench;import,${kind === 'BUSINESS' ? i % 300 : ''},bench,${tag}-${i}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function upload(url: string, token: string, csv: string): Promise<{ id: string; status: string }> {
+  const form = new FormData();
+  form.set('operations', JSON.stringify({
+    query: 'mutation($input: ImportCsvInput!) { importCsv(input: $input) { job { id status } errors { message } } }',
+    variables: { input: { kind: 'CUSTOMERS', file: null } },
+  }));
+  form.set('map', JSON.stringify({ 0: ['variables.input.file'] }));
+  form.set('0', new Blob([csv], { type: 'text/csv' }), 'customers.csv');
+  const res = await fetch(url, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+  const body = await res.json() as any;
+  const payload = body.data?.importCsv;
+  if (!payload?.job) fail(`Upload failed: ${JSON.stringify(body).slice(0, 500)}`);
+  return payload.job;
+}
+
+/**
+ * CPU seconds (utime + stime from /proc, 100 ticks/s) of the PostgreSQL backends connected to `database`: with
+ * the Node process's own CPU, what the import cost, whatever else the machine was doing (the wall time is not).
+ */
+function pgCpuSeconds(database: string): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(` ${database} `)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+async function run(url: string, token: string, csv: string, rows: number, label: string) {
+  const database = new URL(process.env.DATABASE_URL!).pathname.slice(1);
+  const cpuBefore = process.cpuUsage();
+  const pgBefore = pgCpuSeconds(database);
+  const started = performance.now();
+  const job = await upload(url, token, csv);
+  const accepted = performance.now() - started;
+  const progress: string[] = [];
+  let done: any;
+  for (;;) {
+    const res = await postJson(url, { query: 'query($id: ID!) { importJob(id: $id) { status processed failed created updated startedAt finishedAt } }', variables: { id: job.id } }, token);
+    done = res.data?.importJob;
+    if (!done) fail(`importJob failed: ${JSON.stringify(res).slice(0, 500)}`);
+    if (done.status === 'RUNNING' && progress.length < 5) progress.push(`${fmt(done.processed)} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (done.status === 'COMPLETED' || done.status === 'FAILED') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${label}: ${fmt(rows)} rows, ${done.status}, created ${fmt(done.created)}, updated ${fmt(done.updated)}, failed ${fmt(done.failed)}`);
+  console.log(`  upload accepted (file parsed, job QUEUED) after ${(accepted / 1000).toFixed(1)} s; progress seen while RUNNING: ${progress.join(', ') || '(none)'}`);
+  console.log(`  total ${seconds.toFixed(1)} s from upload to COMPLETED = ${fmt(rows / seconds)} rows/s; load average now ${loadAverage()}`);
+  const cpu = process.cpuUsage(cpuBefore);
+  const nodeCpu = (cpu.user + cpu.system) / 1e6;
+  const pgCpu = pgCpuSeconds(database) - pgBefore;
+  console.log(`  CPU spent: Node ${nodeCpu.toFixed(1)} s (API and this client) + PostgreSQL backends ${pgCpu.toFixed(1)} s = ${(nodeCpu + pgCpu).toFixed(1)} s`);
+  if (done.status !== 'COMPLETED' || done.failed) fail('The import did not complete cleanly.');
+  return seconds;
+}
+
+runMain(async () => {
+  const args = parseArgs(process.argv.slice(2), ['rows', 'update'], USAGE);
+  const rows = intArg(args, 'rows', 100_000, 1, 500_000, USAGE);
+  const update = intArg(args, 'update', 1, 0, 1, USAGE) === 1;
+  if (!process.env.DATABASE_URL) fail('Set DATABASE_URL (PostgreSQL): the target is measured on PostgreSQL.');
+  const config = loadConfig({ ...process.env, NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0' });
+  const db = await openDatabase(config);
+  await migrate(db.orm);
+  await seedDemo(db.orm.em.fork());
+  const app = await createApp(config, db, createLogger('silent'));
+  const server = app.app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  try {
+    const login = await postJson(url, { query: 'mutation($i: LoginInput!) { login(input: $i) { token } }', variables: { i: { email: 'admin@demo.crm', password: DEMO_PASSWORD } } });
+    const token = login.data?.login?.token;
+    if (!token) fail(`Login failed: ${JSON.stringify(login).slice(0, 300)}`);
+    const [{ n }] = await db.orm.em.fork().getConnection().execute('select count(*)::int as n from customer');
+    console.log(`CSV import bench: ${fmt(rows)} customers into a database of ${fmt(n)} customers; load average ${loadAverage()}`);
+    const tag = randomBytes(3).toString('hex');
+    const csv = csvOf(rows, tag);
+    console.log(`file: ${(csv.length / 1024 / 1024).toFixed(1)} MB`);
+    const rssBefore = process.memoryUsage().rss;
+    await run(url, token, csv, rows, 'create');
+    if (update) await run(url, token, csv.replace(/,Machinery,/g, ',Steel,'), rows, 'update by external ref');
+    console.log(`RSS ${fmt(rssBefore / 1048576)} MB before, ${fmt(process.memoryUsage().rss / 1048576)} MB after (the file is held in memory while it is imported)`);
+  } finally {
+    await waitForImports();
+    server.close();
+    await app.stop();
+    await db.close();
+  }
+});
