@@ -18,7 +18,7 @@ import { codes, ok, startTestApp, type GqlResult, type TestApp } from './helpers
 /** The query roots each scope opens to a key. Every other query root is FORBIDDEN to a key holding only that scope. */
 const QUERY_GRANTS: Record<Scope, string[]> = {
   'customers:read': ['customers', 'customer', 'contacts', 'contact', 'customAttributeDefinitions'],
-  'customers:write': ['customers', 'customer', 'contacts', 'contact', 'customAttributeDefinitions'],
+  'customers:write': ['customers', 'customer', 'contacts', 'contact', 'customAttributeDefinitions', 'importJobs', 'importJob'],
   'orders:read': ['orders', 'order'],
   'orders:write': ['orders', 'order'],
   'orders:price-override': [],
@@ -33,7 +33,7 @@ const QUERY_GRANTS: Record<Scope, string[]> = {
 
 /** The mutation roots each scope opens to a key (the business rules inside may still refuse the input). */
 const MUTATION_GRANTS: Partial<Record<Scope, string[]>> = {
-  'customers:write': ['createCustomer', 'updateCustomer', 'createContact', 'updateContact', 'deleteContact', 'createLead'],
+  'customers:write': ['createCustomer', 'updateCustomer', 'createContact', 'updateContact', 'deleteContact', 'createLead', 'importCsv'],
   'orders:write': ['pushOrder', 'updateOrderStatus'],
   'cases:write': ['createCase', 'reopenCase', 'addCaseComment', 'registerAsset'],
   'offers:read': ['registerInterest'],
@@ -100,6 +100,13 @@ beforeAll(async () => {
   ids.case = newId('ServiceCase');
   await t.sql(`insert into service_case (id, number, type, channel, priority, status, subject, customer_id, opened_by, first_response_due_at, resolution_due_at)
     values (?, 'CS-SCOPE-1', 'TECH_SUPPORT', 'PARTNER', 'P3', 'NEW', 'Scope case', ?, ?, now() + interval '1 day', now() + interval '3 days')`, [ids.case, ids.partner, ids.rep1]);
+  // An import job of each customers:write key (a one-row CSV), which the key may read.
+  for (const role of ['INTEGRATION', 'PARTNER'] as const) {
+    const made = await t.gql(`mutation { importCsv(input: { kind: CUSTOMERS, csv: "name,kind\\nScope Import ${role},BUSINESS\\n" }) { job { id } errors { message } } }`,
+      {}, { apiKey: keyOf(role, 'customers:write').secret });
+    expect(made.body.data.importCsv.errors).toEqual([]);
+    ids[`import${role}`] = made.body.data.importCsv.job.id;
+  }
   // A webhook subscription of each webhooks:manage key, whose delivery log the key may read.
   for (const role of ['INTEGRATION', 'PARTNER'] as const) {
     const made = await t.gql(`mutation { createWebhookSubscription(input: { url: "http://127.0.0.1:9/hook", events: ["order.created"] }) { subscription { id } } }`,
@@ -118,6 +125,7 @@ function idFor(root: string, role: KeyRole): string {
     contract: ids.contract, receivable: ids.receivable, payment: ids.payment, asset: ids.asset, case: ids.case,
   };
   if (root === 'webhookDeliveries') return ids[`webhooks${role}`];
+  if (root === 'importJob') return ids[`import${role}`];
   return byRoot[root] ?? ids.partner;
 }
 
