@@ -255,14 +255,15 @@ const ROWS: Row[] = [
     expect: 'V F F F F F F F F',
     effect: (role) => exists('select 1 from api_key where name = ?', [`key by ${role}`]),
   },
-  // Webhooks (issue 15): ADMIN users and API keys (INTEGRATION, PARTNER), each its own subscriptions.
-  { name: 'Query.webhookSubscriptions', query: '{ webhookSubscriptions(first: 50) { totalCount edges { node { id url } } } }', path: ['webhookSubscriptions'], vars: () => ({}), expect: 'V F F F F F F F V' },
+  // Webhooks (issue 15): ADMIN users and API keys with `webhooks:manage`, each its own subscriptions; the
+  // matrix's key holds `customers:read` only (the keys that may are swept in test/scopes.test.ts).
+  { name: 'Query.webhookSubscriptions', query: '{ webhookSubscriptions(first: 50) { totalCount edges { node { id url } } } }', path: ['webhookSubscriptions'], vars: () => ({}), expect: 'V F F F F F F F F' },
   {
     name: 'Mutation.createWebhookSubscription',
     query: 'mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscription { id } secret errors { code field message } } }',
     path: ['createWebhookSubscription'],
     vars: (role) => ({ input: { url: `http://127.0.0.1:9/hooks/${role}`, events: ['order.created'] } }),
-    expect: 'V F F F F F F F V',
+    expect: 'V F F F F F F F F',
     effect: (role) => exists('select 1 from webhook_subscription where url = ?', [`http://127.0.0.1:9/hooks/${role}`]),
   },
   {
