@@ -33,6 +33,8 @@ const config: CodegenConfig = {
           LocalDate: 'string',
           JSON: 'unknown',
           JSONObject: 'Record<string, unknown>',
+          // A file of the GraphQL multipart request spec (`importCsv`): a browser File or Blob.
+          Upload: 'File | Blob',
         },
         // String unions instead of TypeScript enums: nothing to import at run time, plain strings compare.
         enumsAsTypes: true,
