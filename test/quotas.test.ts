@@ -1,5 +1,6 @@
 import { newId } from '../src/entities/ids';
 import { codes, ok, startTestApp, USERS, type GqlResult, type TestApp, type Who } from './helpers';
+import { salesTeam } from './support/sales-team';
 
 /**
  * Sales quotas through HTTP: `setQuota` (who may set whose quota, upsert, audit, payload errors), `quotas`
@@ -37,20 +38,9 @@ const name = (id: string) => Object.keys(U).find((k) => U[k as keyof typeof U] =
 
 beforeAll(async () => {
   t = await startTestApp({ customers: 4 });
-  const users = await t.sql<{ id: string; email: string }>('select id, email from app_user');
-  const idOf = (email: string) => users.find((u) => u.email === email)!.id;
-  U.M = idOf(USERS.SALES_MANAGER);
-  U.R1 = idOf(USERS.SALES_REP);
-  U.R2 = idOf(USERS.SALES_REP_2);
-  U.FIN = idOf(USERS.FINANCE);
-  U.R3 = newId('User');
-  await t.sql(`insert into app_user (id, email, name, role, password_hash) values (?, 'rep3@quota.test', 'Rex Outsider', 'SALES_REP', 'x')`, [U.R3]);
-  const owners = { K1: U.R1, K2: U.R2, K3: U.R3, K4: U.R1 };
-  for (const key of Object.keys(K) as (keyof typeof K)[]) {
-    K[key] = newId('Customer');
-    await t.sql(`insert into customer (id, name, kind, sector, owner_id, deleted_at) values (?, ?, 'BUSINESS', 'SMALL_BUSINESS', ?, ?)`,
-      [K[key], `Quota ${key} Ltd`, owners[key], key === 'K4' ? '2026-03-01T00:00:00Z' : null]);
-  }
+  const team = await salesTeam(t, 'Quota', '2026-03-01T00:00:00Z');
+  Object.assign(U, team.U);
+  Object.assign(K, team.K);
   const quota = (who: keyof typeof U, month: string, amount: string, currency = 'EUR') =>
     t.sql(`insert into sales_quota (user_id, month, amount, currency, set_by) values (?, ?::date, ?::numeric, ?, 'fixture')`, [U[who], `${month}-01`, amount, currency]);
   await quota('R1', '2026-01', '1000.00');

@@ -1,5 +1,6 @@
 import { newId } from '../src/entities/ids';
-import { codes, ok, startTestApp, USERS, type TestApp, type Who } from './helpers';
+import { codes, ok, startTestApp, type TestApp, type Who } from './helpers';
+import { salesTeam } from './support/sales-team';
 
 /**
  * Revenue from orders (`revenueBy`) and campaign ROI (`campaignRoi`) through HTTP, on a small FIXED set of
@@ -63,20 +64,9 @@ const nameOf = (id: string, names: Record<string, string>) => Object.keys(names)
 
 beforeAll(async () => {
   t = await startTestApp({ customers: 4 });
-  const users = await t.sql<{ id: string; email: string }>('select id, email from app_user');
-  const idOf = (email: string) => users.find((u) => u.email === email)!.id;
-  U.M = idOf(USERS.SALES_MANAGER);
-  U.R1 = idOf(USERS.SALES_REP);
-  U.R2 = idOf(USERS.SALES_REP_2);
-  U.MKT = idOf(USERS.MARKETING);
-  U.R3 = newId('User');
-  await t.sql(`insert into app_user (id, email, name, role, password_hash) values (?, 'rep3@revenue.test', 'Rex Outsider', 'SALES_REP', 'x')`, [U.R3]);
-  const owners = { K1: U.R1, K2: U.R2, K3: U.R3, K4: U.R1 };
-  for (const key of Object.keys(K) as (keyof typeof K)[]) {
-    K[key] = newId('Customer');
-    await t.sql(`insert into customer (id, name, kind, sector, owner_id, deleted_at) values (?, ?, 'BUSINESS', 'SMALL_BUSINESS', ?, ?)`,
-      [K[key], `Revenue ${key} Ltd`, owners[key], key === 'K4' ? '2026-04-01T00:00:00Z' : null]);
-  }
+  const team = await salesTeam(t, 'Revenue', '2026-04-01T00:00:00Z');
+  Object.assign(U, team.U);
+  Object.assign(K, team.K);
   const products: [keyof typeof P, string, string][] = [['P1', 'Laptop A', 'Laptops'], ['P2', 'Laptop B', 'Laptops'], ['P3', 'Dock', 'Accessories']];
   for (const [key, name, category] of products) {
     P[key] = newId('Product');
