@@ -279,6 +279,12 @@ describe('duplicateCandidates', () => {
     const c = await newCustomer('Morrowind Logistics', 'SALES_REP', { phones: [{ label: 'work', number: '+49 (30) 555-1234' }] });
     const d = await newCustomer('Elsweyr Freight', 'SALES_REP_2', { phones: [{ label: 'main', number: '+49 30 5551234' }] });
     const adminOwned = await newCustomer('Quibbleworth Analytics Ltd', 'ADMIN');
+    // Pairs mergeCustomers would refuse are no candidates: a partner account, customers of different resellers.
+    const partner = await newCustomer('Morrowind Partner', 'ADMIN', { phones: [{ label: 'work', number: '+49 30 5551234' }] });
+    const [{ id: reseller }] = await t.sql<{ id: string }>('select id from customer where is_partner and deleted_at is null limit 1');
+    await t.sql('update customer set is_partner = true where id = ?', [partner]);
+    const resold = await newCustomer('Zanzibar Resold', 'ADMIN', { emails: [{ label: 'work', address: 'hello@quibbleworth.example' }] });
+    await t.sql('update customer set resold_by_id = ? where id = ?', [reseller, resold]);
 
     const admin = await allPairs('ADMIN');
     const byKey = new Map(admin.map((p) => [key(p), p]));
@@ -289,6 +295,7 @@ describe('duplicateCandidates', () => {
     expect(byKey.get([c, d].sort().join(' ')).score).toBe('0.9000');
     expect(byKey.get([a, adminOwned].sort().join(' '))).toBeDefined();
     expect(byKey.has([c, e].sort().join(' '))).toBe(false);
+    expect(admin.filter((p) => [partner, resold].includes(p.customerA.id) || [partner, resold].includes(p.customerB.id))).toEqual([]);
     const sim = byKey.get([a, b].sort().join(' ')).nameSimilarity;
     expect(sim).toBeGreaterThanOrEqual(0.6);
     expect(byKey.get([a, b].sort().join(' ')).score).toBe(sim.toFixed(4));

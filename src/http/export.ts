@@ -159,7 +159,8 @@ export function exportRouter(deps: ExportDeps): express.Router {
           pageInfo { hasNextPage endCursor } edges { node { ${columns.map((c) => c.selection).join(' ')} } } } }`);
       // A page is one request's worth of work: its own EntityManager and loaders, so nothing accumulates over a long export.
       const page = async (after: string | null) => {
-        const em = deps.db.orm.em.fork();
+        // A read: on the replica when DATABASE_READ_URL is set, like a GraphQL query.
+        const em = (deps.db.replica ?? deps.db.orm).em.fork();
         const pageCtx: GraphQLContext = { ...ctx, em, loaders: createLoaders({ em, principal }, deps.wiring.loaderFactories) };
         const result = await execute({ schema: deps.schema, document, contextValue: pageCtx, variableValues: { ...variables, after } });
         // Errors at the list itself (arguments, permission) stop the export; errors on a cell (a per-record policy) leave it empty.

@@ -18,7 +18,7 @@ export class JobRunResolver {
   @Query(() => [JobRun], {
     description: 'The latest runs of the background jobs, newest first: which instance ran which job for which period, how long it took and what it reported. '
       + 'Kept for a week (at most 1,000 periods of a job). A manual run (`npm run jobs:<name>`) is not logged here. ADMIN only; other roles and API keys: FORBIDDEN. '
-      + 'Errors: VALIDATION when `limit` is out of range.',
+      + 'Errors: BAD_USER_INPUT when `limit` is out of range.',
   })
   jobRuns(@Args() args: JobRunsArgs, @Ctx() ctx: GraphQLContext) {
     return runs.jobRuns(serviceContext(ctx), args);

@@ -25,8 +25,6 @@ export type DuplicateReason = 'SAME_EMAIL' | 'SAME_PHONE' | 'SIMILAR_NAME';
 export interface DuplicateCandidateRow {
   customerAId: string;
   customerBId: string;
-  sameEmail: boolean;
-  samePhone: boolean;
   /** pg_trgm similarity of the names (0–1) when at least `minSimilarity`, else null. */
   nameSimilarity: number | null;
   /** Decimal string with 4 places: 1 for a shared e-mail, 0.9 for a shared phone, else the name similarity (the highest applies). */
@@ -45,7 +43,9 @@ const KEYS: SortKey<DuplicateCandidateRow>[] = [
 
 function pairsSql(ctx: ServiceContext, minSimilarity: number): Sql {
   return sql`with
-    live as materialized (select c.id, c.name, c.emails, c.phones from customer c where c.deleted_at is null and ${customerScope(ctx.principal, 'c')}),
+    -- Only customers mergeCustomers would merge: live, in scope, not partner accounts (never merged).
+    live as materialized (select c.id, c.name, c.emails, c.phones, c.resold_by_id from customer c
+      where c.deleted_at is null and not c.is_partner and ${customerScope(ctx.principal, 'c')}),
     keys as (
       select l.id, k.kind, k.k from live l cross join lateral (
         select 'E' as kind, lower(btrim(e->>'address')) as k from jsonb_array_elements(l.emails) e
@@ -75,7 +75,9 @@ function pairsSql(ctx: ServiceContext, minSimilarity: number): Sql {
       from key_pairs k full join name_pairs n on n.a_id = k.a_id and n.b_id = k.b_id
     )
     select pairs.*, round(greatest(case when same_email then 1 else 0 end, case when same_phone then 0.9 else 0 end, coalesce(sim, 0))::numeric, 4) as score
-    from pairs`;
+    from pairs
+    -- Customers resold by different partners are never merged either.
+    where (select a.resold_by_id from live a where a.id = pairs.a_id) is not distinct from (select b.resold_by_id from live b where b.id = pairs.b_id)`;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function duplicateCandidates(ctx: ServiceContext, args: DuplicateCa
     if (r.same_email) reasons.push('SAME_EMAIL');
     if (r.same_phone) reasons.push('SAME_PHONE');
     if (sim != null) reasons.push('SIMILAR_NAME');
-    return { customerAId: r.a_id, customerBId: r.b_id, sameEmail: r.same_email, samePhone: r.same_phone, nameSimilarity: sim, score: String(r.score), reasons };
+    return { customerAId: r.a_id, customerBId: r.b_id, nameSimilarity: sim, score: String(r.score), reasons };
   });
   const count = lazyCount(async () => {
     const [{ n }] = await withSettings(ctx, (em) => rows<{ n: number }>(em, sql`select count(*)::int as n from (${pairsSql(ctx, minSimilarity)}) p`));
