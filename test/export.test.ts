@@ -101,5 +101,9 @@ describe('GET /export/<list>.csv', () => {
     const unknown = await get('/export/customers.csv?colour=red', 'ADMIN');
     expect([unknown.status, unknown.json.error.parameter]).toEqual([400, 'colour']);
     expect((await get('/export/nothing.csv', 'ADMIN')).status).toBe(404);
+    // Hostile input gets the same guard as /graphql: a NUL byte in a filter is a 400, never a database error.
+    const nul = await get(`/export/customers.csv?filter=${encodeURIComponent(JSON.stringify({ name: { contains: 'a\u0000b' } }))}`, 'ADMIN');
+    expect([nul.status, typeof nul.json.error.message]).toEqual([400, 'string']);
+    expect(nul.json.error.message).not.toMatch(/sql|postgres|syntax/i);
   });
 });

@@ -452,6 +452,8 @@ describe('convertLead', () => {
       { entity_type: 'Lead', action: 'UPDATE' }, { entity_type: 'Opportunity', action: 'CREATE' },
     ]);
     expect(await count('audit_event')).toBe(auditBefore + 4);
+    // …and the new customer is an event, as from createCustomer (webhooks, live screens).
+    expect(await t.sql('select type from outbox_event where entity_id = ?', [res.customer.id])).toEqual([{ type: 'customer.created' }]);
     // the rep reaches everything that was made
     const seen = ok(await t.gql(`query($id: ID!) { lead(id: $id) { convertedCustomer { name contacts { totalCount } } } }`, { id }, 'SALES_REP')).lead;
     expect(seen.convertedCustomer).toEqual({ name: 'Brand New Widgets AG', contacts: { totalCount: 1 } });

@@ -2,7 +2,7 @@ import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
 import { anyOf, hasScope, isRole, personNameVisible, piiVisible, reachable, readsCustomers } from './rules';
 
-const writesContacts = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT), hasScope('customers:write'));
+export const writesContacts = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT), hasScope('customers:write'));
 
 export const contactPermissions: PermissionMap = {
   Query: {

@@ -4,7 +4,7 @@ import {
   anyOf, creditVisible, customerNameVisible, hasScope, isRole, notPartner, piiVisible, reachable, readsCustomers,
 } from './rules';
 
-const writesCustomers = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('customers:write'));
+export const writesCustomers = anyOf(isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP), hasScope('customers:write'));
 
 export const customerPermissions: PermissionMap = {
   Query: {

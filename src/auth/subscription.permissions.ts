@@ -1,8 +1,8 @@
-import { Role } from '../entities/enums';
 import type { PermissionMap } from './permission-map';
 import { readsCases, worksCases } from './case.permissions';
 import { readsOrders } from './order.permissions';
-import { isRole, reachable } from './rules';
+import { reachable } from './rules';
+import { usesTasks } from './task.permissions';
 
 /**
  * Live updates (subscriptions). Who may subscribe: the readers of what the event shows, as for the
@@ -18,7 +18,7 @@ export const subscriptionPermissions: PermissionMap = {
     // As `order(id)`.
     orderStatusChanged: readsOrders,
     // Users who have tasks (as `myAgenda`).
-    taskDue: isRole(Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST),
+    taskDue: usesTasks,
   },
   CaseAssignedEvent: { '*': reachable },
   CaseReplyEvent: { '*': reachable },

@@ -7,7 +7,7 @@ import { anyOf, hasScope, isRole, reachable } from './rules';
  * record scope is applied in the service). PARTNER users and keys have no tasks, except that an
  * INTEGRATION key with `tasks:read` may poll `dueReminders` (a notifier).
  */
-const usesTasks = isRole(
+export const usesTasks = isRole(
   Role.ADMIN, Role.SALES_MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETING, Role.FINANCE, Role.ANALYST,
 );
 

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import express from 'express';
 import {
   GraphQLError, execute, getNamedType, getNullableType, isLeafType, isListType, isObjectType, parse, type GraphQLField, type GraphQLNamedType,
-  type GraphQLObjectType, type GraphQLSchema,
+  type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import type { Logger } from 'pino';
 import { policyFor } from '../auth';
@@ -14,6 +14,7 @@ import { buildContext, type DomainWiring, type GraphQLContext } from '../context
 import type { Database } from '../db/database';
 import { createLoaders } from '../loaders';
 import type { LoginThrottle } from '../services/login-throttle';
+import { guardInput } from '../schema/input-guards';
 
 /**
  * CSV export of any list the caller can run (issue 15): `GET /export/<list>.csv?filter=<json>&orderBy=…`,
@@ -157,6 +158,12 @@ export function exportRouter(deps: ExportDeps): express.Router {
       const document = parse(`query Export($after: String${definitions.map((d) => `, ${d}`).join('')}) {
         page: ${match[1]}(first: ${EXPORT_PAGE_SIZE}, after: $after${uses.map((u) => `, ${u}`).join('')}) {
           pageInfo { hasNextPage endCursor } edges { node { ${columns.map((c) => c.selection).join(' ')} } } } }`);
+      // The same input guard as /graphql (NUL bytes, lone surrogates, over-deep filters): 400, not a database error.
+      try {
+        guardInput(deps.schema, document, document.definitions[0] as OperationDefinitionNode, variables);
+      } catch (e) {
+        throw e instanceof GraphQLError ? problemOf(e) : e;
+      }
       // A page is one request's worth of work: its own EntityManager and loaders, so nothing accumulates over a long export.
       const page = async (after: string | null) => {
         // A read: on the replica when DATABASE_READ_URL is set, like a GraphQL query.

@@ -8,6 +8,7 @@ import { Lead } from '../entities/lead.entity';
 import type { Opportunity } from '../entities/opportunity.entity';
 import { User } from '../entities/user.entity';
 import { recordAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import { campaignErrors } from './campaign.service';
 import { assignDefined } from './assign';
 import { readModel, type SortFieldOf, type SortTable } from './read-model';
@@ -358,6 +359,8 @@ function newCustomer(tx: ServiceContext, lead: Lead, ownerId: string): Customer 
       { field: 'marketingConsent', old: null, new: customer.marketingConsent },
     ],
   });
+  // A customer made by a conversion is news like any other (webhooks, live screens): as createCustomer does.
+  recordEvent(tx.em, tx.principal, { type: 'customer.created', entityType: 'Customer', entityId: customer.id, customerId: customer.id });
   return customer;
 }
 
