@@ -524,8 +524,11 @@ async function runImport(ctx: ServiceContext, jobId: string, kind: ImportKind, h
       ctx.em.clear();
     }
     await rows(ctx.em, sql`update import_job set status = 'COMPLETED', finished_at = now() where id = ${jobId}`);
-  } catch (e) {
-    await rows(ctx.em, sql`update import_job set status = 'FAILED', finished_at = now(), failure = ${'An unexpected error stopped the import: ' + (e as Error).message} where id = ${jobId}`)
+  } catch {
+    // The database's own text stays out of the job (no SQL in responses): the batches before were written,
+    // the failing one and those after were not; `processed` says how far it got.
+    await rows(ctx.em, sql`update import_job set status = 'FAILED', finished_at = now(),
+      failure = 'An unexpected error stopped the import: the rows counted in processed were written, the rest were not.' where id = ${jobId}`)
       .catch(() => undefined);
   }
 }
