@@ -131,17 +131,29 @@ describe('importCsv', () => {
     expect([jobs.edges[0].node.id, ...next.edges.map((e: any) => e.node.id)]).toEqual(expect.arrayContaining([started.job.id, job2.id]));
   });
 
-  test('record scope: a row matching a customer outside the importer\'s scope is a row error, not an update', async () => {
-    ok(await upload('SALES_REP', 'CUSTOMERS', 'name,kind,emails\nScope Mine,BUSINESS,scope-mine@example.com'));
+  test('record scope: records outside the importer\'s scope are never matched or updated; their unique references are refused', async () => {
+    ok(await upload('SALES_REP', 'CUSTOMERS', 'name,kind,emails,externalSystem,externalRef\nScope Mine,BUSINESS,scope-mine@example.com,erp,SCOPE-1\nScope Gone,BUSINESS,,erp,SCOPE-2'));
     await waitForImports();
-    const other = ok(await upload('SALES_REP_2', 'CUSTOMERS', 'name,kind,emails\nScope Stolen,BUSINESS,scope-mine@example.com', false)).importCsv.job;
+    await t.sql(`update customer set deleted_at = now() where name = 'Scope Gone'`);
+    // rep2 cannot see rep1's customer: an e-mail of it matches nothing (the import does not tell who owns an
+    // address, the row makes a new customer, as createCustomer would); its external ref, unique across all
+    // customers, is refused as createCustomer refuses it, and so is the ref of a deleted customer.
+    const other = ok(await upload('SALES_REP_2', 'CUSTOMERS',
+      'name,kind,emails,externalSystem,externalRef\nScope Lookalike,BUSINESS,scope-mine@example.com,,\nScope Stolen,BUSINESS,,erp,SCOPE-1\nScope Revived,BUSINESS,,erp,SCOPE-2', false)).importCsv.job;
     const job = await finished('SALES_REP_2', other.id);
-    expect(job).toMatchObject({ status: 'COMPLETED', failed: 1, created: 0, updated: 0 });
-    expect(job.errors.edges[0].node).toMatchObject({ row: 2, column: 'emails', code: 'FORBIDDEN' });
+    expect(job).toMatchObject({ status: 'COMPLETED', failed: 2, created: 1, updated: 0 });
+    expect(job.errors.edges.map((e: any) => [e.node.row, e.node.column, e.node.code])).toEqual([[3, 'externalRef', 'DUPLICATE'], [4, 'externalRef', 'DUPLICATE']]);
     expect(await count('customer', `name = 'Scope Mine'`)).toBe(1);
-    expect(await count('customer', `name = 'Scope Stolen'`)).toBe(0);
-    // A rep cannot give a new customer to someone else (the service's owner rule, per row).
+    expect(await count('customer', `name = 'Scope Lookalike'`)).toBe(1);
+    expect(await count('customer', `name in ('Scope Stolen', 'Scope Revived')`)).toBe(0);
+    // An INTEGRATION key reads e-mails only of the customers it created: matching by e-mail cannot probe the others.
+    const key = ok(await t.gql(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`,
+      { i: { name: 'import probe', role: 'INTEGRATION', scopes: ['customers:write'] } }, 'ADMIN')).createApiKey.secret;
     const manager = (await t.sql(`select id from app_user where email = 'manager@demo.crm'`))[0].id;
+    const probe = ok(await t.gql(IMPORT, { input: { kind: 'CUSTOMERS', csv: `name,kind,emails,ownerId\nProbe,BUSINESS,scope-mine@example.com,${manager}`, dryRun: true } },
+      { apiKey: key })).importCsv.dryRun;
+    expect(probe).toMatchObject({ wouldCreate: 1, wouldUpdate: 0, failed: 0 });
+    // A rep cannot give a new customer to someone else (the service's owner rule, per row).
     const dry = ok(await upload('SALES_REP', 'CUSTOMERS', `name,kind,ownerId\nOwned Elsewhere,BUSINESS,${manager}`, true)).importCsv.dryRun;
     expect(dry.errors).toEqual([expect.objectContaining({ row: 2, column: 'ownerId', code: 'FORBIDDEN' })]);
     // Jobs are the importer's own.

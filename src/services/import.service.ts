@@ -11,7 +11,7 @@ import { userError, type UserError } from './errors';
 import { headerErrors, rowInput, validateRow, columnKinds, type RowError, type RowSpec } from './import-rows';
 import { exec, insertAudit, insertEvents, insertRows, updateRows } from './import-write';
 import * as products from './product.service';
-import { customerScope, visibleCustomer } from './scope';
+import { customerScope, piiVisibleSql, visibleCustomer } from './scope';
 import { columnsOf, raw, rows, sql, textArray } from './sql';
 
 /**
@@ -46,8 +46,12 @@ interface KindPlan {
   schema: z.AnyZodObject;
   /** Keys of a parsed row, in matching order, with the column reported when the key is repeated or out of scope. */
   keys(data: Row): { key: string; column: string }[];
-  /** Record ids by key, live records only; `inScope`: the caller may update it. */
-  match(tx: ServiceContext, keys: string[]): Promise<Map<string, { id: string }>>;
+  /**
+   * Record ids by key: live records the caller may update (and, matched by e-mail, whose e-mails it may read:
+   * an import never tells who owns an address). `id: null`: the key (an external ref, unique across all
+   * customers) is held by a customer the caller cannot update, or a deleted one: the row is refused.
+   */
+  match(tx: ServiceContext, keys: string[]): Promise<Map<string, { id: string | null }>>;
   check(tx: ServiceContext, items: { item: Item; data: Row; existingId: string | null }[], header: string[]): Promise<BatchOutcome>;
   write(tx: ServiceContext, writes: Write[], header: string[]): Promise<void>;
 }
@@ -104,20 +108,22 @@ function customerPlan(memo: Memo): KindPlan {
       ...emailKeys(data),
     ],
     async match(tx, keys) {
-      const found = new Map<string, { id: string }>();
+      const found = new Map<string, { id: string | null }>();
       const refs = keys.filter((k) => k.startsWith('ref:')).map((k) => k.slice(4));
       const emails = keys.filter((k) => k.startsWith('email:')).map((k) => k.slice(6));
       if (refs.length) {
         // One index probe per key (the unique (system, ref) index), whatever the size of the table.
         const pairs = JSON.stringify(refs.map((r) => ({ system: r.slice(0, r.indexOf(':')), ref: r.slice(r.indexOf(':') + 1) })));
-        const hit = await rows<{ key: string; id: string }>(tx.em, sql`select k.system || ':' || k.ref as key, r.customer_id as id
+        const hit = await rows<{ key: string; id: string | null }>(tx.em, sql`select k.system || ':' || k.ref as key,
+            case when c.deleted_at is null and ${customerScope(tx.principal)} then c.id end as id
           from jsonb_to_recordset(${pairs}::jsonb) as k(system text, ref text)
           join customer_external_ref r on r.system = k.system and r.ref = k.ref
-          join customer c on c.id = r.customer_id and c.deleted_at is null`);
+          join customer c on c.id = r.customer_id`);
         for (const h of hit) found.set(`ref:${h.key}`, { id: h.id });
       }
       if (emails.length) {
-        const hit = await rows<{ address: string; id: string }>(tx.em, sql`${emailMatch('customer', 'c', emails)} and c.deleted_at is null order by c.created_at, c.id`);
+        const hit = await rows<{ address: string; id: string }>(tx.em, sql`${emailMatch('customer', 'c', emails)} and c.deleted_at is null
+          and ${customerScope(tx.principal)} and ${piiVisibleSql(tx.principal, 'c')} order by c.created_at, c.id`);
         for (const h of hit) if (!found.has(`email:${h.address}`)) found.set(`email:${h.address}`, { id: h.id });
       }
       return found;
@@ -125,9 +131,9 @@ function customerPlan(memo: Memo): KindPlan {
     async check(tx, batch, header) {
       const principal = tx.principal;
       const ids = batch.flatMap((b) => (b.existingId ? [b.existingId] : []));
-      const existing = new Map<string, Row & { inScope: boolean }>();
+      const existing = new Map<string, Row>();
       if (ids.length) {
-        const found = await rows<Row & { inScope: boolean }>(tx.em, sql`select ${columnsOf(tx.em, 'Customer', 'c')}, (${customerScope(principal)}) as "inScope"
+        const found = await rows<Row>(tx.em, sql`select ${columnsOf(tx.em, 'Customer', 'c')}
           from customer c where c.id = any(${textArray(ids)}) and c.deleted_at is null`);
         for (const f of found) existing.set(f.id as string, f);
       }
@@ -136,10 +142,6 @@ function customerPlan(memo: Memo): KindPlan {
       const fields = new Set(header.flatMap((h) => (h === 'externalSystem' || h === 'externalRef' ? ['externalRefs'] : [h])));
       for (const { item, data, existingId } of batch) {
         const before = existingId ? existing.get(existingId) : undefined;
-        if (before && !before.inScope) {
-          errors.push(rowError(item.row, keysColumn(data), 'FORBIDDEN', 'This row matches an existing customer you may not update (outside your records).'));
-          continue;
-        }
         const rowErrors: UserError[] = [];
         let values: Row;
         let snapshotBefore: Row = {};
@@ -230,9 +232,6 @@ function emailMatch(table: 'customer' | 'contact', alias: 'c' | 'k', emails: str
     join ${raw(table)} ${raw(alias)} on ${raw(alias)}.emails @> jsonb_build_array(jsonb_build_object('address', k0.address)) where true`;
 }
 
-function keysColumn(data: Row): string {
-  return (data.externalRefs as unknown[] | undefined)?.length ? 'externalRef' : 'emails';
-}
 
 // ------------------------------------------------------------------------------------------- contacts
 
@@ -248,18 +247,19 @@ function contactPlan(): KindPlan {
     schema: CONTACT_SCHEMA,
     keys: emailKeys,
     async match(tx, keys) {
-      const found = new Map<string, { id: string }>();
+      const found = new Map<string, { id: string | null }>();
       const emails = keys.map((k) => k.slice(6));
       if (!emails.length) return found;
-      const hit = await rows<{ address: string; id: string }>(tx.em, sql`${emailMatch('contact', 'k', emails)} and k.deleted_at is null order by k.created_at, k.id`);
+      const hit = await rows<{ address: string; id: string }>(tx.em, sql`${emailMatch('contact', 'k', emails)} and k.deleted_at is null
+        and ${visibleCustomer(tx.principal, 'k.customer_id')} and ${piiVisibleSql(tx.principal, 'k')} order by k.created_at, k.id`);
       for (const h of hit) if (!found.has(`email:${h.address}`)) found.set(`email:${h.address}`, { id: h.id });
       return found;
     },
     async check(tx, batch, header) {
       const ids = batch.flatMap((b) => (b.existingId ? [b.existingId] : []));
-      const existing = new Map<string, Row & { inScope: boolean }>();
+      const existing = new Map<string, Row>();
       if (ids.length) {
-        const found = await rows<Row & { inScope: boolean }>(tx.em, sql`select ${columnsOf(tx.em, 'Contact', 'k')}, (${visibleCustomer(tx.principal, 'k.customer_id')}) as "inScope"
+        const found = await rows<Row>(tx.em, sql`select ${columnsOf(tx.em, 'Contact', 'k')}
           from contact k where k.id = any(${textArray(ids)})`);
         for (const f of found) existing.set(f.id as string, f);
       }
@@ -269,10 +269,6 @@ function contactPlan(): KindPlan {
       const errors: RowError[] = [];
       for (const { item, data, existingId } of batch) {
         const before = existingId ? existing.get(existingId) : undefined;
-        if (before && !before.inScope) {
-          errors.push(rowError(item.row, 'emails', 'FORBIDDEN', 'This row matches an existing contact you may not update (outside your records).'));
-          continue;
-        }
         if (!before) {
           if (!item.full) {
             errors.push(...item.errors);
@@ -430,8 +426,14 @@ function prepareBatch(plan: KindPlan, header: string[], records: string[][], fir
 
 /** The rest of a batch, in its transaction: rows matched, checked against the records and rules; the writes it would make. */
 async function checkBatch(tx: ServiceContext, plan: KindPlan, header: string[], prepared: PreparedBatch): Promise<BatchOutcome> {
-  const { ready, errors } = prepared;
-  const matches = await plan.match(tx, [...new Set(ready.flatMap((r) => r.keys.map((k) => k.key)))]);
+  const { errors } = prepared;
+  const matches = await plan.match(tx, [...new Set(prepared.ready.flatMap((r) => r.keys.map((k) => k.key)))]);
+  // A unique key held by a record the caller cannot update: refused, as `createCustomer` refuses it.
+  const ready = prepared.ready.filter((r) => {
+    const taken = r.keys.find((k) => matches.get(k.key)?.id === null);
+    if (taken) errors.push(rowError(r.item.row, taken.column, 'DUPLICATE', `Another customer already has this ${taken.column}.`));
+    return !taken;
+  });
   const outcome = await plan.check(tx, ready.map((r) => ({ item: r.item, data: r.data, existingId: r.keys.map((k) => matches.get(k.key)?.id).find(Boolean) ?? null })), header);
   return { writes: outcome.writes, errors: [...errors, ...outcome.errors].sort((a, b) => a.row - b.row) };
 }

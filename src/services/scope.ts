@@ -196,6 +196,18 @@ export function personNameVisibleSql(principal: Principal, alias = 'k'): Sql {
   return TRUE;
 }
 
+/**
+ * Where the caller may read a record's e-mails, phones and addresses, on a row aliased `alias` with
+ * `created_by` and `marketing_consent` (a customer or contact): the SQL twin of `piiVisible`. ANALYST:
+ * never; MARKETING: with the person's consent; an INTEGRATION key: the records it created.
+ */
+export function piiVisibleSql(principal: Principal, alias: string): Sql {
+  if (principal.role === Role.ANALYST) return FALSE;
+  if (principal.role === Role.MARKETING) return raw(`${alias}.marketing_consent`);
+  if (principal.role === Role.INTEGRATION) return sql`${raw(alias)}.created_by = ${principal.id}`;
+  return TRUE;
+}
+
 /** A column read as null where `visible` does not hold: for filters on values a field rule may hide. */
 export function maskedSql(column: string, visible: Sql): string | Sql {
   if (isTrue(visible)) return column;
