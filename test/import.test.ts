@@ -122,8 +122,10 @@ describe('importCsv', () => {
     // The history shows the IMPORT entries through GraphQL too.
     const history = ok(await t.gql(`query($id: ID!) { customer(id: $id) { history(first: 10) { edges { node { action } } } } }`, { id: created[0].id }, 'SALES_REP'));
     expect(history.customer.history.edges.map((e: any) => e.node.action)).toEqual(['IMPORT', 'IMPORT']);
-    const events = await t.sql(`select type, entity_id from outbox_event where entity_id in (?, ?) order by id`, [created[0].id, created[1].id]);
+    const events = await t.sql(`select type, data, actor_type, actor_id from outbox_event where entity_id in (?, ?) order by id`, [created[0].id, created[1].id]);
     expect(events.map((e: any) => e.type)).toEqual(['customer.created', 'customer.created', 'customer.updated', 'customer.updated']);
+    // The same events as createCustomer / updateCustomer: the importer as actor, no field names in the data.
+    expect(events.every((e: any) => e.actor_type === 'USER' && e.actor_id === rep && JSON.stringify(e.data) === '{}')).toBe(true);
     const jobs = ok(await t.gql('{ importJobs(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }', {}, 'SALES_REP')).importJobs;
     expect([jobs.edges.length, jobs.pageInfo.hasNextPage]).toEqual([1, true]);
     expect(jobs.totalCount).toBe(Number((await t.sql(`select count(*)::int as n from import_job where created_by = ?`, [rep]))[0].n));

@@ -1,24 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { raw, rows, sql, type Sql } from './sql';
+import { exec, raw, sql, type Sql } from './sql';
 
 /**
  * Set-based writes of an import batch: the rows travel as ONE JSON parameter and PostgreSQL turns it into a
  * record set (`jsonb_to_recordset`), so a batch of 1,000 rows is one insert and one update statement, not
  * 1,000 ORM flushes. Column names and types come from the entity's metadata (code, never input).
  */
-
-/**
- * Runs a bulk statement with its values as bound parameters. Inside a transaction the ORM inlines
- * parameters into the SQL text (escaping each character of a 500 kB JSON batch, then parsing it back): on a
- * 100,000-row import that was half the Node CPU, mostly garbage collection. The transaction's own knex
- * connection binds them instead (`$n`), on PostgreSQL and the embedded database alike. Values must be plain
- * (strings, numbers): no `textArray`.
- */
-export async function exec(em: EntityManager, query: Sql): Promise<void> {
-  const trx = em.getTransactionContext<{ raw(text: string, params: unknown[]): Promise<unknown> }>();
-  if (trx) await trx.raw(query.text, query.params);
-  else await rows(em, query);
-}
 
 interface Column { prop: string; column: string; type: string }
 
@@ -67,13 +54,4 @@ export async function insertAudit(em: EntityManager, entries: { id: string; enti
   await exec(em, sql`insert into audit_event (id, entity_type, entity_id, customer_id, action, actor_type, actor_id, at, changes)
     select x.id, x."entityType", x."entityId", x."customerId", x.action, x."actorType", x."actorId", now(), x.changes
     from jsonb_to_recordset(${json}::jsonb) as x(id text, "entityType" text, "entityId" text, "customerId" text, action text, "actorType" text, "actorId" text, changes jsonb)`);
-}
-
-/** Outbox events (services/outbox.ts), one per row, in one statement of the batch's transaction. */
-export async function insertEvents(em: EntityManager, events: { type: string; entityType: string; entityId: string; customerId: string | null; actorType: string; actorId: string | null; data: Record<string, unknown> }[]): Promise<void> {
-  if (!events.length) return;
-  const json = JSON.stringify(events);
-  await exec(em, sql`insert into outbox_event (event_id, type, entity_type, entity_id, customer_id, actor_type, actor_id, data)
-    select gen_random_uuid()::text, x.type, x."entityType", x."entityId", x."customerId", x."actorType", x."actorId", x.data
-    from jsonb_to_recordset(${json}::jsonb) as x(type text, "entityType" text, "entityId" text, "customerId" text, "actorType" text, "actorId" text, data jsonb)`);
 }

@@ -9,10 +9,11 @@ import * as contacts from './contact.service';
 import * as customers from './customer.service';
 import { userError, type UserError } from './errors';
 import { headerErrors, rowInput, validateRow, columnKinds, type RowError, type RowSpec } from './import-rows';
-import { exec, insertAudit, insertEvents, insertRows, updateRows } from './import-write';
+import { insertAudit, insertRows, updateRows } from './import-write';
+import { recordEvents } from './outbox';
 import * as products from './product.service';
 import { customerScope, piiVisibleSql, visibleCustomer } from './scope';
-import { columnsOf, raw, rows, sql, textArray } from './sql';
+import { columnsOf, exec, raw, rows, sql, textArray } from './sql';
 
 /**
  * CSV import of customers, contacts and products (issue 15). The columns are the input fields of the
@@ -212,11 +213,9 @@ function customerPlan(memo: Memo): KindPlan {
         await exec(tx.em, sql`insert into customer_external_ref (id, customer_id, system, ref)
           select x.id, x."customerId", x.system, x.ref from jsonb_to_recordset(${json}::jsonb) as x(id text, "customerId" text, system text, ref text)`);
       }
-      const { actorType, actorId } = actorOf(tx.principal);
-      const changed = writes.filter((w) => w.creating || w.changes.length);
-      await insertEvents(tx.em, changed.map((w) => ({
-        type: w.creating ? 'customer.created' : 'customer.updated', entityType: 'Customer', entityId: w.id, customerId: w.id, actorType, actorId,
-        data: w.creating ? { source: 'import' } : { source: 'import', fields: w.changes.map((c) => c.field) },
+      // The same events as createCustomer / updateCustomer, with the same (empty) data: no field names.
+      await recordEvents(tx.em, tx.principal, writes.filter((w) => w.creating || w.changes.length).map((w) => ({
+        type: w.creating ? 'customer.created' : 'customer.updated', entityType: 'Customer', entityId: w.id, customerId: w.id,
       })));
     },
   };

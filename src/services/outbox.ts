@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { OutboxEvent } from '../entities/outbox-event.entity';
 import { actorOf } from './audit.service';
-import { raw, sql, type Sql } from './sql';
+import { exec, raw, sql, type Sql } from './sql';
 
 /**
  * The business events of the API (issue 15). Each is written to the transactional outbox by the service
@@ -44,6 +44,18 @@ export function recordEvent(em: EntityManager, principal: Principal | null, even
   const row = em.create(OutboxEvent, { ...event, data: event.data ?? {}, actorType, actorId });
   em.persist(row);
   return row;
+}
+
+/**
+ * Many events at once, in one statement of the current transaction (a batch of a CSV import): the
+ * set-based twin of `recordEvent`, with the caller as actor.
+ */
+export async function recordEvents(em: EntityManager, principal: Principal | null, events: EventInput[]): Promise<void> {
+  if (!events.length) return;
+  const { actorType, actorId } = actorOf(principal);
+  await exec(em, sql`insert into outbox_event (event_id, type, entity_type, entity_id, customer_id, actor_type, actor_id, data)
+    select gen_random_uuid()::text, x.type, x."entityType", x."entityId", x."customerId", ${actorType}, ${actorId}, coalesce(x.data, '{}'::jsonb)
+    from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as x(type text, "entityType" text, "entityId" text, "customerId" text, data jsonb)`);
 }
 
 /**
