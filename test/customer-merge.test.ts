@@ -215,6 +215,9 @@ describe('mergeCustomers', () => {
     expect(sChanges).toEqual(expect.arrayContaining([
       { field: 'mergedFrom', old: null, new: dup },
       { field: 'droppedExternalRefs', old: [{ system: 'erp', ref: 'D-1' }], new: null },
+      // What the survivor gained, old → new, as an update's entry shows it.
+      { field: 'emails', old: [{ label: 'work', address: 'shared@example.com' }],
+        new: [{ label: 'work', address: 'shared@example.com' }, { label: 'billing', address: 'billing-dup@example.com' }] },
     ]));
     const history = ok(await t.gql('query($id: ID!) { customer(id: $id) { history(first: 5) { edges { node { action } } } } }', { id: surv }, 'ADMIN'));
     expect(history.customer.history.edges.map((e: any) => e.node.action)).toContain('MERGE');

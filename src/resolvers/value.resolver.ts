@@ -4,6 +4,7 @@ import { Customer } from '../entities/customer.entity';
 import { CustomerMetrics } from '../entities/metrics.entity';
 import type { ChurnLevel, ChurnRiskReason } from '../entities/metrics.enums';
 import { refreshCustomerMetrics } from '../services/metrics.service';
+import { jsonValue } from '../services/sql';
 import { ChurnRisk, CustomerRfm, ReferralValue, RefreshMetricsResult } from '../schema/value.types';
 import type { Row } from './row';
 
@@ -37,7 +38,7 @@ export class CustomerMetricsFieldsResolver {
 
   @FieldResolver(() => ChurnRisk, { description: 'Churn risk: level, score and the reasons with their figures.' })
   churnRisk(@Root() m: Row<CustomerMetrics>): ChurnRisk {
-    const reasons = (typeof m.churnReasons === 'string' ? JSON.parse(m.churnReasons) : m.churnReasons) as { reason: ChurnRiskReason; figure: string; points: number }[];
+    const reasons = jsonValue<{ reason: ChurnRiskReason; figure: string; points: number }[]>(m.churnReasons);
     return { level: m.churnLevel as ChurnLevel, score: m.churnScore, reasons };
   }
 

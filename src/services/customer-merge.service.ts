@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuditAction } from '../entities/enums';
 import { Customer } from '../entities/customer.entity';
-import { recordAudit } from './audit.service';
+import { diff, recordAudit } from './audit.service';
 import type { ServiceContext } from './context';
 import { userError, type UserError } from './errors';
 import { lotsSql } from './loyalty-ledger';
@@ -9,7 +9,7 @@ import { raiseTier } from './loyalty.service';
 import { TierChangeReason } from '../entities/loyalty.enums';
 import { recordEvent } from './outbox';
 import { customerScope } from './scope';
-import { newIdSql, raw, rows, sql, type Sql } from './sql';
+import { jsonValue, newIdSql, raw, rows, sql, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { ID, parseInput } from './validation';
 
@@ -225,13 +225,17 @@ export async function mergeCustomers(ctx: ServiceContext, input: MergeCustomersI
     if (membership) await raiseTier(tx, membership.id, survivorId, null, TierChangeReason.MERGE);
 
     // The survivor keeps its own fields; it gains the duplicate's e-mails, phones and tags, and its latest contact.
-    await rows(tx.em, sql`update customer s set
+    // Returns the fields before and after, so that the MERGE entry shows what the survivor gained (as `diff` does for an update).
+    const [fields] = await rows<{ before: Record<string, unknown>; after: Record<string, unknown> }>(tx.em, sql`with old as (
+        select emails, phones, tags from customer where id = ${survivorId})
+      update customer s set
         emails = ${unionSql('emails', "lower(t.e->>'address')")},
         phones = ${unionSql('phones', "regexp_replace(t.e->>'number', '[^0-9+]', '', 'g')")},
         tags = (select coalesce(array_agg(distinct x), '{}') from unnest(s.tags || d.tags) x),
         last_contacted_at = greatest(s.last_contacted_at, d.last_contacted_at),
         updated_at = now(), version = s.version + 1
-      from customer d where s.id = ${survivorId} and d.id = ${duplicateId}`);
+      from customer d, old where s.id = ${survivorId} and d.id = ${duplicateId}
+      returning to_jsonb(old) as before, jsonb_build_object('emails', s.emails, 'phones', s.phones, 'tags', to_jsonb(s.tags)) as after`);
     await rows(tx.em, sql`update customer set deleted_at = now(), merged_into = ${survivorId}, updated_at = now(), version = version + 1
       where id = ${duplicateId}`);
 
@@ -243,6 +247,7 @@ export async function mergeCustomers(ctx: ServiceContext, input: MergeCustomersI
         { field: 'movedRecords', old: null, new: movedCounts },
         ...(droppedRefs.length ? [{ field: 'droppedExternalRefs', old: droppedRefs, new: null }] : []),
         ...(loyalty ? [{ field: 'loyalty', old: null, new: loyalty }] : []),
+        ...diff(jsonValue(fields.before), jsonValue(fields.after), ['emails', 'phones', 'tags']),
       ],
     });
     recordAudit(tx.em, ctx.principal, {

@@ -1,5 +1,5 @@
 import type { ServiceContext } from './context';
-import { and, limitSql, rows, sql, TRUE } from './sql';
+import { and, jsonValue, limitSql, rows, sql, TRUE } from './sql';
 import { countArg } from './validation';
 
 export const JOB_RUNS_DEFAULT_LIMIT = 50;
@@ -36,6 +36,6 @@ export async function jobRuns(ctx: ServiceContext, args: { job?: string | null; 
     finishedAt: at(r.finished_at)!,
     succeeded: Boolean(r.succeeded),
     // jsonb comes back parsed from `pg`, as text from the embedded database.
-    result: typeof r.result === 'string' ? JSON.parse(r.result) : r.result ?? null,
+    result: jsonValue(r.result) ?? null,
   }));
 }

@@ -27,7 +27,7 @@ import { ownerErrors } from './customer.service';
 import { RollbackWithErrors, userError, type UserError } from './errors';
 import { type FilterSpec } from './filter';
 import { customerScope, maskedSql, orderScope } from './scope';
-import { columnsOf, FALSE, rows, sql, textArray, TRUE, type Sql } from './sql';
+import { columnsOf, FALSE, jsonValue, rows, sql, textArray, TRUE, type Sql } from './sql';
 import { fail, inTransaction } from './transaction';
 import { EMAIL, ID, isoDate, parseInput, text, CURRENCY, MONEY, type InputOf } from './validation';
 import { ORDER_WRITERS } from '../auth/roles';
@@ -226,7 +226,7 @@ const requestHash = (input: unknown) => createHash('sha256').update(canonicalJso
 
 /** Turns a stored payload back into what the resolvers return (timestamps as Date). */
 function revive(stored: unknown): OrderPayload {
-  const payload = (typeof stored === 'string' ? JSON.parse(stored) : stored) as OrderPayload;
+  const payload = jsonValue<OrderPayload>(stored);
   if (payload.order) {
     const o = payload.order as unknown as Record<string, unknown>;
     for (const k of ['createdAt', 'updatedAt']) if (typeof o[k] === 'string') o[k] = new Date(o[k] as string);

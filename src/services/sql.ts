@@ -232,9 +232,14 @@ export function jsonObjectOf(em: EntityManager, entity: string, alias: string, p
   });
 }
 
+/** A json/jsonb column as a value: `pg` parses it, the embedded database may hand it over as text. */
+export function jsonValue<T = unknown>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
 /** Rows embedded as JSON (see `jsonObjectOf`), as `rows` returns them: timestamps as Date. */
 export function parseEmbedded<T>(em: EntityManager, value: unknown): T[] {
-  const list = (typeof value === 'string' ? JSON.parse(value) : value ?? []) as Record<string, unknown>[];
+  const list = jsonValue<Record<string, unknown>[] | null>(value) ?? [];
   const dates = dateProperties(em);
   for (const row of list) {
     for (const key in row) {

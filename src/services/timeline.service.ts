@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context';
 import { InputError } from './errors';
 import { pageRequest, toConnection, type Connection, type SortKey } from './pagination';
-import { columnsOf, isFalse, join, jsonObjectOf, limitSql, parseEmbedded, raw, rows, sql, type Sql, textArray, TRUE } from './sql';
+import { columnsOf, isFalse, join, jsonObjectOf, jsonValue, limitSql, parseEmbedded, raw, rows, sql, type Sql, textArray, TRUE } from './sql';
 
 /**
  * The customer timeline: one stream, newest first, merging every source of things that happened with a
@@ -188,7 +188,7 @@ export async function timelinePagesByCustomer(
   const idsByKind = new Map<TimelineKind, string[]>();
   for (const r of fetched) {
     if (SOURCE.get(r.kind)!.load.row) {
-      const value = typeof r.row === 'string' ? JSON.parse(r.row) : r.row;
+      const value = jsonValue(r.row);
       const [row] = parseEmbedded<{ id: string }>(ctx.em, value == null ? [] : [value]);
       if (row) nodes.set(row.id, row);
     } else idsByKind.set(r.kind, [...(idsByKind.get(r.kind) ?? []), r.id]);
