@@ -10,6 +10,7 @@ import { DOMAINS } from './domains';
 import { createLoaders } from './loaders';
 import type { LoginThrottle } from './services/login-throttle';
 import { OUTBOX_CHANNEL } from './services/outbox';
+import { urlRulesFor } from './services/webhook-url';
 import { runDeliveryPass, type DeliveryPassResult, type RenderRecord, type WebhookWorkerOptions } from './services/webhook-delivery';
 
 /**
@@ -58,7 +59,7 @@ export function schemaRenderer(schema: GraphQLSchema, config: Config): RenderRec
 function workerOptions(schema: GraphQLSchema, config: Config, signal?: AbortSignal): WebhookWorkerOptions {
   return {
     render: schemaRenderer(schema, config), timeoutMs: config.WEBHOOK_TIMEOUT_MS, maxFailures: config.WEBHOOK_MAX_FAILURES, signal,
-    rules: { httpsOnly: !config.WEBHOOKS_ALLOW_PRIVATE, publicOnly: !config.WEBHOOKS_ALLOW_PRIVATE },
+    rules: urlRulesFor(config.WEBHOOKS_ALLOW_PRIVATE),
   };
 }
 

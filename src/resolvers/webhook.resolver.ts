@@ -1,15 +1,12 @@
 import { Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { Config } from '../config';
 import { serviceContext, type GraphQLContext } from '../context';
 import {
   CreateWebhookSubscriptionInput, CreateWebhookSubscriptionPayload, UpdateWebhookSubscriptionInput, WebhookDeliveryConnection, WebhookDeliveryPayload,
   WebhookIdInput, WebhookSubscriptionConnection, WebhookSubscriptionPayload,
 } from '../schema/webhook.types';
 import * as webhooks from '../services/webhook.service';
+import { urlRulesFor } from '../services/webhook-url';
 import { ConnectionArgs, InputArg } from './args';
-
-/** The URL rules of this deployment (README "Webhooks"): https and public addresses only in production. */
-const urlRules = (config: Config) => ({ httpsOnly: !config.WEBHOOKS_ALLOW_PRIVATE, publicOnly: !config.WEBHOOKS_ALLOW_PRIVATE });
 
 @ArgsType()
 class WebhookDeliveriesArgs extends ConnectionArgs {
@@ -37,12 +34,12 @@ export class WebhookResolver {
       + 'a loopback/private address in production, not a URL), `input.events` (unknown type), `input.filter.customerIds`.',
   })
   createWebhookSubscription(@InputArg() input: CreateWebhookSubscriptionInput, @Ctx() ctx: GraphQLContext) {
-    return webhooks.createWebhookSubscription(serviceContext(ctx), input, urlRules(ctx.config));
+    return webhooks.createWebhookSubscription(serviceContext(ctx), input, urlRulesFor(ctx.config.WEBHOOKS_ALLOW_PRIVATE));
   }
 
   @Mutation(() => WebhookSubscriptionPayload, { description: 'Change the URL, events or filter of one of your subscriptions, or disable / re-enable it.' })
   updateWebhookSubscription(@InputArg() input: UpdateWebhookSubscriptionInput, @Ctx() ctx: GraphQLContext) {
-    return webhooks.updateWebhookSubscription(serviceContext(ctx), input, urlRules(ctx.config));
+    return webhooks.updateWebhookSubscription(serviceContext(ctx), input, urlRulesFor(ctx.config.WEBHOOKS_ALLOW_PRIVATE));
   }
 
   @Mutation(() => WebhookSubscriptionPayload, { description: 'Delete one of your subscriptions and its delivery log.' })

@@ -111,7 +111,9 @@ export async function fanOutEvents(em: EntityManager, opts: Pick<WebhookWorkerOp
         s.created_at as "createdAt" from webhook_subscription s
       where s.enabled and s.events && ${textArray([...new Set(events.map((e) => e.type))])} order by s.id`);
     const owners = new Map<string, Promise<Principal | null>>();
-    let deliveries = 0;
+    // An owner with several matching subscriptions: the record is rendered for it once per event.
+    const renders = new Map<string, Promise<unknown>>();
+    const made: { id: string; subscriptionId: string; outboxId: string; eventId: string; eventType: string; body: string }[] = [];
     for (const event of events) {
       for (const sub of subs) {
         if (!sub.events.includes(event.type) || new Date(sub.createdAt) > new Date(event.occurredAt)) continue;
@@ -123,15 +125,20 @@ export async function fanOutEvents(em: EntityManager, opts: Pick<WebhookWorkerOp
         if (!owners.has(key)) owners.set(key, ownerPrincipal(txEm, sub));
         const owner = await owners.get(key)!;
         if (!owner) continue;
-        const record = await opts.render(txEm, owner, event);
+        if (!renders.has(`${key}:${event.id}`)) renders.set(`${key}:${event.id}`, opts.render(txEm, owner, event));
+        const record = await renders.get(`${key}:${event.id}`);
         if (!record) continue; // the owner cannot read the record: it hears nothing of it
         const body = JSON.stringify({ id: event.eventId, type: event.type, occurredAt: new Date(event.occurredAt).toISOString(), data: event.data, record });
-        const inserted = await rows(txEm, sql`insert into webhook_delivery (id, subscription_id, outbox_id, event_id, event_type, body, next_attempt_at)
-          values (${newWebhookId('whd')}, ${sub.id}, ${event.id}::bigint, ${event.eventId}, ${event.type}, ${body}, now())
-          on conflict (subscription_id, outbox_id) where replay_of is null do nothing returning 1 as x`);
-        deliveries += inserted.length;
+        made.push({ id: newWebhookId('whd'), subscriptionId: sub.id, outboxId: event.id, eventId: event.eventId, eventType: event.type, body });
       }
     }
+    // The batch's deliveries in one statement.
+    const inserted = made.length ? await rows(txEm, sql`insert into webhook_delivery (id, subscription_id, outbox_id, event_id, event_type, body, next_attempt_at)
+        select x.id, x."subscriptionId", x."outboxId"::bigint, x."eventId", x."eventType", x.body, now()
+        from jsonb_to_recordset(${JSON.stringify(made)}::jsonb) as x(id text, "subscriptionId" text, "outboxId" text, "eventId" text, "eventType" text, body text)
+        order by x."outboxId"::bigint, x."subscriptionId"
+      on conflict (subscription_id, outbox_id) where replay_of is null do nothing returning 1 as x`) : [];
+    const deliveries = inserted.length;
     await rows(txEm, sql`insert into webhook_fanned (outbox_id, tx_id)
       select unnest(${textArray(events.map((e) => e.id))})::bigint, unnest(${textArray(events.map((e) => e.txId))})::bigint`);
     return { events: events.length, deliveries };

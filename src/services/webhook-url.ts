@@ -17,6 +17,9 @@ export interface UrlRules {
   publicOnly: boolean;
 }
 
+/** The rules of a deployment: both apply unless WEBHOOKS_ALLOW_PRIVATE (never in production) lifts them. */
+export const urlRulesFor = (allowPrivate: boolean): UrlRules => ({ httpsOnly: !allowPrivate, publicOnly: !allowPrivate });
+
 /** Networks a webhook may not reach when `publicOnly`. */
 const BLOCKED = new BlockList();
 for (const [net, bits] of [

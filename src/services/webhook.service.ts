@@ -147,7 +147,7 @@ export async function updateWebhookSubscription(ctx: ServiceContext, input: Upda
 
 /** Removes the subscription and its delivery log; nothing more is sent to it. */
 export async function deleteWebhookSubscription(ctx: ServiceContext, id: string): Promise<WebhookSubscriptionPayload> {
-  const [found] = /^whs_[0-9a-f]{32}$/.test(id) ? await subscriptionsByIds(ctx, [id]) : [];
+  const [found] = ID('whs').safeParse(id).success ? await subscriptionsByIds(ctx, [id]) : [];
   if (!found) return { subscription: null, errors: [userError('NOT_FOUND', 'Webhook subscription not found.', ['input', 'id'])] };
   await rows(ctx.em, sql`delete from webhook_subscription where id = ${id}`);
   return { subscription: found, errors: [] };
@@ -173,7 +173,7 @@ const DELIVERY_KEYS: SortKey<WebhookDeliveryRow>[] = [{ expr: 'd.seq', dir: 'DES
 /** The delivery log of one subscription, newest first; NOT_FOUND for a subscription the caller may not manage. */
 export async function listWebhookDeliveries(ctx: ServiceContext, subscriptionId: string, args: ConnectionArgs) {
   const req = pageRequest(args, `webhookDeliveries:${subscriptionId}`);
-  const [found] = /^whs_[0-9a-f]{32}$/.test(subscriptionId) ? await subscriptionsByIds(ctx, [subscriptionId]) : [];
+  const [found] = ID('whs').safeParse(subscriptionId).success ? await subscriptionsByIds(ctx, [subscriptionId]) : [];
   if (!found) throw new NotFoundError('Webhook subscription');
   const fetched = await rows<WebhookDeliveryRow>(ctx.em, sql`select ${DELIVERY_COLUMNS} from webhook_delivery d
     where d.subscription_id = ${subscriptionId} and ${keysetSql(DELIVERY_KEYS, req.cursor, req.backward)}
@@ -189,7 +189,7 @@ export interface WebhookDeliveryPayload { delivery: WebhookDeliveryRow | null; e
  * the subscription's queue, due now. The receiver dedupes by the event id if it had it already.
  */
 export async function replayWebhookDelivery(ctx: ServiceContext, id: string): Promise<WebhookDeliveryPayload> {
-  const [original] = /^whd_[0-9a-f]{32}$/.test(id) ? await rows<{ id: string; subscriptionId: string }>(ctx.em, sql`select d.id, d.subscription_id as "subscriptionId"
+  const [original] = ID('whd').safeParse(id).success ? await rows<{ id: string; subscriptionId: string }>(ctx.em, sql`select d.id, d.subscription_id as "subscriptionId"
     from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id where d.id = ${id} and ${manageable(ctx.principal)}`) : [];
   if (!original) return { delivery: null, errors: [userError('NOT_FOUND', 'Webhook delivery not found.', ['input', 'id'])] };
   const copy = newId('whd');
