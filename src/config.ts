@@ -103,8 +103,6 @@ const Env = z.object({
   EXPLORER: z.preprocess(emptyAsUnset, z.enum(['true', 'false']).optional()),
   /** Live updates (subscriptions): how often every open WebSocket's credentials are checked again (revoked key, deactivated user), in ms. */
   LIVE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-  /** Live updates: how often an instance serving WebSockets looks for tasks that fell due (`taskDue`), in ms; 0 turns it off. */
-  TASK_DUE_TICK_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   ...WebhookEnv,
   ...LimitEnv,
 });

@@ -26,8 +26,8 @@ export const integrationsDomain: Domain = {
   resolvers: [SubscriptionResolver, ...webhookResolvers],
   permissions: [subscriptionPermissions, webhookPermissions],
   jobs: [
-    // Also ticked every TASK_DUE_TICK_MS by instances serving WebSockets (src/realtime/ws-server.ts).
-    { name: 'taskDue', run: (em, now) => announceDueTasks(em, now) },
+    // Every 30 s, once across instances like every job (src/jobs/run-once.ts): live `taskDue` waits at most that.
+    { name: 'taskDue', everyMs: 30_000, run: (em, now) => announceDueTasks(em, now) },
     // One pass of webhook delivery (the server also runs it continuously, see startWebhookWorker).
     { name: 'webhooks', run: (em, now) => webhooks.deliverWebhooks(em, now) },
   ],

@@ -13,7 +13,6 @@ import type { Database } from '../db/database';
 import { checkCostWithVariables, LIMITS } from '../schema/query-limits';
 import { guardInput } from '../schema/input-guards';
 import type { LoginThrottle } from '../services/login-throttle';
-import { announceDueTasks } from '../services/task-due';
 import { CLOSE_UNAUTHORIZED, LiveConnection } from './live-connection';
 import { openOutboxFeed, type OutboxFeed } from './outbox-feed';
 
@@ -61,7 +60,6 @@ export function liveUpdates(opts: LiveUpdatesOptions): LiveUpdates {
   let wss: WebSocketServer | null = null;
   let server: ReturnType<typeof useServer> | null = null;
   const timers: NodeJS.Timeout[] = [];
-  let taskTick: Promise<unknown> | null = null;
 
   return {
     async attach(http) {
@@ -134,16 +132,6 @@ export function liveUpdates(opts: LiveUpdatesOptions): LiveUpdates {
       }, config.LIVE_RECHECK_MS);
       recheck.unref();
       timers.push(recheck);
-      if (config.TASK_DUE_TICK_MS > 0) {
-        const tick = setInterval(() => {
-          if (taskTick) return; // the previous tick is still running
-          taskTick = announceDueTasks(db.orm.em.fork() as EntityManager)
-            .catch((err) => log.error({ err }, 'live updates: announcing due tasks failed'))
-            .finally(() => { taskTick = null; });
-        }, config.TASK_DUE_TICK_MS);
-        tick.unref();
-        timers.push(tick);
-      }
     },
 
     activeSubscriptions: () => [...connections.values()].reduce((n, c) => n + c.streamCount, 0),
@@ -153,7 +141,6 @@ export function liveUpdates(opts: LiveUpdatesOptions): LiveUpdates {
       for (const connection of connections.values()) connection.dispose();
       const ws = server;
       await Promise.resolve(ws?.dispose()).catch((err: unknown) => log.warn({ err }, 'live updates: closing the WebSocket server failed'));
-      await taskTick;
       await feed?.close();
       server = null;
       wss = null;

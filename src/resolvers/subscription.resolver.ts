@@ -58,7 +58,7 @@ export class SubscriptionResolver {
   }
 
   @Subscription(() => TaskDueEvent, {
-    description: 'One of your OPEN tasks reached its due time (announced within TASK_DUE_TICK_MS, 30 s by default).',
+    description: 'One of your OPEN tasks reached its due time (announced within 30 s: the period of the `taskDue` job).',
     subscribe: ({ context }) => liveEvents(context as GraphQLContext, ['task.due'], live.taskDue),
   })
   taskDue(@Root() event: TaskDueEvent): TaskDueEvent {

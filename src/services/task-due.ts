@@ -15,8 +15,8 @@ const DUE_AT_TEXT = `to_char(t.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:
  * Writes one `task.due` outbox event (live `taskDue`) for each OPEN task whose due time has come (at or
  * before `now`, within the last hour) and that has no event for that due time yet: a task moved to a later
  * due time is announced again when it comes. One statement under a transaction-level advisory lock, so two
- * instances ticking together announce each task once; runs as a job (`taskDue`) and on the live-update
- * tick of instances serving WebSockets (src/realtime). Answers how many events it wrote.
+ * instances ticking together announce each task once; runs as the job `taskDue` (every 30 s). Answers how
+ * many events it wrote.
  */
 export async function announceDueTasks(em: EntityManager, now: Date = new Date()): Promise<{ announced: number }> {
   return em.transactional(async (tx) => {
