@@ -27,6 +27,8 @@ export interface Policy {
   public?: boolean;
   /** For `isRole` policies: the roles, so that `anyOf` can name them in one list. */
   roles?: readonly Role[];
+  /** For `anyOf` policies: the alternatives, so that an `anyOf` of `anyOf`s is one flat list (each role and scope named once). */
+  alternatives?: readonly Policy[];
   /**
    * What the caller alone decides, without the record: true or false when every record gets the same
    * answer for this caller, undefined when the record must be looked at. Evaluated once per caller (see
@@ -85,7 +87,7 @@ function anyNeeds(policies: Policy[], kind: keyof Needs): string | null {
   // Role lists are named once: "one of the roles A, B, C" rather than "the role A or the role B".
   const roles = policies.filter((x) => x.roles && x.needs[kind] !== null).flatMap((x) => x.roles!);
   const texts = [...(roles.length ? [rolesText([...new Set(roles)])] : []),
-    ...policies.filter((x) => !x.roles).map((x) => x.needs[kind]).filter((t): t is string => t !== null)];
+    ...new Set(policies.filter((x) => !x.roles).map((x) => x.needs[kind]).filter((t): t is string => t !== null))];
   return texts.length ? texts.join(' or ') : null;
 }
 
@@ -95,12 +97,17 @@ function allNeeds(policies: Policy[], kind: keyof Needs): string | null {
   return parts.filter((t) => t).join(' and ');
 }
 
-export const anyOf = (...policies: Policy[]): Policy =>
-  policy(`any(${policies.map((p) => p.name).join(',')})`, (p, parent) => policies.some((x) => x.check(p, parent)),
-    { USER: anyNeeds(policies, 'USER'), API_KEY: anyNeeds(policies, 'API_KEY') }, policies.some((x) => x.perRecord), (p) => {
-      const answers = policies.map((x) => x.decide(p));
-      return answers.includes(true) ? true : answers.includes(undefined) ? undefined : false;
-    });
+export const anyOf = (...given: Policy[]): Policy => {
+  const policies = given.flatMap((x) => x.alternatives ?? [x]);
+  return {
+    ...policy(`any(${policies.map((p) => p.name).join(',')})`, (p, parent) => policies.some((x) => x.check(p, parent)),
+      { USER: anyNeeds(policies, 'USER'), API_KEY: anyNeeds(policies, 'API_KEY') }, policies.some((x) => x.perRecord), (p) => {
+        const answers = policies.map((x) => x.decide(p));
+        return answers.includes(true) ? true : answers.includes(undefined) ? undefined : false;
+      }),
+    alternatives: policies,
+  };
+};
 
 export const allOf = (...policies: Policy[]): Policy =>
   policy(`all(${policies.map((p) => p.name).join(',')})`, (p, parent) => policies.every((x) => x.check(p, parent)),

@@ -8,7 +8,7 @@ import { ImportJob, ImportKind } from '../entities/import-job.entity';
 import { InputError, userError } from '../services/errors';
 import * as imports from '../services/import.service';
 import { ImportCsvInput, ImportCsvPayload, ImportJobConnection, ImportRowErrorConnection } from '../schema/import.types';
-import { IdArg, InputArg, NULL_WHEN_ABSENT } from './args';
+import { ConnectionArgs, IdArg, InputArg, NULL_WHEN_ABSENT } from './args';
 
 /** The largest file an import reads (the upload middleware refuses larger ones too). */
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
@@ -88,16 +88,8 @@ export class ImportResolver {
   }
 
   @Query(() => ImportJobConnection, { description: 'Your import jobs, newest first (ADMIN: everyone\'s).' })
-  async importJobs(@Args() args: PageArgs, @Ctx() ctx: GraphQLContext) {
-    const size = pageSize(args.first);
-    const found = await imports.listImportJobs(serviceContext(ctx), size + 1, decode(args.after));
-    const page = found.slice(0, size);
-    return {
-      edges: page.map((node) => ({ cursor: encode(node.id), node })),
-      pageInfo: { hasNextPage: found.length > size, hasPreviousPage: !!args.after, startCursor: page[0] ? encode(page[0].id) : null, endCursor: page.at(-1) ? encode(page.at(-1)!.id) : null },
-      // Counted only when asked for (a getter, as the other connections' `totalCount`).
-      get totalCount() { return imports.countImportJobs(serviceContext(ctx)); },
-    };
+  importJobs(@Args() args: ConnectionArgs, @Ctx() ctx: GraphQLContext) {
+    return imports.listImportJobs(serviceContext(ctx), args);
   }
 
   @FieldResolver(() => ImportRowErrorConnection, { description: 'The row errors, by row (the first 1,000 are kept; `errorCount` counts all). `totalCount`: how many are kept.' })

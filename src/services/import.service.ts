@@ -13,7 +13,8 @@ import { insertAudit, insertRows, updateRows } from './import-write';
 import { recordEvents } from './outbox';
 import * as products from './product.service';
 import { customerScope, piiVisibleSql, visibleCustomer } from './scope';
-import { columnsOf, exec, raw, rows, sql, textArray } from './sql';
+import { keysetSql, lazyCount, orderSql, pageRequest, toConnection, type ConnectionArgs, type SortKey } from './pagination';
+import { columnsOf, exec, limitSql, raw, rows, sql, textArray } from './sql';
 
 /**
  * CSV import of customers, contacts and products (issue 15). The columns are the input fields of the
@@ -551,15 +552,17 @@ export async function importJobsByIds(ctx: ServiceContext, ids: readonly string[
   return rows<ImportJob>(ctx.em, sql`select ${columnsOf(ctx.em, 'ImportJob', 'j')} from import_job j where j.id = any(${textArray([...ids])}) and ${jobScope(ctx)}`);
 }
 
-/** The caller's jobs, newest first (at most `limit`, before the job `before` when given). */
-export async function listImportJobs(ctx: ServiceContext, limit: number, beforeId: string | null): Promise<ImportJob[]> {
-  return rows<ImportJob>(ctx.em, sql`select ${columnsOf(ctx.em, 'ImportJob', 'j')} from import_job j where ${jobScope(ctx)}
-    ${beforeId ? sql`and (j.created_at, j.id) < (select b.created_at, b.id from import_job b where b.id = ${beforeId})` : sql``}
-    order by j.created_at desc, j.id desc limit ${limit}`);
-}
+const JOB_KEYS: SortKey<ImportJob>[] = [
+  { expr: 'j.created_at', dir: 'DESC', get: (r) => r.createdAt },
+  { expr: 'j.id', dir: 'DESC', get: (r) => r.id },
+];
 
-/** How many jobs the caller may see (`importJobs.totalCount`). */
-export async function countImportJobs(ctx: ServiceContext): Promise<number> {
-  const [row] = await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from import_job j where ${jobScope(ctx)}`);
-  return row.n;
+/** The caller's jobs, newest first (ADMIN: everyone's), as a connection with the API's keyset cursors. */
+export async function listImportJobs(ctx: ServiceContext, args: ConnectionArgs) {
+  const req = pageRequest(args, 'importJobs');
+  const fetched = await rows<ImportJob>(ctx.em, sql`select ${columnsOf(ctx.em, 'ImportJob', 'j')} from import_job j
+    where ${jobScope(ctx)} and ${keysetSql(JOB_KEYS, req.cursor, req.backward)}
+    order by ${orderSql(JOB_KEYS, req.backward)} limit ${limitSql(req.limit + 1)}`);
+  const count = lazyCount(async () => (await rows<{ n: number }>(ctx.em, sql`select count(*)::int as n from import_job j where ${jobScope(ctx)}`))[0].n);
+  return toConnection(fetched, req, JOB_KEYS, 'importJobs', count);
 }
