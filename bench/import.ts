@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { seedDemo } from '../src/db/seed';
 import { waitForImports } from '../src/services/import.service';
 import { intArg, parseArgs } from './args';
+import { postgresDelta, postgresSnapshot, ticksToMs } from './proc-cpu';
 import { fail, fmt, loadAverage, postJson, runMain, withBench } from './scenario';
 
 /**
@@ -44,29 +44,10 @@ async function upload(url: string, token: string, csv: string): Promise<{ id: st
   return payload.job;
 }
 
-/**
- * CPU seconds (utime + stime from /proc, 100 ticks/s) of the PostgreSQL backends connected to `database`: with
- * the Node process's own CPU, what the import cost, whatever else the machine was doing (the wall time is not).
- */
-function pgCpuSeconds(database: string): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(` ${database} `)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks / 100;
-}
-
 async function run(url: string, token: string, csv: string, rows: number, label: string) {
   const database = new URL(process.env.DATABASE_URL!).pathname.slice(1);
   const cpuBefore = process.cpuUsage();
-  const pgBefore = pgCpuSeconds(database);
+  const pgBefore = postgresSnapshot(database);
   const started = performance.now();
   const job = await upload(url, token, csv);
   const accepted = performance.now() - started;
@@ -86,7 +67,8 @@ async function run(url: string, token: string, csv: string, rows: number, label:
   console.log(`  total ${seconds.toFixed(1)} s from upload to COMPLETED = ${fmt(rows / seconds)} rows/s; load average now ${loadAverage()}`);
   const cpu = process.cpuUsage(cpuBefore);
   const nodeCpu = (cpu.user + cpu.system) / 1e6;
-  const pgCpu = pgCpuSeconds(database) - pgBefore;
+  // CPU of the PostgreSQL backends connected to the bench's database (bench/proc-cpu.ts, as bench:compare counts it).
+  const pgCpu = ticksToMs(postgresDelta(pgBefore, postgresSnapshot(database)).ownDb) / 1000;
   console.log(`  CPU spent: Node ${nodeCpu.toFixed(1)} s (API and this client) + PostgreSQL backends ${pgCpu.toFixed(1)} s = ${(nodeCpu + pgCpu).toFixed(1)} s`);
   if (done.status !== 'COMPLETED' || done.failed) fail('The import did not complete cleanly.');
   return seconds;

@@ -26,7 +26,7 @@ import { guardInput } from '../schema/input-guards';
  * read only when the socket drains, so memory stays flat however long the list.
  */
 
-export const EXPORT_PAGE_SIZE = 100;
+const EXPORT_PAGE_SIZE = 100;
 const PAGING = new Set(['first', 'after', 'last', 'before']);
 
 interface Column { name: string; selection: string; format: (value: unknown) => string }
@@ -59,7 +59,7 @@ function mayRead(principal: Principal, type: string, field: string): boolean {
  * The columns of a node type for a caller: its fields without arguments that are values (scalars, enums,
  * lists of them) or value objects (phones, e-mails, addresses: JSON), less those the caller may not read.
  */
-export function exportColumns(node: GraphQLObjectType, principal: Principal): Column[] {
+function exportColumns(node: GraphQLObjectType, principal: Principal): Column[] {
   const columns: Column[] = [];
   for (const field of Object.values(node.getFields())) {
     if (field.args.length || !mayRead(principal, node.name, field.name)) continue;

@@ -4,7 +4,6 @@ import { ImportJob, ImportKind } from '../entities/import-job.entity';
 import { connectionType } from './connection';
 import { UserError } from './payload';
 
-export { GraphQLUpload };
 
 @InputType({ description: 'A CSV file to import (see README "Bulk data"). Pass the file as an upload (GraphQL multipart request) or, up to about 1 MB, as `csv` text.' })
 export class ImportCsvInput {

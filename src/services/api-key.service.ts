@@ -97,6 +97,17 @@ export async function apiKeyPrincipal(em: EntityManager, presented: string): Pro
   return { type: 'API_KEY', id: key.id, role: key.role, scopes: key.scopes, partnerCustomerId: key.partnerCustomerId };
 }
 
+/**
+ * A key as a caller by its id (the owner of a webhook subscription acts without presenting its secret),
+ * or null when it is unknown, revoked or expired: the twin of `userPrincipal`.
+ */
+export async function apiKeyPrincipalById(em: EntityManager, id: string): Promise<Principal | null> {
+  const [key] = await rows<{ id: string; role: Role; scopes: string[]; partnerCustomerId: string | null }>(em, sql`select k.id, k.role, k.scopes,
+      k.partner_customer_id as "partnerCustomerId" from api_key k
+    where k.id = ${id} and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`);
+  return key ? { type: 'API_KEY', id: key.id, role: key.role, scopes: key.scopes, partnerCustomerId: key.partnerCustomerId } : null;
+}
+
 /** The calling key itself (for `viewer`), or null when the caller is not a key. */
 export async function ownApiKey(ctx: ServiceContext) {
   if (ctx.principal.type !== 'API_KEY') return null;

@@ -26,10 +26,10 @@ import { columnsOf, exec, limitSql, raw, rows, sql, textArray } from './sql';
  * outbox events and the job's progress in the same transaction.
  */
 
-export const BATCH_SIZE = 1000;
+const BATCH_SIZE = 1000;
 /** Row errors kept on a job (and returned by a dry run); `errorCount` counts all. */
 export const MAX_STORED_ERRORS = 1000;
-export const MAX_ROWS = 500_000;
+const MAX_ROWS = 500_000;
 
 export interface DryRunReport {
   totalRows: number; valid: number; failed: number; wouldCreate: number; wouldUpdate: number; errorCount: number; errors: RowError[];

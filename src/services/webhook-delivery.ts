@@ -4,6 +4,7 @@ import type { LookupFunction } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hasScope, type Principal } from '../auth/principal';
 import { Role } from '../entities/enums';
+import { apiKeyPrincipalById } from './api-key.service';
 import { userPrincipal } from './user.service';
 import { newWebhookId } from './webhook.service';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
@@ -81,16 +82,13 @@ async function ownerPrincipal(em: EntityManager, sub: SubscriptionRow): Promise<
     const user = await userPrincipal(em, sub.ownerId);
     return user?.role === Role.ADMIN ? user : null;
   }
-  const [key] = await rows<{ id: string; role: Role; scopes: string[]; partnerCustomerId: string | null }>(em, sql`select k.id, k.role, k.scopes,
-      k.partner_customer_id as "partnerCustomerId" from api_key k
-    where k.id = ${sub.ownerId} and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`);
-  const principal: Principal | null = key ? { type: 'API_KEY', id: key.id, role: key.role, scopes: key.scopes, partnerCustomerId: key.partnerCustomerId } : null;
+  const principal = await apiKeyPrincipalById(em, sub.ownerId);
   // A key without `webhooks:manage` (any longer) falls silent like a user who is no longer ADMIN.
   return principal && hasScope(principal, 'webhooks:manage') ? principal : null;
 }
 
 /** One batch of fan-out; returns how many deliveries it created (-1: another instance holds the cursor). */
-export async function fanOutEvents(em: EntityManager, opts: Pick<WebhookWorkerOptions, 'render'>, batch = 200): Promise<{ events: number; deliveries: number }> {
+async function fanOutEvents(em: EntityManager, opts: Pick<WebhookWorkerOptions, 'render'>, batch = 200): Promise<{ events: number; deliveries: number }> {
   return em.transactional(async (tx) => {
     const txEm = tx as EntityManager;
     const [cursor] = await rows<{ txId: string; outboxId: string }>(txEm, sql`select c.tx_id::text as "txId", c.outbox_id::text as "outboxId"
@@ -174,7 +172,7 @@ export interface AttemptOutcome {
 }
 
 /** POSTs `body` once: no redirects followed (a 3xx is a failure), a hard timeout, only to checked addresses. */
-export function postWebhook(url: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; rules: UrlRules; signal?: AbortSignal }): Promise<AttemptOutcome> {
+function postWebhook(url: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; rules: UrlRules; signal?: AbortSignal }): Promise<AttemptOutcome> {
   const started = process.hrtime.bigint();
   const elapsed = () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   const problem = urlProblem(url, opts.rules);

@@ -61,7 +61,7 @@ const SUBSCRIPTION_COLUMNS = sql`s.id, s.owner_type as "ownerType", s.owner_id a
   s.disabled_reason as "disabledReason", s.disabled_at as "disabledAt", s.consecutive_failures as "consecutiveFailures",
   s.created_at as "createdAt", s.updated_at as "updatedAt"`;
 
-export const DELIVERY_COLUMNS = sql`d.id, d.seq::text as seq, d.subscription_id as "subscriptionId", d.event_id as "eventId", d.event_type as "eventType",
+const DELIVERY_COLUMNS = sql`d.id, d.seq::text as seq, d.subscription_id as "subscriptionId", d.event_id as "eventId", d.event_type as "eventType",
   d.body, d.replay_of as "replayOf", d.status, d.attempts, case when d.status = 'PENDING' then d.next_attempt_at end as "nextAttemptAt",
   d.last_attempt_at as "lastAttemptAt", d.response_status as "responseStatus", d.duration_ms as "durationMs", d.last_error as "lastError",
   d.delivered_at as "deliveredAt", d.created_at as "createdAt"`;
@@ -98,7 +98,7 @@ async function urlErrors(url: string, rules: UrlRules): Promise<UserError[]> {
 
 const filterJson = (filter: z.infer<typeof Filter>) => JSON.stringify(filter?.customerIds?.length ? { customerIds: [...new Set(filter.customerIds)] } : {});
 
-export async function subscriptionsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<WebhookSubscriptionRow[]> {
+async function subscriptionsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<WebhookSubscriptionRow[]> {
   if (!ids.length) return [];
   return rows<WebhookSubscriptionRow>(ctx.em, sql`select ${SUBSCRIPTION_COLUMNS} from webhook_subscription s
     where s.id = any(${textArray([...ids])}) and ${manageable(ctx.principal)}`);
