@@ -23,9 +23,9 @@ import { ID, parseInput } from './validation';
  * listed here (and handled).
  */
 export type MergeHandling =
-  /** Rows move to the survivor (`set column = survivor`). */
+  /** Rows move to the survivor (`set column = survivor`), after any unique clash was resolved as `note` says. */
   | 'move'
-  /** Rows move, with a unique clash resolved as `note` says. */
+  /** A step of its own (contacts' primary flag, loyalty, metrics), as `note` says. */
   | 'merge'
   /** Rows stay as they are (`note` says why). */
   | 'keep'
@@ -36,7 +36,7 @@ export interface CustomerReference { table: string; column: string; how: MergeHa
 
 export const CUSTOMER_REFERENCES: readonly CustomerReference[] = [
   { table: 'contact', column: 'customer_id', how: 'merge', note: 'The survivor keeps its primary contact; moved contacts lose `primary` when it has one (contact_one_primary).' },
-  { table: 'customer_external_ref', column: 'customer_id', how: 'merge', note: 'One reference per system: for a system both have, the survivor\'s stays and the duplicate\'s is dropped (recorded in the audit entry).' },
+  { table: 'customer_external_ref', column: 'customer_id', how: 'move', note: 'One reference per system: for a system both have, the survivor\'s stays and the duplicate\'s is dropped (recorded in the audit entry).' },
   { table: 'activity', column: 'customer_id', how: 'move' },
   { table: 'task', column: 'customer_id', how: 'move' },
   { table: 'opportunity', column: 'customer_id', how: 'move' },
@@ -55,7 +55,7 @@ export const CUSTOMER_REFERENCES: readonly CustomerReference[] = [
   { table: 'asset', column: 'customer_id', how: 'move' },
   { table: 'offer', column: 'target_customer_id', how: 'move' },
   { table: 'offer_redemption', column: 'customer_id', how: 'move', note: 'Append-only: only the customer is re-attributed (a once-per-customer offer stays redeemed).' },
-  { table: 'product_interest', column: 'customer_id', how: 'merge', note: 'One row per customer and product: an interest the survivor has already is dropped.' },
+  { table: 'product_interest', column: 'customer_id', how: 'move', note: 'One row per customer and product: an interest the survivor has already is dropped.' },
   { table: 'loyalty_membership', column: 'customer_id', how: 'merge', note: 'One membership per customer: moves when only the duplicate has one; when both have one, the duplicate\'s balance is transferred lot by lot (see transferPoints).' },
   { table: 'points_entry', column: 'customer_id', how: 'merge', note: 'Moves with its membership; a closed duplicate membership keeps its (append-only) ledger.' },
   { table: 'loyalty_tier_change', column: 'customer_id', how: 'merge', note: 'Moves with its membership; a MERGE change when the combined spend reaches a higher tier.' },
@@ -215,7 +215,7 @@ export async function mergeCustomers(ctx: ServiceContext, input: MergeCustomersI
     // The survivor cannot refer itself (a check constraint): a referral by the duplicate becomes none.
     await rows(tx.em, sql`update customer set referred_by_id = null where id = ${survivorId} and referred_by_id = ${duplicateId}`);
     for (const r of CUSTOMER_REFERENCES) {
-      if (r.how === 'move' || (r.how === 'merge' && ['customer_external_ref', 'product_interest'].includes(r.table))) {
+      if (r.how === 'move') {
         moved[`${r.table}.${r.column}`] = await move(tx, r.table, r.column, survivorId, duplicateId);
       }
     }
