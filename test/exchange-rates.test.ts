@@ -60,7 +60,7 @@ async function receivable(cust: keyof typeof K, amount: string, currency: string
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ customers: 2 });
+  t = await startTestApp({ customers: 4 });
   const users = await t.sql<{ id: string; email: string }>(`select id, email from app_user where email in ('rep1@demo.crm', 'rep2@demo.crm')`);
   U.R1 = users.find((u) => u.email === 'rep1@demo.crm')!.id;
   U.R2 = users.find((u) => u.email === 'rep2@demo.crm')!.id;

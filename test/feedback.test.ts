@@ -77,7 +77,7 @@ const auditsOf = async (caseId: string) => t.sql<{ entity_type: string; customer
   'select entity_type, customer_id, action, changes, actor_id from audit_event where entity_id = ? order by at, id', [caseId]);
 
 beforeAll(async () => {
-  t = await startTestApp({ customers: 14 });
+  t = await startTestApp({ customers: 12 });
   const users = await t.sql<{ id: string; email: string; partner_customer_id: string | null }>('select id, email, partner_customer_id from app_user');
   const byEmail = (e: string) => users.find((u) => u.email === e)!;
   adminId = byEmail('admin@demo.crm').id;

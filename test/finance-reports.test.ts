@@ -71,7 +71,7 @@ async function receivable(cust: keyof typeof K, currency: string, amount: string
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ customers: 2 });
+  t = await startTestApp({ customers: 4 });
   const users = await t.sql<{ id: string; email: string }>(`select id, email from app_user where email in ('rep1@demo.crm', 'rep2@demo.crm')`);
   const owner = { K1: users.find((u) => u.email === 'rep1@demo.crm')!.id, K2: users.find((u) => u.email === 'rep2@demo.crm')!.id };
   for (const key of ['K1', 'K2'] as const) {

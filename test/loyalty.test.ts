@@ -72,7 +72,7 @@ const setProgramme = async (change: Record<string, unknown>) => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp({ customers: 30 });
+  t = await startTestApp({ customers: 40 });
   const key = async (scopes: string[]) => ({ apiKey: ok(await t.gql('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }',
     { input: { name: `loyalty ${scopes.join(',')}`, role: 'INTEGRATION', scopes } }, 'ADMIN')).createApiKey.secret as string });
   shop = await key(['orders:write', 'customers:read']);

@@ -26,7 +26,7 @@ const PLAN: [string, number | null, number, 'growing' | 'falling', string][] = [
 ];
 
 beforeAll(async () => {
-  t = await startTestApp({ customers: 2 });
+  t = await startTestApp({ customers: 4 });
   const [{ id: rep1 }] = await t.sql<{ id: string }>(`select id from app_user where email = 'rep1@demo.crm'`);
   const [{ id: agent }] = await t.sql<{ id: string }>(`select id from app_user where email = 'service@demo.crm'`);
   await t.sql(`insert into product (id, sku, name, category, list_price, cost, currency) values (?, 'SEG-0', 'Free to make', 'Test', 1, 0, 'EUR')`, [`prd_${'0'.repeat(32)}`]);

@@ -94,7 +94,7 @@ let userB: Caller;
 let integration: Caller;
 
 beforeAll(async () => {
-  t = await startTestApp({ customers: 20 });
+  t = await startTestApp({ customers: 40 });
   const users = await t.sql<{ id: string; email: string }>(`select id, email from app_user`);
   const userId = (email: string) => users.find((u) => u.email === email)!.id;
   adminId = userId('admin@demo.crm');

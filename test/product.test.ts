@@ -11,7 +11,7 @@ let readerKey: string;
 let otherKey: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ customers: 2 });
+  t = await startTestApp({ customers: 4 });
   // 60 catalogue rows for lists: BULK-001…BULK-060, list price g*10, cost g*5, Cables (even) / Mice (odd), every 10th inactive.
   await t.sql(`insert into product (id, sku, name, category, list_price, cost, active)
     select 'prd_' || md5(g::text), 'BULK-' || lpad(g::text, 3, '0'), 'Bulk item ' || g,
